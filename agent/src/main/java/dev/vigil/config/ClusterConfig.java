@@ -1,0 +1,56 @@
+package dev.vigil.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The validated cluster file. Instances only come out of {@link ConfigLoader}, which refuses a
+ * file with any error, so code that holds a ClusterConfig can trust every invariant.
+ *
+ * @param source        the file it was read from
+ * @param cluster       the cluster's name; it travels in every packet, so two clusters can share a network
+ * @param version       the configuration version (the {@code version:} key, 1 when absent); a node
+ *                      that sees a peer with a newer version knows its own file is stale
+ * @param keyFile       the shared secret's file (mode 0600)
+ * @param key           the shared secret itself, used for HMAC-SHA256 on every packet
+ * @param timingPreset  the preset named in the file (lan when absent)
+ * @param timing        the preset with any explicit overrides applied
+ */
+public record ClusterConfig(
+        Path source,
+        String cluster,
+        long version,
+        Path keyFile,
+        ClusterKey key,
+        TimingPreset timingPreset,
+        Timing timing,
+        List<NodeConfig> nodes,
+        List<LinkConfig> links) {
+
+    public ClusterConfig {
+        nodes = List.copyOf(nodes);
+        links = List.copyOf(links);
+    }
+
+    public Optional<NodeConfig> node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    /** Every node except the named one, in file order. */
+    public List<NodeConfig> peersOf(String name) {
+        return nodes.stream().filter(n -> !n.name().equals(name)).toList();
+    }
+
+    /** The links this node takes part in (all UDP links, and the serial cables attached to it). */
+    public List<LinkConfig> linksOf(String name) {
+        return links.stream()
+                .filter(l -> !(l instanceof LinkConfig.Serial s) || s.between().contains(name))
+                .toList();
+    }
+
+    /** Sum of all configured votes; quorum is more than half of it. */
+    public int totalVotes() {
+        return nodes.stream().mapToInt(NodeConfig::votes).sum();
+    }
+}

@@ -1,0 +1,12 @@
+package dev.vigil.config;
+
+import java.net.InetAddress;
+
+/**
+ * One cluster member, like ha.cf's {@code node} line.
+ *
+ * @param name    must match the node's {@code uname -n}, unless the agent is started with --node
+ * @param address where unicast heartbeats and (later) control requests reach it
+ * @param votes   its weight in quorum; 1 unless the file says otherwise
+ */
+public record NodeConfig(String name, InetAddress address, int votes) {}
