@@ -1,0 +1,251 @@
+package dev.vigil.agent;
+
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.LinkConfig;
+import dev.vigil.config.NodeConfig;
+import dev.vigil.control.ControlHandler;
+import dev.vigil.control.ControlServer;
+import dev.vigil.control.StatusReport;
+import dev.vigil.detection.DetectorEvent;
+import dev.vigil.detection.FailureDetector;
+import dev.vigil.detection.LinkState;
+import dev.vigil.heartbeat.HeartbeatPacket;
+import dev.vigil.heartbeat.HeartbeatReceiver;
+import dev.vigil.heartbeat.HeartbeatSender;
+import dev.vigil.heartbeat.MessageType;
+import dev.vigil.heartbeat.PacketVerifier;
+import dev.vigil.membership.Membership;
+import dev.vigil.membership.MembershipEvent;
+import dev.vigil.membership.MembershipView;
+import dev.vigil.transport.Drops;
+import dev.vigil.transport.Transport;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's daemon: wires transports, the heartbeat sender and receiver, the failure detector,
+ * membership and the control socket, and runs them until {@link #close()}.
+ *
+ * <p>Threads, and why each is separate: the sender beats on a fixed grid and touches nothing
+ * shared but a volatile view; each link has its own receive thread; the detector thread applies
+ * timeouts; the control socket has its own pool. A slow status request or a flood of forged
+ * packets on one link therefore cannot delay a heartbeat.
+ */
+public final class Agent implements AutoCloseable, ControlHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final ClusterConfig config;
+    private final AgentOptions options;
+    private final Clock clock;
+    private final TransportFactory transportFactory;
+    private final Drops drops;
+    private final List<Transport> transports = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private FailureDetector detector;
+    private Membership membership;
+    private HeartbeatSender sender;
+    private ControlServer control;
+    private Thread detectorThread;
+    private volatile MembershipView currentView;
+    private volatile boolean running;
+    private long incarnation;
+
+    /**
+     * @param clock a monotonic clock for all timeouts (tests may pass a fake one)
+     */
+    public Agent(ClusterConfig config, AgentOptions options, Clock clock, TransportFactory transportFactory) {
+        this.config = config;
+        this.options = options;
+        this.clock = clock;
+        this.transportFactory = transportFactory;
+        this.drops = new Drops(clock, Duration.ofSeconds(10));
+    }
+
+    public synchronized void start() throws IOException {
+        String self = options.node();
+        incarnation = IncarnationStore.next(options.stateDir(), Clock.systemUTC());
+        var votes = config.nodes().stream().collect(Collectors.toMap(NodeConfig::name, NodeConfig::votes));
+        membership = new Membership(self, incarnation, votes);
+        currentView = membership.view();
+        membership.addListener((event, view) -> {
+            currentView = view;
+            logMembership(event, view);
+        });
+
+        var linksByPeer = new LinkedHashMap<String, List<FailureDetector.LinkRef>>();
+        for (var peer : config.peersOf(self)) {
+            linksByPeer.put(peer.name(), config.links().stream()
+                    .filter(l -> l.connects(self, peer.name()))
+                    .map(l -> new FailureDetector.LinkRef(l.index(), l.name()))
+                    .toList());
+        }
+        detector = new FailureDetector(config.timing(), linksByPeer, clock.instant());
+
+        var verifier = new PacketVerifier(self, linksByPeer.keySet());
+        var receiver = new HeartbeatReceiver(config.key(), config.cluster(), self, incarnation, verifier, drops,
+                this::onPacket);
+        try {
+            for (LinkConfig link : config.linksOf(self)) {
+                var transport = transportFactory.create(config, self, link, drops);
+                transport.start(receiver);
+                transports.add(transport);
+            }
+            control = new ControlServer(options.socket(), this);
+            control.start();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+
+        running = true;
+        sender = new HeartbeatSender(config.cluster(), config.key(), self, incarnation, config.version(),
+                config.timing().keepalive(), transports, () -> currentView);
+        sender.start();
+        detectorThread = new Thread(this::detectorLoop, "vigil-detector");
+        detectorThread.setDaemon(true);
+        detectorThread.setPriority(Thread.MAX_PRIORITY);
+        detectorThread.start();
+        LOG.info("node {} of cluster {} started: incarnation {}, timing {} (keepalive {}, warntime {}, deadtime {}, initdead {}), links {}",
+                self, config.cluster(), incarnation, config.timingPreset().configName(),
+                config.timing().keepalive(), config.timing().warntime(), config.timing().deadtime(),
+                config.timing().initdead(), transports.stream().map(Transport::linkName).toList());
+    }
+
+    /** How often timeouts are checked: fine enough that detection lags deadtime by little. */
+    private Duration tickInterval() {
+        var quarter = config.timing().keepalive().dividedBy(4);
+        if (quarter.compareTo(Duration.ofMillis(10)) < 0) return Duration.ofMillis(10);
+        if (quarter.compareTo(Duration.ofMillis(250)) > 0) return Duration.ofMillis(250);
+        return quarter;
+    }
+
+    private void detectorLoop() {
+        long period = tickInterval().toNanos();
+        while (running) {
+            List<DetectorEvent> events;
+            synchronized (this) {
+                if (!running) return;
+                events = detector.tick(clock.instant());
+                handle(events);
+            }
+            LockSupport.parkNanos(period);
+        }
+    }
+
+    private void onPacket(HeartbeatPacket packet, int link) {
+        synchronized (this) {
+            if (!running) return;
+            var now = clock.instant();
+            var events = packet.type() == MessageType.LEAVE
+                    ? detector.onLeave(packet.sender(), packet.incarnation(), now)
+                    : detector.onHeartbeat(packet.sender(), link, packet.incarnation(), now);
+            handle(events);
+        }
+    }
+
+    private void handle(List<DetectorEvent> events) {
+        if (events.isEmpty()) return;
+        for (var e : events) {
+            if (e instanceof DetectorEvent.LinkChanged l) {
+                // heartbeat's wording, which operators grep for.
+                if (l.to() == LinkState.DOWN) {
+                    LOG.warn("link {} {} dead", l.peer(), l.linkName());
+                } else {
+                    LOG.info("link {} {} up", l.peer(), l.linkName());
+                }
+            }
+        }
+        membership.apply(events);
+    }
+
+    private void logMembership(MembershipEvent e, MembershipView view) {
+        switch (e.kind()) {
+            case JOINED -> LOG.info("node {} joined (incarnation {}); view {} = {}", e.node(), e.incarnation(),
+                    view.number(), view.members().keySet());
+            case LATE -> LOG.warn("late heartbeat: node {} silent for more than warntime {}", e.node(),
+                    config.timing().warntime());
+            case RECOVERED -> LOG.info("node {} heard again after a late heartbeat", e.node());
+            case DEAD -> LOG.warn("node {} is dead; view {} = {}", e.node(), view.number(), view.members().keySet());
+            case LEFT -> LOG.info("node {} left the cluster; view {} = {}", e.node(), view.number(),
+                    view.members().keySet());
+            case RESTARTED -> LOG.warn("node {} restarted (incarnation {}); view {} = {}", e.node(), e.incarnation(),
+                    view.number(), view.members().keySet());
+        }
+    }
+
+    public Membership membership() {
+        return membership;
+    }
+
+    @Override
+    public StatusReport status() {
+        var now = clock.instant();
+        MembershipView view;
+        List<dev.vigil.detection.PeerStatus> peers;
+        synchronized (this) {
+            view = membership.view();
+            peers = detector.statuses(now);
+        }
+        Map<String, dev.vigil.detection.PeerStatus> byName = new LinkedHashMap<>();
+        peers.forEach(p -> byName.put(p.name(), p));
+        var nodes = new ArrayList<StatusReport.NodeReport>();
+        for (var n : config.nodes()) {
+            if (n.name().equals(options.node())) {
+                nodes.add(new StatusReport.NodeReport(n.name(), "alive", true, incarnation, null, List.of()));
+                continue;
+            }
+            var p = byName.get(n.name());
+            var links = p.links().stream()
+                    .map(l -> new StatusReport.LinkReport(l.linkName(), l.link(), l.state().key(),
+                            l.sinceLastHeard().map(Duration::toMillis).orElse(null)))
+                    .toList();
+            nodes.add(new StatusReport.NodeReport(n.name(), p.state().key(), false, p.incarnation(),
+                    p.sinceLastHeard().map(Duration::toMillis).orElse(null), links));
+        }
+        var t = config.timing();
+        var quorum = membership.quorumInputs();
+        return new StatusReport(config.cluster(), options.node(), incarnation, view.number(),
+                List.copyOf(view.members().keySet()), config.version(),
+                new StatusReport.TimingReport(config.timingPreset().configName(), t.keepalive().toMillis(),
+                        t.warntime().toMillis(), t.deadtime().toMillis(), t.initdead().toMillis()),
+                new StatusReport.VotesReport(quorum.presentVotes(), quorum.totalVotes()),
+                nodes, drops.snapshot(),
+                new StatusReport.SenderReport(sender.sent(), sender.slips(), sender.maxSlip().toMillis()));
+    }
+
+    /** Blocks until {@link #close()} has run. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Leaves the cluster politely (peers see "left" at once), then releases everything. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (!running && stopped.getCount() == 0) return;
+            running = false;
+        }
+        if (sender != null) {
+            sender.leave(3, Duration.ofMillis(5));
+            LOG.info("node {} leaving the cluster", options.node());
+        }
+        if (detectorThread != null) {
+            LockSupport.unpark(detectorThread);
+        }
+        if (control != null) {
+            control.close();
+        }
+        transports.forEach(Transport::close);
+        stopped.countDown();
+    }
+}

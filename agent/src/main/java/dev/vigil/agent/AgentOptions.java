@@ -1,0 +1,43 @@
+package dev.vigil.agent;
+
+import dev.vigil.config.ClusterConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How one agent process runs: which node it is and where its socket and state live.
+ * Several agents of one cluster can share a machine when each gets its own node name
+ * (the defaults already differ per node).
+ */
+public record AgentOptions(String node, Path socket, Path stateDir) {
+
+    public static final Path DEFAULT_CONFIG = Path.of("/etc/vigil/cluster.yaml");
+
+    /** {@code /run/vigil/<cluster>-<node>.sock}, where {@code vigil status} looks by default. */
+    public static Path defaultSocket(String cluster, String node) {
+        return Path.of("/run/vigil", cluster + "-" + node + ".sock");
+    }
+
+    /** {@code /var/lib/vigil/<cluster>/<node>/}. */
+    public static Path defaultStateDir(String cluster, String node) {
+        return Path.of("/var/lib/vigil", cluster, node);
+    }
+
+    /**
+     * Resolves the node name (given, else the host name as {@code uname -n} prints it, as
+     * heartbeat did) and the default paths, and checks the node is in the cluster file.
+     */
+    public static AgentOptions resolve(ClusterConfig config, Optional<String> node, Optional<Path> socket,
+                                       Optional<Path> stateDir) {
+        String name = node.orElseGet(NodeName::fromHost);
+        if (config.node(name).isEmpty()) {
+            throw new IllegalArgumentException("this node is '" + name + "' (" + (node.isPresent() ? "--node" : "uname -n")
+                    + "), which is not among the nodes of " + config.source() + ": "
+                    + config.nodes().stream().map(n -> n.name()).toList()
+                    + (node.isPresent() ? "" : "; pass --node NAME"));
+        }
+        return new AgentOptions(name,
+                socket.orElse(defaultSocket(config.cluster(), name)),
+                stateDir.orElse(defaultStateDir(config.cluster(), name)));
+    }
+}

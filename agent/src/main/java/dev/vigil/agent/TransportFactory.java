@@ -1,0 +1,27 @@
+package dev.vigil.agent;
+
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.LinkConfig;
+import dev.vigil.config.NodeConfig;
+import dev.vigil.transport.Drops;
+import dev.vigil.transport.Transport;
+import dev.vigil.transport.udp.UdpTransport;
+
+/** Makes the transport for one link; tests substitute an in-memory network. */
+@FunctionalInterface
+public interface TransportFactory {
+
+    Transport create(ClusterConfig config, String self, LinkConfig link, Drops drops);
+
+    /** Real sockets and serial ports. */
+    static TransportFactory system() {
+        return (config, self, link, drops) -> {
+            var me = config.node(self).orElseThrow();
+            if (link instanceof LinkConfig.Udp udp) {
+                return new UdpTransport(udp, me.address(),
+                        config.peersOf(self).stream().map(NodeConfig::address).toList(), drops);
+            }
+            throw new IllegalArgumentException("unsupported link type: " + link);
+        };
+    }
+}

@@ -1,0 +1,28 @@
+package dev.vigil.control;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * The local control socket speaks one JSON object per line each way: a request
+ * {@code {"op": "status"}} and its answer {@code {"ok": true, "result": {...}}} or
+ * {@code {"ok": false, "error": "..."}}. Line-delimited JSON keeps it usable from a shell with
+ * {@code socat - UNIX-CONNECT:/run/vigil/web-ha1.sock}.
+ */
+public final class ControlProtocol {
+    /** Requests larger than this are refused: the socket must not be a way to exhaust memory. */
+    public static final int MAX_LINE_BYTES = 64 * 1024;
+
+    private ControlProtocol() {}
+
+    public static ObjectMapper mapper() {
+        return JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    public record Request(String op) {}
+
+    public record Response<T>(boolean ok, T result, String error) {}
+}

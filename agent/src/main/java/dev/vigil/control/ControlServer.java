@@ -1,0 +1,153 @@
+package dev.vigil.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the control API on a Unix domain socket, readable by root and the socket's group only.
+ * Each connection gets its own short-lived thread from a small pool, never a heartbeat thread.
+ */
+public final class ControlServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+
+    private final Path socketPath;
+    private final ControlHandler handler;
+    private final ObjectMapper json = ControlProtocol.mapper();
+    private final ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
+        var t = new Thread(r, "vigil-control");
+        t.setDaemon(true);
+        return t;
+    });
+    private ServerSocketChannel server;
+    private Thread acceptor;
+    private volatile boolean closed;
+
+    public ControlServer(Path socketPath, ControlHandler handler) {
+        this.socketPath = socketPath;
+        this.handler = handler;
+    }
+
+    public void start() throws IOException {
+        Files.createDirectories(socketPath.toAbsolutePath().getParent());
+        if (Files.exists(socketPath)) {
+            if (answers(socketPath)) {
+                throw new IOException("another agent already serves " + socketPath);
+            }
+            Files.delete(socketPath); // left behind by an agent that was killed
+        }
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-rw----"));
+        acceptor = new Thread(this::acceptLoop, "vigil-control-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        LOG.info("control socket {}", socketPath);
+    }
+
+    private static boolean answers(Path path) {
+        try (var ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                var ch = server.accept();
+                workers.submit(() -> serve(ch));
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("control socket accept failed: {}", e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    private void serve(SocketChannel ch) {
+        try (ch) {
+            var in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8),
+                    1024);
+            OutputStream out = Channels.newOutputStream(ch);
+            String line;
+            while ((line = readBoundedLine(in)) != null) {
+                out.write(json.writeValueAsBytes(answer(line)));
+                out.write('\n');
+                out.flush();
+            }
+        } catch (IOException e) {
+            LOG.debug("control connection ended: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("control request failed", e);
+        }
+    }
+
+    private ControlProtocol.Response<?> answer(String line) {
+        ControlProtocol.Request request;
+        try {
+            request = json.readValue(line, ControlProtocol.Request.class);
+        } catch (IOException e) {
+            return new ControlProtocol.Response<>(false, null, "malformed request: expected {\"op\": \"status\"}");
+        }
+        if (request.op() == null) {
+            return new ControlProtocol.Response<>(false, null, "request has no \"op\"");
+        }
+        return switch (request.op()) {
+            case "status" -> new ControlProtocol.Response<>(true, handler.status(), null);
+            default -> new ControlProtocol.Response<>(false, null, "unknown op '" + request.op() + "'; known: status");
+        };
+    }
+
+    private static String readBoundedLine(BufferedReader in) throws IOException {
+        var sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                return sb.toString();
+            }
+            if (sb.length() >= ControlProtocol.MAX_LINE_BYTES) {
+                throw new IOException("request longer than " + ControlProtocol.MAX_LINE_BYTES + " bytes");
+            }
+            sb.append((char) c);
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (server != null) {
+                server.close();
+            }
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            LOG.debug("closing control socket", e);
+        }
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.vigil.control;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer to {@code vigil status --json}. Its shape is a promise to scripts: fields may be
+ * added, none renamed or removed. Durations are whole milliseconds in fields ending in {@code Ms}.
+ *
+ * @param cluster       the cluster's name
+ * @param node          the answering node
+ * @param incarnation   the answering agent's incarnation
+ * @param view          the answering node's membership view number
+ * @param members       the names in that view
+ * @param configVersion the version of the answering node's cluster file
+ * @param timing        the heartbeat timers in force
+ * @param votes         quorum inputs: votes present in the view and configured in total
+ * @param nodes         every configured node, the answering one included, in file order
+ * @param drops         packets and bytes refused, by reason (see the README for the list)
+ * @param heartbeat     the answering node's own sending health
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record StatusReport(
+        String cluster,
+        String node,
+        long incarnation,
+        long view,
+        List<String> members,
+        long configVersion,
+        TimingReport timing,
+        VotesReport votes,
+        List<NodeReport> nodes,
+        Map<String, Long> drops,
+        SenderReport heartbeat) {
+
+    /**
+     * @param state         unknown | alive | late | dead | left
+     * @param self          true for the answering node
+     * @param lastHeardMs   since the last heartbeat on any link; null if never heard (and for self)
+     */
+    public record NodeReport(String name, String state, boolean self, long incarnation, Long lastHeardMs,
+                             List<LinkReport> links) {}
+
+    /**
+     * @param link        the link's name
+     * @param index       the link's position in the cluster file
+     * @param state       up | down
+     * @param lastHeardMs since the last heartbeat of this peer on this link; null if never
+     */
+    public record LinkReport(String link, int index, String state, Long lastHeardMs) {}
+
+    public record TimingReport(String preset, long keepaliveMs, long warntimeMs, long deadtimeMs, long initdeadMs) {}
+
+    public record VotesReport(int present, int total) {}
+
+    /**
+     * @param sent       heartbeats sent since start
+     * @param slips      heartbeats that left more than half a keepalive late (a starved sender)
+     * @param maxSlipMs  the worst such delay
+     */
+    public record SenderReport(long sent, long slips, long maxSlipMs) {}
+}

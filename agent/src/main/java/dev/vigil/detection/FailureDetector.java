@@ -1,0 +1,168 @@
+package dev.vigil.detection;
+
+import dev.vigil.config.Timing;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * heartbeat's timeout-based failure detector, per peer and per link:
+ * {@code unknown → alive → late (warntime) → dead (deadtime)}, with {@code initdead} for peers
+ * never heard since start, and {@code left} for peers that said goodbye.
+ *
+ * <p>Pure logic: it never reads a clock or a socket. Callers pass {@code now} from an injected
+ * clock and feed it heartbeats; tests advance a fake clock instead of sleeping. Not
+ * thread-safe: the agent calls it from under one lock.
+ */
+public final class FailureDetector {
+
+    /** A link that connects this node to a peer. */
+    public record LinkRef(int index, String name) {}
+
+    private final Timing timing;
+    private final Instant startedAt;
+    private final Map<String, Peer> peers = new LinkedHashMap<>();
+
+    /**
+     * @param linksByPeer for each peer, the links that connect us (a serial cable joins only two nodes)
+     * @param startedAt   when this agent started; initdead counts from here
+     */
+    public FailureDetector(Timing timing, Map<String, List<LinkRef>> linksByPeer, Instant startedAt) {
+        this.timing = timing;
+        this.startedAt = startedAt;
+        linksByPeer.forEach((name, links) -> peers.put(name, new Peer(name, links)));
+    }
+
+    public List<DetectorEvent> onHeartbeat(String peerName, int link, long incarnation, Instant now) {
+        var peer = peers.get(peerName);
+        var events = new ArrayList<DetectorEvent>();
+        if (peer == null || incarnation < peer.incarnation) {
+            return events;
+        }
+        if (peer.state == PeerState.LEFT && incarnation == peer.incarnation) {
+            // A beat that was in flight on another link when the LEAVE arrived.
+            return events;
+        }
+        if (incarnation > peer.incarnation && peer.incarnation != 0 && peer.state.isMember()) {
+            events.add(new DetectorEvent.PeerRestarted(peerName, peer.incarnation, incarnation, now));
+        }
+        peer.incarnation = incarnation;
+        peer.lastHeard = now;
+        var l = peer.links.get(link);
+        if (l != null) {
+            l.lastHeard = now;
+            if (l.state == LinkState.DOWN) {
+                l.state = LinkState.UP;
+                events.add(new DetectorEvent.LinkChanged(peerName, link, l.ref.name(), LinkState.UP, now));
+            }
+        }
+        if (peer.state != PeerState.ALIVE) {
+            events.add(peer.moveTo(PeerState.ALIVE, now));
+        }
+        return events;
+    }
+
+    public List<DetectorEvent> onLeave(String peerName, long incarnation, Instant now) {
+        var peer = peers.get(peerName);
+        var events = new ArrayList<DetectorEvent>();
+        if (peer == null || incarnation < peer.incarnation || peer.state == PeerState.LEFT) {
+            return events;
+        }
+        peer.incarnation = incarnation;
+        for (var l : peer.links.values()) {
+            if (l.state == LinkState.UP) {
+                l.state = LinkState.DOWN;
+                events.add(new DetectorEvent.LinkChanged(peerName, l.ref.index(), l.ref.name(), LinkState.DOWN, now));
+            }
+        }
+        events.add(peer.moveTo(PeerState.LEFT, now));
+        return events;
+    }
+
+    /** Applies the timeouts as of {@code now}. Call at least every keepalive/2. */
+    public List<DetectorEvent> tick(Instant now) {
+        var events = new ArrayList<DetectorEvent>();
+        for (var peer : peers.values()) {
+            for (var l : peer.links.values()) {
+                if (l.state == LinkState.UP && silentFor(l.lastHeard, now).compareTo(timing.deadtime()) > 0) {
+                    l.state = LinkState.DOWN;
+                    events.add(new DetectorEvent.LinkChanged(peer.name, l.ref.index(), l.ref.name(), LinkState.DOWN, now));
+                }
+            }
+            switch (peer.state) {
+                case UNKNOWN -> {
+                    if (Duration.between(startedAt, now).compareTo(timing.initdead()) >= 0) {
+                        events.add(peer.moveTo(PeerState.DEAD, now));
+                    }
+                }
+                case ALIVE, LATE -> {
+                    var silence = silentFor(peer.lastHeard, now);
+                    if (silence.compareTo(timing.deadtime()) > 0) {
+                        events.add(peer.moveTo(PeerState.DEAD, now));
+                    } else if (peer.state == PeerState.ALIVE && silence.compareTo(timing.warntime()) > 0) {
+                        events.add(peer.moveTo(PeerState.LATE, now));
+                    }
+                }
+                case DEAD, LEFT -> { }
+            }
+        }
+        return events;
+    }
+
+    public PeerState state(String peer) {
+        return peers.get(peer).state;
+    }
+
+    public List<PeerStatus> statuses(Instant now) {
+        var out = new ArrayList<PeerStatus>();
+        for (var peer : peers.values()) {
+            var links = new ArrayList<PeerStatus.LinkStatus>();
+            for (var l : peer.links.values()) {
+                links.add(new PeerStatus.LinkStatus(l.ref.index(), l.ref.name(), l.state, age(l.lastHeard, now)));
+            }
+            out.add(new PeerStatus(peer.name, peer.state, peer.incarnation, age(peer.lastHeard, now), links));
+        }
+        return out;
+    }
+
+    private static Optional<Duration> age(Instant heard, Instant now) {
+        return heard == null ? Optional.empty() : Optional.of(Duration.between(heard, now));
+    }
+
+    private static Duration silentFor(Instant heard, Instant now) {
+        return heard == null ? Duration.ofDays(365_000) : Duration.between(heard, now);
+    }
+
+    private static final class Peer {
+        final String name;
+        final Map<Integer, Link> links = new LinkedHashMap<>();
+        PeerState state = PeerState.UNKNOWN;
+        long incarnation;
+        Instant lastHeard;
+
+        Peer(String name, List<LinkRef> refs) {
+            this.name = name;
+            refs.forEach(r -> links.put(r.index(), new Link(r)));
+        }
+
+        DetectorEvent moveTo(PeerState to, Instant now) {
+            var from = state;
+            state = to;
+            return new DetectorEvent.PeerChanged(name, from, to, incarnation, now);
+        }
+    }
+
+    private static final class Link {
+        final LinkRef ref;
+        LinkState state = LinkState.DOWN;
+        Instant lastHeard;
+
+        Link(LinkRef ref) {
+            this.ref = ref;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.vigil.detection;
+
+import static java.time.Duration.ofMillis;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.config.TimingPreset;
+import dev.vigil.testing.FakeClock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FailureDetectorTest {
+    // lan: keepalive 200ms, warntime 600ms, deadtime 1s, initdead 10s
+    private final FakeClock clock = new FakeClock();
+    private final FailureDetector detector = new FailureDetector(TimingPreset.LAN.timing(),
+            Map.of("ha2", List.of(new FailureDetector.LinkRef(0, "ucast:694"), new FailureDetector.LinkRef(1, "serial:/dev/ttyS0"))),
+            clock.instant());
+
+    private List<DetectorEvent> beat(int link, long incarnation) {
+        return detector.onHeartbeat("ha2", link, incarnation, clock.instant());
+    }
+
+    private List<DetectorEvent> after(long millis) {
+        clock.advance(ofMillis(millis));
+        return detector.tick(clock.instant());
+    }
+
+    @Test
+    void unheardPeerIsUnknownUntilInitdeadThenDead() {
+        assertThat(after(9_999)).isEmpty();
+        assertThat(detector.state("ha2")).isEqualTo(PeerState.UNKNOWN);
+        var events = after(1);
+        assertThat(events).singleElement().isInstanceOfSatisfying(DetectorEvent.PeerChanged.class, c -> {
+            assertThat(c.from()).isEqualTo(PeerState.UNKNOWN);
+            assertThat(c.to()).isEqualTo(PeerState.DEAD);
+        });
+    }
+
+    @Test
+    void firstBeatMakesItAliveAndItsLinkUp() {
+        var events = beat(0, 7);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0)).isInstanceOf(DetectorEvent.LinkChanged.class);
+        assertThat(events.get(1)).isEqualTo(new DetectorEvent.PeerChanged("ha2", PeerState.UNKNOWN, PeerState.ALIVE, 7, clock.instant()));
+    }
+
+    @Test
+    void silencePastWarntimeIsLateThenPastDeadtimeDead() {
+        beat(0, 7);
+        assertThat(after(600)).isEmpty(); // exactly warntime: not yet
+        assertThat(after(1)).singleElement().extracting(e -> ((DetectorEvent.PeerChanged) e).to()).isEqualTo(PeerState.LATE);
+        assertThat(after(399)).isEmpty(); // exactly deadtime
+        var events = after(1);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0)).isInstanceOfSatisfying(DetectorEvent.LinkChanged.class,
+                l -> assertThat(l.to()).isEqualTo(LinkState.DOWN));
+        assertThat(events.get(1)).isInstanceOfSatisfying(DetectorEvent.PeerChanged.class, c -> {
+            assertThat(c.from()).isEqualTo(PeerState.LATE);
+            assertThat(c.to()).isEqualTo(PeerState.DEAD);
+        });
+    }
+
+    @Test
+    void lateThenHeardIsAliveAgain() {
+        beat(0, 7);
+        after(700);
+        assertThat(detector.state("ha2")).isEqualTo(PeerState.LATE);
+        var events = beat(0, 7);
+        assertThat(events).singleElement().isEqualTo(
+                new DetectorEvent.PeerChanged("ha2", PeerState.LATE, PeerState.ALIVE, 7, clock.instant()));
+    }
+
+    @Test
+    void peerStaysAliveOnOneLinkWhileTheOtherIsDown() {
+        beat(0, 7);
+        beat(1, 7);
+        for (int i = 0; i < 20; i++) {
+            clock.advance(ofMillis(200));
+            beat(0, 7);
+            var events = detector.tick(clock.instant());
+            if (i == 5) { // 1200ms of silence on link 1: past deadtime
+                assertThat(events).singleElement().isInstanceOfSatisfying(DetectorEvent.LinkChanged.class, l -> {
+                    assertThat(l.link()).isEqualTo(1);
+                    assertThat(l.to()).isEqualTo(LinkState.DOWN);
+                });
+            } else {
+                assertThat(events).as("tick %d", i).isEmpty();
+            }
+        }
+        assertThat(detector.state("ha2")).isEqualTo(PeerState.ALIVE);
+        var status = detector.statuses(clock.instant()).get(0);
+        assertThat(status.links()).extracting(PeerStatus.LinkStatus::state).containsExactly(LinkState.UP, LinkState.DOWN);
+        assertThat(status.links().get(1).sinceLastHeard()).contains(ofMillis(4_000));
+    }
+
+    @Test
+    void higherIncarnationWhileAliveIsARestart() {
+        beat(0, 7);
+        var events = beat(0, 8);
+        assertThat(events).singleElement().isEqualTo(new DetectorEvent.PeerRestarted("ha2", 7, 8, clock.instant()));
+    }
+
+    @Test
+    void restartAfterDeathIsAJoin() {
+        beat(0, 7);
+        after(1_001);
+        var events = beat(0, 8);
+        assertThat(events).last().isEqualTo(new DetectorEvent.PeerChanged("ha2", PeerState.DEAD, PeerState.ALIVE, 8, clock.instant()));
+        assertThat(events).noneMatch(e -> e instanceof DetectorEvent.PeerRestarted);
+    }
+
+    @Test
+    void olderIncarnationIsIgnored() {
+        beat(0, 8);
+        assertThat(beat(0, 7)).isEmpty();
+    }
+
+    @Test
+    void leaveIsImmediateAndStaleBeatsDoNotRevive() {
+        beat(0, 7);
+        var events = detector.onLeave("ha2", 7, clock.instant());
+        assertThat(events).last().isEqualTo(new DetectorEvent.PeerChanged("ha2", PeerState.ALIVE, PeerState.LEFT, 7, clock.instant()));
+        assertThat(beat(1, 7)).as("a beat of the same life, in flight on another link").isEmpty();
+        assertThat(after(20_000)).isEmpty();
+        assertThat(beat(0, 9)).last().isEqualTo(new DetectorEvent.PeerChanged("ha2", PeerState.LEFT, PeerState.ALIVE, 9, clock.instant()));
+    }
+
+    @Test
+    void steadyBeatsAtKeepaliveNeverWarn() {
+        beat(0, 7);
+        for (int i = 0; i < 1000; i++) {
+            clock.advance(ofMillis(200));
+            beat(0, 7);
+            assertThat(detector.tick(clock.instant())).isEmpty();
+        }
+    }
+}

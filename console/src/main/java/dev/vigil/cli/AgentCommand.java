@@ -1,0 +1,55 @@
+package dev.vigil.cli;
+
+import dev.vigil.agent.Agent;
+import dev.vigil.agent.AgentOptions;
+import dev.vigil.agent.TransportFactory;
+import dev.vigil.config.ConfigException;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.detection.MonotonicClock;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil agent}: the node daemon, in the foreground (systemd or the demo supervise it). */
+@Command(name = "agent", description = "Run this node's agent in the foreground until SIGTERM.")
+final class AgentCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "cluster file (default: ${DEFAULT-VALUE})")
+    Path config = AgentOptions.DEFAULT_CONFIG;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "this node's name (default: uname -n)")
+    Optional<String> node;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "control socket (default: /run/vigil/<cluster>-<node>.sock)")
+    Optional<Path> socket;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "state directory (default: /var/lib/vigil/<cluster>/<node>/)")
+    Optional<Path> stateDir;
+
+    @Override
+    public Integer call() throws Exception {
+        var cluster = loadOrExplain(config);
+        if (cluster == null) {
+            return 2;
+        }
+        var options = AgentOptions.resolve(cluster, node, socket, stateDir);
+        var agent = new Agent(cluster, options, MonotonicClock.create(), TransportFactory.system());
+        agent.start();
+        // SIGTERM and SIGINT run shutdown hooks: leave politely so peers need not wait for deadtime.
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "vigil-shutdown"));
+        agent.awaitStop();
+        return 0;
+    }
+
+    static dev.vigil.config.ClusterConfig loadOrExplain(Path file) {
+        try {
+            return ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.err.println("vigil: " + e.errors().size() + " error(s) in " + file + "; not starting");
+            return null;
+        }
+    }
+}
