@@ -1,0 +1,116 @@
+package dev.vigil.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.control.StatusReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three agents as real processes on loopback addresses 127.0.0.11-13 (lan preset), unicast
+ * heartbeats: membership, kill -9, restart, and polite leave.
+ */
+@Tag("integration")
+class LoopbackClusterIT {
+    // lan preset: keepalive 200 ms, deadtime 1 s.
+    private static final Duration KEEPALIVE = Duration.ofMillis(200);
+    private static final Duration DEADTIME = Duration.ofMillis(1000);
+    /** Status is polled every 10 ms from a busy 2-core machine; this covers the poll, not the detector. */
+    private static final Duration OBSERVATION_SLACK = Duration.ofMillis(150);
+
+    @TempDir
+    Path dir;
+    private TestCluster cluster;
+
+    private TestCluster startCluster() throws Exception {
+        int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
+        cluster = new TestCluster(dir, """
+                cluster: itest
+                auth: {keyfile: KEYFILE}
+                timing: {preset: lan}
+                nodes:
+                  - {name: ha1, address: 127.0.0.11}
+                  - {name: ha2, address: 127.0.0.12}
+                  - {name: ha3, address: 127.0.0.13}
+                links:
+                  - {type: udp, mode: unicast, port: %d}
+                """.formatted(port), Map.of());
+        for (var n : List.of("ha1", "ha2", "ha3")) {
+            cluster.start(n);
+        }
+        await("all three see each other").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    for (var observer : List.of("ha1", "ha2", "ha3")) {
+                        var r = cluster.status(observer);
+                        assertThat(r).as("%s answers", observer).isPresent();
+                        assertThat(r.get().nodes()).extracting(StatusReport.NodeReport::state)
+                                .as("seen by %s", observer).containsOnly("alive");
+                        assertThat(r.get().members()).containsExactly("ha1", "ha2", "ha3");
+                    }
+                });
+        return cluster;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void killedNodeIsDeclaredDeadWithinDeadtimePlusKeepaliveAndRejoinsWithANewIncarnation() throws Exception {
+        var c = startCluster();
+        long oldIncarnation = c.status("ha2").orElseThrow().incarnation();
+
+        long killedAt = System.nanoTime();
+        c.kill("ha2");
+        Duration seenDeadBy1 = null;
+        Duration seenDeadBy3 = null;
+        while (TestCluster.since(killedAt).compareTo(Duration.ofSeconds(5)) < 0 && (seenDeadBy1 == null || seenDeadBy3 == null)) {
+            if (seenDeadBy1 == null && c.stateSeenBy("ha1", "ha2").equals(Optional.of("dead"))) seenDeadBy1 = TestCluster.since(killedAt);
+            if (seenDeadBy3 == null && c.stateSeenBy("ha3", "ha2").equals(Optional.of("dead"))) seenDeadBy3 = TestCluster.since(killedAt);
+            Thread.sleep(10);
+        }
+        var bound = DEADTIME.plus(KEEPALIVE).plus(OBSERVATION_SLACK);
+        assertThat(seenDeadBy1).as("ha1 saw ha2 dead\n%s", c.logs()).isNotNull().isLessThanOrEqualTo(bound);
+        assertThat(seenDeadBy3).as("ha3 saw ha2 dead").isNotNull().isLessThanOrEqualTo(bound);
+        assertThat(c.status("ha1").orElseThrow().members()).containsExactly("ha1", "ha3");
+
+        c.start("ha2");
+        await("ha2 back with a new incarnation").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            var seen = c.status("ha1").orElseThrow().nodes().stream().filter(n -> n.name().equals("ha2")).findFirst().orElseThrow();
+            assertThat(seen.state()).isEqualTo("alive");
+            assertThat(seen.incarnation()).isGreaterThan(oldIncarnation);
+        });
+        assertThat(c.status("ha3").orElseThrow().members()).containsExactly("ha1", "ha2", "ha3");
+    }
+
+    @Test
+    void terminatedNodeIsLeftWithoutWaitingForDeadtime() throws Exception {
+        var c = startCluster();
+        long stoppedAt = System.nanoTime();
+        c.terminate("ha3");
+        Duration seenLeft = null;
+        while (TestCluster.since(stoppedAt).compareTo(Duration.ofSeconds(5)) < 0) {
+            if (c.stateSeenBy("ha1", "ha3").equals(Optional.of("left"))) {
+                seenLeft = TestCluster.since(stoppedAt);
+                break;
+            }
+            Thread.sleep(10);
+        }
+        assertThat(seenLeft).as("ha1 saw ha3 leave\n%s", c.logs()).isNotNull();
+        // From the signal to the view change; far below the 1 s deadtime the peers would otherwise wait.
+        assertThat(seenLeft).isLessThan(DEADTIME);
+        assertThat(c.process("ha3").exitValue()).as("a clean SIGTERM exit").isIn(0, 143);
+        assertThat(c.status("ha2").orElseThrow().members()).containsExactly("ha1", "ha2");
+    }
+}
