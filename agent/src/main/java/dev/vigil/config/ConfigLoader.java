@@ -337,11 +337,10 @@ public final class ConfigLoader {
                     .toList();
             Pos at = involved.stream().filter(overridden::containsKey).findFirst()
                     .map(overridden::get).orElse(timingKey);
-            List<String> fromPreset = involved.stream().filter(t -> !overridden.containsKey(t)).toList();
-            String hint = fromPreset.isEmpty() ? ""
-                    : "; " + String.join(" and ", fromPreset) + (fromPreset.size() == 1 ? " comes" : " come")
-                    + " from preset " + preset.configName() + ": override " + (fromPreset.size() == 1 ? "it" : "them")
-                    + " as well or choose another preset";
+            String primary = involved.isEmpty() ? "" : involved.get(0);
+            String hint = involved.isEmpty() || overridden.containsKey(primary) ? ""
+                    : "; " + primary + " comes from preset " + preset.configName()
+                    + ": override it as well or choose another preset";
             error(at, "impossible timing: " + problem + hint);
         }
 
@@ -408,10 +407,12 @@ public final class ConfigLoader {
                     nodes.add(new NodeConfig(name.get(), address.get(), votes.get()));
                 }
             }
-            if (errors.size() == before && nodes.stream().mapToInt(NodeConfig::votes).sum() == 0) {
+            // Only judge the sum when every node was readable; a broken one may carry the votes.
+            boolean complete = errors.size() == before && nodes.size() == list.get().items().size();
+            if (complete && nodes.stream().mapToInt(NodeConfig::votes).sum() == 0) {
                 error(nodesEntry.keyPos(), "the nodes' votes add up to 0; at least one node needs a vote");
             }
-            return errors.size() == before ? Optional.of(nodes) : Optional.empty();
+            return complete ? Optional.of(nodes) : Optional.empty();
         }
 
         private Optional<InetAddress> address(Node v) {
@@ -447,7 +448,7 @@ public final class ConfigLoader {
         // ---- links
 
         /** A link that passed validation but whose name depends on the other links. */
-        private record PendingLink(int index, Pos pos, Optional<String> explicitName, String defaultName,
+        private record PendingLink(int index, Optional<String> explicitName, String defaultName,
                                    Function<String, LinkConfig> build) {}
 
         private Optional<List<LinkConfig>> links(Entry linksEntry, Optional<? extends Set<String>> knownNodes) {
@@ -558,7 +559,7 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             Optional<InetAddress> g = group;
-            return Optional.of(new PendingLink(index, lm.pos(), name, defaultName,
+            return Optional.of(new PendingLink(index, name, defaultName,
                     n -> new LinkConfig.Udp(index, n, mode.get(), port, g, iface, ttl)));
         }
 
@@ -594,7 +595,7 @@ public final class ConfigLoader {
             }
             List<String> ends = between.get();
             Map<String, String> byNode = devices.get();
-            return Optional.of(new PendingLink(index, lm.pos(), name, "serial:" + byNode.get(ends.get(0)),
+            return Optional.of(new PendingLink(index, name, "serial:" + byNode.get(ends.get(0)),
                     n -> new LinkConfig.Serial(index, n, ends, byNode, baud)));
         }
 
@@ -840,7 +841,9 @@ public final class ConfigLoader {
     }
 
     private static String describe(IOException e) {
-        return e.getClass().getSimpleName().replace("Exception", "") + (e.getMessage() == null ? "" : " " + e.getMessage());
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static int editDistance(String a, String b) {

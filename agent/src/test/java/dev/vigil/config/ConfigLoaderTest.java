@@ -175,7 +175,7 @@ class ConfigLoaderTest {
         List<ConfigError> errors = ConfigLoader.check(dir.resolve("missing.yaml"));
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(1);
-            assertThat(e.message()).contains("cannot read the cluster file");
+            assertThat(e.message()).isEqualTo("cannot read the cluster file: no such file");
         });
     }
 
