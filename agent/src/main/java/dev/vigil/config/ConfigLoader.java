@@ -112,7 +112,7 @@ public final class ConfigLoader {
         if (!r.errors().isEmpty()) {
             throw new ConfigException(r.errors());
         }
-        return r.config().orElseThrow();
+        return r.config().orElseThrow(() -> new IllegalStateException("no errors but no configuration"));
     }
 
     private static Result readAndBind(Path file, HostResolver resolver) {
@@ -141,7 +141,7 @@ public final class ConfigLoader {
                 .sorted(Comparator.comparing(LocatedYaml.Problem::pos))
                 .map(p -> new ConfigError(file, p.pos().line(), p.pos().column(), p.message()))
                 .toList();
-        return new Result(errors.isEmpty() ? Optional.of(config) : Optional.empty(), errors);
+        return new Result(errors.isEmpty() ? Optional.ofNullable(config) : Optional.empty(), errors);
     }
 
     /** One pass over one document; collects errors instead of throwing so that all are reported. */
