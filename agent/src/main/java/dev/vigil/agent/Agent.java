@@ -1,6 +1,7 @@
 package dev.vigil.agent;
 
 import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.Durations;
 import dev.vigil.config.LinkConfig;
 import dev.vigil.config.NodeConfig;
 import dev.vigil.control.ControlHandler;
@@ -117,8 +118,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
         detectorThread.start();
         LOG.info("node {} of cluster {} started: incarnation {}, timing {} (keepalive {}, warntime {}, deadtime {}, initdead {}), links {}",
                 self, config.cluster(), incarnation, config.timingPreset().configName(),
-                config.timing().keepalive(), config.timing().warntime(), config.timing().deadtime(),
-                config.timing().initdead(), transports.stream().map(Transport::linkName).toList());
+                Durations.format(config.timing().keepalive()), Durations.format(config.timing().warntime()),
+                Durations.format(config.timing().deadtime()), Durations.format(config.timing().initdead()), transports.stream().map(Transport::linkName).toList());
     }
 
     /** How often timeouts are checked: fine enough that detection lags deadtime by little. */
@@ -173,7 +174,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
             case JOINED -> LOG.info("node {} joined (incarnation {}); view {} = {}", e.node(), e.incarnation(),
                     view.number(), view.members().keySet());
             case LATE -> LOG.warn("late heartbeat: node {} silent for more than warntime {}", e.node(),
-                    config.timing().warntime());
+                    Durations.format(config.timing().warntime()));
             case RECOVERED -> LOG.info("node {} heard again after a late heartbeat", e.node());
             case DEAD -> LOG.warn("node {} is dead; view {} = {}", e.node(), view.number(), view.members().keySet());
             case LEFT -> LOG.info("node {} left the cluster; view {} = {}", e.node(), view.number(),
