@@ -1,0 +1,123 @@
+package dev.vigil.transport;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A heartbeat medium inside one JVM, for fast tests of the layers above transports. Links can be
+ * cut per node; delivery is asynchronous (one thread per receiving endpoint) like a real socket.
+ */
+public final class InMemoryNetwork implements AutoCloseable {
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Set<String> cut = ConcurrentHashMap.newKeySet();
+
+    /** The transport node {@code node} uses for link {@code linkIndex}. */
+    public Transport transport(String node, int linkIndex, String linkName) {
+        var e = new Endpoint(node, linkIndex, linkName);
+        endpoints.put(key(node, linkIndex), e);
+        return e;
+    }
+
+    /** Nothing goes in or out of {@code node} on that link until {@link #restore}. */
+    public void cut(String node, int linkIndex) {
+        cut.add(key(node, linkIndex));
+    }
+
+    public void restore(String node, int linkIndex) {
+        cut.remove(key(node, linkIndex));
+    }
+
+    /** Injects raw bytes as if they arrived at {@code node} on the link, e.g. a forged packet. */
+    public void inject(String node, int linkIndex, byte[] packet) {
+        var e = endpoints.get(key(node, linkIndex));
+        if (e != null) {
+            e.deliver(packet, "injected");
+        }
+    }
+
+    private static String key(String node, int link) {
+        return node + "#" + link;
+    }
+
+    @Override
+    public void close() {
+        endpoints.values().forEach(Endpoint::close);
+    }
+
+    private final class Endpoint implements Transport {
+        private final String node;
+        private final int linkIndex;
+        private final String linkName;
+        private final ExecutorService inbox;
+        private volatile InboundHandler handler;
+        private volatile boolean closed;
+
+        Endpoint(String node, int linkIndex, String linkName) {
+            this.node = node;
+            this.linkIndex = linkIndex;
+            this.linkName = linkName;
+            this.inbox = Executors.newSingleThreadExecutor(r -> {
+                var t = new Thread(r, "inmem-" + node + "-" + linkIndex);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        @Override
+        public int linkIndex() {
+            return linkIndex;
+        }
+
+        @Override
+        public String linkName() {
+            return linkName;
+        }
+
+        @Override
+        public void start(InboundHandler receiver) {
+            this.handler = receiver;
+        }
+
+        @Override
+        public void send(byte[] packet) {
+            if (closed || cut.contains(key(node, linkIndex))) {
+                return;
+            }
+            for (var other : endpoints.values()) {
+                if (other != this && other.linkIndex == linkIndex && !cut.contains(key(other.node, linkIndex))) {
+                    other.deliver(packet.clone(), node);
+                }
+            }
+        }
+
+        void deliver(byte[] packet, String origin) {
+            if (closed || handler == null) {
+                return;
+            }
+            try {
+                inbox.execute(() -> {
+                    if (!closed) {
+                        handler.onPacket(linkIndex, packet, origin);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Closed concurrently: a dead endpoint drops packets, like a closed socket.
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            inbox.shutdownNow();
+            try {
+                inbox.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
