@@ -1,0 +1,113 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VigilCommandTest {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void capture() throws Exception {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        var key = dir.resolve("authkey");
+        Files.writeString(key, "0123456789abcdef0123456789abcdef\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    private Path write(String yaml) throws Exception {
+        var f = dir.resolve("cluster.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void configCheckAcceptsAGoodFile() throws Exception {
+        var f = write("""
+                cluster: web
+                auth: {keyfile: authkey}
+                nodes:
+                  - {name: ha1, address: 127.0.0.1}
+                  - {name: ha2, address: 127.0.0.2}
+                links:
+                  - {type: udp, mode: unicast, port: 694}
+                """);
+        assertThat(VigilCommand.run("config", "check", f.toString())).isZero();
+        assertThat(out.toString()).contains("OK");
+    }
+
+    @Test
+    void configCheckListsEveryErrorWithItsPosition() throws Exception {
+        var f = write("""
+                cluster: web
+                auth: {keyfile: authkey}
+                timing: {preset: lan, deadtime: 300ms}
+                nodes:
+                  - {name: ha1, address: 127.0.0.1, colour: red}
+                links:
+                  - {type: udp, mode: unicast, port: 99999}
+                """);
+        assertThat(VigilCommand.run("config", "check", f.toString())).isEqualTo(1);
+        var lines = err.toString().lines().toList();
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(f + ":3:").contains("deadtime"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(f + ":5:").contains("colour"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(f + ":7:").contains("port"));
+        assertThat(lines).last().isEqualTo("4 error(s)"); // deadtime breaks two timing rules
+    }
+
+    @Test
+    void statusWithoutAnAgentSaysSoAndFails() {
+        assertThat(VigilCommand.run("status", "--socket", dir.resolve("none.sock").toString())).isEqualTo(3);
+        assertThat(err.toString()).contains("no agent answers on").contains("none.sock");
+    }
+
+    @Test
+    void agentRefusesToStartOnABadFile() throws Exception {
+        var f = write("cluster: web\n");
+        assertThat(VigilCommand.run("agent", "--config", f.toString(), "--node", "ha1")).isEqualTo(2);
+        assertThat(err.toString()).contains("not starting");
+    }
+
+    @Test
+    void statusRendersTheHumanForm() {
+        var report = new dev.vigil.control.StatusReport("web", "ha1", 5, 3, java.util.List.of("ha1", "ha2"), 1,
+                new dev.vigil.control.StatusReport.TimingReport("lan", 200, 600, 1000, 10000),
+                new dev.vigil.control.StatusReport.VotesReport(2, 3),
+                java.util.List.of(
+                        new dev.vigil.control.StatusReport.NodeReport("ha1", "alive", true, 5, null, java.util.List.of()),
+                        new dev.vigil.control.StatusReport.NodeReport("ha2", "alive", false, 9, 120L, java.util.List.of(
+                                new dev.vigil.control.StatusReport.LinkReport("ucast:694", 0, "up", 120L),
+                                new dev.vigil.control.StatusReport.LinkReport("serial:/dev/ttyS0", 1, "down", null))),
+                        new dev.vigil.control.StatusReport.NodeReport("ha3", "dead", false, 7, 5000L, java.util.List.of())),
+                java.util.Map.of("forged", 4L),
+                new dev.vigil.control.StatusReport.SenderReport(100, 0, 0));
+        var text = StatusText.render(report);
+        assertThat(text).contains("view 3: ha1, ha2").contains("votes 2/3")
+                .contains("ha3              DEAD     last heard 5000ms ago")
+                .contains("serial:/dev/ttyS0")
+                .contains("forged");
+    }
+}
