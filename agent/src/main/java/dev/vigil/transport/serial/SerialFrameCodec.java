@@ -64,8 +64,8 @@ public final class SerialFrameCodec {
     /** What the decoder threw away, and why. Every method has an empty default. */
     public interface DropListener {
         /**
-         * Bytes skipped while hunting for a sync marker, reported at most once per
-         * {@link Decoder#feed} call. A false marker whose frame fails is not counted here: it is
+         * Bytes skipped while hunting for a sync marker, reported before the next good frame is
+         * delivered and at the end of each {@link Decoder#feed} call, never byte by byte. A false marker whose frame fails is not counted here: it is
          * reported once as {@link #badCrc} or {@link #oversized} instead.
          */
         default void garbage(long bytes) {}
@@ -118,6 +118,7 @@ public final class SerialFrameCodec {
         private long garbageBytes;
         private long crcFailures;
         private long oversized;
+        private long unreportedGarbage;
 
         /**
          * @param frames called on the feeding thread with each good payload (a fresh array it may
@@ -132,7 +133,6 @@ public final class SerialFrameCodec {
         /** @throws IndexOutOfBoundsException only if {@code off}/{@code len} lie outside {@code in} */
         public void feed(byte[] in, int off, int len) {
             Objects.checkFromIndexSize(off, len, in.length);
-            long garbageBefore = garbageBytes;
             try {
                 while (len > 0) {
                     if (end == buf.length) {
@@ -146,11 +146,22 @@ public final class SerialFrameCodec {
                     scan();
                 }
             } finally {
-                long skipped = garbageBytes - garbageBefore;
-                if (skipped > 0) {
-                    drops.garbage(skipped);
-                }
+                reportGarbage();
             }
+        }
+
+        private void reportGarbage() {
+            if (unreportedGarbage > 0) {
+                long n = unreportedGarbage;
+                unreportedGarbage = 0;
+                drops.garbage(n);
+            }
+        }
+
+        private void skipGarbage(int n) {
+            garbageBytes += n;
+            unreportedGarbage += n;
+            start += n;
         }
 
         /**
@@ -161,10 +172,9 @@ public final class SerialFrameCodec {
             int pending = end - start;
             start = 0;
             end = 0;
-            if (pending > 0) {
-                garbageBytes += pending;
-                drops.garbage(pending);
-            }
+            garbageBytes += pending;
+            unreportedGarbage += pending;
+            reportGarbage();
         }
 
         // After scan() returns, what is left is a strict prefix of one frame (< MAX_FRAME bytes),
@@ -188,16 +198,14 @@ public final class SerialFrameCodec {
                     while (i < end && buf[i] != SYNC0) {
                         i++;
                     }
-                    garbageBytes += i - start;
-                    start = i;
+                    skipGarbage(i - start);
                     continue;
                 }
                 if (avail < 2) {
                     return;
                 }
                 if (buf[start + 1] != SYNC1) {
-                    garbageBytes++;
-                    start++;
+                    skipGarbage(1);
                     continue;
                 }
                 if (avail < HEADER) {
@@ -226,6 +234,8 @@ public final class SerialFrameCodec {
                 byte[] payload = Arrays.copyOfRange(buf, start + HEADER, start + HEADER + length);
                 start += length + OVERHEAD;
                 framesDecoded++;
+                // Counts first, so whoever sees the frame also sees the garbage that preceded it.
+                reportGarbage();
                 frames.accept(payload);
             }
         }
