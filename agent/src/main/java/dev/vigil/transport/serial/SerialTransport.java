@@ -201,6 +201,9 @@ public final class SerialTransport implements Transport {
         }
         // getLastErrorCode() is now often 25 (ENOTTY) on a pty, from an ioctl ptys lack; the
         // open itself succeeded, so it is deliberately not checked.
+        // Whatever the kernel buffered while nobody had the port open is stale: old heartbeats
+        // (or an earlier serial-test's probes) must not be delivered as if they had just arrived.
+        p.flushIOBuffers();
         return p;
     }
 
@@ -313,10 +316,15 @@ public final class SerialTransport implements Transport {
                     continue;
                 }
                 int n;
+                long t0 = System.nanoTime();
                 try {
                     n = p.writeBytes(frame, frame.length);
                 } catch (RuntimeException e) {
                     n = -1;
+                }
+                long tookMicros = (System.nanoTime() - t0) / 1_000;
+                if (tookMicros > 20_000) {
+                    LOG.debug("serial link {}: writing {} bytes took {} us", linkName, frame.length, tookMicros);
                 }
                 if (n == frame.length) {
                     framesSent.incrementAndGet();
