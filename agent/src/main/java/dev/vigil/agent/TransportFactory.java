@@ -5,6 +5,7 @@ import dev.vigil.config.LinkConfig;
 import dev.vigil.config.NodeConfig;
 import dev.vigil.transport.Drops;
 import dev.vigil.transport.Transport;
+import dev.vigil.transport.serial.SerialTransport;
 import dev.vigil.transport.udp.UdpTransport;
 
 /** Makes the transport for one link; tests substitute an in-memory network. */
@@ -20,6 +21,10 @@ public interface TransportFactory {
             if (link instanceof LinkConfig.Udp udp) {
                 return new UdpTransport(udp, me.address(),
                         config.peersOf(self).stream().map(NodeConfig::address).toList(), drops);
+            }
+            if (link instanceof LinkConfig.Serial serial) {
+                return new SerialTransport(serial.index(), serial.name(), serial.deviceByNode().get(self), serial.baud(), drops,
+                        SerialTransport.WhenAbsent.RETRY);
             }
             throw new IllegalArgumentException("unsupported link type: " + link);
         };

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 AgentCommand.class,
                 StatusCommand.class,
                 ConfigCommand.class,
-                //SERIAL SerialTestCommand.class,
+                SerialTestCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class VigilCommand {

@@ -59,7 +59,23 @@ public final class SerialTransport implements Transport {
     private Thread writer;
     private volatile InboundHandler handler;
 
+    /** What {@link #start} does when the device cannot be opened. */
+    public enum WhenAbsent {
+        /** Throw: a test of the line itself wants to know at once. */
+        FAIL,
+        /** Start with the link down and keep retrying: the agent must not lose its other links. */
+        RETRY
+    }
+
+    private final WhenAbsent whenAbsent;
+
     public SerialTransport(int linkIndex, String linkName, String devicePath, int baud, Drops drops) {
+        this(linkIndex, linkName, devicePath, baud, drops, WhenAbsent.FAIL);
+    }
+
+    public SerialTransport(int linkIndex, String linkName, String devicePath, int baud, Drops drops,
+                           WhenAbsent whenAbsent) {
+        this.whenAbsent = Objects.requireNonNull(whenAbsent);
         if (baud <= 0) {
             throw new IllegalArgumentException("baud must be positive: " + baud);
         }
@@ -85,10 +101,11 @@ public final class SerialTransport implements Transport {
     }
 
     /**
-     * Opens the device once, synchronously, so that a wrong path or missing permission fails
-     * loudly at startup; later losses are handled in the background.
+     * Opens the device and starts the reader and writer. A device that cannot be opened now
+     * either fails the start or, with {@link WhenAbsent#RETRY}, is logged as an error and retried
+     * in the background like a device lost later.
      *
-     * @throws IOException if the device cannot be opened now
+     * @throws IOException with {@link WhenAbsent#FAIL}, if the device cannot be opened now
      */
     @Override
     public void start(InboundHandler receiver) throws IOException {
@@ -100,7 +117,17 @@ public final class SerialTransport implements Transport {
             throw new IllegalStateException("serial link " + linkName + " already started");
         }
         this.handler = receiver;
-        port = open();
+        try {
+            port = open();
+        } catch (IOException e) {
+            if (whenAbsent == WhenAbsent.FAIL) {
+                started.set(false);
+                throw e;
+            }
+            LOG.error("serial link {}: {}; the link stays down and the device is retried in the background",
+                    linkName, e.getMessage());
+            port = null;
+        }
         running = true;
         reader = new Thread(this::readLoop, "vigil-serial-" + linkName);
         reader.setDaemon(true);
@@ -108,7 +135,9 @@ public final class SerialTransport implements Transport {
         writer.setDaemon(true);
         reader.start();
         writer.start();
-        LOG.info("serial link {} open on {} at {} baud", linkName, devicePath, baud);
+        if (port != null) {
+            LOG.info("serial link {} open on {} at {} baud", linkName, devicePath, baud);
+        }
     }
 
     @Override
