@@ -12,21 +12,21 @@ import java.util.concurrent.TimeUnit;
  * it is a cable pull; starting another on the same paths is plugging the cable back in (with new
  * /dev/pts numbers behind the links).
  */
-final class SocatPair implements AutoCloseable {
+public final class SocatPair implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(5);
 
-    final Path a;
-    final Path b;
+    public final Path a;
+    public final Path b;
     private final Path log;
     private Process process;
 
-    SocatPair(Path dir) {
+    public SocatPair(Path dir) {
         this.a = dir.resolve("ttyA");
         this.b = dir.resolve("ttyB");
         this.log = dir.resolve("socat.log");
     }
 
-    static boolean available() {
+    public static boolean available() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "socat"))) {
                 return true;
@@ -36,7 +36,7 @@ final class SocatPair implements AutoCloseable {
     }
 
     /** Starts socat and waits (bounded) for both links to appear. */
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("socat already running");
         }
@@ -55,12 +55,12 @@ final class SocatPair implements AutoCloseable {
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Kills this socat (by its own PID only) and waits, bounded, for it to exit. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process == null) {
             return;
         }
