@@ -57,6 +57,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private HeartbeatSender sender;
     private ControlServer control;
     private Thread detectorThread;
+    private final Map<String, Long> peerConfigVersions = new java.util.HashMap<>();
     private volatile MembershipView currentView;
     private volatile boolean running;
     private long incarnation;
@@ -146,11 +147,25 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private void onPacket(HeartbeatPacket packet, int link) {
         synchronized (this) {
             if (!running) return;
+            noticeConfigVersion(packet);
             var now = clock.instant();
             var events = packet.type() == MessageType.LEAVE
                     ? detector.onLeave(packet.sender(), packet.incarnation(), now)
                     : detector.onHeartbeat(packet.sender(), link, packet.incarnation(), now);
             handle(events);
+        }
+    }
+
+    /** Until configuration distribution exists, an operator must at least hear of a mismatch. */
+    private void noticeConfigVersion(HeartbeatPacket packet) {
+        if (packet.configVersion() == config.version()) {
+            return;
+        }
+        Long previous = peerConfigVersions.put(packet.sender(), packet.configVersion());
+        if (previous == null || previous != packet.configVersion()) {
+            LOG.warn("node {} runs configuration version {}, this node has version {} ({})", packet.sender(),
+                    packet.configVersion(), config.version(),
+                    packet.configVersion() > config.version() ? "this node's cluster file is stale" : "its cluster file is stale");
         }
     }
 
