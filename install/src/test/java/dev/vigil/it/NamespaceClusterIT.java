@@ -66,7 +66,7 @@ class NamespaceClusterIT {
 
     @AfterEach
     void stopClusterAndHeal() throws Exception {
-        // Agents first: healing the network must not let a half-failed test's agents recover.
+        // Heal even if stopping failed, so the next test starts on a clean segment.
         try {
             if (cluster != null) cluster.close();
         } finally {
@@ -204,7 +204,10 @@ class NamespaceClusterIT {
         assumeTrue(NetnsBed.whyNoNft().isEmpty(), () -> "skipping: " + NetnsBed.whyNoNft().orElseThrow());
         var c = startCluster(multicastAndBroadcast());
         // Every UDP datagram in or out of ha3 is dropped with p = 0.3, each independently, so
-        // both media are lossy; the pass counters give the denominator.
+        // both media are lossy; the pass counters give the denominator. Two media, because a
+        // peer then dies only after 5 beats in a row are lost on both (0.09^5 per beat). With
+        // one medium at lan timing it is 0.3^5 per beat: ~2 false deaths a minute across ha3's
+        // four directions, and a trial run with a single multicast link saw 4.
         bed.nft("n3", LOSS_TABLE, """
                   chain input {
                     type filter hook input priority 0; policy accept;
