@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -129,12 +131,43 @@ public final class UdpTransport implements Transport {
     }
 
     private InetAddress broadcastAddress(NetworkInterface iface) throws SocketException {
+        // Prefer the subnet this node's address is on; an interface may carry several.
+        InterfaceAddress chosen = null;
         for (var a : iface.getInterfaceAddresses()) {
-            if (a.getBroadcast() != null) {
-                return a.getBroadcast();
+            if (a.getAddress() instanceof Inet4Address && (chosen == null || a.getAddress().equals(selfAddress))) {
+                chosen = a;
             }
         }
-        throw new SocketException("interface " + iface.getName() + " has no IPv4 broadcast address");
+        var broadcast = chosen == null ? null : broadcastOf(chosen.getAddress(), chosen.getNetworkPrefixLength(), chosen.getBroadcast());
+        if (broadcast == null) {
+            throw new SocketException("interface " + iface.getName() + " has no IPv4 broadcast address");
+        }
+        return broadcast;
+    }
+
+    /**
+     * The directed broadcast address of {@code address/prefixLength}. An address added without
+     * {@code brd} (plain {@code ip addr add 10.0.0.1/24 dev eth0}) reports 0.0.0.0 as its
+     * broadcast, yet the kernel still routes the subnet's all-ones address as broadcast: binding
+     * 0.0.0.0 instead would send every heartbeat to ourselves and hear unicast besides.
+     *
+     * @return null if the subnet has no broadcast address (/31, /32)
+     */
+    static InetAddress broadcastOf(InetAddress address, int prefixLength, InetAddress configured) {
+        if (configured != null && !configured.isAnyLocalAddress()) {
+            return configured;
+        }
+        if (!(address instanceof Inet4Address) || prefixLength < 0 || prefixLength > 30) {
+            return null;
+        }
+        byte[] b = address.getAddress();
+        int host = prefixLength == 0 ? -1 : (1 << (32 - prefixLength)) - 1;
+        int bits = ((b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff)) | host;
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits});
+        } catch (UnknownHostException e) {
+            throw new AssertionError("four bytes are always an IPv4 address", e);
+        }
     }
 
     private void receiveLoop(InboundHandler handler) {
