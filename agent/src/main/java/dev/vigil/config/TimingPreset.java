@@ -9,34 +9,37 @@ import java.util.Optional;
 /**
  * Named heartbeat timings: the one place where Vigil's timing defaults live.
  *
- * <p>Each preset keeps deadtime at 4–5 keepalives, so a peer is only declared dead after
- * four or more heartbeats in a row are lost: with 30 % independent loss that happens once in
- * 0.3^4 ≈ 1 % of deadtime windows for a single link… which is why warntime sits at 3 keepalives
- * and deadtime at 5 in the presets meant for lossy paths. The figures behind each choice are in
- * the README ("Benchmarks") and come from {@code bench/detection.sh} and {@code bench/no-false-death.sh}.
+ * <p>The rule behind them: a peer is declared dead after {@code k = deadtime / keepalive}
+ * heartbeats in a row are lost. With independent loss {@code p} per datagram that happens about
+ * {@code p^k × beats per second} times a second per direction, so {@code k} — not deadtime alone —
+ * decides how much loss a preset survives. Measured here (README "Benchmarks"): with one lossy
+ * node at 30 % loss and k = 5 (200 ms / 1 s) three nodes saw about 2–4 false deaths a minute;
+ * k = 12 makes it about one in ten hours. Detection time is bounded by deadtime + one detector
+ * tick, and {@code bench/detection.sh} checks it stays within deadtime + keepalive.
  */
 public enum TimingPreset {
     /**
-     * Switched LAN, the default. 200 ms beats are ~0.2 % of one core per peer; dead after 1 s
-     * keeps failover within the 1.5 s cold-standby budget of the failover issue while
-     * tolerating 4 consecutive lost beats.
+     * Switched LAN, the default. Dead after 1 s so that a cold failover (detection plus starting
+     * an IP, a filesystem and Apache) fits in 1.5 s; 80 ms beats give k = 12.5, which rides out
+     * 30 % random loss on a single link (0.3^12 ≈ 5e-7 per beat). 12.5 small datagrams a second per
+     * peer cost well under 1 % of a core.
      */
-    LAN(new Timing(ofMillis(200), ofMillis(600), ofMillis(1000), ofSeconds(10))),
+    LAN(new Timing(ofMillis(80), ofMillis(500), ofMillis(1000), ofSeconds(10))),
     /**
-     * Hot standby on a quiet, dedicated link: dead after 250 ms (5 beats of 50 ms). Measured
-     * with both cores saturated and allocation pressure in the agent: no false deaths over
-     * 10 minutes (bench/no-false-death.sh); JVM pauses stay well under the 200 ms slack.
+     * Hot standby on a quiet, dedicated link: dead after 250 ms (k = 5). Not for lossy links —
+     * 30 % loss would kill peers several times a minute. Measured with both cores saturated and
+     * allocation pressure in the agent: no false deaths over 10 minutes (bench/no-false-death.sh).
      */
     FAST(new Timing(ofMillis(50), ofMillis(150), ofMillis(250), ofSeconds(5))),
     /**
-     * Routed or long-haul links, VMs on busy hosts: corosync's 3 s token class. One beat per
-     * second, dead after 5 s, like keepalived's ~3.6 s takeover plus margin for WAN jitter.
+     * Routed or long-haul links and VMs on busy hosts: corosync's 3 s token class. Dead after
+     * 6 s with k = 12, so bursts of loss and seconds-long hypervisor stalls are survived.
      */
-    WAN(new Timing(ofSeconds(1), ofSeconds(3), ofSeconds(5), ofSeconds(30))),
+    WAN(new Timing(ofMillis(500), ofSeconds(3), ofSeconds(6), ofSeconds(30))),
     /**
-     * RS-232 at 19200 baud moves ~1.9 kB/s; a heartbeat frame with a 3-node view is ~120 bytes,
-     * ~60 ms on the wire. 500 ms beats leave the line 90 % idle; dead after 3 s (6 beats) so a
-     * burst of line noise that corrupts a few frames does not kill the peer.
+     * RS-232 at 19200 baud moves ~1.9 kB/s and a heartbeat frame with a 3-node view is ~110
+     * bytes, ~60 ms on the wire: 500 ms beats leave the line ~90 % idle. Serial lines lose little
+     * (line noise corrupts a frame now and then), so k = 6: dead after 3 s.
      */
     SERIAL(new Timing(ofMillis(500), ofMillis(1500), ofSeconds(3), ofSeconds(20)));
 

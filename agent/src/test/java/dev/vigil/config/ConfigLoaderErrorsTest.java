@@ -121,7 +121,7 @@ class ConfigLoaderErrorsTest {
         assertThat(errors).hasSize(2);
         assertError(errors.get(0), 3, 23, "impossible timing: deadtime (1s) must be greater than 2 × keepalive (2s)",
                 "deadtime comes from preset lan");
-        assertError(errors.get(1), 3, 23, "impossible timing: warntime (600ms) must lie strictly between");
+        assertError(errors.get(1), 3, 23, "impossible timing: warntime (500ms) must lie strictly between");
     }
 
     @Test
@@ -137,14 +137,14 @@ class ConfigLoaderErrorsTest {
                 links: [{type: udp, mode: unicast}]
                 """);
         assertThat(errors).hasSize(2);
-        assertError(errors.get(0), 5, 3, "warntime (6s) must lie strictly between keepalive (1s) and deadtime (5s)");
+        assertError(errors.get(0), 5, 3, "warntime (6s) must lie strictly between keepalive (500ms) and deadtime (6s)");
         assertThat(errors.get(0).message()).doesNotContain("preset");
-        assertError(errors.get(1), 6, 3, "initdead (2s) must be at least deadtime (5s)");
+        assertError(errors.get(1), 6, 3, "initdead (2s) must be at least deadtime (6s)");
     }
 
     @Test
     void impossibleTimingCausedByAnotherTimerPointsAtThatTimer() {
-        // warntime 600ms is the preset's; the deadtime override is what made it wrong.
+        // warntime 500ms is the preset's; the deadtime override is what made it wrong.
         var errors = errors("""
                 cluster: web
                 auth: {keyfile: authkey}
@@ -152,7 +152,7 @@ class ConfigLoaderErrorsTest {
                 nodes: [{name: ha1, address: 10.0.0.48}]
                 links: [{type: udp, mode: unicast}]
                 """);
-        assertSingle(errors, 3, 10, "warntime (600ms) must lie strictly between", "warntime comes from preset lan");
+        assertSingle(errors, 3, 10, "warntime (500ms) must lie strictly between", "warntime comes from preset lan");
     }
 
     @Test

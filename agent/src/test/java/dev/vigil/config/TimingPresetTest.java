@@ -31,8 +31,21 @@ class TimingPresetTest {
     @Test
     void lanIsTheDocumentedDefault() {
         Timing lan = TimingPreset.LAN.timing();
-        assertThat(lan).isEqualTo(new Timing(Duration.ofMillis(200), Duration.ofMillis(600),
+        assertThat(lan).isEqualTo(new Timing(Duration.ofMillis(80), Duration.ofMillis(500),
                 Duration.ofSeconds(1), Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void presetsForLossyPathsNeedTwelveLostBeatsInARowToKillAPeer() {
+        // 0.3^12 ≈ 5e-7: 30 % random loss on one link does not fake a death (see TimingPreset).
+        for (var p : new TimingPreset[] {TimingPreset.LAN, TimingPreset.WAN}) {
+            var t = p.timing();
+            assertThat(t.deadtime().toMillis() / t.keepalive().toMillis()).as(p.configName()).isGreaterThanOrEqualTo(12);
+        }
+        for (var p : TimingPreset.values()) {
+            var t = p.timing();
+            assertThat(t.deadtime().toMillis() / t.keepalive().toMillis()).as(p.configName()).isGreaterThanOrEqualTo(5);
+        }
     }
 
     @Test

@@ -3,16 +3,16 @@ package dev.vigil.detection;
 import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.config.TimingPreset;
+import dev.vigil.config.Timing;
 import dev.vigil.testing.FakeClock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FailureDetectorTest {
-    // lan: keepalive 200ms, warntime 600ms, deadtime 1s, initdead 10s
+    private static final Timing TIMING = new Timing(ofMillis(200), ofMillis(600), ofMillis(1000), ofMillis(10_000));
     private final FakeClock clock = new FakeClock();
-    private final FailureDetector detector = new FailureDetector(TimingPreset.LAN.timing(),
+    private final FailureDetector detector = new FailureDetector(TIMING,
             Map.of("ha2", List.of(new FailureDetector.LinkRef(0, "ucast:694"), new FailureDetector.LinkRef(1, "serial:/dev/ttyS0"))),
             clock.instant());
 

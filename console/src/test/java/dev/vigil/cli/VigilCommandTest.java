@@ -64,7 +64,7 @@ class VigilCommandTest {
         var f = write("""
                 cluster: web
                 auth: {keyfile: authkey}
-                timing: {preset: lan, deadtime: 300ms}
+                timing: {preset: lan, keepalive: 200ms, deadtime: 300ms}
                 nodes:
                   - {name: ha1, address: 127.0.0.1, colour: red}
                 links:

@@ -3,6 +3,7 @@ package dev.vigil.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vigil.config.TimingPreset;
 import dev.vigil.control.StatusReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class LoopbackClusterIT {
-    // lan preset: keepalive 200 ms, deadtime 1 s.
-    private static final Duration KEEPALIVE = Duration.ofMillis(200);
-    private static final Duration DEADTIME = Duration.ofMillis(1000);
+    // The lan preset, whatever its current values.
+    private static final Duration KEEPALIVE = TimingPreset.LAN.timing().keepalive();
+    private static final Duration DEADTIME = TimingPreset.LAN.timing().deadtime();
     /** Status is polled every 10 ms from a busy 2-core machine; this covers the poll, not the detector. */
     private static final Duration OBSERVATION_SLACK = Duration.ofMillis(150);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.config.TimingPreset;
 import dev.vigil.control.StatusReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class NamespaceClusterIT {
-    // lan preset: keepalive 200 ms, warntime 600 ms, deadtime 1 s.
-    private static final Duration KEEPALIVE = Duration.ofMillis(200);
-    private static final Duration DEADTIME = Duration.ofMillis(1000);
+    // The lan preset, whatever its current values.
+    private static final Duration KEEPALIVE = TimingPreset.LAN.timing().keepalive();
+    private static final Duration DEADTIME = TimingPreset.LAN.timing().deadtime();
     /** Status is polled every 10 ms from a busy 2-core machine; this covers the poll, not the detector. */
     private static final Duration OBSERVATION_SLACK = Duration.ofMillis(150);
     private static final List<String> NODES = List.of("ha1", "ha2", "ha3");
@@ -202,12 +203,12 @@ class NamespaceClusterIT {
     @Test
     void thirtyPercentLossOnOneNodeCausesNoFalseDeath() throws Exception {
         assumeTrue(NetnsBed.whyNoNft().isEmpty(), () -> "skipping: " + NetnsBed.whyNoNft().orElseThrow());
-        var c = startCluster(multicastAndBroadcast());
-        // Every UDP datagram in or out of ha3 is dropped with p = 0.3, each independently, so
-        // both media are lossy; the pass counters give the denominator. Two media, because a
-        // peer then dies only after 5 beats in a row are lost on both (0.09^5 per beat). With
-        // one medium at lan timing it is 0.3^5 per beat: ~2 false deaths a minute across ha3's
-        // four directions, and a trial run with a single multicast link saw 4.
+        // One medium only: the preset itself must carry the loss (k = deadtime / keepalive = 12.5
+        // at lan, so a false death needs 12 losses in a row: 0.3^12 ≈ 5e-7 per beat).
+        var c = startCluster("""
+                  - {type: udp, mode: multicast, group: %s, port: %d}""".formatted(bed.multicastGroup(), basePort));
+        // Every UDP datagram in or out of ha3 is dropped with p = 0.3, each independently; the
+        // pass counters give the denominator.
         bed.nft("n3", LOSS_TABLE, """
                   chain input {
                     type filter hook input priority 0; policy accept;
@@ -259,7 +260,7 @@ class NamespaceClusterIT {
         for (var dir : List.of("in", "out")) {
             long dropped = counters.getOrDefault(dir + "-dropped", 0L);
             long passed = counters.getOrDefault(dir + "-passed", 0L);
-            // ~600 datagrams out and ~1200 in over 60 s: 3 sigma is under 6 points.
+            // ~750 datagrams out and ~1500 in over 60 s: 3 sigma is under 6 points.
             assertThat(dropped + passed).as("%s datagrams seen by nft", dir).isGreaterThan(400);
             assertThat((double) dropped / (dropped + passed)).as("%s drop ratio (%d of %d)", dir, dropped, dropped + passed)
                     .isCloseTo(0.30, within(0.06));
