@@ -14,12 +14,16 @@ public final class ControlProtocol {
     /** Requests larger than this are refused: the socket must not be a way to exhaust memory. */
     public static final int MAX_LINE_BYTES = 64 * 1024;
 
+    /** Shared: configured once, thread-safe, and costly to build per request. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
     private ControlProtocol() {}
 
+    /** Unknown fields are ignored, so an older client can read a newer agent's answers. */
     public static ObjectMapper mapper() {
-        return JsonMapper.builder()
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .build();
+        return MAPPER;
     }
 
     public record Request(String op) {}

@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.agent.AgentOptions;
 import dev.vigil.control.ControlClient;
 import dev.vigil.control.ControlProtocol;
@@ -47,7 +46,7 @@ final class StatusCommand implements Callable<Integer> {
             return 3;
         }
         if (json) {
-            System.out.println(ControlProtocol.mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            System.out.println(ControlProtocol.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
             System.out.print(StatusText.render(report));
         }
