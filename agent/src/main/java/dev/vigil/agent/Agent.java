@@ -117,6 +117,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
         detectorThread.setDaemon(true);
         detectorThread.setPriority(Thread.MAX_PRIORITY);
         detectorThread.start();
+        if (options.realtime()) {
+            RealtimePriority.promote(RealtimePriority::isTimingCritical);
+        }
         LOG.info("node {} of cluster {} started: incarnation {}, timing {} (keepalive {}, warntime {}, deadtime {}, initdead {}), links {}",
                 self, config.cluster(), incarnation, config.timingPreset().configName(),
                 Durations.format(config.timing().keepalive()), Durations.format(config.timing().warntime()),

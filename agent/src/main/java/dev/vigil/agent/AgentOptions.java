@@ -8,8 +8,10 @@ import java.util.Optional;
  * How one agent process runs: which node it is and where its socket and state live.
  * Several agents of one cluster can share a machine when each gets its own node name
  * (the defaults already differ per node).
+ *
+ * @param realtime whether the heartbeat threads get real-time scheduling (see {@link RealtimePriority})
  */
-public record AgentOptions(String node, Path socket, Path stateDir) {
+public record AgentOptions(String node, Path socket, Path stateDir, boolean realtime) {
 
     public static final Path DEFAULT_CONFIG = Path.of("/etc/vigil/cluster.yaml");
 
@@ -29,6 +31,15 @@ public record AgentOptions(String node, Path socket, Path stateDir) {
      */
     public static AgentOptions resolve(ClusterConfig config, Optional<String> node, Optional<Path> socket,
                                        Optional<Path> stateDir) {
+        return resolve(config, node, socket, stateDir, false);
+    }
+
+    /**
+     * @param realtime give the heartbeat threads real-time scheduling (what the daemon does unless
+     *                 told otherwise; off for agents embedded in tests)
+     */
+    public static AgentOptions resolve(ClusterConfig config, Optional<String> node, Optional<Path> socket,
+                                       Optional<Path> stateDir, boolean realtime) {
         String name = node.orElseGet(NodeName::fromHost);
         if (config.node(name).isEmpty()) {
             throw new IllegalArgumentException("this node is '" + name + "' (" + (node.isPresent() ? "--node" : "uname -n")
@@ -38,6 +49,6 @@ public record AgentOptions(String node, Path socket, Path stateDir) {
         }
         return new AgentOptions(name,
                 socket.orElse(defaultSocket(config.cluster(), name)),
-                stateDir.orElse(defaultStateDir(config.cluster(), name)));
+                stateDir.orElse(defaultStateDir(config.cluster(), name)), realtime);
     }
 }

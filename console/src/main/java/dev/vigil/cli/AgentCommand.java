@@ -28,13 +28,17 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "state directory (default: /var/lib/vigil/<cluster>/<node>/)")
     Optional<Path> stateDir;
 
+    @Option(names = "--no-realtime",
+            description = "keep the heartbeat threads at normal priority (by default they get SCHED_RR, like heartbeat's `realtime on`)")
+    boolean noRealtime;
+
     @Override
     public Integer call() throws Exception {
         var cluster = loadOrExplain(config);
         if (cluster == null) {
             return 2;
         }
-        var options = AgentOptions.resolve(cluster, node, socket, stateDir);
+        var options = AgentOptions.resolve(cluster, node, socket, stateDir, !noRealtime);
         var agent = new Agent(cluster, options, MonotonicClock.create(), TransportFactory.system());
         agent.start();
         // SIGTERM and SIGINT run shutdown hooks: leave politely so peers need not wait for deadtime.

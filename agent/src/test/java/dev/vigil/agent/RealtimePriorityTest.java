@@ -1,0 +1,26 @@
+package dev.vigil.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RealtimePriorityTest {
+    @Test
+    void promotesOnlyTheThreadsHeartbeatsDependOn() {
+        // Names as /proc/self/task/*/comm shows them: Java names cut to 15 characters.
+        assertThat(RealtimePriority.isTimingCritical("vigil-heartbeat")).isTrue();
+        assertThat(RealtimePriority.isTimingCritical("vigil-detector")).isTrue();
+        assertThat(RealtimePriority.isTimingCritical("vigil-udp-0")).isTrue();
+        assertThat(RealtimePriority.isTimingCritical("vigil-serial-se")).isTrue();
+        assertThat(RealtimePriority.isTimingCritical("VM Thread")).isTrue();
+        assertThat(RealtimePriority.isTimingCritical("vigil-control")).isFalse();
+        assertThat(RealtimePriority.isTimingCritical("vigil-control-a")).isFalse();
+        assertThat(RealtimePriority.isTimingCritical("C1 CompilerThre")).isFalse();
+        assertThat(RealtimePriority.isTimingCritical("main")).isFalse();
+    }
+
+    @Test
+    void nothingMatchingPromotesNothing() {
+        assertThat(RealtimePriority.promote(name -> false)).isZero();
+    }
+}
