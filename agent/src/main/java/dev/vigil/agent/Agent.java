@@ -57,6 +57,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private HeartbeatSender sender;
     private ControlServer control;
     private Thread detectorThread;
+    /** Benchmark-only garbage generator; empty unless {@link AllocationPressure#ENV} is set. */
+    private java.util.Optional<AllocationPressure> allocationPressure = java.util.Optional.empty();
     private volatile MembershipView currentView;
     private volatile boolean running;
     private long incarnation;
@@ -116,6 +118,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         detectorThread.setDaemon(true);
         detectorThread.setPriority(Thread.MAX_PRIORITY);
         detectorThread.start();
+        allocationPressure = AllocationPressure.startFromEnvironment();
         LOG.info("node {} of cluster {} started: incarnation {}, timing {} (keepalive {}, warntime {}, deadtime {}, initdead {}), links {}",
                 self, config.cluster(), incarnation, config.timingPreset().configName(),
                 Durations.format(config.timing().keepalive()), Durations.format(config.timing().warntime()),
@@ -240,6 +243,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
             sender.leave(3, Duration.ofMillis(5));
             LOG.info("node {} leaving the cluster", options.node());
         }
+        allocationPressure.ifPresent(AllocationPressure::stop);
         if (detectorThread != null) {
             LockSupport.unpark(detectorThread);
         }
