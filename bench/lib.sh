@@ -34,6 +34,7 @@ start_agent() {
   setsid "$vigil" agent --config "$w/cluster.yaml" --node "$n" --socket "$w/$n.sock" \
       --state-dir "$w/state/$n" >>"$w/$n.log" 2>&1 </dev/null &
   echo $! > "$w/$n.pid"
+  disown $!   # no "Killed" job notices when a benchmark kill -9s it
 }
 
 # stop_agent WORKDIR NODE: SIGTERM, then SIGKILL after 5 s; only the PID we started.
