@@ -31,7 +31,8 @@ echo "4 agents alive (lan); measuring n1 (pid $pid) after ${warmup} s warm-up fo
 echo "flags: $(tr '\0' ' ' < "/proc/$pid/cmdline" | grep -o -- ' -X[^ ]*' | tr -d '\n')"
 sleep "$warmup"
 
-ticks() { awk '{print $14 + $15}' <(sed 's/^.*) //' "/proc/$pid/stat" | awk '{$1=$1; print "x x " $0}'); }
+# utime + stime: fields 14 and 15 of /proc/PID/stat, i.e. 12 and 13 after "pid (comm) ".
+ticks() { sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}'; }
 hz=$(getconf CLK_TCK)
 t0=$(date +%s%N); c0=$(ticks)
 max=0 sum=0 count=0 maxanon=0 maxfile=0
