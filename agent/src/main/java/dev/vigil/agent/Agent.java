@@ -58,6 +58,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private ControlServer control;
     private Thread detectorThread;
     private final Map<String, Long> peerConfigVersions = new java.util.HashMap<>();
+    /** Benchmark-only garbage generator; empty unless {@link AllocationPressure#ENV} is set. */
+    private java.util.Optional<AllocationPressure> allocationPressure = java.util.Optional.empty();
     private volatile MembershipView currentView;
     private volatile boolean running;
     private long incarnation;
@@ -120,6 +122,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         if (options.realtime()) {
             RealtimePriority.promote(RealtimePriority::isTimingCritical);
         }
+        allocationPressure = AllocationPressure.startFromEnvironment();
         LOG.info("node {} of cluster {} started: incarnation {}, timing {} (keepalive {}, warntime {}, deadtime {}, initdead {}), links {}",
                 self, config.cluster(), incarnation, config.timingPreset().configName(),
                 Durations.format(config.timing().keepalive()), Durations.format(config.timing().warntime()),
@@ -258,6 +261,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
             sender.leave(3, Duration.ofMillis(5));
             LOG.info("node {} leaving the cluster", options.node());
         }
+        allocationPressure.ifPresent(AllocationPressure::stop);
         if (detectorThread != null) {
             LockSupport.unpark(detectorThread);
         }

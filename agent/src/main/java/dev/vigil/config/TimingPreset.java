@@ -27,8 +27,9 @@ public enum TimingPreset {
     LAN(new Timing(ofMillis(80), ofMillis(500), ofMillis(1000), ofSeconds(10))),
     /**
      * Hot standby on a quiet, dedicated link: dead after 250 ms (k = 5). Not for lossy links —
-     * 30 % loss would kill peers several times a minute. Measured with both cores saturated and
-     * allocation pressure in the agent: no false deaths over 10 minutes (bench/no-false-death.sh).
+     * 30 % loss would kill peers several times a minute. It relies on the heartbeat threads'
+     * real-time priority: without it, a 2-core host saturated by stress-ng starved a sender for
+     * 160 ms and caused a false death within 10 minutes (bench/no-false-death.sh).
      */
     FAST(new Timing(ofMillis(50), ofMillis(150), ofMillis(250), ofSeconds(5))),
     /**
