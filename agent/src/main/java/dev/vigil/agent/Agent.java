@@ -60,6 +60,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private final Map<String, Long> peerConfigVersions = new java.util.HashMap<>();
     /** Benchmark-only garbage generator; empty unless {@link AllocationPressure#ENV} is set. */
     private java.util.Optional<AllocationPressure> allocationPressure = java.util.Optional.empty();
+    /** Detector ticks that came late enough to suggest this process stalled. */
+    private final java.util.concurrent.atomic.AtomicLong stalls = new java.util.concurrent.atomic.AtomicLong();
     private volatile MembershipView currentView;
     private volatile boolean running;
     private long incarnation;
@@ -138,15 +140,27 @@ public final class Agent implements AutoCloseable, ControlHandler {
     }
 
     private void detectorLoop() {
-        long period = tickInterval().toNanos();
+        var period = tickInterval();
+        var lastTick = clock.instant();
+        boolean skippedLast = false;
         while (running) {
-            List<DetectorEvent> events;
-            synchronized (this) {
-                if (!running) return;
-                events = detector.tick(clock.instant());
-                handle(events);
+            var now = clock.instant();
+            // After a stall of this whole process (CPU starvation, a long GC pause) the peers'
+            // heartbeats are waiting in socket buffers; judging before the receivers have read
+            // them would kill healthy peers. Give them one tick, never two in a row.
+            boolean wokeLate = Duration.between(lastTick, now).compareTo(period.multipliedBy(2)) > 0;
+            lastTick = now;
+            if (wokeLate && !skippedLast) {
+                skippedLast = true;
+                stalls.incrementAndGet();
+            } else {
+                skippedLast = false;
+                synchronized (this) {
+                    if (!running) return;
+                    handle(detector.tick(clock.instant()));
+                }
             }
-            LockSupport.parkNanos(period);
+            LockSupport.parkNanos(period.toNanos());
         }
     }
 
@@ -242,7 +256,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
                         t.warntime().toMillis(), t.deadtime().toMillis(), t.initdead().toMillis()),
                 new StatusReport.VotesReport(quorum.presentVotes(), quorum.totalVotes()),
                 nodes, drops.snapshot(),
-                new StatusReport.SenderReport(sender.sent(), sender.slips(), sender.maxSlip().toMillis()));
+                new StatusReport.SenderReport(sender.sent(), sender.slips(), sender.maxSlip().toMillis(), stalls.get()));
     }
 
     /** Blocks until {@link #close()} has run. */

@@ -58,6 +58,8 @@ public record StatusReport(
      * @param sent       heartbeats sent since start
      * @param slips      heartbeats that left more than half a keepalive late (a starved sender)
      * @param maxSlipMs  the worst such delay
+     * @param stalls     times the failure detector woke more than two ticks late (this process
+     *                   stalled); each time it waited one more tick for queued heartbeats
      */
-    public record SenderReport(long sent, long slips, long maxSlipMs) {}
+    public record SenderReport(long sent, long slips, long maxSlipMs, long stalls) {}
 }

@@ -103,7 +103,7 @@ class VigilCommandTest {
                                 new dev.vigil.control.StatusReport.LinkReport("serial:/dev/ttyS0", 1, "down", null))),
                         new dev.vigil.control.StatusReport.NodeReport("ha3", "dead", false, 7, 5000L, java.util.List.of())),
                 java.util.Map.of("forged", 4L),
-                new dev.vigil.control.StatusReport.SenderReport(100, 0, 0));
+                new dev.vigil.control.StatusReport.SenderReport(100, 0, 0, 0));
         var text = StatusText.render(report);
         assertThat(text).contains("view 3: ha1, ha2").contains("votes 2/3")
                 .contains("ha3              DEAD     last heard 5000ms ago")
