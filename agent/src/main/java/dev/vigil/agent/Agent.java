@@ -23,6 +23,7 @@ import dev.vigil.transport.Transport;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,37 +132,50 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 Durations.format(config.timing().deadtime()), Durations.format(config.timing().initdead()), transports.stream().map(Transport::linkName).toList());
     }
 
-    /** How often timeouts are checked: fine enough that detection lags deadtime by little. */
-    private Duration tickInterval() {
-        var quarter = config.timing().keepalive().dividedBy(4);
-        if (quarter.compareTo(Duration.ofMillis(10)) < 0) return Duration.ofMillis(10);
-        if (quarter.compareTo(Duration.ofMillis(250)) > 0) return Duration.ofMillis(250);
-        return quarter;
-    }
+    /** The detector sleeps until the next deadline, but at least this often checks anyway. */
+    private static final Duration DETECTOR_MAX_SLEEP = Duration.ofSeconds(1);
 
     private void detectorLoop() {
-        var period = tickInterval();
-        var lastTick = clock.instant();
+        var keepalive = config.timing().keepalive();
+        // How late a wake-up may be before we suspect this whole process stalled, and how long
+        // we then give the receivers to read the heartbeats that queued up meanwhile.
+        var stallThreshold = keepalive.dividedBy(2);
+        var drainGrace = max(keepalive.dividedBy(4), Duration.ofMillis(5));
+        Instant plannedWake = clock.instant();
         boolean skippedLast = false;
         while (running) {
             var now = clock.instant();
-            // After a stall of this whole process (CPU starvation, a long GC pause) the peers'
-            // heartbeats are waiting in socket buffers; judging before the receivers have read
-            // them would kill healthy peers. Give them one tick, never two in a row.
-            boolean wokeLate = Duration.between(lastTick, now).compareTo(period.multipliedBy(2)) > 0;
-            lastTick = now;
+            boolean wokeLate = Duration.between(plannedWake, now).compareTo(stallThreshold) > 0;
+            Duration sleep;
             if (wokeLate && !skippedLast) {
+                // Judging now would kill peers whose heartbeats sit unread in socket buffers.
                 skippedLast = true;
                 stalls.incrementAndGet();
+                sleep = drainGrace;
             } else {
                 skippedLast = false;
                 synchronized (this) {
                     if (!running) return;
-                    handle(detector.tick(clock.instant()));
+                    handle(detector.tick(now));
+                    sleep = detector.nextDeadline()
+                            .map(deadline -> Duration.between(clock.instant(), deadline))
+                            .orElse(DETECTOR_MAX_SLEEP);
                 }
+                sleep = max(min(sleep, DETECTOR_MAX_SLEEP), Duration.ZERO);
             }
-            LockSupport.parkNanos(period.toNanos());
+            plannedWake = clock.instant().plus(sleep);
+            if (!sleep.isZero()) {
+                LockSupport.parkNanos(sleep.toNanos());
+            }
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private void onPacket(HeartbeatPacket packet, int link) {
@@ -173,6 +187,10 @@ public final class Agent implements AutoCloseable, ControlHandler {
                     ? detector.onLeave(packet.sender(), packet.incarnation(), now)
                     : detector.onHeartbeat(packet.sender(), link, packet.incarnation(), now);
             handle(events);
+            if (!events.isEmpty()) {
+                // A state change can bring the next deadline forward: let the detector re-plan.
+                LockSupport.unpark(detectorThread);
+            }
         }
     }
 

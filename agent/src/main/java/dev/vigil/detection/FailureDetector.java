@@ -113,6 +113,42 @@ public final class FailureDetector {
         return events;
     }
 
+    /**
+     * The earliest instant at which {@link #tick} would change something, if no heartbeat
+     * arrives before it. Lets the caller sleep exactly until then instead of polling: detection
+     * is as precise as the timer, and an idle cluster costs a few wake-ups a second. Heartbeats
+     * only ever move deadlines later, except when they change a state — the caller must then
+     * ask again.
+     *
+     * @return empty when nothing is pending (every peer dead or left, every link down)
+     */
+    public Optional<Instant> nextDeadline() {
+        Instant earliest = null;
+        for (var peer : peers.values()) {
+            for (var l : peer.links.values()) {
+                if (l.state == LinkState.UP) {
+                    earliest = min(earliest, justAfter(l.lastHeard.plus(timing.deadtime())));
+                }
+            }
+            switch (peer.state) {
+                case UNKNOWN -> earliest = min(earliest, startedAt.plus(timing.initdead()));
+                case ALIVE -> earliest = min(earliest, justAfter(peer.lastHeard.plus(timing.warntime())));
+                case LATE -> earliest = min(earliest, justAfter(peer.lastHeard.plus(timing.deadtime())));
+                case DEAD, LEFT -> { }
+            }
+        }
+        return Optional.ofNullable(earliest);
+    }
+
+    /** The timeouts are strict ("silent for more than"), so the change happens one tick later. */
+    private static Instant justAfter(Instant t) {
+        return t.plusNanos(1);
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
+    }
+
     public PeerState state(String peer) {
         return peers.get(peer).state;
     }

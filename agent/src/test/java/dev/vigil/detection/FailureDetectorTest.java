@@ -134,4 +134,42 @@ class FailureDetectorTest {
             assertThat(detector.tick(clock.instant())).isEmpty();
         }
     }
+
+    @Test
+    void nextDeadlineIsInitdeadBeforeAnythingIsHeard() {
+        assertThat(detector.nextDeadline()).contains(clock.instant().plus(TIMING.initdead()));
+    }
+
+    @Test
+    void nextDeadlineFollowsTheStalestPeerAndLink() {
+        var heard = clock.instant();
+        beat(0, 7);
+        beat(1, 7);
+        assertThat(detector.nextDeadline()).contains(heard.plus(TIMING.warntime()).plusNanos(1));
+        clock.advance(ofMillis(100));
+        beat(0, 7); // link 1 stays silent
+        var next = detector.nextDeadline().orElseThrow();
+        assertThat(next).isEqualTo(clock.instant().plus(TIMING.warntime()).plusNanos(1));
+        // Exactly at the deadline the change happens, not one nanosecond before.
+        assertThat(detector.tick(next.minusNanos(1))).isEmpty();
+        assertThat(detector.tick(next)).hasSize(1);
+    }
+
+    @Test
+    void deadlinesAreWhereTicksChangeSomething() {
+        beat(0, 7);
+        beat(1, 7);
+        int changes = 0;
+        // Walk from deadline to deadline: every one must produce an event, until nothing is pending.
+        for (int i = 0; i < 10; i++) {
+            var next = detector.nextDeadline();
+            if (next.isEmpty()) break;
+            var events = detector.tick(next.get());
+            assertThat(events).as("deadline %s", next.get()).isNotEmpty();
+            changes += events.size();
+        }
+        assertThat(detector.state("ha2")).isEqualTo(PeerState.DEAD);
+        assertThat(detector.nextDeadline()).isEmpty();
+        assertThat(changes).as("late, both links down, dead").isEqualTo(4);
+    }
 }
