@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads, and why each is separate: the sender beats on a fixed grid and touches nothing
  * shared but a volatile view; each link has its own receive thread; the detector thread applies
  * timeouts; the control socket has its own pool. A slow status request or a flood of forged
- * packets on one link therefore cannot delay a heartbeat.
+ * packets on one link therefore cannot delay a heartbeat, and {@link RealtimePriority} puts the
+ * timing-critical ones ahead of everything else on the host.
  */
 public final class Agent implements AutoCloseable, ControlHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -120,7 +121,6 @@ public final class Agent implements AutoCloseable, ControlHandler {
         sender.start();
         detectorThread = new Thread(this::detectorLoop, "vigil-detector");
         detectorThread.setDaemon(true);
-        detectorThread.setPriority(Thread.MAX_PRIORITY);
         detectorThread.start();
         if (options.realtime()) {
             RealtimePriority.promote(RealtimePriority::isTimingCritical);

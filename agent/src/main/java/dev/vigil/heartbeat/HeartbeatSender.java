@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends one heartbeat every keepalive on every link, from a dedicated thread that does nothing
  * else: no locks shared with receivers or the detector, no scripts, no logging on the normal
- * path. A late beat is sent at once and the schedule resumes from the original grid (no bursts
- * to catch up), and every slip past half a keepalive is counted so starvation is measurable.
+ * path. A beat that is more than half a keepalive late is sent at once and the schedule restarts
+ * from then (no burst to catch up: peers only need the latest beat), and each such slip is
+ * counted so starvation is measurable. The agent gives this thread real-time priority.
  */
 public final class HeartbeatSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatSender.class);
@@ -50,7 +51,6 @@ public final class HeartbeatSender implements AutoCloseable {
         running = true;
         thread = new Thread(this::run, "vigil-heartbeat-sender");
         thread.setDaemon(true);
-        thread.setPriority(Thread.MAX_PRIORITY);
         thread.start();
     }
 

@@ -109,7 +109,6 @@ public final class UdpTransport implements Transport {
         }
         receiver = new Thread(() -> receiveLoop(handler), "vigil-udp-" + link.index());
         receiver.setDaemon(true);
-        receiver.setPriority(Thread.MAX_PRIORITY);
         receiver.start();
         LOG.info("link {}: {} on {}, sending to {}", link.name(), link.mode().configName(), bound, destinations);
     }
