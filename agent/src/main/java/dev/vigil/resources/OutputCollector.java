@@ -1,0 +1,95 @@
+package dev.vigil.resources;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+
+/**
+ * Reads one output stream of an agent: logs its lines, keeps the tail, and notes the last
+ * {@code ocf-exit-reason:} line. Everything is bounded, because a broken agent can print forever.
+ */
+final class OutputCollector implements Runnable {
+    static final String EXIT_REASON_PREFIX = "ocf-exit-reason:";
+    private static final int MAX_LINE_CHARS = 4096;
+    private static final int MAX_LOGGED_LINES = 200;
+
+    private final InputStream in;
+    private final int tailChars;
+    private final Logger log;
+    private final String tag;
+    private final boolean stderr;
+    private final StringBuilder tail = new StringBuilder();
+    private final StringBuilder line = new StringBuilder();
+    private int loggedLines;
+    private String exitReason;
+
+    OutputCollector(InputStream in, int tailChars, Logger log, String tag, boolean stderr) {
+        this.in = in;
+        this.tailChars = tailChars;
+        this.log = log;
+        this.tag = tag;
+        this.stderr = stderr;
+    }
+
+    @Override
+    public void run() {
+        try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            char[] buf = new char[1024];
+            int n;
+            while ((n = reader.read(buf)) >= 0) {
+                synchronized (this) {
+                    for (int i = 0; i < n; i++) {
+                        accept(buf[i]);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // The stream is closed under us when we stop waiting for a background process's output.
+            log.debug("{}: output stream ended: {}", tag, e.toString());
+        }
+        synchronized (this) {
+            if (!line.isEmpty()) {
+                endLine();
+            }
+        }
+    }
+
+    private void accept(char c) {
+        tail.append(c);
+        if (tail.length() > 2 * tailChars) {
+            tail.delete(0, tail.length() - tailChars);
+        }
+        if (c == '\n') {
+            endLine();
+        } else if (line.length() < MAX_LINE_CHARS) {
+            line.append(c);
+        }
+    }
+
+    private void endLine() {
+        String text = line.toString();
+        line.setLength(0);
+        if (stderr && text.startsWith(EXIT_REASON_PREFIX)) {
+            exitReason = text.substring(EXIT_REASON_PREFIX.length()).strip();
+        }
+        loggedLines++;
+        if (loggedLines <= MAX_LOGGED_LINES) {
+            log.info("{} {}: {}", tag, stderr ? "stderr" : "stdout", text);
+        } else if (loggedLines == MAX_LOGGED_LINES + 1) {
+            log.info("{} {}: further output not logged (see the operation's output tail)", tag,
+                    stderr ? "stderr" : "stdout");
+        }
+    }
+
+    synchronized String tail() {
+        return tail.length() <= tailChars ? tail.toString() : tail.substring(tail.length() - tailChars);
+    }
+
+    synchronized Optional<String> exitReason() {
+        return Optional.ofNullable(exitReason);
+    }
+}
