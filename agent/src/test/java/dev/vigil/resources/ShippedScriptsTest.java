@@ -1,0 +1,39 @@
+package dev.vigil.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OCF scripts Vigil ships (resource-scripts/ocf/vigil) run through the executor as provider
+ * {@code vigil}: their meta-data comes back, and their validation refuses missing parameters
+ * with ERR_CONFIGURED, the code that tells a resource manager not to try elsewhere.
+ */
+class ShippedScriptsTest {
+    private static final Path SHIPPED = Path.of("..", "resource-scripts", "ocf", "vigil").toAbsolutePath().normalize();
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @Test
+    void everyShippedScriptDescribesItselfAndRefusesAnEmptyConfiguration() throws Exception {
+        assertThat(SHIPPED).isDirectory();
+        try (var executor = new ResourceExecutor(ExecutorSettings.defaults(SHIPPED));
+             var scripts = Files.list(SHIPPED)) {
+            var types = scripts.map(p -> p.getFileName().toString()).sorted().toList();
+            assertThat(types).contains("IPaddr", "Filesystem", "apache");
+            for (var type : types) {
+                var ref = ResourceAgentRef.parse("ocf:vigil:" + type);
+                var meta = executor.execute(OperationRequest.of("r", ref, Action.META_DATA, Map.of(), TIMEOUT));
+                assertThat(meta.outcome()).as(type + " meta-data").isEqualTo(Outcome.SUCCESS);
+                assertThat(meta.stdoutTail()).as(type).contains("<resource-agent name=\"" + type + "\"");
+                if (!type.equals("apache")) { // apache's parameters all have defaults
+                    var validate = executor.execute(OperationRequest.of("r", ref, Action.VALIDATE_ALL, Map.of(), TIMEOUT));
+                    assertThat(validate.outcome()).as(type + " validate-all without parameters").isEqualTo(Outcome.ERR_CONFIGURED);
+                }
+            }
+        }
+    }
+}
