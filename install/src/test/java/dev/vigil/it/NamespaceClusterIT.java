@@ -129,12 +129,6 @@ class NamespaceClusterIT {
         return m;
     }
 
-    /** When {@code node} first logged a line containing {@code text}, by the agent's own clock. */
-    private static Optional<LocalDateTime> logTime(TestCluster c, String node, String text) throws IOException {
-        return Files.readAllLines(c.log(node)).stream().filter(l -> l.contains(text) && l.matches("\\d{4}-.*")).findFirst()
-                .map(l -> LocalDateTime.parse(l.substring(0, l.indexOf(' '))));
-    }
-
     @Test
     void multicastAndBroadcastLinksConnectAllThreeNodes() throws Exception {
         var c = startCluster(multicastAndBroadcast());
@@ -178,7 +172,7 @@ class NamespaceClusterIT {
         var deadAfter = new LinkedHashMap<String, Duration>();
         for (var w : watched) {
             var pair = w.split(">");
-            logTime(c, pair[0], "node " + pair[1] + " is dead").ifPresent(t -> deadAfter.put(w, Duration.between(downAt, t)));
+            c.firstLogged(pair[0], "node " + pair[1] + " is dead").ifPresent(t -> deadAfter.put(w, Duration.between(downAt, t)));
         }
         System.out.printf("eth0 of ha3 down (ip took %d ms); declared dead after %s%n", commandTook.toMillis(), deadAfter);
         var bound = DEADTIME.plus(KEEPALIVE).plus(OBSERVATION_SLACK);

@@ -104,6 +104,16 @@ final class TestCluster implements AutoCloseable {
         return status(observer).flatMap(r -> stateOf(r, node));
     }
 
+    /**
+     * When {@code node} first logged a line containing {@code text}, by the agent's own clock
+     * (the log pattern starts with an ISO local date-time). Measures the agent's own latency,
+     * free of the time a test spends polling status sockets on a busy machine.
+     */
+    java.util.Optional<java.time.LocalDateTime> firstLogged(String node, String text) throws IOException {
+        return Files.readAllLines(log(node)).stream().filter(l -> l.contains(text) && l.matches("\\d{4}-.*")).findFirst()
+                .map(l -> java.time.LocalDateTime.parse(l.substring(0, l.indexOf(' '))));
+    }
+
     String logs() {
         var sb = new StringBuilder();
         for (var node : processes.keySet()) {
