@@ -75,7 +75,7 @@ cat <<TXT
 
 The cluster runs in the background. Try:
   $vigil status --json --socket $dir/ha1.sock
-  kill -9 \$(cat $dir/ha2.pid)      # ha1 and ha3 declare ha2 dead within ~1.2 s (lan preset)
+  kill -9 \$(cat $dir/ha2.pid)      # ha1 and ha3 declare ha2 dead about 1 s later (lan preset)
   tail -f $dir/ha1.log
 Stop it with: install/demo.sh --stop
 TXT
