@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  * @param outcome  how it ended
  * @param exitCode the agent's exit code; empty if it did not run or was killed
  * @param duration how long it took
- * @param stdout   tail of standard output (metadata XML, list lines)
+ * @param stdout   tail of standard output; for metadata and list the whole answer (up to {@link FenceRunner#ANSWER_CHARS})
  * @param stderr   tail of standard error
  * @param reason   human-readable explanation
  */

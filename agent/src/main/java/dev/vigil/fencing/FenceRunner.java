@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
 public final class FenceRunner implements AutoCloseable {
     /** How much of each output stream a result keeps. */
     public static final int TAIL_CHARS = 4096;
+    /**
+     * How much stdout metadata and list keep: their output is the answer, not a diagnostic, and
+     * fence-agents' metadata runs to tens of kilobytes. Still bounded, as a broken agent can print forever.
+     */
+    public static final int ANSWER_CHARS = 1 << 20;
     private static final Duration OUTPUT_DRAIN = Duration.ofMillis(500);
     private static final Logger log = LoggerFactory.getLogger(FenceRunner.class);
 
@@ -131,7 +136,9 @@ public final class FenceRunner implements AutoCloseable {
             log.error("{}: {}", tag, reason);
             return result(request, FenceOutcome.FAILED, OptionalInt.empty(), since(started), "", "", reason);
         }
-        OutputCollector out = new OutputCollector(process.getInputStream(), TAIL_CHARS, log, tag, false, secrets::redact);
+        int stdoutChars = request.action() == FenceAction.METADATA || request.action() == FenceAction.LIST
+                ? ANSWER_CHARS : TAIL_CHARS;
+        OutputCollector out = new OutputCollector(process.getInputStream(), stdoutChars, log, tag, false, secrets::redact);
         OutputCollector err = new OutputCollector(process.getErrorStream(), TAIL_CHARS, log, tag, true, secrets::redact);
         Future<?> outDone = readers.submit(out);
         Future<?> errDone = readers.submit(err);
