@@ -180,10 +180,20 @@ public final class FenceRunner implements AutoCloseable {
 
     /**
      * Fences {@code node} with the first device that succeeds, trying them in order: one fencing
-     * topology level in its simplest form. Returns every attempt; the last one tells whether it
-     * worked. No device at all is one failed attempt, so the caller never mistakes it for success.
+     * topology level in its simplest form. No device at all is a failure.
      */
-    public List<FenceResult> fence(String node, FenceAction action, List<FenceDevice> devices) {
+    public FenceReport fence(String node, FenceAction action, List<FenceDevice> devices) {
+        return fence(node, action, devices, false);
+    }
+
+    /**
+     * As {@link #fence(String, FenceAction, List)}, and with {@code verifyOff} a successful OFF is
+     * followed by a STATUS of the same device: a device that then reports the node still on has
+     * not fenced it, and the next device is tried. A status that fails (not every agent can tell)
+     * leaves the off's own answer standing, as Pacemaker trusts it. REBOOT is not verified: the
+     * node may be on again by the time we ask, which is the point of a reboot.
+     */
+    public FenceReport fence(String node, FenceAction action, List<FenceDevice> devices, boolean verifyOff) {
         if (action != FenceAction.OFF && action != FenceAction.REBOOT && action != FenceAction.ON) {
             throw new IllegalArgumentException("fence() is for off, reboot or on, not " + action.wireName());
         }
@@ -191,18 +201,24 @@ public final class FenceRunner implements AutoCloseable {
         for (FenceDevice device : devices) {
             FenceResult r = run(FenceRequest.node(device, action, node));
             attempts.add(r);
+            if (r.succeeded() && verifyOff && action == FenceAction.OFF) {
+                FenceResult check = run(FenceRequest.node(device, FenceAction.STATUS, node));
+                attempts.add(check);
+                if (check.outcome() == FenceOutcome.POWERED_ON) {
+                    log.warn("device {} reported {} off, but its status says on; trying the next device",
+                            device.id(), node);
+                    continue;
+                }
+            }
             if (r.succeeded()) {
                 log.info("fenced {} ({}) with device {}", node, action.wireName(), device.id());
-                return List.copyOf(attempts);
+                return new FenceReport(node, action, true, attempts);
             }
             log.warn("fencing {} with device {} failed: {}; trying the next device", node, device.id(), r.reason());
         }
-        if (devices.isEmpty()) {
-            attempts.add(new FenceResult("(none)", action, Optional.of(node), FenceOutcome.FAILED, OptionalInt.empty(),
-                    Duration.ZERO, "", "", "no fence device configured for " + node));
-        }
-        log.error("could not fence {} ({}): every device failed", node, action.wireName());
-        return List.copyOf(attempts);
+        log.error("could not fence {} ({}): {}", node, action.wireName(),
+                devices.isEmpty() ? "no fence device configured" : "every device failed");
+        return new FenceReport(node, action, false, attempts);
     }
 
     static FenceOutcome outcome(FenceAction action, int code) {

@@ -166,9 +166,11 @@ class FenceRunnerTest {
 
     @Test
     void failingDeviceIsFollowedByTheNextOne() throws IOException {
-        List<FenceResult> attempts = runner.fence("ha2", FenceAction.OFF,
+        FenceReport report = runner.fence("ha2", FenceAction.OFF,
                 List.of(device("ipmi", "fence_fail"), device("pdu", "fence_record")));
 
+        assertThat(report.fenced()).isTrue();
+        List<FenceResult> attempts = report.attempts();
         assertThat(attempts).extracting(FenceResult::deviceId).containsExactly("ipmi", "pdu");
         assertThat(attempts.get(0).outcome()).isEqualTo(FenceOutcome.FAILED);
         assertThat(attempts.get(0).exitCode()).isEqualTo(OptionalInt.of(1));
@@ -179,22 +181,66 @@ class FenceRunnerTest {
 
     @Test
     void stopsAtTheFirstDeviceThatSucceeds() {
-        List<FenceResult> attempts = runner.fence("ha2", FenceAction.REBOOT,
+        FenceReport report = runner.fence("ha2", FenceAction.REBOOT,
                 List.of(device("pdu", "fence_record"), device("ipmi", "fence_fail")));
 
-        assertThat(attempts).extracting(FenceResult::deviceId).containsExactly("pdu");
+        assertThat(report.fenced()).isTrue();
+        assertThat(report.attempts()).extracting(FenceResult::deviceId).containsExactly("pdu");
     }
 
     @Test
     void everyDeviceFailingOrNoneConfiguredIsAFailure() {
-        List<FenceResult> attempts = runner.fence("ha2", FenceAction.OFF,
+        FenceReport report = runner.fence("ha2", FenceAction.OFF,
                 List.of(device("ipmi", "fence_fail"), device("gone", "fence_not_there")));
-        assertThat(attempts).extracting(FenceResult::outcome)
+        assertThat(report.fenced()).isFalse();
+        assertThat(report.attempts()).extracting(FenceResult::outcome)
                 .containsExactly(FenceOutcome.FAILED, FenceOutcome.NOT_INSTALLED);
-        assertThat(attempts.get(1).reason()).contains("not installed");
+        assertThat(report.attempts().get(1).reason()).contains("not installed");
 
-        List<FenceResult> none = runner.fence("ha2", FenceAction.OFF, List.of());
-        assertThat(none).singleElement().satisfies(r -> assertThat(r.succeeded()).isFalse());
+        FenceReport none = runner.fence("ha2", FenceAction.OFF, List.of());
+        assertThat(none.fenced()).isFalse();
+        assertThat(none.attempts()).isEmpty();
+    }
+
+    @Test
+    void verifiedOffMovesOnWhenTheDeviceStillReportsTheNodeOn() throws IOException {
+        // Says yes to everything, so its status claims the node is still on after the off.
+        agent("fence_liar", """
+                #!/bin/sh
+                cat > /dev/null
+                exit 0
+                """);
+
+        FenceReport report = runner.fence("ha2", FenceAction.OFF,
+                List.of(device("liar", "fence_liar"), device("pdu", "fence_record")), true);
+
+        assertThat(report.fenced()).isTrue();
+        assertThat(report.attempts()).extracting(r -> r.deviceId() + " " + r.outcome()).containsExactly(
+                "liar SUCCESS", "liar POWERED_ON", "pdu SUCCESS", "pdu POWERED_OFF");
+    }
+
+    @Test
+    void verifiedOffTrustsTheOffWhenStatusCannotTell() throws IOException {
+        agent("fence_nostatus", """
+                #!/bin/sh
+                grep -q '^action=status$' && exit 1
+                exit 0
+                """);
+
+        FenceReport report = runner.fence("ha2", FenceAction.OFF, List.of(device("d", "fence_nostatus")), true);
+
+        assertThat(report.fenced()).isTrue();
+        assertThat(report.attempts()).extracting(FenceResult::outcome)
+                .containsExactly(FenceOutcome.SUCCESS, FenceOutcome.FAILED);
+    }
+
+    @Test
+    void verifiedOffFailsWhenEveryDeviceLies() throws IOException {
+        agent("fence_liar", "#!/bin/sh\ncat > /dev/null\nexit 0\n");
+
+        FenceReport report = runner.fence("ha2", FenceAction.OFF, List.of(device("liar", "fence_liar")), true);
+
+        assertThat(report.fenced()).isFalse();
     }
 
     @Test

@@ -66,8 +66,10 @@ class NetnsFenceAgentIT {
     void offCutsTheLinkAndOnRestoresIt() throws Exception {
         assertThat(status().outcome()).isEqualTo(FenceOutcome.POWERED_ON);
 
-        List<FenceResult> off = runner.fence("node2", FenceAction.OFF, List.of(device));
-        assertThat(off).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo(FenceOutcome.SUCCESS));
+        FenceReport off = runner.fence("node2", FenceAction.OFF, List.of(device), true);
+        assertThat(off.fenced()).isTrue();
+        assertThat(off.attempts()).extracting(FenceResult::outcome)
+                .containsExactly(FenceOutcome.SUCCESS, FenceOutcome.POWERED_OFF);
         assertThat(nodeLinkUp()).isFalse();
         assertThat(status().outcome()).isEqualTo(FenceOutcome.POWERED_OFF);
 
