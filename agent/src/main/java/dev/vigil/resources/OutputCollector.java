@@ -6,13 +6,17 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 
 /**
  * Reads one output stream of an agent: logs its lines, keeps the tail, and notes the last
  * {@code ocf-exit-reason:} line. Everything is bounded, because a broken agent can print forever.
+ *
+ * <p>Public because fence agents ({@code dev.vigil.fencing}) are read the same way; they pass a
+ * filter so that a secret an agent echoes does not reach the log.
  */
-final class OutputCollector implements Runnable {
+public final class OutputCollector implements Runnable {
     static final String EXIT_REASON_PREFIX = "ocf-exit-reason:";
     private static final int MAX_LINE_CHARS = 4096;
     private static final int MAX_LOGGED_LINES = 200;
@@ -22,12 +26,20 @@ final class OutputCollector implements Runnable {
     private final Logger log;
     private final String tag;
     private final boolean stderr;
+    private final UnaryOperator<String> logFilter;
     private final StringBuilder tail = new StringBuilder();
     private final StringBuilder line = new StringBuilder();
     private int loggedLines;
     private String exitReason;
 
     OutputCollector(InputStream in, int tailChars, Logger log, String tag, boolean stderr) {
+        this(in, tailChars, log, tag, stderr, UnaryOperator.identity());
+    }
+
+    /** @param logFilter applied to each line before it is logged; the tail keeps the raw output */
+    public OutputCollector(InputStream in, int tailChars, Logger log, String tag, boolean stderr,
+            UnaryOperator<String> logFilter) {
+        this.logFilter = logFilter;
         this.in = in;
         this.tailChars = tailChars;
         this.log = log;
@@ -78,18 +90,18 @@ final class OutputCollector implements Runnable {
         }
         loggedLines++;
         if (loggedLines <= MAX_LOGGED_LINES) {
-            log.info("{} {}: {}", tag, stderr ? "stderr" : "stdout", text);
+            log.info("{} {}: {}", tag, stderr ? "stderr" : "stdout", logFilter.apply(text));
         } else if (loggedLines == MAX_LOGGED_LINES + 1) {
             log.info("{} {}: further output not logged (see the operation's output tail)", tag,
                     stderr ? "stderr" : "stdout");
         }
     }
 
-    synchronized String tail() {
+    public synchronized String tail() {
         return tail.length() <= tailChars ? tail.toString() : tail.substring(tail.length() - tailChars);
     }
 
-    synchronized Optional<String> exitReason() {
+    public synchronized Optional<String> exitReason() {
         return Optional.ofNullable(exitReason);
     }
 }

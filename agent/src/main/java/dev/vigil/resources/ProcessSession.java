@@ -18,8 +18,10 @@ import java.util.stream.Stream;
  * to init and is no longer a descendant, yet it keeps its session, which is exactly the orphan a
  * hung agent leaves behind. Scanning and signalling are not atomic, so kills repeat until the scan
  * comes back empty; once every member is SIGKILLed nothing is left to fork new ones.
+ *
+ * <p>Public because fence agents ({@code dev.vigil.fencing}) run the same way.
  */
-final class ProcessSession {
+public final class ProcessSession {
     private static final Path PROC = Path.of("/proc");
 
     private final long sessionId;
@@ -33,7 +35,7 @@ final class ProcessSession {
      * a process group leader (the JVM's children are not), making the pid the session id; if it
      * had to fork instead, {@code -w} keeps it waiting and the session is its child's.
      */
-    static OptionalLong sessionOf(Process launcher) {
+    public static OptionalLong sessionOf(Process launcher) {
         long pid = launcher.pid();
         OptionalLong own = readSession(pid);
         if (own.isPresent() && own.getAsLong() == pid) {
@@ -45,16 +47,16 @@ final class ProcessSession {
                 .findFirst();
     }
 
-    static ProcessSession of(long sessionId) {
+    public static ProcessSession of(long sessionId) {
         return new ProcessSession(sessionId);
     }
 
-    long sessionId() {
+    public long sessionId() {
         return sessionId;
     }
 
     /** Live (non-zombie) processes in this session. */
-    List<Long> members() {
+    public List<Long> members() {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> entries = Files.list(PROC)) {
             entries.map(p -> p.getFileName().toString())
@@ -75,7 +77,7 @@ final class ProcessSession {
     }
 
     /** SIGTERM to every member, up to {@code grace} for them to go, then SIGKILL until none is left. */
-    void kill(Duration grace) throws InterruptedException {
+    public void kill(Duration grace) throws InterruptedException {
         members().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
         long deadline = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < deadline) {

@@ -1,0 +1,70 @@
+package dev.vigil.fencing;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A configured fence device.
+ *
+ * @param id      name of the device in the configuration, used in logs and results
+ * @param agent   command name of the agent (e.g. {@code fence_ipmilan}), looked up on the runner's
+ *                search path; a bare name so configuration cannot point at arbitrary files
+ * @param params  device parameters sent to the agent as {@code key=value} lines
+ * @param hostMap node name → plug (Pacemaker's {@code pcmk_host_map}); a node not in it is its own plug
+ * @param timeout how long one operation may take before its session is killed
+ */
+public record FenceDevice(String id, String agent, Map<String, String> params, Map<String, String> hostMap,
+        Duration timeout) {
+    /** Pacemaker's default fencing-timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    public FenceDevice {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(timeout, "timeout");
+        if (agent.isEmpty() || agent.contains("/") || agent.equals(".") || agent.equals("..")) {
+            throw new IllegalArgumentException("agent must be a command name, not a path: " + agent);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        params = checked(params, "params");
+        hostMap = checked(hostMap, "hostMap");
+    }
+
+    public FenceDevice(String id, String agent, Map<String, String> params) {
+        this(id, agent, params, Map.of(), DEFAULT_TIMEOUT);
+    }
+
+    /** The plug that powers {@code node}. */
+    public String plugFor(String node) {
+        return hostMap.getOrDefault(node, node);
+    }
+
+    public FenceDevice withTimeout(Duration d) {
+        return new FenceDevice(id, agent, params, hostMap, d);
+    }
+
+    public FenceDevice withHostMap(Map<String, String> map) {
+        return new FenceDevice(id, agent, params, map, timeout);
+    }
+
+    // A newline in a key or value would let configuration smuggle extra lines (another action=)
+    // into the agent's stdin, so it is refused here rather than escaped.
+    private static Map<String, String> checked(Map<String, String> map, String what) {
+        Objects.requireNonNull(map, what);
+        map.forEach((k, v) -> {
+            Objects.requireNonNull(v, what + " value of " + k);
+            if (k.isEmpty() || k.contains("=") || hasLineBreak(k) || hasLineBreak(v)) {
+                throw new IllegalArgumentException("bad " + what + " entry: " + k);
+            }
+        });
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(map));
+    }
+
+    static boolean hasLineBreak(String s) {
+        return s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0 || s.indexOf('\0') >= 0;
+    }
+}
