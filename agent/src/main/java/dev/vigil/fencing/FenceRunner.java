@@ -17,13 +17,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +44,6 @@ public final class FenceRunner implements AutoCloseable {
      * fence-agents' metadata runs to tens of kilobytes. Still bounded, as a broken agent can print forever.
      */
     public static final int ANSWER_CHARS = 1 << 20;
-    private static final Duration OUTPUT_DRAIN = Duration.ofMillis(500);
     private static final Logger log = LoggerFactory.getLogger(FenceRunner.class);
 
     private final List<Path> searchPath;
@@ -144,30 +139,18 @@ public final class FenceRunner implements AutoCloseable {
         Future<?> errDone = readers.submit(err);
         writeStdin(process, stdinLines(request), tag);
 
-        boolean timedOut = false;
+        ProcessSession.Ending ending;
         try {
-            if (!process.waitFor(device.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                timedOut = true;
-                log.warn("{}: timed out after {}, killing its session", tag, device.timeout());
-                killSession(process, tag);
-            }
-            process.waitFor();
-            drain(outDone, tag);
-            drain(errDone, tag);
+            ending = ProcessSession.await(process, device.timeout(), killGrace, List.of(outDone, errDone), log, tag);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            try {
-                killSession(process, tag);
-            } catch (InterruptedException again) {
-                process.destroyForcibly();
-            }
             return result(request, FenceOutcome.FAILED, OptionalInt.empty(), since(started),
                     secrets.redact(out.tail()), secrets.redact(err.tail()), "interrupted while running");
         }
         Duration took = since(started);
         String stdout = secrets.redact(out.tail());
         String stderr = secrets.redact(err.tail());
-        if (timedOut) {
+        if (ending.timedOut()) {
             return result(request, FenceOutcome.TIMED_OUT, OptionalInt.empty(), took, stdout, stderr,
                     "timed out after " + device.timeout());
         }
@@ -270,26 +253,6 @@ public final class FenceRunner implements AutoCloseable {
 
     private Duration since(Instant started) {
         return Duration.between(started, clock.instant());
-    }
-
-    private void killSession(Process process, String tag) throws InterruptedException {
-        OptionalLong sid = ProcessSession.sessionOf(process);
-        if (sid.isPresent()) {
-            ProcessSession.of(sid.getAsLong()).kill(killGrace);
-        } else {
-            log.warn("{}: no session found for pid {}, killing it alone", tag, process.pid());
-            process.destroyForcibly();
-        }
-    }
-
-    private static void drain(Future<?> reader, String tag) throws InterruptedException {
-        try {
-            reader.get(OUTPUT_DRAIN.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            log.warn("{}: a background process still holds the agent's output; not waiting for it", tag);
-        } catch (ExecutionException e) {
-            log.warn("{}: reading output failed: {}", tag, e.getCause().toString());
-        }
     }
 
     @Override

@@ -6,8 +6,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
 
 /**
  * The session an agent runs in, found and killed through /proc.
@@ -24,7 +30,70 @@ import java.util.stream.Stream;
 public final class ProcessSession {
     private static final Path PROC = Path.of("/proc");
 
+    /** How long to keep reading output after the child exited: a background child may hold it open. */
+    private static final Duration OUTPUT_DRAIN = Duration.ofMillis(500);
+
     private final long sessionId;
+
+    /**
+     * How a child ended.
+     *
+     * @param exitCode empty when it timed out and was killed
+     */
+    public record Ending(boolean timedOut, OptionalInt exitCode) {}
+
+    /**
+     * Waits for a child launched through {@code setsid -w} to exit within {@code timeout}; past
+     * it, kills the child's whole session. Then gives its output readers a bounded moment to
+     * finish. One place for this, because a hung resource agent and a hung fence agent must be
+     * handled the same way.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted; the session is killed first
+     */
+    public static Ending await(Process process, Duration timeout, Duration killGrace, List<Future<?>> outputReaders,
+                               Logger log, String tag) throws InterruptedException {
+        boolean timedOut = false;
+        try {
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                timedOut = true;
+                log.warn("{}: timed out after {}, killing its session", tag, timeout);
+                kill(process, killGrace, log, tag);
+            }
+            process.waitFor();
+        } catch (InterruptedException e) {
+            try {
+                kill(process, killGrace, log, tag);
+            } catch (InterruptedException again) {
+                process.destroyForcibly();
+            }
+            throw e;
+        }
+        for (var reader : outputReaders) {
+            drain(reader, log, tag);
+        }
+        return new Ending(timedOut, timedOut ? OptionalInt.empty() : OptionalInt.of(process.exitValue()));
+    }
+
+    private static void kill(Process process, Duration grace, Logger log, String tag) throws InterruptedException {
+        OptionalLong sid = sessionOf(process);
+        if (sid.isPresent()) {
+            of(sid.getAsLong()).kill(grace);
+        } else {
+            // setsid had not got as far as creating the session; only the launcher exists yet.
+            log.warn("{}: no session found for pid {}, killing it alone", tag, process.pid());
+            process.destroyForcibly();
+        }
+    }
+
+    private static void drain(Future<?> reader, Logger log, String tag) throws InterruptedException {
+        try {
+            reader.get(OUTPUT_DRAIN.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("{}: a background process still holds the agent's output; not waiting for it", tag);
+        } catch (ExecutionException e) {
+            log.warn("{}: reading output failed: {}", tag, e.getCause().toString());
+        }
+    }
 
     private ProcessSession(long sessionId) {
         this.sessionId = sessionId;

@@ -14,17 +14,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +45,6 @@ public final class ResourceExecutor implements AutoCloseable {
     static final int OCF_RA_VERSION_MAJOR = 1;
     static final int OCF_RA_VERSION_MINOR = 1;
     /** How long to keep reading output after the agent exits, in case a background child still holds it. */
-    private static final Duration OUTPUT_DRAIN = Duration.ofMillis(500);
 
     private static final Logger log = LoggerFactory.getLogger(ResourceExecutor.class);
 
@@ -134,24 +130,17 @@ public final class ResourceExecutor implements AutoCloseable {
         Future<?> outDone = readers.submit(out);
         Future<?> errDone = readers.submit(err);
 
-        boolean timedOut = false;
+        ProcessSession.Ending ending;
         try {
-            if (!process.waitFor(request.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                timedOut = true;
-                log.warn("{}: timed out after {}, killing its process group", tag, request.timeout());
-                killSession(process, tag);
-            }
-            process.waitFor();
-            drain(outDone, tag);
-            drain(errDone, tag);
+            ending = ProcessSession.await(process, request.timeout(), settings.killGrace(), List.of(outDone, errDone),
+                    log, tag);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            killQuietly(process, tag);
             return new OperationResult(Outcome.ERR_GENERIC, OptionalInt.empty(), Duration.between(started, clock.instant()),
                     out.tail(), err.tail(), Optional.of("interrupted while running"));
         }
         Duration took = Duration.between(started, clock.instant());
-        if (timedOut) {
+        if (ending.timedOut()) {
             return new OperationResult(Outcome.TIMED_OUT, OptionalInt.empty(), took, out.tail(), err.tail(),
                     Optional.of("timed out after " + request.timeout()));
         }
@@ -159,36 +148,6 @@ public final class ResourceExecutor implements AutoCloseable {
         Outcome outcome = map(request, code, out.tail());
         log.info("{}: {} (exit {}) in {} ms", tag, outcome, code, took.toMillis());
         return new OperationResult(outcome, OptionalInt.of(code), took, out.tail(), err.tail(), err.exitReason());
-    }
-
-    private void killSession(Process process, String tag) throws InterruptedException {
-        OptionalLong sid = ProcessSession.sessionOf(process);
-        if (sid.isPresent()) {
-            ProcessSession.of(sid.getAsLong()).kill(settings.killGrace());
-        } else {
-            // setsid had not got as far as creating the session; only the launcher exists yet.
-            log.warn("{}: no session found for pid {}, killing it alone", tag, process.pid());
-            process.destroyForcibly();
-        }
-    }
-
-    private void killQuietly(Process process, String tag) {
-        try {
-            killSession(process, tag);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void drain(Future<?> reader, String tag) throws InterruptedException {
-        try {
-            reader.get(OUTPUT_DRAIN.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            log.warn("{}: a background process still holds the agent's output; not waiting for it", tag);
-        } catch (ExecutionException e) {
-            log.warn("{}: reading output failed: {}", tag, e.getCause().toString());
-        }
     }
 
     private static String actionName(OperationRequest request) {
