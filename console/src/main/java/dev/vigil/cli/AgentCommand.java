@@ -10,20 +10,15 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil agent}: the node daemon, in the foreground (systemd or the demo supervise it). */
-@Command(name = "agent", description = "Run this node's agent in the foreground until SIGTERM.")
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run this node's agent in the foreground until SIGTERM.")
 final class AgentCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "cluster file (default: ${DEFAULT-VALUE})")
-    Path config = AgentOptions.DEFAULT_CONFIG;
-
-    @Option(names = "--node", paramLabel = "NAME", description = "this node's name (default: uname -n)")
-    Optional<String> node;
-
-    @Option(names = "--socket", paramLabel = "PATH", description = "control socket (default: /run/vigil/<cluster>-<node>.sock)")
-    Optional<Path> socket;
+    @Mixin
+    NodeOptions target;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "state directory (default: /var/lib/vigil/<cluster>/<node>/)")
     Optional<Path> stateDir;
@@ -34,11 +29,11 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var cluster = loadOrExplain(config);
+        var cluster = loadOrExplain(target.config);
         if (cluster == null) {
             return 2;
         }
-        var options = AgentOptions.resolve(cluster, node, socket, stateDir, !noRealtime);
+        var options = AgentOptions.resolve(cluster, target.node, target.socket, stateDir, !noRealtime);
         var agent = new Agent(cluster, options, MonotonicClock.create(), TransportFactory.system());
         agent.start();
         // SIGTERM and SIGINT run shutdown hooks: leave politely so peers need not wait for deadtime.

@@ -7,10 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code vigil config}: work with the cluster file. */
-@Command(name = "config", description = "Check the cluster file.", subcommands = ConfigCommand.Check.class)
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Check the cluster file.", subcommands = ConfigCommand.Check.class)
 final class ConfigCommand {
 
-    @Command(name = "check", description = "Validate a cluster file; print every error as file:line:column.")
+    @Command(name = "check", mixinStandardHelpOptions = true, description = "Validate a cluster file; print every error as file:line:column.")
     static final class Check implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "the cluster file")
         Path file;

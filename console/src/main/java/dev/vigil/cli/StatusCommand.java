@@ -8,35 +8,30 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil status}: what the local agent sees, like heartbeat's cl_status or {@code crm_mon -1}. */
-@Command(name = "status", description = "Show the cluster as the local agent sees it.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the cluster as the local agent sees it.")
 final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print the documented JSON shape, for scripts")
     boolean json;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "cluster file, to find the agent's socket (default: ${DEFAULT-VALUE})")
-    Path config = AgentOptions.DEFAULT_CONFIG;
-
-    @Option(names = "--node", paramLabel = "NAME", description = "which node's agent to ask (default: uname -n)")
-    Optional<String> node;
-
-    @Option(names = "--socket", paramLabel = "PATH", description = "ask the agent on this socket directly")
-    Optional<Path> socket;
+    @Mixin
+    NodeOptions target;
 
     @Override
     public Integer call() throws Exception {
         Path path;
-        if (socket.isPresent()) {
-            path = socket.get();
+        if (target.socket.isPresent()) {
+            path = target.socket.get();
         } else {
-            var cluster = AgentCommand.loadOrExplain(config);
+            var cluster = AgentCommand.loadOrExplain(target.config);
             if (cluster == null) {
                 return 2;
             }
-            path = AgentOptions.resolve(cluster, node, Optional.empty(), Optional.empty()).socket();
+            path = AgentOptions.resolve(cluster, target.node, Optional.empty(), Optional.empty()).socket();
         }
         StatusReport report;
         try {
