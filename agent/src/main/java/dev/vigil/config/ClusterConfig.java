@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param key           the shared secret itself, used for HMAC-SHA256 on every packet
  * @param timingPreset  the preset named in the file (lan when absent)
  * @param timing        the preset with any explicit overrides applied
+ * @param resources     resources, groups, constraints, policy, fencing and ping targets
+ * @param text          the file's text as read, which is what the cluster distributes
  */
 public record ClusterConfig(
         Path source,
@@ -26,11 +28,18 @@ public record ClusterConfig(
         TimingPreset timingPreset,
         Timing timing,
         List<NodeConfig> nodes,
-        List<LinkConfig> links) {
+        List<LinkConfig> links,
+        ResourcesConfig resources,
+        String text) {
 
     public ClusterConfig {
         nodes = List.copyOf(nodes);
         links = List.copyOf(links);
+    }
+
+    /** Node names in file order, which is also the order of preference among equals. */
+    public List<String> nodeNames() {
+        return nodes.stream().map(NodeConfig::name).toList();
     }
 
     public Optional<NodeConfig> node(String name) {

@@ -134,7 +134,7 @@ public final class ConfigLoader {
             return new Result(Optional.empty(),
                     List.of(new ConfigError(file, e.pos.line(), e.pos.column(), e.getMessage())));
         }
-        var binder = new Binder(file, resolver);
+        var binder = new Binder(file, resolver, yaml);
         doc.problems().forEach(p -> binder.error(p.pos(), p.message()));
         ClusterConfig config = binder.root(doc.root());
         List<ConfigError> errors = binder.errors.stream()
@@ -148,11 +148,13 @@ public final class ConfigLoader {
     private static final class Binder {
         final Path file;
         final HostResolver resolver;
+        final String yamlText;
         final List<LocatedYaml.Problem> errors = new ArrayList<>();
 
-        Binder(Path file, HostResolver resolver) {
+        Binder(Path file, HostResolver resolver, String yamlText) {
             this.file = file;
             this.resolver = resolver;
+            this.yamlText = yamlText;
         }
 
         void error(Pos pos, String message) {
@@ -190,7 +192,7 @@ public final class ConfigLoader {
                 return null;
             }
             return new ClusterConfig(file, cluster, version, key.get().path(), key.get().key(),
-                    timing.preset(), timing.timing(), nodes.get(), links.get());
+                    timing.preset(), timing.timing(), nodes.get(), links.get(), ResourcesConfig.EMPTY, yamlText);
         }
 
         // ---- auth

@@ -1,0 +1,20 @@
+package dev.vigil.scheduler;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One step of a plan.
+ *
+ * @param id       stable and readable, e.g. {@code web:start@ha2} or {@code ha1:fence}
+ * @param resource empty for fencing
+ * @param node     where it runs (for fencing: the node to fence; the coordinator runs the agent)
+ * @param after    ids of actions that must have succeeded first
+ * @param reason   why, for the log and {@code vigil status}
+ */
+public record PlannedAction(String id, ActionKind kind, Optional<String> resource, String node, List<String> after,
+        String reason) {
+    public PlannedAction {
+        after = List.copyOf(after);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.vigil.scheduler;
+
+import dev.vigil.config.ResourcesConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the scheduler decides from. Nothing else: no clock, no I/O. Missing entries in
+ * {@code statuses} mean {@link ResourceStatus#UNKNOWN}; missing failures mean none.
+ *
+ * @param nodes    every configured node, in file order (the order breaks ties)
+ * @param quorate  this partition may act (quorum, or a tie-breaker, or {@code no_quorum: ignore})
+ * @param now      for expiring failures by {@code failure_timeout}
+ */
+public record SchedulerInput(
+        ResourcesConfig config,
+        List<NodeInfo> nodes,
+        boolean quorate,
+        Map<ResourceOnNode, ResourceStatus> statuses,
+        Map<ResourceOnNode, Failures> failures,
+        AdminState admin,
+        Instant now) {
+
+    public SchedulerInput {
+        nodes = List.copyOf(nodes);
+        statuses = Map.copyOf(statuses);
+        failures = Map.copyOf(failures);
+    }
+
+    public ResourceStatus status(String resource, String node) {
+        return statuses.getOrDefault(new ResourceOnNode(resource, node), ResourceStatus.UNKNOWN);
+    }
+}
