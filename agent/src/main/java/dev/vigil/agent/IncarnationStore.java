@@ -1,12 +1,10 @@
 package dev.vigil.agent;
 
+import dev.vigil.config.AtomicFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 
 /**
@@ -33,18 +31,7 @@ public final class IncarnationStore {
             }
         }
         long next = Math.max(last + 1, wallClock.millis());
-        var tmp = stateDir.resolve(FILE + ".tmp");
-        try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap((next + "\n").getBytes(StandardCharsets.US_ASCII)));
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (var dir = FileChannel.open(stateDir, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // Some filesystems cannot fsync a directory; the rename is still atomic.
-        }
+        AtomicFile.write(file, (next + "\n").getBytes(StandardCharsets.US_ASCII));
         return next;
     }
 }

@@ -4,6 +4,12 @@ package dev.vigil.heartbeat;
 public final class ExtensionTypes {
     private ExtensionTypes() {}
 
+    /** A node's {@code dev.vigil.coordination.NodeReport}: its resources, finished actions, operator requests. */
+    public static final int NODE_REPORT = 1;
+
+    /** The coordinator's {@code dev.vigil.coordination.Directive}: actions in flight and operator state. */
+    public static final int DIRECTIVE = 2;
+
     /** Reserved for tests and experiments; never sent by a released agent. */
     public static final int EXPERIMENTAL = 0xFFFF;
 }

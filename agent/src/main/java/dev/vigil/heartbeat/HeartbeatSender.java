@@ -28,9 +28,12 @@ public final class HeartbeatSender implements AutoCloseable {
     private final Duration keepalive;
     private final List<Transport> transports;
     private final Supplier<MembershipView> view;
+    private volatile Supplier<List<Extension>> extensions = List::of;
     private final PacketCodec codec;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong slips = new AtomicLong();
+    /** Beats sent without their extensions because those did not fit in a packet. */
+    private final AtomicLong oversizedCargo = new AtomicLong();
     private final AtomicLong maxSlipNanos = new AtomicLong();
     private volatile boolean running;
     private Thread thread;
@@ -45,6 +48,24 @@ public final class HeartbeatSender implements AutoCloseable {
         this.transports = List.copyOf(transports);
         this.view = view;
         this.codec = new PacketCodec(key, cluster);
+    }
+
+    /**
+     * What later layers attach to every beat (resource reports, the coordinator's directive).
+     * The supplier is called on the sender's thread, so it must only hand out a prepared list.
+     */
+    public void attach(Supplier<List<Extension>> extensions) {
+        this.extensions = extensions;
+    }
+
+    /**
+     * Sends a beat now, off the grid, so news (a finished action, a new plan) does not wait for
+     * the next keepalive. The grid itself is not moved.
+     */
+    public void sendNow() {
+        if (running) {
+            beat(MessageType.HEARTBEAT);
+        }
     }
 
     public synchronized void start() {
@@ -76,12 +97,22 @@ public final class HeartbeatSender implements AutoCloseable {
 
     private synchronized void beat(MessageType type) {
         var v = view.get();
+        var ext = type == MessageType.HEARTBEAT ? extensions.get() : List.<Extension>of();
         long seq = sequence.incrementAndGet();
         for (var t : transports) {
             try {
-                var packet = new HeartbeatPacket(type, cluster, self, incarnation, seq, t.linkIndex(), configVersion,
-                        v.number(), List.copyOf(v.members().keySet()), List.of());
-                t.send(codec.encode(packet));
+                var members = List.copyOf(v.members().keySet());
+                byte[] data;
+                try {
+                    data = codec.encode(new HeartbeatPacket(type, cluster, self, incarnation, seq, t.linkIndex(),
+                            configVersion, v.number(), members, ext));
+                } catch (IllegalArgumentException tooBig) {
+                    // The beat itself matters more than what rides on it: never lose it to its cargo.
+                    oversizedCargo.incrementAndGet();
+                    data = codec.encode(new HeartbeatPacket(type, cluster, self, incarnation, seq, t.linkIndex(),
+                            configVersion, v.number(), members, List.of()));
+                }
+                t.send(data);
             } catch (RuntimeException e) {
                 LOG.error("link {}: cannot send heartbeat", t.linkName(), e);
             }
@@ -98,6 +129,11 @@ public final class HeartbeatSender implements AutoCloseable {
             beat(MessageType.LEAVE);
             LockSupport.parkNanos(spacing.toNanos());
         }
+    }
+
+    /** Beats whose reports or directives did not fit and were sent bare; should stay 0. */
+    public long oversizedCargo() {
+        return oversizedCargo.get();
     }
 
     /** Beats that went out more than half a keepalive late since start. */

@@ -1,0 +1,168 @@
+package dev.vigil.coordination;
+
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.GroupSpec;
+import dev.vigil.resources.ResourceEntry;
+import dev.vigil.scheduler.AdminState;
+import dev.vigil.scheduler.AdminState.TemporaryConstraint;
+import dev.vigil.scheduler.Plan;
+import dev.vigil.scheduler.ResourceStatus;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The operator verbs: what each checks, how it changes {@link AdminState}, which ones need an
+ * action of their own (restart, cleanup), and how the outcome is worded once the cluster settled.
+ * Pure functions, so the wording and the rules are tested without a cluster.
+ */
+public final class AdminRequests {
+    private AdminRequests() {}
+
+    public static final List<String> VERBS =
+            List.of("move", "ban", "clear", "restart", "cleanup", "standby", "online", "maintenance-on", "maintenance-off");
+
+    /** An action an operator verb needs directly, outside the scheduler's plan. */
+    record DirectAction(String id, String op, String resource, String node) {}
+
+    record Outcome(boolean ok, String message) {}
+
+    static Optional<String> validate(AdminRequest req, ClusterConfig config) {
+        var args = req.args();
+        var r = config.resources();
+        java.util.function.Predicate<String> isTarget = t -> r.resource(t).isPresent() || r.group(t).isPresent();
+        java.util.function.Predicate<String> isNode = n -> config.node(n).isPresent();
+        return switch (req.verb()) {
+            case "move", "ban" -> args.size() != 2 ? Optional.of(req.verb() + " needs a resource or group and a node")
+                    : !isTarget.test(args.get(0)) ? Optional.of("no resource or group '" + args.get(0) + "'")
+                    : r.groupOf(args.get(0)).isPresent() ? Optional.of(args.get(0) + " is a member of group "
+                            + r.groupOf(args.get(0)).get().id() + "; " + req.verb() + " the group instead")
+                    : !isNode.test(args.get(1)) ? Optional.of("no node '" + args.get(1) + "'")
+                    : Optional.empty();
+            case "clear" -> args.size() != 1 ? Optional.of("clear needs a resource or group")
+                    : !isTarget.test(args.get(0)) ? Optional.of("no resource or group '" + args.get(0) + "'")
+                    : Optional.empty();
+            case "restart", "cleanup" -> args.isEmpty() || args.size() > 2
+                    ? Optional.of(req.verb() + " needs a resource (and optionally a node)")
+                    : r.resource(args.get(0)).isEmpty() ? Optional.of("no resource '" + args.get(0) + "'")
+                    : args.size() == 2 && !isNode.test(args.get(1)) ? Optional.of("no node '" + args.get(1) + "'")
+                    : Optional.empty();
+            case "standby", "online" -> args.size() != 1 ? Optional.of(req.verb() + " needs a node")
+                    : !isNode.test(args.get(0)) ? Optional.of("no node '" + args.get(0) + "'")
+                    : Optional.empty();
+            case "maintenance-on", "maintenance-off" -> args.isEmpty() ? Optional.empty()
+                    : Optional.of(req.verb() + " takes no arguments");
+            default -> Optional.of("unknown verb '" + req.verb() + "'; known: " + VERBS);
+        };
+    }
+
+    /** The operator state after the request; the same instance when it changes nothing there. */
+    static AdminState apply(AdminRequest req, AdminState s) {
+        var args = req.args();
+        long v = s.version() + 1;
+        return switch (req.verb()) {
+            case "move" -> new AdminState(v, s.standby(), s.maintenance(), with(without(s.temporary(), args.get(0)),
+                    new TemporaryConstraint(args.get(0), args.get(1), TemporaryConstraint.Kind.MOVE)));
+            case "ban" -> new AdminState(v, s.standby(), s.maintenance(), with(s.temporary().stream()
+                    .filter(t -> !(t.target().equals(args.get(0)) && t.node().equals(args.get(1)))).toList(),
+                    new TemporaryConstraint(args.get(0), args.get(1), TemporaryConstraint.Kind.BAN)));
+            case "clear" -> new AdminState(v, s.standby(), s.maintenance(), without(s.temporary(), args.get(0)));
+            case "standby" -> {
+                var st = new TreeSet<>(s.standby());
+                st.add(args.get(0));
+                yield new AdminState(v, st, s.maintenance(), s.temporary());
+            }
+            case "online" -> {
+                var st = new TreeSet<>(s.standby());
+                st.remove(args.get(0));
+                yield new AdminState(v, st, s.maintenance(), s.temporary());
+            }
+            case "maintenance-on" -> new AdminState(v, s.standby(), true, s.temporary());
+            case "maintenance-off" -> new AdminState(v, s.standby(), false, s.temporary());
+            default -> s;
+        };
+    }
+
+    /**
+     * restart stops the resource where it runs (the scheduler then starts it again, in order and
+     * where it belongs); cleanup forgets its failures on the node(s) and probes it again.
+     */
+    static Optional<DirectAction> directAction(AdminRequest req, Map<String, NodeReport> reports) {
+        if (!req.verb().equals("restart") && !req.verb().equals("cleanup")) return Optional.empty();
+        String resource = req.args().get(0);
+        Optional<String> node = req.args().size() == 2 ? Optional.of(req.args().get(1))
+                : reports.values().stream()
+                        .filter(r -> r.resources().getOrDefault(resource, ResourceEntry.UNKNOWN).status()
+                                != ResourceStatus.STOPPED || req.verb().equals("cleanup")
+                                && r.resources().getOrDefault(resource, ResourceEntry.UNKNOWN).failCount() > 0)
+                        .map(NodeReport::node).sorted().findFirst();
+        String op = req.verb().equals("restart") ? "stop" : "cleanup";
+        return node.map(n -> new DirectAction(resource + ":" + req.verb() + "@" + n, op, resource, n));
+    }
+
+    static Outcome outcome(AdminRequest req, Plan plan, ClusterConfig config, boolean late) {
+        var args = req.args();
+        String notes = plan.notes().isEmpty() ? "" : " (" + String.join("; ", plan.notes()) + ")";
+        if (late) {
+            return new Outcome(false, req.verb() + " " + String.join(" ", args)
+                    + ": accepted, but the cluster had not settled after the deadline" + notes);
+        }
+        return switch (req.verb()) {
+            case "move" -> {
+                var where = whereRuns(args.get(0), plan, config);
+                boolean ok = where.size() == 1 && where.contains(args.get(1));
+                yield new Outcome(ok, ok ? args.get(0) + " runs on " + args.get(1)
+                        : args.get(0) + " could not be moved to " + args.get(1) + "; it runs on "
+                                + describe(where) + notes);
+            }
+            case "ban" -> {
+                var where = whereRuns(args.get(0), plan, config);
+                boolean ok = !where.contains(args.get(1));
+                yield new Outcome(ok, ok ? args.get(0) + " is banned from " + args.get(1) + " and runs on " + describe(where) + notes
+                        : args.get(0) + " still runs on " + args.get(1) + notes);
+            }
+            case "clear" -> new Outcome(true, "temporary constraints on " + args.get(0) + " removed; it runs on "
+                    + describe(whereRuns(args.get(0), plan, config)) + notes);
+            case "restart" -> {
+                var where = whereRuns(args.get(0), plan, config);
+                yield new Outcome(!where.isEmpty(), where.isEmpty() ? args.get(0) + " did not start again" + notes
+                        : args.get(0) + " restarted; it runs on " + describe(where));
+            }
+            case "cleanup" -> new Outcome(true, "failures of " + args.get(0) + " forgotten; it runs on "
+                    + describe(whereRuns(args.get(0), plan, config)) + notes);
+            case "standby" -> new Outcome(true, args.get(0) + " is in standby and runs no resources" + notes);
+            case "online" -> new Outcome(true, args.get(0) + " is online and may run resources" + notes);
+            case "maintenance-on" -> new Outcome(true, "maintenance mode on: resources are left alone");
+            case "maintenance-off" -> new Outcome(true, "maintenance mode off: resources are managed again" + notes);
+            default -> new Outcome(false, "unknown verb " + req.verb());
+        };
+    }
+
+    /** Nodes where the target (a resource, or every member of a group) runs once the plan is done. */
+    static java.util.Set<String> whereRuns(String target, Plan plan, ClusterConfig config) {
+        List<String> ids = config.resources().group(target).map(GroupSpec::members).orElse(List.of(target));
+        var nodes = new HashSet<String>();
+        plan.placement().forEach((instance, node) -> {
+            String id = instance.contains("@") ? instance.substring(0, instance.indexOf('@')) : instance;
+            if (ids.contains(id)) nodes.add(node);
+        });
+        return nodes;
+    }
+
+    private static String describe(java.util.Set<String> nodes) {
+        return nodes.isEmpty() ? "no node" : String.join(", ", new TreeSet<>(nodes));
+    }
+
+    private static List<TemporaryConstraint> without(List<TemporaryConstraint> list, String target) {
+        return list.stream().filter(t -> !t.target().equals(target)).toList();
+    }
+
+    private static List<TemporaryConstraint> with(List<TemporaryConstraint> list, TemporaryConstraint c) {
+        var out = new ArrayList<>(list);
+        out.add(c);
+        return out;
+    }
+}

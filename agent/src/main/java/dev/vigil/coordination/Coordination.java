@@ -1,0 +1,645 @@
+package dev.vigil.coordination;
+
+import dev.vigil.config.AtomicFile;
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.fencing.FenceReport;
+import dev.vigil.heartbeat.Extension;
+import dev.vigil.membership.MembershipEvent;
+import dev.vigil.membership.MembershipView;
+import dev.vigil.quorum.Quorum;
+import dev.vigil.quorum.QuorumPolicy;
+import dev.vigil.resources.LocalResourceManager;
+import dev.vigil.resources.OperationResult;
+import dev.vigil.resources.ResourceEntry;
+import dev.vigil.scheduler.ActionKind;
+import dev.vigil.scheduler.AdminState;
+import dev.vigil.scheduler.Failures;
+import dev.vigil.scheduler.NodeCondition;
+import dev.vigil.scheduler.NodeInfo;
+import dev.vigil.scheduler.Plan;
+import dev.vigil.scheduler.PlannedAction;
+import dev.vigil.scheduler.ResourceOnNode;
+import dev.vigil.scheduler.SchedulerInput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's part in running the cluster's resources: every node is a follower (it runs what the
+ * coordinator dispatches to it and reports back), and the node that is first in file order among
+ * the members of its view is also the coordinator (it alone decides, from the pure scheduler).
+ *
+ * <p>Everything happens on one thread, in order, from a queue of events (reports and directives
+ * heard from peers, membership changes, results of local operations and fencing, operator
+ * requests, a one-second tick), so the state below needs no locks. Reports and directives are
+ * state, repeated on every heartbeat; an event is queued only when one changed.
+ *
+ * <p>The coordinator re-plans from scratch after every event and dispatches only the actions
+ * whose predecessors are done and whose resource has nothing in flight: the scheduler sees the
+ * effect of each finished step in the nodes' reports, so an aborted or half-finished transition
+ * needs no special handling. A new coordinator trusts nothing it has not probed: it asks every
+ * member to re-probe all resources and decides nothing until all have answered.
+ */
+public final class Coordination implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Coordination.class);
+    private static final String ADMIN_FILE = "admin.json";
+    private static final int MAX_REPLIES = 16;
+    private static final Duration REPLY_DEADLINE = Duration.ofSeconds(120);
+    private static final Duration FENCE_RETRY = Duration.ofSeconds(5);
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    /** Runs fence agents for the coordinator; blocking, called off the event thread. */
+    public interface Fencer {
+        FenceReport fence(String node);
+    }
+
+    private final String self;
+    private final long incarnation;
+    private final ClusterConfig config;
+    private final LocalResourceManager lrm;
+    private final Function<SchedulerInput, Plan> scheduler;
+    private final Fencer fencer;
+    private final BooleanSupplier pingOk;
+    private final Clock wallClock;
+    private final Clock monotonic;
+    private final Path stateDir;
+    private final Runnable publishNow;
+    private final QuorumPolicy quorumPolicy;
+    private final GossipCodec codec = new GossipCodec();
+    private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+    private final Instant startedAt;
+    private Thread thread;
+    private volatile boolean running;
+
+    // ---- what this node knows of the cluster
+    private MembershipView view;
+    private final Map<String, NodeReport> reports = new HashMap<>();
+    private final Map<String, Directive> directives = new HashMap<>();
+    private final Set<String> lost = new HashSet<>();
+    private final Set<String> cleanlyLeft = new HashSet<>();
+    private final Set<String> fenced = new HashSet<>();
+    private AdminState admin;
+
+    // ---- follower state, per coordinator life
+    private String followed = "";
+    private long followedIncarnation;
+    private long probeGenerationDone;
+    private boolean probing;
+    private final Set<Long> startedSeqs = new HashSet<>();
+    private final Map<Long, Completion> completions = new LinkedHashMap<>();
+    private final List<AdminRequest> myRequests = new ArrayList<>();
+    private final Map<Long, CompletableFuture<AdminReply>> waiting = new HashMap<>();
+    private long nextRequestId = 1;
+
+    // ---- coordinator state
+    private boolean coordinating;
+    private long probeGeneration;
+    private long nextSeq = 1;
+    private final Map<Long, DispatchedAction> inFlight = new LinkedHashMap<>();
+    private final Set<String> fencesRunning = new HashSet<>();
+    private final Map<String, Instant> fenceRetryAt = new HashMap<>();
+    private final Set<String> handledRequests = new HashSet<>();
+    private final List<PendingReply> pendingReplies = new ArrayList<>();
+    private final List<AdminReply> replies = new ArrayList<>();
+    private volatile Plan lastPlan = Plan.EMPTY;
+    private volatile Quorum quorum = new Quorum(false, "not yet known");
+    private volatile String waitingFor = "";
+
+    // ---- outputs, read by the heartbeat sender's thread
+    private volatile List<Extension> outgoing = List.of();
+    private volatile CoordinationStatus status;
+
+    private record PendingReply(String node, AdminRequest request, Instant deadline) {}
+
+    public Coordination(String self, long incarnation, ClusterConfig config, LocalResourceManager lrm,
+                        Function<SchedulerInput, Plan> scheduler, Fencer fencer, BooleanSupplier pingOk,
+                        Clock wallClock, Clock monotonic, Path stateDir, Runnable publishNow) {
+        this.self = self;
+        this.incarnation = incarnation;
+        this.config = config;
+        this.lrm = lrm;
+        this.scheduler = scheduler;
+        this.fencer = fencer;
+        this.pingOk = pingOk;
+        this.wallClock = wallClock;
+        this.monotonic = monotonic;
+        this.stateDir = stateDir;
+        this.publishNow = publishNow;
+        this.quorumPolicy = QuorumPolicy.of(config);
+        this.startedAt = monotonic.instant();
+        this.admin = loadAdmin(stateDir);
+        this.view = new MembershipView(0, new java.util.TreeMap<>(Map.of(self, incarnation)));
+        this.status = snapshotStatus();
+    }
+
+    public void start() {
+        running = true;
+        lrm.setMaintenance(admin.maintenance());
+        thread = new Thread(this::loop, "vigil-coordination");
+        thread.setDaemon(true);
+        thread.start();
+        // A node starts by learning what already runs on it, whoever coordinates.
+        lrm.probeAll();
+        publish();
+    }
+
+    // ---- inputs (any thread)
+
+    public void onMembership(MembershipEvent event, MembershipView newView) {
+        post(() -> {
+            view = newView;
+            switch (event.kind()) {
+                case DEAD -> lost.add(event.node());
+                case LEFT -> {
+                    cleanlyLeft.add(event.node());
+                    lost.remove(event.node());
+                }
+                case JOINED, RESTARTED -> {
+                    lost.remove(event.node());
+                    cleanlyLeft.remove(event.node());
+                    fenced.remove(event.node());
+                    // Its old report described a life that is over.
+                    reports.remove(event.node());
+                    directives.remove(event.node());
+                }
+                default -> { }
+            }
+        });
+    }
+
+    /** Extensions of one authenticated packet; called for every packet, so it must be cheap. */
+    private final Map<String, Extension> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public void onExtensions(String sender, List<Extension> extensions) {
+        for (var e : extensions) {
+            String key = sender + "/" + e.type();
+            if (e.equals(lastSeen.get(key))) continue;
+            lastSeen.put(key, e);
+            try {
+                codec.report(e).ifPresent(r -> post(() -> {
+                    if (r.node().equals(sender)) reports.put(sender, r);
+                }));
+                codec.directive(e).ifPresent(d -> post(() -> {
+                    if (d.coordinator().equals(sender)) directives.put(sender, d);
+                }));
+            } catch (IllegalArgumentException ex) {
+                lastSeen.remove(key);
+                LOG.warn("node {} sent an unreadable {}: {}", sender, e, ex.getMessage());
+            }
+        }
+    }
+
+    /** The local resource manager changed something; the report must go out now. */
+    public void onLocalChange() {
+        post(() -> { });
+    }
+
+    /**
+     * This process stood still for {@code stall} (SIGSTOP, a frozen VM). Longer than deadtime
+     * means the peers have declared it dead and may already run its resources elsewhere: it must
+     * not serve a moment longer, whatever it believes.
+     */
+    public void onStall(Duration stall) {
+        if (stall.compareTo(config.timing().deadtime()) >= 0) {
+            LOG.error("this agent was frozen for {} ms (deadtime {} ms): the cluster has declared this node dead; "
+                    + "stopping its resources now", stall.toMillis(), config.timing().deadtime().toMillis());
+            lrm.stopAll("frozen longer than deadtime");
+        }
+    }
+
+    /**
+     * An operator's request; completes when the coordinator answers with the outcome (or the
+     * deadline passes).
+     */
+    public CompletableFuture<AdminReply> request(String verb, List<String> args) {
+        var future = new CompletableFuture<AdminReply>();
+        post(() -> {
+            var req = new AdminRequest(nextRequestId++, verb, args);
+            myRequests.add(req);
+            waiting.put(req.id(), future);
+        });
+        return future.orTimeout(REPLY_DEADLINE.toSeconds() + 5, TimeUnit.SECONDS);
+    }
+
+    /** What {@code vigil status} shows of resources, quorum and the coordinator. */
+    public CoordinationStatus status() {
+        return status;
+    }
+
+    /** What the heartbeat sender attaches to every beat. */
+    public List<Extension> outgoing() {
+        return outgoing;
+    }
+
+    // ---- the event loop
+
+    private void post(Runnable r) {
+        events.add(r);
+    }
+
+    private void loop() {
+        Instant nextTick = monotonic.instant();
+        while (running) {
+            try {
+                var first = events.poll(TICK.toMillis(), TimeUnit.MILLISECONDS);
+                if (!running) return;
+                if (first != null) {
+                    first.run();
+                    Runnable more;
+                    while ((more = events.poll()) != null) {
+                        more.run();
+                    }
+                }
+                step();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("coordination step failed; carrying on", e);
+            }
+        }
+    }
+
+    private void step() {
+        String coordinator = coordinatorOf(view);
+        follow(coordinator);
+        if (coordinator.equals(self)) {
+            coordinate();
+        } else if (coordinating) {
+            coordinating = false;
+            inFlight.clear();
+            pendingReplies.clear();
+            LOG.info("node {} is the coordinator now", coordinator);
+        }
+        publish();
+    }
+
+    /** First configured node among the members: every node of a partition agrees without talking. */
+    private String coordinatorOf(MembershipView v) {
+        return config.nodeNames().stream().filter(v.members()::containsKey).findFirst().orElse(self);
+    }
+
+    // ---- follower
+
+    private void follow(String coordinator) {
+        var d = coordinator.equals(self) ? ownDirective() : directives.get(coordinator);
+        if (d == null) return;
+        if (!d.coordinator().equals(followed) || d.coordinatorIncarnation() != followedIncarnation) {
+            followed = d.coordinator();
+            followedIncarnation = d.coordinatorIncarnation();
+            probeGenerationDone = 0;
+            startedSeqs.clear();
+            completions.clear();
+        }
+        if (d.admin().version() > admin.version()) {
+            admin = d.admin();
+            saveAdmin();
+            lrm.setMaintenance(admin.maintenance());
+        }
+        if (d.probeGeneration() > probeGenerationDone && !probing) {
+            probing = true;
+            long generation = d.probeGeneration();
+            long forIncarnation = followedIncarnation;
+            lrm.probeAll().whenComplete((x, e) -> post(() -> {
+                probing = false;
+                if (forIncarnation == followedIncarnation) {
+                    probeGenerationDone = Math.max(probeGenerationDone, generation);
+                }
+            }));
+        }
+        var listed = new HashSet<Long>();
+        for (var a : d.actions()) {
+            listed.add(a.seq());
+            if (!a.node().equals(self) || startedSeqs.contains(a.seq())) continue;
+            startedSeqs.add(a.seq());
+            long forIncarnation = followedIncarnation;
+            LOG.info("{} {} on {} (dispatched by {})", a.op(), a.resource(), self, d.coordinator());
+            perform(a).whenComplete((result, e) -> post(() -> {
+                if (forIncarnation != followedIncarnation) return;
+                boolean ok = e == null && (result.isSuccess() || (a.op().equals("stop")
+                        && result.outcome() == dev.vigil.resources.Outcome.NOT_RUNNING)
+                        || a.op().equals("probe") && e == null);
+                completions.put(a.seq(), new Completion(a.seq(), ok,
+                        e != null ? e.toString() : result.outcome().name()));
+            }));
+        }
+        // The coordinator stops listing a dispatch once it has seen our answer.
+        completions.keySet().removeIf(seq -> !listed.contains(seq));
+        for (var reply : d.replies()) {
+            if (!reply.node().equals(self)) continue;
+            var f = waiting.remove(reply.id());
+            myRequests.removeIf(r -> r.id() == reply.id());
+            if (f != null) f.complete(reply);
+        }
+    }
+
+    private CompletableFuture<OperationResult> perform(DispatchedAction a) {
+        return switch (a.op()) {
+            case "probe" -> lrm.perform(ActionKind.PROBE, a.resource());
+            case "start" -> lrm.perform(ActionKind.START, a.resource());
+            case "stop" -> lrm.perform(ActionKind.STOP, a.resource());
+            case "cleanup" -> lrm.cleanup(a.resource());
+            default -> CompletableFuture.failedFuture(new IllegalArgumentException("unknown op " + a.op()));
+        };
+    }
+
+    private NodeReport ownReport() {
+        return new NodeReport(self, followedIncarnation, probeGenerationDone, lrm.snapshot(),
+                List.copyOf(completions.values()), admin, List.copyOf(myRequests), pingOk.getAsBoolean());
+    }
+
+    // ---- coordinator
+
+    private Directive ownDirective() {
+        if (!coordinating) return null;
+        return new Directive(self, incarnation, probeGeneration, List.copyOf(inFlight.values()), admin,
+                List.copyOf(replies));
+    }
+
+    private void coordinate() {
+        if (!coordinating) {
+            coordinating = true;
+            probeGeneration = 1;
+            inFlight.clear();
+            for (var r : reports.values()) {
+                if (r.admin() != null && r.admin().version() > admin.version()) admin = r.admin();
+            }
+            saveAdmin();
+            LOG.info("node {} is the coordinator (view {} = {}); probing every resource before deciding anything",
+                    self, view.number(), view.members().keySet());
+            return; // followers (this node too) see the directive on the next step
+        }
+        var members = view.members().keySet();
+        var reportsNow = new HashMap<String, NodeReport>();
+        for (var m : members) {
+            var r = m.equals(self) ? ownReport() : reports.get(m);
+            if (r != null) reportsNow.put(m, r);
+        }
+        collectCompletions(reportsNow);
+        boolean allNodesKnown = members.size() == config.nodes().size();
+        if (!allNodesKnown && Duration.between(startedAt, monotonic.instant()).compareTo(config.timing().initdead()) < 0) {
+            waitingFor = "initdead: waiting for every node to come up";
+            return;
+        }
+        var notProbed = members.stream().filter(m -> {
+            var r = reportsNow.get(m);
+            return r == null || r.coordinatorIncarnation() != incarnation || r.probeGeneration() < probeGeneration;
+        }).toList();
+        if (!notProbed.isEmpty()) {
+            waitingFor = "probe results from " + notProbed;
+            return;
+        }
+        waitingFor = "";
+        takeRequests(reportsNow);
+        var input = schedulerInput(reportsNow);
+        Plan plan = scheduler.apply(input);
+        if (!plan.equals(lastPlan)) {
+            if (!plan.actions().isEmpty() || !plan.notes().isEmpty()) {
+                LOG.info("plan: {}{}", plan.actions().stream().map(PlannedAction::id).toList(),
+                        plan.notes().isEmpty() ? "" : " notes: " + plan.notes());
+            }
+            lastPlan = plan;
+        }
+        dispatch(plan);
+        answerRequests(plan);
+    }
+
+    private void collectCompletions(Map<String, NodeReport> reportsNow) {
+        var it = inFlight.values().iterator();
+        while (it.hasNext()) {
+            var a = it.next();
+            if (!view.members().containsKey(a.node())) {
+                it.remove(); // its node is gone; the scheduler will deal with what it ran
+                continue;
+            }
+            var r = reportsNow.get(a.node());
+            if (r == null || r.coordinatorIncarnation() != incarnation) continue;
+            r.completed().stream().filter(c -> c.seq() == a.seq()).findFirst().ifPresent(c -> {
+                if (!c.ok()) {
+                    LOG.warn("{} failed on {}: {}", a.id(), a.node(), c.outcome());
+                }
+                it.remove();
+            });
+        }
+    }
+
+    private SchedulerInput schedulerInput(Map<String, NodeReport> reportsNow) {
+        var nodes = new ArrayList<NodeInfo>();
+        var statuses = new HashMap<ResourceOnNode, dev.vigil.scheduler.ResourceStatus>();
+        var failures = new HashMap<ResourceOnNode, Failures>();
+        int presentVotes = 0;
+        for (var n : config.nodes()) {
+            String name = n.name();
+            var report = reportsNow.get(name);
+            if (view.members().containsKey(name)) {
+                presentVotes += n.votes();
+                nodes.add(new NodeInfo(name, NodeCondition.ONLINE, admin.standby().contains(name),
+                        report == null || report.pingOk()));
+                if (report != null) {
+                    report.resources().forEach((id, e) -> {
+                        statuses.put(new ResourceOnNode(id, name), e.status());
+                        if (e.failCount() > 0) {
+                            failures.put(new ResourceOnNode(id, name),
+                                    new Failures(e.failCount(), Instant.ofEpochMilli(e.lastFailureMs())));
+                        }
+                    });
+                }
+            } else {
+                nodes.add(new NodeInfo(name, conditionOfAbsent(name), admin.standby().contains(name), false));
+            }
+        }
+        quorum = quorumPolicy.evaluate(presentVotes, pingOk.getAsBoolean());
+        return new SchedulerInput(config.resources(), nodes, quorum.quorate(), statuses, failures, admin,
+                wallClock.instant());
+    }
+
+    private NodeCondition conditionOfAbsent(String name) {
+        if (fenced.contains(name) || cleanlyLeft.contains(name)) return NodeCondition.OFFLINE;
+        if (lost.contains(name)) return NodeCondition.LOST;
+        // Never heard since this agent started: it may run anything (Pacemaker's startup fencing).
+        return config.resources().fencingConfigured() ? NodeCondition.LOST : NodeCondition.OFFLINE;
+    }
+
+    private void dispatch(Plan plan) {
+        var busy = new HashSet<String>();
+        inFlight.values().forEach(a -> busy.add(a.resource()));
+        var inFlightIds = new HashSet<String>();
+        inFlight.values().forEach(a -> inFlightIds.add(a.id()));
+        for (var a : plan.actions()) {
+            if (!a.after().isEmpty()) continue;
+            if (a.kind() == ActionKind.FENCE) {
+                fence(a.node(), a.reason());
+                continue;
+            }
+            String resource = a.resource().orElseThrow();
+            if (inFlightIds.contains(a.id()) || busy.contains(resource)) continue;
+            long seq = nextSeq++;
+            var d = new DispatchedAction(seq, a.id(), a.kind().name().toLowerCase(java.util.Locale.ROOT), resource, a.node());
+            inFlight.put(seq, d);
+            busy.add(resource);
+            LOG.info("dispatch {} ({})", a.id(), a.reason());
+        }
+    }
+
+    private void fence(String node, String reason) {
+        if (fencesRunning.contains(node)) return;
+        var retryAt = fenceRetryAt.get(node);
+        if (retryAt != null && monotonic.instant().isBefore(retryAt)) return;
+        fencesRunning.add(node);
+        LOG.warn("fencing node {} ({})", node, reason);
+        var fenceThread = new Thread(() -> {
+            FenceReport report;
+            try {
+                report = fencer.fence(node);
+            } catch (RuntimeException e) {
+                report = new FenceReport(node, dev.vigil.fencing.FenceAction.OFF, false, List.of());
+                LOG.error("fencing node {} threw", node, e);
+            }
+            var r = report;
+            post(() -> {
+                fencesRunning.remove(node);
+                if (r.fenced()) {
+                    LOG.warn("node {} fenced", node);
+                    fenced.add(node);
+                    lost.remove(node);
+                    fenceRetryAt.remove(node);
+                } else {
+                    LOG.error("FENCING OF NODE {} FAILED: its resources will not start elsewhere until it is fenced "
+                            + "or comes back; retrying in {} s. Attempts: {}", node, FENCE_RETRY.toSeconds(), r.attempts());
+                    fenceRetryAt.put(node, monotonic.instant().plus(FENCE_RETRY));
+                }
+            });
+        }, "vigil-fence-" + node);
+        fenceThread.setDaemon(true);
+        fenceThread.start();
+    }
+
+    // ---- operator requests
+
+    private void takeRequests(Map<String, NodeReport> reportsNow) {
+        for (var r : reportsNow.values()) {
+            for (var req : r.requests()) {
+                String key = r.node() + "#" + req.id();
+                if (!handledRequests.add(key)) continue;
+                var problem = AdminRequests.validate(req, config);
+                if (problem.isPresent()) {
+                    addReply(new AdminReply(r.node(), req.id(), false, problem.get()));
+                    continue;
+                }
+                var before = admin;
+                admin = AdminRequests.apply(req, admin);
+                if (admin != before) {
+                    saveAdmin();
+                    lrm.setMaintenance(admin.maintenance());
+                }
+                AdminRequests.directAction(req, reportsNow).ifPresent(a -> {
+                    long seq = nextSeq++;
+                    inFlight.put(seq, new DispatchedAction(seq, a.id(), a.op(), a.resource(), a.node()));
+                });
+                LOG.info("operator request from {}: {} {}", r.node(), req.verb(), req.args());
+                pendingReplies.add(new PendingReply(r.node(), req, monotonic.instant().plus(REPLY_DEADLINE)));
+            }
+        }
+    }
+
+    /** A request is answered when the cluster has settled after it: no action left to do or in flight. */
+    private void answerRequests(Plan plan) {
+        if (pendingReplies.isEmpty()) return;
+        boolean settled = inFlight.isEmpty() && plan.actions().isEmpty() && fencesRunning.isEmpty();
+        var it = pendingReplies.iterator();
+        while (it.hasNext()) {
+            var p = it.next();
+            boolean late = monotonic.instant().isAfter(p.deadline());
+            if (!settled && !late) continue;
+            var outcome = AdminRequests.outcome(p.request(), plan, config, late);
+            addReply(new AdminReply(p.node(), p.request().id(), outcome.ok(), outcome.message()));
+            it.remove();
+        }
+    }
+
+    private void addReply(AdminReply reply) {
+        replies.add(reply);
+        while (replies.size() > MAX_REPLIES) replies.remove(0);
+    }
+
+    // ---- persistence of operator state
+
+    private static AdminState loadAdmin(Path stateDir) {
+        var file = stateDir.resolve(ADMIN_FILE);
+        if (!Files.exists(file)) return AdminState.INITIAL;
+        try {
+            return dev.vigil.control.ControlProtocol.mapper().readValue(file.toFile(), AdminState.class);
+        } catch (IOException e) {
+            // Written atomically, so this is a hand-edit or a disk fault: the coordinator's copy will replace it.
+            LOG.error("cannot read {}: {}; starting from no operator state", file, e.getMessage());
+            return AdminState.INITIAL;
+        }
+    }
+
+    private void saveAdmin() {
+        try {
+            AtomicFile.write(stateDir.resolve(ADMIN_FILE),
+                    dev.vigil.control.ControlProtocol.mapper().writeValueAsBytes(admin));
+        } catch (IOException e) {
+            LOG.error("cannot persist operator state in {}: {}", stateDir, e.getMessage());
+        }
+    }
+
+    // ---- outputs
+
+    private void publish() {
+        var ext = new ArrayList<Extension>(2);
+        ext.add(codec.encode(ownReport()));
+        var d = ownDirective();
+        if (d != null) ext.add(codec.encode(d));
+        var previous = outgoing;
+        outgoing = List.copyOf(ext);
+        status = snapshotStatus();
+        if (!previous.equals(outgoing)) {
+            publishNow.run();
+        }
+    }
+
+    private CoordinationStatus snapshotStatus() {
+        var byNode = new LinkedHashMap<String, Map<String, ResourceEntry>>();
+        for (var n : config.nodeNames()) {
+            if (n.equals(self)) {
+                byNode.put(n, lrm.snapshot());
+            } else if (view.members().containsKey(n) && reports.containsKey(n)) {
+                byNode.put(n, reports.get(n).resources());
+            }
+        }
+        return new CoordinationStatus(coordinatorOf(view), quorum, admin, byNode, lastPlan,
+                List.copyOf(inFlight.values()), waitingFor, Set.copyOf(lost), Set.copyOf(fenced));
+    }
+
+    public Optional<Plan> lastPlan() {
+        return Optional.of(lastPlan);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        waiting.values().forEach(f -> f.completeExceptionally(new IllegalStateException("agent stopping")));
+    }
+}

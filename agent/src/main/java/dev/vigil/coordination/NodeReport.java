@@ -1,0 +1,33 @@
+package dev.vigil.coordination;
+
+import dev.vigil.resources.ResourceEntry;
+import dev.vigil.scheduler.AdminState;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every node tells the cluster about itself, on every heartbeat: the state of its resources,
+ * which dispatched actions it has finished, and what its operators asked for. It is state, not a
+ * message: the latest report replaces the previous one, so a lost packet costs nothing but time.
+ *
+ * @param coordinatorIncarnation the coordinator whose dispatches {@code completed} answers
+ * @param probeGeneration        the highest re-probe request of that coordinator this node has finished
+ * @param admin                  the newest operator state this node has seen (a new coordinator starts from the newest)
+ * @param pingOk                 it reaches at least one ping target (true when none are configured)
+ */
+public record NodeReport(
+        String node,
+        long coordinatorIncarnation,
+        long probeGeneration,
+        Map<String, ResourceEntry> resources,
+        List<Completion> completed,
+        AdminState admin,
+        List<AdminRequest> requests,
+        boolean pingOk) {
+
+    public NodeReport {
+        resources = Map.copyOf(resources);
+        completed = List.copyOf(completed);
+        requests = List.copyOf(requests);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.vigil.quorum;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether this node reaches at least one ping target (heartbeat's {@code ping} nodes): a node that
+ * reaches none is a poor home for resources, and in a two-node cluster the half that reaches one
+ * breaks the tie. Targets are probed with ICMP echo (as root; otherwise Java falls back to TCP
+ * port 7) every {@code interval}; one lost round is forgiven, two in a row are not.
+ */
+public final class PingMonitor implements BooleanSupplier, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PingMonitor.class);
+    private static final int ROUNDS_TO_LOSE = 2;
+
+    private final List<String> targets;
+    private final Duration interval;
+    private final Runnable onChange;
+    private final ScheduledExecutorService timer;
+    private volatile boolean reachable = true;
+    private int failedRounds;
+
+    public PingMonitor(List<String> targets, Duration interval, Runnable onChange) {
+        this.targets = List.copyOf(targets);
+        this.interval = interval;
+        this.onChange = onChange;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            var t = new Thread(r, "vigil-ping");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        if (targets.isEmpty()) return;
+        timer.scheduleWithFixedDelay(this::round, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void round() {
+        boolean any = false;
+        for (var target : targets) {
+            try {
+                if (InetAddress.getByName(target).isReachable((int) Math.max(100, interval.toMillis() / 2))) {
+                    any = true;
+                    break;
+                }
+            } catch (IOException e) {
+                // unresolvable or unreachable: counts as not reached
+            }
+        }
+        failedRounds = any ? 0 : failedRounds + 1;
+        boolean now = failedRounds < ROUNDS_TO_LOSE;
+        if (now != reachable) {
+            reachable = now;
+            if (now) {
+                LOG.info("ping targets {} reachable again", targets);
+            } else {
+                LOG.warn("no ping target of {} reachable", targets);
+            }
+            onChange.run();
+        }
+    }
+
+    @Override
+    public boolean getAsBoolean() {
+        return reachable;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

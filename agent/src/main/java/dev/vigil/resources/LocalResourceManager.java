@@ -1,0 +1,302 @@
+package dev.vigil.resources;
+
+import dev.vigil.config.ResourceSpec;
+import dev.vigil.config.ResourcesConfig;
+import dev.vigil.scheduler.ActionKind;
+import dev.vigil.scheduler.ResourceStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's resources: runs the operations the coordinator dispatches (and its own probes and
+ * emergency stops), keeps each resource's state and failure count, and runs recurring monitors.
+ * Like Pacemaker's executor it knows nothing of placement; it only reports, and every change
+ * calls {@code onChange} so the node's report goes out at once.
+ *
+ * <p>Operations on one resource never overlap (the executor queues them per resource). A monitor
+ * result is only believed if no start or stop happened since the monitor was scheduled: each
+ * start bumps the resource's generation and the monitor carries the one it was scheduled under.
+ */
+public final class LocalResourceManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalResourceManager.class);
+    /** Failure count recorded when an agent says it cannot run on this node at all. */
+    static final int NOT_INSTALLED_FAILURES = 1_000_000;
+
+    private final String node;
+    private final ResourceExecutor executor;
+    private final Clock wallClock;
+    private final Runnable onChange;
+    private final ScheduledExecutorService monitorTimer;
+    private volatile ResourcesConfig config;
+    private volatile boolean maintenance;
+    private final Map<String, ResourceEntry> entries = new LinkedHashMap<>();
+    private final Map<String, Long> generations = new HashMap<>();
+    private final Map<String, ScheduledFuture<?>> monitors = new HashMap<>();
+    private boolean closed;
+
+    public LocalResourceManager(String node, ResourcesConfig config, ResourceExecutor executor, Clock wallClock,
+                                Runnable onChange) {
+        this.node = node;
+        this.config = config;
+        this.executor = executor;
+        this.wallClock = wallClock;
+        this.onChange = onChange;
+        this.monitorTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            var t = new Thread(r, "vigil-monitor-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        config.resources().forEach(r -> entries.put(r.id(), ResourceEntry.UNKNOWN));
+    }
+
+    /** A copy of every resource's state on this node. */
+    public synchronized Map<String, ResourceEntry> snapshot() {
+        return Map.copyOf(entries);
+    }
+
+    /** Runs one dispatched action; the future completes once the new state is recorded. */
+    public CompletableFuture<OperationResult> perform(ActionKind kind, String resourceId) {
+        var spec = config.resource(resourceId);
+        if (spec.isEmpty()) {
+            return CompletableFuture.completedFuture(OperationResult.withoutRunning(Outcome.ERR_CONFIGURED,
+                    "no resource " + resourceId + " in this node's configuration"));
+        }
+        return switch (kind) {
+            case PROBE -> probe(spec.get());
+            case START -> start(spec.get());
+            case STOP -> stop(spec.get());
+            case FENCE -> throw new IllegalArgumentException("fencing is not a resource operation");
+        };
+    }
+
+    /** Probes every resource: what a node does when it starts and what a new coordinator asks for. */
+    public CompletableFuture<Void> probeAll() {
+        var all = config.resources().stream().map(this::probe).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(all);
+    }
+
+    /**
+     * Stops everything this node may be running, groups in reverse order, without asking anyone:
+     * for a node that learns it was thrown out of the membership, or lost quorum.
+     */
+    public CompletableFuture<Void> stopAll(String why) {
+        var running = new ArrayList<ResourceSpec>();
+        synchronized (this) {
+            for (var r : config.resources()) {
+                var status = entries.getOrDefault(r.id(), ResourceEntry.UNKNOWN).status();
+                if (status != ResourceStatus.STOPPED) {
+                    running.add(r);
+                }
+            }
+        }
+        if (running.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.warn("stopping every resource on {}: {}", node, why);
+        java.util.Collections.reverse(running);
+        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+        for (var r : running) {
+            chain = chain.thenCompose(x -> stop(r));
+        }
+        return chain.thenApply(x -> null);
+    }
+
+    /** Forgets a resource's failures and probes it again ({@code vigil resource cleanup}). */
+    public CompletableFuture<OperationResult> cleanup(String resourceId) {
+        var spec = config.resource(resourceId);
+        if (spec.isEmpty()) {
+            return CompletableFuture.completedFuture(OperationResult.withoutRunning(Outcome.ERR_CONFIGURED,
+                    "no resource " + resourceId));
+        }
+        synchronized (this) {
+            var e = entries.getOrDefault(resourceId, ResourceEntry.UNKNOWN);
+            entries.put(resourceId, new ResourceEntry(e.status(), 0, 0, e.lastOperation()));
+        }
+        onChange.run();
+        return probe(spec.get());
+    }
+
+    /** In maintenance nothing is monitored; monitors resume (after a probe) when it ends. */
+    public void setMaintenance(boolean on) {
+        if (maintenance == on) return;
+        maintenance = on;
+        if (on) {
+            synchronized (this) {
+                monitors.values().forEach(f -> f.cancel(false));
+                monitors.clear();
+            }
+        } else {
+            probeAll();
+        }
+    }
+
+    /** A new configuration: resources that vanished are forgotten, new ones are probed. */
+    public void reconfigure(ResourcesConfig newConfig) {
+        this.config = newConfig;
+        var added = new ArrayList<ResourceSpec>();
+        synchronized (this) {
+            entries.keySet().removeIf(id -> newConfig.resource(id).isEmpty());
+            for (var r : newConfig.resources()) {
+                if (!entries.containsKey(r.id())) {
+                    entries.put(r.id(), ResourceEntry.UNKNOWN);
+                    added.add(r);
+                }
+            }
+        }
+        added.forEach(this::probe);
+        onChange.run();
+    }
+
+    private CompletableFuture<OperationResult> probe(ResourceSpec r) {
+        var timeout = r.monitor().map(ResourceSpec.MonitorSpec::timeout).orElse(ResourceSpec.DEFAULT_OPERATION_TIMEOUT);
+        return submit(r, Action.MONITOR, timeout).thenApply(result -> {
+            ResourceStatus status = switch (result.outcome()) {
+                case SUCCESS, DEGRADED -> ResourceStatus.STARTED;
+                case NOT_RUNNING -> ResourceStatus.STOPPED;
+                // The agent cannot run here at all, so it certainly does not run here.
+                case ERR_INSTALLED, ERR_CONFIGURED -> ResourceStatus.STOPPED;
+                default -> ResourceStatus.FAILED;
+            };
+            boolean cannotRunHere = result.outcome() == Outcome.ERR_INSTALLED
+                    || result.outcome() == Outcome.ERR_CONFIGURED;
+            record(r, status, "probe", result, cannotRunHere ? NOT_INSTALLED_FAILURES : status == ResourceStatus.FAILED ? 1 : 0);
+            if (status == ResourceStatus.STARTED) {
+                scheduleMonitor(r);
+            }
+            return result;
+        });
+    }
+
+    private CompletableFuture<OperationResult> start(ResourceSpec r) {
+        bumpGeneration(r.id());
+        return submit(r, Action.START, r.startTimeout()).thenApply(result -> {
+            if (result.isSuccess()) {
+                record(r, ResourceStatus.STARTED, "start", result, 0);
+                scheduleMonitor(r);
+            } else {
+                record(r, ResourceStatus.FAILED, "start", result, 1);
+            }
+            return result;
+        });
+    }
+
+    private CompletableFuture<OperationResult> stop(ResourceSpec r) {
+        bumpGeneration(r.id());
+        return submit(r, Action.STOP, r.stopTimeout()).thenApply(result -> {
+            boolean stopped = result.isSuccess() || result.outcome() == Outcome.NOT_RUNNING;
+            record(r, stopped ? ResourceStatus.STOPPED : ResourceStatus.STOP_FAILED, "stop", result, stopped ? 0 : 1);
+            return result;
+        });
+    }
+
+    private synchronized void bumpGeneration(String id) {
+        generations.merge(id, 1L, Long::sum);
+        var m = monitors.remove(id);
+        if (m != null) {
+            m.cancel(false);
+        }
+    }
+
+    private synchronized void scheduleMonitor(ResourceSpec r) {
+        if (r.monitor().isEmpty() || maintenance || closed) return;
+        var old = monitors.remove(r.id());
+        if (old != null) {
+            old.cancel(false);
+        }
+        long generation = generations.getOrDefault(r.id(), 0L);
+        Duration interval = r.monitor().get().interval();
+        monitors.put(r.id(), monitorTimer.scheduleWithFixedDelay(() -> monitorOnce(r, generation),
+                interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    private void monitorOnce(ResourceSpec r, long generation) {
+        var spec = r.monitor().orElseThrow();
+        OperationResult result;
+        try {
+            result = executor.submit(OperationRequest.monitor(r.id(), r.agent(), r.params(), spec.timeout(),
+                    spec.interval())).join();
+        } catch (RuntimeException e) {
+            return; // closing
+        }
+        if (result.isSuccess() || result.outcome() == Outcome.DEGRADED) return;
+        synchronized (this) {
+            if (generations.getOrDefault(r.id(), 0L) != generation || maintenance) {
+                return; // a start or stop ran meanwhile: this result describes the past
+            }
+            var m = monitors.remove(r.id());
+            if (m != null) {
+                m.cancel(false);
+            }
+        }
+        LOG.warn("resource {} on {}: monitor failed: {}", r.id(), node, describe(result));
+        record(r, ResourceStatus.FAILED, "monitor", result, 1);
+    }
+
+    private CompletableFuture<OperationResult> submit(ResourceSpec r, Action action, Duration timeout) {
+        var request = OperationRequest.of(r.id(), r.agent(), action, r.params(), timeout);
+        try {
+            return executor.submit(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(OperationResult.withoutRunning(Outcome.ERR_GENERIC,
+                    "executor closed: " + e.getMessage()));
+        }
+    }
+
+    private void record(ResourceSpec r, ResourceStatus status, String op, OperationResult result, int newFailures) {
+        boolean changed;
+        synchronized (this) {
+            var previous = entries.getOrDefault(r.id(), ResourceEntry.UNKNOWN);
+            int failCount = previous.failCount();
+            long lastFailure = previous.lastFailureMs();
+            if (newFailures > 0) {
+                failCount = (int) Math.min((long) failCount + newFailures, NOT_INSTALLED_FAILURES);
+                lastFailure = wallClock.millis();
+            }
+            var next = new ResourceEntry(status, failCount, lastFailure, op + ": " + describe(result));
+            changed = !next.equals(previous);
+            entries.put(r.id(), next);
+        }
+        if (newFailures > 0 || status == ResourceStatus.STOP_FAILED) {
+            LOG.warn("resource {} {} on {}: {}", r.id(), op, node, describe(result));
+        } else {
+            LOG.info("resource {} {} on {}: {} ({} ms)", r.id(), op, node, status.name().toLowerCase(java.util.Locale.ROOT),
+                    result.duration().toMillis());
+        }
+        if (changed) {
+            onChange.run();
+        }
+    }
+
+    static String describe(OperationResult result) {
+        return result.outcome() + result.exitReason().map(r -> " (" + r + ")").orElse("");
+    }
+
+    /** Statuses only, in configuration order, for logs and tests. */
+    public synchronized List<String> describeAll() {
+        var out = new ArrayList<String>();
+        entries.forEach((id, e) -> out.add(id + "=" + e.status()));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            monitors.values().forEach(f -> f.cancel(false));
+            monitors.clear();
+        }
+        monitorTimer.shutdownNow();
+    }
+}
