@@ -65,6 +65,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
     /** Detector ticks that came late enough to suggest this process stalled. */
     private final java.util.concurrent.atomic.AtomicLong stalls = new java.util.concurrent.atomic.AtomicLong();
     private volatile MembershipView currentView;
+    /** Resource management; absent for a heartbeat-only cluster (a file without resources). */
+    private java.util.Optional<ResourceManagement> resources = java.util.Optional.empty();
     private volatile boolean running;
     private long incarnation;
 
@@ -89,6 +91,12 @@ public final class Agent implements AutoCloseable, ControlHandler {
             currentView = view;
             logMembership(event, view);
         });
+        if (!config.resources().resources().isEmpty()) {
+            resources = java.util.Optional.of(new ResourceManagement(config, options, incarnation, clock,
+                    () -> sender));
+            var coordination = resources.get().coordination();
+            membership.addListener(coordination::onMembership);
+        }
 
         var linksByPeer = new LinkedHashMap<String, List<FailureDetector.LinkRef>>();
         for (var peer : config.peersOf(self)) {
@@ -118,7 +126,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
         running = true;
         sender = new HeartbeatSender(config.cluster(), config.key(), self, incarnation, config.version(),
                 config.timing().keepalive(), transports, () -> currentView);
+        resources.ifPresent(r -> sender.attach(r.coordination()::outgoing));
         sender.start();
+        resources.ifPresent(ResourceManagement::start);
         detectorThread = new Thread(this::detectorLoop, "vigil-detector");
         detectorThread.setDaemon(true);
         detectorThread.start();
@@ -151,6 +161,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 // Judging now would kill peers whose heartbeats sit unread in socket buffers.
                 skippedLast = true;
                 stalls.incrementAndGet();
+                var stalled = Duration.between(plannedWake, now);
+                resources.ifPresent(r -> r.coordination().onStall(stalled));
                 sleep = drainGrace;
             } else {
                 skippedLast = false;
@@ -182,6 +194,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
         synchronized (this) {
             if (!running) return;
             noticeConfigVersion(packet);
+            if (!packet.extensions().isEmpty()) {
+                resources.ifPresent(r -> r.coordination().onExtensions(packet.sender(), packet.extensions()));
+            }
             var now = clock.instant();
             var events = packet.type() == MessageType.LEAVE
                     ? detector.onLeave(packet.sender(), packet.incarnation(), now)
@@ -294,6 +309,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
             LOG.info("node {} leaving the cluster", options.node());
         }
         allocationPressure.ifPresent(AllocationPressure::stop);
+        resources.ifPresent(ResourceManagement::close);
         if (detectorThread != null) {
             LockSupport.unpark(detectorThread);
         }

@@ -9,9 +9,27 @@ import java.util.Optional;
  * Several agents of one cluster can share a machine when each gets its own node name
  * (the defaults already differ per node).
  *
- * @param realtime whether the heartbeat threads get real-time scheduling (see {@link RealtimePriority})
+ * @param realtime   whether the heartbeat threads get real-time scheduling (see {@link RealtimePriority})
+ * @param scriptsDir Vigil's resource-scripts directory: {@code ocf/vigil/} holds its OCF agents and
+ *                   {@code fence/} its fence agents
  */
-public record AgentOptions(String node, Path socket, Path stateDir, boolean realtime) {
+public record AgentOptions(String node, Path socket, Path stateDir, boolean realtime, Path scriptsDir) {
+
+    /**
+     * {@code <vigil.home>/resource-scripts}: the launcher sets {@code vigil.home} to the
+     * installation it runs from; a package install without it uses /usr/lib/vigil.
+     */
+    public static Path defaultScriptsDir() {
+        return Path.of(System.getProperty("vigil.home", "/usr/lib/vigil")).resolve("resource-scripts");
+    }
+
+    public Path ocfScriptsDir() {
+        return scriptsDir.resolve("ocf").resolve("vigil");
+    }
+
+    public Path fenceScriptsDir() {
+        return scriptsDir.resolve("fence");
+    }
 
     public static final Path DEFAULT_CONFIG = Path.of("/etc/vigil/cluster.yaml");
 
@@ -49,6 +67,6 @@ public record AgentOptions(String node, Path socket, Path stateDir, boolean real
         }
         return new AgentOptions(name,
                 socket.orElse(defaultSocket(config.cluster(), name)),
-                stateDir.orElse(defaultStateDir(config.cluster(), name)), realtime);
+                stateDir.orElse(defaultStateDir(config.cluster(), name)), realtime, defaultScriptsDir());
     }
 }

@@ -1,0 +1,70 @@
+package dev.vigil.agent;
+
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.coordination.Coordination;
+import dev.vigil.fencing.FenceAction;
+import dev.vigil.fencing.FenceRunner;
+import dev.vigil.heartbeat.HeartbeatSender;
+import dev.vigil.quorum.PingMonitor;
+import dev.vigil.resources.ExecutorSettings;
+import dev.vigil.resources.LocalResourceManager;
+import dev.vigil.resources.ResourceExecutor;
+import dev.vigil.scheduler.Scheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The resource half of an agent, built only when the cluster file has resources: the executor
+ * that runs agents, the node's resource manager, fencing, ping and the coordination that ties
+ * them to the membership.
+ */
+final class ResourceManagement implements AutoCloseable {
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(1);
+
+    private final ResourceExecutor executor;
+    private final LocalResourceManager lrm;
+    private final FenceRunner fenceRunner;
+    private final PingMonitor ping;
+    private final Coordination coordination;
+
+    /** @param sender read lazily: the sender is created after this */
+    ResourceManagement(ClusterConfig config, AgentOptions options, long incarnation, Clock monotonic,
+                       Supplier<HeartbeatSender> sender) {
+        var self = options.node();
+        executor = new ResourceExecutor(ExecutorSettings.defaults(options.ocfScriptsDir()));
+        var holder = new Coordination[1];
+        Runnable changed = () -> {
+            if (holder[0] != null) holder[0].onLocalChange();
+        };
+        lrm = new LocalResourceManager(self, config.resources(), executor, Clock.systemUTC(), changed);
+        fenceRunner = new FenceRunner(FenceRunner.defaultSearchPath(options.fenceScriptsDir()), Duration.ofSeconds(2));
+        ping = new PingMonitor(config.resources().ping(), PING_INTERVAL, changed);
+        // Pacemaker's default fencing action: power-cycle, so a healthy node comes back by itself.
+        Coordination.Fencer fencer = node -> fenceRunner.fence(node, FenceAction.REBOOT, config.resources().fencing());
+        coordination = new Coordination(self, incarnation, config, lrm, new Scheduler()::plan, fencer, ping,
+                Clock.systemUTC(), monotonic, options.stateDir(), () -> {
+                    var s = sender.get();
+                    if (s != null) s.sendNow();
+                });
+        holder[0] = coordination;
+    }
+
+    Coordination coordination() {
+        return coordination;
+    }
+
+    void start() {
+        ping.start();
+        coordination.start();
+    }
+
+    @Override
+    public void close() {
+        coordination.close();
+        ping.close();
+        lrm.close();
+        executor.close();
+        fenceRunner.close();
+    }
+}
