@@ -961,7 +961,7 @@ public final class ConfigLoader {
                 return List.of();
             }
             // Only the resources: a group's id must not be usable as another group's member.
-            Map<String, Seen> resourceIds = Map.copyOf(ids);
+            Map<String, Seen> resourceIds = new LinkedHashMap<>(ids);
             Map<String, String> groupOf = new HashMap<>();
             var groups = new ArrayList<GroupSpec>();
             for (Node item : list.get().items()) {
@@ -1072,7 +1072,7 @@ public final class ConfigLoader {
                 checkKeys(cm, "a constraint", ANY_CONSTRAINT_KEYS);
                 return Optional.empty();
             }
-            String where = "a " + type.get() + " constraint";
+            String where = (type.get().equals("order") ? "an " : "a ") + type.get() + " constraint";
             checkKeys(cm, where, switch (type.get()) {
                 case "location" -> LOCATION_KEYS;
                 case "colocation" -> COLOCATION_KEYS;
