@@ -289,7 +289,23 @@ public final class Agent implements AutoCloseable, ControlHandler {
                         t.warntime().toMillis(), t.deadtime().toMillis(), t.initdead().toMillis()),
                 new StatusReport.VotesReport(quorum.presentVotes(), quorum.totalVotes()),
                 nodes, drops.snapshot(),
-                new StatusReport.SenderReport(sender.sent(), sender.slips(), sender.maxSlip().toMillis(), stalls.get()));
+                new StatusReport.SenderReport(sender.sent(), sender.slips(), sender.maxSlip().toMillis(), stalls.get()),
+                resources.map(r -> ResourceStatusReports.of(config, r.coordination().status())).orElse(null));
+    }
+
+    @Override
+    public dev.vigil.control.ControlProtocol.AdminOutcome admin(String verb, List<String> args) {
+        if (resources.isEmpty()) {
+            return new dev.vigil.control.ControlProtocol.AdminOutcome(false,
+                    "the cluster file of " + options.node() + " has no resources to manage");
+        }
+        try {
+            var reply = resources.get().coordination().request(verb, args).join();
+            return new dev.vigil.control.ControlProtocol.AdminOutcome(reply.ok(), reply.message());
+        } catch (java.util.concurrent.CompletionException e) {
+            return new dev.vigil.control.ControlProtocol.AdminOutcome(false, "no answer from the coordinator: "
+                    + (e.getCause() instanceof java.util.concurrent.TimeoutException ? "timed out" : e.getCause()));
+        }
     }
 
     /** Blocks until {@link #close()} has run. */
@@ -304,6 +320,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
             if (!running && stopped.getCount() == 0) return;
             running = false;
         }
+        // Like heartbeat's shutdown: release the resources first, then leave, so a peer can take
+        // them over at once instead of after a deadtime.
+        resources.ifPresent(ResourceManagement::stopAll);
         if (sender != null) {
             sender.leave(3, Duration.ofMillis(5));
             LOG.info("node {} leaving the cluster", options.node());

@@ -27,10 +27,12 @@ final class ResourceManagement implements AutoCloseable {
     private final FenceRunner fenceRunner;
     private final PingMonitor ping;
     private final Coordination coordination;
+    private final ClusterConfig config;
 
     /** @param sender read lazily: the sender is created after this */
     ResourceManagement(ClusterConfig config, AgentOptions options, long incarnation, Clock monotonic,
                        Supplier<HeartbeatSender> sender) {
+        this.config = config;
         var self = options.node();
         executor = new ResourceExecutor(ExecutorSettings.defaults(options.ocfScriptsDir()));
         var holder = new Coordination[1];
@@ -57,6 +59,20 @@ final class ResourceManagement implements AutoCloseable {
     void start() {
         ping.start();
         coordination.start();
+    }
+
+    /** Stops every local resource, waiting at most the sum of their stop timeouts. */
+    void stopAll() {
+        var budget = config.resources().resources().stream().map(r -> r.stopTimeout())
+                .reduce(Duration.ZERO, Duration::plus).plusSeconds(2);
+        // No more dispatches or restarts while stopping: the coordination goes quiet first.
+        coordination.close();
+        try {
+            lrm.stopAll("agent stopping").get(budget.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(ResourceManagement.class)
+                    .error("resources did not all stop before the agent leaves: {}", e.toString());
+        }
     }
 
     @Override

@@ -25,10 +25,15 @@ public final class ControlClient {
     }
 
     public StatusReport status() throws IOException {
-        return call("status", StatusReport.class);
+        return call(new ControlProtocol.Request("status"), StatusReport.class);
     }
 
-    private <T> T call(String op, Class<T> resultType) throws IOException {
+    /** An operator verb; returns once the coordinator reports the outcome. */
+    public ControlProtocol.AdminOutcome admin(String verb, java.util.List<String> args) throws IOException {
+        return call(new ControlProtocol.Request("admin", verb, args), ControlProtocol.AdminOutcome.class);
+    }
+
+    private <T> T call(ControlProtocol.Request request, Class<T> resultType) throws IOException {
         SocketChannel ch;
         try {
             ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -39,7 +44,7 @@ public final class ControlClient {
         }
         try (ch) {
             var out = Channels.newOutputStream(ch);
-            out.write(json.writeValueAsBytes(new ControlProtocol.Request(op)));
+            out.write(json.writeValueAsBytes(request));
             out.write('\n');
             out.flush();
             var in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));

@@ -26,7 +26,20 @@ public final class ControlProtocol {
         return MAPPER;
     }
 
-    public record Request(String op) {}
+    /**
+     * @param op   status | admin
+     * @param verb for admin: one of the operator verbs (move, ban, clear, restart, cleanup,
+     *             standby, online, maintenance-on, maintenance-off)
+     * @param args the verb's arguments
+     */
+    public record Request(String op, String verb, java.util.List<String> args) {
+        public Request(String op) {
+            this(op, null, java.util.List.of());
+        }
+    }
+
+    /** The coordinator's answer to an operator verb, once the cluster settled after it. */
+    public record AdminOutcome(boolean ok, String message) {}
 
     public record Response<T>(boolean ok, T result, String error) {}
 }

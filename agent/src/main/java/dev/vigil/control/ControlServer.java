@@ -113,7 +113,11 @@ public final class ControlServer implements AutoCloseable {
         }
         return switch (request.op()) {
             case "status" -> new ControlProtocol.Response<>(true, handler.status(), null);
-            default -> new ControlProtocol.Response<>(false, null, "unknown op '" + request.op() + "'; known: status");
+            case "admin" -> request.verb() == null
+                    ? new ControlProtocol.Response<>(false, null, "admin request has no \"verb\"")
+                    : new ControlProtocol.Response<>(true, handler.admin(request.verb(),
+                            request.args() == null ? java.util.List.of() : request.args()), null);
+            default -> new ControlProtocol.Response<>(false, null, "unknown op '" + request.op() + "'; known: status, admin");
         };
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param nodes         every configured node, the answering one included, in file order
  * @param drops         packets and bytes refused, by reason (see the README for the list)
  * @param heartbeat     the answering node's own sending health
+ * @param resources     resources, quorum and the coordinator; null when the cluster file has no resources
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record StatusReport(
@@ -32,7 +33,36 @@ public record StatusReport(
         VotesReport votes,
         List<NodeReport> nodes,
         Map<String, Long> drops,
-        SenderReport heartbeat) {
+        SenderReport heartbeat,
+        ResourcesReport resources) {
+
+    /**
+     * @param coordinator  the node that decides for this partition
+     * @param quorate      this partition may run resources
+     * @param quorum       why (votes, tie-breaker)
+     * @param standby      nodes in standby
+     * @param constraints  operators' temporary rules, e.g. "move www to ha2"
+     * @param waitingFor   why the coordinator is not deciding yet (probes, initdead); empty when it is
+     * @param pending      actions the coordinator still has to carry out
+     * @param notes        what cannot be done and why (no node can run X, fencing failed)
+     * @param lost         nodes declared dead that may still run something
+     * @param fenced       nodes fenced since they were lost
+     */
+    public record ResourcesReport(String coordinator, boolean quorate, String quorum, boolean maintenance,
+                                  List<String> standby, List<String> constraints, String waitingFor,
+                                  List<String> pending, List<String> notes, List<String> lost, List<String> fenced,
+                                  List<ResourceRow> resources) {}
+
+    /**
+     * @param group          the group it belongs to, or null
+     * @param runningOn      nodes where it is started
+     * @param states         node → unknown | stopped | started | failed | stop_failed, for every node that reported
+     * @param failures       node → failure count, where it is above zero
+     * @param lastOperations node → the latest operation there and its outcome
+     */
+    public record ResourceRow(String id, String agent, String group, boolean clone, List<String> runningOn,
+                              Map<String, String> states, Map<String, Integer> failures,
+                              Map<String, String> lastOperations) {}
 
     /**
      * @param state         unknown | alive | late | dead | left

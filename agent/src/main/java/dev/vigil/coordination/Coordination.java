@@ -279,6 +279,9 @@ public final class Coordination implements AutoCloseable {
 
     private void step() {
         String coordinator = coordinatorOf(view);
+        int presentVotes = config.nodes().stream().filter(n -> view.members().containsKey(n.name()))
+                .mapToInt(dev.vigil.config.NodeConfig::votes).sum();
+        quorum = quorumPolicy.evaluate(presentVotes, pingOk.getAsBoolean());
         follow(coordinator);
         if (coordinator.equals(self)) {
             coordinate();
@@ -444,12 +447,10 @@ public final class Coordination implements AutoCloseable {
         var nodes = new ArrayList<NodeInfo>();
         var statuses = new HashMap<ResourceOnNode, dev.vigil.scheduler.ResourceStatus>();
         var failures = new HashMap<ResourceOnNode, Failures>();
-        int presentVotes = 0;
         for (var n : config.nodes()) {
             String name = n.name();
             var report = reportsNow.get(name);
             if (view.members().containsKey(name)) {
-                presentVotes += n.votes();
                 nodes.add(new NodeInfo(name, NodeCondition.ONLINE, admin.standby().contains(name),
                         report == null || report.pingOk()));
                 if (report != null) {
@@ -465,7 +466,6 @@ public final class Coordination implements AutoCloseable {
                 nodes.add(new NodeInfo(name, conditionOfAbsent(name), admin.standby().contains(name), false));
             }
         }
-        quorum = quorumPolicy.evaluate(presentVotes, pingOk.getAsBoolean());
         return new SchedulerInput(config.resources(), nodes, quorum.quorate(), statuses, failures, admin,
                 wallClock.instant());
     }

@@ -19,4 +19,16 @@ final class NodeOptions {
     @Option(names = "--socket", paramLabel = "PATH",
             description = "the agent's control socket (default: /run/vigil/<cluster>-<node>.sock)")
     Optional<Path> socket = Optional.empty();
+
+    /** The agent's control socket: --socket, else the default for --config and --node; null after explaining why not. */
+    Path socketOrExplain() {
+        if (socket.isPresent()) {
+            return socket.get();
+        }
+        var cluster = AgentCommand.loadOrExplain(config);
+        if (cluster == null) {
+            return null;
+        }
+        return AgentOptions.resolve(cluster, node, Optional.empty(), Optional.empty()).socket();
+    }
 }

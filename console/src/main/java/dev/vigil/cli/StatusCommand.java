@@ -1,11 +1,9 @@
 package dev.vigil.cli;
 
-import dev.vigil.agent.AgentOptions;
 import dev.vigil.control.ControlClient;
 import dev.vigil.control.ControlProtocol;
 import dev.vigil.control.StatusReport;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,15 +21,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path path;
-        if (target.socket.isPresent()) {
-            path = target.socket.get();
-        } else {
-            var cluster = AgentCommand.loadOrExplain(target.config);
-            if (cluster == null) {
-                return 2;
-            }
-            path = AgentOptions.resolve(cluster, target.node, Optional.empty(), Optional.empty()).socket();
+        Path path = target.socketOrExplain();
+        if (path == null) {
+            return 2;
         }
         StatusReport report;
         try {

@@ -33,6 +33,9 @@ final class StatusText {
                         l.lastHeardMs() == null ? "never heard" : l.lastHeardMs() + "ms ago"));
             }
         }
+        if (r.resources() != null) {
+            renderResources(sb, r.resources());
+        }
         if (!r.drops().isEmpty()) {
             sb.append("\nDropped:\n");
             r.drops().forEach((reason, count) -> sb.append(String.format("  %-20s %d%n", reason, count)));
@@ -43,5 +46,42 @@ final class StatusText {
                     .append("ms): this node is starved of CPU\n");
         }
         return sb.toString();
+    }
+
+    private static void renderResources(StringBuilder sb, StatusReport.ResourcesReport res) {
+        sb.append("\nCoordinator: ").append(res.coordinator())
+                .append("   Quorum: ").append(res.quorate() ? "yes" : "NO").append(" (").append(res.quorum()).append(')');
+        if (res.maintenance()) {
+            sb.append("   MAINTENANCE MODE: resources are left alone");
+        }
+        sb.append('\n');
+        if (!res.standby().isEmpty()) sb.append("Standby: ").append(String.join(", ", res.standby())).append('\n');
+        if (!res.lost().isEmpty()) sb.append("Lost (may still run resources): ").append(String.join(", ", res.lost())).append('\n');
+        if (!res.fenced().isEmpty()) sb.append("Fenced: ").append(String.join(", ", res.fenced())).append('\n');
+        if (!res.constraints().isEmpty()) sb.append("Operator rules: ").append(String.join("; ", res.constraints())).append('\n');
+        if (!res.waitingFor().isEmpty()) sb.append("Coordinator waiting for: ").append(res.waitingFor()).append('\n');
+        sb.append("\nResources:\n");
+        String group = null;
+        for (var row : res.resources()) {
+            if (row.group() != null && !row.group().equals(group)) {
+                sb.append("  Group ").append(row.group()).append(":\n");
+            }
+            group = row.group();
+            String indent = row.group() != null ? "    " : "  ";
+            String state = row.runningOn().isEmpty() ? (row.states().containsValue("failed") ? "FAILED" : "Stopped")
+                    : "Started " + String.join(", ", row.runningOn());
+            if (row.states().containsValue("stop_failed")) state += "  STOP FAILED (node unclean)";
+            sb.append(String.format("%s%-14s (%s)%s: %s", indent, row.id(), row.agent(), row.clone() ? " clone" : "", state));
+            if (!row.failures().isEmpty()) {
+                sb.append("   failures: ");
+                row.failures().forEach((n, c) -> sb.append(n).append('=').append(c).append(' '));
+            }
+            sb.append('\n');
+        }
+        if (!res.pending().isEmpty()) sb.append("\nPending actions: ").append(String.join(", ", res.pending())).append('\n');
+        if (!res.notes().isEmpty()) {
+            sb.append("\nNotes:\n");
+            res.notes().forEach(n -> sb.append("  ").append(n).append('\n'));
+        }
     }
 }

@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
                 StatusCommand.class,
                 ConfigCommand.class,
                 SerialTestCommand.class,
+                ResourceCommand.class,
+                NodeCommand.class,
+                MaintenanceCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class VigilCommand {

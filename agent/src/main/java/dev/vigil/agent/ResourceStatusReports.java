@@ -1,0 +1,50 @@
+package dev.vigil.agent;
+
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.GroupSpec;
+import dev.vigil.control.StatusReport;
+import dev.vigil.coordination.CoordinationStatus;
+import dev.vigil.scheduler.PlannedAction;
+import dev.vigil.scheduler.ResourceStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/** Turns the coordination's snapshot into the documented status shape. */
+final class ResourceStatusReports {
+    private ResourceStatusReports() {}
+
+    static StatusReport.ResourcesReport of(ClusterConfig config, CoordinationStatus s) {
+        var rows = new ArrayList<StatusReport.ResourceRow>();
+        for (var r : config.resources().resources()) {
+            var running = new ArrayList<String>();
+            var states = new LinkedHashMap<String, String>();
+            var failures = new LinkedHashMap<String, Integer>();
+            var lastOps = new LinkedHashMap<String, String>();
+            s.resourcesByNode().forEach((node, entries) -> {
+                var e = entries.get(r.id());
+                if (e == null) return;
+                states.put(node, e.status().name().toLowerCase(Locale.ROOT));
+                if (e.status() == ResourceStatus.STARTED) running.add(node);
+                if (e.failCount() > 0) failures.put(node, e.failCount());
+                if (!e.lastOperation().isEmpty()) lastOps.put(node, e.lastOperation());
+            });
+            rows.add(new StatusReport.ResourceRow(r.id(), r.agent().toString(),
+                    config.resources().groupOf(r.id()).map(GroupSpec::id).orElse(null), r.cloned(), running, states,
+                    failures, lastOps));
+        }
+        var constraints = s.admin().temporary().stream()
+                .map(t -> t.kind().name().toLowerCase(Locale.ROOT) + " " + t.target() + (t.kind().name().equals("MOVE") ? " to " : " from ") + t.node())
+                .toList();
+        var pending = new ArrayList<String>();
+        s.inFlight().forEach(a -> pending.add(a.id() + " (running)"));
+        s.plan().actions().stream().map(PlannedAction::id).filter(id -> s.inFlight().stream().noneMatch(a -> a.id().equals(id)))
+                .forEach(pending::add);
+        return new StatusReport.ResourcesReport(s.coordinator(), s.quorum().quorate(), s.quorum().reason(),
+                s.admin().maintenance(), List.copyOf(new TreeSet<>(s.admin().standby())), constraints, s.waitingFor(),
+                pending, s.plan().notes(), List.copyOf(new TreeSet<>(s.lost())), List.copyOf(new TreeSet<>(s.fenced())),
+                rows);
+    }
+}
