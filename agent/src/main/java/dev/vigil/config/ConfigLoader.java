@@ -7,6 +7,8 @@ import dev.vigil.config.LocatedYaml.MapNode;
 import dev.vigil.config.LocatedYaml.Node;
 import dev.vigil.config.LocatedYaml.Pos;
 import dev.vigil.config.LocatedYaml.Scalar;
+import dev.vigil.fencing.FenceDevice;
+import dev.vigil.resources.ResourceAgentRef;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.Inet4Address;
@@ -31,6 +33,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads and validates the cluster file. Every problem is reported at once, each at the
@@ -63,7 +66,11 @@ public final class ConfigLoader {
     private static final Pattern HOSTNAME = Pattern.compile(
             "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
-    private static final List<String> TOP_KEYS = List.of("cluster", "version", "auth", "timing", "nodes", "links");
+    /** The policy half of the file; {@link #loadResources} reads a document of only these. */
+    private static final List<String> RESOURCES_TOP_KEYS =
+            List.of("resources", "groups", "constraints", "policy", "fencing", "ping");
+    private static final List<String> TOP_KEYS = Stream.concat(
+            Stream.of("cluster", "version", "auth", "timing", "nodes", "links"), RESOURCES_TOP_KEYS.stream()).toList();
     private static final List<String> AUTH_KEYS = List.of("keyfile");
     private static final List<String> TIMERS = List.of("keepalive", "warntime", "deadtime", "initdead");
     private static final List<String> TIMING_KEYS = List.of("preset", "keepalive", "warntime", "deadtime", "initdead");
@@ -76,6 +83,25 @@ public final class ConfigLoader {
     private static final List<String> SERIAL_KEYS = List.of("type", "name", "between", "device", "baud");
     private static final List<String> ANY_LINK_KEYS =
             List.of("type", "name", "mode", "group", "port", "interface", "ttl", "between", "device", "baud");
+
+    private static final List<String> RESOURCE_KEYS =
+            List.of("id", "agent", "params", "monitor", "start_timeout", "stop_timeout", "on_fail", "clone");
+    private static final List<String> MONITOR_KEYS = List.of("interval", "timeout");
+    private static final List<String> GROUP_KEYS = List.of("id", "members", "prefer");
+    private static final List<String> CONSTRAINT_TYPES = List.of("location", "colocation", "order");
+    private static final List<String> LOCATION_KEYS = List.of("type", "id", "target", "node", "score");
+    private static final List<String> COLOCATION_KEYS = List.of("type", "id", "target", "with", "score");
+    private static final List<String> ORDER_KEYS = List.of("type", "id", "first", "then");
+    private static final List<String> ANY_CONSTRAINT_KEYS =
+            List.of("type", "id", "target", "node", "with", "score", "first", "then");
+    private static final List<String> POLICY_KEYS = List.of("auto_failback", "no_quorum", "migration_threshold",
+            "failure_timeout", "stickiness", "prefer_score", "two_node_unsafe");
+    private static final List<String> FENCE_KEYS = List.of("id", "agent", "params", "host_map", "timeout");
+    // Resource parameters reach OCF agents as the shell variables OCF_RESKEY_<name>.
+    private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    // Fence parameters are key=value lines on the agent's stdin (fence-agents use '_' and '-').
+    private static final Pattern FENCE_PARAM_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]*");
+    private static final Pattern FENCE_AGENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
 
     private static final String MAKE_KEY = "head -c 32 /dev/urandom | base64 > %1$s; chmod 600 %1$s";
 
@@ -95,6 +121,32 @@ public final class ConfigLoader {
 
     static ClusterConfig load(String yaml, Path file, HostResolver resolver) throws ConfigException {
         return orThrow(bind(yaml, file, resolver));
+    }
+
+    /**
+     * Reads a document holding only the policy half of a cluster file (the keys resources, groups,
+     * constraints, policy, fencing and ping), as the scheduler's scenario files embed it. The
+     * two-node rule is not checked: it depends on votes, which only a whole cluster file has.
+     *
+     * @param file      shown in errors
+     * @param nodeNames the cluster's nodes, which prefer, location constraints and host_map must name
+     */
+    public static ResourcesConfig loadResources(String yaml, Path file, List<String> nodeNames)
+            throws ConfigException {
+        LocatedYaml.Document doc;
+        try {
+            doc = LocatedYaml.read(yaml);
+        } catch (LocatedYaml.SyntaxError e) {
+            throw new ConfigException(List.of(new ConfigError(file, e.pos.line(), e.pos.column(), e.getMessage())));
+        }
+        var binder = new Binder(file, SYSTEM_RESOLVER, yaml);
+        doc.problems().forEach(p -> binder.error(p.pos(), p.message()));
+        ResourcesConfig config = binder.resourcesRoot(doc.root(), new LinkedHashSet<>(nodeNames));
+        List<ConfigError> errors = located(file, binder.errors);
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return config;
     }
 
     /** For {@code vigil config check}: every error, in file order; empty when the file is valid. */
@@ -137,11 +189,15 @@ public final class ConfigLoader {
         var binder = new Binder(file, resolver, yaml);
         doc.problems().forEach(p -> binder.error(p.pos(), p.message()));
         ClusterConfig config = binder.root(doc.root());
-        List<ConfigError> errors = binder.errors.stream()
+        List<ConfigError> errors = located(file, binder.errors);
+        return new Result(errors.isEmpty() ? Optional.ofNullable(config) : Optional.empty(), errors);
+    }
+
+    private static List<ConfigError> located(Path file, List<LocatedYaml.Problem> problems) {
+        return problems.stream()
                 .sorted(Comparator.comparing(LocatedYaml.Problem::pos))
                 .map(p -> new ConfigError(file, p.pos().line(), p.pos().column(), p.message()))
                 .toList();
-        return new Result(errors.isEmpty() ? Optional.ofNullable(config) : Optional.empty(), errors);
     }
 
     /** One pass over one document; collects errors instead of throwing so that all are reported. */
@@ -188,11 +244,30 @@ public final class ConfigLoader {
                     .flatMap(e -> links(e, nodes.map(ns -> ns.stream().map(NodeConfig::name)
                             .collect(Collectors.toCollection(LinkedHashSet::new)))));
 
+            Half half = resourcesHalf(m, nodes.map(ns -> ns.stream().map(NodeConfig::name)
+                    .collect(Collectors.toCollection(LinkedHashSet::new))));
+            nodes.ifPresent(ns -> twoNodeRule(m.entry("nodes").orElseThrow(), ns, half));
+
             if (!errors.isEmpty()) {
                 return null;
             }
             return new ClusterConfig(file, cluster, version, key.get().path(), key.get().key(),
-                    timing.preset(), timing.timing(), nodes.get(), links.get(), ResourcesConfig.EMPTY, yamlText);
+                    timing.preset(), timing.timing(), nodes.get(), links.get(), half.config(), yamlText);
+        }
+
+        /** The document of {@link #loadResources}; null when there are errors. */
+        ResourcesConfig resourcesRoot(Optional<Node> rootNode, Set<String> nodeNames) {
+            if (rootNode.isEmpty()) {
+                return ResourcesConfig.EMPTY;
+            }
+            Optional<MapNode> rootMap = map(rootNode.get(), "the resources section",
+                    "a map with the keys " + String.join(", ", RESOURCES_TOP_KEYS));
+            if (rootMap.isEmpty()) {
+                return null;
+            }
+            checkKeys(rootMap.get(), "the resources section", RESOURCES_TOP_KEYS);
+            Half half = resourcesHalf(rootMap.get(), Optional.of(nodeNames));
+            return errors.isEmpty() ? half.config() : null;
         }
 
         // ---- auth
@@ -694,6 +769,637 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             return Optional.of(b.get().intValue());
+        }
+
+        // ---- the policy half: resources, groups, constraints, policy, fencing, ping
+
+        /**
+         * What {@link #resourcesHalf} read. {@code config} is null when there were errors; the flags
+         * still say what the file wrote, for the two-node rule.
+         */
+        private record Half(ResourcesConfig config, boolean hasResources, boolean hasFencing, boolean hasPing,
+                            boolean twoNodeUnsafe) {}
+
+        /** A resource id seen in the file, whether or not the rest of the resource was valid. */
+        private record Seen(Pos pos, boolean cloned) {}
+
+        /**
+         * @param knownNodes node names, when the nodes are known (they are not when {@code nodes:}
+         *                   itself has errors; then nothing is checked against them)
+         */
+        private Half resourcesHalf(MapNode m, Optional<? extends Set<String>> knownNodes) {
+            int before = errors.size();
+            Map<String, Seen> resourceIds = new LinkedHashMap<>();
+            Map<String, Pos> onFailFence = new LinkedHashMap<>();
+            List<ResourceSpec> resources = m.entry("resources")
+                    .map(e -> resources(e, resourceIds, onFailFence)).orElse(List.of());
+            Map<String, List<String>> groupMembers = new LinkedHashMap<>();
+            List<GroupSpec> groups = m.entry("groups")
+                    .map(e -> groups(e, resourceIds, groupMembers, knownNodes)).orElse(List.of());
+            List<Constraint> constraints = m.entry("constraints")
+                    .map(e -> constraints(e, resourceIds.keySet(), groupMembers, knownNodes)).orElse(List.of());
+            Policy policy = m.entry("policy").map(e -> policy(e.value())).orElse(Policy.DEFAULTS);
+            List<FenceDevice> fencing = m.entry("fencing").map(e -> fencing(e, knownNodes)).orElse(List.of());
+            List<String> ping = m.entry("ping").map(this::ping).orElse(List.of());
+
+            boolean hasFencing = m.entry("fencing").map(e -> e.value() instanceof ListNode l && !l.items().isEmpty())
+                    .orElse(false);
+            if (!hasFencing) {
+                onFailFence.forEach((id, at) -> error(at, "resource `" + id + "` has on_fail: fence, but no fencing "
+                        + "is configured; add a device under fencing: or choose restart, move, block, stop or ignore"));
+            }
+            boolean hasResources = m.entry("resources").map(e -> e.value() instanceof ListNode l
+                    && !l.items().isEmpty()).orElse(false);
+            boolean hasPing = m.entry("ping").map(e -> e.value() instanceof ListNode l && !l.items().isEmpty())
+                    .orElse(false);
+            ResourcesConfig config = errors.size() != before ? null
+                    : new ResourcesConfig(resources, groups, constraints, policy, fencing, ping);
+            return new Half(config, hasResources, hasFencing, hasPing, policy.twoNodeUnsafe());
+        }
+
+        /** The two-node rule: see README, "Resources". */
+        private void twoNodeRule(Entry nodesEntry, List<NodeConfig> nodes, Half half) {
+            int votes = nodes.stream().mapToInt(NodeConfig::votes).sum();
+            if (votes == 2 && half.hasResources() && !half.hasFencing() && !half.hasPing() && !half.twoNodeUnsafe()) {
+                error(nodesEntry.keyPos(), "this cluster has 2 votes, so when one node is lost the other has no "
+                        + "quorum and cannot tell a dead peer from a split; configure fencing (fencing: - {id: ..., "
+                        + "agent: fence_...}), or a ping tie-breaker (ping: [10.0.0.1]), or write policy: "
+                        + "{two_node_unsafe: true} to accept that both halves of a split run the resources");
+            }
+        }
+
+        private List<ResourceSpec> resources(Entry entry, Map<String, Seen> ids, Map<String, Pos> onFailFence) {
+            Optional<ListNode> list = list(entry.value(), "resources",
+                    "a list of resources such as - {id: vip, agent: ocf:vigil:IPaddr, params: {ip: 10.0.0.46}}");
+            if (list.isEmpty()) {
+                return List.of();
+            }
+            var specs = new ArrayList<ResourceSpec>();
+            for (Node item : list.get().items()) {
+                Optional<MapNode> rm = map(item, "a resource",
+                        "a map such as {id: vip, agent: ocf:vigil:IPaddr, params: {ip: 10.0.0.46}}");
+                if (rm.isEmpty()) {
+                    continue;
+                }
+                resource(rm.get(), ids, onFailFence).ifPresent(specs::add);
+            }
+            return specs;
+        }
+
+        private Optional<ResourceSpec> resource(MapNode rm, Map<String, Seen> ids, Map<String, Pos> onFailFence) {
+            checkKeys(rm, "a resource", RESOURCE_KEYS);
+            int before = errors.size();
+            boolean cloned = rm.entry("clone").map(e -> bool(e.value(), "clone")).orElse(Optional.of(false))
+                    .orElse(false);
+            Optional<String> id = required(rm, "id", "a resource", "a unique name, e.g. id: vip")
+                    .flatMap(e -> uniqueId(e.value(), "resource id", ids, cloned));
+            Optional<ResourceAgentRef> agent = required(rm, "agent", "a resource",
+                    "the script that manages it, e.g. agent: ocf:vigil:IPaddr, lsb:apache2 or systemd:haproxy")
+                    .flatMap(e -> agentRef(e.value()));
+            Map<String, String> params = rm.entry("params").map(e -> params(e.value(), "params", PARAM_NAME))
+                    .orElse(Optional.of(Map.of())).orElse(Map.of());
+            Optional<ResourceSpec.MonitorSpec> monitor = rm.entry("monitor").flatMap(e -> monitor(e.value()));
+            Duration start = rm.entry("start_timeout").map(e -> positiveDuration(e.value(), "start_timeout"))
+                    .orElse(Optional.of(ResourceSpec.DEFAULT_OPERATION_TIMEOUT)).orElse(Duration.ZERO);
+            Duration stop = rm.entry("stop_timeout").map(e -> positiveDuration(e.value(), "stop_timeout"))
+                    .orElse(Optional.of(ResourceSpec.DEFAULT_OPERATION_TIMEOUT)).orElse(Duration.ZERO);
+            OnFail onFail = OnFail.RESTART;
+            Optional<Entry> onFailEntry = rm.entry("on_fail");
+            if (onFailEntry.isPresent()) {
+                Node v = onFailEntry.get().value();
+                Optional<OnFail> f = enumValue(v, "on_fail", OnFail.values(), OnFail::configName);
+                onFail = f.orElse(OnFail.RESTART);
+                if (f.isPresent() && f.get() == OnFail.FENCE && id.isPresent()) {
+                    onFailFence.put(id.get(), v.pos());
+                }
+            }
+            if (errors.size() != before) {
+                return Optional.empty();
+            }
+            return Optional.of(new ResourceSpec(id.get(), agent.get(), params, monitor, start, stop, onFail, cloned));
+        }
+
+        /** Resource and group ids share one namespace: a constraint's target must name exactly one thing. */
+        private Optional<String> uniqueId(Node v, String what, Map<String, Seen> ids, boolean cloned) {
+            Optional<String> id = name(v, what, NAME);
+            if (id.isPresent()) {
+                Seen first = ids.putIfAbsent(id.get(), new Seen(v.pos(), cloned));
+                if (first != null) {
+                    error(v.pos(), "duplicate id `" + id.get() + "` (already used at line " + first.pos().line()
+                            + "); resources and groups need ids unique among them all");
+                    return Optional.empty();
+                }
+            }
+            return id;
+        }
+
+        private Optional<ResourceAgentRef> agentRef(Node v) {
+            Optional<String> text = string(v, "agent",
+                    "a resource agent such as ocf:vigil:IPaddr, lsb:apache2, systemd:haproxy or heartbeat:IPaddr::10.0.0.1");
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(ResourceAgentRef.parse(text.get()));
+            } catch (IllegalArgumentException e) {
+                error(v.pos(), e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        /** Values as written: YAML would turn {@code port: 80} into a number and {@code on} into a boolean. */
+        private Optional<Map<String, String>> params(Node v, String what, Pattern keyPattern) {
+            Optional<MapNode> pm = map(v, what, "a map of names to values such as {ip: 10.0.0.46, cidr_netmask: 24}");
+            if (pm.isEmpty()) {
+                return Optional.empty();
+            }
+            int before = errors.size();
+            var params = new LinkedHashMap<String, String>();
+            for (Entry e : pm.get().entries()) {
+                if (!keyPattern.matcher(e.key()).matches()) {
+                    error(e.keyPos(), what + " name `" + e.key() + "` is not valid; use "
+                            + (keyPattern == PARAM_NAME ? "letters, digits and '_', not starting with a digit "
+                            + "(agents read it as the variable OCF_RESKEY_" + "name)"
+                            : "letters, digits, '_' and '-'"));
+                    continue;
+                }
+                Optional<String> value = string(e.value(), "the value of " + e.key(),
+                        "a single value such as 10.0.0.46, 24 or true");
+                if (value.isPresent() && (value.get().indexOf('\0') >= 0
+                        || (keyPattern != PARAM_NAME && (value.get().indexOf('\n') >= 0
+                        || value.get().indexOf('\r') >= 0)))) {
+                    error(e.value().pos(), "the value of " + e.key() + " must not contain "
+                            + (keyPattern == PARAM_NAME ? "a NUL character" : "a line break or NUL character"));
+                    continue;
+                }
+                value.ifPresent(s -> params.putIfAbsent(e.key(), s));
+            }
+            return errors.size() == before ? Optional.of(params) : Optional.empty();
+        }
+
+        private Optional<ResourceSpec.MonitorSpec> monitor(Node v) {
+            Optional<MapNode> mm = map(v, "monitor", "a map such as {interval: 5s, timeout: 20s}");
+            if (mm.isEmpty()) {
+                return Optional.empty();
+            }
+            checkKeys(mm.get(), "monitor", MONITOR_KEYS);
+            Optional<Duration> interval = required(mm.get(), "interval", "monitor",
+                    "how often to check, e.g. interval: 5s").flatMap(e -> positiveDuration(e.value(), "interval"));
+            Optional<Duration> timeout = mm.get().entry("timeout").map(e -> positiveDuration(e.value(), "timeout"))
+                    .orElse(Optional.of(ResourceSpec.DEFAULT_OPERATION_TIMEOUT));
+            if (interval.isEmpty() || timeout.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ResourceSpec.MonitorSpec(interval.get(), timeout.get()));
+        }
+
+        private List<GroupSpec> groups(Entry entry, Map<String, Seen> ids, Map<String, List<String>> members,
+                                       Optional<? extends Set<String>> knownNodes) {
+            Optional<ListNode> list = list(entry.value(), "groups",
+                    "a list of groups such as - {id: www, members: [vip, data, web], prefer: ha1}");
+            if (list.isEmpty()) {
+                return List.of();
+            }
+            // Only the resources: a group's id must not be usable as another group's member.
+            Map<String, Seen> resourceIds = new LinkedHashMap<>(ids);
+            Map<String, String> groupOf = new HashMap<>();
+            var groups = new ArrayList<GroupSpec>();
+            for (Node item : list.get().items()) {
+                Optional<MapNode> gm = map(item, "a group", "a map such as {id: www, members: [vip, data, web]}");
+                if (gm.isEmpty()) {
+                    continue;
+                }
+                checkKeys(gm.get(), "a group", GROUP_KEYS);
+                int before = errors.size();
+                Optional<String> id = required(gm.get(), "id", "a group", "a unique name, e.g. id: www")
+                        .flatMap(e -> uniqueId(e.value(), "group id", ids, false));
+                Optional<List<String>> ms = required(gm.get(), "members", "a group",
+                        "the resources it runs, in start order, e.g. members: [vip, data, web]")
+                        .flatMap(e -> members(e.value(), id.orElse("this group"), resourceIds, groupOf));
+                Optional<String> prefer = gm.get().entry("prefer").flatMap(e -> node(e.value(), "prefer", knownNodes));
+                id.ifPresent(g -> members.put(g, ms.orElse(List.of())));
+                if (errors.size() == before) {
+                    groups.add(new GroupSpec(id.get(), ms.get(), prefer));
+                }
+            }
+            return groups;
+        }
+
+        private Optional<List<String>> members(Node v, String group, Map<String, Seen> resourceIds,
+                                               Map<String, String> groupOf) {
+            Optional<ListNode> list = list(v, "members", "a list of resource ids such as [vip, data, web]");
+            if (list.isEmpty()) {
+                return Optional.empty();
+            }
+            if (list.get().items().isEmpty()) {
+                error(v.pos(), "members must list at least one resource, e.g. members: [vip, data, web]");
+                return Optional.empty();
+            }
+            int before = errors.size();
+            var ms = new ArrayList<String>();
+            for (Node item : list.get().items()) {
+                Optional<String> r = string(item, "a member", "a resource id");
+                if (r.isEmpty()) {
+                    continue;
+                }
+                Seen seen = resourceIds.get(r.get());
+                if (seen == null) {
+                    error(item.pos(), "unknown resource `" + r.get() + "` in members; "
+                            + known("resources", resourceIds.keySet()));
+                } else if (seen.cloned()) {
+                    error(item.pos(), "resource `" + r.get() + "` is a clone (it runs on every node), so it cannot "
+                            + "be a member of a group; colocate the group with it instead");
+                } else if (groupOf.containsKey(r.get())) {
+                    String other = groupOf.get(r.get());
+                    error(item.pos(), "resource `" + r.get() + "` is already a member of "
+                            + (other.equals(group) ? "this group" : "group `" + other + "`")
+                            + "; a resource belongs to at most one group, once");
+                } else {
+                    groupOf.put(r.get(), group);
+                    ms.add(r.get());
+                }
+            }
+            return errors.size() == before ? Optional.of(ms) : Optional.empty();
+        }
+
+        private Optional<String> node(Node v, String what, Optional<? extends Set<String>> knownNodes) {
+            Optional<String> n = string(v, what, "a node name");
+            if (n.isPresent() && knownNodes.isPresent() && !knownNodes.get().contains(n.get())) {
+                error(v.pos(), "unknown node `" + n.get() + "` in " + what + "; " + known("nodes", knownNodes.get()));
+                return Optional.empty();
+            }
+            return n;
+        }
+
+        private List<Constraint> constraints(Entry entry, Set<String> resourceIds, Map<String, List<String>> groups,
+                                             Optional<? extends Set<String>> knownNodes) {
+            Optional<ListNode> list = list(entry.value(), "constraints",
+                    "a list of constraints such as - {type: location, id: web-not-ha3, target: www, node: ha3, "
+                            + "score: -INFINITY}");
+            if (list.isEmpty()) {
+                return List.of();
+            }
+            Map<String, String> groupOf = new HashMap<>();
+            groups.forEach((g, ms) -> ms.forEach(r -> groupOf.put(r, g)));
+            Map<String, Pos> ids = new HashMap<>();
+            var constraints = new ArrayList<Constraint>();
+            // then → firsts it waits for, to find cycles as each order constraint is added.
+            Map<String, List<String>> after = new HashMap<>();
+            for (Node item : list.get().items()) {
+                Optional<MapNode> cm = map(item, "a constraint",
+                        "a map such as {type: order, id: proxy-then-vip, first: proxy, then: vip}");
+                if (cm.isEmpty()) {
+                    continue;
+                }
+                constraint(cm.get(), ids, resourceIds, groups.keySet(), groupOf, knownNodes, after)
+                        .ifPresent(constraints::add);
+            }
+            return constraints;
+        }
+
+        private Optional<Constraint> constraint(MapNode cm, Map<String, Pos> ids, Set<String> resourceIds,
+                                                Set<String> groupIds, Map<String, String> groupOf,
+                                                Optional<? extends Set<String>> knownNodes,
+                                                Map<String, List<String>> after) {
+            Optional<Entry> typeEntry = required(cm, "type", "a constraint", "type: location, colocation or order");
+            Optional<String> type = typeEntry.flatMap(e -> string(e.value(), "type", "location, colocation or order"));
+            if (type.isPresent() && !CONSTRAINT_TYPES.contains(type.get())) {
+                error(typeEntry.get().value().pos(), "unknown constraint type `" + type.get()
+                        + "`; valid types: location | colocation | order");
+                type = Optional.empty();
+            }
+            if (type.isEmpty()) {
+                checkKeys(cm, "a constraint", ANY_CONSTRAINT_KEYS);
+                return Optional.empty();
+            }
+            String where = (type.get().equals("order") ? "an " : "a ") + type.get() + " constraint";
+            checkKeys(cm, where, switch (type.get()) {
+                case "location" -> LOCATION_KEYS;
+                case "colocation" -> COLOCATION_KEYS;
+                default -> ORDER_KEYS;
+            });
+            int before = errors.size();
+            Optional<String> id = required(cm, "id", where, "a unique name, e.g. id: web-not-ha3")
+                    .flatMap(e -> name(e.value(), "constraint id", NAME).flatMap(text -> {
+                        Pos first = ids.putIfAbsent(text, e.value().pos());
+                        if (first != null) {
+                            error(e.value().pos(), "duplicate constraint id `" + text + "` (already used at line "
+                                    + first.line() + "); constraint ids must be unique");
+                            return Optional.empty();
+                        }
+                        return Optional.of(text);
+                    }));
+            Function<String, Optional<Entry>> ref = key -> required(cm, key, where, switch (key) {
+                case "target" -> "the resource or group it applies to, e.g. target: www";
+                case "with" -> "the resource or group to run with, e.g. with: proxy";
+                case "first" -> "the resource or group that starts first, e.g. first: proxy";
+                default -> "the resource or group that starts after first, e.g. then: vip";
+            });
+            switch (type.get()) {
+                case "location" -> {
+                    Optional<String> target = ref.apply("target")
+                            .flatMap(e -> placeable(e.value(), "target", resourceIds, groupIds, groupOf));
+                    Optional<String> node = required(cm, "node", where, "a node name, e.g. node: ha3")
+                            .flatMap(e -> node(e.value(), "node", knownNodes));
+                    int score = cm.entry("score").map(e -> score(e.value(), "score"))
+                            .orElse(Optional.of(Constraint.INFINITY)).orElse(0);
+                    return errors.size() != before ? Optional.empty()
+                            : Optional.of(new Constraint.Location(id.get(), target.get(), node.get(), score));
+                }
+                case "colocation" -> {
+                    Optional<String> target = ref.apply("target")
+                            .flatMap(e -> placeable(e.value(), "target", resourceIds, groupIds, groupOf));
+                    Optional<Entry> withEntry = ref.apply("with");
+                    Optional<String> with = withEntry
+                            .flatMap(e -> placeable(e.value(), "with", resourceIds, groupIds, groupOf));
+                    if (target.isPresent() && with.isPresent() && target.get().equals(with.get())) {
+                        error(withEntry.get().value().pos(), "colocation `" + id.orElse("") + "` puts `"
+                                + target.get() + "` with itself; with must name another resource or group");
+                    }
+                    int score = cm.entry("score").map(e -> score(e.value(), "score"))
+                            .orElse(Optional.of(Constraint.INFINITY)).orElse(0);
+                    return errors.size() != before ? Optional.empty()
+                            : Optional.of(new Constraint.Colocation(id.get(), target.get(), with.get(), score));
+                }
+                default -> {
+                    Optional<String> first = ref.apply("first")
+                            .flatMap(e -> placeable(e.value(), "first", resourceIds, groupIds, groupOf));
+                    Optional<Entry> thenEntry = ref.apply("then");
+                    Optional<String> then = thenEntry
+                            .flatMap(e -> placeable(e.value(), "then", resourceIds, groupIds, groupOf));
+                    if (first.isPresent() && then.isPresent()) {
+                        Optional<List<String>> path = path(first.get(), then.get(), after);
+                        if (path.isPresent()) {
+                            // The path runs against start order; the message reads in start order.
+                            List<String> cycle = new ArrayList<>(path.get());
+                            java.util.Collections.reverse(cycle);
+                            cycle.add(then.get());
+                            error(thenEntry.get().value().pos(), "order `" + id.orElse("") + "` closes a cycle: "
+                                    + String.join(" → ", cycle)
+                                    + "; nothing in a cycle could ever start, so remove one of these orders");
+                        } else {
+                            after.computeIfAbsent(then.get(), k -> new ArrayList<>()).add(first.get());
+                        }
+                    }
+                    return errors.size() != before ? Optional.empty()
+                            : Optional.of(new Constraint.Order(id.get(), first.get(), then.get()));
+                }
+            }
+        }
+
+        /**
+         * A path from {@code from} to {@code to} following "waits for" edges, both ends included,
+         * if one exists: adding "to waits for from" would then close a cycle.
+         */
+        private static Optional<List<String>> path(String from, String to, Map<String, List<String>> after) {
+            if (from.equals(to)) {
+                return Optional.of(List.of(from));
+            }
+            Map<String, String> cameFrom = new HashMap<>();
+            var queue = new java.util.ArrayDeque<String>(List.of(from));
+            cameFrom.put(from, from);
+            while (!queue.isEmpty()) {
+                String n = queue.poll();
+                for (String next : after.getOrDefault(n, List.of())) {
+                    if (cameFrom.putIfAbsent(next, n) != null) {
+                        continue;
+                    }
+                    if (next.equals(to)) {
+                        var path = new ArrayList<String>();
+                        for (String at = to; !at.equals(from); at = cameFrom.get(at)) {
+                            path.add(0, at);
+                        }
+                        path.add(0, from);
+                        return Optional.of(path);
+                    }
+                    queue.add(next);
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** A resource or group that can be placed and ordered on its own, i.e. not a group's member. */
+        private Optional<String> placeable(Node v, String what, Set<String> resourceIds, Set<String> groupIds,
+                                           Map<String, String> groupOf) {
+            Optional<String> s = string(v, what, "a resource or group id");
+            if (s.isEmpty()) {
+                return Optional.empty();
+            }
+            String id = s.get();
+            if (groupOf.containsKey(id)) {
+                error(v.pos(), "`" + id + "` is a member of group `" + groupOf.get(id) + "`, which places and orders "
+                        + "its members; constrain the group `" + groupOf.get(id) + "` instead");
+                return Optional.empty();
+            }
+            if (!resourceIds.contains(id) && !groupIds.contains(id)) {
+                var all = new LinkedHashSet<String>(resourceIds);
+                all.addAll(groupIds);
+                all.removeAll(groupOf.keySet());
+                error(v.pos(), "unknown resource or group `" + id + "` in " + what + "; "
+                        + known("resources and groups", all));
+                return Optional.empty();
+            }
+            return s;
+        }
+
+        private Optional<Integer> score(Node v, String what) {
+            String expected = "an integer from -1000000 to 1000000, INFINITY or -INFINITY";
+            if (v instanceof Scalar s && !s.reported() && s.token() == JsonToken.VALUE_STRING) {
+                switch (s.text().trim()) {
+                    case "INFINITY", "+INFINITY":
+                        return Optional.of(Constraint.INFINITY);
+                    case "-INFINITY":
+                        return Optional.of(-Constraint.INFINITY);
+                    default:
+                        error(v.pos(), what + " must be " + expected + ", got `" + s.text() + "`");
+                        return Optional.empty();
+                }
+            }
+            return intIn(v, what, -Constraint.INFINITY, Constraint.INFINITY, expected);
+        }
+
+        private Policy policy(Node v) {
+            Optional<MapNode> pm = map(v, "policy", "a map such as {auto_failback: true, no_quorum: stop} with the "
+                    + "keys " + String.join(", ", POLICY_KEYS));
+            if (pm.isEmpty()) {
+                return Policy.DEFAULTS;
+            }
+            MapNode m = pm.get();
+            checkKeys(m, "policy", POLICY_KEYS);
+            Policy d = Policy.DEFAULTS;
+            boolean autoFailback = m.entry("auto_failback").flatMap(e -> bool(e.value(), "auto_failback"))
+                    .orElse(d.autoFailback());
+            Policy.NoQuorumPolicy noQuorum = m.entry("no_quorum").flatMap(e -> enumValue(e.value(), "no_quorum",
+                    Policy.NoQuorumPolicy.values(), Policy.NoQuorumPolicy::configName)).orElse(d.noQuorum());
+            int threshold = m.entry("migration_threshold").flatMap(e -> intIn(e.value(), "migration_threshold", 0,
+                    Integer.MAX_VALUE, "an integer >= 0 (0 = never move because of failures)"))
+                    .orElse(d.migrationThreshold());
+            Duration failureTimeout = m.entry("failure_timeout").flatMap(e -> duration(e.value(), "failure_timeout"))
+                    .orElse(d.failureTimeout());
+            int stickiness = m.entry("stickiness").flatMap(e -> score(e.value(), "stickiness")).orElse(d.stickiness());
+            int preferScore = m.entry("prefer_score").flatMap(e -> score(e.value(), "prefer_score"))
+                    .orElse(d.preferScore());
+            boolean unsafe = m.entry("two_node_unsafe").flatMap(e -> bool(e.value(), "two_node_unsafe"))
+                    .orElse(d.twoNodeUnsafe());
+            return new Policy(autoFailback, noQuorum, threshold, failureTimeout, stickiness, preferScore, unsafe);
+        }
+
+        private List<FenceDevice> fencing(Entry entry, Optional<? extends Set<String>> knownNodes) {
+            Optional<ListNode> list = list(entry.value(), "fencing",
+                    "a list of fence devices such as - {id: ipmi1, agent: fence_ipmilan, params: {ip: 10.0.0.201}}");
+            if (list.isEmpty()) {
+                return List.of();
+            }
+            Map<String, Pos> ids = new HashMap<>();
+            var devices = new ArrayList<FenceDevice>();
+            for (Node item : list.get().items()) {
+                Optional<MapNode> fm = map(item, "a fence device",
+                        "a map such as {id: ipmi1, agent: fence_ipmilan, params: {ip: 10.0.0.201}}");
+                if (fm.isEmpty()) {
+                    continue;
+                }
+                checkKeys(fm.get(), "a fence device", FENCE_KEYS);
+                int before = errors.size();
+                Optional<String> id = required(fm.get(), "id", "a fence device", "a unique name, e.g. id: ipmi1")
+                        .flatMap(e -> name(e.value(), "fence device id", NAME).flatMap(text -> {
+                            Pos first = ids.putIfAbsent(text, e.value().pos());
+                            if (first != null) {
+                                error(e.value().pos(), "duplicate fence device id `" + text
+                                        + "` (already used at line " + first.line() + "); device ids must be unique");
+                                return Optional.empty();
+                            }
+                            return Optional.of(text);
+                        }));
+                Optional<String> agent = required(fm.get(), "agent", "a fence device",
+                        "the fence agent's command name, e.g. agent: fence_ipmilan").flatMap(e -> fenceAgent(e.value()));
+                Map<String, String> params = fm.get().entry("params")
+                        .map(e -> params(e.value(), "params", FENCE_PARAM_NAME))
+                        .orElse(Optional.of(Map.of())).orElse(Map.of());
+                Map<String, String> hostMap = fm.get().entry("host_map").map(e -> hostMap(e.value(), knownNodes))
+                        .orElse(Optional.of(Map.of())).orElse(Map.of());
+                Duration timeout = fm.get().entry("timeout").map(e -> positiveDuration(e.value(), "timeout"))
+                        .orElse(Optional.of(FenceDevice.DEFAULT_TIMEOUT)).orElse(Duration.ZERO);
+                if (errors.size() != before) {
+                    continue;
+                }
+                try {
+                    devices.add(new FenceDevice(id.get(), agent.get(), params, hostMap, timeout));
+                } catch (IllegalArgumentException e) {
+                    error(fm.get().pos(), "fence device `" + id.get() + "` is not valid: " + e.getMessage());
+                }
+            }
+            return devices;
+        }
+
+        private Optional<String> fenceAgent(Node v) {
+            Optional<String> s = string(v, "agent", "a fence agent's command name such as fence_ipmilan");
+            if (s.isEmpty()) {
+                return Optional.empty();
+            }
+            if (s.get().startsWith("/")) {
+                // FenceRunner looks agents up on its search path only, so that the cluster file
+                // (which the cluster distributes) cannot make every node run an arbitrary file.
+                error(v.pos(), "agent must be a command name such as fence_ipmilan, not a path: `" + s.get()
+                        + "`; install the agent in /usr/sbin or Vigil's fence agent directory");
+                return Optional.empty();
+            }
+            if (!FENCE_AGENT.matcher(s.get()).matches()) {
+                error(v.pos(), "agent `" + s.get() + "` is not a command name; use letters, digits, '_', '.', '+' "
+                        + "and '-', e.g. fence_ipmilan");
+                return Optional.empty();
+            }
+            return s;
+        }
+
+        private Optional<Map<String, String>> hostMap(Node v, Optional<? extends Set<String>> knownNodes) {
+            Optional<MapNode> hm = map(v, "host_map", "a map of node names to plugs such as {ha1: \"1\", ha2: \"2\"}");
+            if (hm.isEmpty()) {
+                return Optional.empty();
+            }
+            int before = errors.size();
+            var map = new LinkedHashMap<String, String>();
+            for (Entry e : hm.get().entries()) {
+                if (knownNodes.isPresent() && !knownNodes.get().contains(e.key())) {
+                    error(e.keyPos(), "unknown node `" + e.key() + "` in host_map; "
+                            + known("nodes", knownNodes.get()));
+                    continue;
+                }
+                Optional<String> plug = string(e.value(), "the plug of " + e.key(), "a plug name or number such as 1");
+                if (plug.isPresent() && (plug.get().isEmpty() || plug.get().indexOf('\n') >= 0
+                        || plug.get().indexOf('\r') >= 0 || plug.get().indexOf('\0') >= 0)) {
+                    error(e.value().pos(), "the plug of " + e.key() + " must be a non-empty single line");
+                    continue;
+                }
+                plug.ifPresent(p -> map.putIfAbsent(e.key(), p));
+            }
+            return errors.size() == before ? Optional.of(map) : Optional.empty();
+        }
+
+        private List<String> ping(Entry entry) {
+            Optional<ListNode> list = list(entry.value(), "ping",
+                    "a list of addresses to ping such as [10.0.0.1] (IPv4, IPv6 or host names)");
+            if (list.isEmpty()) {
+                return List.of();
+            }
+            var targets = new ArrayList<String>();
+            Map<String, Pos> seen = new HashMap<>();
+            for (Node item : list.get().items()) {
+                Optional<String> s = string(item, "a ping target", "an IP address or host name such as 10.0.0.1");
+                if (s.isEmpty()) {
+                    continue;
+                }
+                String t = s.get().trim();
+                if (ipLiteral(t).isEmpty() && !isHostName(t)) {
+                    error(item.pos(), "ping target `" + t + "` is not an IP address or host name; write an IPv4 "
+                            + "address such as 10.0.0.1, an IPv6 address such as fd00::1, or a host name such as "
+                            + "gw.example.com");
+                    continue;
+                }
+                Pos first = seen.putIfAbsent(t, item.pos());
+                if (first != null) {
+                    error(item.pos(), "duplicate ping target `" + t + "` (already listed at line " + first.line()
+                            + ")");
+                    continue;
+                }
+                targets.add(t);
+            }
+            return targets;
+        }
+
+        private Optional<Duration> positiveDuration(Node v, String what) {
+            Optional<Duration> d = duration(v, what);
+            if (d.isPresent() && (d.get().isZero() || d.get().isNegative())) {
+                error(v.pos(), what + " must be longer than 0, e.g. 20s");
+                return Optional.empty();
+            }
+            return d;
+        }
+
+        private Optional<Boolean> bool(Node v, String what) {
+            if (v instanceof Scalar s && !s.reported()
+                    && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
+                return Optional.of(s.token() == JsonToken.VALUE_TRUE);
+            }
+            wrongType(v, what, "true or false");
+            return Optional.empty();
+        }
+
+        private <E extends Enum<E>> Optional<E> enumValue(Node v, String what, E[] values, Function<E, String> name) {
+            String valid = Arrays.stream(values).map(name).collect(Collectors.joining(" | "));
+            Optional<String> s = string(v, what, valid);
+            if (s.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<E> e = Arrays.stream(values).filter(x -> name.apply(x).equals(s.get())).findFirst();
+            if (e.isEmpty()) {
+                error(v.pos(), "unknown " + what + " `" + s.get() + "`; valid values: " + valid);
+            }
+            return e;
+        }
+
+        private static String known(String what, Set<String> names) {
+            return names.isEmpty() ? "there are no " + what + " in this file"
+                    : what + " in this file: " + String.join(", ", names);
         }
 
         // ---- scalars and shapes
