@@ -9,8 +9,11 @@ import java.util.Map;
  * Everything the scheduler decides from. Nothing else: no clock, no I/O. Missing entries in
  * {@code statuses} mean {@link ResourceStatus#UNKNOWN}; missing failures mean none.
  *
- * @param nodes    every configured node, in file order (the order breaks ties)
- * @param quorate  this partition may act (quorum, or a tie-breaker, or {@code no_quorum: ignore})
+ * @param nodes    every configured node, in file order (the order breaks ties); a node is in
+ *                 standby if {@link NodeInfo#standby} or {@link AdminState#standby} says so
+ * @param quorate  this partition has quorum (votes or a tie-breaker), as membership computes it,
+ *                 with {@code no_quorum} NOT folded in: the scheduler applies
+ *                 {@link dev.vigil.config.Policy#noQuorum} itself when this is false
  * @param now      for expiring failures by {@code failure_timeout}
  */
 public record SchedulerInput(
