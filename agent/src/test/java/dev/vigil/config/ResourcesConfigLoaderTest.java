@@ -31,7 +31,7 @@ class ResourcesConfigLoaderTest {
             links: [{type: udp, mode: unicast}]
             """;
 
-    /** The README's example. */
+    /** The README's example, with every policy value changed from its default. */
     static final String POLICY_HALF = """
             resources:
               - {id: vip,   agent: ocf:vigil:IPaddr,     params: {ip: 10.0.0.46, cidr_netmask: 24}}
