@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.config.ResourceSpec.MonitorSpec;
 import dev.vigil.fencing.FenceDevice;
 import dev.vigil.resources.ResourceAgentRef;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,7 @@ class ResourcesConfigLoaderTest {
             links: [{type: udp, mode: unicast}]
             """;
 
-    /** The README's example. */
+    /** The README's example, with every policy value changed from its default. */
     static final String POLICY_HALF = """
             resources:
               - {id: vip,   agent: ocf:vigil:IPaddr,     params: {ip: 10.0.0.46, cidr_netmask: 24}}
@@ -90,6 +91,20 @@ class ResourcesConfigLoaderTest {
         assertThat(r.ping()).containsExactly("10.0.0.1", "fd00::1", "gw.example.com");
         assertThat(r.groupOf("data")).map(GroupSpec::id).contains("www");
         assertThat(c.text()).isEqualTo(HEAD + POLICY_HALF);
+    }
+
+    @Test
+    void theShippedExampleLoads() throws Exception {
+        // Surefire runs in the module's directory; the example ships from the install module.
+        String text = Files.readString(Path.of("../install/src/examples/cluster-resources.yaml"))
+                .replace("/etc/vigil/authkey", dir.resolve("authkey").toString());
+
+        ClusterConfig c = ConfigLoader.load(text, dir.resolve("cluster.yaml"), NO_DNS);
+
+        assertThat(c.resources().groups()).extracting(GroupSpec::id).containsExactly("www");
+        assertThat(c.resources().resources()).extracting(ResourceSpec::id)
+                .containsExactly("vip", "data", "web", "proxy");
+        assertThat(c.resources().fencingConfigured()).isTrue();
     }
 
     @Test
