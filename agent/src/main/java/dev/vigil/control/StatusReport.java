@@ -60,7 +60,7 @@ public record StatusReport(
      * @param failures       node → failure count, where it is above zero
      * @param lastOperations node → the latest operation there and its outcome
      */
-    public record ResourceRow(String id, String agent, String group, boolean clone, List<String> runningOn,
+    public record ResourceRow(String id, String agent, String group, boolean cloned, List<String> runningOn,
                               Map<String, String> states, Map<String, Integer> failures,
                               Map<String, String> lastOperations) {}
 

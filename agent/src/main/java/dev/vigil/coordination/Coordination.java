@@ -282,14 +282,23 @@ public final class Coordination implements AutoCloseable {
         int presentVotes = config.nodes().stream().filter(n -> view.members().containsKey(n.name()))
                 .mapToInt(dev.vigil.config.NodeConfig::votes).sum();
         quorum = quorumPolicy.evaluate(presentVotes, pingOk.getAsBoolean());
-        follow(coordinator);
-        if (coordinator.equals(self)) {
-            coordinate();
-        } else if (coordinating) {
+        if (!coordinator.equals(self) && coordinating) {
             coordinating = false;
             inFlight.clear();
             pendingReplies.clear();
+            waitingFor = "";
             LOG.info("node {} is the coordinator now", coordinator);
+        }
+        // The coordinator is its own follower: what it dispatches to itself (or the re-probe it
+        // asks of itself) is taken up in the same step, not a tick later. A few rounds reach the
+        // fixed point; later work arrives as events anyway.
+        for (int round = 0; round < 4; round++) {
+            var before = ownDirective();
+            follow(coordinator);
+            if (coordinator.equals(self)) {
+                coordinate();
+            }
+            if (java.util.Objects.equals(before, ownDirective())) break;
         }
         publish();
     }
@@ -396,7 +405,9 @@ public final class Coordination implements AutoCloseable {
             if (r != null) reportsNow.put(m, r);
         }
         collectCompletions(reportsNow);
-        boolean allNodesKnown = members.size() == config.nodes().size();
+        // A node never heard from since this agent started might be booting: give it initdead.
+        boolean allNodesKnown = config.nodeNames().stream().allMatch(n -> members.contains(n)
+                || lost.contains(n) || cleanlyLeft.contains(n) || fenced.contains(n));
         if (!allNodesKnown && Duration.between(startedAt, monotonic.instant()).compareTo(config.timing().initdead()) < 0) {
             waitingFor = "initdead: waiting for every node to come up";
             return;

@@ -225,8 +225,8 @@ public final class LocalResourceManager implements AutoCloseable {
         var spec = r.monitor().orElseThrow();
         OperationResult result;
         try {
-            result = executor.submit(OperationRequest.monitor(r.id(), r.agent(), r.params(), spec.timeout(),
-                    spec.interval())).join();
+            result = executor.submit(new OperationRequest(r.id(), r.agent(), Action.MONITOR, r.params(),
+                    spec.timeout(), spec.interval(), meta())).join();
         } catch (RuntimeException e) {
             return; // closing
         }
@@ -245,13 +245,18 @@ public final class LocalResourceManager implements AutoCloseable {
     }
 
     private CompletableFuture<OperationResult> submit(ResourceSpec r, Action action, Duration timeout) {
-        var request = OperationRequest.of(r.id(), r.agent(), action, r.params(), timeout);
+        var request = new OperationRequest(r.id(), r.agent(), action, r.params(), timeout, Duration.ZERO, meta());
         try {
             return executor.submit(request);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(OperationResult.withoutRunning(Outcome.ERR_GENERIC,
                     "executor closed: " + e.getMessage()));
         }
+    }
+
+    /** Pacemaker passes the node's name as OCF_RESKEY_CRM_meta_on_node; some agents rely on it. */
+    private Map<String, String> meta() {
+        return Map.of("on_node", node);
     }
 
     private void record(ResourceSpec r, ResourceStatus status, String op, OperationResult result, int newFailures) {

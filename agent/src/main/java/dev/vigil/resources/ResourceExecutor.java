@@ -146,7 +146,8 @@ public final class ResourceExecutor implements AutoCloseable {
         }
         int code = process.exitValue();
         Outcome outcome = map(request, code, out.tail());
-        log.info("{}: {} (exit {}) in {} ms", tag, outcome, code, took.toMillis());
+        // The resource manager logs what the result means; this is the raw detail.
+        log.debug("{}: {} (exit {}) in {} ms", tag, outcome, code, took.toMillis());
         return new OperationResult(outcome, OptionalInt.of(code), took, out.tail(), err.tail(), err.exitReason());
     }
 

@@ -71,7 +71,7 @@ final class StatusText {
             String state = row.runningOn().isEmpty() ? (row.states().containsValue("failed") ? "FAILED" : "Stopped")
                     : "Started " + String.join(", ", row.runningOn());
             if (row.states().containsValue("stop_failed")) state += "  STOP FAILED (node unclean)";
-            sb.append(String.format("%s%-14s (%s)%s: %s", indent, row.id(), row.agent(), row.clone() ? " clone" : "", state));
+            sb.append(String.format("%s%-14s (%s)%s: %s", indent, row.id(), row.agent(), row.cloned() ? " clone" : "", state));
             if (!row.failures().isEmpty()) {
                 sb.append("   failures: ");
                 row.failures().forEach((n, c) -> sb.append(n).append('=').append(c).append(' '));

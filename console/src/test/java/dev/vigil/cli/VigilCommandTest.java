@@ -103,8 +103,22 @@ class VigilCommandTest {
                                 new dev.vigil.control.StatusReport.LinkReport("serial:/dev/ttyS0", 1, "down", null))),
                         new dev.vigil.control.StatusReport.NodeReport("ha3", "dead", false, 7, 5000L, java.util.List.of())),
                 java.util.Map.of("forged", 4L),
-                new dev.vigil.control.StatusReport.SenderReport(100, 0, 0, 0));
+                new dev.vigil.control.StatusReport.SenderReport(100, 0, 0, 0),
+                new dev.vigil.control.StatusReport.ResourcesReport("ha1", true, "2 of 3 votes", false,
+                        java.util.List.of(), java.util.List.of("move www to ha2"), "", java.util.List.of(),
+                        java.util.List.of(), java.util.List.of("ha3"), java.util.List.of(), java.util.List.of(
+                        new dev.vigil.control.StatusReport.ResourceRow("vip", "ocf:vigil:IPaddr", "www", false,
+                                java.util.List.of("ha1"), java.util.Map.of("ha1", "started", "ha2", "stopped"),
+                                java.util.Map.of(), java.util.Map.of()),
+                        new dev.vigil.control.StatusReport.ResourceRow("web", "ocf:vigil:apache", "www", false,
+                                java.util.List.of(), java.util.Map.of("ha1", "failed"),
+                                java.util.Map.of("ha1", 3), java.util.Map.of()))));
         var text = StatusText.render(report);
+        assertThat(text).contains("Coordinator: ha1   Quorum: yes (2 of 3 votes)")
+                .contains("Lost (may still run resources): ha3")
+                .contains("Operator rules: move www to ha2")
+                .contains("  Group www:\n    vip            (ocf:vigil:IPaddr): Started ha1")
+                .contains("web            (ocf:vigil:apache): FAILED   failures: ha1=3");
         assertThat(text).contains("view 3: ha1, ha2").contains("votes 2/3")
                 .contains("ha3              DEAD     last heard 5000ms ago")
                 .contains("serial:/dev/ttyS0")
