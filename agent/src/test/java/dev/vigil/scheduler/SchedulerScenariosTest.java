@@ -1,6 +1,7 @@
 package dev.vigil.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -38,6 +40,33 @@ class SchedulerScenariosTest {
         try (Stream<Path> list = Files.list(DIR)) {
             assertThat(list.filter(f -> f.toString().endsWith(".yaml")).count()).isGreaterThanOrEqualTo(40);
         }
+    }
+
+    @Test
+    void aBrokenScenarioNamesItsFileAndWhere(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                description: a typo in the config block
+                config:
+                  resources:
+                    - {id: db, agent: ocf:vigil:Dummy, on_fial: stop}
+                nodes: {ha1: online}
+                """);
+        assertThatThrownBy(() -> Scenario.load(bad)).isInstanceOf(Scenario.Invalid.class)
+                .hasMessageStartingWith(bad + ":4:")
+                .hasMessageContaining("on_fial");
+
+        Files.writeString(bad, """
+                description: an unknown resource in the statuses
+                config:
+                  resources:
+                    - {id: db, agent: ocf:vigil:Dummy}
+                nodes: {ha1: online}
+                status:
+                  ha1: {dbb: started}
+                """);
+        assertThatThrownBy(() -> Scenario.load(bad)).isInstanceOf(Scenario.Invalid.class)
+                .hasMessage(bad + ": status.ha1.dbb: unknown resource dbb");
     }
 
     private static void run(Path file) throws IOException {
