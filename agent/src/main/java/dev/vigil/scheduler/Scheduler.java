@@ -449,8 +449,9 @@ public final class Scheduler {
                 target.put(u.id(), best == null ? List.of() : List.of(best));
             }
             if (target.get(u.id()).isEmpty()) {
-                stopWhy.put(u.id(), "cannot run anywhere");
-                notes.add(u.id() + " cannot run anywhere: " + String.join("; ", reasons.values()));
+                var distinct = new LinkedHashSet<>(reasons.values());
+                stopWhy.put(u.id(), distinct.size() == 1 ? distinct.iterator().next() : "cannot run anywhere");
+                notes.add(u.id() + " cannot run anywhere: " + String.join("; ", distinct));
             }
         }
 
@@ -500,6 +501,9 @@ public final class Scheduler {
                     List<String> there = anchorNodes(w);
                     if (col.score() >= Scores.INFINITY && there.isEmpty()) {
                         return "needs " + w.id() + ", which will not run";
+                    }
+                    if (col.score() >= Scores.INFINITY && w.isClone() && failed(w.members().get(0), n)) {
+                        return "needs " + w.id() + ", which failed on " + n;
                     }
                     if (col.score() >= Scores.INFINITY && !there.contains(n)) {
                         return "needs " + w.id() + ", not on " + n;
@@ -811,11 +815,15 @@ public final class Scheduler {
                     if (f == th) {
                         continue;
                     }
+                    // A clone orders per node (Pacemaker's interleave): a start elsewhere must not wait
+                    // for an instance that is being recovered, which may never come back.
                     for (Draft s : draftsOf(startDrafts, th)) {
-                        draftsOf(startDrafts, f).forEach(p -> s.after.add(p.id));
+                        draftsOf(startDrafts, f).stream().filter(p -> !f.isClone() || p.node.equals(s.node))
+                                .forEach(p -> s.after.add(p.id));
                     }
                     for (Draft s : draftsOf(stopDrafts, f)) {
-                        draftsOf(stopDrafts, th).forEach(p -> s.after.add(p.id));
+                        draftsOf(stopDrafts, th).stream().filter(p -> !f.isClone() || p.node.equals(s.node))
+                                .forEach(p -> s.after.add(p.id));
                     }
                 }
             }
