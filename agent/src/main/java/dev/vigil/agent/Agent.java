@@ -59,7 +59,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private HeartbeatSender sender;
     private ControlServer control;
     private Thread detectorThread;
-    private final Map<String, Long> peerConfigVersions = new java.util.HashMap<>();
+    private dev.vigil.coordination.ConfigDistribution distribution;
     /** Benchmark-only garbage generator; empty unless {@link AllocationPressure#ENV} is set. */
     private java.util.Optional<AllocationPressure> allocationPressure = java.util.Optional.empty();
     /** Detector ticks that came late enough to suggest this process stalled. */
@@ -85,10 +85,12 @@ public final class Agent implements AutoCloseable, ControlHandler {
         String self = options.node();
         incarnation = IncarnationStore.next(options.stateDir(), Clock.systemUTC());
         var votes = config.nodes().stream().collect(Collectors.toMap(NodeConfig::name, NodeConfig::votes));
+        distribution = new dev.vigil.coordination.ConfigDistribution(self, options.stateDir(), config, this::adopt);
         membership = new Membership(self, incarnation, votes);
         currentView = membership.view();
         membership.addListener((event, view) -> {
             currentView = view;
+            distribution.onView(view.members().keySet());
             logMembership(event, view);
         });
         if (!config.resources().resources().isEmpty()) {
@@ -124,9 +126,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
         }
 
         running = true;
-        sender = new HeartbeatSender(config.cluster(), config.key(), self, incarnation, config.version(),
+        sender = new HeartbeatSender(config.cluster(), config.key(), self, incarnation, distribution::version,
                 config.timing().keepalive(), transports, () -> currentView);
-        resources.ifPresent(r -> sender.attach(r.coordination()::outgoing));
+        sender.attach(this::cargo);
         sender.start();
         resources.ifPresent(ResourceManagement::start);
         detectorThread = new Thread(this::detectorLoop, "vigil-detector");
@@ -194,14 +196,15 @@ public final class Agent implements AutoCloseable, ControlHandler {
         synchronized (this) {
             if (!running) return;
             noticeConfigVersion(packet);
-            if (!packet.extensions().isEmpty()) {
-                resources.ifPresent(r -> r.coordination().onExtensions(packet.sender(), packet.extensions()));
-            }
             var now = clock.instant();
             var events = packet.type() == MessageType.LEAVE
                     ? detector.onLeave(packet.sender(), packet.incarnation(), now)
                     : detector.onHeartbeat(packet.sender(), link, packet.incarnation(), now);
             handle(events);
+            // After the membership events: a restarted peer's first report belongs to its new life.
+            if (!packet.extensions().isEmpty()) {
+                resources.ifPresent(r -> r.coordination().onExtensions(packet.sender(), packet.extensions()));
+            }
             if (!events.isEmpty()) {
                 // A state change can bring the next deadline forward: let the detector re-plan.
                 LockSupport.unpark(detectorThread);
@@ -209,18 +212,65 @@ public final class Agent implements AutoCloseable, ControlHandler {
         }
     }
 
-    /** Until configuration distribution exists, an operator must at least hear of a mismatch. */
+    /** What rides on each heartbeat: the resource report and directive, and a config chunk while a peer lags. */
+    private List<dev.vigil.heartbeat.Extension> cargo() {
+        var chunk = distribution.nextChunk();
+        List<dev.vigil.heartbeat.Extension> coordination = resources.map(r -> r.coordination().outgoing()).orElse(List.of());
+        if (chunk.isEmpty()) return coordination;
+        var all = new ArrayList<>(coordination);
+        all.add(chunk.get());
+        return all;
+    }
+
     private void noticeConfigVersion(HeartbeatPacket packet) {
-        if (packet.configVersion() == config.version()) {
-            return;
-        }
-        Long previous = peerConfigVersions.put(packet.sender(), packet.configVersion());
-        if (previous == null || previous != packet.configVersion()) {
-            LOG.warn("node {} runs configuration version {}, this node has version {} ({})", packet.sender(),
-                    packet.configVersion(), config.version(),
-                    packet.configVersion() > config.version() ? "this node's cluster file is stale" : "its cluster file is stale");
+        distribution.onPeerVersion(packet.sender(), packet.configVersion());
+        for (var e : packet.extensions()) {
+            if (e.type() == dev.vigil.heartbeat.ExtensionTypes.CONFIG_CHUNK) {
+                distribution.onChunk(packet.sender(), e);
+            }
         }
     }
+
+    /**
+     * A newer cluster file arrived or was applied. The policy half takes effect at once; the
+     * transport half (nodes, links, timing, key) only when the agent restarts, because changing
+     * them under running heartbeats could cut this node off.
+     */
+    private void adopt(ClusterConfig newConfig) {
+        resources.ifPresent(r -> r.reconfigure(newConfig));
+        boolean transportChanged = !newConfig.cluster().equals(config.cluster()) || !newConfig.nodes().equals(config.nodes())
+                || !newConfig.links().equals(config.links()) || !newConfig.timing().equals(config.timing())
+                || !newConfig.key().equals(config.key());
+        if (transportChanged) {
+            LOG.warn("configuration version {} changes nodes, links, timing or the key: those take effect when this agent restarts",
+                    newConfig.version());
+        }
+        if (resources.isEmpty() && !newConfig.resources().resources().isEmpty()) {
+            LOG.warn("configuration version {} adds resources to a cluster that had none: restart this agent to manage them",
+                    newConfig.version());
+        }
+    }
+
+    /** {@code vigil config apply}: adopt here, then wait (bounded) until every member runs it. */
+    @Override
+    public dev.vigil.control.ControlProtocol.AdminOutcome applyConfig(String text) {
+        var result = distribution.apply(text);
+        if (!result.adopted()) {
+            return new dev.vigil.control.ControlProtocol.AdminOutcome(false, result.message());
+        }
+        long deadline = System.nanoTime() + CONFIG_SPREAD_TIMEOUT.toNanos();
+        while (!distribution.behind().isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        var behind = distribution.behind();
+        var missing = config.nodeNames().stream().filter(n -> !currentView.members().containsKey(n)).toList();
+        String msg = "configuration version " + result.version() + " runs on " + String.join(", ", distribution.upToDate())
+                + (missing.isEmpty() ? "" : "; " + String.join(", ", missing) + " will take it when back")
+                + (behind.isEmpty() ? "" : "; NOT yet on " + String.join(", ", behind));
+        return new dev.vigil.control.ControlProtocol.AdminOutcome(behind.isEmpty(), msg);
+    }
+
+    private static final Duration CONFIG_SPREAD_TIMEOUT = Duration.ofSeconds(30);
 
     private void handle(List<DetectorEvent> events) {
         if (events.isEmpty()) return;
@@ -284,13 +334,13 @@ public final class Agent implements AutoCloseable, ControlHandler {
         var t = config.timing();
         var quorum = membership.quorumInputs();
         return new StatusReport(config.cluster(), options.node(), incarnation, view.number(),
-                List.copyOf(view.members().keySet()), config.version(),
+                List.copyOf(view.members().keySet()), distribution.version(),
                 new StatusReport.TimingReport(config.timingPreset().configName(), t.keepalive().toMillis(),
                         t.warntime().toMillis(), t.deadtime().toMillis(), t.initdead().toMillis()),
                 new StatusReport.VotesReport(quorum.presentVotes(), quorum.totalVotes()),
                 nodes, drops.snapshot(),
                 new StatusReport.SenderReport(sender.sent(), sender.slips(), sender.maxSlip().toMillis(), stalls.get()),
-                resources.map(r -> ResourceStatusReports.of(config, r.coordination().status())).orElse(null));
+                resources.map(r -> ResourceStatusReports.of(distribution.current(), r.coordination().status())).orElse(null));
     }
 
     @Override

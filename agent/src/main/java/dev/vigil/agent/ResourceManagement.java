@@ -52,6 +52,10 @@ final class ResourceManagement implements AutoCloseable {
         holder[0] = coordination;
     }
 
+    void reconfigure(ClusterConfig newConfig) {
+        coordination.reconfigure(newConfig);
+    }
+
     Coordination coordination() {
         return coordination;
     }

@@ -30,7 +30,13 @@ public final class ControlClient {
 
     /** An operator verb; returns once the coordinator reports the outcome. */
     public ControlProtocol.AdminOutcome admin(String verb, java.util.List<String> args) throws IOException {
-        return call(new ControlProtocol.Request("admin", verb, args), ControlProtocol.AdminOutcome.class);
+        return call(new ControlProtocol.Request("admin", verb, args, null), ControlProtocol.AdminOutcome.class);
+    }
+
+    /** {@code vigil config apply}: returns once the cluster runs the file (or says why not). */
+    public ControlProtocol.AdminOutcome applyConfig(String text) throws IOException {
+        return call(new ControlProtocol.Request("config-apply", null, java.util.List.of(), text),
+                ControlProtocol.AdminOutcome.class);
     }
 
     private <T> T call(ControlProtocol.Request request, Class<T> resultType) throws IOException {

@@ -11,4 +11,7 @@ public interface ControlHandler {
      * as the cluster needs to settle (bounded by the coordinator's deadline).
      */
     ControlProtocol.AdminOutcome admin(String verb, List<String> args);
+
+    /** {@code vigil config apply}: validate, adopt and distribute; answers once every member runs it. */
+    ControlProtocol.AdminOutcome applyConfig(String text);
 }

@@ -27,14 +27,15 @@ public final class ControlProtocol {
     }
 
     /**
-     * @param op   status | admin
+     * @param op   status | admin | config-apply
      * @param verb for admin: one of the operator verbs (move, ban, clear, restart, cleanup,
      *             standby, online, maintenance-on, maintenance-off)
      * @param args the verb's arguments
+     * @param text for config-apply: the whole cluster file
      */
-    public record Request(String op, String verb, java.util.List<String> args) {
+    public record Request(String op, String verb, java.util.List<String> args, String text) {
         public Request(String op) {
-            this(op, null, java.util.List.of());
+            this(op, null, java.util.List.of(), null);
         }
     }
 

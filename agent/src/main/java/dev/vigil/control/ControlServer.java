@@ -117,7 +117,11 @@ public final class ControlServer implements AutoCloseable {
                     ? new ControlProtocol.Response<>(false, null, "admin request has no \"verb\"")
                     : new ControlProtocol.Response<>(true, handler.admin(request.verb(),
                             request.args() == null ? java.util.List.of() : request.args()), null);
-            default -> new ControlProtocol.Response<>(false, null, "unknown op '" + request.op() + "'; known: status, admin");
+            case "config-apply" -> request.text() == null
+                    ? new ControlProtocol.Response<>(false, null, "config-apply request has no \"text\"")
+                    : new ControlProtocol.Response<>(true, handler.applyConfig(request.text()), null);
+            default -> new ControlProtocol.Response<>(false, null,
+                    "unknown op '" + request.op() + "'; known: status, admin, config-apply");
         };
     }
 

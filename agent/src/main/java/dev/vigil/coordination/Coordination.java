@@ -73,7 +73,7 @@ public final class Coordination implements AutoCloseable {
 
     private final String self;
     private final long incarnation;
-    private final ClusterConfig config;
+    private ClusterConfig config;
     private final LocalResourceManager lrm;
     private final Function<SchedulerInput, Plan> scheduler;
     private final Fencer fencer;
@@ -82,7 +82,7 @@ public final class Coordination implements AutoCloseable {
     private final Clock monotonic;
     private final Path stateDir;
     private final Runnable publishNow;
-    private final QuorumPolicy quorumPolicy;
+    private QuorumPolicy quorumPolicy;
     private final GossipCodec codec = new GossipCodec();
     private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final Instant startedAt;
@@ -164,6 +164,10 @@ public final class Coordination implements AutoCloseable {
     // ---- inputs (any thread)
 
     public void onMembership(MembershipEvent event, MembershipView newView) {
+        if (event.kind() == MembershipEvent.Kind.JOINED || event.kind() == MembershipEvent.Kind.RESTARTED) {
+            // A new life: its first report may repeat the bytes of the old one, and must not be skipped.
+            lastSeen.keySet().removeIf(k -> k.startsWith(event.node() + "/"));
+        }
         post(() -> {
             view = newView;
             switch (event.kind()) {
@@ -176,9 +180,10 @@ public final class Coordination implements AutoCloseable {
                     lost.remove(event.node());
                     cleanlyLeft.remove(event.node());
                     fenced.remove(event.node());
-                    // Its old report described a life that is over.
+                    // Its old report described a life that is over, and so did what was dispatched to it.
                     reports.remove(event.node());
                     directives.remove(event.node());
+                    inFlight.values().removeIf(a -> a.node().equals(event.node()));
                 }
                 default -> { }
             }
@@ -205,6 +210,18 @@ public final class Coordination implements AutoCloseable {
                 LOG.warn("node {} sent an unreadable {}: {}", sender, e, ex.getMessage());
             }
         }
+    }
+
+    /**
+     * A newer cluster file was adopted: resources, groups, constraints, policy, fencing and ping
+     * take effect at once (resources that vanished are stopped first).
+     */
+    public void reconfigure(ClusterConfig newConfig) {
+        post(() -> {
+            config = newConfig;
+            quorumPolicy = QuorumPolicy.of(newConfig);
+            lrm.reconfigure(newConfig.resources());
+        });
     }
 
     /** The local resource manager changed something; the report must go out now. */

@@ -10,6 +10,9 @@ public final class ExtensionTypes {
     /** The coordinator's {@code dev.vigil.coordination.Directive}: actions in flight and operator state. */
     public static final int DIRECTIVE = 2;
 
+    /** One piece of a newer cluster file: {@code dev.vigil.coordination.ConfigDistribution}. */
+    public static final int CONFIG_CHUNK = 3;
+
     /** Reserved for tests and experiments; never sent by a released agent. */
     public static final int EXPERIMENTAL = 0xFFFF;
 }

@@ -24,7 +24,7 @@ public final class HeartbeatSender implements AutoCloseable {
     private final String cluster;
     private final String self;
     private final long incarnation;
-    private final long configVersion;
+    private final java.util.function.LongSupplier configVersion;
     private final Duration keepalive;
     private final List<Transport> transports;
     private final Supplier<MembershipView> view;
@@ -38,7 +38,7 @@ public final class HeartbeatSender implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
-    public HeartbeatSender(String cluster, ClusterKey key, String self, long incarnation, long configVersion,
+    public HeartbeatSender(String cluster, ClusterKey key, String self, long incarnation, java.util.function.LongSupplier configVersion,
                            Duration keepalive, List<Transport> transports, Supplier<MembershipView> view) {
         this.cluster = cluster;
         this.self = self;
@@ -102,15 +102,16 @@ public final class HeartbeatSender implements AutoCloseable {
         for (var t : transports) {
             try {
                 var members = List.copyOf(v.members().keySet());
+        long version = configVersion.getAsLong();
                 byte[] data;
                 try {
                     data = codec.encode(new HeartbeatPacket(type, cluster, self, incarnation, seq, t.linkIndex(),
-                            configVersion, v.number(), members, ext));
+                            version, v.number(), members, ext));
                 } catch (IllegalArgumentException tooBig) {
                     // The beat itself matters more than what rides on it: never lose it to its cargo.
                     oversizedCargo.incrementAndGet();
                     data = codec.encode(new HeartbeatPacket(type, cluster, self, incarnation, seq, t.linkIndex(),
-                            configVersion, v.number(), members, List.of()));
+                            version, v.number(), members, List.of()));
                 }
                 t.send(data);
             } catch (RuntimeException e) {

@@ -142,21 +142,45 @@ public final class LocalResourceManager implements AutoCloseable {
         }
     }
 
-    /** A new configuration: resources that vanished are forgotten, new ones are probed. */
+    /**
+     * A new configuration: resources that vanished are stopped if they run here (with their old
+     * definition; Pacemaker stops such orphans too) and forgotten, new ones are probed.
+     */
     public void reconfigure(ResourcesConfig newConfig) {
-        this.config = newConfig;
-        var added = new ArrayList<ResourceSpec>();
-        synchronized (this) {
-            entries.keySet().removeIf(id -> newConfig.resource(id).isEmpty());
-            for (var r : newConfig.resources()) {
-                if (!entries.containsKey(r.id())) {
-                    entries.put(r.id(), ResourceEntry.UNKNOWN);
-                    added.add(r);
-                }
+        var old = this.config;
+        var orphans = new ArrayList<ResourceSpec>();
+        for (var r : old.resources()) {
+            if (newConfig.resource(r.id()).isEmpty()) {
+                orphans.add(r);
             }
         }
-        added.forEach(this::probe);
-        onChange.run();
+        java.util.Collections.reverse(orphans);
+        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+        for (var r : orphans) {
+            ResourceStatus status;
+            synchronized (this) {
+                status = entries.getOrDefault(r.id(), ResourceEntry.UNKNOWN).status();
+            }
+            if (status != ResourceStatus.STOPPED) {
+                LOG.info("resource {} was removed from the configuration; stopping it on {}", r.id(), node);
+                chain = chain.thenCompose(x -> stop(r));
+            }
+        }
+        chain.whenComplete((x, e) -> {
+            this.config = newConfig;
+            var added = new ArrayList<ResourceSpec>();
+            synchronized (this) {
+                entries.keySet().removeIf(id -> newConfig.resource(id).isEmpty());
+                for (var r : newConfig.resources()) {
+                    if (!entries.containsKey(r.id())) {
+                        entries.put(r.id(), ResourceEntry.UNKNOWN);
+                        added.add(r);
+                    }
+                }
+            }
+            added.forEach(this::probe);
+            onChange.run();
+        });
     }
 
     private CompletableFuture<OperationResult> probe(ResourceSpec r) {

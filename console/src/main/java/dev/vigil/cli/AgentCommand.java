@@ -5,6 +5,7 @@ import dev.vigil.agent.AgentOptions;
 import dev.vigil.agent.TransportFactory;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
+import dev.vigil.coordination.ConfigDistribution;
 import dev.vigil.detection.MonotonicClock;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -34,6 +35,8 @@ final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         var options = AgentOptions.resolve(cluster, target.node, target.socket, stateDir, !noRealtime);
+        // A node that was down while the cluster moved to a newer file starts with that one.
+        cluster = ConfigDistribution.newest(cluster, options.stateDir());
         var agent = new Agent(cluster, options, MonotonicClock.create(), TransportFactory.system());
         agent.start();
         // SIGTERM and SIGINT run shutdown hooks: leave politely so peers need not wait for deadtime.
