@@ -88,7 +88,7 @@ public final class ConfigDistribution {
         var persisted = stateDir.resolve(PERSISTED_FILE);
         if (!Files.isRegularFile(persisted)) return fromFile;
         try {
-            var stored = ConfigLoader.load(Files.readString(persisted), fromFile.source());
+            var stored = ConfigLoader.load(persisted);
             if (stored.version() > fromFile.version()) {
                 LOG.warn("{} has version {}, but the cluster distributed version {} (kept in {}): using that",
                         fromFile.source(), fromFile.version(), stored.version(), persisted);
