@@ -38,6 +38,11 @@ public record FenceDevice(String id, String agent, Map<String, String> params, M
         this(id, agent, params, Map.of(), DEFAULT_TIMEOUT);
     }
 
+    /** A device with a host map powers exactly the nodes in it; one without claims every node. */
+    public boolean canFence(String node) {
+        return hostMap.isEmpty() || hostMap.containsKey(node);
+    }
+
     /** The plug that powers {@code node}. */
     public String plugFor(String node) {
         return hostMap.getOrDefault(node, node);

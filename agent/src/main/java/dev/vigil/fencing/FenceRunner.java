@@ -163,7 +163,8 @@ public final class FenceRunner implements AutoCloseable {
 
     /**
      * Fences {@code node} with the first device that succeeds, trying them in order: one fencing
-     * topology level in its simplest form. No device at all is a failure.
+     * topology level in its simplest form. Devices with a host map only fence the nodes in it
+     * (Pacemaker's pcmk_host_map). No device at all is a failure.
      */
     public FenceReport fence(String node, FenceAction action, List<FenceDevice> devices) {
         return fence(node, action, devices, false);
@@ -182,6 +183,9 @@ public final class FenceRunner implements AutoCloseable {
         }
         List<FenceResult> attempts = new ArrayList<>();
         for (FenceDevice device : devices) {
+            if (!device.canFence(node)) {
+                continue;
+            }
             FenceResult r = run(FenceRequest.node(device, action, node));
             attempts.add(r);
             if (r.succeeded() && verifyOff && action == FenceAction.OFF) {

@@ -189,6 +189,18 @@ class FenceRunnerTest {
     }
 
     @Test
+    void aDeviceWithAHostMapOnlyFencesTheNodesInIt() {
+        var forHa1 = device("ha1-power", "fence_fail").withHostMap(Map.of("ha1", "1"));
+        var forHa2 = device("ha2-power", "fence_record").withHostMap(Map.of("ha2", "2"));
+
+        FenceReport report = runner.fence("ha2", FenceAction.OFF, List.of(forHa1, forHa2));
+
+        assertThat(report.fenced()).isTrue();
+        assertThat(report.attempts()).extracting(FenceResult::deviceId).containsExactly("ha2-power");
+        assertThat(runner.fence("ha3", FenceAction.OFF, List.of(forHa1, forHa2)).fenced()).isFalse();
+    }
+
+    @Test
     void everyDeviceFailingOrNoneConfiguredIsAFailure() {
         FenceReport report = runner.fence("ha2", FenceAction.OFF,
                 List.of(device("ipmi", "fence_fail"), device("gone", "fence_not_there")));
