@@ -4,7 +4,7 @@
 # (the benchmark-only VIGIL_BENCH_ALLOC_MB_PER_S hook, see agent/.../AllocationPressure.java).
 #
 #   bench/no-false-death.sh [minutes]       default 10
-#   ALLOC_MB_PER_S=32 CPU_HOGS=2 bench/no-false-death.sh 1
+#   ALLOC_MB_PER_S=32 CPU_HOGS=2 PRESET=instant bench/no-false-death.sh 1   (PRESET: default fast)
 #
 # At the end (before stopping the agents, so shutdown is not counted) it reports, over all logs:
 #   "is dead" lines and late->dead sequences (both must be 0), "late heartbeat" warnings,
@@ -30,7 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 rm -rf "$work"; mkdir -p "$work"
-write_cluster "$work/cluster.yaml" fast "$port" "${addrs[@]}"
+write_cluster "$work/cluster.yaml" "${PRESET:-fast}" "$port" "${addrs[@]}"
 
 export VIGIL_BENCH_ALLOC_MB_PER_S=$alloc
 # GC log per agent, to report the longest pause (the agents' own flags stay as the launcher sets them).

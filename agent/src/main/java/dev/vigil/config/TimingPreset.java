@@ -35,6 +35,13 @@ public enum TimingPreset {
      */
     FAST(new Timing(ofMillis(50), ofMillis(150), ofMillis(250), ofSeconds(5))),
     /**
+     * The most aggressive: hot standby on a dedicated, lossless link between two nodes (a
+     * back-to-back cable or a quiet VLAN), keepalived's 10 ms advert class. Dead after 30 ms
+     * (k = 6), so an IP moves in well under 100 ms. Only with real-time priority, and measured
+     * with bench/no-false-death.sh on the hardware it will run on before production.
+     */
+    INSTANT(new Timing(ofMillis(5), ofMillis(15), ofMillis(30), ofSeconds(5))),
+    /**
      * Routed or long-haul links and VMs on busy hosts: corosync's 3 s token class. Dead after
      * 6 s with k = 12, so bursts of loss and seconds-long hypervisor stalls are survived.
      */
@@ -56,7 +63,7 @@ public enum TimingPreset {
         return timing;
     }
 
-    /** The name used in the cluster file: lan, fast, wan, serial. */
+    /** The name used in the cluster file: lan, fast, instant, wan, serial. */
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }

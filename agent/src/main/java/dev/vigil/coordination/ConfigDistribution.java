@@ -94,7 +94,7 @@ public final class ConfigDistribution {
                         fromFile.source(), fromFile.version(), stored.version(), persisted);
                 return stored;
             }
-        } catch (IOException | ConfigException e) {
+        } catch (ConfigException e) {
             LOG.error("ignoring the distributed configuration in {}: {}", persisted, e.getMessage());
         }
         return fromFile;

@@ -23,7 +23,7 @@ class TimingPresetTest {
 
     @Test
     void configNamesAreListedForErrorMessages() {
-        assertThat(TimingPreset.configNames()).isEqualTo("lan | fast | wan | serial");
+        assertThat(TimingPreset.configNames()).isEqualTo("lan | fast | instant | wan | serial");
         assertThat(TimingPreset.byConfigName("LAN")).isEmpty();
         assertThat(TimingPreset.byConfigName("slow")).isEmpty();
     }
