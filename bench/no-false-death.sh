@@ -30,7 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 rm -rf "$work"; mkdir -p "$work"
-write_cluster "$work/cluster.yaml" "${PRESET:-fast}" "$port" "${addrs[@]}"
+preset=${PRESET:-fast}
+write_cluster "$work/cluster.yaml" "$preset" "$port" "${addrs[@]}"
 
 export VIGIL_BENCH_ALLOC_MB_PER_S=$alloc
 # GC log per agent, to report the longest pause (the agents' own flags stay as the launcher sets them).
@@ -40,7 +41,7 @@ unset JAVA_TOOL_OPTIONS VIGIL_BENCH_ALLOC_MB_PER_S
 wait_all_alive "$work" 30 "${nodes[@]}" || { echo "agents did not all come up" >&2; tail "$work"/*.log >&2; exit 2; }
 
 seconds=$((minutes * 60))
-echo "all 3 agents alive (fast preset); stress-ng --cpu $hogs + ${alloc} MB/s allocation in each agent for ${minutes} min"
+echo "all 3 agents alive ($preset preset); stress-ng --cpu $hogs + ${alloc} MB/s allocation in each agent for ${minutes} min"
 stress-ng --cpu "$hogs" --timeout "$((seconds + 60))s" --quiet &
 stress_pid=$!
 start=$(date +%s)
@@ -79,7 +80,7 @@ for f in "$work"/snapshot-logs/n*.log; do
 done
 
 echo
-echo "no-false-death: fast preset (keepalive 50 ms, warntime 150 ms, deadtime 250 ms), ${elapsed} s,"
+echo "no-false-death: $preset preset, ${elapsed} s,"
 echo "stress-ng --cpu $hogs, VIGIL_BENCH_ALLOC_MB_PER_S=$alloc, $(nproc) CPUs"
 printf '%-5s %8s %7s %11s %9s %11s\n' node sent slips maxSlipMs gcPauses maxGcPauseMs
 for n in "${nodes[@]}"; do
