@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 StatusCommand.class,
                 ConfigCommand.class,
                 SerialTestCommand.class,
+                RunAgentCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class VigilCommand {
