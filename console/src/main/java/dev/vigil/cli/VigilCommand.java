@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 ResourceCommand.class,
                 NodeCommand.class,
                 MaintenanceCommand.class,
+                RunAgentCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class VigilCommand {

@@ -1,0 +1,304 @@
+package dev.vigil.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HA test bed of {@code bed/vigil-bed} for Java tests: 2 or 3 nodes ({@code ha1..}) and a
+ * client in network namespaces on a bridge, a per-node mount namespace, a shared loop-device
+ * disk, apache2 configured per node and a floating IP nobody holds yet. The script does all the
+ * work (and is what the demo and the benchmarks use); this class only calls it and reads the
+ * facts it writes to {@code bed.env}. {@link #close()} runs {@code vigil-bed down}, also from a
+ * shutdown hook if the JVM is stopped before the test's own cleanup.
+ */
+final class HaBed implements AutoCloseable {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+    /** Pipe readers; daemon threads, so one stuck on a pipe a stray daemon inherited never blocks exit. */
+    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        var t = new Thread(r, "ha-bed-io");
+        t.setDaemon(true);
+        return t;
+    });
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path script;
+    private final String name;
+    private final Map<String, String> facts;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private HaBed(Path script, String name, Map<String, String> facts) {
+        this.script = script;
+        this.name = name;
+        this.facts = Map.copyOf(facts);
+        this.shutdownHook = new Thread(this::down, "ha-bed-cleanup-" + name);
+    }
+
+    record Result(int exit, String stdout, String stderr) {
+        String all() {
+            return stdout + stderr;
+        }
+    }
+
+    /** Why this host cannot run a bed, or empty if it can. */
+    static Optional<String> whyUnavailable() {
+        var netns = NetnsBed.whyUnavailable();
+        if (netns.isPresent()) {
+            return netns;
+        }
+        for (var tool : List.of("/usr/sbin/apache2", "/usr/sbin/losetup", "/usr/bin/nsenter", "/usr/sbin/mkfs.ext4", "/usr/bin/curl")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                return Optional.of("the HA bed needs " + tool + " (apt-get install apache2 util-linux e2fsprogs curl)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Path script() {
+        return VigilHome.home().resolve("bed/vigil-bed");
+    }
+
+    /** Brings up a bed of {@code nodes} nodes; {@code hot} gives every node a local docroot. */
+    static HaBed up(int nodes, boolean hot) throws IOException {
+        // Short, unique per JVM and bed: namespace names are BED-client.
+        var name = "it" + Long.toString(ProcessHandle.current().pid() % 100_000, 36) + SEQ.incrementAndGet();
+        var cmd = new ArrayList<>(List.of(script().toString(), "up", name, "--nodes", Integer.toString(nodes)));
+        if (hot) {
+            cmd.add("--hot");
+        }
+        var r = run(cmd, Duration.ofSeconds(60));
+        if (r.exit() != 0) {
+            throw new IOException("vigil-bed up " + name + " failed (exit " + r.exit() + "): " + r.all());
+        }
+        var env = run(List.of(script().toString(), "env", name), DEFAULT_TIMEOUT);
+        var bed = new HaBed(script(), name, parseEnv(env.stdout()));
+        Runtime.getRuntime().addShutdownHook(bed.shutdownHook);
+        return bed;
+    }
+
+    static Map<String, String> parseEnv(String text) {
+        var map = new LinkedHashMap<String, String>();
+        for (var line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            int eq = line.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("bed.env: not KEY=value: " + line);
+            var value = line.substring(eq + 1);
+            if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                value = value.substring(1, value.length() - 1);
+            }
+            map.put(line.substring(0, eq), value);
+        }
+        return map;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** A fact from bed.env, e.g. {@code VIP}, {@code DISK}, {@code HA1_APACHE_CONF}. */
+    String fact(String key) {
+        var v = facts.get(key);
+        if (v == null) throw new IllegalArgumentException("bed " + name + " has no fact " + key + " (has " + facts.keySet() + ")");
+        return v;
+    }
+
+    List<String> nodes() {
+        return Arrays.asList(fact("NODES").split(" "));
+    }
+
+    String vip() {
+        return fact("VIP");
+    }
+
+    int prefixLength() {
+        return Integer.parseInt(fact("PREFIX"));
+    }
+
+    String disk() {
+        return fact("DISK");
+    }
+
+    Path diskImage() {
+        return Path.of(fact("DISK_IMAGE"));
+    }
+
+    /** Where a node mounts the shared disk (the same path on every node). */
+    Path mountPoint() {
+        return Path.of(fact("MOUNT"));
+    }
+
+    Path dir() {
+        return Path.of(fact("BED_DIR"));
+    }
+
+    String namespace(String node) {
+        return fact(node.toUpperCase() + "_NS");
+    }
+
+    String address(String node) {
+        return fact(node.toUpperCase() + "_ADDR");
+    }
+
+    Path apacheConfig(String node) {
+        return Path.of(fact(node.toUpperCase() + "_APACHE_CONF"));
+    }
+
+    Path apachePidFile(String node) {
+        return Path.of(fact(node.toUpperCase() + "_APACHE_PID"));
+    }
+
+    String clientNamespace() {
+        return fact("CLIENT_NS");
+    }
+
+    /** The command prefix that runs a program on {@code node} (its network and mount namespace). */
+    List<String> execPrefix(String node) {
+        return List.of(script.toString(), "exec", name, node, "--");
+    }
+
+    Result exec(String node, Duration timeout, String... cmd) throws IOException {
+        var argv = new ArrayList<>(execPrefix(node));
+        argv.addAll(List.of(cmd));
+        return run(argv, timeout);
+    }
+
+    Result client(Duration timeout, String... cmd) throws IOException {
+        var argv = new ArrayList<>(List.of(script.toString(), "client", name, "--"));
+        argv.addAll(List.of(cmd));
+        return run(argv, timeout);
+    }
+
+    /** Every node's IPv4 addresses as {@code dev addr/prefix}, loopback left out: who holds the VIP right now. */
+    Map<String, List<String>> ipAddrSnapshot() throws IOException {
+        var snapshot = new LinkedHashMap<String, List<String>>();
+        for (var node : nodes()) {
+            var r = run(List.of("ip", "-n", namespace(node), "-o", "-4", "addr", "show"), DEFAULT_TIMEOUT);
+            if (r.exit() != 0) throw new IOException("ip addr in " + node + ": " + r.stderr());
+            snapshot.put(node, r.stdout().lines()
+                    .map(l -> l.trim().split("\\s+"))
+                    .filter(f -> f.length >= 4 && f[2].equals("inet") && !f[1].equals("lo"))
+                    .map(f -> f[1] + " " + f[3])
+                    .toList());
+        }
+        return snapshot;
+    }
+
+    /** The nodes that have the VIP on an interface (one, when all is well). */
+    List<String> vipHolders() throws IOException {
+        var vip = vip() + "/";
+        return ipAddrSnapshot().entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(a -> a.contains(" " + vip)))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** Pulls a node's cable: its eth0 goes down (addresses stay, as on a real cut). */
+    void cutLink(String node) throws IOException {
+        ip(namespace(node), "link", "set", "eth0", "down");
+    }
+
+    void restoreLink(String node) throws IOException {
+        ip(namespace(node), "link", "set", "eth0", "up");
+    }
+
+    private static void ip(String ns, String... args) throws IOException {
+        var cmd = new ArrayList<>(List.of("ip", "-n", ns));
+        cmd.addAll(List.of(args));
+        var r = run(cmd, DEFAULT_TIMEOUT);
+        if (r.exit() != 0) throw new IOException(String.join(" ", cmd) + ": " + r.stderr());
+    }
+
+    /** Pids of the processes in a node's network namespace. */
+    List<Long> pids(String node) throws IOException {
+        return run(List.of("ip", "netns", "pids", namespace(node)), DEFAULT_TIMEOUT).stdout().lines()
+                .map(String::strip).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+    }
+
+    /**
+     * What a bed named {@code name} left on the host: namespaces, loop devices on its image,
+     * mounts below its directory and the directory itself. Empty after a clean {@code down}.
+     */
+    static List<String> leftovers(String name, Path dir) throws IOException {
+        var found = new ArrayList<String>();
+        run(List.of("ip", "netns", "list"), DEFAULT_TIMEOUT).stdout().lines()
+                .map(l -> l.split(" ")[0])
+                .filter(n -> n.startsWith(name + "-"))
+                .forEach(n -> found.add("namespace " + n));
+        run(List.of("losetup", "-a"), DEFAULT_TIMEOUT).stdout().lines()
+                .filter(l -> l.contains(dir.toString()))
+                .forEach(l -> found.add("loop device " + l));
+        Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                .filter(l -> l.split(" ")[1].startsWith(dir.toString()))
+                .forEach(l -> found.add("mount " + l));
+        if (Files.exists(dir)) {
+            found.add("directory " + dir);
+        }
+        return found;
+    }
+
+    static Result run(List<String> cmd, Duration timeout) throws IOException {
+        var p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        // Both pipes drained concurrently so a chatty command never blocks on a full pipe.
+        var out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), READERS);
+        var err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), READERS);
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", cmd) + " did not finish within " + timeout);
+            }
+            // A daemon the command started (apache) may inherit the pipes; don't wait for it.
+            return new Result(p.exitValue(), out.completeOnTimeout("", 2, TimeUnit.SECONDS).join(),
+                    err.completeOnTimeout("", 2, TimeUnit.SECONDS).join());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted running " + String.join(" ", cmd), e);
+        }
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        down();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or about to; down is idempotent.
+        }
+    }
+
+    private synchronized void down() {
+        if (closed) return;
+        closed = true;
+        try {
+            var r = run(List.of(script.toString(), "down", name), Duration.ofSeconds(60));
+            if (r.exit() != 0) {
+                System.err.println("HaBed: vigil-bed down " + name + " failed: " + r.all());
+            }
+        } catch (IOException e) {
+            System.err.println("HaBed: " + e.getMessage());
+        }
+    }
+}
