@@ -78,6 +78,12 @@ final class StatusText {
             }
             sb.append('\n');
         }
+        var failed = new StringBuilder();
+        for (var row : res.resources()) {
+            row.failures().forEach((node, count) -> failed.append(String.format("  %s on %s: %d failure(s); last: %s%n",
+                    row.id(), node, count, row.lastOperations().getOrDefault(node, "?"))));
+        }
+        if (failed.length() > 0) sb.append("\nFailed resource actions (vigil resource cleanup RESOURCE forgets them):\n").append(failed);
         if (!res.pending().isEmpty()) sb.append("\nPending actions: ").append(String.join(", ", res.pending())).append('\n');
         if (!res.notes().isEmpty()) {
             sb.append("\nNotes:\n");

@@ -112,13 +112,14 @@ class VigilCommandTest {
                                 java.util.Map.of(), java.util.Map.of()),
                         new dev.vigil.control.StatusReport.ResourceRow("web", "ocf:vigil:apache", "www", false,
                                 java.util.List.of(), java.util.Map.of("ha1", "failed"),
-                                java.util.Map.of("ha1", 3), java.util.Map.of()))));
+                                java.util.Map.of("ha1", 3), java.util.Map.of("ha1", "monitor: NOT_RUNNING")))));
         var text = StatusText.render(report);
         assertThat(text).contains("Coordinator: ha1   Quorum: yes (2 of 3 votes)")
                 .contains("Lost (may still run resources): ha3")
                 .contains("Operator rules: move www to ha2")
                 .contains("  Group www:\n    vip            (ocf:vigil:IPaddr): Started ha1")
-                .contains("web            (ocf:vigil:apache): FAILED   failures: ha1=3");
+                .contains("web            (ocf:vigil:apache): FAILED   failures: ha1=3")
+                .contains("web on ha1: 3 failure(s); last: monitor: NOT_RUNNING");
         assertThat(text).contains("view 3: ha1, ha2").contains("votes 2/3")
                 .contains("ha3              DEAD     last heard 5000ms ago")
                 .contains("serial:/dev/ttyS0")
