@@ -179,6 +179,10 @@ public final class Coordination implements AutoCloseable {
                     // Its old report described a life that is over.
                     reports.remove(event.node());
                     directives.remove(event.node());
+                    // The packet that made it a member was decoded before this event (onPacket hands
+                    // over extensions first) and its repeats are skipped as unchanged: without this,
+                    // an unchanging directive or report would never be taken in again.
+                    lastSeen.keySet().removeIf(k -> k.startsWith(event.node() + "/"));
                 }
                 default -> { }
             }
