@@ -332,10 +332,11 @@ public final class Coordination implements AutoCloseable {
         if (d.probeGeneration() > probeGenerationDone && !probing) {
             probing = true;
             long generation = d.probeGeneration();
+            String forCoordinator = followed;
             long forIncarnation = followedIncarnation;
             lrm.probeAll().whenComplete((x, e) -> post(() -> {
                 probing = false;
-                if (forIncarnation == followedIncarnation) {
+                if (stillFollowing(forCoordinator, forIncarnation)) {
                     probeGenerationDone = Math.max(probeGenerationDone, generation);
                 }
             }));
@@ -345,10 +346,11 @@ public final class Coordination implements AutoCloseable {
             listed.add(a.seq());
             if (!a.node().equals(self) || startedSeqs.contains(a.seq())) continue;
             startedSeqs.add(a.seq());
+            String forCoordinator = followed;
             long forIncarnation = followedIncarnation;
             LOG.info("{} {} on {} (dispatched by {})", a.op(), a.resource(), self, d.coordinator());
             perform(a).whenComplete((result, e) -> post(() -> {
-                if (forIncarnation != followedIncarnation) return;
+                if (!stillFollowing(forCoordinator, forIncarnation)) return;
                 boolean ok = e == null && (result.isSuccess() || (a.op().equals("stop")
                         && result.outcome() == dev.vigil.resources.Outcome.NOT_RUNNING)
                         || a.op().equals("probe") && e == null);
@@ -366,6 +368,19 @@ public final class Coordination implements AutoCloseable {
         }
     }
 
+    /**
+     * Incarnations are per node (wall-clock millis at start), so two coordinators can share one:
+     * only name and incarnation together identify a coordinator's life.
+     */
+    private boolean stillFollowing(String coordinator, long coordinatorIncarnation) {
+        return coordinator.equals(followed) && coordinatorIncarnation == followedIncarnation;
+    }
+
+    /** The report answers this coordinator's life (its probes, its dispatches). */
+    private boolean answersMe(NodeReport r) {
+        return self.equals(r.coordinator()) && r.coordinatorIncarnation() == incarnation;
+    }
+
     private CompletableFuture<OperationResult> perform(DispatchedAction a) {
         return switch (a.op()) {
             case "probe" -> lrm.perform(ActionKind.PROBE, a.resource());
@@ -377,7 +392,7 @@ public final class Coordination implements AutoCloseable {
     }
 
     private NodeReport ownReport() {
-        return new NodeReport(self, followedIncarnation, probeGenerationDone, lrm.snapshot(),
+        return new NodeReport(self, followed, followedIncarnation, probeGenerationDone, lrm.snapshot(),
                 List.copyOf(completions.values()), admin, List.copyOf(myRequests), pingOk.getAsBoolean());
     }
 
@@ -392,7 +407,8 @@ public final class Coordination implements AutoCloseable {
     private void coordinate() {
         if (!coordinating) {
             coordinating = true;
-            probeGeneration = 1;
+            // Higher than in any earlier life of this incarnation as coordinator: an old probe answer must not count.
+            probeGeneration++;
             inFlight.clear();
             for (var r : reports.values()) {
                 if (r.admin() != null && r.admin().version() > admin.version()) admin = r.admin();
@@ -418,7 +434,7 @@ public final class Coordination implements AutoCloseable {
         }
         var notProbed = members.stream().filter(m -> {
             var r = reportsNow.get(m);
-            return r == null || r.coordinatorIncarnation() != incarnation || r.probeGeneration() < probeGeneration;
+            return r == null || !answersMe(r) || r.probeGeneration() < probeGeneration;
         }).toList();
         if (!notProbed.isEmpty()) {
             waitingFor = "probe results from " + notProbed;
@@ -448,7 +464,7 @@ public final class Coordination implements AutoCloseable {
                 continue;
             }
             var r = reportsNow.get(a.node());
-            if (r == null || r.coordinatorIncarnation() != incarnation) continue;
+            if (r == null || !answersMe(r)) continue;
             r.completed().stream().filter(c -> c.seq() == a.seq()).findFirst().ifPresent(c -> {
                 if (!c.ok()) {
                     LOG.warn("{} failed on {}: {}", a.id(), a.node(), c.outcome());

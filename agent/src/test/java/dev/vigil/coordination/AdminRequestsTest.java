@@ -221,6 +221,6 @@ class AdminRequestsTest {
     }
 
     private static NodeReport report(String node, Map<String, ResourceEntry> resources) {
-        return new NodeReport(node, 1, 1, resources, List.of(), AdminState.INITIAL, List.of(), true);
+        return new NodeReport(node, "ha1", 1, 1, resources, List.of(), AdminState.INITIAL, List.of(), true);
     }
 }

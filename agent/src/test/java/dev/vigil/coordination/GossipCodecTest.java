@@ -26,7 +26,7 @@ class GossipCodecTest {
                     new TemporaryConstraint("db", "ha1", TemporaryConstraint.Kind.BAN)));
 
     static NodeReport fullReport() {
-        return new NodeReport("ha2", 1234567890123L, 3,
+        return new NodeReport("ha2", "ha1", 1234567890123L, 3,
                 Map.of("vip", new ResourceEntry(ResourceStatus.STARTED, 0, 0, "start: SUCCESS"),
                         "web", new ResourceEntry(ResourceStatus.FAILED, 2, 1767225600000L, "monitor: NOT_RUNNING (gone)"),
                         "db", new ResourceEntry(ResourceStatus.STOP_FAILED, 1, 1767225601000L, "stop: TIMED_OUT"),
@@ -68,7 +68,7 @@ class GossipCodecTest {
         for (int i = 0; i < 12; i++) {
             resources.put("resource-" + i, new ResourceEntry(ResourceStatus.STARTED, 0, 0, "start: SUCCESS"));
         }
-        var e = codec.encode(new NodeReport("ha1", 1, 1, resources, List.of(), ADMIN, List.of(), true));
+        var e = codec.encode(new NodeReport("ha1", "ha1", 1, 1, resources, List.of(), ADMIN, List.of(), true));
         assertThat(e.value().length).isLessThan(1000);
     }
 
