@@ -90,8 +90,17 @@ public final class StateFileAgent {
 
     /** Every start and stop so far, as "node resource action". */
     public List<String> log() {
+        return lines("log");
+    }
+
+    /** Every probe so far, as "node resource probe". */
+    public List<String> probes() {
+        return lines("probes");
+    }
+
+    private List<String> lines(String file) {
         try {
-            var f = stateDir.resolve("log");
+            var f = stateDir.resolve(file);
             return Files.exists(f) ? Files.readAllLines(f) : List.of();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
