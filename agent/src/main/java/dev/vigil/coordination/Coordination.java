@@ -65,6 +65,7 @@ public final class Coordination implements AutoCloseable {
     private static final Duration REPLY_DEADLINE = Duration.ofSeconds(120);
     private static final Duration FENCE_RETRY = Duration.ofSeconds(5);
     private static final Duration TICK = Duration.ofSeconds(1);
+    private static final long REQUESTS_PER_LIFE = 1_000_000;
 
     /** Runs fence agents for the coordinator; blocking, called off the event thread. */
     public interface Fencer {
@@ -107,7 +108,7 @@ public final class Coordination implements AutoCloseable {
     private final Map<Long, Completion> completions = new LinkedHashMap<>();
     private final List<AdminRequest> myRequests = new ArrayList<>();
     private final Map<Long, CompletableFuture<AdminReply>> waiting = new HashMap<>();
-    private long nextRequestId = 1;
+    private long nextRequestId;
 
     // ---- coordinator state
     private boolean coordinating;
@@ -145,6 +146,9 @@ public final class Coordination implements AutoCloseable {
         this.publishNow = publishNow;
         this.quorumPolicy = QuorumPolicy.of(config);
         this.startedAt = monotonic.instant();
+        // Request ids must not repeat across this node's lives: the coordinator remembers which
+        // it handled, and its recent replies name them. The incarnation grows with every start.
+        this.nextRequestId = Math.multiplyExact(incarnation, REQUESTS_PER_LIFE) + 1;
         this.admin = loadAdmin(stateDir);
         this.view = new MembershipView(0, new java.util.TreeMap<>(Map.of(self, incarnation)));
         this.status = snapshotStatus();
