@@ -429,6 +429,7 @@ public final class Coordination implements AutoCloseable {
             if (r != null) reportsNow.put(m, r);
         }
         collectCompletions(reportsNow);
+        adoptNewerAdmin(reportsNow.values());
         // A node never heard from since this agent started might be booting: give it initdead.
         boolean allNodesKnown = config.nodeNames().stream().allMatch(n -> members.contains(n)
                 || lost.contains(n) || cleanlyLeft.contains(n) || fenced.contains(n));
@@ -457,6 +458,23 @@ public final class Coordination implements AutoCloseable {
         }
         dispatch(plan);
         answerRequests(plan);
+    }
+
+    /**
+     * When partitions merge, a member may bring operator changes made on its side while this node
+     * already coordinated; the newest state wins here too, not only when coordination begins.
+     */
+    private void adoptNewerAdmin(java.util.Collection<NodeReport> reportsNow) {
+        var newest = admin;
+        for (var r : reportsNow) {
+            if (r.admin() != null && r.admin().version() > newest.version()) newest = r.admin();
+        }
+        if (newest != admin) {
+            LOG.info("adopting operator state version {} from a member (had {})", newest.version(), admin.version());
+            admin = newest;
+            saveAdmin();
+            lrm.setMaintenance(admin.maintenance());
+        }
     }
 
     private void collectCompletions(Map<String, NodeReport> reportsNow) {

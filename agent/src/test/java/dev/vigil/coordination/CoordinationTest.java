@@ -316,4 +316,62 @@ class CoordinationTest {
         assertThat(second.message()).isEqualTo("temporary constraints on www removed; it runs on ha1");
         awaitGroupOn("ha1");
     }
+
+    @Test
+    void restartCleanupAndMaintenanceThroughTheCoordinator() throws Exception {
+        twoNodes("ha1", "policy: {two_node_unsafe: true, migration_threshold: 1}\n");
+        awaitGroupOn("ha1");
+        awaitSettled();
+
+        var restarted = net.coordination("ha2").request("restart", List.of("web")).get(15, TimeUnit.SECONDS);
+        assertThat(restarted.message()).as(net.describe()).isEqualTo("web restarted; it runs on ha1");
+        assertThat(net.agent.log()).containsExactly("ha1 vip start", "ha1 web start", "ha1 web stop", "ha1 web start");
+
+        // One failure is enough to leave ha1 (migration_threshold 1).
+        net.agent.vanish("ha1", "web");
+        awaitGroupOn("ha2");
+        awaitSettled();
+        var cleaned = net.coordination("ha1").request("cleanup", List.of("web")).get(15, TimeUnit.SECONDS);
+        assertThat(cleaned.message()).as(net.describe()).isEqualTo("failures of web forgotten; it runs on ha1");
+        awaitGroupOn("ha1");
+        assertThat(net.node("ha1").lrm.snapshot().get("web").failCount()).isZero();
+
+        var on = net.coordination("ha1").request("maintenance-on", List.of()).get(15, TimeUnit.SECONDS);
+        assertThat(on.message()).isEqualTo("maintenance mode on: resources are left alone");
+        int logged = net.agent.log().size();
+        net.agent.vanish("ha1", "web");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> net.agent.log().size() == logged && !net.agent.running("ha1", "web"));
+
+        var off = net.coordination("ha2").request("maintenance-off", List.of()).get(15, TimeUnit.SECONDS);
+        assertThat(off.message()).as(net.describe()).startsWith("maintenance mode off");
+        eventually("web runs again").until(() -> net.agent.running("ha1", "web") || net.agent.running("ha2", "web"));
+        awaitSettled();
+        assertThat(net.running("vip", "web").values()).as(net.describe()).allMatch(nodes -> nodes.size() == 1);
+    }
+
+    @Test
+    void whenPartitionsMergeTheNewestOperatorStateWins() throws Exception {
+        twoNodes("ha1", "policy: {two_node_unsafe: true}\n");
+        awaitGroupOn("ha1");
+        awaitSettled();
+
+        net.partition(List.of("ha1"), List.of("ha2"));
+        net.view("ha1", Kind.DEAD, "ha2", List.of("ha1"));
+        net.view("ha2", Kind.DEAD, "ha1", List.of("ha2"));
+        // Split brain (two_node_unsafe): ha2 runs the group too; its operator puts ha1 in standby.
+        eventually("ha2 runs www as well").until(() -> net.agent.running("ha2", "web"));
+        var standby = net.coordination("ha2").request("standby", List.of("ha1")).get(15, TimeUnit.SECONDS);
+        assertThat(standby.ok()).isTrue();
+
+        net.heal(List.of("ha1"), List.of("ha2"));
+        net.view("ha1", Kind.JOINED, "ha2", List.of("ha1", "ha2"));
+        net.view("ha2", Kind.JOINED, "ha1", List.of("ha1", "ha2"));
+
+        // The standby is the newest operator decision anywhere: ha1 must run nothing.
+        awaitGroupOn("ha2");
+        awaitSettled();
+        assertThat(net.coordination("ha1").status().admin().standby()).containsExactly("ha1");
+        assertThat(net.coordination("ha2").status().admin().standby()).containsExactly("ha1");
+    }
 }
