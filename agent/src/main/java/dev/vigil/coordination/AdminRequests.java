@@ -113,7 +113,7 @@ public final class AdminRequests {
         return switch (req.verb()) {
             case "move" -> {
                 var where = whereRuns(args.get(0), plan, config);
-                boolean ok = where.size() == 1 && where.contains(args.get(1));
+                boolean ok = where.size() == 1 && allRunOn(args.get(0), args.get(1), plan, config);
                 yield new Outcome(ok, ok ? args.get(0) + " runs on " + args.get(1)
                         : args.get(0) + " could not be moved to " + args.get(1) + "; it runs on "
                                 + describe(where) + notes);
@@ -150,6 +150,13 @@ public final class AdminRequests {
             if (ids.contains(id)) nodes.add(node);
         });
         return nodes;
+    }
+
+    /** Every member of the target (all of a group, not just some) runs on the node once the plan is done. */
+    static boolean allRunOn(String target, String node, Plan plan, ClusterConfig config) {
+        List<String> ids = config.resources().group(target).map(GroupSpec::members).orElse(List.of(target));
+        return ids.stream().allMatch(id -> node.equals(plan.placement().get(id))
+                || node.equals(plan.placement().get(id + "@" + node)));
     }
 
     private static String describe(java.util.Set<String> nodes) {

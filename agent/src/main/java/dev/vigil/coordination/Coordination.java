@@ -65,6 +65,7 @@ public final class Coordination implements AutoCloseable {
     private static final Duration REPLY_DEADLINE = Duration.ofSeconds(120);
     private static final Duration FENCE_RETRY = Duration.ofSeconds(5);
     private static final Duration TICK = Duration.ofSeconds(1);
+    private static final long REQUESTS_PER_LIFE = 1_000_000;
 
     /** Runs fence agents for the coordinator; blocking, called off the event thread. */
     public interface Fencer {
@@ -107,7 +108,7 @@ public final class Coordination implements AutoCloseable {
     private final Map<Long, Completion> completions = new LinkedHashMap<>();
     private final List<AdminRequest> myRequests = new ArrayList<>();
     private final Map<Long, CompletableFuture<AdminReply>> waiting = new HashMap<>();
-    private long nextRequestId = 1;
+    private long nextRequestId;
 
     // ---- coordinator state
     private boolean coordinating;
@@ -145,6 +146,9 @@ public final class Coordination implements AutoCloseable {
         this.publishNow = publishNow;
         this.quorumPolicy = QuorumPolicy.of(config);
         this.startedAt = monotonic.instant();
+        // Request ids must not repeat across this node's lives: the coordinator remembers which
+        // it handled, and its recent replies name them. The incarnation grows with every start.
+        this.nextRequestId = Math.multiplyExact(incarnation, REQUESTS_PER_LIFE) + 1;
         this.admin = loadAdmin(stateDir);
         this.view = new MembershipView(0, new java.util.TreeMap<>(Map.of(self, incarnation)));
         this.status = snapshotStatus();
@@ -345,10 +349,11 @@ public final class Coordination implements AutoCloseable {
         if (d.probeGeneration() > probeGenerationDone && !probing) {
             probing = true;
             long generation = d.probeGeneration();
+            String forCoordinator = followed;
             long forIncarnation = followedIncarnation;
             lrm.probeAll().whenComplete((x, e) -> post(() -> {
                 probing = false;
-                if (forIncarnation == followedIncarnation) {
+                if (stillFollowing(forCoordinator, forIncarnation)) {
                     probeGenerationDone = Math.max(probeGenerationDone, generation);
                 }
             }));
@@ -358,10 +363,11 @@ public final class Coordination implements AutoCloseable {
             listed.add(a.seq());
             if (!a.node().equals(self) || startedSeqs.contains(a.seq())) continue;
             startedSeqs.add(a.seq());
+            String forCoordinator = followed;
             long forIncarnation = followedIncarnation;
             LOG.info("{} {} on {} (dispatched by {})", a.op(), a.resource(), self, d.coordinator());
             perform(a).whenComplete((result, e) -> post(() -> {
-                if (forIncarnation != followedIncarnation) return;
+                if (!stillFollowing(forCoordinator, forIncarnation)) return;
                 boolean ok = e == null && (result.isSuccess() || (a.op().equals("stop")
                         && result.outcome() == dev.vigil.resources.Outcome.NOT_RUNNING)
                         || a.op().equals("probe") && e == null);
@@ -379,6 +385,19 @@ public final class Coordination implements AutoCloseable {
         }
     }
 
+    /**
+     * Incarnations are per node (wall-clock millis at start), so two coordinators can share one:
+     * only name and incarnation together identify a coordinator's life.
+     */
+    private boolean stillFollowing(String coordinator, long coordinatorIncarnation) {
+        return coordinator.equals(followed) && coordinatorIncarnation == followedIncarnation;
+    }
+
+    /** The report answers this coordinator's life (its probes, its dispatches). */
+    private boolean answersMe(NodeReport r) {
+        return self.equals(r.coordinator()) && r.coordinatorIncarnation() == incarnation;
+    }
+
     private CompletableFuture<OperationResult> perform(DispatchedAction a) {
         return switch (a.op()) {
             case "probe" -> lrm.perform(ActionKind.PROBE, a.resource());
@@ -390,7 +409,7 @@ public final class Coordination implements AutoCloseable {
     }
 
     private NodeReport ownReport() {
-        return new NodeReport(self, followedIncarnation, probeGenerationDone, lrm.snapshot(),
+        return new NodeReport(self, followed, followedIncarnation, probeGenerationDone, lrm.snapshot(),
                 List.copyOf(completions.values()), admin, List.copyOf(myRequests), pingOk.getAsBoolean());
     }
 
@@ -405,7 +424,8 @@ public final class Coordination implements AutoCloseable {
     private void coordinate() {
         if (!coordinating) {
             coordinating = true;
-            probeGeneration = 1;
+            // Higher than in any earlier life of this incarnation as coordinator: an old probe answer must not count.
+            probeGeneration++;
             inFlight.clear();
             for (var r : reports.values()) {
                 if (r.admin() != null && r.admin().version() > admin.version()) admin = r.admin();
@@ -422,6 +442,7 @@ public final class Coordination implements AutoCloseable {
             if (r != null) reportsNow.put(m, r);
         }
         collectCompletions(reportsNow);
+        adoptNewerAdmin(reportsNow.values());
         // A node never heard from since this agent started might be booting: give it initdead.
         boolean allNodesKnown = config.nodeNames().stream().allMatch(n -> members.contains(n)
                 || lost.contains(n) || cleanlyLeft.contains(n) || fenced.contains(n));
@@ -431,7 +452,7 @@ public final class Coordination implements AutoCloseable {
         }
         var notProbed = members.stream().filter(m -> {
             var r = reportsNow.get(m);
-            return r == null || r.coordinatorIncarnation() != incarnation || r.probeGeneration() < probeGeneration;
+            return r == null || !answersMe(r) || r.probeGeneration() < probeGeneration;
         }).toList();
         if (!notProbed.isEmpty()) {
             waitingFor = "probe results from " + notProbed;
@@ -452,6 +473,23 @@ public final class Coordination implements AutoCloseable {
         answerRequests(plan);
     }
 
+    /**
+     * When partitions merge, a member may bring operator changes made on its side while this node
+     * already coordinated; the newest state wins here too, not only when coordination begins.
+     */
+    private void adoptNewerAdmin(java.util.Collection<NodeReport> reportsNow) {
+        var newest = admin;
+        for (var r : reportsNow) {
+            if (r.admin() != null && r.admin().version() > newest.version()) newest = r.admin();
+        }
+        if (newest != admin) {
+            LOG.info("adopting operator state version {} from a member (had {})", newest.version(), admin.version());
+            admin = newest;
+            saveAdmin();
+            lrm.setMaintenance(admin.maintenance());
+        }
+    }
+
     private void collectCompletions(Map<String, NodeReport> reportsNow) {
         var it = inFlight.values().iterator();
         while (it.hasNext()) {
@@ -461,7 +499,7 @@ public final class Coordination implements AutoCloseable {
                 continue;
             }
             var r = reportsNow.get(a.node());
-            if (r == null || r.coordinatorIncarnation() != incarnation) continue;
+            if (r == null || !answersMe(r)) continue;
             r.completed().stream().filter(c -> c.seq() == a.seq()).findFirst().ifPresent(c -> {
                 if (!c.ok()) {
                     LOG.warn("{} failed on {}: {}", a.id(), a.node(), c.outcome());

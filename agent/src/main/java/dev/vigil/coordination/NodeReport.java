@@ -10,13 +10,15 @@ import java.util.Map;
  * which dispatched actions it has finished, and what its operators asked for. It is state, not a
  * message: the latest report replaces the previous one, so a lost packet costs nothing but time.
  *
- * @param coordinatorIncarnation the coordinator whose dispatches {@code completed} answers
+ * @param coordinator            the coordinator whose dispatches {@code completed} answers (empty before any)
+ * @param coordinatorIncarnation that coordinator's incarnation
  * @param probeGeneration        the highest re-probe request of that coordinator this node has finished
  * @param admin                  the newest operator state this node has seen (a new coordinator starts from the newest)
  * @param pingOk                 it reaches at least one ping target (true when none are configured)
  */
 public record NodeReport(
         String node,
+        String coordinator,
         long coordinatorIncarnation,
         long probeGeneration,
         Map<String, ResourceEntry> resources,
@@ -26,6 +28,7 @@ public record NodeReport(
         boolean pingOk) {
 
     public NodeReport {
+        coordinator = coordinator == null ? "" : coordinator;
         resources = Map.copyOf(resources);
         completed = List.copyOf(completed);
         requests = List.copyOf(requests);

@@ -176,7 +176,7 @@ class ConfigLoaderErrorsTest {
                 nodes: [{name: ha1, address: 10.0.0.48}]
                 links: [{type: udp, mode: unicast}]
                 """);
-        assertSingle(errors, 3, 18, "unknown timing preset `slow`", "valid presets: lan | fast | wan | serial");
+        assertSingle(errors, 3, 18, "unknown timing preset `slow`", "valid presets: lan | fast | instant | wan | serial");
     }
 
     @Test
