@@ -30,11 +30,18 @@ public final class ControlServer implements AutoCloseable {
     private final Path socketPath;
     private final ControlHandler handler;
     private final ObjectMapper json = ControlProtocol.mapper();
-    private final ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
+    /**
+     * Operator verbs hold their connection until the cluster settles (up to minutes), so a fixed
+     * small pool could leave {@code vigil status} waiting behind them: threads are made on demand,
+     * up to a bound that keeps a flood of connections from exhausting the agent.
+     */
+    private static final int MAX_CONNECTIONS = 32;
+    private final ExecutorService workers = new java.util.concurrent.ThreadPoolExecutor(0, MAX_CONNECTIONS,
+            30, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
         var t = new Thread(r, "vigil-control");
         t.setDaemon(true);
         return t;
-    });
+    }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean closed;
@@ -73,7 +80,12 @@ public final class ControlServer implements AutoCloseable {
         while (!closed) {
             try {
                 var ch = server.accept();
-                workers.submit(() -> serve(ch));
+                try {
+                    workers.submit(() -> serve(ch));
+                } catch (java.util.concurrent.RejectedExecutionException busy) {
+                    LOG.warn("control socket: {} connections open already; refusing one", MAX_CONNECTIONS);
+                    ch.close();
+                }
             } catch (IOException e) {
                 if (!closed) {
                     LOG.warn("control socket accept failed: {}", e.getMessage());

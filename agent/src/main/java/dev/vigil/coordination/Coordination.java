@@ -242,9 +242,21 @@ public final class Coordination implements AutoCloseable {
         if (stall.compareTo(config.timing().deadtime()) >= 0) {
             LOG.error("this agent was frozen for {} ms (deadtime {} ms): the cluster has declared this node dead; "
                     + "stopping its resources now", stall.toMillis(), config.timing().deadtime().toMillis());
+            // At once, from this thread: the event loop was frozen too and may have a backlog.
             lrm.stopAll("frozen longer than deadtime");
+            post(() -> {
+                if (coordinating) {
+                    // Whatever it had in flight was decided before the freeze; if it is still the
+                    // coordinator it starts over as a new one would: re-probe, then decide.
+                    LOG.warn("stepping down as coordinator after the freeze");
+                    coordinating = false;
+                    inFlight.clear();
+                    pendingReplies.clear();
+                }
+            });
         }
     }
+
 
     /**
      * An operator's request; completes when the coordinator answers with the outcome (or the
@@ -427,6 +439,9 @@ public final class Coordination implements AutoCloseable {
             // Higher than in any earlier life of this incarnation as coordinator: an old probe answer must not count.
             probeGeneration++;
             inFlight.clear();
+            // Requests still listed in reports were never answered (a coordinator died on them):
+            // this coordinator takes them up again, even ones it saw in an earlier turn.
+            handledRequests.clear();
             for (var r : reports.values()) {
                 if (r.admin() != null && r.admin().version() > admin.version()) admin = r.admin();
             }
@@ -600,6 +615,10 @@ public final class Coordination implements AutoCloseable {
     // ---- operator requests
 
     private void takeRequests(Map<String, NodeReport> reportsNow) {
+        // Forget answered requests (no longer listed by their node), so this set stays small.
+        var listed = new HashSet<String>();
+        reportsNow.values().forEach(r -> r.requests().forEach(q -> listed.add(r.node() + "#" + q.id())));
+        handledRequests.retainAll(listed);
         for (var r : reportsNow.values()) {
             for (var req : r.requests()) {
                 String key = r.node() + "#" + req.id();
