@@ -559,8 +559,9 @@ public final class Coordination implements AutoCloseable {
     }
 
     private void dispatch(Plan plan) {
+        // One operation per resource at a time, cluster-wide; a clone's instances are separate.
         var busy = new HashSet<String>();
-        inFlight.values().forEach(a -> busy.add(a.resource()));
+        inFlight.values().forEach(a -> busy.add(lane(a.resource(), a.node())));
         var inFlightIds = new HashSet<String>();
         inFlight.values().forEach(a -> inFlightIds.add(a.id()));
         for (var a : plan.actions()) {
@@ -570,13 +571,18 @@ public final class Coordination implements AutoCloseable {
                 continue;
             }
             String resource = a.resource().orElseThrow();
-            if (inFlightIds.contains(a.id()) || busy.contains(resource)) continue;
+            if (inFlightIds.contains(a.id()) || busy.contains(lane(resource, a.node()))) continue;
             long seq = nextSeq++;
             var d = new DispatchedAction(seq, a.id(), a.kind().name().toLowerCase(java.util.Locale.ROOT), resource, a.node());
             inFlight.put(seq, d);
-            busy.add(resource);
+            busy.add(lane(resource, a.node()));
             LOG.info("dispatch {} ({})", a.id(), a.reason());
         }
+    }
+
+    private String lane(String resource, String node) {
+        boolean cloned = config.resources().resource(resource).map(dev.vigil.config.ResourceSpec::cloned).orElse(false);
+        return cloned ? resource + "@" + node : resource;
     }
 
     private void fence(String node, String reason) {
