@@ -1,0 +1,152 @@
+package dev.vigil.tui;
+
+import dev.vigil.control.StatusReport;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Derives events from successive statuses (node died or joined, resource started, stopped or
+ * failed, coordinator changed, ...) and keeps the latest {@code capacity} of them. The agents'
+ * status has no event history, so the console's log starts when the session does.
+ */
+public final class EventFeed {
+    private final int capacity;
+    private final Deque<ClusterEvent> events = new ArrayDeque<>();
+    private StatusReport previous;
+
+    public EventFeed(int capacity) {
+        if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1");
+        this.capacity = capacity;
+    }
+
+    /** Takes the next status; returns the events it brought (none for the first one). */
+    public List<ClusterEvent> accept(StatusReport status, Instant at) {
+        var fresh = previous == null ? List.<ClusterEvent>of() : diff(previous, status, at);
+        previous = status;
+        for (var e : fresh) {
+            events.addLast(e);
+            if (events.size() > capacity) events.removeFirst();
+        }
+        return fresh;
+    }
+
+    /** Oldest first. */
+    public List<ClusterEvent> events() {
+        return List.copyOf(events);
+    }
+
+    /** What changed from {@code before} to {@code after}: pure, in a stable order (nodes, then cluster, then resources). */
+    public static List<ClusterEvent> diff(StatusReport before, StatusReport after, Instant at) {
+        var out = new ArrayList<ClusterEvent>();
+        Map<String, StatusReport.NodeReport> was = before.nodes().stream()
+                .collect(Collectors.toMap(StatusReport.NodeReport::name, Function.identity(), (a, b) -> a));
+        for (var n : after.nodes()) {
+            var old = was.get(n.name());
+            String from = old == null ? "unknown" : old.state();
+            String to = n.state();
+            if (from.equals(to)) {
+                if (old != null && !n.self() && n.incarnation() != old.incarnation() && "alive".equals(to)) {
+                    out.add(new ClusterEvent(at, ClusterEvent.Kind.NODE_JOINED, n.name(),
+                            "node " + n.name() + " restarted (incarnation " + n.incarnation() + ")"));
+                }
+                continue;
+            }
+            switch (to) {
+                case "dead" -> out.add(new ClusterEvent(at, ClusterEvent.Kind.NODE_DIED, n.name(),
+                        "node " + n.name() + " died: no heartbeat on any link"));
+                case "late" -> out.add(new ClusterEvent(at, ClusterEvent.Kind.NODE_LATE, n.name(),
+                        "node " + n.name() + " is late (past warntime)"));
+                case "left" -> out.add(new ClusterEvent(at, ClusterEvent.Kind.NODE_LEFT, n.name(),
+                        "node " + n.name() + " left the cluster"));
+                case "alive" -> {
+                    if (!from.equals("late")) {
+                        out.add(new ClusterEvent(at, ClusterEvent.Kind.NODE_JOINED, n.name(), "node " + n.name() + " joined"));
+                    }
+                }
+                default -> { }
+            }
+        }
+        var rb = before.resources();
+        var ra = after.resources();
+        if (rb != null && ra != null) {
+            if (!Objects.equals(rb.coordinator(), ra.coordinator())) {
+                out.add(new ClusterEvent(at, ClusterEvent.Kind.COORDINATOR_CHANGED, String.valueOf(ra.coordinator()),
+                        "coordinator " + rb.coordinator() + " -> " + ra.coordinator()));
+            }
+            if (rb.quorate() != ra.quorate()) {
+                out.add(ra.quorate()
+                        ? new ClusterEvent(at, ClusterEvent.Kind.QUORUM_GAINED, after.node(), "quorum regained (" + ra.quorum() + ")")
+                        : new ClusterEvent(at, ClusterEvent.Kind.QUORUM_LOST, after.node(), "quorum lost (" + ra.quorum() + ")"));
+            }
+            if (rb.maintenance() != ra.maintenance()) {
+                out.add(ra.maintenance()
+                        ? new ClusterEvent(at, ClusterEvent.Kind.MAINTENANCE_ON, after.cluster(), "maintenance mode on: resources are left alone")
+                        : new ClusterEvent(at, ClusterEvent.Kind.MAINTENANCE_OFF, after.cluster(), "maintenance mode off"));
+            }
+            for (String n : added(rb.standby(), ra.standby())) {
+                out.add(new ClusterEvent(at, ClusterEvent.Kind.NODE_STANDBY, n, "node " + n + " in standby"));
+            }
+            for (String n : added(ra.standby(), rb.standby())) {
+                out.add(new ClusterEvent(at, ClusterEvent.Kind.NODE_ONLINE, n, "node " + n + " online"));
+            }
+            for (String n : added(rb.fenced(), ra.fenced())) {
+                out.add(new ClusterEvent(at, ClusterEvent.Kind.NODE_FENCED, n, "node " + n + " fenced"));
+            }
+            Map<String, StatusReport.ResourceRow> rows = rb.resources().stream()
+                    .collect(Collectors.toMap(StatusReport.ResourceRow::id, Function.identity(), (a, b) -> a));
+            for (var row : ra.resources()) {
+                resourceEvents(rows.get(row.id()), row, at, out);
+            }
+        }
+        return out;
+    }
+
+    private static void resourceEvents(StatusReport.ResourceRow old, StatusReport.ResourceRow row, Instant at,
+                                       List<ClusterEvent> out) {
+        List<String> wasOn = old == null ? List.of() : old.runningOn();
+        Map<String, String> wasState = old == null ? Map.of() : old.states();
+        Map<String, Integer> wasFailures = old == null ? Map.of() : old.failures();
+        var failedOn = new LinkedHashSet<String>();
+        var nodes = new LinkedHashSet<String>(row.states().keySet());
+        nodes.addAll(row.failures().keySet());
+        for (String node : nodes) {
+            String st = row.states().getOrDefault(node, "unknown");
+            boolean nowFailed = st.equals("failed") || st.equals("stop_failed");
+            boolean newlyFailed = nowFailed && !st.equals(wasState.get(node));
+            boolean moreFailures = row.failures().getOrDefault(node, 0) > wasFailures.getOrDefault(node, 0);
+            if (newlyFailed || moreFailures) {
+                failedOn.add(node);
+                String last = row.lastOperations().get(node);
+                String what = st.equals("stop_failed") ? " to stop (node unclean)" : "";
+                out.add(new ClusterEvent(at, ClusterEvent.Kind.RESOURCE_FAILED, row.id(), row.id() + " failed" + what
+                        + " on " + node + " (failures " + row.failures().getOrDefault(node, 0) + ")"
+                        + (last == null ? "" : ": " + last)));
+            }
+        }
+        for (String node : row.runningOn()) {
+            if (!wasOn.contains(node)) {
+                out.add(new ClusterEvent(at, ClusterEvent.Kind.RESOURCE_STARTED, row.id(), row.id() + " started on " + node));
+            }
+        }
+        for (String node : wasOn) {
+            if (!row.runningOn().contains(node) && !failedOn.contains(node)) {
+                out.add(new ClusterEvent(at, ClusterEvent.Kind.RESOURCE_STOPPED, row.id(), row.id() + " stopped on " + node));
+            }
+        }
+    }
+
+    private static Set<String> added(List<String> before, List<String> after) {
+        var s = new LinkedHashSet<>(after);
+        s.removeAll(before);
+        return s;
+    }
+}

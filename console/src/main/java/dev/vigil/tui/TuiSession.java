@@ -1,0 +1,417 @@
+package dev.vigil.tui;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import com.googlecode.lanterna.screen.Screen;
+import com.googlecode.lanterna.screen.TerminalScreen;
+import com.googlecode.lanterna.terminal.Terminal;
+import dev.vigil.access.AuditLog;
+import dev.vigil.access.Operator;
+import dev.vigil.access.Permissions;
+import dev.vigil.control.StatusReport;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One operator's text UI on one terminal (an SSH channel, or a virtual terminal in tests).
+ * {@link #run()} blocks on the caller's thread until the operator presses q or Ctrl-D, the
+ * terminal closes, or the thread is interrupted; it returns normally in every case and never
+ * exits the JVM. Ctrl-C is an ordinary key here: it does nothing.
+ *
+ * <p>Threads: the caller's thread owns the screen and all UI state. Pushed statuses and the
+ * outcomes of operator verbs arrive through queues; verbs run on a per-session worker so a
+ * move that takes ten seconds never freezes the screen. The frame is recomposed when a key,
+ * a status, an outcome or a resize arrives, and sent only if it differs from the last one,
+ * as a delta of the changed cells.
+ */
+public final class TuiSession {
+    private static final Logger log = LoggerFactory.getLogger(TuiSession.class);
+    private static final int MAX_KEYS_PER_TICK = 64;
+
+    private final Terminal terminal;
+    private final ConsoleBackend backend;
+    private final Operator operator;
+    private final AuditLog audit;
+    private final TuiOptions options;
+
+    private final Queue<StatusReport> pushed = new ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> outcomes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean checking = new AtomicBoolean();
+    private final ExecutorService worker;
+
+    // UI-thread state
+    private final Deque<Page> pages = new ArrayDeque<>();
+    private final EventFeed feed;
+    private StatusReport status;
+    private String problem;
+    private Instant lastStatusAt;
+    private Line message = Line.empty();
+    private Action busy;
+    private Action confirming;
+    private Reaction.Pick picking;
+    private int picked;
+    private boolean colour;
+    private boolean quit;
+    private Frame shown;
+
+    public TuiSession(Terminal terminal, ConsoleBackend backend, Operator operator, AuditLog audit) {
+        this(terminal, backend, operator, audit, TuiOptions.defaults());
+    }
+
+    public TuiSession(Terminal terminal, ConsoleBackend backend, Operator operator, AuditLog audit, TuiOptions options) {
+        this.terminal = Objects.requireNonNull(terminal);
+        this.backend = Objects.requireNonNull(backend);
+        this.operator = Objects.requireNonNull(operator);
+        this.audit = audit;
+        this.options = Objects.requireNonNull(options);
+        this.feed = new EventFeed(options.events());
+        this.colour = options.colour();
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            var t = new Thread(r, "vigil-console-" + operator.user());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void run() {
+        Screen screen = null;
+        AutoCloseable subscription = null;
+        try {
+            screen = new TerminalScreen(terminal);
+            screen.startScreen();
+            screen.setCursorPosition(null);
+            pages.push(options.screens().forKey('d').map(e -> e.open().get()).orElseGet(DashboardPage::new));
+            lastStatusAt = options.clock().instant();
+            subscription = backend.subscribe(pushed::add);
+            askForStatus();
+            loop(screen);
+        } catch (IOException | RuntimeException e) {
+            // the usual way a remote session ends: the client went away under us
+            log.debug("console session of {} ended: {}", operator.user(), e.toString());
+        } finally {
+            closeQuietly(subscription);
+            if (screen != null) {
+                try {
+                    screen.stopScreen();
+                } catch (IOException | RuntimeException e) {
+                    log.debug("console: could not restore the terminal: {}", e.toString());
+                }
+            }
+            // an operator verb already sent finishes and is audited; the thread is a daemon
+            worker.shutdown();
+        }
+    }
+
+    private void loop(Screen screen) throws IOException {
+        boolean dirty = true;
+        while (!quit) {
+            if (Thread.currentThread().isInterrupted()) return;
+            int keys = 0;
+            KeyStroke k;
+            while (!quit && keys < MAX_KEYS_PER_TICK && (k = screen.pollInput()) != null) {
+                keys++;
+                if (k.getKeyType() == KeyType.EOF) return;
+                onKey(k);
+                dirty = true;
+            }
+            StatusReport s;
+            while ((s = pushed.poll()) != null) {
+                accept(s);
+                dirty = true;
+            }
+            Runnable r;
+            while ((r = outcomes.poll()) != null) {
+                r.run();
+                dirty = true;
+            }
+            if (Duration.between(lastStatusAt, options.clock().instant()).compareTo(options.staleAfter()) > 0) {
+                lastStatusAt = options.clock().instant();
+                askForStatus();
+            }
+            TerminalSize resized = screen.doResizeIfNecessary();
+            if (resized != null) dirty = true;
+            if (quit) return;
+            if (dirty) {
+                draw(screen);
+                dirty = false;
+            } else {
+                try {
+                    Thread.sleep(options.tick().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void accept(StatusReport s) {
+        feed.accept(s, options.clock().instant());
+        status = s;
+        problem = null;
+        lastStatusAt = options.clock().instant();
+    }
+
+    /** Asks the backend directly: at start, and when pushes stop (a dead agent pushes nothing). */
+    private void askForStatus() {
+        if (!checking.compareAndSet(false, true)) return;
+        worker.execute(() -> {
+            try {
+                var s = backend.status();
+                pushed.add(s);
+            } catch (IOException | RuntimeException e) {
+                String why = String.valueOf(e.getMessage());
+                outcomes.add(() -> problem = why);
+            } finally {
+                checking.set(false);
+            }
+        });
+    }
+
+    // ---- drawing ----------------------------------------------------------------------------
+
+    private void draw(Screen screen) throws IOException {
+        TerminalSize size = screen.getTerminalSize();
+        var f = frame(size.getColumns(), size.getRows());
+        if (f.equals(shown)) return;
+        Painter.paint(screen, f);
+        screen.refresh(Screen.RefreshType.DELTA);
+        shown = f;
+    }
+
+    Frame frame(int cols, int rows) {
+        var ctx = context();
+        var page = pages.peek();
+        var footer = Painter.footer(confirming != null || picking != null ? dialogHints() : page.hints(ctx), globalHints(), cols);
+        int bodyRows = Frame.bodyRows(rows, footer.size());
+        var crumbs = Line.builder();
+        var trail = new ArrayList<String>();
+        pages.descendingIterator().forEachRemaining(p -> trail.add(p.title()));
+        crumbs.add(String.join(" > ", trail), Tone.TITLE);
+        String who = operator.user() + " (" + operator.role().configName() + ")";
+        int pad = cols - crumbs.length() - who.length();
+        if (pad > 0) crumbs.add(" ".repeat(pad)).add(who, Tone.DIM);
+        Frame.Dialog dialog = null;
+        if (confirming != null) {
+            dialog = new Frame.Dialog("Confirm " + confirming.verb(), List.of(confirming.confirmation().split("\n")), List.of(), -1,
+                    "[y/N]  y does it, any other key cancels");
+        } else if (picking != null) {
+            dialog = new Frame.Dialog("Choose", List.of(picking.question()), picking.options(), picked,
+                    "↑↓ or a number, Enter chooses, Esc cancels");
+        }
+        return Frame.compose(cols, rows, StatusViews.header(status, problem), crumbs.build(),
+                page.body(ctx, cols - 2, bodyRows), message, footer, dialog, colour);
+    }
+
+    private Context context() {
+        return new Context(status, feed.events(), operator, audit, options.screens(), options.config(), problem,
+                options.clock().instant());
+    }
+
+    private List<Page.KeyHint> dialogHints() {
+        return confirming != null ? List.of(new Page.KeyHint("y", "yes"), new Page.KeyHint("n/Esc", "no"))
+                : List.of(new Page.KeyHint("↑↓", "choose"), new Page.KeyHint("Enter", "ok"), new Page.KeyHint("Esc", "cancel"));
+    }
+
+    private List<Page.KeyHint> globalHints() {
+        var h = new ArrayList<Page.KeyHint>();
+        if (pages.size() > 1) h.add(new Page.KeyHint("Esc", "back"));
+        for (var e : options.screens().visibleTo(operator)) {
+            if (pages.size() == 1 && e.key() == 'd') continue;
+            h.add(new Page.KeyHint(String.valueOf(e.key()), e.name()));
+        }
+        h.add(new Page.KeyHint("q", "quit"));
+        return h;
+    }
+
+    // ---- keys -------------------------------------------------------------------------------
+
+    private void onKey(KeyStroke k) {
+        if (k.isCtrlDown() && k.getKeyType() == KeyType.Character) {
+            char c = Character.toLowerCase(k.getCharacter());
+            if (c == 'd') {
+                quit = true;
+            } else if (c == 'c') {
+                say("Ctrl-C does nothing here; q or Ctrl-D leaves the console", Tone.DIM);
+            }
+            return;
+        }
+        if (confirming != null) {
+            confirmKey(k);
+            return;
+        }
+        if (picking != null) {
+            pickKey(k);
+            return;
+        }
+        var page = pages.peek();
+        var ctx = context();
+        var reaction = page.onKey(k, ctx);
+        if (reaction instanceof Reaction.Ignored) reaction = globalKey(k, ctx);
+        react(reaction);
+    }
+
+    private Reaction globalKey(KeyStroke k, Context ctx) {
+        if (k.getKeyType() == KeyType.Escape) return pages.size() > 1 ? new Reaction.Back() : Reaction.HANDLED;
+        if (k.getKeyType() == KeyType.F1) return open('?');
+        if (k.getKeyType() != KeyType.Character || k.isAltDown()) return Reaction.HANDLED;
+        char c = k.getCharacter();
+        if (c == 'q') {
+            quit = true;
+            return Reaction.HANDLED;
+        }
+        if (c == 'C') {
+            colour = !colour;
+            return new Reaction.Say("colours " + (colour ? "on" : "off"), Tone.DIM);
+        }
+        if (options.screens().forKey(c).isPresent()) return open(c);
+        // action keys on pages without a selection: M works anywhere, the rest explain themselves
+        return Actions.forKey(c, null, ctx.status());
+    }
+
+    private Reaction open(char key) {
+        var entry = options.screens().forKey(key).orElse(null);
+        if (entry == null) return Reaction.HANDLED;
+        if (entry.needs().isPresent() && !operator.may(entry.needs().get())) {
+            return new Reaction.Say("the " + entry.name() + " screen needs the " + entry.needs().get().configName()
+                    + " role; you are " + operator.role().configName(), Tone.BAD);
+        }
+        if (entry.key() == 'd') {
+            while (pages.size() > 1) pages.pop();
+            return Reaction.HANDLED;
+        }
+        if (pages.peek().title().equals(entry.open().get().title())) return Reaction.HANDLED;
+        return new Reaction.Open(entry.open().get());
+    }
+
+    private void react(Reaction r) {
+        if (r instanceof Reaction.Open o) {
+            pages.push(o.page());
+        } else if (r instanceof Reaction.Back) {
+            if (pages.size() > 1) pages.pop();
+        } else if (r instanceof Reaction.Say s) {
+            say(s.message(), s.tone());
+        } else if (r instanceof Reaction.Act a) {
+            request(a.action());
+        } else if (r instanceof Reaction.Pick p && !p.options().isEmpty() && !refused(p.then().apply(p.options().get(0)))) {
+            picking = p;
+            picked = 0;
+        }
+    }
+
+    private void confirmKey(KeyStroke k) {
+        var action = confirming;
+        confirming = null;
+        if (k.getKeyType() == KeyType.Character && (k.getCharacter() == 'y' || k.getCharacter() == 'Y')) {
+            send(action);
+        } else {
+            say("cancelled: " + action.command(), Tone.DIM);
+        }
+    }
+
+    private void pickKey(KeyStroke k) {
+        var p = picking;
+        switch (k.getKeyType()) {
+            case ArrowUp -> picked = Math.max(0, picked - 1);
+            case ArrowDown, Tab -> picked = Math.min(p.options().size() - 1, picked + 1);
+            case Enter -> {
+                picking = null;
+                request(p.then().apply(p.options().get(picked)));
+            }
+            case Character -> {
+                int n = k.getCharacter() - '1';
+                if (n >= 0 && n < Math.min(9, p.options().size())) {
+                    picking = null;
+                    request(p.then().apply(p.options().get(n)));
+                } else if (k.getCharacter() == 'q' || k.getCharacter() == 'n') {
+                    picking = null;
+                    say("cancelled", Tone.DIM);
+                }
+            }
+            case Escape -> {
+                picking = null;
+                say("cancelled", Tone.DIM);
+            }
+            default -> { }
+        }
+    }
+
+    /** The role check comes first, whatever the screen offered: a key typed blind is refused and audited. */
+    private void request(Action a) {
+        if (refused(a)) return;
+        if (busy != null) {
+            say("wait: " + busy.command() + " is still running", Tone.WARN);
+            return;
+        }
+        confirming = a;
+    }
+
+    private boolean refused(Action a) {
+        var why = Permissions.refusal(operator, a.verb());
+        if (why.isEmpty()) return false;
+        record(a.verb(), a.target(), "refused: " + why.get());
+        say("refused: " + why.get(), Tone.BAD);
+        return true;
+    }
+
+    private void send(Action a) {
+        busy = a;
+        say(a.command() + ": sent; waiting for the coordinator...", Tone.WARN);
+        worker.execute(() -> {
+            String outcome;
+            Line shownOutcome;
+            try {
+                var o = backend.admin(a.verb(), a.args());
+                outcome = (o.ok() ? "ok: " : "failed: ") + o.message();
+                shownOutcome = Line.builder().add(o.ok() ? "done: " : "! not done: ", o.ok() ? Tone.GOOD : Tone.BAD)
+                        .add(o.message(), o.ok() ? Tone.GOOD : Tone.BAD).build();
+            } catch (IOException | RuntimeException e) {
+                outcome = "error: " + e.getMessage();
+                shownOutcome = Line.of("! " + a.command() + " failed: " + e.getMessage(), Tone.BAD);
+            }
+            record(a.verb(), a.target(), outcome);
+            var line = shownOutcome;
+            outcomes.add(() -> {
+                busy = null;
+                message = line;
+            });
+        });
+    }
+
+    private void record(String action, String target, String outcome) {
+        if (audit == null) return;
+        try {
+            audit.record(operator, action, target, outcome);
+        } catch (IOException e) {
+            log.error("console: cannot write the audit log: {} ({} {} by {}: {})", e.getMessage(), action, target,
+                    operator.user(), outcome);
+        }
+    }
+
+    private void say(String text, Tone tone) {
+        message = Line.of(text, tone);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.debug("console: closing the status subscription: {}", e.toString());
+        }
+    }
+}
