@@ -100,6 +100,9 @@ final class Painter {
         }
     }
 
+    static final int FOOTER_LINES = 2;
+
+    /** The page's keys on one line, the global ones on the next. */
     static List<Line> footer(List<Page.KeyHint> pageKeys, List<Page.KeyHint> globalKeys, int width) {
         return List.of(hints(pageKeys, width), hints(globalKeys, width));
     }

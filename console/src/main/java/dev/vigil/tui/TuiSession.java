@@ -196,8 +196,9 @@ public final class TuiSession {
     Frame frame(int cols, int rows) {
         var ctx = context();
         var page = pages.peek();
+        // the body first: the page's keys depend on what it selected while drawing it
+        var body = page.body(ctx, cols - 2, Frame.bodyRows(rows, Painter.FOOTER_LINES));
         var footer = Painter.footer(confirming != null || picking != null ? dialogHints() : page.hints(ctx), globalHints(), cols);
-        int bodyRows = Frame.bodyRows(rows, footer.size());
         var crumbs = Line.builder();
         var trail = new ArrayList<String>();
         pages.descendingIterator().forEachRemaining(p -> trail.add(p.title()));
@@ -214,7 +215,7 @@ public final class TuiSession {
                     "↑↓ or a number, Enter chooses, Esc cancels");
         }
         return Frame.compose(cols, rows, StatusViews.header(status, problem), crumbs.build(),
-                page.body(ctx, cols - 2, bodyRows), message, footer, dialog, colour);
+                body, message, footer, dialog, colour);
     }
 
     private Context context() {
@@ -290,12 +291,11 @@ public final class TuiSession {
             return new Reaction.Say("the " + entry.name() + " screen needs the " + entry.needs().get().configName()
                     + " role; you are " + operator.role().configName(), Tone.BAD);
         }
-        if (entry.key() == 'd') {
-            while (pages.size() > 1) pages.pop();
-            return Reaction.HANDLED;
-        }
-        if (pages.peek().title().equals(entry.open().get().title())) return Reaction.HANDLED;
-        return new Reaction.Open(entry.open().get());
+        // top-level screens are siblings over the dashboard: Esc from any of them goes home
+        var page = entry.open().get();
+        if (pages.peek().title().equals(page.title())) return Reaction.HANDLED;
+        while (pages.size() > 1) pages.pop();
+        return entry.key() == 'd' ? Reaction.HANDLED : new Reaction.Open(page);
     }
 
     private void react(Reaction r) {

@@ -1,0 +1,278 @@
+package dev.vigil.tui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
+import dev.vigil.access.AuditLog;
+import dev.vigil.access.Operator;
+import dev.vigil.access.Role;
+import dev.vigil.control.ControlProtocol;
+import dev.vigil.control.StatusReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole UI on Lanterna's virtual terminal: what is on screen after statuses, keys and resizes. */
+class TuiSessionTest {
+    @TempDir Path dir;
+
+    private DefaultVirtualTerminal terminal;
+    private Thread ui;
+    private final FakeBackend backend = new FakeBackend();
+
+    static final class FakeBackend implements ConsoleBackend {
+        volatile StatusReport current = Fixtures.cluster("alive", "ha1");
+        volatile Consumer<StatusReport> subscriber;
+        final List<List<String>> admin = new CopyOnWriteArrayList<>();
+        volatile boolean closed;
+
+        @Override
+        public StatusReport status() {
+            return current;
+        }
+
+        @Override
+        public ControlProtocol.AdminOutcome admin(String verb, List<String> args) {
+            admin.add(concat(verb, args));
+            return new ControlProtocol.AdminOutcome(true, args.get(0) + " runs on " + args.get(1));
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<StatusReport> onStatus) {
+            subscriber = onStatus;
+            onStatus.accept(current);
+            return () -> closed = true;
+        }
+
+        void push(StatusReport s) {
+            current = s;
+            subscriber.accept(s);
+        }
+
+        private static List<String> concat(String verb, List<String> args) {
+            var l = new java.util.ArrayList<String>();
+            l.add(verb);
+            l.addAll(args);
+            return l;
+        }
+    }
+
+    private AuditLog start(Role role, int cols, int rows) throws IOException {
+        var audit = new AuditLog(dir.resolve("audit.log"), Clock.fixed(Instant.parse("2026-11-21T18:00:00Z"), ZoneOffset.UTC));
+        terminal = new DefaultVirtualTerminal(new TerminalSize(cols, rows));
+        var op = new Operator(role.configName() + "1", "SHA256:abc", "key of " + role.configName(), role);
+        var options = TuiOptions.defaults().withClock(Clock.fixed(Instant.parse("2026-11-21T18:00:00Z"), ZoneOffset.UTC));
+        var session = new TuiSession(terminal, backend, op, audit, options);
+        ui = new Thread(session::run, "tui-test");
+        ui.start();
+        return audit;
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (ui != null && ui.isAlive()) {
+            ui.interrupt();
+            ui.join(5000);
+        }
+    }
+
+    private String screen() {
+        var size = terminal.getTerminalSize();
+        var sb = new StringBuilder();
+        for (int y = 0; y < size.getRows(); y++) {
+            for (int x = 0; x < size.getColumns(); x++) sb.append(terminal.getCharacter(x, y).getCharacterString());
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private void awaitScreen(String text) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(screen()).contains(text));
+    }
+
+    private void key(char c) {
+        terminal.addInput(new KeyStroke(c, false, false));
+    }
+
+    private void key(KeyType t) {
+        terminal.addInput(new KeyStroke(t));
+    }
+
+    @Test
+    void dashboardAt80x24ShowsClusterNodesResourcesAndFooter() throws Exception {
+        start(Role.OPERATOR, 80, 24);
+        awaitScreen("cluster web");
+        var s = screen();
+        assertThat(s).contains("quorum yes").contains("coordinator * ha1").contains("ha1 *").contains("ha2")
+                .contains("ring0 [#....] 40ms").contains("group www").contains("Started ha1").contains("LATEST EVENTS");
+        assertThat(s.lines().toList().get(23)).contains("e events").contains("? help").contains("q quit");
+        assertThat(s.lines().toList().get(22)).contains("s standby").contains("Enter details"); // ha1 is selected first
+    }
+
+    @Test
+    void aPushedChangeIsOnScreenWithin250msAndBecomesAnEvent() throws Exception {
+        start(Role.VIEWER, 80, 24);
+        awaitScreen("cluster web");
+        long t0 = System.nanoTime();
+        backend.push(Fixtures.cluster("dead", "ha1"));
+        awaitScreen("[DEAD]");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(250));
+        awaitScreen("! node ha3 died");
+    }
+
+    @Test
+    void relayoutsOnResize() throws Exception {
+        start(Role.OPERATOR, 80, 24);
+        awaitScreen("cluster web");
+        terminal.setTerminalSize(new TerminalSize(120, 40));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            var lines = screen().lines().toList();
+            assertThat(lines).hasSize(40);
+            assertThat(lines.get(39)).contains("q quit");
+            assertThat(lines.get(1)).endsWith("operator1 (operator)"); // right-aligned at the new width
+        });
+        terminal.setTerminalSize(new TerminalSize(60, 12));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(screen().lines().toList().get(11)).contains("q quit"));
+    }
+
+    @Test
+    void operatorMovesAGroupAfterConfirmingAndSeesTheOutcome() throws Exception {
+        var audit = start(Role.OPERATOR, 120, 40);
+        awaitScreen("group www");
+        key(KeyType.Tab); // from the nodes to the resources: group www
+        awaitScreen("> group www");
+        key('m');
+        awaitScreen("Move group www to which node?");
+        key(KeyType.Enter); // ha2, the first choice
+        // wrapped at the dialog's width
+        awaitScreen("| Move group www (data, vip, web) from ha1 to ha2: stops web, vip, data on |");
+        awaitScreen("| ha1 and starts them on ha2.");
+        awaitScreen("[y/N]");
+        key('y');
+        awaitScreen("done: www runs on ha2");
+        assertThat(backend.admin).containsExactly(List.of("move", "www", "ha2"));
+        assertThat(audit.tail(10)).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("move");
+            assertThat(e.target()).isEqualTo("www ha2");
+            assertThat(e.outcome()).isEqualTo("ok: www runs on ha2");
+            assertThat(e.role()).isEqualTo("operator");
+        });
+    }
+
+    @Test
+    void anythingButYCancelsTheConfirmation() throws Exception {
+        start(Role.OPERATOR, 80, 24);
+        awaitScreen("cluster web");
+        key('s'); // ha1 is selected: standby
+        awaitScreen("Put node ha1 in standby");
+        key(KeyType.Enter); // Enter is not yes: the default is No
+        awaitScreen("cancelled: standby ha1");
+        assertThat(backend.admin).isEmpty();
+    }
+
+    @Test
+    void viewerSeesNoActionKeysAndAForcedOneIsRefusedAndAudited() throws Exception {
+        var audit = start(Role.VIEWER, 80, 24);
+        awaitScreen("cluster web");
+        key(KeyType.Tab);
+        awaitScreen("> group www");
+        var footer = screen().lines().toList().subList(22, 24);
+        assertThat(String.join("\n", footer)).doesNotContain("m move").doesNotContain("b ban").doesNotContain("M maint")
+                .contains("Enter details");
+        key('m');
+        awaitScreen("refused: move needs the operator role");
+        assertThat(backend.admin).isEmpty();
+        assertThat(audit.tail(10)).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("move");
+            assertThat(e.outcome()).startsWith("refused: move needs the operator role; viewer1 (SHA256:abc) is viewer");
+        });
+        key('a'); // the audit screen is for admins
+        awaitScreen("the audit screen needs the admin role");
+    }
+
+    @Test
+    void ctrlCDoesNothingAndQLeavesCleanly() throws Exception {
+        start(Role.OPERATOR, 80, 24);
+        awaitScreen("cluster web");
+        terminal.addInput(new KeyStroke('c', true, false));
+        awaitScreen("Ctrl-C does nothing here");
+        assertThat(ui.isAlive()).isTrue();
+        key('q');
+        ui.join(5000);
+        assertThat(ui.isAlive()).isFalse();
+        assertThat(backend.closed).isTrue();
+    }
+
+    @Test
+    void ctrlDLeavesToo() throws Exception {
+        start(Role.VIEWER, 80, 24);
+        awaitScreen("cluster web");
+        terminal.addInput(new KeyStroke('d', true, false));
+        ui.join(5000);
+        assertThat(ui.isAlive()).isFalse();
+    }
+
+    @Test
+    void detailEventsHelpAndAuditScreensOpenAndEscGoesBack() throws Exception {
+        start(Role.ADMIN, 80, 24);
+        awaitScreen("cluster web");
+        key(KeyType.ArrowDown); // ha2
+        key(KeyType.Enter);
+        awaitScreen("dashboard > node ha2");
+        awaitScreen("incarnation 22");
+        key(KeyType.Escape);
+        awaitScreen("LATEST EVENTS");
+        backend.push(Fixtures.cluster("dead", "ha1"));
+        key('e');
+        awaitScreen("dashboard > events");
+        key('/');
+        for (char c : "ha3".toCharArray()) key(c);
+        key(KeyType.Enter);
+        awaitScreen("1 of 1 events");
+        key('?');
+        awaitScreen("Moving around");
+        key('a');
+        awaitScreen("dashboard > audit log");
+        awaitScreen("nothing recorded yet");
+        key('d');
+        awaitScreen("LATEST EVENTS");
+    }
+
+    @Test
+    void aClosedTerminalEndsTheSessionWithoutThrowing() throws Exception {
+        start(Role.VIEWER, 80, 24);
+        awaitScreen("cluster web");
+        terminal.addInput(new KeyStroke(KeyType.EOF));
+        ui.join(5000);
+        assertThat(ui.isAlive()).isFalse();
+    }
+
+    @Test
+    void monochromeKeepsEveryMarker() throws Exception {
+        start(Role.VIEWER, 80, 24);
+        awaitScreen("cluster web");
+        backend.push(Fixtures.cluster("dead", "ha1"));
+        key('C');
+        awaitScreen("colours off");
+        var s = screen();
+        assertThat(s).contains("[DEAD]").contains("ha1 *").contains("> ha1");
+        int row = s.lines().toList().indexOf(s.lines().filter(l -> l.contains("[DEAD]")).findFirst().orElseThrow());
+        int col = s.lines().toList().get(row).indexOf("[DEAD]");
+        assertThat(terminal.getCharacter(col, row).getForegroundColor()).isEqualTo(com.googlecode.lanterna.TextColor.ANSI.DEFAULT);
+        assertThat(terminal.getCharacter(col, row).isBold()).isTrue();
+    }
+}
