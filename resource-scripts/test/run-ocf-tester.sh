@@ -4,9 +4,15 @@
 #   IPaddr     - in a private network namespace with a veth pair and 10.213.0.1/24
 #   Filesystem - on a loop-device ext4 image, in a private mount namespace
 #   apache     - apache2 with its own config/pid/log/port, inside a network namespace
+#   nfsserver  - nfs-ganesha (+ rpcbind) in a network namespace with its own /run (tmpfs)
+#   exportfs   - ganesha exports (everyone, and a network) against a running nfsserver there
+#   nfs-kernel - both agents' kernel backend against fake rpc.nfsd/rpc.mountd/exportfs/rpc.statd
+#                /mount that record their arguments (this kernel has no nfsd): the contract
 # Prints one line per agent (PASS/FAIL/SKIP), exits non-zero on any failure.
-# Needs root, ocf-tester (resource-agents), iproute2, losetup, mkfs.ext4, apache2, curl.
-# Usage: run-ocf-tester.sh [-v] [AGENT...]   (default: IPaddr Filesystem apache)
+# Needs root, ocf-tester (resource-agents), iproute2, losetup, mkfs.ext4, apache2, curl;
+# nfsserver/exportfs need nfs-ganesha, nfs-ganesha-vfs, rpcbind, libnfs-utils (SKIP without).
+# Usage: run-ocf-tester.sh [-v] [AGENT...]
+#   (default: IPaddr Filesystem apache nfsserver exportfs nfs-kernel)
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +21,7 @@ AGENTS_DIR=$(cd "$AGENTS_DIR" && pwd)
 OCF_TESTER=${OCF_TESTER:-/usr/sbin/ocf-tester}
 VERBOSE=0
 if [ "${1:-}" = "-v" ]; then VERBOSE=1; shift; fi
-if [ $# -gt 0 ]; then WANT=("$@"); else WANT=(IPaddr Filesystem apache); fi
+if [ $# -gt 0 ]; then WANT=("$@"); else WANT=(IPaddr Filesystem apache nfsserver exportfs nfs-kernel); fi
 
 if [ "$(id -u)" -ne 0 ]; then echo "run-ocf-tester: must run as root" >&2; exit 2; fi
 if [ ! -x "$OCF_TESTER" ]; then echo "run-ocf-tester: $OCF_TESTER missing (apt-get install resource-agents)" >&2; exit 2; fi
@@ -25,6 +31,7 @@ chmod 755 "$TMP"   # apache workers (www-data) read the document root below it
 SUFFIX=$$
 NETNS_IP="vigil-ocf-ip-$SUFFIX"
 NETNS_WEB="vigil-ocf-web-$SUFFIX"
+NETNS_NFS="vigil-ocf-nfs-$SUFFIX"
 LOOPDEV=""
 FAILED=0
 
@@ -36,6 +43,8 @@ cleanup() {
     fi
     ip netns pids "$NETNS_WEB" 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null; done
     ip netns pids "$NETNS_IP" 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null; done
+    ip netns pids "$NETNS_NFS" 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null; done
+    ip netns del "$NETNS_NFS" 2>/dev/null
     ip netns del "$NETNS_WEB" 2>/dev/null
     ip netns del "$NETNS_IP" 2>/dev/null
     [ -n "$LOOPDEV" ] && losetup -d "$LOOPDEV" 2>/dev/null
@@ -153,9 +162,176 @@ CONF
     result apache $rc "$log" $((SECONDS - start))
 }
 
+# A fresh network namespace for one NFS test; processes left from an earlier one are ended.
+nfs_netns() {
+    ip netns pids "$NETNS_NFS" 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null; done
+    ip netns del "$NETNS_NFS" 2>/dev/null
+    ip netns add "$NETNS_NFS" && ip -n "$NETNS_NFS" link set lo up
+}
+
+need_ganesha() {
+    local c missing=""
+    for c in ganesha.nfsd rpcbind rpcinfo nfs-ls showmount; do
+        command -v "$c" >/dev/null 2>&1 || missing="$missing $c"
+    done
+    [ -f /usr/lib/x86_64-linux-gnu/ganesha/libfsalvfs.so ] || ls /usr/lib/*/ganesha/libfsalvfs.so >/dev/null 2>&1 ||
+        missing="$missing libfsalvfs.so(nfs-ganesha-vfs)"
+    [ -z "$missing" ] && return 0
+    echo "SKIP $1 (missing:$missing; apt-get install nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils)"
+    return 1
+}
+
+# ganesha and rpcbind run in a network namespace with a private /run (tmpfs): rpcbind's
+# socket and state, and the agents' state_dir, never touch the host's.
+test_nfsserver() {
+    local log=$TMP/nfsserver.log start=$SECONDS rc
+    need_ganesha nfsserver || return
+    nfs_netns >"$log" 2>&1 || { result nfsserver 1 "$log" 0; return; }
+    timeout 180 ip netns exec "$NETNS_NFS" unshare --mount --propagation private bash -c '
+        set -u
+        tester=$1 agent=$2 tmp=$3
+        mount -t tmpfs tmpfs /run || exit 1
+        "$tester" -n vigil_nfs -o server=ganesha -o logfile="$tmp/ganesha.log" \
+            -o nfs_shared_infodir="$tmp/nfs-info" -o grace_period=5 -o lease_lifetime=5 "$agent" || exit 1
+        # The recovery backend keeps NFSv4 client state in nfs_shared_infodir.
+        [ -d "$tmp/nfs-info/v4recov" ] || { echo "no v4recov in nfs_shared_infodir"; ls -R "$tmp/nfs-info"; exit 1; }
+    ' _ "$OCF_TESTER" "$AGENTS_DIR/nfsserver" "$TMP" >>"$log" 2>&1
+    rc=$?
+    # ganesha.nfsd and the rpcbind the agent started must be gone (stop ends both).
+    sleep 0.2
+    if [ $rc -eq 0 ] && [ -n "$(ip netns pids "$NETNS_NFS" 2>/dev/null)" ]; then
+        echo "left running after ocf-tester: $(ip netns pids "$NETNS_NFS" | xargs -r ps -o pid=,comm= -p)" >>"$log"; rc=1
+    fi
+    [ $rc -ne 0 ] && [ -f "$TMP/ganesha.log" ] && { echo "--- ganesha.log"; grep -E ":(CRIT|MAJ|FATAL) :" "$TMP/ganesha.log" | tail -n 10; } >>"$log"
+    result nfsserver $rc "$log" $((SECONDS - start))
+}
+
+test_exportfs() {
+    local log=$TMP/exportfs.log start=$SECONDS rc
+    need_ganesha exportfs || return
+    nfs_netns >"$log" 2>&1 || { result exportfs 1 "$log" 0; return; }
+    mkdir -p "$TMP/export/sub" && echo "vigil exportfs test" >"$TMP/export/file.txt"
+    timeout 240 ip netns exec "$NETNS_NFS" unshare --mount --propagation private bash -c '
+        set -u
+        tester=$1 agents=$2 tmp=$3
+        mount -t tmpfs tmpfs /run || exit 1
+        export OCF_RESKEY_server=ganesha OCF_RESKEY_logfile=$tmp/ganesha-x.log
+        "$agents/nfsserver" start || { echo "nfsserver start rc=$?"; exit 1; }
+        rc=0
+        "$tester" -n vigil_exp_all -o directory="$tmp/export" -o clientspec="*" \
+            -o options=rw,no_root_squash,sync -o fsid=11 "$agents/exportfs" || rc=1
+        # A network clientspec: the node itself may only list (MDONLY_RO), not read data.
+        "$tester" -n vigil_exp_net -o directory="$tmp/export/sub/" -o clientspec=10.213.9.0/24 \
+            -o fsid=12 -o pseudo=/sub "$agents/exportfs" || rc=1
+        if [ $rc -eq 0 ]; then
+            export OCF_RESKEY_directory=$tmp/export OCF_RESKEY_clientspec=10.213.9.0/24 OCF_RESKEY_fsid=13
+            "$agents/exportfs" start || { echo "start (network) rc=$?"; rc=1; }
+            nfs-ls "nfs://127.0.0.1$tmp/export" | grep -q file.txt || { echo "nfs-ls from the node failed"; rc=1; }
+            if nfs-cat "nfs://127.0.0.1$tmp/export/file.txt" >/dev/null 2>&1; then
+                echo "the node read file data through an export that does not admit it"; rc=1
+            fi
+            OCF_CHECK_LEVEL=10 "$agents/exportfs" monitor || { echo "depth-10 monitor rc=$?"; rc=1; }
+            "$agents/exportfs" stop || { echo "stop rc=$?"; rc=1; }
+            showmount -e --no-headers 127.0.0.1 | grep -q "^$tmp/export " && { echo "still listed after stop"; rc=1; }
+            OCF_RESKEY_options=rw,nosuchoption "$agents/exportfs" validate-all; [ $? -eq 6 ] || { echo "bad option not rc 6"; rc=1; }
+        fi
+        [ -z "$(ls -A /run/vigil-nfs/exports.d)" ] || { echo "export blocks left: $(ls /run/vigil-nfs/exports.d)"; rc=1; }
+        "$agents/nfsserver" stop || { echo "nfsserver stop rc=$?"; rc=1; }
+        "$agents/exportfs" start 2>&1 | grep -q "start the nfsserver resource first" || { echo "start without server did not fail clearly"; rc=1; }
+        exit $rc
+    ' _ "$OCF_TESTER" "$AGENTS_DIR" "$TMP" >>"$log" 2>&1
+    rc=$?
+    [ $rc -ne 0 ] && [ -f "$TMP/ganesha-x.log" ] && { echo "--- ganesha.log"; grep -E ":(CRIT|MAJ|FATAL) :" "$TMP/ganesha-x.log" | grep -v -e DBUS -e krb5 | tail -n 10; } >>"$log"
+    result exportfs $rc "$log" $((SECONDS - start))
+}
+
+# The kernel backend cannot run here (no nfsd in this kernel). Fake nfs-utils commands on
+# PATH record their arguments and keep the state the agents read back (nfsd thread count,
+# export table, a process named rpc.mountd); ocf-tester drives both agents, then the
+# recorded command lines are checked against the nfs-utils contract.
+test_nfs-kernel() {
+    local log=$TMP/nfs-kernel.log start=$SECONDS rc fake=$TMP/fake-nfs-utils
+    mkdir -p "$fake/bin" "$fake/daemon" "$fake/proc" "$fake/info"
+    cp "$(command -v sleep)" "$fake/daemon/rpc.mountd"
+    local c
+    for c in rpc.statd mount umount; do
+        printf '#!/bin/sh\necho "%s $*" >>"%s/calls"\n' "$c" "$fake" >"$fake/bin/$c"
+    done
+    cat >"$fake/bin/rpc.nfsd" <<FAKE
+#!/bin/sh
+echo "rpc.nfsd \$*" >>"$fake/calls"
+for a in "\$@"; do n=\$a; done
+echo "\$n" >"$fake/proc/threads"
+FAKE
+    cat >"$fake/bin/rpc.mountd" <<FAKE
+#!/bin/sh
+echo "rpc.mountd \$*" >>"$fake/calls"
+# Daemonizes like the real one; the process is named rpc.mountd.
+setsid "$fake/daemon/rpc.mountd" 600 </dev/null >/dev/null 2>&1 &
+FAKE
+    cat >"$fake/bin/exportfs" <<FAKE
+#!/bin/sh
+tab="$fake/etab"; touch "\$tab"
+if [ \$# -eq 0 ]; then
+    # The real listing: DIR padded to 16 then the client, or DIR alone and the client
+    # on the next line; * shows as <world>.
+    while IFS="\$(printf '\\t')" read -r d c; do
+        [ "\$c" = "*" ] && c="<world>"
+        if [ \${#d} -gt 15 ]; then printf '%s\\n\\t\\t%s\\n' "\$d" "\$c"; else printf '%-16s%s\\n' "\$d" "\$c"; fi
+    done <"\$tab"
+    exit 0
+fi
+echo "exportfs \$*" >>"$fake/calls"
+case "\$1" in
+    -o) spec=\${3%%:*}; dir=\${3#*:}; printf '%s\\t%s\\n' "\$dir" "\$spec" >>"\$tab" ;;
+    -u) spec=\${2%%:*}; dir=\${2#*:}; grep -vxF "\$(printf '%s\\t%s' "\$dir" "\$spec")" "\$tab" >"\$tab.n"; mv "\$tab.n" "\$tab" ;;
+    -au) : >"\$tab" ;;
+esac
+FAKE
+    chmod +x "$fake"/bin/*
+    nfs_netns >"$log" 2>&1 || { result nfs-kernel 1 "$log" 0; return; }
+    timeout 180 ip netns exec "$NETNS_NFS" env PATH="$fake/bin:$PATH" VIGIL_NFSD_PROCDIR="$fake/proc" bash -c '
+        set -u
+        tester=$1 agents=$2 fake=$3
+        "$tester" -n vigil_knfs -o server=kernel -o rpcbind=false -o state_dir="$fake/state" \
+            -o nfs_shared_infodir="$fake/info" -o nfsd_threads=4 -o mountd_port=20050 "$agents/nfsserver" || exit 1
+        cp "$fake/calls" "$fake/calls.server"; : >"$fake/calls"
+        "$tester" -n vigil_kexp -o server=kernel -o directory=/srv/vigil-contract/export/ \
+            -o clientspec=10.213.8.0/24 -o options=rw,no_root_squash -o fsid=21 "$agents/exportfs" || exit 1
+        "$tester" -n vigil_kexp2 -o server=kernel -o directory=/srv/a -o clientspec="*" -o fsid=22 "$agents/exportfs" || exit 1
+    ' _ "$OCF_TESTER" "$AGENTS_DIR" "$fake" >>"$log" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ]; then
+        # The first start, in order, then the matching stop.
+        local want_start="mount --bind $fake/info /var/lib/nfs
+rpc.statd --no-notify
+exportfs -r
+rpc.nfsd -p 2049 4
+rpc.mountd -p 20050"
+        local want_stop="rpc.nfsd 0
+exportfs -au
+exportfs -f
+umount /var/lib/nfs"
+        local got_start got_stop
+        got_start=$(head -n 5 "$fake/calls.server")
+        got_stop=$(sed -n '6,9p' "$fake/calls.server")
+        [ "$got_start" = "$want_start" ] || { printf 'start calls:\n%s\nwanted:\n%s\n' "$got_start" "$want_start"; rc=1; }
+        [ "$got_stop" = "$want_stop" ] || { printf 'stop calls:\n%s\nwanted:\n%s\n' "$got_stop" "$want_stop"; rc=1; }
+        for l in "exportfs -o rw,no_root_squash,fsid=21 10.213.8.0/24:/srv/vigil-contract/export" \
+                 "exportfs -u 10.213.8.0/24:/srv/vigil-contract/export" \
+                 "exportfs -o fsid=22 *:/srv/a" "exportfs -u *:/srv/a"; do
+            grep -qxF "$l" "$fake/calls" || { echo "missing call: $l"; rc=1; }
+        done
+        [ -s "$fake/etab" ] && { echo "exports left in the fake table:"; cat "$fake/etab"; rc=1; }
+        [ -n "$(ip netns pids "$NETNS_NFS" 2>/dev/null)" ] && { echo "processes left: $(ip netns pids "$NETNS_NFS")"; rc=1; }
+        { echo "--- recorded server calls"; cat "$fake/calls.server"; echo "--- recorded export calls"; cat "$fake/calls"; } >>"$log"
+    fi
+    result nfs-kernel $rc "$log" $((SECONDS - start))
+}
+
 for a in "${WANT[@]}"; do
     case "$a" in
-        IPaddr|Filesystem|apache) "test_$a" ;;
+        IPaddr|Filesystem|apache|nfsserver|exportfs|nfs-kernel) "test_$a" ;;
         *) echo "FAIL $a (unknown agent)"; FAILED=1 ;;
     esac
 done
