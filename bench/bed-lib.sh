@@ -189,12 +189,14 @@ fb_rss_kb() {
   awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true
 }
 
-# fb_sampler OUT SECONDS: every 100 ms, "epoch_ms ha1_kB ha2_kB" to OUT, for at most SECONDS.
+# fb_sampler OUT SECONDS [PER_S]: PER_S times a second (default 10), "epoch_ms ha1_kB ha2_kB"
+# to OUT (only while both agents run), for at most SECONDS.
 fb_sampler() {
-  local out=$1 n=$(($2 * 10)) i
+  local out=$1 per=${3:-10} i n nap
+  n=$(($2 * per)); nap=$(awk -v p="$per" 'BEGIN { print 1 / p }')
   for ((i = 0; i < n; i++)); do
     echo "$(date +%s%3N) $(fb_rss_kb ha1 || true) $(fb_rss_kb ha2 || true)" | awk 'NF == 3' >>"$out"
-    sleep 0.1
+    sleep "$nap"
   done
 }
 

@@ -58,7 +58,7 @@ gaps=(); failed=0; apache_own=(); rejoin_failures=0
 apache_op_ms() {
   local node=$1 op=$2 out
   out=$("$bedtool" exec "$bed" "$node" -- "$vigil" run-agent ocf:vigil:apache "$op" \
-        -p "configfile=$NODE_APACHE_CONF" --timeout 30s) || { echo "apache $op on $node failed: $out" >&2; return 1; }
+        -p "configfile=$NODE_APACHE_CONF" --timeout 30s 2>>"$work/run-agent.err") || { echo "apache $op on $node failed: $out" >&2; return 1; }
   sed -n 's/^duration: \([0-9]*\) ms$/\1/p' <<<"$out"
 }
 
