@@ -49,7 +49,7 @@ stress-ng --cpu "$hogs" --timeout "$((seconds + 60))s" --quiet &
 stress_pid=$!; fb_bg_pids+=("$stress_pid")
 start=$SECONDS
 for ((m = 1; m <= minutes; m++)); do
-  sleep 60
+  sleep 60 & nap=$!; fb_bg_pids+=("$nap"); wait "$nap"   # so a TERM is handled at once
   echo "  $(date +%T) minute $m/$minutes: deaths $(count ' is dead'), fences $(count 'fencing node'), VIP starts $(count 'resource vip start on'), late warnings $(count 'late heartbeat'), RSS ha1 $(( $(fb_rss_kb ha1 || echo 0) / 1024 )) MB, ha2 $(( $(fb_rss_kb ha2 || echo 0) / 1024 )) MB, load $(cut -d' ' -f1 /proc/loadavg)"
 done
 elapsed=$((SECONDS - start))
