@@ -1,9 +1,11 @@
+# shellcheck shell=bash disable=SC2154  # bed and work are set by the sourcing script
 # Shared helpers for the failover benchmarks on the namespace test bed (sourced, not run):
 # bench/failover.sh and bench/hot-soak.sh. Two agents run inside the bed's node namespaces
 # (install/bed/vigil-bed), a prober runs in its client namespace. Everything these helpers start
 # is recorded by PID under $work and stopped by PID in fb_cleanup; the bed goes with `vigil-bed down`.
 # Callers set: bed (bed name), work (their directory) before calling anything here.
 
+# shellcheck source=bench/lib.sh
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 bedtool="$repo/install/bed/vigil-bed"
 bench_jar="$repo/bench/target/vigil-bench.jar"

@@ -21,6 +21,7 @@
 # -> "fenced" -> last start done), and the agents' max RSS; at the end min/median/max of the gaps.
 # Exit 0 when every trial saw exactly one failover to the other node, 1 otherwise.
 set -euo pipefail
+# shellcheck source=bench/bed-lib.sh
 source "$(dirname "$(readlink -f "$0")")/bed-lib.sh"
 
 usage() { sed -n '6,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -31,6 +32,7 @@ case $preset in lan|fast|instant|wan) ;; *) usage ;; esac
 
 bed=${BED:-fbench}
 work=${WORK_DIR:-/tmp/vigil-bench-failover}/$mode-$preset
+# shellcheck disable=SC2119 # no extra tools needed
 fb_need_root_and_tools
 fb_traps
 rm -rf "$work"; mkdir -p "$work/trials"

@@ -14,6 +14,7 @@
 # late-heartbeat warnings, each agent's heartbeat slips and stalls, and the agents' max RSS.
 # Exit 0 when there was no death, no fence and no VIP move; 1 otherwise.
 set -euo pipefail
+# shellcheck source=bench/bed-lib.sh
 source "$(dirname "$(readlink -f "$0")")/bed-lib.sh"
 
 minutes=${1:-10}
