@@ -1,0 +1,257 @@
+# shellcheck shell=bash disable=SC2154  # bed and work are set by the sourcing script
+# Shared helpers for the failover benchmarks on the namespace test bed (sourced, not run):
+# bench/failover.sh and bench/hot-soak.sh. Two agents run inside the bed's node namespaces
+# (install/bed/vigil-bed), a prober runs in its client namespace. Everything these helpers start
+# is recorded by PID under $work and stopped by PID in fb_cleanup; the bed goes with `vigil-bed down`.
+# Callers set: bed (bed name), work (their directory) before calling anything here.
+
+# shellcheck source=bench/lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+bedtool="$repo/install/bed/vigil-bed"
+bench_jar="$repo/bench/target/vigil-bench.jar"
+fb_nodes=(ha1 ha2)
+fb_bed_made=0
+fb_bg_pids=()      # probes, samplers, stress-ng: killed by PID on exit
+
+fb_need_root_and_tools() {
+  [[ $(id -u) -eq 0 ]] || { echo "needs root: network namespaces, a loop device, mounts" >&2; exit 2; }
+  local c missing=()
+  for c in ip nsenter losetup mkfs.ext4 apache2 arping python3 java "$@"; do
+    command -v "$c" >/dev/null || [[ -x /usr/sbin/$c ]] || missing+=("$c")
+  done
+  ((${#missing[@]} == 0)) || { echo "missing commands: ${missing[*]}" >&2; exit 2; }
+  if [[ ! -x $vigil || ! -f $bench_jar ]]; then
+    echo "building Vigil and the bench jar..." >&2
+    (cd "$repo" && ./mvnw -B -q -o package -pl install,bench -am -DskipTests -DskipFuzz)
+  fi
+}
+
+# fb_bed_up HOT(0|1) SUBNET: builds the bed and loads its facts (VIP, HA1_NS, HA1_ADDR, ...).
+fb_bed_up() {
+  local hot=$1 subnet=$2 args=()
+  ((hot)) && args+=(--hot)
+  if "$bedtool" list 2>/dev/null | grep -q "^$bed\b"; then
+    echo "bed $bed exists already: a previous run was interrupted? removing it" >&2
+    "$bedtool" down "$bed"
+  fi
+  fb_bed_made=1
+  "$bedtool" up "$bed" --nodes 2 --subnet "$subnet" "${args[@]}" >/dev/null
+  eval "$("$bedtool" env "$bed")"
+}
+
+# fb_write_cluster FILE cold|hot PRESET: the demo's cluster (install/demo.sh) with the preset,
+# auto_failback off (the service stays on the survivor, so kills alternate between the nodes),
+# and fence_vigil_netns per node. cold: Filesystem + IPaddr + apache in one group, started on
+# takeover. hot: apache as a clone on both nodes and the VIP colocated with it; only the VIP moves.
+fb_write_cluster() {
+  local file=$1 mode=$2 preset=$3 dir
+  dir=$(dirname "$file")
+  (umask 077; head -c 32 /dev/urandom | base64 >"$dir/authkey")
+  {
+    cat <<YAML
+cluster: fbench
+auth: {keyfile: $dir/authkey}
+timing: {preset: $preset}
+nodes:
+  - {name: ha1, address: $HA1_ADDR}
+  - {name: ha2, address: $HA2_ADDR}
+links:
+  - {type: udp, mode: unicast, port: 694}
+YAML
+    if [[ $mode == cold ]]; then
+      cat <<YAML
+resources:
+  - {id: data, agent: "ocf:vigil:Filesystem", params: {device: $DISK, directory: $MOUNT, fstype: ext4}}
+  - {id: vip,  agent: "ocf:vigil:IPaddr", params: {ip: $VIP, cidr_netmask: 24, nic: eth0},
+     monitor: {interval: 5s, timeout: 10s}}
+  - {id: web,  agent: "ocf:vigil:apache", params: {configfile: $NODE_APACHE_CONF},
+     monitor: {interval: 5s, timeout: 20s}}
+groups:
+  - {id: www, members: [data, vip, web], prefer: ha1}
+YAML
+    else
+      cat <<YAML
+resources:
+  - {id: vip,  agent: "ocf:vigil:IPaddr", params: {ip: $VIP, cidr_netmask: 24, nic: eth0},
+     monitor: {interval: 5s, timeout: 10s}}
+  - {id: web,  agent: "ocf:vigil:apache", params: {configfile: $NODE_APACHE_CONF}, clone: true,
+     monitor: {interval: 5s, timeout: 20s}}
+constraints:
+  - {type: colocation, id: vip-with-web, target: vip, with: web, score: INFINITY}
+YAML
+    fi
+    cat <<YAML
+policy: {auto_failback: false, no_quorum: stop}
+fencing:
+  - {id: power-ha1, agent: fence_vigil_netns, host_map: {ha1: ha1},
+     params: {netns: $HA1_NS, dev: eth0, address: $HA1_ADDR/24}}
+  - {id: power-ha2, agent: fence_vigil_netns, host_map: {ha2: ha2},
+     params: {netns: $HA2_NS, dev: eth0, address: $HA2_ADDR/24}}
+YAML
+  } >"$file"
+  "$vigil" config check "$file" >/dev/null
+}
+
+# fb_start_agent NODE: the agent inside NODE's network and mount namespaces (the exec chain ends
+# in the JVM, so the recorded PID is the agent's).
+fb_start_agent() {
+  local n=$1
+  setsid "$bedtool" exec "$bed" "$n" -- "$vigil" agent --config "$work/cluster.yaml" --node "$n" \
+      --socket "$work/$n.sock" --state-dir "$work/state/$n" >>"$work/$n.log" 2>&1 </dev/null &
+  echo $! >"$work/$n.pid"
+  disown $!
+}
+
+fb_status() { "$vigil" status --json --socket "$work/$1.sock" 2>/dev/null || true; }
+
+# fb_settled MODE: prints the node running the VIP when both agents are members of one view and
+# the coordinator has nothing left to do (no probes awaited, nothing pending, nobody lost), and
+# the service is whole (cold: the group's three resources on one node; hot: the VIP on one node,
+# apache on both). Exit 1 otherwise.
+fb_settled() {
+  local mode=$1
+  python3 - "$mode" "$(fb_status ha1)" "$(fb_status ha2)" <<'PY'
+import json, sys
+mode = sys.argv[1]
+try:
+    st = {j["node"]: j for j in (json.loads(s) for s in sys.argv[2:] if s.strip())}
+except ValueError:
+    sys.exit(1)
+if set(st) != {"ha1", "ha2"} or any(sorted(j["members"]) != ["ha1", "ha2"] for j in st.values()):
+    sys.exit(1)
+coord = st["ha1"]["resources"]["coordinator"]
+r = st.get(coord, {}).get("resources")
+if not r or r.get("waitingFor") or r.get("pending") or r.get("lost") or not r.get("quorate"):
+    sys.exit(1)
+rows = {row["id"]: row for row in r["resources"]}
+if mode == "cold":
+    where = {tuple(rows[i]["runningOn"]) for i in ("data", "vip", "web")}
+    if len(where) != 1 or len(next(iter(where))) != 1:
+        sys.exit(1)
+else:
+    if len(rows["vip"]["runningOn"]) != 1 or sorted(rows["web"]["runningOn"]) != ["ha1", "ha2"]:
+        sys.exit(1)
+print(rows["vip"]["runningOn"][0])
+PY
+}
+
+# fb_wait_settled MODE TIMEOUT_S: prints the active node; fails after the timeout.
+fb_wait_settled() {
+  local mode=$1 deadline=$((SECONDS + $2)) a
+  while ((SECONDS < deadline)); do
+    if a=$(fb_settled "$mode"); then echo "$a"; return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+fb_other() { [[ $1 == ha1 ]] && echo ha2 || echo ha1; }
+fb_ns() { [[ $1 == ha1 ]] && echo "$HA1_NS" || echo "$HA2_NS"; }
+fb_addr() { [[ $1 == ha1 ]] && echo "$HA1_ADDR" || echo "$HA2_ADDR"; }
+fb_node_dir() { [[ $1 == ha1 ]] && echo "$HA1_DIR" || echo "$HA2_DIR"; }
+
+# fb_kill_node NODE: the abrupt death: the cable is cut first (no packet leaves after this
+# instant), then every process in the node's namespace is KILLed, the agent included. Bounded.
+fb_kill_node() {
+  local n=$1 ns pids i
+  ns=$(fb_ns "$n")
+  ip -n "$ns" link set eth0 down
+  for i in $(seq 50); do
+    pids=$(ip netns pids "$ns" 2>/dev/null || true)
+    [[ -n $pids ]] || break
+    # shellcheck disable=SC2086
+    kill -KILL $pids 2>/dev/null || true
+    sleep 0.05
+  done
+  pids=$(ip netns pids "$ns" 2>/dev/null || true)
+  # shellcheck disable=SC2086
+  [[ -z $pids ]] || { echo "processes survived in $ns:" >&2; ps -o pid,ppid,stat,comm -p $pids >&2; return 1; }
+  rm -f "$work/$n.pid"
+}
+
+# fb_boot_node NODE: the node "reboots": what a reboot clears is cleared (floating addresses,
+# mounts, stale pid files in its /run), the link comes up with the base address, and its agent
+# starts again. The fence agent (reboot = off + on) has usually done the network part already.
+fb_boot_node() {
+  local n=$1 ns nd
+  ns=$(fb_ns "$n"); nd=$(fb_node_dir "$n")
+  ip -n "$ns" addr flush dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" addr replace "$(fb_addr "$n")/24" dev eth0
+  # shellcheck disable=SC2016
+  "$bedtool" exec "$bed" "$n" -- sh -c 'if mountpoint -q "$1"; then umount "$1"; fi' _ "$MOUNT"
+  rm -rf "$nd/apache/run/"* "$nd/run/resource-agents/"*
+  fb_start_agent "$n"
+}
+
+# fb_rss_kb NODE: the agent's resident set (VmRSS, kB), empty when it is not running.
+fb_rss_kb() {
+  local pid
+  pid=$(cat "$work/$1.pid" 2>/dev/null) || return 0
+  awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true
+}
+
+# fb_sampler OUT SECONDS [PER_S]: PER_S times a second (default 10), "epoch_ms ha1_kB ha2_kB"
+# to OUT (only while both agents run), for at most SECONDS.
+fb_sampler() {
+  local out=$1 per=${3:-10} i n nap
+  n=$(($2 * per)); nap=$(awk -v p="$per" 'BEGIN { print 1 / p }')
+  for ((i = 0; i < n; i++)); do
+    echo "$(date +%s%3N) $(fb_rss_kb ha1 || true) $(fb_rss_kb ha2 || true)" | awk 'NF == 3' >>"$out"
+    sleep "$nap"
+  done
+}
+
+# fb_rss_max FILE: "ha1 NN.N MB, ha2 NN.N MB" (max over the samples)
+fb_rss_max() {
+  awk '{ if ($2 > a) a = $2; if ($3 > b) b = $3 }
+       END { printf "ha1 %.1f MB, ha2 %.1f MB", a / 1024, b / 1024 }' "$1"
+}
+
+# fb_probe OUT SECONDS: HttpProbe from the client namespace, every 10 ms, in the background.
+fb_probe() {
+  "$bedtool" client "$bed" -- java -XX:+UseSerialGC -Xmx64m -cp "$bench_jar" dev.vigil.bench.HttpProbe \
+      "http://$VIP/" --interval 10ms --timeout 50ms --duration "${2}s" --out "$1" 2>>"$work/probe.err" &
+  fb_probe_pid=$!
+  fb_bg_pids+=("$fb_probe_pid")
+}
+
+# fb_log_ms LOG AFTER_MS REGEX: epoch ms of the first line after AFTER_MS matching REGEX, or empty.
+fb_log_ms() {
+  python3 - "$@" <<'PY'
+import datetime, re, sys
+log, after, rx = sys.argv[1], int(sys.argv[2]), re.compile(sys.argv[3])
+for line in open(log, errors="replace"):
+    try:
+        t = datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f").timestamp() * 1000
+    except ValueError:
+        continue
+    if t >= after and rx.search(line):
+        print(round(t)); break
+PY
+}
+
+fb_stop_agent() {
+  local n=$1 pid
+  pid=$(cat "$work/$n.pid" 2>/dev/null) || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$work/$n.pid"
+}
+
+# Everything we started, by PID; then the bed (which also kills whatever still runs inside it).
+fb_cleanup() {
+  local p n
+  trap - EXIT INT TERM
+  for p in "${fb_bg_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  if [[ -n ${work:-} ]]; then for n in "${fb_nodes[@]}"; do fb_stop_agent "$n"; done; fi
+  if ((fb_bed_made)); then "$bedtool" down "$bed" >/dev/null 2>&1 || "$bedtool" down "$bed" || true; fi
+}
+
+fb_traps() {
+  trap fb_cleanup EXIT
+  trap 'echo "interrupted; cleaning up" >&2; fb_cleanup; exit 130' INT TERM
+}

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Failover benchmark on the namespace test bed: two agents (ha1, ha2) with fencing
+# (fence_vigil_netns), a client probing http://VIP/ every 10 ms (dev.vigil.bench.HttpProbe); the
+# gap is the last good answer from the old node -> the first good answer from the new one.
+#
+#   sudo bench/failover.sh MODE PRESET TRIALS
+#     cold        VIP + Filesystem + apache in one group, all started on takeover (the demo's cluster)
+#     hot         apache a clone on both nodes (bed --hot), the VIP colocated with it: only the VIP moves
+#     switchover  the cold group moved by `vigil resource move`; apache's own stop+start is measured
+#                 each trial too (maintenance on, `vigil run-agent ocf:vigil:apache stop|start` on the
+#                 node, maintenance off)
+#   PRESET: lan | fast | instant | wan (TimingPreset.java)
+#   Environment: BED (default fbench), SUBNET (default 78), WORK_DIR (default /tmp/vigil-bench-failover),
+#                WINDOW_S (seconds probed after the kill; default by mode and preset)
+#
+# cold/hot kill: the active node's link is cut and every process in its namespace KILLed. The
+# survivor declares it dead, fences it (fence_vigil_netns reboot), and takes over. Then the node
+# "reboots" (addresses, mounts and stale pid files cleared, link up, agent restarted) and rejoins;
+# auto_failback is off so the service stays on the survivor and the next trial kills the other node.
+# Per trial it prints the gap, the split from the survivor's log (kill -> "is dead" -> fence started
+# -> "fenced" -> last start done), and the agents' max RSS; at the end min/median/max of the gaps.
+# Exit 0 when every trial saw exactly one failover to the other node, 1 otherwise.
+set -euo pipefail
+# shellcheck source=bench/bed-lib.sh
+source "$(dirname "$(readlink -f "$0")")/bed-lib.sh"
+
+usage() { sed -n '6,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+mode=${1:-}; preset=${2:-}; trials=${3:-}
+case $mode in cold|hot|switchover) ;; *) usage ;; esac
+case $preset in lan|fast|instant|wan) ;; *) usage ;; esac
+[[ $trials =~ ^[1-9][0-9]*$ ]] || usage
+
+bed=${BED:-fbench}
+work=${WORK_DIR:-/tmp/vigil-bench-failover}/$mode-$preset
+# shellcheck disable=SC2119 # no extra tools needed
+fb_need_root_and_tools
+fb_traps
+rm -rf "$work"; mkdir -p "$work/trials"
+
+hot=0; cluster_mode=cold
+if [[ $mode == hot ]]; then hot=1; cluster_mode=hot; fi
+fb_bed_up "$hot" "${SUBNET:-78}"
+fb_write_cluster "$work/cluster.yaml" "$cluster_mode" "$preset"
+for n in "${fb_nodes[@]}"; do fb_start_agent "$n"; done
+active=$(fb_wait_settled "$cluster_mode" 90) || { echo "the cluster did not settle; logs in $work" >&2; tail -n 30 "$work"/ha*.log >&2; exit 1; }
+j=$(fb_status ha1)
+keepalive=$(json_num "$j" keepaliveMs); deadtime=$(json_num "$j" deadtimeMs)
+echo "bed $bed (VIP $VIP), $mode at $preset (keepalive $keepalive ms, deadtime $deadtime ms), $trials trial(s); service on $active"
+echo "the machine's load now: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs make the figures noisy)"
+
+# Seconds probed after the kill: detection + fencing + starts, with room to spare.
+if [[ $mode == hot ]]; then def_window=$((deadtime / 1000 + 4)); else def_window=$((deadtime / 1000 + 8)); fi
+window=${WINDOW_S:-$def_window}
+lead_s=1   # probed before the kill, so the old node's last good answer is in the log
+
+ms_or_dash() { [[ -n $1 && -n $2 ]] && echo $(($2 - $1)) || echo "?"; }
+gaps=(); failed=0; apache_own=(); rejoin_failures=0
+
+# "vigil run-agent" prints "duration: N ms"; the agent's own time, without the CLI's JVM start.
+apache_op_ms() {
+  local node=$1 op=$2 out
+  out=$("$bedtool" exec "$bed" "$node" -- "$vigil" run-agent ocf:vigil:apache "$op" \
+        -p "configfile=$NODE_APACHE_CONF" --timeout 30s 2>>"$work/run-agent.err") || { echo "apache $op on $node failed: $out" >&2; return 1; }
+  sed -n 's/^duration: \([0-9]*\) ms$/\1/p' <<<"$out"
+}
+
+for ((t = 1; t <= trials; t++)); do
+  victim=$active; survivor=$(fb_other "$victim")
+  tdir=$work/trials/$t; mkdir -p "$tdir"
+  own=""
+  if [[ $mode == switchover ]]; then
+    # apache's own stop+start on the active node, the cluster told to keep its hands off.
+    "$vigil" maintenance on --socket "$work/$victim.sock" >/dev/null
+    stop_ms=$(apache_op_ms "$victim" stop); start_ms=$(apache_op_ms "$victim" start)
+    "$vigil" maintenance off --socket "$work/$victim.sock" >/dev/null
+    own=$((stop_ms + start_ms))
+    apache_own+=("$own")
+    fb_wait_settled cold 60 >/dev/null || { echo "trial $t: not settled after maintenance" >&2; exit 1; }
+  fi
+
+  fb_sampler "$tdir/rss.txt" $((lead_s + window + 90)) &
+  sampler_pid=$!; fb_bg_pids+=("$sampler_pid")
+  fb_probe "$tdir/probe.csv" $((lead_s + window))
+  # The probe JVM needs a moment before its first probe; then a random phase against the beats.
+  sleep "$lead_s.$((RANDOM % 500 + 200))"
+  t0=$(date +%s%3N)
+  if [[ $mode == switchover ]]; then
+    "$vigil" resource move www "$survivor" --socket "$work/$victim.sock" >"$tdir/move.out" 2>&1 ||
+      { echo "trial $t: move failed: $(cat "$tdir/move.out")" >&2; failed=1; }
+  else
+    fb_kill_node "$victim"
+  fi
+  wait "$fb_probe_pid" || true
+
+  # The split, from the survivor's log (and the victim's for a switchover's stops).
+  slog=$work/$survivor.log; vlog=$work/$victim.log
+  if [[ $mode == switchover ]]; then
+    web_stop=$(grep -o "resource web stop on $victim: stopped ([0-9]* ms)" "$vlog" | tail -1 | grep -o '[0-9]* ms' || true)
+    web_start=$(grep -o "resource web start on $survivor: started ([0-9]* ms)" "$slog" | tail -1 | grep -o '[0-9]* ms' || true)
+    split="apache's own stop+start ${own} ms ($stop_ms + $start_ms); in the move: web stop ${web_stop:-?}, web start ${web_start:-?}"
+  else
+    dead=$(fb_log_ms "$slog" "$t0" "node $victim is dead")
+    fstart=$(fb_log_ms "$slog" "$t0" "fencing node $victim")
+    fdone=$(fb_log_ms "$slog" "$t0" "node $victim fenced")
+    last=web; [[ $mode == hot ]] && last=vip
+    sdone=$(fb_log_ms "$slog" "$t0" "resource $last start on $survivor: started")
+    starts=""
+    for r in data vip web; do
+      [[ $mode == hot && $r != vip ]] && continue
+      d=$(grep -o "resource $r start on $survivor: started ([0-9]* ms)" "$slog" | tail -1 | grep -o '[0-9]* ms' || true)
+      starts+=" $r ${d:-?}"
+    done
+    split="dead +$(ms_or_dash "$t0" "$dead"), fence $(ms_or_dash "$fstart" "$fdone") ms (from +$(ms_or_dash "$t0" "$fstart")), $last started +$(ms_or_dash "$t0" "$sdone") ms after the kill (starts:$starts)"
+  fi
+
+  report=$(java -cp "$bench_jar" dev.vigil.bench.HttpProbe --summary "$tdir/probe.csv")
+  echo "$report" >"$tdir/summary.txt"
+  fo=$(grep -c '^  failover ' <<<"$report" || true)
+  gap=$(grep -o "^  failover $victim -> $survivor: gap [0-9]*" <<<"$report" | grep -o '[0-9]*$' || true)
+  if [[ $fo -ne 1 || -z $gap ]]; then
+    echo "trial $t: expected one failover $victim -> $survivor, the probe saw: $(head -c 600 <<<"$report")" >&2
+    failed=1
+  else
+    gaps+=("$gap")
+  fi
+
+  if [[ $mode != switchover ]]; then
+    # A rejoining agent can be declared dead again while its JVM starts (seen at instant): the
+    # survivor then fences it, its agent dies, and it is booted again. Counted, at most 3 boots.
+    boots=0; active=
+    while ((boots < 3)) && [[ -z $active ]]; do
+      boots=$((boots + 1))
+      fb_boot_node "$victim"
+      deadline=$((SECONDS + 90))
+      while ((SECONDS < deadline)); do
+        if active=$(fb_settled "$cluster_mode"); then break; fi
+        active=
+        if ! kill -0 "$(cat "$work/$victim.pid" 2>/dev/null || echo 0)" 2>/dev/null; then
+          echo "  trial $t: $victim's agent died while rejoining (boot $boots): $survivor declared it dead $(grep -c "node $victim is dead" "$slog" || true) time(s) so far and fenced it; booting it again" >&2
+          rejoin_failures=$((rejoin_failures + 1))
+          sleep 1; break
+        fi
+        sleep 0.2
+      done
+    done
+    [[ -n $active ]] || { echo "trial $t: the cluster did not settle again; logs in $work" >&2; exit 1; }
+  else
+    "$vigil" resource clear www --socket "$work/$survivor.sock" >/dev/null
+    active=$(fb_wait_settled "$cluster_mode" 90) || { echo "trial $t: the cluster did not settle again; logs in $work" >&2; exit 1; }
+  fi
+  kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true
+  [[ $active == "$survivor" ]] || { echo "trial $t: the service went back to $active (auto_failback is off)" >&2; failed=1; }
+  printf '  trial %2d: %s -> %s gap %s ms; %s; RSS max %s\n' "$t" "$victim" "$survivor" "${gap:-?}" "$split" "$(fb_rss_max "$tdir/rss.txt")"
+done
+
+echo
+echo "$mode at $preset: $(java -cp "$bench_jar" dev.vigil.bench.HttpProbe --summary "$work"/trials/*/probe.csv | tail -1)"
+if [[ $mode == switchover && ${#apache_own[@]} -gt 0 ]]; then
+  python3 - "${apache_own[@]}" <<'PY'
+import statistics, sys
+xs = sorted(int(x) for x in sys.argv[1:])
+print(f"apache's own stop+start over {len(xs)} trial(s): min {xs[0]} ms, median {statistics.median(xs):.0f} ms, max {xs[-1]} ms"
+      f" (target: the move's median gap <= this median + 100 ms)")
+PY
+fi
+((rejoin_failures == 0)) || echo "rejoining node declared dead and fenced again: $rejoin_failures time(s) (each booted again; see the logs)"
+cat "$work"/trials/*/rss.txt | fb_rss_max /dev/stdin | sed 's/^/agents RSS max over all trials: /'; echo
+echo "logs and probe files: $work"
+exit "$failed"
