@@ -58,6 +58,11 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private Membership membership;
     private HeartbeatSender sender;
     private ControlServer control;
+    /** The control port on the cluster network; absent when disabled or when it could not be bound. */
+    private java.util.Optional<dev.vigil.control.TcpControlServer> controlTcp = java.util.Optional.empty();
+    private dev.vigil.control.EventBus events;
+    /** The coordination snapshot the last resource events were computed from; coordination thread only. */
+    private dev.vigil.coordination.CoordinationStatus lastCoordinationStatus;
     private Thread detectorThread;
     private dev.vigil.coordination.ConfigDistribution distribution;
     /** Benchmark-only garbage generator; empty unless {@link AllocationPressure#ENV} is set. */
@@ -88,16 +93,21 @@ public final class Agent implements AutoCloseable, ControlHandler {
         distribution = new dev.vigil.coordination.ConfigDistribution(self, options.stateDir(), config, this::adopt);
         membership = new Membership(self, incarnation, votes);
         currentView = membership.view();
+        events = new dev.vigil.control.EventBus(Clock.systemUTC(), this::status,
+                dev.vigil.control.EventBus.DEFAULT_STATUS_INTERVAL, dev.vigil.control.EventBus.DEFAULT_QUEUE_CAPACITY);
         membership.addListener((event, view) -> {
             currentView = view;
             distribution.onView(view.members().keySet());
             logMembership(event, view);
+            events.publish(dev.vigil.control.ControlEvent.Kind.MEMBERSHIP, event.node(), membershipMessage(event, view));
         });
         if (!config.resources().resources().isEmpty()) {
             resources = java.util.Optional.of(new ResourceManagement(config, options, incarnation, clock,
                     () -> sender));
             var coordination = resources.get().coordination();
             membership.addListener(coordination::onMembership);
+            lastCoordinationStatus = coordination.status();
+            coordination.onStatusChange(this::onCoordinationStatus);
         }
 
         var linksByPeer = new LinkedHashMap<String, List<FailureDetector.LinkRef>>();
@@ -118,8 +128,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 transport.start(receiver);
                 transports.add(transport);
             }
-            control = new ControlServer(options.socket(), this);
+            control = new ControlServer(options.socket(), this, events);
             control.start();
+            startControlPort();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -142,6 +153,38 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 self, config.cluster(), incarnation, config.timingPreset().configName(),
                 Durations.format(config.timing().keepalive()), Durations.format(config.timing().warntime()),
                 Durations.format(config.timing().deadtime()), Durations.format(config.timing().initdead()), transports.stream().map(Transport::linkName).toList());
+    }
+
+    /**
+     * The console's way in. A port that cannot be bound (taken, or the node's address is not on
+     * this host) costs the console its access, not the node its place in the cluster: the agent
+     * says so loudly and runs on, reachable through its Unix socket.
+     */
+    private void startControlPort() {
+        var port = config.control();
+        if (!port.enabled()) {
+            LOG.info("control port disabled in {} (control: {enabled: false}); only the local socket serves", config.source());
+            return;
+        }
+        var address = new java.net.InetSocketAddress(config.node(options.node()).orElseThrow().address(), port.port());
+        var server = new dev.vigil.control.TcpControlServer(address, config.key(), this, events, drops);
+        try {
+            server.start();
+            controlTcp = java.util.Optional.of(server);
+        } catch (IOException e) {
+            LOG.error("{}; the console and `vigil --connect` cannot reach node {} (its local socket {} works)",
+                    e.getMessage(), options.node(), options.socket());
+        }
+    }
+
+    /** On the coordination thread, whenever its snapshot changed: resource, quorum and coordinator events. */
+    private void onCoordinationStatus(dev.vigil.coordination.CoordinationStatus now) {
+        var before = lastCoordinationStatus;
+        lastCoordinationStatus = now;
+        for (var change : StatusChanges.between(before, now)) {
+            events.publish(change.kind(), change.node(), change.message());
+        }
+        events.changed();
     }
 
     /** The detector sleeps until the next deadline, but at least this often checks anyway. */
@@ -238,11 +281,13 @@ public final class Agent implements AutoCloseable, ControlHandler {
      */
     private void adopt(ClusterConfig newConfig) {
         resources.ifPresent(r -> r.reconfigure(newConfig));
+        events.publish(dev.vigil.control.ControlEvent.Kind.CONFIG, options.node(),
+                "configuration version " + newConfig.version() + " adopted");
         boolean transportChanged = !newConfig.cluster().equals(config.cluster()) || !newConfig.nodes().equals(config.nodes())
                 || !newConfig.links().equals(config.links()) || !newConfig.timing().equals(config.timing())
-                || !newConfig.key().equals(config.key());
+                || !newConfig.key().equals(config.key()) || !newConfig.control().equals(config.control());
         if (transportChanged) {
-            LOG.warn("configuration version {} changes nodes, links, timing or the key: those take effect when this agent restarts",
+            LOG.warn("configuration version {} changes nodes, links, timing, the key or the control port: those take effect when this agent restarts",
                     newConfig.version());
         }
         if (resources.isEmpty() && !newConfig.resources().resources().isEmpty()) {
@@ -254,6 +299,13 @@ public final class Agent implements AutoCloseable, ControlHandler {
     /** {@code vigil config apply}: adopt here, then wait (bounded) until every member runs it. */
     @Override
     public dev.vigil.control.ControlProtocol.AdminOutcome applyConfig(String text) {
+        var outcome = applyConfigAndWait(text);
+        events.publish(dev.vigil.control.ControlEvent.Kind.CONFIG, options.node(),
+                "config apply " + (outcome.ok() ? "done: " : "failed: ") + outcome.message());
+        return outcome;
+    }
+
+    private dev.vigil.control.ControlProtocol.AdminOutcome applyConfigAndWait(String text) {
         var result = distribution.apply(text);
         if (!result.adopted()) {
             return new dev.vigil.control.ControlProtocol.AdminOutcome(false, result.message());
@@ -285,6 +337,18 @@ public final class Agent implements AutoCloseable, ControlHandler {
             }
         }
         membership.apply(events);
+    }
+
+    private static String membershipMessage(MembershipEvent e, MembershipView view) {
+        String what = switch (e.kind()) {
+            case JOINED -> "joined (incarnation " + e.incarnation() + ")";
+            case LATE -> "is late";
+            case RECOVERED -> "heard again";
+            case DEAD -> "is dead";
+            case LEFT -> "left the cluster";
+            case RESTARTED -> "restarted (incarnation " + e.incarnation() + ")";
+        };
+        return "node " + e.node() + " " + what + "; view " + view.number() + " = " + view.members().keySet();
     }
 
     private void logMembership(MembershipEvent e, MembershipView view) {
@@ -349,13 +413,20 @@ public final class Agent implements AutoCloseable, ControlHandler {
             return new dev.vigil.control.ControlProtocol.AdminOutcome(false,
                     "the cluster file of " + options.node() + " has no resources to manage");
         }
+        String request = String.join(" ", java.util.stream.Stream.concat(java.util.stream.Stream.of(verb), args.stream()).toList());
+        events.publish(dev.vigil.control.ControlEvent.Kind.OPERATOR, options.node(), "operator request on "
+                + options.node() + ": " + request);
+        dev.vigil.control.ControlProtocol.AdminOutcome outcome;
         try {
             var reply = resources.get().coordination().request(verb, args).join();
-            return new dev.vigil.control.ControlProtocol.AdminOutcome(reply.ok(), reply.message());
+            outcome = new dev.vigil.control.ControlProtocol.AdminOutcome(reply.ok(), reply.message());
         } catch (java.util.concurrent.CompletionException e) {
-            return new dev.vigil.control.ControlProtocol.AdminOutcome(false, "no answer from the coordinator: "
+            outcome = new dev.vigil.control.ControlProtocol.AdminOutcome(false, "no answer from the coordinator: "
                     + (e.getCause() instanceof java.util.concurrent.TimeoutException ? "timed out" : e.getCause()));
         }
+        events.publish(dev.vigil.control.ControlEvent.Kind.OPERATOR, options.node(),
+                request + (outcome.ok() ? ": done: " : ": failed: ") + outcome.message());
+        return outcome;
     }
 
     /** Blocks until {@link #close()} has run. */
@@ -381,6 +452,10 @@ public final class Agent implements AutoCloseable, ControlHandler {
         resources.ifPresent(ResourceManagement::close);
         if (detectorThread != null) {
             LockSupport.unpark(detectorThread);
+        }
+        controlTcp.ifPresent(dev.vigil.control.TcpControlServer::close);
+        if (events != null) {
+            events.close();
         }
         if (control != null) {
             control.close();

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param timingPreset  the preset named in the file (lan when absent)
  * @param timing        the preset with any explicit overrides applied
  * @param resources     resources, groups, constraints, policy, fencing and ping targets
+ * @param control       the TCP control port ({@code control:}; on, port 7695 when absent)
  * @param text          the file's text as read, which is what the cluster distributes
  */
 public record ClusterConfig(
@@ -30,6 +31,7 @@ public record ClusterConfig(
         List<NodeConfig> nodes,
         List<LinkConfig> links,
         ResourcesConfig resources,
+        ControlConfig control,
         String text) {
 
     public ClusterConfig {

@@ -70,8 +70,9 @@ public final class ConfigLoader {
     private static final List<String> RESOURCES_TOP_KEYS =
             List.of("resources", "groups", "constraints", "policy", "fencing", "ping");
     private static final List<String> TOP_KEYS = Stream.concat(
-            Stream.of("cluster", "version", "auth", "timing", "nodes", "links"), RESOURCES_TOP_KEYS.stream()).toList();
+            Stream.of("cluster", "version", "auth", "timing", "nodes", "links", "control"), RESOURCES_TOP_KEYS.stream()).toList();
     private static final List<String> AUTH_KEYS = List.of("keyfile");
+    private static final List<String> CONTROL_KEYS = List.of("enabled", "port");
     private static final List<String> TIMERS = List.of("keepalive", "warntime", "deadtime", "initdead");
     private static final List<String> TIMING_KEYS = List.of("preset", "keepalive", "warntime", "deadtime", "initdead");
     private static final List<String> NODE_KEYS = List.of("name", "address", "votes");
@@ -237,6 +238,7 @@ public final class ConfigLoader {
             Optional<KeyFile> key = required(m, "auth", "the cluster file",
                     "auth: {keyfile: /etc/vigil/authkey}").flatMap(this::auth);
             TimingChoice timing = timing(m.entry("timing"));
+            ControlConfig control = m.entry("control").map(this::control).orElse(ControlConfig.DEFAULT);
             Optional<List<NodeConfig>> nodes = required(m, "nodes", "the cluster file",
                     "the list of nodes, e.g. - {name: ha1, address: 10.0.0.48}").flatMap(this::nodes);
             Optional<List<LinkConfig>> links = required(m, "links", "the cluster file",
@@ -252,7 +254,7 @@ public final class ConfigLoader {
                 return null;
             }
             return new ClusterConfig(file, cluster, version, key.get().path(), key.get().key(),
-                    timing.preset(), timing.timing(), nodes.get(), links.get(), half.config(), yamlText);
+                    timing.preset(), timing.timing(), nodes.get(), links.get(), half.config(), control, yamlText);
         }
 
         /** The document of {@link #loadResources}; null when there are errors. */
@@ -341,6 +343,21 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             return Optional.of(new KeyFile(path, new ClusterKey(Arrays.copyOf(bytes, end))));
+        }
+
+        // ---- control port
+
+        private ControlConfig control(Entry controlEntry) {
+            Optional<MapNode> cm = map(controlEntry.value(), "control", "a map such as {port: 7695}");
+            if (cm.isEmpty()) {
+                return ControlConfig.DEFAULT;
+            }
+            checkKeys(cm.get(), "control", CONTROL_KEYS);
+            boolean enabled = cm.get().entry("enabled").flatMap(e -> bool(e.value(), "enabled")).orElse(true);
+            int port = cm.get().entry("port")
+                    .flatMap(e -> intIn(e.value(), "control port", 1, 65535, "a TCP port (1..65535)"))
+                    .orElse(ControlConfig.DEFAULT_PORT);
+            return new ControlConfig(enabled, port);
         }
 
         // ---- timing

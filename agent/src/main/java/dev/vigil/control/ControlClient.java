@@ -2,26 +2,57 @@ package dev.vigil.control;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import dev.vigil.config.ClusterKey;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
 
 /**
- * The client side of the control API, used by the {@code vigil} command line and (later) the
- * console. One instance per request; cheap.
+ * The client side of the control API, used by the {@code vigil} command line and the console,
+ * over either transport: the node's Unix socket ({@link #unix}) or an agent's TCP control port
+ * with the cluster key ({@link #tcp}). Each call opens its own connection; cheap.
  */
 public final class ControlClient {
-    private final Path socketPath;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a TCP client waits for the agent's hello and for any answer of a status request. */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Connector connector;
     private final ObjectMapper json = ControlProtocol.mapper();
 
+    /** Same as {@link #unix(Path)}. */
     public ControlClient(Path socketPath) {
-        this.socketPath = socketPath;
+        this(() -> UnixConnection.open(socketPath));
+    }
+
+    private ControlClient(Connector connector) {
+        this.connector = connector;
+    }
+
+    /** The local agent's control socket. */
+    public static ControlClient unix(Path socketPath) {
+        return new ControlClient(socketPath);
+    }
+
+    /** An agent's control port; every frame is authenticated with a key derived from {@code key}. */
+    public static ControlClient tcp(InetSocketAddress address, ClusterKey key) {
+        byte[] controlKey = ControlFrames.deriveKey(key);
+        return new ControlClient(() -> TcpConnection.open(address, controlKey));
     }
 
     public StatusReport status() throws IOException {
@@ -29,41 +60,232 @@ public final class ControlClient {
     }
 
     /** An operator verb; returns once the coordinator reports the outcome. */
-    public ControlProtocol.AdminOutcome admin(String verb, java.util.List<String> args) throws IOException {
+    public ControlProtocol.AdminOutcome admin(String verb, List<String> args) throws IOException {
         return call(new ControlProtocol.Request("admin", verb, args, null), ControlProtocol.AdminOutcome.class);
     }
 
     /** {@code vigil config apply}: returns once the cluster runs the file (or says why not). */
     public ControlProtocol.AdminOutcome applyConfig(String text) throws IOException {
-        return call(new ControlProtocol.Request("config-apply", null, java.util.List.of(), text),
+        return call(new ControlProtocol.Request("config-apply", null, List.of(), text),
                 ControlProtocol.AdminOutcome.class);
     }
 
-    private <T> T call(ControlProtocol.Request request, Class<T> resultType) throws IOException {
-        SocketChannel ch;
+    /**
+     * Subscribes to the agent's pushed events: a status snapshot first, then events as they
+     * happen (see {@link ControlEvent}). Close the stream to unsubscribe.
+     */
+    public EventStream subscribe() throws IOException {
+        var connection = connector.open();
         try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socketPath));
-        } catch (IOException e) {
-            throw new IOException("no agent answers on " + socketPath + " (" + e.getMessage()
-                    + "); is it running? Start it with: vigil agent --config FILE", e);
+            connection.send(json.writeValueAsBytes(new ControlProtocol.Request(ControlDispatch.EVENTS)));
+            // The agent sends at least a keepalive every 10 s: silence for three means it is gone.
+            connection.readTimeout(ControlDispatch.KEEPALIVE.multipliedBy(3));
+            readResponse(connection, String.class);
+            return new EventStream(connection, json);
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
         }
-        try (ch) {
-            var out = Channels.newOutputStream(ch);
-            out.write(json.writeValueAsBytes(request));
+    }
+
+    private <T> T call(ControlProtocol.Request request, Class<T> resultType) throws IOException {
+        try (var connection = connector.open()) {
+            connection.send(json.writeValueAsBytes(request));
+            if (!"status".equals(request.op())) {
+                // Operator verbs answer once the cluster has settled, which may take minutes.
+                connection.readTimeout(Duration.ZERO);
+            }
+            return readResponse(connection, resultType);
+        }
+    }
+
+    private <T> T readResponse(Connection connection, Class<T> resultType) throws IOException {
+        byte[] answer = connection.receive();
+        JavaType type = json.getTypeFactory().constructParametricType(ControlProtocol.Response.class, resultType);
+        ControlProtocol.Response<T> response = json.readValue(answer, type);
+        if (!response.ok()) {
+            throw new IOException("the agent refused: " + response.error());
+        }
+        return response.result();
+    }
+
+    /** A subscription to an agent's events; {@link #next()} blocks until one arrives. */
+    public static final class EventStream implements Closeable {
+        private final Connection connection;
+        private final ObjectMapper json;
+
+        private EventStream(Connection connection, ObjectMapper json) {
+            this.connection = connection;
+            this.json = json;
+        }
+
+        /** The next event; an {@link IOException} when the agent closed the stream or it was closed here. */
+        public ControlEvent next() throws IOException {
+            return json.readValue(connection.receive(), ControlEvent.class);
+        }
+
+        @Override
+        public void close() throws IOException {
+            connection.close();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Connector {
+        Connection open() throws IOException;
+    }
+
+    /** One request/answer conversation (or event stream) on one transport. */
+    private interface Connection extends Closeable {
+        void send(byte[] json) throws IOException;
+
+        /** The next whole message; EOF is an error, since the agent always answers. */
+        byte[] receive() throws IOException;
+
+        /** Zero: wait for ever. */
+        void readTimeout(Duration timeout) throws IOException;
+    }
+
+    private static final class UnixConnection implements Connection {
+        private final SocketChannel channel;
+        private final OutputStream out;
+        private final InputStream in;
+
+        private UnixConnection(SocketChannel channel) {
+            this.channel = channel;
+            this.out = Channels.newOutputStream(channel);
+            this.in = new BufferedInputStream(Channels.newInputStream(channel));
+        }
+
+        static Connection open(Path socketPath) throws IOException {
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                ch.connect(UnixDomainSocketAddress.of(socketPath));
+                return new UnixConnection(ch);
+            } catch (IOException e) {
+                if (ch != null) ch.close();
+                throw new IOException("no agent answers on " + socketPath + " (" + e.getMessage()
+                        + "); is it running? Start it with: vigil agent --config FILE", e);
+            }
+        }
+
+        @Override
+        public void send(byte[] json) throws IOException {
+            out.write(json);
             out.write('\n');
             out.flush();
-            var in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
-            String line = in.readLine();
-            if (line == null) {
-                throw new IOException("the agent closed the connection without answering");
+        }
+
+        @Override
+        public byte[] receive() throws IOException {
+            var line = new ByteArrayOutputStream(256);
+            int c;
+            while ((c = in.read()) != -1) {
+                if (c == '\n') return line.toByteArray();
+                if (line.size() >= ControlFrames.MAX_ANSWER_FRAME) {
+                    throw new IOException("the agent's answer exceeds " + ControlFrames.MAX_ANSWER_FRAME + " bytes");
+                }
+                line.write(c);
             }
-            JavaType type = json.getTypeFactory().constructParametricType(ControlProtocol.Response.class, resultType);
-            ControlProtocol.Response<T> response = json.readValue(line, type);
-            if (!response.ok()) {
-                throw new IOException("the agent refused: " + response.error());
+            throw new EOFException("the agent closed the connection without answering");
+        }
+
+        @Override
+        public void readTimeout(Duration timeout) {
+            // Unix socket channels have no read timeout; the local agent closes the socket when it stops.
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    private static final class TcpConnection implements Connection {
+        private static final SecureRandom RANDOM = new SecureRandom();
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+        private final ControlSession session;
+        private final String where;
+
+        private TcpConnection(Socket socket, InputStream in, OutputStream out, ControlSession session, String where) {
+            this.socket = socket;
+            this.in = in;
+            this.out = out;
+            this.session = session;
+            this.where = where;
+        }
+
+        static Connection open(InetSocketAddress address, byte[] controlKey) throws IOException {
+            String where = address.getHostString() + ":" + address.getPort();
+            var socket = new Socket();
+            try {
+                socket.connect(address, (int) CONNECT_TIMEOUT.toMillis());
+            } catch (IOException e) {
+                socket.close();
+                throw new IOException("no agent answers on " + where + " (" + e.getMessage()
+                        + "); is it running, and is its control port enabled?", e);
             }
-            return response.result();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+                var in = new BufferedInputStream(socket.getInputStream());
+                var out = new BufferedOutputStream(socket.getOutputStream());
+                byte[] serverNonce = ControlFrames.readHello(ControlFrames.read(in, 1 + 1 + ControlFrames.NONCE_BYTES));
+                byte[] clientNonce = new byte[ControlFrames.NONCE_BYTES];
+                RANDOM.nextBytes(clientNonce);
+                var session = ControlSession.client(controlKey, serverNonce, clientNonce);
+                ControlFrames.write(out, ControlFrames.Type.AUTH, session.authBody());
+                return new TcpConnection(socket, in, out, session, where);
+            } catch (FrameException e) {
+                socket.close();
+                throw new IOException(where + ": " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void send(byte[] json) throws IOException {
+            if (json.length > ControlProtocol.MAX_LINE_BYTES) {
+                throw new IOException("request of " + json.length + " bytes; the agent accepts at most "
+                        + ControlProtocol.MAX_LINE_BYTES);
+            }
+            ControlFrames.write(out, ControlFrames.Type.REQUEST, session.seal(json));
+        }
+
+        @Override
+        public byte[] receive() throws IOException {
+            ControlFrames.Frame frame;
+            try {
+                frame = ControlFrames.read(in, ControlFrames.MAX_ANSWER_FRAME);
+            } catch (EOFException e) {
+                throw new EOFException("the agent at " + where + " closed the connection without answering");
+            }
+            if (frame.type() == ControlFrames.Type.REFUSED) {
+                throw new IOException("the agent at " + where + " refused: " + ControlFrames.refusalText(frame)
+                        + (ControlFrames.refusalText(frame).equals(Refusal.AUTHENTICATION_FAILED.message())
+                        ? " (is this the cluster's key file?)" : ""));
+            }
+            try {
+                return session.open(frame);
+            } catch (FrameException e) {
+                throw new IOException("the answer from " + where + " is not genuine (" + e.getMessage()
+                        + "): a different cluster key, or someone in between", e);
+            }
+        }
+
+        @Override
+        public void readTimeout(Duration timeout) throws IOException {
+            socket.setSoTimeout((int) timeout.toMillis());
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 }

@@ -28,7 +28,8 @@ public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
 
     private final Path socketPath;
-    private final ControlHandler handler;
+    private final ControlDispatch dispatch;
+    private final java.util.Optional<EventBus> events;
     private final ObjectMapper json = ControlProtocol.mapper();
     /**
      * Operator verbs hold their connection until the cluster settles (up to minutes), so a fixed
@@ -47,8 +48,14 @@ public final class ControlServer implements AutoCloseable {
     private volatile boolean closed;
 
     public ControlServer(Path socketPath, ControlHandler handler) {
+        this(socketPath, handler, null);
+    }
+
+    /** @param events where {@code events} subscribers are served from; null if this server offers none */
+    public ControlServer(Path socketPath, ControlHandler handler, EventBus events) {
         this.socketPath = socketPath;
-        this.handler = handler;
+        this.dispatch = new ControlDispatch(handler);
+        this.events = java.util.Optional.ofNullable(events);
     }
 
     public void start() throws IOException {
@@ -100,41 +107,34 @@ public final class ControlServer implements AutoCloseable {
             var in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8),
                     1024);
             OutputStream out = Channels.newOutputStream(ch);
-            String line;
-            while ((line = readBoundedLine(in)) != null) {
-                out.write(json.writeValueAsBytes(answer(line)));
+            ControlDispatch.Sink sink = bytes -> {
+                out.write(bytes);
                 out.write('\n');
                 out.flush();
+            };
+            String line;
+            while ((line = readBoundedLine(in)) != null) {
+                var parsed = dispatch.parse(line.getBytes(StandardCharsets.UTF_8));
+                if (parsed instanceof ControlDispatch.Parsed.Bad bad) {
+                    sink.send(json.writeValueAsBytes(bad.answer()));
+                } else if (parsed instanceof ControlDispatch.Parsed.Ok ok) {
+                    if (ControlDispatch.EVENTS.equals(ok.request().op())) {
+                        if (events.isEmpty()) {
+                            sink.send(json.writeValueAsBytes(ControlDispatch.error("this agent publishes no events")));
+                            continue;
+                        }
+                        // The connection belongs to the stream from now on.
+                        dispatch.stream(events.get(), sink);
+                        return;
+                    }
+                    sink.send(json.writeValueAsBytes(dispatch.answer(ok.request())));
+                }
             }
         } catch (IOException e) {
             LOG.debug("control connection ended: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("control request failed", e);
         }
-    }
-
-    private ControlProtocol.Response<?> answer(String line) {
-        ControlProtocol.Request request;
-        try {
-            request = json.readValue(line, ControlProtocol.Request.class);
-        } catch (IOException e) {
-            return new ControlProtocol.Response<>(false, null, "malformed request: expected {\"op\": \"status\"}");
-        }
-        if (request.op() == null) {
-            return new ControlProtocol.Response<>(false, null, "request has no \"op\"");
-        }
-        return switch (request.op()) {
-            case "status" -> new ControlProtocol.Response<>(true, handler.status(), null);
-            case "admin" -> request.verb() == null
-                    ? new ControlProtocol.Response<>(false, null, "admin request has no \"verb\"")
-                    : new ControlProtocol.Response<>(true, handler.admin(request.verb(),
-                            request.args() == null ? java.util.List.of() : request.args()), null);
-            case "config-apply" -> request.text() == null
-                    ? new ControlProtocol.Response<>(false, null, "config-apply request has no \"text\"")
-                    : new ControlProtocol.Response<>(true, handler.applyConfig(request.text()), null);
-            default -> new ControlProtocol.Response<>(false, null,
-                    "unknown op '" + request.op() + "'; known: status, admin, config-apply");
-        };
     }
 
     private static String readBoundedLine(BufferedReader in) throws IOException {

@@ -127,6 +127,7 @@ public final class Coordination implements AutoCloseable {
     // ---- outputs, read by the heartbeat sender's thread
     private volatile List<Extension> outgoing = List.of();
     private volatile CoordinationStatus status;
+    private volatile java.util.function.Consumer<CoordinationStatus> statusListener = s -> { };
 
     private record PendingReply(String node, AdminRequest request, Instant deadline) {}
 
@@ -275,6 +276,14 @@ public final class Coordination implements AutoCloseable {
     /** What {@code vigil status} shows of resources, quorum and the coordinator. */
     public CoordinationStatus status() {
         return status;
+    }
+
+    /**
+     * Told, on the coordination thread, each time the status snapshot changes (for the control
+     * API's event stream); it must return quickly and never block.
+     */
+    public void onStatusChange(java.util.function.Consumer<CoordinationStatus> listener) {
+        this.statusListener = listener;
     }
 
     /** What the heartbeat sender attaches to every beat. */
@@ -702,9 +711,13 @@ public final class Coordination implements AutoCloseable {
         if (d != null) ext.add(codec.encode(d));
         var previous = outgoing;
         outgoing = List.copyOf(ext);
+        var previousStatus = status;
         status = snapshotStatus();
         if (!previous.equals(outgoing)) {
             publishNow.run();
+        }
+        if (!status.equals(previousStatus)) {
+            statusListener.accept(status);
         }
     }
 

@@ -158,4 +158,33 @@ class AgentTest {
             assertThat(seen.incarnation()).isGreaterThan(first);
         });
     }
+
+    @Test
+    void membershipChangesArePushedToSubscribersWithAFreshStatus() throws Exception {
+        startCluster("  - {type: udp, mode: unicast, port: 694}\n", "a", "b", "c");
+        await().atMost(Duration.ofSeconds(5)).until(() -> status("a").members().size() == 3);
+        try (var stream = ControlClient.unix(dir.resolve("a.sock")).subscribe()) {
+            var first = stream.next();
+            assertThat(first.kind()).isEqualTo("status");
+            assertThat(first.status().members()).containsExactly("a", "b", "c");
+            network.cut("c", 0);
+            dev.vigil.control.ControlEvent dead = null;
+            dev.vigil.control.ControlEvent after = null;
+            // Bounded: the fast preset declares c dead within a second; each event is read once.
+            for (int i = 0; i < 200 && (dead == null || after == null); i++) {
+                var e = stream.next();
+                if (dead == null && e.kind().equals("membership") && e.message().contains("is dead")) {
+                    dead = e;
+                } else if (dead != null && e.kind().equals("status")) {
+                    after = e;
+                }
+            }
+            assertThat(dead).isNotNull();
+            assertThat(dead.node()).isEqualTo("c");
+            assertThat(dead.message()).startsWith("node c is dead; view ");
+            assertThat(after).isNotNull();
+            assertThat(after.status().members()).containsExactly("a", "b");
+            assertThat(after.atMs() - dead.atMs()).as("snapshot follows the event within").isLessThanOrEqualTo(100);
+        }
+    }
 }

@@ -81,6 +81,24 @@ class ConfigLoaderTest {
         assertThat(c.nodes()).containsExactly(new NodeConfig("ha1", ip("10.0.0.48"), 1));
         assertThat(c.links()).containsExactly(new LinkConfig.Udp(0, "mcast:239.0.0.94:694", UdpMode.MULTICAST,
                 694, Optional.of(ip("239.0.0.94")), Optional.empty(), 1));
+        assertThat(c.control()).isEqualTo(new ControlConfig(true, 7695));
+    }
+
+    @Test
+    void controlPortCanBeMovedOrTurnedOff() throws Exception {
+        var base = """
+                cluster: web
+                auth: {keyfile: authkey}
+                nodes: [{name: ha1, address: 10.0.0.48}]
+                links: [{type: udp, mode: unicast}]
+                """;
+        assertThat(load(base + "control: {port: 17695}\n").control()).isEqualTo(new ControlConfig(true, 17695));
+        assertThat(load(base + "control: {enabled: false}\n").control()).isEqualTo(new ControlConfig(false, 7695));
+        assertThatThrownBy(() -> load(base + "control: {port: 70000, tls: on}\n"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .extracting(ConfigError::line, ConfigError::column, ConfigError::message).containsExactly(
+                                org.assertj.core.groups.Tuple.tuple(5, 17, "control port must be a TCP port (1..65535), got 70000"),
+                                org.assertj.core.groups.Tuple.tuple(5, 24, "unknown key `tls` in control; valid keys: enabled, port")));
     }
 
     @Test

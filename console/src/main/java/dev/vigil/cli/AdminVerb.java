@@ -2,7 +2,6 @@ package dev.vigil.cli;
 
 import dev.vigil.control.ControlClient;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -14,12 +13,12 @@ final class AdminVerb {
     private AdminVerb() {}
 
     static int send(NodeOptions target, String verb, List<String> args) {
-        Path socket = target.socketOrExplain();
-        if (socket == null) {
+        ControlClient client = target.clientOrExplain();
+        if (client == null) {
             return 2;
         }
         try {
-            var outcome = new ControlClient(socket).admin(verb, args);
+            var outcome = client.admin(verb, args);
             if (outcome.ok()) {
                 System.out.println(outcome.message());
                 return 0;

@@ -50,14 +50,15 @@ final class ConfigCommand {
                 return 1;
             }
             if (agent.socket.isEmpty() && agent.config.equals(dev.vigil.agent.AgentOptions.DEFAULT_CONFIG)) {
-                agent.config = file; // find the local agent through the new file itself
+                // Find the local agent, or the key for --connect, through the new file itself.
+                agent.config = file;
             }
-            var socket = agent.socketOrExplain();
-            if (socket == null) {
+            var client = agent.clientOrExplain();
+            if (client == null) {
                 return 2;
             }
             try {
-                var outcome = new dev.vigil.control.ControlClient(socket).applyConfig(java.nio.file.Files.readString(file));
+                var outcome = client.applyConfig(java.nio.file.Files.readString(file));
                 (outcome.ok() ? System.out : System.err).println((outcome.ok() ? "" : "vigil: ") + outcome.message());
                 return outcome.ok() ? 0 : 1;
             } catch (java.io.IOException e) {

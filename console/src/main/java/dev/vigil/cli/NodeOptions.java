@@ -1,13 +1,16 @@
 package dev.vigil.cli;
 
 import dev.vigil.agent.AgentOptions;
+import dev.vigil.control.ControlClient;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * Which node's agent a verb is about: the cluster file, the node name and the control socket.
- * Shared by every verb that starts or talks to an agent, so they all find it the same way.
+ * Which node's agent a verb is about: the cluster file, the node name and the control socket, or
+ * an agent's TCP control port. Shared by every verb that starts or talks to an agent, so they all
+ * find it the same way.
  */
 final class NodeOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "cluster file (default: ${DEFAULT-VALUE})")
@@ -20,6 +23,11 @@ final class NodeOptions {
             description = "the agent's control socket (default: /run/vigil/<cluster>-<node>.sock)")
     Optional<Path> socket = Optional.empty();
 
+    @Option(names = "--connect", paramLabel = "HOST:PORT",
+            description = "talk to an agent's TCP control port instead of the local socket, authenticated with "
+                    + "the key of --config's cluster file (e.g. 10.0.0.48:7695; IPv6 as [::1]:7695)")
+    Optional<String> connect = Optional.empty();
+
     /** The agent's control socket: --socket, else the default for --config and --node; null after explaining why not. */
     Path socketOrExplain() {
         if (socket.isPresent()) {
@@ -30,5 +38,50 @@ final class NodeOptions {
             return null;
         }
         return AgentOptions.resolve(cluster, node, Optional.empty(), Optional.empty()).socket();
+    }
+
+    /** A client for the agent these options name (TCP with --connect, else the Unix socket); null after explaining why not. */
+    ControlClient clientOrExplain() {
+        if (connect.isEmpty()) {
+            Path path = socketOrExplain();
+            return path == null ? null : ControlClient.unix(path);
+        }
+        if (socket.isPresent()) {
+            System.err.println("vigil: --connect and --socket name two different agents; give one");
+            return null;
+        }
+        var address = parseHostPort(connect.get());
+        if (address.isEmpty()) {
+            System.err.println("vigil: --connect " + connect.get() + ": expected HOST:PORT, e.g. 10.0.0.48:7695");
+            return null;
+        }
+        var cluster = AgentCommand.loadOrExplain(config);
+        if (cluster == null) {
+            return null;
+        }
+        return ControlClient.tcp(address.get(), cluster.key());
+    }
+
+    static Optional<InetSocketAddress> parseHostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            return Optional.empty();
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            return Optional.empty(); // a bare IPv6 address is ambiguous
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            if (port < 1 || port > 65535 || host.isEmpty()) {
+                return Optional.empty();
+            }
+            // Resolved now; an unknown host surfaces as "no agent answers on HOST:PORT".
+            return Optional.of(new InetSocketAddress(host, port));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 }

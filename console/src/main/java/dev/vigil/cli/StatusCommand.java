@@ -3,7 +3,6 @@ package dev.vigil.cli;
 import dev.vigil.control.ControlClient;
 import dev.vigil.control.ControlProtocol;
 import dev.vigil.control.StatusReport;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,13 +20,13 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path path = target.socketOrExplain();
-        if (path == null) {
+        ControlClient client = target.clientOrExplain();
+        if (client == null) {
             return 2;
         }
         StatusReport report;
         try {
-            report = new ControlClient(path).status();
+            report = client.status();
         } catch (java.io.IOException e) {
             System.err.println("vigil: " + e.getMessage());
             return 3;

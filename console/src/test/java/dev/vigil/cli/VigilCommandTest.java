@@ -85,6 +85,15 @@ class VigilCommandTest {
     }
 
     @Test
+    void connectNeedsHostAndPort() {
+        assertThat(VigilCommand.run("status", "--connect", "10.0.0.48")).isEqualTo(2);
+        assertThat(err.toString()).contains("--connect 10.0.0.48: expected HOST:PORT");
+        assertThat(NodeOptions.parseHostPort("[::1]:7695")).hasValueSatisfying(a -> assertThat(a.getPort()).isEqualTo(7695));
+        assertThat(NodeOptions.parseHostPort("::1:7695")).isEmpty();
+        assertThat(NodeOptions.parseHostPort("127.0.0.1:70000")).isEmpty();
+    }
+
+    @Test
     void agentRefusesToStartOnABadFile() throws Exception {
         var f = write("cluster: web\n");
         assertThat(VigilCommand.run("agent", "--config", f.toString(), "--node", "ha1")).isEqualTo(2);

@@ -1,0 +1,93 @@
+package dev.vigil.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
+
+/** What both control servers (Unix socket and TCP) do with one request, so they cannot drift apart. */
+final class ControlDispatch {
+    static final String EVENTS = "events";
+    private static final String KNOWN = "status, admin, config-apply, events";
+
+    private final ControlHandler handler;
+    private final ObjectMapper json = ControlProtocol.mapper();
+
+    ControlDispatch(ControlHandler handler) {
+        this.handler = handler;
+    }
+
+    /** A parsed request, or the error answer to send instead. */
+    sealed interface Parsed {
+        record Ok(ControlProtocol.Request request) implements Parsed {}
+
+        record Bad(ControlProtocol.Response<?> answer) implements Parsed {}
+    }
+
+    Parsed parse(byte[] data) {
+        ControlProtocol.Request request;
+        try {
+            request = json.readValue(data, ControlProtocol.Request.class);
+        } catch (IOException e) {
+            return new Parsed.Bad(error("malformed request: expected {\"op\": \"status\"}"));
+        }
+        if (request == null || request.op() == null) {
+            return new Parsed.Bad(error("request has no \"op\""));
+        }
+        return new Parsed.Ok(request);
+    }
+
+    /** The answer to any request but {@code events}, which the server streams itself. */
+    ControlProtocol.Response<?> answer(ControlProtocol.Request request) {
+        return switch (request.op()) {
+            case "status" -> new ControlProtocol.Response<>(true, handler.status(), null);
+            case "admin" -> request.verb() == null
+                    ? error("admin request has no \"verb\"")
+                    : new ControlProtocol.Response<>(true, handler.admin(request.verb(),
+                            request.args() == null ? List.of() : request.args()), null);
+            case "config-apply" -> request.text() == null
+                    ? error("config-apply request has no \"text\"")
+                    : new ControlProtocol.Response<>(true, handler.applyConfig(request.text()), null);
+            default -> error("unknown op '" + request.op() + "'; known: " + KNOWN);
+        };
+    }
+
+    static ControlProtocol.Response<?> error(String message) {
+        return new ControlProtocol.Response<>(false, null, message);
+    }
+
+    static ControlProtocol.Response<?> subscribed() {
+        return new ControlProtocol.Response<>(true, "subscribed", null);
+    }
+
+    /** How often an idle event stream says it is still there, so both ends notice a dead peer. */
+    static final java.time.Duration KEEPALIVE = java.time.Duration.ofSeconds(10);
+
+    interface Sink {
+        void send(byte[] json) throws IOException;
+    }
+
+    /**
+     * Streams events to one subscriber until it goes away (a write fails), falls behind, or the
+     * agent stops. Runs on the connection's own thread: a slow client only ever delays itself.
+     */
+    void stream(EventBus bus, Sink sink) throws IOException {
+        try (var subscription = bus.subscribe()) {
+            sink.send(json.writeValueAsBytes(subscribed()));
+            while (true) {
+                ControlEvent event;
+                try {
+                    event = subscription.next(KEEPALIVE);
+                } catch (EventBus.StreamEnded ended) {
+                    return;
+                }
+                if (event == null) {
+                    event = new ControlEvent(0, ControlEvent.Kind.KEEPALIVE.key(), System.currentTimeMillis(), null,
+                            "nothing happened", null);
+                }
+                sink.send(json.writeValueAsBytes(event));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

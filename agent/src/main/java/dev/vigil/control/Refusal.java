@@ -1,0 +1,37 @@
+package dev.vigil.control;
+
+/**
+ * Why the TCP control channel refused a frame. Each is counted under {@link #dropKey()} in
+ * {@code vigil status --json} ({@code drops}), logged with a rate limit, answered with
+ * {@link #message()} in a refusal frame, and ends the connection: nothing in it is executed.
+ */
+public enum Refusal {
+    /** Wrong key, a flipped bit, or a frame recorded on another connection. */
+    AUTHENTICATION_FAILED("control-auth-failed", "authentication failed"),
+    /** Authentic, but not the next sequence number of this connection: a replay or a reordering. */
+    REPLAYED("control-replayed", "replayed or out-of-order request"),
+    /** Not a frame of this protocol, or not the frame expected at this point of the exchange. */
+    MALFORMED("control-malformed", "malformed frame"),
+    /** Longer than the side that reads it accepts; the body is never read. */
+    OVERSIZED("control-oversized", "frame too large"),
+    /** The connection ended inside a frame, or a frame is too short for its fields. */
+    TRUNCATED("control-truncated", "truncated frame"),
+    /** The client did not authenticate (or send a request) in time. */
+    TIMEOUT("control-timeout", "timed out");
+
+    private final String dropKey;
+    private final String message;
+
+    Refusal(String dropKey, String message) {
+        this.dropKey = dropKey;
+        this.message = message;
+    }
+
+    public String dropKey() {
+        return dropKey;
+    }
+
+    public String message() {
+        return message;
+    }
+}
