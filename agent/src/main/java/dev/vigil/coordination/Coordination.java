@@ -478,7 +478,9 @@ public final class Coordination implements AutoCloseable {
         for (var n : config.nodes()) {
             String name = n.name();
             var report = reportsNow.get(name);
-            if (view.members().containsKey(name)) {
+            // A node fenced while still in the view (fenced for a failed stop, before deadtime has
+            // passed) is powered off: its last report is stale and must not get it fenced again.
+            if (view.members().containsKey(name) && !fenced.contains(name)) {
                 nodes.add(new NodeInfo(name, NodeCondition.ONLINE, admin.standby().contains(name),
                         report == null || report.pingOk()));
                 if (report != null) {
