@@ -157,6 +157,11 @@ class FailoverBedIT {
         // Fenced: its agent was killed with everything else on it (the switch also brought its link back).
         assertThat(c.agents().process("ha1").waitFor(5, TimeUnit.SECONDS)).as("ha1's agent killed by the fence").isTrue();
         assertThat(c.status("ha2").orElseThrow().resources().fenced()).contains("ha1");
+        // The cut-off node saw its peers die one by one, through views like {ha1, ha2} that look
+        // quorate for a few milliseconds: it must not have fenced anyone on such a view.
+        assertThat(Files.readString(c.agents().log("ha1"))).as("ha1's log").doesNotContain("fencing node");
+        assertThat(c.agents().process("ha2").isAlive() && c.agents().process("ha3").isAlive())
+                .as("the majority's agents survive").isTrue();
 
         c.bed().restoreLink("ha1");
         boot("ha1");
@@ -220,19 +225,26 @@ class FailoverBedIT {
 
     // ---- 4: a frozen agent is fenced; the VIP is never held twice
 
+    /**
+     * At lan timing: after declaring ha1 dead the new coordinator (ha2) probes every resource
+     * before it fences, and on a loaded 2-core machine that took 500 ms, longer than the 500 ms a
+     * 3 × deadtime freeze leaves at fast timing; ha1 then thawed first, stopped its resources
+     * itself (it knows it was frozen) and rejoined unfenced. Safe, but not the case under test.
+     */
     @Test
     void frozenAgentIsFencedAndTheVipIsNeverOnTwoNodes() throws Exception {
-        var c = startCluster(2, web(true, "ha1", true), "ha1");
+        var freeze = TimingPreset.LAN.timing().deadtime().multipliedBy(3);
+        var c = startCluster(2, web(true, "ha1", true).replace("preset: fast", "preset: lan"), "ha1");
         long agentPid = c.agents().process("ha1").pid();
 
         try (var sampler = new VipSampler(c.bed())) {
             await("the sampler runs").atMost(Duration.ofSeconds(5)).until(() -> sampler.samples().size() > 5);
             long frozen = System.nanoTime();
             signal("STOP", agentPid);
-            Thread.sleep(DEADTIME.multipliedBy(3).toMillis());
+            Thread.sleep(freeze.toMillis());
             signal("CONT", agentPid); // harmless if the fence already killed it; the test below says which
             var taker = awaitServedByAnyOf(List.of("ha2"), Duration.ofSeconds(15));
-            log("ha1's agent frozen for %d ms: %s serves after %d ms", DEADTIME.multipliedBy(3).toMillis(), taker,
+            log("ha1's agent frozen for %d ms: %s serves after %d ms", freeze.toMillis(), taker,
                     since(frozen).toMillis());
             Thread.sleep(500); // keep sampling after the move
             sampler.stop();
