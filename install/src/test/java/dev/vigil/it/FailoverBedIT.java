@@ -273,7 +273,9 @@ class FailoverBedIT {
         var template = WEB.formatted("  - {id: stuck, agent: \"ocf:vigil-test:HangingStop\", stop_timeout: 2s}",
                 ", stuck", "ha2", true, "${FENCING}");
         var c = startCluster(2, template, "ha2");
-        assertThat(c.runningOn("ha1", "stuck")).containsExactly("ha2");
+        // The page comes with web; stuck, the last member, starts just after it.
+        await("stuck runs on ha2").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> c.runningOn("ha1", "stuck"), on -> on.equals(List.of("ha2")));
         long ha2Agent = c.agents().process("ha2").pid();
 
         long asked = System.nanoTime();
