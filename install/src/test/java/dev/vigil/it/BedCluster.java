@@ -157,11 +157,6 @@ final class BedCluster implements AutoCloseable {
         }
     }
 
-    /** Every agent's log, for failure messages. */
-    String logs() {
-        return agents.logs();
-    }
-
     @Override
     public void close() throws InterruptedException {
         try {
