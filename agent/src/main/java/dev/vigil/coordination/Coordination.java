@@ -197,8 +197,16 @@ public final class Coordination implements AutoCloseable {
 
     /** Extensions of one authenticated packet; called for every packet, so it must be cheap. */
     private final Map<String, Extension> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When each peer was last heard (every heartbeat carries its report), by the monotonic clock. */
+    private final Map<String, Instant> heard = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Members of the view the coordinator is waiting to hear from before it acts. */
+    private volatile Set<String> silentMembers = Set.of();
 
     public void onExtensions(String sender, List<Extension> extensions) {
+        heard.put(sender, monotonic.instant());
+        if (silentMembers.contains(sender)) {
+            post(() -> { }); // the coordinator held back for this member: re-plan now, not at the next tick
+        }
         for (var e : extensions) {
             String key = sender + "/" + e.type();
             if (e.equals(lastSeen.get(key))) continue;
@@ -482,6 +490,16 @@ public final class Coordination implements AutoCloseable {
             waitingFor = "probe results from " + notProbed;
             return;
         }
+        // A member gone silent is about to be declared dead. Nodes die one at a time in the view of
+        // a node whose own cable was cut, so its view passes through states such as {ha1, ha2} of 3:
+        // a quorum that no longer exists. Acting on it (fencing ha3, a healthy node) would be a
+        // disaster; wait until the member is heard again or leaves the view.
+        var silent = silentMembers(members);
+        silentMembers = silent;
+        if (!silent.isEmpty()) {
+            waitingFor = "the view to settle: " + silent + " silent";
+            return;
+        }
         waitingFor = "";
         takeRequests(reportsNow);
         var input = schedulerInput(reportsNow);
@@ -514,6 +532,25 @@ public final class Coordination implements AutoCloseable {
         }
     }
 
+    /**
+     * Members not heard for longer than a healthy peer ever is: warntime, or less when warntime is
+     * close to deadtime, so that the first peer declared dead by a cut-off node always finds the
+     * others silent too (they all went quiet at the same moment, at most a keepalive apart).
+     */
+    private Set<String> silentMembers(Set<String> members) {
+        var t = config.timing();
+        var limit = t.deadtime().minus(t.keepalive().multipliedBy(2));
+        if (t.warntime().compareTo(limit) < 0) limit = t.warntime();
+        var now = monotonic.instant();
+        var silent = new java.util.TreeSet<String>();
+        for (var m : members) {
+            if (m.equals(self)) continue;
+            var last = heard.get(m);
+            if (last == null || Duration.between(last, now).compareTo(limit) > 0) silent.add(m);
+        }
+        return silent;
+    }
+
     private void collectCompletions(Map<String, NodeReport> reportsNow) {
         var it = inFlight.values().iterator();
         while (it.hasNext()) {
@@ -540,7 +577,9 @@ public final class Coordination implements AutoCloseable {
         for (var n : config.nodes()) {
             String name = n.name();
             var report = reportsNow.get(name);
-            if (view.members().containsKey(name)) {
+            // A node fenced while still in the view (fenced for a failed stop, before deadtime has
+            // passed) is powered off: its last report is stale and must not get it fenced again.
+            if (view.members().containsKey(name) && !fenced.contains(name)) {
                 nodes.add(new NodeInfo(name, NodeCondition.ONLINE, admin.standby().contains(name),
                         report == null || report.pingOk()));
                 if (report != null) {

@@ -1,0 +1,168 @@
+package dev.vigil.it;
+
+import dev.vigil.control.StatusReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Vigil cluster on an {@link HaBed}: one real agent per bed node, started through the
+ * launcher inside the node's network and mount namespaces ({@link TestCluster} with the bed's
+ * {@code exec} prefix, so the started process is the agent's JVM itself and is killed by PID),
+ * from a cluster-file template whose {@code ${FACT}} placeholders are the bed's facts
+ * ({@code ${VIP}}, {@code ${DISK}}, {@code ${MOUNT}}, {@code ${NODE_APACHE_CONF}}, ...) plus
+ * {@code ${NODES}} (the node list) and {@code ${FENCING}} (one {@code fence_vigil_netns} device
+ * per node). {@link #close()} kills the agents, then takes the bed down, even if one step fails.
+ */
+final class BedCluster implements AutoCloseable {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
+
+    private final HaBed bed;
+    private final TestCluster agents;
+
+    private BedCluster(HaBed bed, TestCluster agents) {
+        this.bed = bed;
+        this.agents = agents;
+    }
+
+    /**
+     * Brings up a bed of {@code nodes} nodes and writes the cluster file (in {@code dir}, with
+     * the key, sockets, state and logs); no agent runs yet.
+     */
+    static BedCluster create(int nodes, Path dir, String template) throws IOException {
+        var bed = HaBed.up(nodes, false);
+        try {
+            Files.createDirectories(dir);
+            var prefixes = new LinkedHashMap<String, List<String>>();
+            for (var n : bed.nodes()) {
+                prefixes.put(n, bed.execPrefix(n));
+            }
+            return new BedCluster(bed, new TestCluster(dir, expand(template, bed), prefixes));
+        } catch (IOException | RuntimeException e) {
+            bed.close();
+            throw e;
+        }
+    }
+
+    /** The template with every placeholder replaced; an unknown one is an error, not left in the file. */
+    static String expand(String template, HaBed bed) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        var sb = new StringBuilder();
+        while (m.find()) {
+            String value = switch (m.group(1)) {
+                case "NODES" -> nodesYaml(bed);
+                case "FENCING" -> fencingYaml(bed);
+                default -> bed.fact(m.group(1));
+            };
+            m.appendReplacement(sb, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    private static String nodesYaml(HaBed bed) {
+        var sb = new StringBuilder("nodes:\n");
+        for (var n : bed.nodes()) {
+            sb.append("  - {name: ").append(n).append(", address: ").append(bed.address(n)).append("}\n");
+        }
+        return sb.toString();
+    }
+
+    /** Each node's power switch: fence_vigil_netns kills its processes, flushes its addresses. */
+    private static String fencingYaml(HaBed bed) {
+        var sb = new StringBuilder("fencing:\n");
+        for (var n : bed.nodes()) {
+            sb.append("  - {id: power-").append(n).append(", agent: fence_vigil_netns, host_map: {")
+                    .append(n).append(": ").append(n).append("}, timeout: 20s,\n")
+                    .append("     params: {netns: ").append(bed.namespace(n)).append(", dev: eth0, address: ")
+                    .append(bed.address(n)).append('/').append(bed.prefixLength()).append("}}\n");
+        }
+        return sb.toString();
+    }
+
+    HaBed bed() {
+        return bed;
+    }
+
+    TestCluster agents() {
+        return agents;
+    }
+
+    void startAll() throws IOException {
+        for (var n : bed.nodes()) {
+            agents.start(n);
+        }
+    }
+
+    Process start(String node) throws IOException {
+        return agents.start(node);
+    }
+
+    Optional<StatusReport> status(String node) {
+        return agents.status(node);
+    }
+
+    /** The nodes where {@code node}'s agent reports {@code resource} started; empty if it does not answer. */
+    List<String> runningOn(String node, String resource) {
+        return status(node).map(StatusReport::resources).stream()
+                .flatMap(r -> r.resources().stream())
+                .filter(r -> r.id().equals(resource))
+                .flatMap(r -> r.runningOn().stream())
+                .toList();
+    }
+
+    /**
+     * A node dies at once: SIGKILL to every process in its namespace (agent, apache, anything
+     * a resource started), repeated until none is left (bounded), as a power cut would.
+     */
+    void killNode(String node) throws IOException, InterruptedException {
+        for (int round = 0; round < 20; round++) {
+            var pids = bed.pids(node);
+            if (pids.isEmpty()) break;
+            for (var pid : pids) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            Thread.sleep(20);
+        }
+        var agent = agents.process(node);
+        if (agent != null) {
+            agent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** Runs {@code vigil ARGS... --socket <node's socket>} on the host; the CLI reaches the agent through its socket. */
+    HaBed.Result vigil(String node, Duration timeout, String... args) throws IOException {
+        var cmd = new ArrayList<>(List.of(VigilHome.launcher().toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--socket", agents.socket(node).toString()));
+        return HaBed.run(cmd, timeout);
+    }
+
+    /** The page the client gets from the VIP right now: the serving node, or empty (no answer, no page). */
+    Optional<String> servedBy(Duration timeout) {
+        try {
+            var secs = String.format(java.util.Locale.ROOT, "%.3f", timeout.toMillis() / 1000.0);
+            var r = bed.client(timeout.plusSeconds(5), "curl", "-s", "-m", secs, "http://" + bed.vip() + "/");
+            var m = Pattern.compile("node=(ha\\d)").matcher(r.stdout());
+            return r.exit() == 0 && m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            agents.close();
+        } finally {
+            bed.close();
+        }
+    }
+}
