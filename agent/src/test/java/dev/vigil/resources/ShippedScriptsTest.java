@@ -36,7 +36,8 @@ class ShippedScriptsTest {
                 var full = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(process.waitFor()).as(type + " meta-data exit").isZero();
                 assertThat(full).as(type).contains("<resource-agent name=\"" + type + "\"");
-X
+                // apache's and nfsserver's parameters all have defaults: nothing to refuse.
+                if (!type.equals("apache") && !type.equals("nfsserver")) {
                     var validate = executor.execute(OperationRequest.of("r", ref, Action.VALIDATE_ALL, Map.of(), TIMEOUT));
                     assertThat(validate.outcome()).as(type + " validate-all without parameters").isEqualTo(Outcome.ERR_CONFIGURED);
                 }
