@@ -105,6 +105,9 @@ resources:
 groups:
   - {id: www, members: [data, vip, web], prefer: ha1}
 policy: {auto_failback: true, no_quorum: stop}
+# The client stands in for the default gateway: a node that cannot reach it does not fence
+# (a node whose cable was cut must not win the fence race against the healthy one).
+ping: [$CLIENT_ADDR]
 # Power switches of the bed: "off" kills every process of the node and removes its addresses.
 fencing:
   - {id: power-ha1, agent: fence_vigil_netns, host_map: {ha1: ha1},

@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  */
 final class ResourceManagement implements AutoCloseable {
     private static final Duration PING_INTERVAL = Duration.ofSeconds(1);
+    /** How long the fencing heuristic waits for a ping target before it declines to fence. */
+    private static final Duration FENCE_PING_TIMEOUT = Duration.ofMillis(300);
 
     private final ResourceExecutor executor;
     private final LocalResourceManager lrm;
@@ -43,7 +45,15 @@ final class ResourceManagement implements AutoCloseable {
         fenceRunner = new FenceRunner(FenceRunner.defaultSearchPath(options.fenceScriptsDir()), Duration.ofSeconds(2));
         ping = new PingMonitor(config.resources().ping(), PING_INTERVAL, changed);
         // Pacemaker's default fencing action: power-cycle, so a healthy node comes back by itself.
-        Coordination.Fencer fencer = node -> fenceRunner.fence(node, FenceAction.REBOOT, config.resources().fencing());
+        Coordination.Fencer fencer = node -> {
+            if (!ping.reachableNow(FENCE_PING_TIMEOUT)) {
+                org.slf4j.LoggerFactory.getLogger(ResourceManagement.class).error(
+                        "not fencing {}: this node reaches none of the ping targets {}, so it is probably the one cut off",
+                        node, config.resources().ping());
+                return new dev.vigil.fencing.FenceReport(node, FenceAction.REBOOT, false, java.util.List.of());
+            }
+            return fenceRunner.fence(node, FenceAction.REBOOT, config.resources().fencing());
+        };
         coordination = new Coordination(self, incarnation, config, lrm, new Scheduler()::plan, fencer, ping,
                 Clock.systemUTC(), monotonic, options.stateDir(), () -> {
                     var s = sender.get();

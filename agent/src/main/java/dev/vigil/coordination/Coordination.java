@@ -482,14 +482,6 @@ public final class Coordination implements AutoCloseable {
             waitingFor = "initdead: waiting for every node to come up";
             return;
         }
-        var notProbed = members.stream().filter(m -> {
-            var r = reportsNow.get(m);
-            return r == null || !answersMe(r) || r.probeGeneration() < probeGeneration;
-        }).toList();
-        if (!notProbed.isEmpty()) {
-            waitingFor = "probe results from " + notProbed;
-            return;
-        }
         // A member gone silent is about to be declared dead. Nodes die one at a time in the view of
         // a node whose own cable was cut, so its view passes through states such as {ha1, ha2} of 3:
         // a quorum that no longer exists. Acting on it (fencing ha3, a healthy node) would be a
@@ -498,6 +490,23 @@ public final class Coordination implements AutoCloseable {
         silentMembers = silent;
         if (!silent.isEmpty()) {
             waitingFor = "the view to settle: " + silent + " silent";
+            return;
+        }
+        // A lost node must be fenced whatever the probes say, so fencing starts now and runs
+        // while the members probe: a failover then costs max(probe, fence), not their sum.
+        if (quorum.quorate() && config.resources().fencingConfigured()) {
+            for (var n : config.nodeNames()) {
+                if (!members.contains(n) && conditionOfAbsent(n) == NodeCondition.LOST) {
+                    fence(n, n + " lost");
+                }
+            }
+        }
+        var notProbed = members.stream().filter(m -> {
+            var r = reportsNow.get(m);
+            return r == null || !answersMe(r) || r.probeGeneration() < probeGeneration;
+        }).toList();
+        if (!notProbed.isEmpty()) {
+            waitingFor = "probe results from " + notProbed;
             return;
         }
         waitingFor = "";

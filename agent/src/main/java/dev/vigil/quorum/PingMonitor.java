@@ -69,6 +69,25 @@ public final class PingMonitor implements BooleanSupplier, AutoCloseable {
         }
     }
 
+    /**
+     * Asks now instead of trusting the last round: fencing's heuristic (like ClusterLabs'
+     * fence_heuristics_ping). A node whose own cable was cut reaches no target and must not win a
+     * fence race against the healthy node. True when no targets are configured.
+     */
+    public boolean reachableNow(Duration timeout) {
+        if (targets.isEmpty()) return true;
+        for (var target : targets) {
+            try {
+                if (InetAddress.getByName(target).isReachable((int) Math.max(1, timeout.toMillis()))) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not reached
+            }
+        }
+        return false;
+    }
+
     @Override
     public boolean getAsBoolean() {
         return reachable;
