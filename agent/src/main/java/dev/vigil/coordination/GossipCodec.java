@@ -42,22 +42,24 @@ public final class GossipCodec {
         return e.type() == ExtensionTypes.DIRECTIVE ? Optional.of(inflate(e.value(), Directive.class)) : Optional.empty();
     }
 
-    private byte[] deflate(Object value) {
+    /**
+     * One deflater, reset between uses: zlib's compression state is ~300 KB of native memory, and
+     * allocating it afresh for every report left glibc's heap holding several megabytes of it.
+     */
+    private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+
+    private synchronized byte[] deflate(Object value) {
         try {
             byte[] json = mapper.writeValueAsBytes(value);
-            var deflater = new Deflater(Deflater.BEST_SPEED);
-            try {
-                deflater.setInput(json);
-                deflater.finish();
-                var out = new ByteArrayOutputStream(json.length / 2 + 16);
-                byte[] buf = new byte[1024];
-                while (!deflater.finished()) {
-                    out.write(buf, 0, deflater.deflate(buf));
-                }
-                return out.toByteArray();
-            } finally {
-                deflater.end();
+            deflater.reset();
+            deflater.setInput(json);
+            deflater.finish();
+            var out = new ByteArrayOutputStream(json.length / 2 + 16);
+            byte[] buf = new byte[1024];
+            while (!deflater.finished()) {
+                out.write(buf, 0, deflater.deflate(buf));
             }
+            return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
