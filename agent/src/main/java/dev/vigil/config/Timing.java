@@ -47,6 +47,26 @@ public record Timing(Duration keepalive, Duration warntime, Duration deadtime, D
         return problems;
     }
 
+    /**
+     * How long a peer counts as just (re)started. A JVM that has just started loads classes and
+     * compiles for its first second or two, and at the fastest presets its first beats can come
+     * later than deadtime: peers then declared a node dead that had only just joined, and fenced
+     * it (measured at the instant preset). For this long after a peer's new incarnation is first
+     * heard, it gets at least {@link #JOINING_DEADTIME}.
+     */
+    public static final Duration JOINING_PERIOD = Duration.ofSeconds(3);
+
+    /** The deadtime a just-(re)started peer gets at least; presets with a longer one keep theirs. */
+    public static final Duration JOINING_DEADTIME = Duration.ofSeconds(1);
+
+    /** deadtime for a peer heard for {@code sinceJoined} in its current incarnation. */
+    public Duration deadtimeFor(Duration sinceJoined) {
+        if (sinceJoined.compareTo(JOINING_PERIOD) < 0 && deadtime.compareTo(JOINING_DEADTIME) < 0) {
+            return JOINING_DEADTIME;
+        }
+        return deadtime;
+    }
+
     public Timing withKeepalive(Duration d) { return new Timing(d, warntime, deadtime, initdead); }
     public Timing withWarntime(Duration d) { return new Timing(keepalive, d, deadtime, initdead); }
     public Timing withDeadtime(Duration d) { return new Timing(keepalive, warntime, d, initdead); }

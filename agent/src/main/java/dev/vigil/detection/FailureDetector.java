@@ -50,6 +50,9 @@ public final class FailureDetector {
         if (incarnation > peer.incarnation && peer.incarnation != 0 && peer.state.isMember()) {
             events.add(new DetectorEvent.PeerRestarted(peerName, peer.incarnation, incarnation, now));
         }
+        if (incarnation != peer.incarnation || !peer.state.isMember()) {
+            peer.joinedAt = now;
+        }
         peer.incarnation = incarnation;
         peer.lastHeard = now;
         var l = peer.links.get(link);
@@ -87,8 +90,9 @@ public final class FailureDetector {
     public List<DetectorEvent> tick(Instant now) {
         var events = new ArrayList<DetectorEvent>();
         for (var peer : peers.values()) {
+            var deadtime = deadtimeOf(peer, now);
             for (var l : peer.links.values()) {
-                if (l.state == LinkState.UP && silentFor(l.lastHeard, now).compareTo(timing.deadtime()) > 0) {
+                if (l.state == LinkState.UP && silentFor(l.lastHeard, now).compareTo(deadtime) > 0) {
                     l.state = LinkState.DOWN;
                     events.add(new DetectorEvent.LinkChanged(peer.name, l.ref.index(), l.ref.name(), LinkState.DOWN, now));
                 }
@@ -101,7 +105,7 @@ public final class FailureDetector {
                 }
                 case ALIVE, LATE -> {
                     var silence = silentFor(peer.lastHeard, now);
-                    if (silence.compareTo(timing.deadtime()) > 0) {
+                    if (silence.compareTo(deadtime) > 0) {
                         events.add(peer.moveTo(PeerState.DEAD, now));
                     } else if (peer.state == PeerState.ALIVE && silence.compareTo(timing.warntime()) > 0) {
                         events.add(peer.moveTo(PeerState.LATE, now));
@@ -125,15 +129,20 @@ public final class FailureDetector {
     public Optional<Instant> nextDeadline() {
         Instant earliest = null;
         for (var peer : peers.values()) {
+            var deadtime = peer.lastHeard == null ? timing.deadtime() : deadtimeOf(peer, peer.lastHeard);
+            if (!deadtime.equals(timing.deadtime())) {
+                // The joining period's end is a deadline of its own: the normal deadtime applies then.
+                earliest = min(earliest, justAfter(peer.joinedAt.plus(Timing.JOINING_PERIOD)));
+            }
             for (var l : peer.links.values()) {
                 if (l.state == LinkState.UP) {
-                    earliest = min(earliest, justAfter(l.lastHeard.plus(timing.deadtime())));
+                    earliest = min(earliest, justAfter(l.lastHeard.plus(deadtime)));
                 }
             }
             switch (peer.state) {
                 case UNKNOWN -> earliest = min(earliest, startedAt.plus(timing.initdead()));
                 case ALIVE -> earliest = min(earliest, justAfter(peer.lastHeard.plus(timing.warntime())));
-                case LATE -> earliest = min(earliest, justAfter(peer.lastHeard.plus(timing.deadtime())));
+                case LATE -> earliest = min(earliest, justAfter(peer.lastHeard.plus(deadtime)));
                 case DEAD, LEFT -> { }
             }
         }
@@ -173,12 +182,19 @@ public final class FailureDetector {
         return heard == null ? Duration.ofDays(365_000) : Duration.between(heard, now);
     }
 
+    /** The deadtime that applies to {@code peer} at {@code at}: longer while it is just joining. */
+    private Duration deadtimeOf(Peer peer, Instant at) {
+        return peer.joinedAt == null ? timing.deadtime() : timing.deadtimeFor(Duration.between(peer.joinedAt, at));
+    }
+
     private static final class Peer {
         final String name;
         final Map<Integer, Link> links = new LinkedHashMap<>();
         PeerState state = PeerState.UNKNOWN;
         long incarnation;
         Instant lastHeard;
+        /** When its current incarnation was first heard (or heard again after it was dead). */
+        Instant joinedAt;
 
         Peer(String name, List<LinkRef> refs) {
             this.name = name;

@@ -37,6 +37,41 @@ class FailureDetectorTest {
     }
 
     @Test
+    void aJustStartedPeerGetsTheJoiningDeadtimeThenTheNormalOne() {
+        var fast = new Timing(ofMillis(50), ofMillis(150), ofMillis(250), ofMillis(5_000));
+        var d = new FailureDetector(fast, Map.of("ha2", List.of(new FailureDetector.LinkRef(0, "ucast:694"))),
+                clock.instant());
+        d.onHeartbeat("ha2", 0, 7, clock.instant());
+        // Its first life: a 400 ms stall of a warming-up JVM is survived (1 s applies, not 250 ms).
+        clock.advance(ofMillis(400));
+        d.tick(clock.instant());
+        assertThat(d.state("ha2")).isEqualTo(PeerState.LATE);
+        assertThat(d.nextDeadline()).isPresent();
+        d.onHeartbeat("ha2", 0, 7, clock.instant());
+        // Past the joining period (3 s) the preset's own deadtime applies again.
+        for (int i = 0; i < 60; i++) {
+            clock.advance(ofMillis(50));
+            d.onHeartbeat("ha2", 0, 7, clock.instant());
+        }
+        clock.advance(ofMillis(251));
+        d.tick(clock.instant());
+        assertThat(d.state("ha2")).isEqualTo(PeerState.DEAD);
+    }
+
+    @Test
+    void aJoiningPeerSilentLongerThanTheJoiningDeadtimeIsDead() {
+        var fast = new Timing(ofMillis(50), ofMillis(150), ofMillis(250), ofMillis(5_000));
+        var d = new FailureDetector(fast, Map.of("ha2", List.of(new FailureDetector.LinkRef(0, "ucast:694"))),
+                clock.instant());
+        d.onHeartbeat("ha2", 0, 7, clock.instant());
+        var deadline = d.nextDeadline().orElseThrow();
+        clock.advance(Timing.JOINING_DEADTIME.plusMillis(1));
+        assertThat(deadline).isBeforeOrEqualTo(clock.instant());
+        d.tick(clock.instant());
+        assertThat(d.state("ha2")).isEqualTo(PeerState.DEAD);
+    }
+
+    @Test
     void firstBeatMakesItAliveAndItsLinkUp() {
         var events = beat(0, 7);
         assertThat(events).hasSize(2);
