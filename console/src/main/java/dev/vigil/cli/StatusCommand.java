@@ -1,9 +1,7 @@
 package dev.vigil.cli;
 
-import dev.vigil.control.ControlClient;
 import dev.vigil.control.ControlProtocol;
 import dev.vigil.control.StatusReport;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,21 +19,21 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path path = target.socketOrExplain();
-        if (path == null) {
+        AgentConnection agent = target.connectionOrExplain();
+        if (agent == null) {
             return 2;
         }
         StatusReport report;
         try {
-            report = new ControlClient(path).status();
+            report = agent.status();
         } catch (java.io.IOException e) {
-            System.err.println("vigil: " + e.getMessage());
+            target.err().println("vigil: " + e.getMessage());
             return 3;
         }
         if (json) {
-            System.out.println(ControlProtocol.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            target.out().println(ControlProtocol.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
-            System.out.print(StatusText.render(report));
+            target.out().print(StatusText.render(report));
         }
         return 0;
     }
