@@ -95,7 +95,8 @@ public final class RemoteCli {
         if (verb.isPresent()) {
             var why = Permissions.refusal(who, verb.get());
             if (why.isPresent()) {
-                String target = String.join(" ", positionals(leaf(parsed)));
+                // as the verb would have been sent: maintenance takes no arguments, its on|off is in the verb
+                String target = verb.get().startsWith("maintenance-") ? "" : String.join(" ", positionals(leaf(parsed)));
                 record(who, verb.get(), target, "refused: " + why.get());
                 log.warn("console: refused {} {} for {} ({}): {}", verb.get(), target, who.user(), who.keyFingerprint(), why.get());
                 err.println("vigil: refused: " + why.get());
