@@ -3,13 +3,10 @@ package dev.vigil.ssh;
 import dev.vigil.cli.RemoteCli;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.apache.sshd.common.io.IoAcceptor;
-import org.apache.sshd.common.io.IoServiceEventListener;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -37,6 +34,9 @@ public final class ConsoleServer implements AutoCloseable {
             Objects.requireNonNull(hostKey);
         }
     }
+
+    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> THROTTLED =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
 
     private final Settings settings;
     private final AuthorizedKeysFile keys;
@@ -77,21 +77,20 @@ public final class ConsoleServer implements AutoCloseable {
         CoreModuleProperties.IDLE_TIMEOUT.set(s, Duration.ZERO);
         CoreModuleProperties.SOCKET_KEEPALIVE.set(s, true);
         CoreModuleProperties.SERVER_IDENTIFICATION.set(s, "VigilConsole");
-        s.setIoServiceEventListener(new IoServiceEventListener() {
+        s.addSessionListener(new SessionListener() {
             @Override
-            public void connectionAccepted(IoAcceptor acceptor, SocketAddress local, SocketAddress remote,
-                                           SocketAddress service) throws IOException {
-                if (remote instanceof InetSocketAddress r && r.getAddress() != null) {
-                    var wait = throttle.waitFor(r.getAddress());
-                    if (!wait.isZero()) {
-                        log.debug("console: {} must wait {} ms after failed logins; connection refused",
-                                r.getAddress().getHostAddress(), wait.toMillis());
-                        throw new IOException("throttled: " + r.getAddress().getHostAddress());
-                    }
+            public void sessionCreated(Session session) {
+                // Refused before the SSH handshake: an address serving its delay gets no chance to try
+                // anything, and the refusal itself does not count as another failure.
+                var wait = address(session).map(throttle::waitFor).orElse(Duration.ZERO);
+                if (!wait.isZero()) {
+                    session.setAttribute(THROTTLED, Boolean.TRUE);
+                    log.debug("console: {} must wait {} ms after failed logins; connection closed", remote(session),
+                            wait.toMillis());
+                    session.close(true);
                 }
             }
-        });
-        s.addSessionListener(new SessionListener() {
+
             @Override
             public void sessionEvent(Session session, Event event) {
                 if (event == Event.Authenticated) {
@@ -106,11 +105,12 @@ public final class ConsoleServer implements AutoCloseable {
 
             @Override
             public void sessionClosed(Session session) {
-                if (session instanceof ServerSession ss && !ss.isAuthenticated()) {
+                if (session instanceof ServerSession ss && !ss.isAuthenticated()
+                        && session.getAttribute(THROTTLED) == null) {
                     var refused = session.getAttribute(KeyAuthenticator.REFUSED_KEYS);
                     var wait = address(session).map(throttle::failed).orElse(Duration.ZERO);
                     log.warn("console: {} left without logging in (user {}, {}); {}", remote(session),
-                            String.valueOf(session.getAttribute(KeyAuthenticator.USER)),
+                            java.util.Objects.requireNonNullElse(session.getAttribute(KeyAuthenticator.USER), "unknown"),
                             refused == null || refused.isEmpty() ? "no key offered (passwords are not accepted)"
                                     : "keys not in " + keys.path() + ": " + refused,
                             wait.isZero() ? "no delay yet" : "its next connection waits " + wait.toSeconds() + " s");
