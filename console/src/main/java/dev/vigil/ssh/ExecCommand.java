@@ -25,8 +25,9 @@ final class ExecCommand extends ChannelCommand {
 
     @Override
     protected int work(Operator operator, Environment env) {
-        // with `ssh -t` the client's tty is raw and nobody turns \n into \r\n but us
-        boolean tty = !env.getPtyModes().isEmpty();
+        // With `ssh -t` the client's tty is raw and nobody turns \n into \r\n but us. A pty request
+        // always sets TERM; its modes may be empty (a client whose own stdin is no tty sends none).
+        boolean tty = !env.getPtyModes().isEmpty() || env.getEnv().containsKey(Environment.ENV_TERM);
         var stdout = writer(tty ? new LfToCrLf(out) : out);
         var stderr = writer(tty ? new LfToCrLf(err) : err);
         java.util.List<String> words;

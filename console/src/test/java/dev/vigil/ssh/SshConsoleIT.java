@@ -232,6 +232,16 @@ class SshConsoleIT {
         control = null;
     }
 
+    @Test
+    void withATtyLinesEndInCrLfAndWithoutOneInLf() throws Exception {
+        var plain = ssh(operatorKey, "otto", "vigil status");
+        assertThat(plain.exit()).isZero();
+        assertThat(plain.out()).contains("\n").doesNotContain("\r");
+        var tty = ssh(operatorKey, "otto", List.of("-tt"), "vigil status");
+        assertThat(tty.exit()).as(tty.err()).isZero();
+        assertThat(tty.out()).contains("ha2").contains("\r\n").doesNotContainPattern("[^\r]\n");
+    }
+
     // ---- the text UI in a real terminal ---------------------------------------------------------
 
     @Test
