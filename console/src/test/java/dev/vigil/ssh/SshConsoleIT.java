@@ -242,6 +242,36 @@ class SshConsoleIT {
         assertThat(tty.out()).contains("ha2").contains("\r\n").doesNotContainPattern("[^\r]\n");
     }
 
+    @Test
+    void vigilConsoleRunsAsItsOwnProcessAndStopsOnSigterm() throws Exception {
+        int free;
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            free = probe.getLocalPort();
+        }
+        var log = dir.resolve("console.log");
+        var javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var process = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.VigilCommand",
+                "console", "--socket", dir.resolve("agent.sock").toString(), "--listen", "127.0.0.1:" + free,
+                "--authorized-keys", dir.resolve("authorized_keys").toString(), "--host-key", dir.resolve("own/host").toString(),
+                "--audit-log", dir.resolve("own/audit.log").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await().atMost(PATIENCE).until(() -> Files.readString(log).contains("vigil console: listening on 127.0.0.1:" + free));
+            var r = ssh(adminKey, "ada", List.of("-p", String.valueOf(free)), "vigil node standby ha2");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(agent.received).containsExactly("standby ha2");
+            assertThat(Files.readString(dir.resolve("own/audit.log"))).contains("\"user\":\"ada\"", "\"role\":\"admin\"",
+                    "\"action\":\"standby\"", "\"outcome\":\"ok: standby ha2: done\"");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dir.resolve("own/host")))).isEqualTo("rw-------");
+        } finally {
+            process.destroy(); // SIGTERM: the shutdown hook stops the server
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            process.destroyForcibly();
+        }
+        assertThat(process.exitValue()).isEqualTo(143);
+    }
+
     // ---- the text UI in a real terminal ---------------------------------------------------------
 
     @Test
