@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.control.ControlClient;
 import java.io.IOException;
 import java.util.List;
 
@@ -13,20 +12,20 @@ final class AdminVerb {
     private AdminVerb() {}
 
     static int send(NodeOptions target, String verb, List<String> args) {
-        ControlClient client = target.clientOrExplain();
-        if (client == null) {
+        AgentConnection agent = target.connectionOrExplain();
+        if (agent == null) {
             return 2;
         }
         try {
-            var outcome = client.admin(verb, args);
+            var outcome = agent.admin(verb, args);
             if (outcome.ok()) {
-                System.out.println(outcome.message());
+                target.out().println(outcome.message());
                 return 0;
             }
-            System.err.println("vigil: " + outcome.message());
+            target.err().println("vigil: " + outcome.message());
             return 1;
         } catch (IOException e) {
-            System.err.println("vigil: " + e.getMessage());
+            target.err().println("vigil: " + e.getMessage());
             return 3;
         }
     }

@@ -16,15 +16,20 @@ final class ConfigCommand {
         @Parameters(paramLabel = "FILE", description = "the cluster file")
         Path file;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
+            var out = spec.commandLine().getOut();
+            var err = spec.commandLine().getErr();
             var errors = ConfigLoader.check(file);
             if (errors.isEmpty()) {
-                System.out.println(file + ": OK");
+                out.println(file + ": OK");
                 return 0;
             }
-            errors.forEach(e -> System.err.println(e));
-            System.err.println(errors.size() + " error(s)");
+            errors.forEach(e -> err.println(e));
+            err.println(errors.size() + " error(s)");
             return 1;
         }
     }
@@ -35,7 +40,7 @@ final class ConfigCommand {
                     "FILE must carry a higher `version:` than the running one. Resources, groups, constraints, "
                     + "policy, fencing and ping take effect at once; nodes, links, timing and key at each agent's restart."})
     static final class Apply implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE", description = "the new cluster file")
+        @Parameters(paramLabel = "FILE", description = "the new cluster file; under `vigil console`, `-` (the file on stdin)")
         Path file;
 
         @picocli.CommandLine.Mixin
@@ -43,26 +48,40 @@ final class ConfigCommand {
 
         @Override
         public Integer call() throws java.io.IOException {
-            var errors = ConfigLoader.check(file);
-            if (!errors.isEmpty()) {
-                errors.forEach(e -> System.err.println(e));
-                System.err.println("vigil: " + errors.size() + " error(s); nothing applied");
-                return 1;
+            var out = agent.out();
+            var err = agent.err();
+            String text;
+            if (VigilCommand.consoleAgent(agent.mixee).isPresent()) {
+                // Over SSH the file is the operator's, not one on the console's host: it comes on stdin,
+                // and the agent that adopts it checks it and names every error.
+                if (!file.toString().equals("-")) {
+                    err.println("vigil: over the console the file comes on stdin: "
+                            + "ssh ... vigil config apply - < " + file.getFileName());
+                    return 2;
+                }
+                text = new String(VigilCommand.consoleInput(agent.mixee).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } else {
+                var errors = ConfigLoader.check(file);
+                if (!errors.isEmpty()) {
+                    errors.forEach(e -> err.println(e));
+                    err.println("vigil: " + errors.size() + " error(s); nothing applied");
+                    return 1;
+                }
+                if (agent.socket.isEmpty() && agent.config.equals(dev.vigil.agent.AgentOptions.DEFAULT_CONFIG)) {
+                    agent.config = file; // find the local agent, or the key for --connect, through the new file itself
+                }
+                text = java.nio.file.Files.readString(file);
             }
-            if (agent.socket.isEmpty() && agent.config.equals(dev.vigil.agent.AgentOptions.DEFAULT_CONFIG)) {
-                // Find the local agent, or the key for --connect, through the new file itself.
-                agent.config = file;
-            }
-            var client = agent.clientOrExplain();
-            if (client == null) {
+            var connection = agent.connectionOrExplain();
+            if (connection == null) {
                 return 2;
             }
             try {
-                var outcome = client.applyConfig(java.nio.file.Files.readString(file));
-                (outcome.ok() ? System.out : System.err).println((outcome.ok() ? "" : "vigil: ") + outcome.message());
+                var outcome = connection.applyConfig(text);
+                (outcome.ok() ? out : err).println((outcome.ok() ? "" : "vigil: ") + outcome.message());
                 return outcome.ok() ? 0 : 1;
             } catch (java.io.IOException e) {
-                System.err.println("vigil: " + e.getMessage());
+                err.println("vigil: " + e.getMessage());
                 return 3;
             }
         }

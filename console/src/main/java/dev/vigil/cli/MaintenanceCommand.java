@@ -16,7 +16,7 @@ final class MaintenanceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!mode.equals("on") && !mode.equals("off")) {
-            System.err.println("vigil: maintenance takes on or off, not '" + mode + "'");
+            agent.err().println("vigil: maintenance takes on or off, not '" + mode + "'");
             return 2;
         }
         return AdminVerb.send(agent, "maintenance-" + mode, List.of());

@@ -2,15 +2,20 @@ package dev.vigil.cli;
 
 import dev.vigil.agent.AgentOptions;
 import dev.vigil.control.ControlClient;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Which node's agent a verb is about: the cluster file, the node name and the control socket, or
  * an agent's TCP control port. Shared by every verb that starts or talks to an agent, so they all
- * find it the same way.
+ * find it the same way. Under {@code vigil console} the console's own agent connection is used
+ * instead and these options are refused (an SSH user must not pick sockets or files on the
+ * console's host).
  */
 final class NodeOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "cluster file (default: ${DEFAULT-VALUE})")
@@ -27,6 +32,9 @@ final class NodeOptions {
             description = "talk to an agent's TCP control port instead of the local socket, authenticated with "
                     + "the key of --config's cluster file (e.g. 10.0.0.48:7695; IPv6 as [::1]:7695)")
     Optional<String> connect = Optional.empty();
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     /** The agent's control socket: --socket, else the default for --config and --node; null after explaining why not. */
     Path socketOrExplain() {
@@ -47,12 +55,12 @@ final class NodeOptions {
             return path == null ? null : ControlClient.unix(path);
         }
         if (socket.isPresent()) {
-            System.err.println("vigil: --connect and --socket name two different agents; give one");
+            err().println("vigil: --connect and --socket name two different agents; give one");
             return null;
         }
         var address = parseHostPort(connect.get());
         if (address.isEmpty()) {
-            System.err.println("vigil: --connect " + connect.get() + ": expected HOST:PORT, e.g. 10.0.0.48:7695");
+            err().println("vigil: --connect " + connect.get() + ": expected HOST:PORT, e.g. 10.0.0.48:7695");
             return null;
         }
         var cluster = AgentCommand.loadOrExplain(config);
@@ -60,6 +68,16 @@ final class NodeOptions {
             return null;
         }
         return ControlClient.tcp(address.get(), cluster.key());
+    }
+
+    /** The agent to talk to: the console's when running under it, else as the options say; null after explaining why not. */
+    AgentConnection connectionOrExplain() {
+        var fixed = VigilCommand.consoleAgent(mixee);
+        if (fixed.isPresent()) {
+            return fixed.get();
+        }
+        var client = clientOrExplain();
+        return client == null ? null : AgentConnection.over(client);
     }
 
     static Optional<InetSocketAddress> parseHostPort(String text) {
@@ -83,5 +101,13 @@ final class NodeOptions {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    PrintWriter out() {
+        return mixee.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return mixee.commandLine().getErr();
     }
 }

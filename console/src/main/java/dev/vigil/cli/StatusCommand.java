@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.control.ControlClient;
 import dev.vigil.control.ControlProtocol;
 import dev.vigil.control.StatusReport;
 import java.util.concurrent.Callable;
@@ -20,21 +19,21 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ControlClient client = target.clientOrExplain();
-        if (client == null) {
+        AgentConnection agent = target.connectionOrExplain();
+        if (agent == null) {
             return 2;
         }
         StatusReport report;
         try {
-            report = client.status();
+            report = agent.status();
         } catch (java.io.IOException e) {
-            System.err.println("vigil: " + e.getMessage());
+            target.err().println("vigil: " + e.getMessage());
             return 3;
         }
         if (json) {
-            System.out.println(ControlProtocol.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            target.out().println(ControlProtocol.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
-            System.out.print(StatusText.render(report));
+            target.out().print(StatusText.render(report));
         }
         return 0;
     }

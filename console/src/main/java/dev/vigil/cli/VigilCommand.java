@@ -1,6 +1,9 @@
 package dev.vigil.cli;
 
+import java.io.InputStream;
+import java.util.Optional;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Command;
 
 /** The {@code vigil} command line: one entry point for the daemon and every operator verb. */
@@ -17,9 +20,33 @@ import picocli.CommandLine.Command;
                 NodeCommand.class,
                 MaintenanceCommand.class,
                 RunAgentCommand.class,
+                ConsoleCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class VigilCommand {
+    /** Set when the verbs run inside {@code vigil console} for an SSH user; null on a node's own command line. */
+    private final AgentConnection consoleAgent;
+    private final InputStream consoleInput;
+
+    public VigilCommand() {
+        this(null, null);
+    }
+
+    VigilCommand(AgentConnection consoleAgent, InputStream consoleInput) {
+        this.consoleAgent = consoleAgent;
+        this.consoleInput = consoleInput;
+    }
+
+    /** The console's agent when {@code spec}'s command runs under {@code vigil console}. */
+    static Optional<AgentConnection> consoleAgent(CommandSpec spec) {
+        return spec.root().userObject() instanceof VigilCommand v ? Optional.ofNullable(v.consoleAgent) : Optional.empty();
+    }
+
+    /** The SSH channel's stdin under {@code vigil console}. */
+    static InputStream consoleInput(CommandSpec spec) {
+        var v = (VigilCommand) spec.root().userObject();
+        return v.consoleInput == null ? InputStream.nullInputStream() : v.consoleInput;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -31,7 +58,12 @@ public final class VigilCommand {
             cmd.getErr().println("vigil: " + e.getMessage());
             return 2;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,0 +1,149 @@
+package dev.vigil.cli;
+
+import dev.vigil.access.AuditLog;
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.ConfigException;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.control.ControlClient;
+import dev.vigil.control.ControlProtocol;
+import dev.vigil.control.StatusReport;
+import dev.vigil.ssh.AuthorizedKeysFile;
+import dev.vigil.ssh.ConsoleServer;
+import dev.vigil.ssh.FailureThrottle;
+import dev.vigil.ssh.ShellSessionFactory;
+import dev.vigil.tui.PollingBackend;
+import dev.vigil.tui.TuiOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vigil console}: the operators' SSH server. {@code ssh -p 2222 you@host} opens the text UI;
+ * {@code ssh -p 2222 you@host vigil status --json} runs a verb. Runs until SIGTERM or SIGINT.
+ */
+@Command(name = "console", mixinStandardHelpOptions = true,
+        description = {"Serve the operator console over SSH: the text UI, and `vigil` verbs as ssh commands.",
+                "Keys and roles come from the authorized_keys file (role=viewer|operator|admin in each key's options)."})
+final class ConsoleCommand implements Callable<Integer> {
+    /**
+     * Loopback by default: a node also carries the service addresses that float between nodes,
+     * and a console listening on every address would be offered to whoever reaches the service.
+     * Operators choose the management address deliberately (e.g. --listen 10.0.0.41:2222).
+     */
+    static final String DEFAULT_LISTEN = "127.0.0.1:2222";
+
+    @Option(names = "--listen", paramLabel = "ADDR:PORT", description = "address and port (default: ${DEFAULT-VALUE}; "
+            + "loopback so the console is not offered on the service addresses; IPv6 as [::1]:2222)")
+    String listen = DEFAULT_LISTEN;
+
+    @Option(names = "--authorized-keys", paramLabel = "FILE",
+            description = "OpenSSH authorized_keys with role= options; re-read when it changes (default: ${DEFAULT-VALUE})")
+    Path authorizedKeys = Path.of("/etc/vigil/console_authorized_keys");
+
+    @Option(names = "--host-key", paramLabel = "FILE",
+            description = "ed25519 host key, created on first start with mode 0600 (default: ${DEFAULT-VALUE})")
+    Path hostKey = Path.of("/var/lib/vigil/console/host_ed25519");
+
+    @Option(names = "--audit-log", paramLabel = "FILE",
+            description = "append-only JSON lines: who changed what, with what outcome (default: ${DEFAULT-VALUE})")
+    Path auditLog = Path.of("/var/log/vigil/audit.log");
+
+    @Mixin
+    NodeOptions agent;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        var address = parseListen(listen);
+        if (address.isEmpty()) {
+            agent.err().println("vigil: --listen " + listen + ": expected ADDR:PORT, e.g. 127.0.0.1:2222 or [::]:2222");
+            return 2;
+        }
+        Path socket = agent.socketOrExplain();
+        if (socket == null) {
+            return 2;
+        }
+        // The one place that says how the console reaches the cluster; the TCP client fits here too.
+        AgentConnection cluster = AgentConnection.over(new ControlClient(socket));
+
+        var audit = new AuditLog(auditLog, Clock.systemUTC());
+        var backend = new PollingBackend(new PollingBackend.Requests() {
+            @Override
+            public StatusReport status() throws IOException {
+                return cluster.status();
+            }
+
+            @Override
+            public ControlProtocol.AdminOutcome admin(String verb, List<String> args) throws IOException {
+                return cluster.admin(verb, args);
+            }
+        }, Duration.ofMillis(200));
+        var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(clusterFile().orElse(null)));
+        var server = new ConsoleServer(new ConsoleServer.Settings(address.get(), hostKey),
+                new AuthorizedKeysFile(authorizedKeys),
+                new FailureThrottle(Clock.systemUTC(), FailureThrottle.Policy.defaults()),
+                new RemoteCli(cluster, audit), shells);
+        var stopped = new CountDownLatch(1);
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+                backend.close();
+                audit.close();
+            } catch (IOException e) {
+                System.err.println("vigil console: stopping: " + e.getMessage());
+            }
+            stopped.countDown();
+        }, "vigil-console-stop"));
+        agent.out().println("vigil console: listening on " + address.get().getHostString() + ":" + server.port()
+                + ", host key " + server.hostKeyFingerprint() + ", agent " + socket + ", keys " + authorizedKeys
+                + ", audit " + auditLog);
+        agent.out().flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** For the resource detail screen's parameters; the console runs without it. */
+    private Optional<ClusterConfig> clusterFile() {
+        if (!Files.isReadable(agent.config)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ConfigLoader.load(agent.config));
+        } catch (ConfigException e) {
+            agent.err().println("vigil console: " + agent.config + " has errors; resource parameters not shown");
+            return Optional.empty();
+        }
+    }
+
+    static Optional<InetSocketAddress> parseListen(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            return Optional.empty();
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            return Optional.empty();
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            if (port < 0 || port > 65535 || host.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new InetSocketAddress(host, port));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

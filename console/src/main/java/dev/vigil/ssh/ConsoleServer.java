@@ -1,0 +1,153 @@
+package dev.vigil.ssh;
+
+import dev.vigil.cli.RemoteCli;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.session.ServerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code vigil console}'s SSH server (Apache MINA SSHD): public keys from an authorized_keys file
+ * and nothing else (no passwords, no keyboard-interactive, no forwarding, no subsystems), the text
+ * UI for interactive sessions and {@code vigil} verbs for exec requests, both as the key's role.
+ * Addresses that keep failing to log in are made to wait before their next connection.
+ */
+public final class ConsoleServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
+
+    /** @param listen address and port; port 0 picks a free one (tests) */
+    public record Settings(InetSocketAddress listen, Path hostKey) {
+        public Settings {
+            Objects.requireNonNull(listen);
+            Objects.requireNonNull(hostKey);
+        }
+    }
+
+    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> THROTTLED =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+
+    private final Settings settings;
+    private final AuthorizedKeysFile keys;
+    private final FailureThrottle throttle;
+    private final RemoteCli cli;
+    private final ShellSessionFactory shells;
+    private SshServer server;
+    private String hostKeyFingerprint;
+
+    public ConsoleServer(Settings settings, AuthorizedKeysFile keys, FailureThrottle throttle, RemoteCli cli,
+                         ShellSessionFactory shells) {
+        this.settings = Objects.requireNonNull(settings);
+        this.keys = Objects.requireNonNull(keys);
+        this.throttle = Objects.requireNonNull(throttle);
+        this.cli = Objects.requireNonNull(cli);
+        this.shells = Objects.requireNonNull(shells);
+    }
+
+    public synchronized void start() throws IOException {
+        var hostKey = HostKey.loadOrCreate(settings.hostKey());
+        hostKeyFingerprint = AuthorizedKeys.fingerprint(hostKey.getPublic());
+        keys.current(); // log the file's problems now, not at the first login
+        var s = SshServer.setUpDefaultServer();
+        s.setHost(settings.listen().getHostString());
+        s.setPort(settings.listen().getPort());
+        s.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        s.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        s.setPublickeyAuthenticator(new KeyAuthenticator(keys));
+        s.setPasswordAuthenticator(null);
+        s.setKeyboardInteractiveAuthenticator(null);
+        s.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        s.setSubsystemFactories(List.of());
+        s.setShellFactory(channel -> new ShellCommand(shells));
+        s.setCommandFactory((channel, line) -> new ExecCommand(line, cli));
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(s, 6);
+        CoreModuleProperties.AUTH_TIMEOUT.set(s, Duration.ofSeconds(30));
+        // a dashboard on a wall screen may see no traffic for hours; dead peers are found by TCP keepalive
+        CoreModuleProperties.IDLE_TIMEOUT.set(s, Duration.ZERO);
+        CoreModuleProperties.SOCKET_KEEPALIVE.set(s, true);
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(s, "VigilConsole");
+        s.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionCreated(Session session) {
+                // Refused before the SSH handshake: an address serving its delay gets no chance to try
+                // anything, and the refusal itself does not count as another failure.
+                var wait = address(session).map(throttle::waitFor).orElse(Duration.ZERO);
+                if (!wait.isZero()) {
+                    session.setAttribute(THROTTLED, Boolean.TRUE);
+                    log.debug("console: {} must wait {} ms after failed logins; connection closed", remote(session),
+                            wait.toMillis());
+                    session.close(true);
+                }
+            }
+
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated) {
+                    var op = session.getAttribute(KeyAuthenticator.OPERATOR);
+                    address(session).ifPresent(throttle::succeeded);
+                    if (op != null) {
+                        log.info("console: {} logged in from {} with key {} ({}) as {}", op.user(), remote(session),
+                                op.keyFingerprint(), op.keyComment(), op.role().configName());
+                    }
+                }
+            }
+
+            @Override
+            public void sessionClosed(Session session) {
+                if (session instanceof ServerSession ss && !ss.isAuthenticated()
+                        && session.getAttribute(THROTTLED) == null) {
+                    var refused = session.getAttribute(KeyAuthenticator.REFUSED_KEYS);
+                    var wait = address(session).map(throttle::failed).orElse(Duration.ZERO);
+                    log.warn("console: {} left without logging in (user {}, {}); {}", remote(session),
+                            java.util.Objects.requireNonNullElse(session.getAttribute(KeyAuthenticator.USER), "unknown"),
+                            refused == null || refused.isEmpty() ? "no key offered (passwords are not accepted)"
+                                    : "keys not in " + keys.path() + ": " + refused,
+                            wait.isZero() ? "no delay yet" : "its next connection waits " + wait.toSeconds() + " s");
+                }
+            }
+        });
+        s.start();
+        server = s;
+        log.info("console: listening on {}:{}; host key {} ({})", settings.listen().getHostString(), s.getPort(),
+                hostKeyFingerprint, settings.hostKey());
+    }
+
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
+        return server.getPort();
+    }
+
+    public synchronized String hostKeyFingerprint() {
+        return hostKeyFingerprint;
+    }
+
+    private static java.util.Optional<java.net.InetAddress> address(Session session) {
+        return session.getRemoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? java.util.Optional.of(a.getAddress()) : java.util.Optional.empty();
+    }
+
+    private static String remote(Session session) {
+        return address(session).map(java.net.InetAddress::getHostAddress).orElse(String.valueOf(session.getRemoteAddress()));
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (server != null) {
+            server.stop(true);
+            server = null;
+        }
+    }
+}
