@@ -80,14 +80,21 @@ constraints:
   - {type: colocation, id: vip-with-web, target: vip, with: web, score: INFINITY}
 YAML
     fi
+    # The client stands in for the gateway: the ping heuristic before fencing, and with
+    # FENCING=0 the two-node tie-breaker (keepalived's way: no fencing at all).
     cat <<YAML
 policy: {auto_failback: false, no_quorum: stop}
+ping: [$CLIENT_ADDR]
+YAML
+    if [[ ${FENCING:-1} != 0 ]]; then
+      cat <<YAML
 fencing:
   - {id: power-ha1, agent: fence_vigil_netns, host_map: {ha1: ha1},
      params: {netns: $HA1_NS, dev: eth0, address: $HA1_ADDR/24}}
   - {id: power-ha2, agent: fence_vigil_netns, host_map: {ha2: ha2},
      params: {netns: $HA2_NS, dev: eth0, address: $HA2_ADDR/24}}
 YAML
+    fi
   } >"$file"
   "$vigil" config check "$file" >/dev/null
 }
@@ -152,18 +159,26 @@ fb_node_dir() { [[ $1 == ha1 ]] && echo "$HA1_DIR" || echo "$HA2_DIR"; }
 
 # fb_kill_node NODE: the abrupt death: the cable is cut first (no packet leaves after this
 # instant), then every process in the node's namespace is KILLed, the agent included. Bounded.
+# Live processes of a namespace: zombies are dead already (this machine's PID 1 reaps them late).
+fb_live_pids() {
+  local p
+  for p in $(ip netns pids "$1" 2>/dev/null || true); do
+    [[ $(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) == Z ]] || echo "$p"
+  done
+}
+
 fb_kill_node() {
   local n=$1 ns pids i
   ns=$(fb_ns "$n")
   ip -n "$ns" link set eth0 down
   for i in $(seq 50); do
-    pids=$(ip netns pids "$ns" 2>/dev/null || true)
+    pids=$(fb_live_pids "$ns")
     [[ -n $pids ]] || break
     # shellcheck disable=SC2086
     kill -KILL $pids 2>/dev/null || true
     sleep 0.05
   done
-  pids=$(ip netns pids "$ns" 2>/dev/null || true)
+  pids=$(fb_live_pids "$ns")
   # shellcheck disable=SC2086
   [[ -z $pids ]] || { echo "processes survived in $ns:" >&2; ps -o pid,ppid,stat,comm -p $pids >&2; return 1; }
   rm -f "$work/$n.pid"

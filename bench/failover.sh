@@ -11,7 +11,8 @@
 #                 node, maintenance off)
 #   PRESET: lan | fast | instant | wan (TimingPreset.java)
 #   Environment: BED (default fbench), SUBNET (default 78), WORK_DIR (default /tmp/vigil-bench-failover),
-#                WINDOW_S (seconds probed after the kill; default by mode and preset)
+#                WINDOW_S (seconds probed after the kill; default by mode and preset),
+#                FENCING=0 (no fence devices: the ping target breaks the two-node tie, keepalived-style)
 #
 # cold/hot kill: the active node's link is cut and every process in its namespace KILLed. The
 # survivor declares it dead, fences it (fence_vigil_netns reboot), and takes over. Then the node

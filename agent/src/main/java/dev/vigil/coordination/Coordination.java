@@ -681,7 +681,9 @@ public final class Coordination implements AutoCloseable {
             FenceReport report;
             try {
                 report = fencer.fence(node);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Whatever went wrong, the fence did not happen, and the coordinator must hear so:
+                // a silent thread death would leave the takeover waiting for ever.
                 report = new FenceReport(node, dev.vigil.fencing.FenceAction.OFF, false, List.of());
                 LOG.error("fencing node {} threw", node, e);
             }
