@@ -46,6 +46,10 @@ final class ResourceManagement implements AutoCloseable {
         ping = new PingMonitor(config.resources().ping(), PING_INTERVAL, changed);
         // Pacemaker's default fencing action: power-cycle, so a healthy node comes back by itself.
         Coordination.Fencer fencer = node -> {
+            var log = org.slf4j.LoggerFactory.getLogger(ResourceManagement.class);
+            if (!config.resources().ping().isEmpty()) {
+                log.info("fencing {}: first checking that this node reaches a ping target", node);
+            }
             if (!ping.reachableNow(FENCE_PING_TIMEOUT)) {
                 org.slf4j.LoggerFactory.getLogger(ResourceManagement.class).error(
                         "not fencing {}: this node reaches none of the ping targets {}, so it is probably the one cut off",
