@@ -163,7 +163,11 @@ fb_node_dir() { [[ $1 == ha1 ]] && echo "$HA1_DIR" || echo "$HA2_DIR"; }
 fb_live_pids() {
   local p
   for p in $(ip netns pids "$1" 2>/dev/null || true); do
-    [[ $(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) == Z ]] || echo "$p"
+    # The state is the field after the parenthesised command name (which may contain spaces).
+    case $(sed -n 's/^.*) \([A-Za-z]\).*$/\1/p' "/proc/$p/stat" 2>/dev/null) in
+      Z|X|"") ;;   # dead (zombie), exiting, or gone already
+      *) echo "$p" ;;
+    esac
   done
 }
 
@@ -180,7 +184,7 @@ fb_kill_node() {
   done
   pids=$(fb_live_pids "$ns")
   # shellcheck disable=SC2086
-  [[ -z $pids ]] || { echo "processes survived in $ns:" >&2; ps -o pid,ppid,stat,comm -p $pids >&2; return 1; }
+  [[ -z $pids ]] || { echo "processes survived in $ns:" >&2; for p in $pids; do echo "  $p $(cat /proc/$p/stat 2>/dev/null | cut -c1-80)" >&2; done; return 1; }
   rm -f "$work/$n.pid"
 }
 
