@@ -142,6 +142,7 @@ class ConsoleLoopbackIT {
         long killed = System.nanoTime();
         cluster.kill("ha3");
         Duration seen = awaitDead(tmux, "ha3", killed);
+        System.out.println("ConsoleLoopbackIT: ha3 on screen as dead " + seen.toMillis() + " ms after kill -9");
         assertThat(seen).as("ha3 shown dead %s after the kill", seen).isLessThanOrEqualTo(DEADTIME.plusSeconds(1));
         assertThat(seen).isPositive();
 
@@ -149,6 +150,7 @@ class ConsoleLoopbackIT {
         killed = System.nanoTime();
         cluster.kill("ha1");
         seen = awaitDead(tmux, "ha1", killed);
+        System.out.println("ConsoleLoopbackIT: ha1 (the console's agent) on screen as dead " + seen.toMillis() + " ms after kill -9");
         assertThat(seen).as("ha1 shown dead %s after the kill", seen).isLessThanOrEqualTo(DEADTIME.plusSeconds(1));
         assertThat(Files.readString(dir.resolve("console.log"))).contains("lost the event stream of the agent at 127.0.0.21");
 
