@@ -37,6 +37,7 @@ done
 console_pid=
 cleanup() {
   tmux -L "$tmux_server" kill-server 2>/dev/null || true
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$tmux_server"   # kill-server leaves the socket file
   if [[ -n $console_pid ]] && kill -0 "$console_pid" 2>/dev/null; then
     kill -TERM "$console_pid"; for _ in $(seq 50); do kill -0 "$console_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$console_pid" 2>/dev/null || true

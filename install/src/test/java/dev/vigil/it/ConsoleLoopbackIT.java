@@ -118,7 +118,12 @@ class ConsoleLoopbackIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (String s : tmuxServers) run(List.of("tmux", "-L", s, "kill-server"), Duration.ofSeconds(5));
+        for (String s : tmuxServers) {
+            run(List.of("tmux", "-L", s, "kill-server"), Duration.ofSeconds(5));
+            // kill-server leaves its socket file behind
+            Files.deleteIfExists(Path.of(System.getenv().getOrDefault("TMUX_TMPDIR", "/tmp"),
+                    "tmux-" + new com.sun.security.auth.module.UnixSystem().getUid(), s));
+        }
         if (console != null) {
             console.destroy();
             if (!console.waitFor(10, TimeUnit.SECONDS)) console.destroyForcibly();
