@@ -20,12 +20,15 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client side of the control API, used by the {@code vigil} command line and the console,
  * over either transport: the node's Unix socket ({@link #unix}) or an agent's TCP control port
- * with the cluster key ({@link #tcp}). Each call opens its own connection; cheap.
+ * with the cluster key ({@link #tcp}), or the first of several agents that answers
+ * ({@link #anyOf}). Each call opens its own connection; cheap.
  */
 public final class ControlClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -53,6 +56,28 @@ public final class ControlClient {
     public static ControlClient tcp(InetSocketAddress address, ClusterKey key) {
         byte[] controlKey = ControlFrames.deriveKey(key);
         return new ControlClient(() -> TcpConnection.open(address, controlKey));
+    }
+
+    /**
+     * Several agents of one cluster, as one client: each connection goes to the agent that last
+     * answered, and when it cannot be reached to the next one in list order (wrapping around), so a
+     * console survives the death of the node it talked to. Only connecting fails over: a request that
+     * reached an agent is never sent a second time (an operator verb must not run twice), but the
+     * next call starts with the agent after one whose connection broke.
+     */
+    public static ControlClient anyOf(List<ControlClient> agents) {
+        if (agents.isEmpty()) {
+            throw new IllegalArgumentException("anyOf needs at least one agent");
+        }
+        if (agents.size() == 1) {
+            return agents.get(0);
+        }
+        return new ControlClient(new FailoverConnector(agents.stream().map(c -> c.connector).toList()));
+    }
+
+    /** {@link #anyOf} over the TCP control ports at {@code addresses}, tried in this order. */
+    public static ControlClient tcp(List<InetSocketAddress> addresses, ClusterKey key) {
+        return anyOf(addresses.stream().map(a -> tcp(a, key)).toList());
     }
 
     public StatusReport status() throws IOException {
@@ -83,6 +108,7 @@ public final class ControlClient {
             readResponse(connection, String.class);
             return new EventStream(connection, json);
         } catch (IOException | RuntimeException e) {
+            if (!(e instanceof Refused)) connection.broken();
             connection.close();
             throw e;
         }
@@ -90,12 +116,19 @@ public final class ControlClient {
 
     private <T> T call(ControlProtocol.Request request, Class<T> resultType) throws IOException {
         try (var connection = connector.open()) {
-            connection.send(json.writeValueAsBytes(request));
-            if (!"status".equals(request.op())) {
-                // Operator verbs answer once the cluster has settled, which may take minutes.
-                connection.readTimeout(Duration.ZERO);
+            try {
+                connection.send(json.writeValueAsBytes(request));
+                if (!"status".equals(request.op())) {
+                    // Operator verbs answer once the cluster has settled, which may take minutes.
+                    connection.readTimeout(Duration.ZERO);
+                }
+                return readResponse(connection, resultType);
+            } catch (Refused e) {
+                throw e;
+            } catch (IOException e) {
+                connection.broken();
+                throw e;
             }
-            return readResponse(connection, resultType);
         }
     }
 
@@ -104,7 +137,7 @@ public final class ControlClient {
         JavaType type = json.getTypeFactory().constructParametricType(ControlProtocol.Response.class, resultType);
         ControlProtocol.Response<T> response = json.readValue(answer, type);
         if (!response.ok()) {
-            throw new IOException("the agent refused: " + response.error());
+            throw new Refused("the agent refused: " + response.error());
         }
         return response.result();
     }
@@ -121,7 +154,17 @@ public final class ControlClient {
 
         /** The next event; an {@link IOException} when the agent closed the stream or it was closed here. */
         public ControlEvent next() throws IOException {
-            return json.readValue(connection.receive(), ControlEvent.class);
+            try {
+                return json.readValue(connection.receive(), ControlEvent.class);
+            } catch (IOException e) {
+                connection.broken();
+                throw e;
+            }
+        }
+
+        /** The agent this stream comes from, as HOST:PORT or the socket's path. */
+        public String agent() {
+            return connection.where();
         }
 
         @Override
@@ -130,14 +173,92 @@ public final class ControlClient {
         }
     }
 
+    /** The agent answered, and said no: not a broken connection, so no reason to try another agent. */
+    private static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     @FunctionalInterface
     private interface Connector {
         Connection open() throws IOException;
     }
 
+    /** See {@link #anyOf}. */
+    private static final class FailoverConnector implements Connector {
+        private final List<Connector> agents;
+        /** The agent to try first: the last one that answered. */
+        private final AtomicInteger preferred = new AtomicInteger();
+
+        FailoverConnector(List<Connector> agents) {
+            this.agents = List.copyOf(agents);
+        }
+
+        @Override
+        public Connection open() throws IOException {
+            int first = preferred.get();
+            var problems = new ArrayList<String>();
+            for (int i = 0; i < agents.size(); i++) {
+                int index = (first + i) % agents.size();
+                Connection c;
+                try {
+                    c = agents.get(index).open();
+                } catch (IOException e) {
+                    problems.add(e.getMessage());
+                    continue;
+                }
+                preferred.set(index);
+                return new Failing(c, () -> preferred.compareAndSet(index, (index + 1) % agents.size()));
+            }
+            throw new IOException("no agent answers: " + String.join("; ", problems));
+        }
+
+        /** A connection that, once broken, makes the next open start with the following agent. */
+        private record Failing(Connection inner, Runnable onBroken) implements Connection {
+            @Override
+            public void send(byte[] json) throws IOException {
+                inner.send(json);
+            }
+
+            @Override
+            public byte[] receive() throws IOException {
+                return inner.receive();
+            }
+
+            @Override
+            public void readTimeout(Duration timeout) throws IOException {
+                inner.readTimeout(timeout);
+            }
+
+            @Override
+            public void broken() {
+                inner.broken();
+                onBroken.run();
+            }
+
+            @Override
+            public String where() {
+                return inner.where();
+            }
+
+            @Override
+            public void close() throws IOException {
+                inner.close();
+            }
+        }
+    }
+
     /** One request/answer conversation (or event stream) on one transport. */
     private interface Connection extends Closeable {
         void send(byte[] json) throws IOException;
+
+        /** It failed after connecting (the agent died or went silent): the next call should try another one. */
+        default void broken() {
+        }
+
+        /** The agent's address, for messages. */
+        String where();
 
         /** The next whole message; EOF is an error, since the agent always answers. */
         byte[] receive() throws IOException;
@@ -150,9 +271,11 @@ public final class ControlClient {
         private final SocketChannel channel;
         private final OutputStream out;
         private final InputStream in;
+        private final Path path;
 
-        private UnixConnection(SocketChannel channel) {
+        private UnixConnection(SocketChannel channel, Path path) {
             this.channel = channel;
+            this.path = path;
             this.out = Channels.newOutputStream(channel);
             this.in = new BufferedInputStream(Channels.newInputStream(channel));
         }
@@ -162,7 +285,7 @@ public final class ControlClient {
             try {
                 ch = SocketChannel.open(StandardProtocolFamily.UNIX);
                 ch.connect(UnixDomainSocketAddress.of(socketPath));
-                return new UnixConnection(ch);
+                return new UnixConnection(ch, socketPath);
             } catch (IOException e) {
                 if (ch != null) ch.close();
                 throw new IOException("no agent answers on " + socketPath + " (" + e.getMessage()
@@ -189,6 +312,11 @@ public final class ControlClient {
                 line.write(c);
             }
             throw new EOFException("the agent closed the connection without answering");
+        }
+
+        @Override
+        public String where() {
+            return path.toString();
         }
 
         @Override
@@ -281,6 +409,11 @@ public final class ControlClient {
         @Override
         public void readTimeout(Duration timeout) throws IOException {
             socket.setSoTimeout((int) timeout.toMillis());
+        }
+
+        @Override
+        public String where() {
+            return where;
         }
 
         @Override

@@ -5,24 +5,21 @@ import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.control.ControlClient;
-import dev.vigil.control.ControlProtocol;
-import dev.vigil.control.StatusReport;
 import dev.vigil.ssh.AuthorizedKeysFile;
 import dev.vigil.ssh.ConsoleServer;
 import dev.vigil.ssh.FailureThrottle;
 import dev.vigil.ssh.ShellSessionFactory;
-import dev.vigil.tui.PollingBackend;
+import dev.vigil.tui.StreamingBackend;
 import dev.vigil.tui.TuiOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,7 +30,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "console", mixinStandardHelpOptions = true,
         description = {"Serve the operator console over SSH: the text UI, and `vigil` verbs as ssh commands.",
-                "Keys and roles come from the authorized_keys file (role=viewer|operator|admin in each key's options)."})
+                "Keys and roles come from the authorized_keys file (role=viewer|operator|admin in each key's options).",
+                "The console follows the cluster's agents over their TCP control ports (every node of --config, in file order, "
+                        + "moving on when one dies), or those of --connect, or the local agent's socket with --socket/--node."})
 final class ConsoleCommand implements Callable<Integer> {
     /**
      * Loopback by default: a node also carries the service addresses that float between nodes,
@@ -68,25 +67,14 @@ final class ConsoleCommand implements Callable<Integer> {
             agent.err().println("vigil: --listen " + listen + ": expected ADDR:PORT, e.g. 127.0.0.1:2222 or [::]:2222");
             return 2;
         }
-        Path socket = agent.socketOrExplain();
-        if (socket == null) {
+        var agents = agentsOrExplain();
+        if (agents == null) {
             return 2;
         }
-        // The one place that says how the console reaches the cluster; the TCP client fits here too.
-        AgentConnection cluster = AgentConnection.over(new ControlClient(socket));
+        AgentConnection cluster = AgentConnection.over(agents.client());
 
         var audit = new AuditLog(auditLog, Clock.systemUTC());
-        var backend = new PollingBackend(new PollingBackend.Requests() {
-            @Override
-            public StatusReport status() throws IOException {
-                return cluster.status();
-            }
-
-            @Override
-            public ControlProtocol.AdminOutcome admin(String verb, List<String> args) throws IOException {
-                return cluster.admin(verb, args);
-            }
-        }, Duration.ofMillis(200));
+        var backend = new StreamingBackend(agents.client());
         var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(clusterFile().orElse(null)));
         var server = new ConsoleServer(new ConsoleServer.Settings(address.get(), hostKey),
                 new AuthorizedKeysFile(authorizedKeys),
@@ -105,11 +93,47 @@ final class ConsoleCommand implements Callable<Integer> {
             stopped.countDown();
         }, "vigil-console-stop"));
         agent.out().println("vigil console: listening on " + address.get().getHostString() + ":" + server.port()
-                + ", host key " + server.hostKeyFingerprint() + ", agent " + socket + ", keys " + authorizedKeys
+                + ", host key " + server.hostKeyFingerprint() + ", agents " + agents.described() + ", keys " + authorizedKeys
                 + ", audit " + auditLog);
         agent.out().flush();
         stopped.await();
         return 0;
+    }
+
+    /** The agents the console follows, and how to name them in its first log line. */
+    record Agents(ControlClient client, String described) {}
+
+    /**
+     * {@code --socket} or {@code --node}: the local agent's socket. Else {@code --connect}'s list,
+     * else every node of the cluster file over its TCP control port, in file order: the console
+     * follows the first that answers and moves on to the next when it dies. Null after explaining why not.
+     */
+    Agents agentsOrExplain() {
+        if (agent.socket.isPresent() || agent.node.isPresent()) {
+            if (agent.connect.isPresent()) {
+                agent.err().println("vigil: --connect and --socket/--node name different agents; give one");
+                return null;
+            }
+            Path socket = agent.socketOrExplain();
+            return socket == null ? null : new Agents(ControlClient.unix(socket), socket.toString());
+        }
+        if (agent.connect.isPresent()) {
+            var client = agent.clientOrExplain();
+            return client == null ? null : new Agents(client, agent.connect.get());
+        }
+        var file = AgentCommand.loadOrExplain(agent.config);
+        if (file == null) {
+            return null;
+        }
+        if (!file.control().enabled()) {
+            agent.err().println("vigil: " + agent.config + " turns the agents' control ports off (control: {enabled: false}); "
+                    + "give --socket or --node to follow the local agent");
+            return null;
+        }
+        var addresses = file.nodes().stream()
+                .map(n -> new InetSocketAddress(n.address(), file.control().port())).toList();
+        return new Agents(ControlClient.tcp(addresses, file.key()), addresses.stream()
+                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).collect(Collectors.joining(",")));
     }
 
     /** For the resource detail screen's parameters; the console runs without it. */

@@ -5,6 +5,8 @@ import dev.vigil.control.ControlClient;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,9 +30,10 @@ final class NodeOptions {
             description = "the agent's control socket (default: /run/vigil/<cluster>-<node>.sock)")
     Optional<Path> socket = Optional.empty();
 
-    @Option(names = "--connect", paramLabel = "HOST:PORT",
+    @Option(names = "--connect", paramLabel = "HOST:PORT[,HOST:PORT...]",
             description = "talk to an agent's TCP control port instead of the local socket, authenticated with "
-                    + "the key of --config's cluster file (e.g. 10.0.0.48:7695; IPv6 as [::1]:7695)")
+                    + "the key of --config's cluster file (e.g. 10.0.0.48:7695; IPv6 as [::1]:7695); "
+                    + "with several, the first that answers")
     Optional<String> connect = Optional.empty();
 
     @Spec(Spec.Target.MIXEE)
@@ -58,16 +61,16 @@ final class NodeOptions {
             err().println("vigil: --connect and --socket name two different agents; give one");
             return null;
         }
-        var address = parseHostPort(connect.get());
-        if (address.isEmpty()) {
-            err().println("vigil: --connect " + connect.get() + ": expected HOST:PORT, e.g. 10.0.0.48:7695");
+        var addresses = parseHostPorts(connect.get());
+        if (addresses.isEmpty()) {
+            err().println("vigil: --connect " + connect.get() + ": expected HOST:PORT[,HOST:PORT...], e.g. 10.0.0.48:7695");
             return null;
         }
         var cluster = AgentCommand.loadOrExplain(config);
         if (cluster == null) {
             return null;
         }
-        return ControlClient.tcp(address.get(), cluster.key());
+        return ControlClient.tcp(addresses.get(), cluster.key());
     }
 
     /** The agent to talk to: the console's when running under it, else as the options say; null after explaining why not. */
@@ -78,6 +81,19 @@ final class NodeOptions {
         }
         var client = clientOrExplain();
         return client == null ? null : AgentConnection.over(client);
+    }
+
+    /** A comma-separated list of HOST:PORT, in order; empty if any of them is not one. */
+    static Optional<List<InetSocketAddress>> parseHostPorts(String text) {
+        var out = new ArrayList<InetSocketAddress>();
+        for (String one : text.split(",", -1)) {
+            var address = parseHostPort(one.strip());
+            if (address.isEmpty()) {
+                return Optional.empty();
+            }
+            out.add(address.get());
+        }
+        return Optional.of(List.copyOf(out));
     }
 
     static Optional<InetSocketAddress> parseHostPort(String text) {

@@ -19,6 +19,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class TuiSession {
     private static final Logger log = LoggerFactory.getLogger(TuiSession.class);
     private static final int MAX_KEYS_PER_TICK = 64;
+    static final int PUSHED_CAPACITY = 64;
 
     private final Terminal terminal;
     private final ConsoleBackend backend;
@@ -48,7 +51,11 @@ public final class TuiSession {
     private final AuditLog audit;
     private final TuiOptions options;
 
-    private final Queue<StatusReport> pushed = new ConcurrentLinkedQueue<>();
+    /**
+     * Statuses not yet shown. Bounded: a client that stops reading blocks this session's UI thread
+     * on its writes, and the pushes must neither wait for it nor pile up; the oldest go first.
+     */
+    private final BlockingQueue<StatusReport> pushed = new ArrayBlockingQueue<>(PUSHED_CAPACITY);
     private final Queue<Runnable> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean checking = new AtomicBoolean();
     private final ExecutorService worker;
@@ -96,7 +103,7 @@ public final class TuiSession {
             screen.setCursorPosition(null);
             pages.push(options.screens().forKey('d').map(e -> e.open().get()).orElseGet(DashboardPage::new));
             lastStatusAt = options.clock().instant();
-            subscription = backend.subscribe(pushed::add);
+            subscription = backend.subscribe(this::pushed);
             askForStatus();
             loop(screen);
         } catch (IOException | RuntimeException e) {
@@ -159,6 +166,18 @@ public final class TuiSession {
         }
     }
 
+    /** From the backend's thread: never waits. */
+    void pushed(StatusReport s) {
+        while (!pushed.offer(s)) {
+            pushed.poll();
+        }
+    }
+
+    /** Statuses pushed and not yet taken by the UI thread. */
+    int pendingStatuses() {
+        return pushed.size();
+    }
+
     private void accept(StatusReport s) {
         feed.accept(s, options.clock().instant());
         status = s;
@@ -172,7 +191,7 @@ public final class TuiSession {
         worker.execute(() -> {
             try {
                 var s = backend.status();
-                pushed.add(s);
+                pushed(s);
             } catch (IOException | RuntimeException e) {
                 String why = String.valueOf(e.getMessage());
                 outcomes.add(() -> problem = why);

@@ -84,6 +84,49 @@ class VigilCommandTest {
         assertThat(err.toString()).contains("no agent answers on").contains("none.sock");
     }
 
+    private Path twoNodes(String extra) throws Exception {
+        return write("""
+                cluster: web
+                auth: {keyfile: authkey}
+                nodes:
+                  - {name: ha1, address: 127.0.0.1}
+                  - {name: ha2, address: 127.0.0.2}
+                links:
+                  - {type: udp, mode: unicast, port: 694}
+                """ + extra);
+    }
+
+    @Test
+    void connectWithSeveralAgentsTriesEachAndNamesThemAll() throws Exception {
+        var f = twoNodes("");
+        assertThat(VigilCommand.run("status", "--config", f.toString(), "--connect", "127.0.0.1:1,127.0.0.2:1")).isEqualTo(3);
+        assertThat(err.toString()).contains("no agent answers").contains("127.0.0.1:1").contains("127.0.0.2:1");
+    }
+
+    @Test
+    void connectListsMustBeHostPortEach() throws Exception {
+        var f = twoNodes("");
+        assertThat(VigilCommand.run("status", "--config", f.toString(), "--connect", "127.0.0.1:7695,ha2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--connect 127.0.0.1:7695,ha2: expected HOST:PORT[,HOST:PORT...]");
+    }
+
+    @Test
+    void theConsoleNeedsControlPortsUnlessToldToUseTheLocalSocket() throws Exception {
+        var f = twoNodes("control: {enabled: false}\n");
+        assertThat(VigilCommand.run("console", "--config", f.toString(), "--listen", "127.0.0.1:0",
+                "--host-key", dir.resolve("host").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("turns the agents' control ports off").contains("give --socket or --node");
+        assertThat(dir.resolve("host")).doesNotExist();
+    }
+
+    @Test
+    void theConsoleFollowsEitherTheLocalSocketOrTcpAgentsNotBoth() throws Exception {
+        var f = twoNodes("");
+        assertThat(VigilCommand.run("console", "--config", f.toString(), "--listen", "127.0.0.1:0",
+                "--socket", dir.resolve("a.sock").toString(), "--connect", "127.0.0.1:7695")).isEqualTo(2);
+        assertThat(err.toString()).contains("--connect and --socket/--node name different agents");
+    }
+
     @Test
     void connectNeedsHostAndPort() {
         assertThat(VigilCommand.run("status", "--connect", "10.0.0.48")).isEqualTo(2);

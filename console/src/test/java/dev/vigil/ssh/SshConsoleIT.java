@@ -10,10 +10,10 @@ import dev.vigil.cli.AgentConnection;
 import dev.vigil.cli.RemoteCli;
 import dev.vigil.control.ControlClient;
 import dev.vigil.control.ControlProtocol;
-import dev.vigil.control.ControlProtocol.AdminOutcome;
 import dev.vigil.control.ControlServer;
 import dev.vigil.control.StatusReport;
-import dev.vigil.tui.PollingBackend;
+import dev.vigil.control.EventBus;
+import dev.vigil.tui.StreamingBackend;
 import dev.vigil.tui.TuiOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,7 +46,8 @@ class SshConsoleIT {
     private final FakeAgent agent = new FakeAgent();
     private ControlServer control;
     private AuditLog audit;
-    private PollingBackend backend;
+    private EventBus events;
+    private StreamingBackend backend;
     private ConsoleServer console;
     private int port;
     private Path operatorKey;
@@ -70,7 +71,8 @@ class SshConsoleIT {
         Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
         var socket = dir.resolve("agent.sock");
-        control = new ControlServer(socket, agent);
+        events = new EventBus(Clock.systemUTC(), agent::status, EventBus.DEFAULT_STATUS_INTERVAL, EventBus.DEFAULT_QUEUE_CAPACITY);
+        control = new ControlServer(socket, agent, events);
         control.start();
         audit = new AuditLog(dir.resolve("audit.log"), Clock.systemUTC());
         logs.start();
@@ -82,17 +84,7 @@ class SshConsoleIT {
     private ConsoleServer consoleOn(int listenPort, FailureThrottle throttle) throws IOException {
         AgentConnection cluster = AgentConnection.over(new ControlClient(dir.resolve("agent.sock")));
         if (backend == null) {
-            backend = new PollingBackend(new PollingBackend.Requests() {
-                @Override
-                public StatusReport status() throws IOException {
-                    return cluster.status();
-                }
-
-                @Override
-                public AdminOutcome admin(String verb, List<String> args) throws IOException {
-                    return cluster.admin(verb, args);
-                }
-            }, Duration.ofMillis(100));
+            backend = new StreamingBackend(ControlClient.unix(dir.resolve("agent.sock")));
         }
         var server = new ConsoleServer(new ConsoleServer.Settings(new InetSocketAddress("127.0.0.1", listenPort),
                 dir.resolve("state/host_ed25519")), new AuthorizedKeysFile(dir.resolve("authorized_keys")), throttle,
@@ -115,6 +107,7 @@ class SshConsoleIT {
         if (console != null) console.close();
         if (backend != null) backend.close();
         if (control != null) control.close();
+        if (events != null) events.close();
         if (audit != null) audit.close();
     }
 

@@ -275,4 +275,15 @@ class TuiSessionTest {
         assertThat(terminal.getCharacter(col, row).getForegroundColor()).isEqualTo(com.googlecode.lanterna.TextColor.ANSI.DEFAULT);
         assertThat(terminal.getCharacter(col, row).isBold()).isTrue();
     }
+
+    @Test
+    void pushesToASessionWhoseUiIsStuckNeitherWaitNorPileUp() throws Exception {
+        var op = new Operator("v", "SHA256:abc", "key", Role.VIEWER);
+        var session = new TuiSession(new DefaultVirtualTerminal(new TerminalSize(80, 24)), backend, op, null);
+        // never run: nothing takes the statuses
+        for (int i = 0; i < 10 * TuiSession.PUSHED_CAPACITY; i++) {
+            session.pushed(Fixtures.cluster(i % 2 == 0 ? "dead" : "alive", "ha1"));
+        }
+        assertThat(session.pendingStatuses()).isEqualTo(TuiSession.PUSHED_CAPACITY);
+    }
 }

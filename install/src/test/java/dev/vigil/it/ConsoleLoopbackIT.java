@@ -1,0 +1,284 @@
+package dev.vigil.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.config.TimingPreset;
+import dev.vigil.control.StatusReport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator console against real agents: three agents on 127.0.0.21-23 (lan preset) running a
+ * group www of StateFile resources, {@code vigil console} as its own process through the launcher
+ * following them over their TCP control ports (its default: the cluster file's nodes in order),
+ * and the real OpenSSH client inside a private tmux server.
+ */
+@Tag("integration")
+class ConsoleLoopbackIT {
+    private static final Path FIXTURE = Path.of("../agent/src/test/resources/ocf/StateFile");
+    private static final String PROVIDER = "vigil-con-" + ProcessHandle.current().pid();
+    private static final Path PROVIDER_DIR = Path.of("/usr/lib/ocf/resource.d", PROVIDER);
+    private static final Duration DEADTIME = TimingPreset.LAN.timing().deadtime();
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final List<String> NODES = List.of("ha1", "ha2", "ha3");
+
+    @TempDir
+    Path dir;
+    private TestCluster cluster;
+    private Process console;
+    private int sshPort;
+    private Path operatorKey;
+    private Path viewerKey;
+    private Path strangerKey;
+    private final List<String> tmuxServers = new ArrayList<>();
+
+    @BeforeAll
+    static void installFixture() throws IOException {
+        Files.createDirectories(PROVIDER_DIR);
+        var agent = PROVIDER_DIR.resolve("StateFile");
+        Files.copy(FIXTURE, agent);
+        Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterAll
+    static void removeFixture() throws IOException {
+        Files.deleteIfExists(PROVIDER_DIR.resolve("StateFile"));
+        Files.deleteIfExists(PROVIDER_DIR);
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        int heartbeatPort = 20000 + (int) ((pid + 11) % 20000);
+        int controlPort = 40000 + (int) ((pid + 11) % 20000);
+        var states = Files.createDirectories(dir.resolve("services"));
+        cluster = new TestCluster(dir, """
+                cluster: con
+                auth: {keyfile: KEYFILE}
+                timing: {preset: lan}
+                control: {port: %d}
+                nodes:
+                  - {name: ha1, address: 127.0.0.21}
+                  - {name: ha2, address: 127.0.0.22}
+                  - {name: ha3, address: 127.0.0.23}
+                links:
+                  - {type: udp, mode: unicast, port: %d}
+                resources:
+                  - {id: vip, agent: "ocf:%s:StateFile", params: {statedir: %s}, monitor: {interval: 2s}}
+                  - {id: web, agent: "ocf:%s:StateFile", params: {statedir: %s}, monitor: {interval: 2s}}
+                groups:
+                  - {id: www, members: [vip, web], prefer: ha2}
+                """.formatted(controlPort, heartbeatPort, PROVIDER, states, PROVIDER, states), Map.of());
+        for (var n : NODES) cluster.start(n);
+        await("all three agents see each other").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    for (var n : NODES) {
+                        var r = cluster.status(n);
+                        assertThat(r).as("%s answers", n).isPresent();
+                        assertThat(r.get().nodes()).extracting(StatusReport.NodeReport::state).containsOnly("alive");
+                    }
+                });
+
+        operatorKey = keygen("ed25519", "otto on call");
+        viewerKey = keygen("ecdsa", "vera@desk");
+        strangerKey = keygen("ed25519", "stranger");
+        Path keys = dir.resolve("authorized_keys");
+        Files.writeString(keys, "role=operator " + Files.readString(pub(operatorKey)) + Files.readString(pub(viewerKey)));
+        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
+
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            sshPort = probe.getLocalPort();
+        }
+        var log = dir.resolve("console.log");
+        console = new ProcessBuilder(VigilHome.launcher().toString(), "console", "--config", cluster.configFile().toString(),
+                "--listen", "127.0.0.1:" + sshPort, "--authorized-keys", keys.toString(),
+                "--host-key", dir.resolve("console/host_ed25519").toString(), "--audit-log", dir.resolve("audit.log").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        await("the console listens").atMost(PATIENCE).until(() -> Files.readString(log).contains("vigil console: listening on"));
+        assertThat(Files.readString(log)).contains("agents 127.0.0.21:" + controlPort + ",127.0.0.22:" + controlPort
+                + ",127.0.0.23:" + controlPort);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (String s : tmuxServers) {
+            run(List.of("tmux", "-L", s, "kill-server"), Duration.ofSeconds(5));
+            // kill-server leaves its socket file behind
+            Files.deleteIfExists(Path.of(System.getenv().getOrDefault("TMUX_TMPDIR", "/tmp"),
+                    "tmux-" + new com.sun.security.auth.module.UnixSystem().getUid(), s));
+        }
+        if (console != null) {
+            console.destroy();
+            if (!console.waitFor(10, TimeUnit.SECONDS)) console.destroyForcibly();
+        }
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    void theDashboardShowsTheRealNodesFollowsResizesAndShowsKilledAgentsDeadWithinDeadtimePlusASecond() throws Exception {
+        String tmux = openUi(operatorKey, "otto", 100, 30);
+        await("the dashboard lists the nodes").atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux))
+                .contains("cluster con").contains("ha1").contains("ha2").contains("ha3").contains("group www")
+                .contains("otto (operator)"));
+        assertThat(widthOfLineWith(capture(tmux), "otto (operator)")).isEqualTo(100);
+
+        run(List.of("tmux", "-L", tmux, "resize-window", "-t", "ui", "-x", "132", "-y", "40"), PATIENCE);
+        await("the layout follows the resize").atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(widthOfLineWith(capture(tmux), "otto (operator)")).isEqualTo(132));
+
+        // An agent the console does not talk to: its peers notice, and push it.
+        long killed = System.nanoTime();
+        cluster.kill("ha3");
+        Duration seen = awaitDead(tmux, "ha3", killed);
+        System.out.println("ConsoleLoopbackIT: ha3 on screen as dead " + seen.toMillis() + " ms after kill -9");
+        assertThat(seen).as("ha3 shown dead %s after the kill", seen).isLessThanOrEqualTo(DEADTIME.plusSeconds(1));
+        assertThat(seen).isPositive();
+
+        // The agent the console talks to (first in the file): it follows ha2 instead, which sees ha1 die.
+        killed = System.nanoTime();
+        cluster.kill("ha1");
+        seen = awaitDead(tmux, "ha1", killed);
+        System.out.println("ConsoleLoopbackIT: ha1 (the console's agent) on screen as dead " + seen.toMillis() + " ms after kill -9");
+        assertThat(seen).as("ha1 shown dead %s after the kill", seen).isLessThanOrEqualTo(DEADTIME.plusSeconds(1));
+        assertThat(Files.readString(dir.resolve("console.log"))).contains("lost the event stream of the agent at 127.0.0.21");
+
+        // Verbs over ssh go to a living agent too.
+        var status = ssh(viewerKey, "vera", "vigil status --json");
+        assertThat(status.exit()).as(status.err()).isZero();
+        var report = new ObjectMapper().readTree(status.out());
+        assertThat(report.get("node").asText()).isEqualTo("ha2");
+
+        run(List.of("tmux", "-L", tmux, "send-keys", "-t", "ui", "q"), PATIENCE);
+        await("q leaves").atMost(PATIENCE).untilAsserted(() -> assertThat(Files.exists(dir.resolve("ui.exit"))).isTrue());
+    }
+
+    /** How long after {@code killedAt} (nanoTime) the screen showed {@code node} dead, polling it every 20 ms. */
+    private Duration awaitDead(String tmux, String node, long killedAt) throws Exception {
+        long from = killedAt;
+        long deadline = from + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (capture(tmux).lines().anyMatch(l -> l.contains(node) && l.contains("[DEAD]"))) {
+                return Duration.ofNanos(System.nanoTime() - from);
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(node + " never shown dead:\n" + capture(tmux) + "\n" + cluster.logs());
+    }
+
+    @Test
+    void aViewerHasNoMoveAndAForcedOneIsRefusedAndAuditedWhileStrangersAndPasswordsAreRefused() throws Exception {
+        String tmux = openUi(viewerKey, "vera", 80, 24);
+        await("the dashboard").atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux)).contains("group www")
+                .contains("vera (viewer)"));
+        await("www placed").atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux)).containsPattern("group www.*Started ha2"));
+        run(List.of("tmux", "-L", tmux, "send-keys", "-t", "ui", "Tab"), PATIENCE);
+        await("www selected").atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux)).contains("> group www"));
+        var footer = capture(tmux).lines().toList();
+        assertThat(String.join("\n", footer.subList(footer.size() - 2, footer.size())))
+                .doesNotContain("m move").contains("Enter details");
+        run(List.of("tmux", "-L", tmux, "send-keys", "-t", "ui", "m"), PATIENCE);
+        await("refused").atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux)).contains("refused: move needs the operator role"));
+
+        var forced = ssh(viewerKey, "vera", "vigil resource move www ha1");
+        assertThat(forced.exit()).isEqualTo(1);
+        assertThat(forced.err()).contains("refused: move needs the operator role");
+        var audit = Files.readAllLines(dir.resolve("audit.log"));
+        assertThat(audit).hasSize(2).allSatisfy(l -> assertThat(l).contains("\"user\":\"vera\"", "\"role\":\"viewer\"",
+                "\"action\":\"move\"", "\"outcome\":\"refused: move needs the operator role"));
+        // nothing moved: www stays on its preferred node
+        assertThat(cluster.status("ha1").orElseThrow().resources().resources())
+                .allSatisfy(r -> assertThat(r.runningOn()).containsExactly("ha2"));
+
+        var stranger = ssh(strangerKey, "mallory", "vigil status");
+        assertThat(stranger.exit()).isEqualTo(255);
+        assertThat(stranger.err()).contains("Permission denied");
+        var password = run(List.of("ssh", "-p", String.valueOf(sshPort), "-o", "StrictHostKeyChecking=no", "-o",
+                "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "PubkeyAuthentication=no", "-o",
+                "PreferredAuthentications=password,keyboard-interactive", "-F", "/dev/null", "mallory@127.0.0.1",
+                "vigil status"), PATIENCE);
+        assertThat(password.exit()).isEqualTo(255);
+        assertThat(password.err()).contains("Permission denied");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private record Result(int exit, String out, String err) {}
+
+    /** {@code ssh} into the text UI inside a fresh private tmux server of cols x rows; the server's name. */
+    private String openUi(Path key, String user, int cols, int rows) throws Exception {
+        String tmux = "vigil-con-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        tmuxServers.add(tmux);
+        String sshLine = String.join(" ", sshArgs(key, user));
+        var started = run(List.of("tmux", "-L", tmux, "-f", "/dev/null", "new-session", "-d", "-s", "ui", "-x",
+                String.valueOf(cols), "-y", String.valueOf(rows), "sh", "-c",
+                sshLine + "; echo $? > " + dir.resolve("ui.exit") + "; sleep 30"), PATIENCE);
+        assertThat(started.exit()).as(started.err()).isZero();
+        return tmux;
+    }
+
+    private String capture(String tmux) throws Exception {
+        return run(List.of("tmux", "-L", tmux, "capture-pane", "-p", "-t", "ui"), PATIENCE).out();
+    }
+
+    private static int widthOfLineWith(String screen, String text) {
+        return screen.lines().filter(l -> l.contains(text)).findFirst().map(l -> l.stripTrailing().length()).orElse(-1);
+    }
+
+    private Path keygen(String type, String comment) throws Exception {
+        Path key = dir.resolve("id_" + type + "_" + comment.replaceAll("[^a-z]", ""));
+        var r = run(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-C", comment, "-f", key.toString()), PATIENCE);
+        assertThat(r.exit()).as(r.err()).isZero();
+        return key;
+    }
+
+    private static Path pub(Path key) {
+        return key.resolveSibling(key.getFileName() + ".pub");
+    }
+
+    private List<String> sshArgs(Path key, String user) {
+        return new ArrayList<>(List.of("ssh", "-p", String.valueOf(sshPort), "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                "-o", "LogLevel=ERROR", "-F", "/dev/null", "-i", key.toString(), user + "@127.0.0.1"));
+    }
+
+    private Result ssh(Path key, String user, String command) throws Exception {
+        var args = sshArgs(key, user);
+        args.add(command);
+        return run(args, PATIENCE);
+    }
+
+    /** Output in files, so a client that hangs cannot hang the test past {@code timeout}. */
+    private Result run(List<String> command, Duration timeout) throws Exception {
+        var out = Files.createTempFile(dir, "out", ".txt");
+        var err = Files.createTempFile(dir, "err", ".txt");
+        var p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("timed out after " + timeout + ": " + command + "; stderr: " + Files.readString(err));
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
