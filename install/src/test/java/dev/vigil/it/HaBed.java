@@ -187,7 +187,12 @@ final class HaBed implements AutoCloseable {
         var snapshot = new LinkedHashMap<String, List<String>>();
         for (var node : nodes()) {
             var r = run(List.of("ip", "-n", namespace(node), "-o", "-4", "addr", "show"), DEFAULT_TIMEOUT);
-            if (r.exit() != 0) throw new IOException("ip addr in " + node + ": " + r.stderr());
+            // `ip -n` runs inside the namespace for a moment, so fencing the node ("kill every
+            // process in it") can catch it: killed by a signal, it is asked again.
+            for (int retry = 0; retry < 3 && r.exit() > 128; retry++) {
+                r = run(List.of("ip", "-n", namespace(node), "-o", "-4", "addr", "show"), DEFAULT_TIMEOUT);
+            }
+            if (r.exit() != 0) throw new IOException("ip addr in " + node + ": exit " + r.exit() + " " + r.stderr());
             snapshot.put(node, r.stdout().lines()
                     .map(l -> l.trim().split("\\s+"))
                     .filter(f -> f.length >= 4 && f[2].equals("inet") && !f[1].equals("lo"))
