@@ -32,9 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class ConsoleLoopbackIT {
-    private static final Path FIXTURE = Path.of("../agent/src/test/resources/ocf/StateFile");
-    private static final String PROVIDER = "vigil-con-" + ProcessHandle.current().pid();
-    private static final Path PROVIDER_DIR = Path.of("/usr/lib/ocf/resource.d", PROVIDER);
+    private static StateFileAgentInstall fixture;
     private static final Duration DEADTIME = TimingPreset.LAN.timing().deadtime();
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final List<String> NODES = List.of("ha1", "ha2", "ha3");
@@ -51,16 +49,12 @@ class ConsoleLoopbackIT {
 
     @BeforeAll
     static void installFixture() throws IOException {
-        Files.createDirectories(PROVIDER_DIR);
-        var agent = PROVIDER_DIR.resolve("StateFile");
-        Files.copy(FIXTURE, agent);
-        Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwxr-xr-x"));
+        fixture = StateFileAgentInstall.install("vigil-con");
     }
 
     @AfterAll
     static void removeFixture() throws IOException {
-        Files.deleteIfExists(PROVIDER_DIR.resolve("StateFile"));
-        Files.deleteIfExists(PROVIDER_DIR);
+        fixture.remove();
     }
 
     @BeforeEach
@@ -85,7 +79,7 @@ class ConsoleLoopbackIT {
                   - {id: web, agent: "ocf:%s:StateFile", params: {statedir: %s}, monitor: {interval: 2s}}
                 groups:
                   - {id: www, members: [vip, web], prefer: ha2}
-                """.formatted(controlPort, heartbeatPort, PROVIDER, states, PROVIDER, states), Map.of());
+                """.formatted(controlPort, heartbeatPort, fixture.provider(), states, fixture.provider(), states), Map.of());
         for (var n : NODES) cluster.start(n);
         await("all three agents see each other").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class FailoverLoopbackIT {
-    private static final Path FIXTURE = Path.of("../agent/src/test/resources/ocf/StateFile");
-    private static final String PROVIDER = "vigil-it-" + ProcessHandle.current().pid();
-    private static final Path PROVIDER_DIR = Path.of("/usr/lib/ocf/resource.d", PROVIDER);
+    private static StateFileAgentInstall fixture;
     private static final Duration DEADTIME = Duration.ofMillis(250); // the fast preset
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,16 +45,12 @@ class FailoverLoopbackIT {
 
     @BeforeAll
     static void installFixture() throws IOException {
-        Files.createDirectories(PROVIDER_DIR);
-        var agent = PROVIDER_DIR.resolve("StateFile");
-        Files.copy(FIXTURE, agent);
-        Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwxr-xr-x"));
+        fixture = StateFileAgentInstall.install("vigil-it");
     }
 
     @AfterAll
     static void removeFixture() throws IOException {
-        Files.deleteIfExists(PROVIDER_DIR.resolve("StateFile"));
-        Files.deleteIfExists(PROVIDER_DIR);
+        fixture.remove();
     }
 
     @AfterEach
@@ -86,7 +79,7 @@ class FailoverLoopbackIT {
                 groups:
                   - {id: www, members: [vip, web], prefer: ha1}
                 policy: {two_node_unsafe: true%s}
-                """.formatted(port, PROVIDER, states, PROVIDER, states, policy), Map.of());
+                """.formatted(port, fixture.provider(), states, fixture.provider(), states, policy), Map.of());
         cluster.start("ha1");
         cluster.start("ha2");
         return cluster;
