@@ -138,7 +138,7 @@ final class BedCluster implements AutoCloseable {
     }
 
     /** Runs {@code vigil ARGS... --socket <node's socket>} on the host; the CLI reaches the agent through its socket. */
-    HaBed.Result vigil(String node, Duration timeout, String... args) throws IOException {
+    Commands.Result vigil(String node, Duration timeout, String... args) throws IOException {
         var cmd = new ArrayList<>(List.of(VigilHome.launcher().toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--socket", agents.socket(node).toString()));

@@ -1,9 +1,6 @@
 package dev.vigil.it;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,12 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HaBed implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
-    /** Pipe readers; daemon threads, so one stuck on a pipe a stray daemon inherited never blocks exit. */
-    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        var t = new Thread(r, "ha-bed-io");
-        t.setDaemon(true);
-        return t;
-    });
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path script;
@@ -46,12 +35,6 @@ final class HaBed implements AutoCloseable {
         this.name = name;
         this.facts = Map.copyOf(facts);
         this.shutdownHook = new Thread(this::down, "ha-bed-cleanup-" + name);
-    }
-
-    record Result(int exit, String stdout, String stderr) {
-        String all() {
-            return stdout + stderr;
-        }
     }
 
     /** Why this host cannot run a bed, or empty if it can. */
@@ -170,13 +153,13 @@ final class HaBed implements AutoCloseable {
         return List.of(script.toString(), "exec", name, node, "--");
     }
 
-    Result exec(String node, Duration timeout, String... cmd) throws IOException {
+    Commands.Result exec(String node, Duration timeout, String... cmd) throws IOException {
         var argv = new ArrayList<>(execPrefix(node));
         argv.addAll(List.of(cmd));
         return run(argv, timeout);
     }
 
-    Result client(Duration timeout, String... cmd) throws IOException {
+    Commands.Result client(Duration timeout, String... cmd) throws IOException {
         var argv = new ArrayList<>(List.of(script.toString(), "client", name, "--"));
         argv.addAll(List.of(cmd));
         return run(argv, timeout);
@@ -255,32 +238,8 @@ final class HaBed implements AutoCloseable {
         return found;
     }
 
-    static Result run(List<String> cmd, Duration timeout) throws IOException {
-        var p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        // Both pipes drained concurrently so a chatty command never blocks on a full pipe.
-        var out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), READERS);
-        var err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), READERS);
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " did not finish within " + timeout);
-            }
-            // A daemon the command started (apache) may inherit the pipes; don't wait for it.
-            return new Result(p.exitValue(), out.completeOnTimeout("", 2, TimeUnit.SECONDS).join(),
-                    err.completeOnTimeout("", 2, TimeUnit.SECONDS).join());
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted running " + String.join(" ", cmd), e);
-        }
-    }
-
-    private static String readAll(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static Commands.Result run(List<String> cmd, Duration timeout) throws IOException {
+        return Commands.run(cmd, null, timeout);
     }
 
     @Override

@@ -198,7 +198,7 @@ class HaBedIT {
     }
 
     /** fence_vigil_netns from the distribution, speaking the fence-agents stdin protocol. */
-    private static HaBed.Result fence(String action, Map<String, String> params) throws Exception {
+    private static Commands.Result fence(String action, Map<String, String> params) throws Exception {
         var agent = VigilHome.home().resolve("resource-scripts/fence/fence_vigil_netns");
         var p = new ProcessBuilder(agent.toString()).redirectErrorStream(true).start();
         try (var in = p.getOutputStream()) {
@@ -208,6 +208,6 @@ class HaBedIT {
         }
         var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("fence %s finished", action).isTrue();
-        return new HaBed.Result(p.exitValue(), out, "");
+        return new Commands.Result(p.exitValue(), out, "");
     }
 }

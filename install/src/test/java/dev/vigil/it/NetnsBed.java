@@ -1,9 +1,6 @@
 package dev.vigil.it;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -239,35 +235,8 @@ final class NetnsBed implements AutoCloseable {
         return r.stdout();
     }
 
-    record Result(int exit, String stdout, String stderr) {}
-
-    static Result exec(List<String> cmd, String stdin) throws IOException {
-        var p = new ProcessBuilder(cmd).start();
-        // Both pipes drained concurrently so a chatty command can never block on a full pipe.
-        var out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        var err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        try (var in = p.getOutputStream()) {
-            if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        try {
-            if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " did not finish within " + COMMAND_TIMEOUT);
-            }
-            return new Result(p.exitValue(), out.join(), err.join());
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted running " + String.join(" ", cmd), e);
-        }
-    }
-
-    private static String readAll(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static Commands.Result exec(List<String> cmd, String stdin) throws IOException {
+        return Commands.run(cmd, stdin, COMMAND_TIMEOUT);
     }
 
     /** Our namespaces that still exist, e.g. to assert a clean host after {@link #close()}. */

@@ -90,7 +90,7 @@ class NfsResourceScriptsIT {
             "options=rw,no_root_squash", "fsid=" + FSID};
     }
 
-    private HaBed.Result runAgent(String node, String agent, String action, String... params) throws IOException {
+    private Commands.Result runAgent(String node, String agent, String action, String... params) throws IOException {
         var cmd = new ArrayList<>(List.of(VigilHome.launcher().toString(), "run-agent", "ocf:vigil:" + agent, action,
                 "--timeout", "40s"));
         for (var p : params) {
@@ -135,7 +135,7 @@ class NfsResourceScriptsIT {
         started.remove(node + ":IPaddr");
     }
 
-    private HaBed.Result client(String... cmd) throws IOException {
+    private Commands.Result client(String... cmd) throws IOException {
         return bed.client(CLIENT_TIMEOUT, cmd);
     }
 
