@@ -57,6 +57,12 @@ import org.slf4j.LoggerFactory;
  * effect of each finished step in the nodes' reports, so an aborted or half-finished transition
  * needs no special handling. A new coordinator trusts nothing it has not probed: it asks every
  * member to re-probe all resources and decides nothing until all have answered.
+ *
+ * <p>That probe is on the failover path whenever the coordinator itself dies, so members start it
+ * early: when the coordinator goes silent past warntime, every member re-probes at once, and if
+ * the coordinator is then declared dead, that probe answers the next coordinator's request. It
+ * is only used if nothing was dispatched to the node after it began (hearing the old coordinator
+ * again discards it), so it is as fresh as one started on request.
  */
 public final class Coordination implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Coordination.class);
@@ -104,6 +110,11 @@ public final class Coordination implements AutoCloseable {
     private long followedIncarnation;
     private long probeGenerationDone;
     private boolean probing;
+    /** A probe begun because the followed coordinator went silent; see the class comment. */
+    private EarlyProbe earlyProbe;
+    private Instant lastEarlyProbe;
+    /** Dispatched actions this node began, ever: an early probe must not predate one. */
+    private long dispatchesBegun;
     private final Set<Long> startedSeqs = new HashSet<>();
     private final Map<Long, Completion> completions = new LinkedHashMap<>();
     private final List<AdminRequest> myRequests = new ArrayList<>();
@@ -195,6 +206,14 @@ public final class Coordination implements AutoCloseable {
         }
     }
 
+    /** At most one early probe per this interval: a coordinator late again and again under load costs a few forks, not a stream of them. */
+    private static final Duration EARLY_PROBE_SPACING = Duration.ofSeconds(2);
+
+    private static final Duration EARLY_PROBE_SLACK = Duration.ofSeconds(1);
+
+    private record EarlyProbe(String coordinator, long coordinatorIncarnation, Instant began, long dispatchesBegun,
+                              CompletableFuture<Void> done) {}
+
     // ---- inputs (any thread)
 
     public void onMembership(MembershipEvent event, MembershipView newView) {
@@ -205,12 +224,18 @@ public final class Coordination implements AutoCloseable {
         post(() -> {
             view = newView;
             switch (event.kind()) {
+                case LATE -> probeEarly(event.node());
+                case RECOVERED -> {
+                    // Heard again: whatever it sends now may be newer than the early probe.
+                    if (earlyProbe != null && earlyProbe.coordinator().equals(event.node())) earlyProbe = null;
+                }
                 case DEAD -> lost.add(event.node());
                 case LEFT -> {
                     cleanlyLeft.add(event.node());
                     lost.remove(event.node());
                 }
                 case JOINED, RESTARTED -> {
+                    if (earlyProbe != null && earlyProbe.coordinator().equals(event.node())) earlyProbe = null;
                     lost.remove(event.node());
                     cleanlyLeft.remove(event.node());
                     fenced.remove(event.node());
@@ -389,10 +414,40 @@ public final class Coordination implements AutoCloseable {
 
     // ---- follower
 
+    private void probeEarly(String lateNode) {
+        if (!lateNode.equals(followed) || lateNode.equals(self) || earlyProbe != null) return;
+        var now = monotonic.instant();
+        if (lastEarlyProbe != null && Duration.between(lastEarlyProbe, now).compareTo(EARLY_PROBE_SPACING) < 0) return;
+        lastEarlyProbe = now;
+        LOG.info("coordinator {} is late: probing every resource now, in case its successor needs it", lateNode);
+        earlyProbe = new EarlyProbe(followed, followedIncarnation, now, dispatchesBegun, lrm.probeAll());
+    }
+
+    /**
+     * The early probe, if it can answer a new coordinator: it was begun when the coordinator we
+     * followed before went silent, no dispatch began here since, and it is recent: the old
+     * coordinator was declared dead within deadtime of going silent and its successor's directive
+     * reaches members a heartbeat or two later (EARLY_PROBE_SLACK covers a busy host).
+     */
+    private CompletableFuture<Void> takeEarlyProbe(String previousCoordinator, long previousIncarnation) {
+        var early = earlyProbe;
+        earlyProbe = null;
+        if (early == null || !early.coordinator().equals(previousCoordinator)
+                || early.coordinatorIncarnation() != previousIncarnation || early.dispatchesBegun() != dispatchesBegun
+                || Duration.between(early.began(), monotonic.instant())
+                        .compareTo(config.timing().deadtime().plus(EARLY_PROBE_SLACK)) > 0) {
+            return null;
+        }
+        return early.done();
+    }
+
     private void follow(String coordinator) {
         var d = coordinator.equals(self) ? ownDirective() : directives.get(coordinator);
         if (d == null) return;
+        CompletableFuture<Void> early = null;
+        String previous = followed;
         if (!d.coordinator().equals(followed) || d.coordinatorIncarnation() != followedIncarnation) {
+            early = takeEarlyProbe(followed, followedIncarnation);
             followed = d.coordinator();
             followedIncarnation = d.coordinatorIncarnation();
             probeGenerationDone = 0;
@@ -409,7 +464,10 @@ public final class Coordination implements AutoCloseable {
             long generation = d.probeGeneration();
             String forCoordinator = followed;
             long forIncarnation = followedIncarnation;
-            lrm.probeAll().whenComplete((x, e) -> post(() -> {
+            if (early != null) {
+                LOG.info("answering coordinator {} with the probe begun when {} went silent", followed, previous);
+            }
+            (early != null ? early : lrm.probeAll()).whenComplete((x, e) -> post(() -> {
                 probing = false;
                 if (stillFollowing(forCoordinator, forIncarnation)) {
                     probeGenerationDone = Math.max(probeGenerationDone, generation);
@@ -421,6 +479,7 @@ public final class Coordination implements AutoCloseable {
             listed.add(a.seq());
             if (!a.node().equals(self) || startedSeqs.contains(a.seq())) continue;
             startedSeqs.add(a.seq());
+            dispatchesBegun++;
             String forCoordinator = followed;
             long forIncarnation = followedIncarnation;
             LOG.info("{} {} on {} (dispatched by {})", a.op(), a.resource(), self, d.coordinator());

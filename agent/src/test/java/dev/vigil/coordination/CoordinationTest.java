@@ -177,6 +177,61 @@ class CoordinationTest {
         assertThat(net.agent.log()).containsExactly("ha3 vip start", "ha3 web start");
     }
 
+    private long probesOf(List<String> probes, String node, String resource) {
+        return probes.stream().filter((node + " " + resource + " probe")::equals).count();
+    }
+
+    @Test
+    void membersProbeAsSoonAsTheCoordinatorGoesSilentAndTheSuccessorUsesThatProbe() throws Exception {
+        net = new TestNet(dir, 3, GROUP.replace("PREFER", "ha2")).startAll();
+        awaitGroupOn("ha2");
+        awaitSettled();
+        int before = net.agent.probes().size();
+
+        // ha1 (the coordinator) falls silent: past warntime the others are told it is late.
+        net.partition(List.of("ha1"), List.of("ha2", "ha3"));
+        net.view("ha2", Kind.LATE, "ha1", List.of("ha1", "ha2", "ha3"));
+        net.view("ha3", Kind.LATE, "ha1", List.of("ha1", "ha2", "ha3"));
+        eventually("early probes on ha2 and ha3").untilAsserted(() -> assertThat(
+                net.agent.probes().subList(before, net.agent.probes().size()))
+                .contains("ha2 vip probe", "ha2 web probe", "ha3 vip probe", "ha3 web probe"));
+
+        net.kill("ha1");
+        eventually("ha2 coordinates").untilAsserted(() ->
+                assertThat(net.coordination("ha2").status().coordinator()).isEqualTo("ha2"));
+        awaitSettled();
+        awaitGroupOn("ha2");
+        var after = net.agent.probes().subList(before, net.agent.probes().size());
+        // One probe per resource and node: the early one answered the new coordinator.
+        for (var n : List.of("ha2", "ha3")) {
+            for (var r : List.of("vip", "web")) {
+                assertThat(probesOf(after, n, r)).as(n + " " + r + " in " + after).isEqualTo(1);
+            }
+        }
+        assertThat(net.agent.log()).as("nothing moved").containsExactly("ha2 vip start", "ha2 web start");
+    }
+
+    @Test
+    void anEarlyProbeIsDiscardedWhenTheCoordinatorIsHeardAgain() throws Exception {
+        net = new TestNet(dir, 2, GROUP.replace("PREFER", "ha2") + "policy: {two_node_unsafe: true}\n").startAll();
+        awaitGroupOn("ha2");
+        awaitSettled();
+        int before = net.agent.probes().size();
+        net.view("ha2", Kind.LATE, "ha1", List.of("ha1", "ha2"));
+        eventually("early probe on ha2").untilAsserted(() -> assertThat(
+                net.agent.probes().subList(before, net.agent.probes().size())).contains("ha2 vip probe", "ha2 web probe"));
+        net.view("ha2", Kind.RECOVERED, "ha1", List.of("ha1", "ha2"));
+
+        net.kill("ha1");
+        eventually("ha2 coordinates").untilAsserted(() ->
+                assertThat(net.coordination("ha2").status().coordinator()).isEqualTo("ha2"));
+        awaitSettled();
+        var after = net.agent.probes().subList(before, net.agent.probes().size());
+        // The early probe predates a coordinator that was heard again: the successor probes afresh.
+        assertThat(probesOf(after, "ha2", "vip")).as(after.toString()).isEqualTo(2);
+        assertThat(probesOf(after, "ha2", "web")).as(after.toString()).isEqualTo(2);
+    }
+
     @Test
     void operatorRequestsAreAnsweredOnceTheClusterSettled() throws Exception {
         twoNodes("ha1", "policy: {two_node_unsafe: true}\n");
