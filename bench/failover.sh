@@ -65,7 +65,17 @@ apache_op_ms() {
   sed -n 's/^duration: \([0-9]*\) ms$/\1/p' <<<"$out"
 }
 
+# A node just (re)joined is given JOINING_DEADTIME (1 s) by its peers for JOINING_PERIOD (3 s)
+# (Timing.java), so a kill right after a rejoin would measure that grace, not the preset: every
+# trial waits until the last rejoin is 3.5 s old. A real failure hits nodes that have been up.
+joined_ms=$(date +%s%3N)
+await_joining_period() {
+  local left=$((joined_ms + 3500 - $(date +%s%3N)))
+  ((left <= 0)) || sleep "$((left / 1000)).$(printf '%03d' $((left % 1000)))"
+}
+
 for ((t = 1; t <= trials; t++)); do
+  await_joining_period
   victim=$active; survivor=$(fb_other "$victim")
   tdir=$work/trials/$t; mkdir -p "$tdir"
   own=""
@@ -145,6 +155,7 @@ for ((t = 1; t <= trials; t++)); do
       done
     done
     [[ -n $active ]] || { echo "trial $t: the cluster did not settle again; logs in $work" >&2; exit 1; }
+    joined_ms=$(date +%s%3N)
   else
     "$vigil" resource clear www --socket "$work/$survivor.sock" >/dev/null
     active=$(fb_wait_settled "$cluster_mode" 90) || { echo "trial $t: the cluster did not settle again; logs in $work" >&2; exit 1; }
