@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Hot-standby soak: no spurious takeover at the most aggressive preset under CPU load. The hot
 # cluster of bench/failover.sh (apache a clone on both nodes, the VIP colocated with it, fencing
-# with fence_vigil_netns) runs at `instant` (keepalive 5 ms, deadtime 30 ms) on the namespace bed
+# with fence_vigil_netns) runs at `instant` (keepalive 4 ms, deadtime 20 ms) on the namespace bed
 # while `stress-ng --cpu 2` saturates both cores; nobody is killed, so every death, fence or VIP
 # start in the agents' logs is spurious.
 #

@@ -36,11 +36,14 @@ public enum TimingPreset {
     FAST(new Timing(ofMillis(50), ofMillis(150), ofMillis(250), ofSeconds(5))),
     /**
      * The most aggressive: hot standby on a dedicated, lossless link between two nodes (a
-     * back-to-back cable or a quiet VLAN), keepalived's 10 ms advert class. Dead after 30 ms
-     * (k = 6), so an IP moves in well under 100 ms. Only with real-time priority, and measured
-     * with bench/no-false-death.sh on the hardware it will run on before production.
+     * back-to-back cable or a quiet VLAN), keepalived's 10 ms advert class. Dead after 20 ms
+     * (k = 5), so a VIP moves in about 50 ms (bench/failover.sh hot). Only with real-time
+     * priority: with it, 10 minutes with both cores saturated by stress-ng saw no late heartbeat
+     * (bench/hot-soak.sh); a full SerialGC collection of the agent's heap takes ~12 ms, inside
+     * the 20 ms, and the agent's old generation does not grow in steady state. Measure it with
+     * bench/hot-soak.sh on the hardware it will run on before production.
      */
-    INSTANT(new Timing(ofMillis(5), ofMillis(15), ofMillis(30), ofSeconds(5))),
+    INSTANT(new Timing(ofMillis(4), ofMillis(10), ofMillis(20), ofSeconds(5))),
     /**
      * Routed or long-haul links and VMs on busy hosts: corosync's 3 s token class. Dead after
      * 6 s with k = 12, so bursts of loss and seconds-long hypervisor stalls are survived.
