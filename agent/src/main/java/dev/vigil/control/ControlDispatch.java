@@ -1,6 +1,5 @@
 package dev.vigil.control;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
 
@@ -10,7 +9,6 @@ final class ControlDispatch {
     private static final String KNOWN = "status, admin, config-apply, events";
 
     private final ControlHandler handler;
-    private final ObjectMapper json = ControlProtocol.mapper();
 
     ControlDispatch(ControlHandler handler) {
         this.handler = handler;
@@ -26,7 +24,7 @@ final class ControlDispatch {
     Parsed parse(byte[] data) {
         ControlProtocol.Request request;
         try {
-            request = json.readValue(data, ControlProtocol.Request.class);
+            request = ControlJson.readRequest(data);
         } catch (IOException e) {
             return new Parsed.Bad(error("malformed request: expected {\"op\": \"status\"}"));
         }
@@ -72,7 +70,7 @@ final class ControlDispatch {
      */
     void stream(EventBus bus, Sink sink) throws IOException {
         try (var subscription = bus.subscribe()) {
-            sink.send(json.writeValueAsBytes(subscribed()));
+            sink.send(ControlJson.write(subscribed()));
             while (true) {
                 ControlEvent event;
                 try {
@@ -84,7 +82,7 @@ final class ControlDispatch {
                     event = new ControlEvent(0, ControlEvent.Kind.KEEPALIVE.key(), System.currentTimeMillis(), null,
                             "nothing happened", null);
                 }
-                sink.send(json.writeValueAsBytes(event));
+                sink.send(ControlJson.write(event));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -14,16 +14,25 @@ public final class ControlProtocol {
     /** Requests larger than this are refused: the socket must not be a way to exhaust memory. */
     public static final int MAX_LINE_BYTES = 64 * 1024;
 
-    /** Shared: configured once, thread-safe, and costly to build per request. */
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     private ControlProtocol() {}
 
-    /** Unknown fields are ignored, so an older client can read a newer agent's answers. */
+    /**
+     * Shared: configured once, thread-safe, and costly to build per request. In a holder so that
+     * the agent, which speaks the protocol through {@link ControlJson}, never loads databind
+     * (~500 classes) unless something still asks for this mapper.
+     */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    /**
+     * For clients (the console) and tools: unknown fields are ignored, so an older client can read
+     * a newer agent's answers.
+     */
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Mapper.INSTANCE;
     }
 
     /**

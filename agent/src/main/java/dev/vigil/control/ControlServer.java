@@ -1,6 +1,5 @@
 package dev.vigil.control;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,7 +29,6 @@ public final class ControlServer implements AutoCloseable {
     private final Path socketPath;
     private final ControlDispatch dispatch;
     private final java.util.Optional<EventBus> events;
-    private final ObjectMapper json = ControlProtocol.mapper();
     /**
      * Operator verbs hold their connection until the cluster settles (up to minutes), so a fixed
      * small pool could leave {@code vigil status} waiting behind them: threads are made on demand,
@@ -116,18 +114,18 @@ public final class ControlServer implements AutoCloseable {
             while ((line = readBoundedLine(in)) != null) {
                 var parsed = dispatch.parse(line.getBytes(StandardCharsets.UTF_8));
                 if (parsed instanceof ControlDispatch.Parsed.Bad bad) {
-                    sink.send(json.writeValueAsBytes(bad.answer()));
+                    sink.send(ControlJson.write(bad.answer()));
                 } else if (parsed instanceof ControlDispatch.Parsed.Ok ok) {
                     if (ControlDispatch.EVENTS.equals(ok.request().op())) {
                         if (events.isEmpty()) {
-                            sink.send(json.writeValueAsBytes(ControlDispatch.error("this agent publishes no events")));
+                            sink.send(ControlJson.write(ControlDispatch.error("this agent publishes no events")));
                             continue;
                         }
                         // The connection belongs to the stream from now on.
                         dispatch.stream(events.get(), sink);
                         return;
                     }
-                    sink.send(json.writeValueAsBytes(dispatch.answer(ok.request())));
+                    sink.send(ControlJson.write(dispatch.answer(ok.request())));
                 }
             }
         } catch (IOException e) {

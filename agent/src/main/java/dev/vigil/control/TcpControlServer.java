@@ -1,6 +1,5 @@
 package dev.vigil.control;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.ClusterKey;
 import dev.vigil.transport.Drops;
 import java.io.BufferedInputStream;
@@ -48,7 +47,6 @@ public final class TcpControlServer implements AutoCloseable {
     private final ControlDispatch dispatch;
     private final EventBus events;
     private final Drops drops;
-    private final ObjectMapper json = ControlProtocol.mapper();
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService workers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), r -> {
@@ -155,13 +153,13 @@ public final class TcpControlServer implements AutoCloseable {
             byte[] payload = session.open(ControlFrames.read(in, ControlFrames.MAX_REQUEST_FRAME));
             var parsed = dispatch.parse(payload);
             if (parsed instanceof ControlDispatch.Parsed.Bad bad) {
-                sink.send(json.writeValueAsBytes(bad.answer()));
+                sink.send(ControlJson.write(bad.answer()));
             } else if (parsed instanceof ControlDispatch.Parsed.Ok ok) {
                 if (ControlDispatch.EVENTS.equals(ok.request().op())) {
                     dispatch.stream(events, sink);
                     return;
                 }
-                sink.send(json.writeValueAsBytes(dispatch.answer(ok.request())));
+                sink.send(ControlJson.write(dispatch.answer(ok.request())));
             }
         }
     }

@@ -1,8 +1,5 @@
 package dev.vigil.coordination;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vigil.heartbeat.Extension;
 import dev.vigil.heartbeat.ExtensionTypes;
 import java.io.ByteArrayOutputStream;
@@ -22,24 +19,20 @@ public final class GossipCodec {
     /** Inflated payloads larger than this are refused: a forged size must not exhaust memory. */
     static final int MAX_INFLATED_BYTES = 256 * 1024;
 
-    private final ObjectMapper mapper = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     public Extension encode(NodeReport report) {
-        return new Extension(ExtensionTypes.NODE_REPORT, deflate(report));
+        return new Extension(ExtensionTypes.NODE_REPORT, deflate(json(GossipJson::write, report)));
     }
 
     public Extension encode(Directive directive) {
-        return new Extension(ExtensionTypes.DIRECTIVE, deflate(directive));
+        return new Extension(ExtensionTypes.DIRECTIVE, deflate(json(GossipJson::write, directive)));
     }
 
     public Optional<NodeReport> report(Extension e) {
-        return e.type() == ExtensionTypes.NODE_REPORT ? Optional.of(inflate(e.value(), NodeReport.class)) : Optional.empty();
+        return e.type() == ExtensionTypes.NODE_REPORT ? Optional.of(inflate(e.value(), GossipJson::readReport)) : Optional.empty();
     }
 
     public Optional<Directive> directive(Extension e) {
-        return e.type() == ExtensionTypes.DIRECTIVE ? Optional.of(inflate(e.value(), Directive.class)) : Optional.empty();
+        return e.type() == ExtensionTypes.DIRECTIVE ? Optional.of(inflate(e.value(), GossipJson::readDirective)) : Optional.empty();
     }
 
     /**
@@ -48,24 +41,35 @@ public final class GossipCodec {
      */
     private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
 
-    private synchronized byte[] deflate(Object value) {
+    private interface Encoder<T> {
+        byte[] encode(T value) throws IOException;
+    }
+
+    private interface Decoder<T> {
+        T decode(byte[] json) throws IOException;
+    }
+
+    private static <T> byte[] json(Encoder<T> encoder, T value) {
         try {
-            byte[] json = mapper.writeValueAsBytes(value);
-            deflater.reset();
-            deflater.setInput(json);
-            deflater.finish();
-            var out = new ByteArrayOutputStream(json.length / 2 + 16);
-            byte[] buf = new byte[1024];
-            while (!deflater.finished()) {
-                out.write(buf, 0, deflater.deflate(buf));
-            }
-            return out.toByteArray();
+            return encoder.encode(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private <T> T inflate(byte[] data, Class<T> type) {
+    private synchronized byte[] deflate(byte[] json) {
+        deflater.reset();
+        deflater.setInput(json);
+        deflater.finish();
+        var out = new ByteArrayOutputStream(json.length / 2 + 16);
+        byte[] buf = new byte[1024];
+        while (!deflater.finished()) {
+            out.write(buf, 0, deflater.deflate(buf));
+        }
+        return out.toByteArray();
+    }
+
+    private static <T> T inflate(byte[] data, Decoder<T> decoder) {
         var inflater = new Inflater();
         try {
             inflater.setInput(data);
@@ -81,7 +85,11 @@ public final class GossipCodec {
                     throw new IllegalArgumentException("gossip payload inflates beyond " + MAX_INFLATED_BYTES + " bytes");
                 }
             }
-            return mapper.readValue(out.toByteArray(), type);
+            T value = decoder.decode(out.toByteArray());
+            if (value == null) {
+                throw new IllegalArgumentException("malformed gossip payload: null");
+            }
+            return value;
         } catch (DataFormatException | IOException e) {
             throw new IllegalArgumentException("malformed gossip payload: " + e.getMessage(), e);
         } finally {

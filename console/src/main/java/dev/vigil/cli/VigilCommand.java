@@ -49,7 +49,9 @@ public final class VigilCommand {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // The resident agent skips picocli when its command line is plain; see AgentEntry.
+        var agent = AgentEntry.parse(args);
+        System.exit(agent.isPresent() ? AgentEntry.run(agent.get()) : run(args));
     }
 
     public static int run(String... args) {

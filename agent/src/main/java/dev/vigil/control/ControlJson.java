@@ -1,0 +1,202 @@
+package dev.vigil.control;
+
+import static dev.vigil.json.StreamingJson.array;
+import static dev.vigil.json.StreamingJson.bool;
+import static dev.vigil.json.StreamingJson.number;
+import static dev.vigil.json.StreamingJson.object;
+import static dev.vigil.json.StreamingJson.skip;
+import static dev.vigil.json.StreamingJson.string;
+import static dev.vigil.json.StreamingJson.stringList;
+import static dev.vigil.json.StreamingJson.strings;
+import static dev.vigil.json.StreamingJson.text;
+import static dev.vigil.json.StreamingJson.value;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import dev.vigil.json.StreamingJson;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The agent's side of the control protocol in JSON: requests in, answers and events out, byte for
+ * byte what Jackson databind wrote for these records (component order, nulls written), without
+ * loading databind into the agent. Clients may still read it with databind.
+ */
+final class ControlJson {
+    private ControlJson() {}
+
+    /**
+     * A request; unknown fields are ignored and scalars stand for strings, as with databind.
+     * Null when the document is JSON {@code null}.
+     */
+    static ControlProtocol.Request readRequest(byte[] json) throws IOException {
+        return StreamingJson.read(json, ControlJson::request);
+    }
+
+    static byte[] write(ControlProtocol.Response<?> response) throws IOException {
+        return StreamingJson.write(response, ControlJson::response);
+    }
+
+    static byte[] write(ControlEvent event) throws IOException {
+        return StreamingJson.write(event, ControlJson::event);
+    }
+
+    static byte[] write(ControlProtocol.Request request) throws IOException {
+        return StreamingJson.write(request, ControlJson::request);
+    }
+
+    private static ControlProtocol.Request request(JsonParser p) throws IOException {
+        if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+            // Databind took a bare string for Request(String op), so `"status"` is a status request.
+            return new ControlProtocol.Request(p.getText());
+        }
+        var f = new Object() {
+            String op, verb, text;
+            List<String> args;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "op" -> f.op = text(q);
+                case "verb" -> f.verb = text(q);
+                case "args" -> f.args = stringList(q);
+                case "text" -> f.text = text(q);
+                default -> skip(q);
+            }
+        });
+        return new ControlProtocol.Request(f.op, f.verb, f.args, f.text);
+    }
+
+    private static void request(JsonGenerator g, ControlProtocol.Request r) throws IOException {
+        g.writeStartObject();
+        string(g, "op", r.op());
+        string(g, "verb", r.verb());
+        strings(g, "args", r.args());
+        string(g, "text", r.text());
+        g.writeEndObject();
+    }
+
+    private static void response(JsonGenerator g, ControlProtocol.Response<?> r) throws IOException {
+        g.writeStartObject();
+        bool(g, "ok", r.ok());
+        g.writeFieldName("result");
+        result(g, r.result());
+        string(g, "error", r.error());
+        g.writeEndObject();
+    }
+
+    /** The results the agent answers with; anything else is a programming error, caught by the tests. */
+    private static void result(JsonGenerator g, Object result) throws IOException {
+        if (result == null) {
+            g.writeNull();
+        } else if (result instanceof String s) {
+            g.writeString(s);
+        } else if (result instanceof StatusReport s) {
+            status(g, s);
+        } else if (result instanceof ControlProtocol.AdminOutcome o) {
+            g.writeStartObject();
+            bool(g, "ok", o.ok());
+            string(g, "message", o.message());
+            g.writeEndObject();
+        } else {
+            throw new IllegalArgumentException("no JSON form for a " + result.getClass().getName());
+        }
+    }
+
+    private static void event(JsonGenerator g, ControlEvent e) throws IOException {
+        g.writeStartObject();
+        number(g, "seq", e.seq());
+        string(g, "kind", e.kind());
+        number(g, "atMs", e.atMs());
+        string(g, "node", e.node());
+        string(g, "message", e.message());
+        value(g, "status", e.status(), ControlJson::status);
+        g.writeEndObject();
+    }
+
+    static void status(JsonGenerator g, StatusReport s) throws IOException {
+        g.writeStartObject();
+        string(g, "cluster", s.cluster());
+        string(g, "node", s.node());
+        number(g, "incarnation", s.incarnation());
+        number(g, "view", s.view());
+        strings(g, "members", s.members());
+        number(g, "configVersion", s.configVersion());
+        value(g, "timing", s.timing(), ControlJson::timing);
+        value(g, "votes", s.votes(), (h, v) -> {
+            h.writeStartObject();
+            number(h, "present", v.present());
+            number(h, "total", v.total());
+            h.writeEndObject();
+        });
+        array(g, "nodes", s.nodes(), ControlJson::node);
+        object(g, "drops", s.drops(), (h, v) -> h.writeNumber(v.longValue()));
+        value(g, "heartbeat", s.heartbeat(), (h, b) -> {
+            h.writeStartObject();
+            number(h, "sent", b.sent());
+            number(h, "slips", b.slips());
+            number(h, "maxSlipMs", b.maxSlipMs());
+            number(h, "stalls", b.stalls());
+            h.writeEndObject();
+        });
+        value(g, "resources", s.resources(), ControlJson::resources);
+        g.writeEndObject();
+    }
+
+    private static void timing(JsonGenerator g, StatusReport.TimingReport t) throws IOException {
+        g.writeStartObject();
+        string(g, "preset", t.preset());
+        number(g, "keepaliveMs", t.keepaliveMs());
+        number(g, "warntimeMs", t.warntimeMs());
+        number(g, "deadtimeMs", t.deadtimeMs());
+        number(g, "initdeadMs", t.initdeadMs());
+        g.writeEndObject();
+    }
+
+    private static void node(JsonGenerator g, StatusReport.NodeReport n) throws IOException {
+        g.writeStartObject();
+        string(g, "name", n.name());
+        string(g, "state", n.state());
+        bool(g, "self", n.self());
+        number(g, "incarnation", n.incarnation());
+        number(g, "lastHeardMs", n.lastHeardMs());
+        array(g, "links", n.links(), (h, l) -> {
+            h.writeStartObject();
+            string(h, "link", l.link());
+            number(h, "index", l.index());
+            string(h, "state", l.state());
+            number(h, "lastHeardMs", l.lastHeardMs());
+            h.writeEndObject();
+        });
+        g.writeEndObject();
+    }
+
+    private static void resources(JsonGenerator g, StatusReport.ResourcesReport r) throws IOException {
+        g.writeStartObject();
+        string(g, "coordinator", r.coordinator());
+        bool(g, "quorate", r.quorate());
+        string(g, "quorum", r.quorum());
+        bool(g, "maintenance", r.maintenance());
+        strings(g, "standby", r.standby());
+        strings(g, "constraints", r.constraints());
+        string(g, "waitingFor", r.waitingFor());
+        strings(g, "pending", r.pending());
+        strings(g, "notes", r.notes());
+        strings(g, "lost", r.lost());
+        strings(g, "fenced", r.fenced());
+        array(g, "resources", r.resources(), ControlJson::row);
+        g.writeEndObject();
+    }
+
+    private static void row(JsonGenerator g, StatusReport.ResourceRow r) throws IOException {
+        g.writeStartObject();
+        string(g, "id", r.id());
+        string(g, "agent", r.agent());
+        string(g, "group", r.group());
+        bool(g, "cloned", r.cloned());
+        strings(g, "runningOn", r.runningOn());
+        object(g, "states", r.states(), JsonGenerator::writeString);
+        object(g, "failures", r.failures(), (h, v) -> h.writeNumber(v.intValue()));
+        object(g, "lastOperations", r.lastOperations(), JsonGenerator::writeString);
+        g.writeEndObject();
+    }
+}

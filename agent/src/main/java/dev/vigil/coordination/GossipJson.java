@@ -1,0 +1,347 @@
+package dev.vigil.coordination;
+
+import static dev.vigil.json.StreamingJson.array;
+import static dev.vigil.json.StreamingJson.bool;
+import static dev.vigil.json.StreamingJson.enumName;
+import static dev.vigil.json.StreamingJson.enumValue;
+import static dev.vigil.json.StreamingJson.intValue;
+import static dev.vigil.json.StreamingJson.list;
+import static dev.vigil.json.StreamingJson.longValue;
+import static dev.vigil.json.StreamingJson.map;
+import static dev.vigil.json.StreamingJson.number;
+import static dev.vigil.json.StreamingJson.object;
+import static dev.vigil.json.StreamingJson.skip;
+import static dev.vigil.json.StreamingJson.string;
+import static dev.vigil.json.StreamingJson.stringList;
+import static dev.vigil.json.StreamingJson.strings;
+import static dev.vigil.json.StreamingJson.text;
+import static dev.vigil.json.StreamingJson.value;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import dev.vigil.json.StreamingJson;
+import dev.vigil.resources.ResourceEntry;
+import dev.vigil.scheduler.AdminState;
+import dev.vigil.scheduler.AdminState.TemporaryConstraint;
+import dev.vigil.scheduler.ResourceStatus;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The JSON of node reports, directives and operator state, field for field what Jackson databind
+ * wrote for these records (record component order, nulls written), without databind's reflection.
+ * Reading skips unknown fields and leaves missing ones null/0, so a record whose compact
+ * constructor refuses a null (e.g. a directive read as a report) fails as malformed.
+ */
+public final class GossipJson {
+    private GossipJson() {}
+
+    public static byte[] write(NodeReport r) throws IOException {
+        return StreamingJson.write(r, GossipJson::report);
+    }
+
+    public static byte[] write(Directive d) throws IOException {
+        return StreamingJson.write(d, GossipJson::directive);
+    }
+
+    public static byte[] write(AdminState a) throws IOException {
+        return StreamingJson.write(a, GossipJson::admin);
+    }
+
+    public static NodeReport readReport(byte[] json) throws IOException {
+        return StreamingJson.read(json, GossipJson::report);
+    }
+
+    public static Directive readDirective(byte[] json) throws IOException {
+        return StreamingJson.read(json, GossipJson::directive);
+    }
+
+    public static AdminState readAdmin(byte[] json) throws IOException {
+        return StreamingJson.read(json, GossipJson::admin);
+    }
+
+    // ---- writers
+
+    static void report(JsonGenerator g, NodeReport r) throws IOException {
+        g.writeStartObject();
+        string(g, "node", r.node());
+        string(g, "coordinator", r.coordinator());
+        number(g, "coordinatorIncarnation", r.coordinatorIncarnation());
+        number(g, "probeGeneration", r.probeGeneration());
+        object(g, "resources", r.resources(), GossipJson::entry);
+        array(g, "completed", r.completed(), GossipJson::completion);
+        value(g, "admin", r.admin(), GossipJson::admin);
+        array(g, "requests", r.requests(), GossipJson::request);
+        bool(g, "pingOk", r.pingOk());
+        g.writeEndObject();
+    }
+
+    static void directive(JsonGenerator g, Directive d) throws IOException {
+        g.writeStartObject();
+        string(g, "coordinator", d.coordinator());
+        number(g, "coordinatorIncarnation", d.coordinatorIncarnation());
+        number(g, "probeGeneration", d.probeGeneration());
+        array(g, "actions", d.actions(), GossipJson::action);
+        value(g, "admin", d.admin(), GossipJson::admin);
+        array(g, "replies", d.replies(), GossipJson::reply);
+        g.writeEndObject();
+    }
+
+    static void admin(JsonGenerator g, AdminState a) throws IOException {
+        g.writeStartObject();
+        number(g, "version", a.version());
+        strings(g, "standby", a.standby());
+        bool(g, "maintenance", a.maintenance());
+        array(g, "temporary", a.temporary(), GossipJson::constraint);
+        g.writeEndObject();
+    }
+
+    private static void constraint(JsonGenerator g, TemporaryConstraint c) throws IOException {
+        g.writeStartObject();
+        string(g, "target", c.target());
+        string(g, "node", c.node());
+        enumName(g, "kind", c.kind());
+        g.writeEndObject();
+    }
+
+    private static void entry(JsonGenerator g, ResourceEntry e) throws IOException {
+        g.writeStartObject();
+        enumName(g, "status", e.status());
+        number(g, "failCount", e.failCount());
+        number(g, "lastFailureMs", e.lastFailureMs());
+        string(g, "lastOperation", e.lastOperation());
+        g.writeEndObject();
+    }
+
+    private static void completion(JsonGenerator g, Completion c) throws IOException {
+        g.writeStartObject();
+        number(g, "seq", c.seq());
+        bool(g, "ok", c.ok());
+        string(g, "outcome", c.outcome());
+        g.writeEndObject();
+    }
+
+    private static void request(JsonGenerator g, AdminRequest r) throws IOException {
+        g.writeStartObject();
+        number(g, "id", r.id());
+        string(g, "verb", r.verb());
+        strings(g, "args", r.args());
+        g.writeEndObject();
+    }
+
+    private static void action(JsonGenerator g, DispatchedAction a) throws IOException {
+        g.writeStartObject();
+        number(g, "seq", a.seq());
+        string(g, "id", a.id());
+        string(g, "op", a.op());
+        string(g, "resource", a.resource());
+        string(g, "node", a.node());
+        g.writeEndObject();
+    }
+
+    private static void reply(JsonGenerator g, AdminReply r) throws IOException {
+        g.writeStartObject();
+        string(g, "node", r.node());
+        number(g, "id", r.id());
+        bool(g, "ok", r.ok());
+        string(g, "message", r.message());
+        g.writeEndObject();
+    }
+
+    // ---- readers: one mutable holder per record, so fields may come in any order
+
+    static NodeReport report(JsonParser p) throws IOException {
+        var f = new Object() {
+            String node, coordinator;
+            long coordinatorIncarnation, probeGeneration;
+            Map<String, ResourceEntry> resources;
+            List<Completion> completed;
+            AdminState admin;
+            List<AdminRequest> requests;
+            boolean pingOk;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "node" -> f.node = text(q);
+                case "coordinator" -> f.coordinator = text(q);
+                case "coordinatorIncarnation" -> f.coordinatorIncarnation = longValue(q);
+                case "probeGeneration" -> f.probeGeneration = longValue(q);
+                case "resources" -> f.resources = map(q, GossipJson::entry);
+                case "completed" -> f.completed = list(q, GossipJson::completion);
+                case "admin" -> f.admin = StreamingJson.nullable(q, GossipJson::admin);
+                case "requests" -> f.requests = list(q, GossipJson::request);
+                case "pingOk" -> f.pingOk = bool(q);
+                default -> skip(q);
+            }
+        });
+        return construct(p, () -> new NodeReport(f.node, f.coordinator, f.coordinatorIncarnation, f.probeGeneration,
+                f.resources, f.completed, f.admin, f.requests, f.pingOk));
+    }
+
+    static Directive directive(JsonParser p) throws IOException {
+        var f = new Object() {
+            String coordinator;
+            long coordinatorIncarnation, probeGeneration;
+            List<DispatchedAction> actions;
+            AdminState admin;
+            List<AdminReply> replies;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "coordinator" -> f.coordinator = text(q);
+                case "coordinatorIncarnation" -> f.coordinatorIncarnation = longValue(q);
+                case "probeGeneration" -> f.probeGeneration = longValue(q);
+                case "actions" -> f.actions = list(q, GossipJson::action);
+                case "admin" -> f.admin = StreamingJson.nullable(q, GossipJson::admin);
+                case "replies" -> f.replies = list(q, GossipJson::reply);
+                default -> skip(q);
+            }
+        });
+        return construct(p, () -> new Directive(f.coordinator, f.coordinatorIncarnation, f.probeGeneration,
+                f.actions, f.admin, f.replies));
+    }
+
+    static AdminState admin(JsonParser p) throws IOException {
+        var f = new Object() {
+            long version;
+            Set<String> standby;
+            boolean maintenance;
+            List<TemporaryConstraint> temporary;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "version" -> f.version = longValue(q);
+                case "standby" -> {
+                    var items = stringList(q);
+                    f.standby = items == null ? null : new LinkedHashSet<>(items);
+                }
+                case "maintenance" -> f.maintenance = bool(q);
+                case "temporary" -> f.temporary = list(q, GossipJson::constraint);
+                default -> skip(q);
+            }
+        });
+        return construct(p, () -> new AdminState(f.version, f.standby, f.maintenance, f.temporary));
+    }
+
+    private static TemporaryConstraint constraint(JsonParser p) throws IOException {
+        var f = new Object() {
+            String target, node;
+            TemporaryConstraint.Kind kind;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "target" -> f.target = text(q);
+                case "node" -> f.node = text(q);
+                case "kind" -> f.kind = enumValue(q, TemporaryConstraint.Kind.class);
+                default -> skip(q);
+            }
+        });
+        return new TemporaryConstraint(f.target, f.node, f.kind);
+    }
+
+    private static ResourceEntry entry(JsonParser p) throws IOException {
+        var f = new Object() {
+            ResourceStatus status;
+            int failCount;
+            long lastFailureMs;
+            String lastOperation;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "status" -> f.status = enumValue(q, ResourceStatus.class);
+                case "failCount" -> f.failCount = intValue(q);
+                case "lastFailureMs" -> f.lastFailureMs = longValue(q);
+                case "lastOperation" -> f.lastOperation = text(q);
+                default -> skip(q);
+            }
+        });
+        return new ResourceEntry(f.status, f.failCount, f.lastFailureMs, f.lastOperation);
+    }
+
+    private static Completion completion(JsonParser p) throws IOException {
+        var f = new Object() {
+            long seq;
+            boolean ok;
+            String outcome;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "seq" -> f.seq = longValue(q);
+                case "ok" -> f.ok = bool(q);
+                case "outcome" -> f.outcome = text(q);
+                default -> skip(q);
+            }
+        });
+        return new Completion(f.seq, f.ok, f.outcome);
+    }
+
+    private static AdminRequest request(JsonParser p) throws IOException {
+        var f = new Object() {
+            long id;
+            String verb;
+            List<String> args;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "id" -> f.id = longValue(q);
+                case "verb" -> f.verb = text(q);
+                case "args" -> f.args = stringList(q);
+                default -> skip(q);
+            }
+        });
+        return construct(p, () -> new AdminRequest(f.id, f.verb, f.args));
+    }
+
+    private static DispatchedAction action(JsonParser p) throws IOException {
+        var f = new Object() {
+            long seq;
+            String id, op, resource, node;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "seq" -> f.seq = longValue(q);
+                case "id" -> f.id = text(q);
+                case "op" -> f.op = text(q);
+                case "resource" -> f.resource = text(q);
+                case "node" -> f.node = text(q);
+                default -> skip(q);
+            }
+        });
+        return new DispatchedAction(f.seq, f.id, f.op, f.resource, f.node);
+    }
+
+    private static AdminReply reply(JsonParser p) throws IOException {
+        var f = new Object() {
+            String node, message;
+            long id;
+            boolean ok;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "node" -> f.node = text(q);
+                case "id" -> f.id = longValue(q);
+                case "ok" -> f.ok = bool(q);
+                case "message" -> f.message = text(q);
+                default -> skip(q);
+            }
+        });
+        return new AdminReply(f.node, f.id, f.ok, f.message);
+    }
+
+    private interface Construction<T> {
+        T get();
+    }
+
+    /** A compact constructor's refusal (a required list or map absent) as a parse error, as databind reported it. */
+    private static <T> T construct(JsonParser p, Construction<T> make) throws IOException {
+        try {
+            return make.get();
+        } catch (RuntimeException e) {
+            throw new com.fasterxml.jackson.core.JsonParseException(p,
+                    "cannot build the value: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+}
