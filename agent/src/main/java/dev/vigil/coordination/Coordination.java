@@ -823,7 +823,7 @@ public final class Coordination implements AutoCloseable {
         var file = stateDir.resolve(ADMIN_FILE);
         if (!Files.exists(file)) return AdminState.INITIAL;
         try {
-            return dev.vigil.control.ControlProtocol.mapper().readValue(file.toFile(), AdminState.class);
+            return GossipJson.readAdmin(Files.readAllBytes(file));
         } catch (IOException e) {
             // Written atomically, so this is a hand-edit or a disk fault: the coordinator's copy will replace it.
             LOG.error("cannot read {}: {}; starting from no operator state", file, e.getMessage());
@@ -833,8 +833,7 @@ public final class Coordination implements AutoCloseable {
 
     private void saveAdmin() {
         try {
-            AtomicFile.write(stateDir.resolve(ADMIN_FILE),
-                    dev.vigil.control.ControlProtocol.mapper().writeValueAsBytes(admin));
+            AtomicFile.write(stateDir.resolve(ADMIN_FILE), GossipJson.write(admin));
         } catch (IOException e) {
             LOG.error("cannot persist operator state in {}: {}", stateDir, e.getMessage());
         }
