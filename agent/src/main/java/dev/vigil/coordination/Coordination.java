@@ -104,6 +104,8 @@ public final class Coordination implements AutoCloseable {
     private final Set<String> cleanlyLeft = new HashSet<>();
     private final Set<String> fenced = new HashSet<>();
     private AdminState admin;
+    /** What the state file holds (null: unreadable): an unchanged state is not written again. */
+    private AdminState savedAdmin;
 
     // ---- follower state, per coordinator life
     private String followed = "";
@@ -127,6 +129,12 @@ public final class Coordination implements AutoCloseable {
     private long nextSeq = 1;
     private final Map<Long, DispatchedAction> inFlight = new LinkedHashMap<>();
     private final Set<String> fencesRunning = new HashSet<>();
+    /**
+     * Fence agents run here. Started with this object (on the agent's main thread), never from
+     * the coordination thread: that thread runs real-time, a thread inherits its creator's
+     * scheduling policy, and a fence agent forked from a real-time thread would run real-time.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor fenceWorkers;
     private final Map<String, Instant> fenceRetryAt = new HashMap<>();
     private final Set<String> handledRequests = new HashSet<>();
     private final List<PendingReply> pendingReplies = new ArrayList<>();
@@ -161,7 +169,10 @@ public final class Coordination implements AutoCloseable {
         // Request ids must not repeat across this node's lives: the coordinator remembers which
         // it handled, and its recent replies name them. The incarnation grows with every start.
         this.nextRequestId = Math.multiplyExact(incarnation, REQUESTS_PER_LIFE) + 1;
-        this.admin = loadAdmin(stateDir);
+        this.fenceWorkers = prestartedPool(config.nodeNames().size(), "vigil-fence-");
+        var loaded = loadAdmin(stateDir);
+        this.admin = loaded == null ? AdminState.INITIAL : loaded;
+        this.savedAdmin = loaded;
         this.view = new MembershipView(0, new java.util.TreeMap<>(Map.of(self, incarnation)));
         this.status = snapshotStatus();
     }
@@ -217,10 +228,6 @@ public final class Coordination implements AutoCloseable {
     // ---- inputs (any thread)
 
     public void onMembership(MembershipEvent event, MembershipView newView) {
-        if (event.kind() == MembershipEvent.Kind.JOINED || event.kind() == MembershipEvent.Kind.RESTARTED) {
-            // A new life: its first report may repeat the bytes of the old one, and must not be skipped.
-            lastSeen.keySet().removeIf(k -> k.startsWith(event.node() + "/"));
-        }
         post(() -> {
             view = newView;
             switch (event.kind()) {
@@ -242,6 +249,12 @@ public final class Coordination implements AutoCloseable {
                     // Its old report described a life that is over, and so did what was dispatched to it.
                     reports.remove(event.node());
                     directives.remove(event.node());
+                    // A new life's first report may repeat the bytes of the old one and must not be
+                    // skipped as already seen. Forgotten here, after the removals above and not when
+                    // the event arrives: a packet decoded in between would be stored (queued before
+                    // this), then removed here, and every repeat of it skipped as seen — for ever,
+                    // if it never changes (a coordinator waiting for this node's probe).
+                    lastSeen.keySet().removeIf(k -> k.startsWith(event.node() + "/"));
                     inFlight.values().removeIf(a -> a.node().equals(event.node()));
                 }
                 default -> { }
@@ -736,7 +749,7 @@ public final class Coordination implements AutoCloseable {
         if (retryAt != null && monotonic.instant().isBefore(retryAt)) return;
         fencesRunning.add(node);
         LOG.warn("fencing node {} ({})", node, reason);
-        var fenceThread = new Thread(() -> {
+        fenceWorkers.execute(() -> {
             FenceReport report;
             try {
                 report = fencer.fence(node);
@@ -760,9 +773,7 @@ public final class Coordination implements AutoCloseable {
                     fenceRetryAt.put(node, monotonic.instant().plus(FENCE_RETRY));
                 }
             });
-        }, "vigil-fence-" + node);
-        fenceThread.setDaemon(true);
-        fenceThread.start();
+        });
     }
 
     // ---- operator requests
@@ -819,6 +830,7 @@ public final class Coordination implements AutoCloseable {
 
     // ---- persistence of operator state
 
+    /** The persisted operator state; INITIAL when there is none, null when the file is unreadable. */
     private static AdminState loadAdmin(Path stateDir) {
         var file = stateDir.resolve(ADMIN_FILE);
         if (!Files.exists(file)) return AdminState.INITIAL;
@@ -827,13 +839,19 @@ public final class Coordination implements AutoCloseable {
         } catch (IOException e) {
             // Written atomically, so this is a hand-edit or a disk fault: the coordinator's copy will replace it.
             LOG.error("cannot read {}: {}; starting from no operator state", file, e.getMessage());
-            return AdminState.INITIAL;
+            return null;
         }
     }
 
+    /**
+     * Only when it changed: a write is an fsync, and a node that becomes coordinator saves the
+     * state it adopted; the fsync took up to 20 ms on the takeover path.
+     */
     private void saveAdmin() {
+        if (admin.equals(savedAdmin)) return;
         try {
             AtomicFile.write(stateDir.resolve(ADMIN_FILE), GossipJson.write(admin));
+            savedAdmin = admin;
         } catch (IOException e) {
             LOG.error("cannot persist operator state in {}: {}", stateDir, e.getMessage());
         }
@@ -875,9 +893,23 @@ public final class Coordination implements AutoCloseable {
         return Optional.of(lastPlan);
     }
 
+    /** At most one fence per node runs at a time, so one thread per node is enough. */
+    private static java.util.concurrent.ThreadPoolExecutor prestartedPool(int threads, String prefix) {
+        var n = new java.util.concurrent.atomic.AtomicInteger();
+        var pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    var t = new Thread(r, prefix + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.prestartAllCoreThreads();
+        return pool;
+    }
+
     @Override
     public void close() {
         running = false;
+        fenceWorkers.shutdown();
         if (thread != null) {
             thread.interrupt();
         }
