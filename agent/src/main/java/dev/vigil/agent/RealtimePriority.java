@@ -17,8 +17,13 @@ import org.slf4j.LoggerFactory;
  * deadtime, and the peers declare a healthy node dead.
  *
  * <p>Only the threads that must run on time are promoted — the sender, the detector, the link
- * receivers, and the JVM's "VM Thread" (which runs SerialGC's collections, so a pause is not
- * stretched by preemption) — never the control socket or anything running scripts. Java has no
+ * receivers, the coordination thread (it turns a death into a takeover: at normal priority it
+ * woke up or was preempted for 5–10 ms at a time on a busy host, on the failover path) and the
+ * JVM's "VM Thread" (which runs SerialGC's collections, so a pause is not stretched by
+ * preemption) — never the control socket or anything that forks. A thread inherits its
+ * creator's policy and a process its parent thread's, so no promoted thread may start a thread
+ * or a process: the pools the coordination thread hands work to (resource operations, monitors,
+ * fence agents) are started before it is promoted, and scripts run on their threads. Java has no
  * API for a thread's scheduling policy, so the native thread ids are found by name in
  * {@code /proc/self/task/<tid>/comm} (the JVM names native threads after Java threads, cut to
  * 15 characters) and promoted with util-linux {@code chrt}. The kernel's RT throttling
@@ -37,6 +42,7 @@ final class RealtimePriority {
         return comm.equals("VM Thread")
                 || comm.startsWith("vigil-heartbea")
                 || comm.equals("vigil-detector")
+                || comm.equals("vigil-coordinat")
                 || comm.startsWith("vigil-udp-")
                 || comm.startsWith("vigil-serial-");
     }

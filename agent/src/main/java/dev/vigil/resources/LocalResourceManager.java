@@ -53,11 +53,15 @@ public final class LocalResourceManager implements AutoCloseable {
         this.executor = executor;
         this.wallClock = wallClock;
         this.onChange = onChange;
-        this.monitorTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        // Started now, not by the first thread that schedules a monitor (which may run real-time,
+        // and a thread inherits its creator's scheduling policy; see ResourceExecutor).
+        var timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             var t = new Thread(r, "vigil-monitor-timer");
             t.setDaemon(true);
             return t;
         });
+        timer.prestartAllCoreThreads();
+        this.monitorTimer = timer;
         config.resources().forEach(r -> entries.put(r.id(), ResourceEntry.UNKNOWN));
     }
 

@@ -63,7 +63,13 @@ public final class ResourceExecutor implements AutoCloseable {
     public ResourceExecutor(ExecutorSettings settings, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.workers = Executors.newFixedThreadPool(settings.threads(), named("vigil-exec-"));
+        // Started now, on the constructing thread: a pool otherwise creates a worker in the thread
+        // that submits, and a thread inherits its creator's scheduling policy. Operations are
+        // submitted from the real-time coordination thread, and an agent forked from a real-time
+        // worker would run real-time (apache and all its children with it).
+        var pool = (java.util.concurrent.ThreadPoolExecutor) Executors.newFixedThreadPool(settings.threads(), named("vigil-exec-"));
+        pool.prestartAllCoreThreads();
+        this.workers = pool;
         // Readers are separate and unbounded: each running operation needs two, and a reader can
         // stay blocked after its operation ends if a background child keeps the pipe open.
         this.readers = Executors.newCachedThreadPool(named("vigil-exec-io-"));

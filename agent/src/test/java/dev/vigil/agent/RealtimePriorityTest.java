@@ -13,6 +13,11 @@ class RealtimePriorityTest {
         assertThat(RealtimePriority.isTimingCritical("vigil-udp-0")).isTrue();
         assertThat(RealtimePriority.isTimingCritical("vigil-serial-se")).isTrue();
         assertThat(RealtimePriority.isTimingCritical("VM Thread")).isTrue();
+        // "vigil-coordination" as the kernel shows it (15 characters).
+        assertThat(RealtimePriority.isTimingCritical("vigil-coordinat")).isTrue();
+        assertThat(RealtimePriority.isTimingCritical("vigil-exec-1")).isFalse();
+        assertThat(RealtimePriority.isTimingCritical("vigil-fence-1")).isFalse();
+        assertThat(RealtimePriority.isTimingCritical("vigil-monitor-t")).isFalse();
         assertThat(RealtimePriority.isTimingCritical("vigil-control")).isFalse();
         assertThat(RealtimePriority.isTimingCritical("vigil-control-a")).isFalse();
         assertThat(RealtimePriority.isTimingCritical("C1 CompilerThre")).isFalse();
