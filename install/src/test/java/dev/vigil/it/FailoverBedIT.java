@@ -134,6 +134,7 @@ class FailoverBedIT {
         log("kill -9 of every process on ha1 (agent, apache): served by ha2 after %d ms", gap.toMillis());
         assertThat(gap).as("kill of ha1 → page from ha2").isLessThan(FAILOVER_BOUND);
         assertThat(c.status("ha2").orElseThrow().resources().fenced()).as("ha2 fenced the dead ha1").contains("ha1");
+        assertOnlyTimingThreadsRunRealtime("ha2");
 
         // auto_failback: true — once ha1 is back the group returns to its preferred node.
         boot("ha1");
@@ -356,6 +357,31 @@ class FailoverBedIT {
                     probe.samples().stream().filter(x -> x.at() > s.at() && x.at() < first.at()).count()));
             return new Takeover(first.node().orElseThrow(), Duration.ofNanos(first.at() - t0));
         }
+    }
+
+    /**
+     * Real-time scheduling is for the agent's heartbeat and coordination threads only. A thread
+     * inherits its creator's policy and a process its parent thread's, so a pool started from a
+     * real-time thread would run apache (and every child of it) real-time. Checked after a
+     * takeover, when the coordination thread has dispatched starts and a fence.
+     */
+    private void assertOnlyTimingThreadsRunRealtime(String node) throws IOException {
+        var r = cluster.bed().exec(node, Duration.ofSeconds(20), "sh", "-c", """
+                me=$(readlink /proc/self/ns/net)
+                for d in /proc/[0-9]*; do
+                    [ "$(readlink "$d/ns/net" 2>/dev/null)" = "$me" ] || continue
+                    ps -L -o cls=,comm= -p "${d#/proc/}" 2>/dev/null
+                done""");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        var lines = r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        var realtime = lines.stream().filter(l -> l.startsWith("RR ") || l.startsWith("FF ")).toList();
+        assertThat(lines).as("apache runs on " + node).anyMatch(l -> l.endsWith("apache2"));
+        assertThat(realtime).as("the coordination thread runs real-time on " + node).contains("RR vigil-coordinat");
+        assertThat(realtime).as("real-time threads in %s's namespace", node).allMatch(l -> {
+            String comm = l.substring(3);
+            return comm.equals("VM Thread") || comm.startsWith("vigil-heartbea") || comm.equals("vigil-detector")
+                    || comm.startsWith("vigil-udp-") || comm.startsWith("vigil-serial-") || comm.equals("vigil-coordinat");
+        });
     }
 
     private void killNode(String node) throws IOException, InterruptedException {
