@@ -100,6 +100,7 @@ for ((t = 1; t <= trials; t++)); do
       { echo "trial $t: move failed: $(cat "$tdir/move.out")" >&2; failed=1; }
   else
     fb_kill_node "$victim"
+    t0=$fb_cut_ms   # the split counts from the cut, not from before fb_kill_node listed the pids
   fi
   wait "$fb_probe_pid" || true
 
