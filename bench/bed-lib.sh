@@ -181,6 +181,7 @@ fb_kill_node() {
   # 2-core host (a dead machine costs the survivor nothing). A process forked in between is
   # caught by the loop; with its link down it reaches nobody meanwhile.
   pids=$(fb_live_pids "$ns")
+  # shellcheck disable=SC2034 # read by failover.sh
   fb_cut_ms=$(date +%s%3N)
   ip -n "$ns" link set eth0 down
   # shellcheck disable=SC2086

@@ -6,6 +6,7 @@
 #
 #   bench/footprint.sh [seconds]          measuring window, default 300; WARMUP=30 seconds before it
 #   VIGIL_JAVA_OPTS="..." bench/footprint.sh 60    try other JVM flags (replaces the launcher's)
+#   PRESET=instant bench/footprint.sh 60           another timing preset (default lan)
 #
 # Reports max and mean RSS in MB and the mean CPU use as % of one core. Targets: RSS <= 64 MB,
 # CPU <= 1 %. Nothing talks to the measured agent during the window (no status polling).
@@ -23,11 +24,12 @@ ensure_built
 cleanup() { for n in "${nodes[@]}"; do stop_agent "$work" "$n"; done; }
 trap cleanup EXIT
 rm -rf "$work"; mkdir -p "$work"
-write_cluster "$work/cluster.yaml" lan "$port" "${addrs[@]}"
+preset=${PRESET:-lan}
+write_cluster "$work/cluster.yaml" "$preset" "$port" "${addrs[@]}"
 for n in "${nodes[@]}"; do start_agent "$work" "$n"; done
 wait_all_alive "$work" 60 "${nodes[@]}" || { echo "agents did not come up" >&2; exit 2; }
 pid=$(cat "$work/n1.pid")
-echo "4 agents alive (lan); measuring n1 (pid $pid) after ${warmup} s warm-up for ${seconds} s"
+echo "4 agents alive ($preset); measuring n1 (pid $pid) after ${warmup} s warm-up for ${seconds} s"
 echo "flags: $(tr '\0' ' ' < "/proc/$pid/cmdline" | grep -o -- ' -X[^ ]*' | tr -d '\n')"
 sleep "$warmup"
 
