@@ -150,24 +150,6 @@ final class ConsoleCommand implements Callable<Integer> {
     }
 
     static Optional<InetSocketAddress> parseListen(String text) {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0 || colon == text.length() - 1) {
-            return Optional.empty();
-        }
-        String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.contains(":")) {
-            return Optional.empty();
-        }
-        try {
-            int port = Integer.parseInt(text.substring(colon + 1));
-            if (port < 0 || port > 65535 || host.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new InetSocketAddress(host, port));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return NodeOptions.parseHostPort(text, 0);
     }
 }

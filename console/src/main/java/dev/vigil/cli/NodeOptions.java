@@ -97,6 +97,14 @@ final class NodeOptions {
     }
 
     static Optional<InetSocketAddress> parseHostPort(String text) {
+        return parseHostPort(text, 1);
+    }
+
+    /**
+     * HOST:PORT or [IPv6]:PORT with a port from {@code minPort} to 65535 (0 lets a listener take
+     * any free port).
+     */
+    static Optional<InetSocketAddress> parseHostPort(String text, int minPort) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
             return Optional.empty();
@@ -109,7 +117,7 @@ final class NodeOptions {
         }
         try {
             int port = Integer.parseInt(text.substring(colon + 1));
-            if (port < 1 || port > 65535 || host.isEmpty()) {
+            if (port < minPort || port > 65535 || host.isEmpty()) {
                 return Optional.empty();
             }
             // Resolved now; an unknown host surfaces as "no agent answers on HOST:PORT".

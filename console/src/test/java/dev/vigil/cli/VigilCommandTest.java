@@ -134,6 +134,10 @@ class VigilCommandTest {
         assertThat(NodeOptions.parseHostPort("[::1]:7695")).hasValueSatisfying(a -> assertThat(a.getPort()).isEqualTo(7695));
         assertThat(NodeOptions.parseHostPort("::1:7695")).isEmpty();
         assertThat(NodeOptions.parseHostPort("127.0.0.1:70000")).isEmpty();
+        // The console's listen address may ask for any free port; an agent's address may not.
+        assertThat(ConsoleCommand.parseListen("127.0.0.1:0")).hasValueSatisfying(a -> assertThat(a.getPort()).isZero());
+        assertThat(NodeOptions.parseHostPort("127.0.0.1:0")).isEmpty();
+        assertThat(ConsoleCommand.parseListen("::1:2222")).isEmpty();
     }
 
     @Test
