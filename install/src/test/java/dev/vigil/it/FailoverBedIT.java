@@ -85,10 +85,8 @@ class FailoverBedIT {
     void cleanUp() throws Exception {
         try {
             if (cluster != null) {
-                var name = cluster.bed().name();
-                var dir = cluster.bed().dir();
                 cluster.close();
-                assertThat(HaBed.leftovers(name, dir)).as("what bed %s left behind", name).isEmpty();
+                assertThat(cluster.bed().leftovers()).as("what bed %s left behind", cluster.bed().name()).isEmpty();
             }
         } finally {
             try {

@@ -220,6 +220,11 @@ final class HaBed implements AutoCloseable {
      * What a bed named {@code name} left on the host: namespaces, loop devices on its image,
      * mounts below its directory and the directory itself. Empty after a clean {@code down}.
      */
+    /** What this bed left on the host; call after {@link #close()}. */
+    List<String> leftovers() throws IOException {
+        return leftovers(name, dir());
+    }
+
     static List<String> leftovers(String name, Path dir) throws IOException {
         var found = new ArrayList<String>();
         run(List.of("ip", "netns", "list"), DEFAULT_TIMEOUT).stdout().lines()

@@ -40,10 +40,8 @@ class HaBedIT {
     @AfterEach
     void down() throws IOException {
         if (bed == null) return;
-        var name = bed.name();
-        var dir = bed.dir();
         bed.close();
-        assertThat(HaBed.leftovers(name, dir)).as("what bed %s left behind", name).isEmpty();
+        assertThat(bed.leftovers()).as("what bed %s left behind", bed.name()).isEmpty();
     }
 
     /** {@code vigil run-agent} on a node; fails the test unless the agent exits {@code expected}. */
@@ -88,13 +86,11 @@ class HaBedIT {
         var sleeper = bed.exec("ha2", Duration.ofSeconds(10), "sh", "-c", "sleep 600 >/dev/null 2>&1 & echo $!");
         long pid = Long.parseLong(sleeper.stdout().strip());
         assertThat(ProcessHandle.of(pid)).isPresent();
-        var name = bed.name();
-        var dir = bed.dir();
         bed.close();
         assertThat(running(pid)).isFalse();
-        assertThat(HaBed.leftovers(name, dir)).isEmpty();
+        assertThat(bed.leftovers()).isEmpty();
         // down again is harmless.
-        var again = HaBed.run(List.of(HaBed.script().toString(), "down", name), Duration.ofSeconds(30));
+        var again = HaBed.run(List.of(HaBed.script().toString(), "down", bed.name()), Duration.ofSeconds(30));
         assertThat(again.exit()).as(again.all()).isZero();
     }
 

@@ -60,10 +60,8 @@ class NfsResourceScriptsIT {
     @AfterEach
     void down() throws IOException {
         if (bed == null) return;
-        var name = bed.name();
-        var dir = bed.dir();
         bed.close();
-        assertThat(HaBed.leftovers(name, dir)).as("what bed %s left behind", name).isEmpty();
+        assertThat(bed.leftovers()).as("what bed %s left behind", bed.name()).isEmpty();
     }
 
     private String exportDir() {
