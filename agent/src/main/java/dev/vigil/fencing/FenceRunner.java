@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,13 +134,13 @@ public final class FenceRunner implements AutoCloseable {
                 ? ANSWER_CHARS : TAIL_CHARS;
         OutputCollector out = new OutputCollector(process.getInputStream(), stdoutChars, log, tag, false, secrets::redact);
         OutputCollector err = new OutputCollector(process.getErrorStream(), TAIL_CHARS, log, tag, true, secrets::redact);
-        Future<?> outDone = readers.submit(out);
-        Future<?> errDone = readers.submit(err);
+        readers.execute(out);
+        readers.execute(err);
         writeStdin(process, stdinLines(request), tag);
 
         ProcessSession.Ending ending;
         try {
-            ending = ProcessSession.await(process, device.timeout(), killGrace, List.of(outDone, errDone), log, tag);
+            ending = ProcessSession.await(process, device.timeout(), killGrace, List.of(out, err), log, tag);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return result(request, FenceOutcome.FAILED, OptionalInt.empty(), since(started),

@@ -5,13 +5,27 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 
 /**
  * Reads one output stream of an agent: logs its lines, keeps the tail, and notes the last
  * {@code ocf-exit-reason:} line. Everything is bounded, because a broken agent can print forever.
+ *
+ * <p>An operation's result must not wait for its output to close: a background child the agent
+ * started (IPaddr2's {@code send_arp}, a daemon) inherits the pipe and may hold it for seconds.
+ * Pacemaker's executor reports when the agent exits and reads what the pipe holds at that moment;
+ * {@link #settle} does the same with a blocking reader: it waits until each reader has reached
+ * the end of its stream, or sits blocked in a read with nothing more arriving. Output written
+ * later is still read and logged (bounded like the rest) until {@link #LATE_OUTPUT_WINDOW} after
+ * the exit, when the stream is closed, as Pacemaker closes it at once.
  *
  * <p>Public because fence agents ({@code dev.vigil.fencing}) are read the same way; they pass a
  * filter so that a secret an agent echoes does not reach the log.
@@ -31,6 +45,18 @@ public final class OutputCollector implements Runnable {
     private final StringBuilder line = new StringBuilder();
     private int loggedLines;
     private String exitReason;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    /** True while the reader is inside a read call: it has taken in all it was given before. */
+    private volatile boolean blockedInRead;
+    /** {@link System#nanoTime()} when the last read returned. */
+    private volatile long lastReadNanos = System.nanoTime();
+
+    /** A reader blocked this long with nothing arriving is taken to have read all there was. */
+    static final Duration QUIET = Duration.ofMillis(5);
+    /** At most this long after the exit before the result goes out whatever the readers do. */
+    static final Duration SETTLE_LIMIT = Duration.ofMillis(15);
+    /** How long output of a background child is still read after the agent exited. */
+    static final Duration LATE_OUTPUT_WINDOW = Duration.ofSeconds(10);
 
     OutputCollector(InputStream in, int tailChars, Logger log, String tag, boolean stderr) {
         this(in, tailChars, log, tag, stderr, UnaryOperator.identity());
@@ -52,7 +78,12 @@ public final class OutputCollector implements Runnable {
         try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             char[] buf = new char[1024];
             int n;
-            while ((n = reader.read(buf)) >= 0) {
+            while (true) {
+                blockedInRead = true;
+                n = reader.read(buf);
+                blockedInRead = false;
+                lastReadNanos = System.nanoTime();
+                if (n < 0) break;
                 synchronized (this) {
                     for (int i = 0; i < n; i++) {
                         accept(buf[i]);
@@ -68,6 +99,67 @@ public final class OutputCollector implements Runnable {
                 endLine();
             }
         }
+        blockedInRead = false;
+        finished.countDown();
+    }
+
+    /**
+     * Waits, after the agent exited at {@code exitNanos}, until every collector has read what the
+     * agent wrote: it reached the end of its stream, or it has sat blocked in a read for
+     * {@link #QUIET} since the exit and its last read (a background child holds the pipe and is
+     * silent). Never longer than {@link #SETTLE_LIMIT}. Collectors still open afterwards keep
+     * reading until {@link #LATE_OUTPUT_WINDOW} after the exit and are then closed.
+     *
+     * @return true if every stream had ended
+     */
+    public static boolean settle(List<OutputCollector> collectors, long exitNanos, Logger log, String tag)
+            throws InterruptedException {
+        long limit = exitNanos + SETTLE_LIMIT.toNanos();
+        boolean allEnded = true;
+        for (var c : collectors) {
+            // The usual case: no background child, the stream ends as the agent exits.
+            if (c.finished.await(Math.max(0, Math.min(QUIET.toNanos(), limit - System.nanoTime())), TimeUnit.NANOSECONDS)) {
+                continue;
+            }
+            while (c.finished.getCount() > 0 && System.nanoTime() < limit && !c.idleSince(exitNanos)) {
+                LockSupport.parkNanos(500_000);
+            }
+            if (c.finished.getCount() > 0) {
+                allEnded = false;
+                c.closeLater(log, tag);
+            }
+        }
+        if (!allEnded) {
+            log.info("{}: a background process still holds the agent's output; reporting the result now, "
+                    + "reading its output for up to {} s more", tag, LATE_OUTPUT_WINDOW.toSeconds());
+        }
+        return allEnded;
+    }
+
+    private boolean idleSince(long exitNanos) {
+        return blockedInRead && System.nanoTime() - Math.max(exitNanos, lastReadNanos) >= QUIET.toNanos();
+    }
+
+    /**
+     * Closes the stream once the late-output window has passed. A reader blocked in read() on a
+     * pipe is not woken by the close; its next read fails, and the writer then gets EPIPE.
+     */
+    private void closeLater(Logger log, String tag) {
+        CompletableFuture.delayedExecutor(LATE_OUTPUT_WINDOW.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (finished.getCount() == 0) return;
+            log.info("{}: closing the agent's output: a background process held it for {} s", tag,
+                    LATE_OUTPUT_WINDOW.toSeconds());
+            try {
+                in.close();
+            } catch (IOException e) {
+                log.debug("{}: closing output: {}", tag, e.toString());
+            }
+        });
+    }
+
+    /** True once the stream has ended (or failed). */
+    public boolean ended() {
+        return finished.getCount() == 0;
     }
 
     private void accept(char c) {

@@ -8,10 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 
@@ -30,9 +27,6 @@ import org.slf4j.Logger;
 public final class ProcessSession {
     private static final Path PROC = Path.of("/proc");
 
-    /** How long to keep reading output after the child exited: a background child may hold it open. */
-    private static final Duration OUTPUT_DRAIN = Duration.ofMillis(500);
-
     private final long sessionId;
 
     /**
@@ -50,7 +44,7 @@ public final class ProcessSession {
      *
      * @throws InterruptedException if the waiting thread is interrupted; the session is killed first
      */
-    public static Ending await(Process process, Duration timeout, Duration killGrace, List<Future<?>> outputReaders,
+    public static Ending await(Process process, Duration timeout, Duration killGrace, List<OutputCollector> output,
                                Logger log, String tag) throws InterruptedException {
         boolean timedOut = false;
         try {
@@ -68,9 +62,7 @@ public final class ProcessSession {
             }
             throw e;
         }
-        for (var reader : outputReaders) {
-            drain(reader, log, tag);
-        }
+        OutputCollector.settle(output, System.nanoTime(), log, tag);
         return new Ending(timedOut, timedOut ? OptionalInt.empty() : OptionalInt.of(process.exitValue()));
     }
 
@@ -82,16 +74,6 @@ public final class ProcessSession {
             // setsid had not got as far as creating the session; only the launcher exists yet.
             log.warn("{}: no session found for pid {}, killing it alone", tag, process.pid());
             process.destroyForcibly();
-        }
-    }
-
-    private static void drain(Future<?> reader, Logger log, String tag) throws InterruptedException {
-        try {
-            reader.get(OUTPUT_DRAIN.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            log.warn("{}: a background process still holds the agent's output; not waiting for it", tag);
-        } catch (ExecutionException e) {
-            log.warn("{}: reading output failed: {}", tag, e.getCause().toString());
         }
     }
 

@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +43,6 @@ public final class ResourceExecutor implements AutoCloseable {
     public static final int TAIL_CHARS = 4096;
     static final int OCF_RA_VERSION_MAJOR = 1;
     static final int OCF_RA_VERSION_MINOR = 1;
-    /** How long to keep reading output after the agent exits, in case a background child still holds it. */
 
     private static final Logger log = LoggerFactory.getLogger(ResourceExecutor.class);
 
@@ -133,12 +131,12 @@ public final class ResourceExecutor implements AutoCloseable {
         log.debug("{}: launched pid {}: {}", tag, process.pid(), argv);
         OutputCollector out = new OutputCollector(process.getInputStream(), TAIL_CHARS, log, tag, false);
         OutputCollector err = new OutputCollector(process.getErrorStream(), TAIL_CHARS, log, tag, true);
-        Future<?> outDone = readers.submit(out);
-        Future<?> errDone = readers.submit(err);
+        readers.execute(out);
+        readers.execute(err);
 
         ProcessSession.Ending ending;
         try {
-            ending = ProcessSession.await(process, request.timeout(), settings.killGrace(), List.of(outDone, errDone),
+            ending = ProcessSession.await(process, request.timeout(), settings.killGrace(), List.of(out, err),
                     log, tag);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

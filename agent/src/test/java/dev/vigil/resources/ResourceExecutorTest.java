@@ -221,6 +221,50 @@ class ResourceExecutorTest {
         }
     }
 
+    /**
+     * IPaddr2's send_arp keeps the agent's stdout for a second: the result must come when the
+     * agent exits (its exit code is the result), and what it wrote before must be in it.
+     */
+    @Test
+    void resultArrivesWhenTheAgentExitsThoughABackgroundChildHoldsItsOutput() throws Exception {
+        ocfAgent("Holder", """
+                echo $$ > "$OCF_RESKEY_dir/agent"
+                echo "started the address"
+                ocf_exit_reason() { echo "ocf-exit-reason:$*" >&2; }
+                ocf_exit_reason "told before exit"
+                sleep 5 &
+                echo $! > "$OCF_RESKEY_dir/child"
+                exit 0""");
+        var future = executor.submit(OperationRequest.of("h", ResourceAgentRef.parse("ocf:test:Holder"),
+                Action.START, Map.of("dir", dir.toString()), TIMEOUT));
+        var completedAt = future.thenApply(r -> System.nanoTime());
+        Path pidFile = dir.resolve("agent");
+        long pollUntil = System.nanoTime() + TIMEOUT.toNanos();
+        while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+            assertThat(System.nanoTime()).as("the agent wrote its pid").isLessThan(pollUntil);
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+        long agent = Long.parseLong(Files.readString(pidFile).strip());
+        while (alive(agent)) {
+            assertThat(System.nanoTime()).as("the agent exits").isLessThan(pollUntil);
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+        long exitedAt = System.nanoTime();
+
+        OperationResult result = future.join();
+        long child = Long.parseLong(Files.readString(dir.resolve("child")).strip());
+        try {
+            assertThat(result.outcome()).isEqualTo(Outcome.SUCCESS);
+            assertThat(result.stdoutTail()).contains("started the address");
+            assertThat(result.exitReason()).hasValue("told before exit");
+            assertThat(alive(child)).as("the background child still runs").isTrue();
+            // The issue's bound: within 20 ms of the exit, where waiting for the pipe took 5 s.
+            assertThat(Duration.ofNanos(completedAt.join() - exitedAt)).isLessThan(Duration.ofMillis(20));
+        } finally {
+            ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
     @Test
     void lsbScriptsUseStatusCodes() throws IOException {
         Path state = dir.resolve("lsb-state");
