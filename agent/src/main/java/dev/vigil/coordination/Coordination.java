@@ -55,15 +55,20 @@ import org.slf4j.LoggerFactory;
  * <p>The coordinator re-plans from scratch after every event and dispatches only the actions
  * whose predecessors are done and whose resource has nothing in flight: the scheduler sees the
  * effect of each finished step in the nodes' reports, so an aborted or half-finished transition
- * needs no special handling. A new coordinator trusts nothing it has not probed: it asks every
- * member to re-probe all resources and decides nothing until all have answered.
+ * needs no special handling.
  *
- * <p>That probe is on the failover path whenever the coordinator itself dies, so members start it
- * early: when the coordinator goes silent past warntime, every member re-probes at once, and if
- * the coordinator is then declared dead, that probe answers the next coordinator's request. It
- * is only used if nothing was dispatched to the node after it began (hearing the old coordinator
- * again discards it), so it is as fresh as one started on request.
- */
+ * <p>A new coordinator decides nothing until every member has answered it with a settled record
+ * of its resources: nothing in flight, nothing unknown ({@link LocalResourceManager#settled()}).
+ * Like Pacemaker's DC, which rebuilds the cluster's status from each node's operation history, it
+ * does not re-probe: every state in a record comes from an operation that member's agent ran
+ * itself (a probe when the agent started or the resource was added, then starts, stops and failed
+ * monitors), so a settled record is as fresh as a probe, and a takeover after the coordinator's
+ * death costs no fork before the first start. A member only answers the coordinator it follows
+ * (the first configured node of its own view), so a dispatch from the dead coordinator it had
+ * already begun is in flight in its record and is waited for, and one it had not begun is never
+ * run. What a record cannot know — a resource without a monitor that died behind the cluster's
+ * back — no probe at takeover would reliably catch either; {@code vigil resource cleanup} probes.
+  */
 public final class Coordination implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Coordination.class);
     private static final String ADMIN_FILE = "admin.json";
@@ -110,13 +115,9 @@ public final class Coordination implements AutoCloseable {
     // ---- follower state, per coordinator life
     private String followed = "";
     private long followedIncarnation;
+    /** The followed coordinator's latest request for this node's record that it has answered. */
     private long probeGenerationDone;
-    private boolean probing;
-    /** A probe begun because the followed coordinator went silent; see the class comment. */
-    private EarlyProbe earlyProbe;
-    private Instant lastEarlyProbe;
-    /** Dispatched actions this node began, ever: an early probe must not predate one. */
-    private long dispatchesBegun;
+    private boolean answering;
     private final Set<Long> startedSeqs = new HashSet<>();
     private final Map<Long, Completion> completions = new LinkedHashMap<>();
     private final List<AdminRequest> myRequests = new ArrayList<>();
@@ -217,32 +218,18 @@ public final class Coordination implements AutoCloseable {
         }
     }
 
-    /** At most one early probe per this interval: a coordinator late again and again under load costs a few forks, not a stream of them. */
-    private static final Duration EARLY_PROBE_SPACING = Duration.ofSeconds(2);
-
-    private static final Duration EARLY_PROBE_SLACK = Duration.ofSeconds(1);
-
-    private record EarlyProbe(String coordinator, long coordinatorIncarnation, Instant began, long dispatchesBegun,
-                              CompletableFuture<Void> done) {}
-
     // ---- inputs (any thread)
 
     public void onMembership(MembershipEvent event, MembershipView newView) {
         post(() -> {
             view = newView;
             switch (event.kind()) {
-                case LATE -> probeEarly(event.node());
-                case RECOVERED -> {
-                    // Heard again: whatever it sends now may be newer than the early probe.
-                    if (earlyProbe != null && earlyProbe.coordinator().equals(event.node())) earlyProbe = null;
-                }
                 case DEAD -> lost.add(event.node());
                 case LEFT -> {
                     cleanlyLeft.add(event.node());
                     lost.remove(event.node());
                 }
                 case JOINED, RESTARTED -> {
-                    if (earlyProbe != null && earlyProbe.coordinator().equals(event.node())) earlyProbe = null;
                     lost.remove(event.node());
                     cleanlyLeft.remove(event.node());
                     fenced.remove(event.node());
@@ -427,40 +414,10 @@ public final class Coordination implements AutoCloseable {
 
     // ---- follower
 
-    private void probeEarly(String lateNode) {
-        if (!lateNode.equals(followed) || lateNode.equals(self) || earlyProbe != null) return;
-        var now = monotonic.instant();
-        if (lastEarlyProbe != null && Duration.between(lastEarlyProbe, now).compareTo(EARLY_PROBE_SPACING) < 0) return;
-        lastEarlyProbe = now;
-        LOG.info("coordinator {} is late: probing every resource now, in case its successor needs it", lateNode);
-        earlyProbe = new EarlyProbe(followed, followedIncarnation, now, dispatchesBegun, lrm.probeAll());
-    }
-
-    /**
-     * The early probe, if it can answer a new coordinator: it was begun when the coordinator we
-     * followed before went silent, no dispatch began here since, and it is recent: the old
-     * coordinator was declared dead within deadtime of going silent and its successor's directive
-     * reaches members a heartbeat or two later (EARLY_PROBE_SLACK covers a busy host).
-     */
-    private CompletableFuture<Void> takeEarlyProbe(String previousCoordinator, long previousIncarnation) {
-        var early = earlyProbe;
-        earlyProbe = null;
-        if (early == null || !early.coordinator().equals(previousCoordinator)
-                || early.coordinatorIncarnation() != previousIncarnation || early.dispatchesBegun() != dispatchesBegun
-                || Duration.between(early.began(), monotonic.instant())
-                        .compareTo(config.timing().deadtime().plus(EARLY_PROBE_SLACK)) > 0) {
-            return null;
-        }
-        return early.done();
-    }
-
     private void follow(String coordinator) {
         var d = coordinator.equals(self) ? ownDirective() : directives.get(coordinator);
         if (d == null) return;
-        CompletableFuture<Void> early = null;
-        String previous = followed;
         if (!d.coordinator().equals(followed) || d.coordinatorIncarnation() != followedIncarnation) {
-            early = takeEarlyProbe(followed, followedIncarnation);
             followed = d.coordinator();
             followedIncarnation = d.coordinatorIncarnation();
             probeGenerationDone = 0;
@@ -472,16 +429,15 @@ public final class Coordination implements AutoCloseable {
             saveAdmin();
             lrm.setMaintenance(admin.maintenance());
         }
-        if (d.probeGeneration() > probeGenerationDone && !probing) {
-            probing = true;
+        if (d.probeGeneration() > probeGenerationDone && !answering) {
+            // A new coordinator (or one starting over) asks for this node's record: answered as
+            // soon as it is settled, at once when nothing is in flight (see the class comment).
+            answering = true;
             long generation = d.probeGeneration();
             String forCoordinator = followed;
             long forIncarnation = followedIncarnation;
-            if (early != null) {
-                LOG.info("answering coordinator {} with the probe begun when {} went silent", followed, previous);
-            }
-            (early != null ? early : lrm.probeAll()).whenComplete((x, e) -> post(() -> {
-                probing = false;
+            lrm.settled().whenComplete((x, e) -> post(() -> {
+                answering = false;
                 if (stillFollowing(forCoordinator, forIncarnation)) {
                     probeGenerationDone = Math.max(probeGenerationDone, generation);
                 }
@@ -492,7 +448,6 @@ public final class Coordination implements AutoCloseable {
             listed.add(a.seq());
             if (!a.node().equals(self) || startedSeqs.contains(a.seq())) continue;
             startedSeqs.add(a.seq());
-            dispatchesBegun++;
             String forCoordinator = followed;
             long forIncarnation = followedIncarnation;
             LOG.info("{} {} on {} (dispatched by {})", a.op(), a.resource(), self, d.coordinator());
@@ -564,7 +519,7 @@ public final class Coordination implements AutoCloseable {
                 if (r.admin() != null && r.admin().version() > admin.version()) admin = r.admin();
             }
             saveAdmin();
-            LOG.info("node {} is the coordinator (view {} = {}); probing every resource before deciding anything",
+            LOG.info("node {} is the coordinator (view {} = {}); waiting for every member's settled record before deciding",
                     self, view.number(), view.members().keySet());
             return; // followers (this node too) see the directive on the next step
         }
@@ -593,8 +548,8 @@ public final class Coordination implements AutoCloseable {
             waitingFor = "the view to settle: " + silent + " silent";
             return;
         }
-        // A lost node must be fenced whatever the probes say, so fencing starts now and runs
-        // while the members probe: a failover then costs max(probe, fence), not their sum.
+        // A lost node must be fenced whatever the records say, so fencing starts now and runs
+        // while members finish what is in flight: a failover then costs max(those, fence), not their sum.
         if (quorum.quorate() && config.resources().fencingConfigured()) {
             for (var n : config.nodeNames()) {
                 if (!members.contains(n) && conditionOfAbsent(n) == NodeCondition.LOST) {
@@ -602,12 +557,12 @@ public final class Coordination implements AutoCloseable {
                 }
             }
         }
-        var notProbed = members.stream().filter(m -> {
+        var unsettled = members.stream().filter(m -> {
             var r = reportsNow.get(m);
             return r == null || !answersMe(r) || r.probeGeneration() < probeGeneration;
         }).toList();
-        if (!notProbed.isEmpty()) {
-            waitingFor = "probe results from " + notProbed;
+        if (!unsettled.isEmpty()) {
+            waitingFor = "settled records from " + unsettled;
             return;
         }
         waitingFor = "";

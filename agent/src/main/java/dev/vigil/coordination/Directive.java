@@ -8,7 +8,7 @@ import java.util.List;
  * flight, the re-probe it wants, the operator state and answers to operator requests.
  *
  * @param coordinatorIncarnation the coordinator's incarnation: a restarted coordinator's sequence numbers start over
- * @param probeGeneration        nodes re-probe every resource when this grows (a new coordinator trusts nothing)
+ * @param probeGeneration        grows when a coordinator (re)starts: each node answers once its record is settled (the name is kept on the wire from when it meant a re-probe)
  */
 public record Directive(
         String coordinator,

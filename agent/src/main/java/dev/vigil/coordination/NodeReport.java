@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * @param coordinator            the coordinator whose dispatches {@code completed} answers (empty before any)
  * @param coordinatorIncarnation that coordinator's incarnation
- * @param probeGeneration        the highest re-probe request of that coordinator this node has finished
+ * @param probeGeneration        the highest record request of that coordinator this node has answered with a settled record
  * @param admin                  the newest operator state this node has seen (a new coordinator starts from the newest)
  * @param pingOk                 it reaches at least one ping target (true when none are configured)
  */

@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * <p>Operations on one resource never overlap (the executor queues them per resource). A monitor
  * result is only believed if no start or stop happened since the monitor was scheduled: each
  * start bumps the resource's generation and the monitor carries the one it was scheduled under.
+ *
+ * <p>Its record is what a new coordinator decides from, as Pacemaker's DC decides from each node's
+ * operation history: every state in it is the result of an operation this agent ran (a probe at
+ * start or when a resource is added, then starts, stops and failed monitors), so once nothing is in
+ * flight and nothing is unknown ({@link #settled()}) it is as fresh as a probe would be, without
+ * forking one agent per resource on the takeover path.
  */
 public final class LocalResourceManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalResourceManager.class);
@@ -44,6 +50,9 @@ public final class LocalResourceManager implements AutoCloseable {
     private final Map<String, ResourceEntry> entries = new LinkedHashMap<>();
     private final Map<String, Long> generations = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> monitors = new HashMap<>();
+    /** Probes, starts and stops submitted and not yet recorded, per resource. Monitors don't count: they only confirm. */
+    private final Map<String, Integer> inFlight = new HashMap<>();
+    private final List<CompletableFuture<Void>> settledWaiters = new ArrayList<>();
     private boolean closed;
 
     public LocalResourceManager(String node, ResourcesConfig config, ResourceExecutor executor, Clock wallClock,
@@ -68,6 +77,44 @@ public final class LocalResourceManager implements AutoCloseable {
     /** A copy of every resource's state on this node. */
     public synchronized Map<String, ResourceEntry> snapshot() {
         return Map.copyOf(entries);
+    }
+
+    /**
+     * Completes once this node's record can answer a new coordinator: no probe, start or stop in
+     * flight and no resource unknown. Operations a previous coordinator dispatched finish first
+     * (they are queued per resource), so their results are part of the answer.
+     */
+    public CompletableFuture<Void> settled() {
+        synchronized (this) {
+            if (!isSettled()) {
+                var waiter = new CompletableFuture<Void>();
+                settledWaiters.add(waiter);
+                return waiter;
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private boolean isSettled() {
+        return inFlight.isEmpty() && entries.values().stream().noneMatch(e -> e.status() == ResourceStatus.UNKNOWN);
+    }
+
+    private void begin(String id) {
+        synchronized (this) {
+            inFlight.merge(id, 1, Integer::sum);
+        }
+    }
+
+    private void end(String id) {
+        List<CompletableFuture<Void>> ready = List.of();
+        synchronized (this) {
+            inFlight.computeIfPresent(id, (k, n) -> n > 1 ? n - 1 : null);
+            if (!settledWaiters.isEmpty() && isSettled()) {
+                ready = List.copyOf(settledWaiters);
+                settledWaiters.clear();
+            }
+        }
+        ready.forEach(w -> w.complete(null));
     }
 
     /** Runs one dispatched action; the future completes once the new state is recorded. */
@@ -110,9 +157,11 @@ public final class LocalResourceManager implements AutoCloseable {
         }
         LOG.warn("stopping every resource on {}: {}", node, why);
         java.util.Collections.reverse(running);
+        // All of them in flight from now: the record is not settled until the last stop is done.
+        running.forEach(r -> begin(r.id()));
         CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
         for (var r : running) {
-            chain = chain.thenCompose(x -> stop(r));
+            chain = chain.thenCompose(x -> stop(r)).whenComplete((x, e) -> end(r.id()));
         }
         return chain.thenApply(x -> null);
     }
@@ -167,7 +216,8 @@ public final class LocalResourceManager implements AutoCloseable {
             }
             if (status != ResourceStatus.STOPPED) {
                 LOG.info("resource {} was removed from the configuration; stopping it on {}", r.id(), node);
-                chain = chain.thenCompose(x -> stop(r));
+                begin(r.id());
+                chain = chain.thenCompose(x -> stop(r)).whenComplete((x, e) -> end(r.id()));
             }
         }
         chain.whenComplete((x, e) -> {
@@ -189,7 +239,7 @@ public final class LocalResourceManager implements AutoCloseable {
 
     private CompletableFuture<OperationResult> probe(ResourceSpec r) {
         var timeout = r.monitor().map(ResourceSpec.MonitorSpec::timeout).orElse(ResourceSpec.DEFAULT_OPERATION_TIMEOUT);
-        return submit(r, Action.MONITOR, timeout).thenApply(result -> {
+        return recorded(r, () -> submit(r, Action.MONITOR, timeout).thenApply(result -> {
             ResourceStatus status = switch (result.outcome()) {
                 case SUCCESS, DEGRADED -> ResourceStatus.STARTED;
                 case NOT_RUNNING -> ResourceStatus.STOPPED;
@@ -204,12 +254,12 @@ public final class LocalResourceManager implements AutoCloseable {
                 scheduleMonitor(r);
             }
             return result;
-        });
+        }));
     }
 
     private CompletableFuture<OperationResult> start(ResourceSpec r) {
         bumpGeneration(r.id());
-        return submit(r, Action.START, r.startTimeout()).thenApply(result -> {
+        return recorded(r, () -> submit(r, Action.START, r.startTimeout()).thenApply(result -> {
             if (result.isSuccess()) {
                 record(r, ResourceStatus.STARTED, "start", result, 0);
                 scheduleMonitor(r);
@@ -217,16 +267,23 @@ public final class LocalResourceManager implements AutoCloseable {
                 record(r, ResourceStatus.FAILED, "start", result, 1);
             }
             return result;
-        });
+        }));
     }
 
     private CompletableFuture<OperationResult> stop(ResourceSpec r) {
         bumpGeneration(r.id());
-        return submit(r, Action.STOP, r.stopTimeout()).thenApply(result -> {
+        return recorded(r, () -> submit(r, Action.STOP, r.stopTimeout()).thenApply(result -> {
             boolean stopped = result.isSuccess() || result.outcome() == Outcome.NOT_RUNNING;
             record(r, stopped ? ResourceStatus.STOPPED : ResourceStatus.STOP_FAILED, "stop", result, stopped ? 0 : 1);
             return result;
-        });
+        }));
+    }
+
+    /** Counts an operation in flight from before it is queued until its result is recorded. */
+    private CompletableFuture<OperationResult> recorded(ResourceSpec r,
+            java.util.function.Supplier<CompletableFuture<OperationResult>> operation) {
+        begin(r.id());
+        return operation.get().whenComplete((result, e) -> end(r.id()));
     }
 
     private synchronized void bumpGeneration(String id) {

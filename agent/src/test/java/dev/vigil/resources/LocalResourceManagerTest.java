@@ -60,6 +60,36 @@ class LocalResourceManagerTest {
         return lrm.snapshot().get(id);
     }
 
+    /** What a new coordinator is answered from: settled once nothing is unknown and nothing in flight. */
+    @Test
+    void theRecordIsSettledOnlyWhenNothingIsUnknownOrInFlight() throws Exception {
+        assertThat(lrm.settled()).as("never probed").isNotDone();
+        lrm.probeAll().get(20, TimeUnit.SECONDS);
+        assertThat(lrm.settled()).isDone();
+
+        agent.steer("hold-start", NODE, "b", true);
+        var start = lrm.perform(ActionKind.START, "b");
+        var settled = lrm.settled();
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.exists("start-held", NODE, "b"));
+        assertThat(settled).as("a start in flight").isNotDone();
+        agent.steer("release", NODE, "b", true);
+        start.get(20, TimeUnit.SECONDS);
+        settled.get(5, TimeUnit.SECONDS);
+        assertThat(entry("b").status()).isEqualTo(ResourceStatus.STARTED);
+
+        // An emergency stop of everything queues its stops one after another: the record is
+        // unsettled from the first to the last, not only while one of them runs.
+        agent.steer("hold-stop", NODE, "a", true);
+        run(ActionKind.START, "a");
+        var stopAll = lrm.stopAll("test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.exists("stop-held", NODE, "a"));
+        assertThat(entry("b").status()).as("b, last in the group, stopped first").isEqualTo(ResourceStatus.STOPPED);
+        assertThat(lrm.settled()).as("a's stop still to come").isNotDone();
+        agent.steer("release", NODE, "a", true);
+        stopAll.get(20, TimeUnit.SECONDS);
+        assertThat(lrm.settled()).isDone();
+    }
+
     @Test
     void probeStartStopRecordStatusesAndTellTheNode() throws Exception {
         assertThat(entry("a")).isEqualTo(ResourceEntry.UNKNOWN);
