@@ -90,9 +90,9 @@ YAML
       cat <<YAML
 fencing:
   - {id: power-ha1, agent: fence_vigil_netns, host_map: {ha1: ha1},
-     params: {netns: $HA1_NS, dev: eth0, address: $HA1_ADDR/24}}
+     params: {netns: $HA1_NS, dev: eth0, address: $HA1_ADDR/24, mntns: $HA1_MNTNS}}
   - {id: power-ha2, agent: fence_vigil_netns, host_map: {ha2: ha2},
-     params: {netns: $HA2_NS, dev: eth0, address: $HA2_ADDR/24}}
+     params: {netns: $HA2_NS, dev: eth0, address: $HA2_ADDR/24, mntns: $HA2_MNTNS}}
 YAML
     fi
   } >"$file"
@@ -211,7 +211,7 @@ fb_boot_node() {
   ip -n "$ns" addr replace "$(fb_addr "$n")/24" dev eth0
   # shellcheck disable=SC2016
   "$bedtool" exec "$bed" "$n" -- sh -c 'if mountpoint -q "$1"; then umount "$1"; fi' _ "$MOUNT"
-  rm -rf "$nd/apache/run/"* "$nd/run/resource-agents/"*
+  rm -rf "$nd/run/apache2/"* "$nd/run/resource-agents/"*
   fb_start_agent "$n"
 }
 

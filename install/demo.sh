@@ -108,12 +108,13 @@ policy: {auto_failback: true, no_quorum: stop}
 # The client stands in for the default gateway: a node that cannot reach it does not fence
 # (a node whose cable was cut must not win the fence race against the healthy one).
 ping: [$CLIENT_ADDR]
-# Power switches of the bed: "off" kills every process of the node and removes its addresses.
+# Power switches of the bed: "off" kills every process of the node, removes its addresses and
+# unmounts what it mounted, as pulling the plug would.
 fencing:
   - {id: power-ha1, agent: fence_vigil_netns, host_map: {ha1: ha1},
-     params: {netns: $HA1_NS, dev: eth0, address: $HA1_ADDR/24}}
+     params: {netns: $HA1_NS, dev: eth0, address: $HA1_ADDR/24, mntns: $HA1_MNTNS}}
   - {id: power-ha2, agent: fence_vigil_netns, host_map: {ha2: ha2},
-     params: {netns: $HA2_NS, dev: eth0, address: $HA2_ADDR/24}}
+     params: {netns: $HA2_NS, dev: eth0, address: $HA2_ADDR/24, mntns: $HA2_MNTNS}}
 YAML
 "$vigil" config check "$dir/cluster.yaml"
 for n in "${nodes[@]}"; do start_agent "$n"; done

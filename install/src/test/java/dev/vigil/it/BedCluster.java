@@ -75,14 +75,18 @@ final class BedCluster implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Each node's power switch: fence_vigil_netns kills its processes, flushes its addresses. */
+    /**
+     * Each node's power switch: fence_vigil_netns kills its processes, flushes its addresses and,
+     * as a reboot would, unmounts what it mounted.
+     */
     private static String fencingYaml(HaBed bed) {
         var sb = new StringBuilder("fencing:\n");
         for (var n : bed.nodes()) {
             sb.append("  - {id: power-").append(n).append(", agent: fence_vigil_netns, host_map: {")
                     .append(n).append(": ").append(n).append("}, timeout: 20s,\n")
                     .append("     params: {netns: ").append(bed.namespace(n)).append(", dev: eth0, address: ")
-                    .append(bed.address(n)).append('/').append(bed.prefixLength()).append("}}\n");
+                    .append(bed.address(n)).append('/').append(bed.prefixLength())
+                    .append(", mntns: ").append(bed.mountNamespace(n)).append("}}\n");
         }
         return sb.toString();
     }

@@ -132,6 +132,11 @@ final class HaBed implements AutoCloseable {
         return fact(node.toUpperCase() + "_NS");
     }
 
+    /** The node's persistent mount namespace file, as the host sees it. */
+    Path mountNamespace(String node) {
+        return Path.of(fact(node.toUpperCase() + "_MNTNS"));
+    }
+
     String address(String node) {
         return fact(node.toUpperCase() + "_ADDR");
     }

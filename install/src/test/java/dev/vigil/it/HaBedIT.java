@@ -175,6 +175,41 @@ class HaBedIT {
         assertThat(reachable("ha1")).isTrue();
     }
 
+    /**
+     * A reboot fence, run from inside ha2 as ha2's agent runs it, leaves ha1 as a reboot would:
+     * nothing running, the shared disk unmounted, /run/resource-agents empty, only the base
+     * address; so when it starts again every probe finds its resources stopped.
+     */
+    @Test
+    void aRebootFenceLeavesTheNodeAsARebootWould() throws Exception {
+        var s = vigilAgents();
+        start(s, "ha1");
+        var mnt = bed.mountPoint().toString();
+        assertThat(bed.exec("ha1", Duration.ofSeconds(10), "mountpoint", "-q", mnt).exit()).isZero();
+        bed.exec("ha1", Duration.ofSeconds(10), "touch", "/run/resource-agents/state-of-a-resource");
+        var base = bed.address("ha1") + "/24";
+        var agent = VigilHome.home().resolve("resource-scripts/fence/fence_vigil_netns");
+        var stdin = "action=reboot\nnetns=" + bed.namespace("ha1") + "\ndev=eth0\naddress=" + base
+                + "\nmntns=" + bed.mountNamespace("ha1") + "\n";
+
+        var r = bed.exec("ha2", Duration.ofSeconds(30), "sh", "-c", "printf '" + stdin + "' | " + agent);
+
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(bed.pids("ha1")).as("processes left in ha1").isEmpty();
+        assertThat(bed.exec("ha1", Duration.ofSeconds(10), "mountpoint", "-q", mnt).exit())
+                .as("the shared disk is unmounted on ha1").isNotZero();
+        assertThat(bed.exec("ha1", Duration.ofSeconds(10), "sh", "-c", "ls -A /run/resource-agents").stdout()).isBlank();
+        assertThat(bed.apachePidFile("ha1")).as("apache's pid file, in the node's /run").doesNotExist();
+        assertThat(bed.ipAddrSnapshot().get("ha1")).containsExactly("eth0 " + base);
+        // ha1 "boots": each of its resources probes as stopped, and ha2 can take the disk.
+        runAgent("ha1", 7, s.web(), "monitor", "configfile=" + bed.apacheConfig("ha1"));
+        runAgent("ha1", 7, s.fs(), "monitor", "device=" + bed.disk(), "directory=" + bed.mountPoint(), "fstype=ext4");
+        runAgent("ha1", 7, s.ip(), "monitor", "ip=" + bed.vip(), "cidr_netmask=24", "nic=eth0");
+        start(s, "ha2");
+        assertThat(get()).contains("node=ha2", "from the shared disk");
+        stop(s, "ha2");
+    }
+
     /** arping rather than ping: CI installs arping, and iputils-ping is not a given. */
     private boolean reachable(String node) throws IOException {
         return bed.client(Duration.ofSeconds(10), "arping", "-c", "1", "-w", "2", "-i", "eth0", bed.address(node)).exit() == 0;
