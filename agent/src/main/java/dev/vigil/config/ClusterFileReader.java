@@ -189,7 +189,7 @@ final class ClusterFileReader extends SectionReader {
         return new Half(config, hasResources, hasFencing, hasPing, policy.twoNodeUnsafe());
     }
 
-    /** The two-node rule: see README, "Resources". */
+    /** The two-node rule: see docs/cluster-file.md, "Resources, groups, constraints and policy". */
     private void twoNodeRule(Entry nodesEntry, List<NodeConfig> nodes, Half half) {
         int votes = nodes.stream().mapToInt(NodeConfig::votes).sum();
         if (votes == 2 && half.hasResources() && !half.hasFencing() && !half.hasPing() && !half.twoNodeUnsafe()) {
