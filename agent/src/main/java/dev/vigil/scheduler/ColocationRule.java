@@ -50,7 +50,7 @@ final class ColocationRule {
         return null;
     }
 
-    /** Whether the finite colocation {@code col} scores {@code u} on {@code n}; its score is then {@code col.score()}. */
+    /** Whether the finite colocation {@code col} scores {@code u} on {@code n}, by {@code col.score()}. */
     boolean applies(Constraint.Colocation col, Unit u, String n) {
         return s.unit(col.target(), col) == u && Math.abs(col.score()) < Scores.INFINITY
                 && anchorNodes(s.unit(col.with(), col)).contains(n);

@@ -95,7 +95,10 @@ final class Placement {
         }
     }
 
-    /** Why {@code u} must not run on {@code n}, or null when it may. The order of the checks is the order of the reasons. */
+    /**
+     * Why {@code u} must not run on {@code n}, or null when it may. The first reason found is the
+     * one shown, so the order of the checks is part of the output.
+     */
     private String ineligible(Unit u, List<ResourceSpec> active, String n) {
         NodeInfo node = facts.node(n);
         if (node.condition() == NodeCondition.OFFLINE) {
