@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * One pass over one cluster file (or over the policy half alone, for
  * {@link ConfigLoader#loadResources}): checks the top-level keys and hands each section to its
- * reader, in file order, then applies the rules that span sections (the two-node rule,
+ * reader, in a fixed order (problems at one position are reported in the order found, so this
+ * order is part of the output), then applies the rules that span sections (the two-node rule,
  * {@code on_fail: fence} without fencing). Collects problems instead of throwing so that all are
  * reported; {@link ConfigLoader} turns them into {@link ConfigError}s.
  */

@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code auth: {keyfile: ...}}: finds the shared key file next to the cluster file and checks
- * that it exists, is private to its owner (0600 or 0400) and holds a key long enough to sign
+ * {@code auth: {keyfile: ...}}: finds the shared key file (a relative path is relative to the
+ * cluster file's directory) and checks that it exists, is private to its owner (0600 or 0400) and holds a key long enough to sign
  * heartbeats with; each refusal says how to make a good key.
  */
 final class KeyFileSection extends SectionReader {
