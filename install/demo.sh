@@ -87,7 +87,7 @@ mkdir -p "$dir"
 ( umask 077; head -c 32 /dev/urandom | base64 >"$dir/authkey" )
 cat >"$dir/cluster.yaml" <<YAML
 # The demo cluster: heartbeat's "ha1 $vip Filesystem::$DISK::$MOUNT::ext4 apache2",
-# written the Vigil way. install/demo.sh wrote it; see README.md for every key.
+# written the Vigil way. install/demo.sh wrote it; see docs/cluster-file.md for every key.
 cluster: demo
 auth: {keyfile: $dir/authkey}
 timing: {preset: lan}

@@ -12,7 +12,7 @@ import java.util.Optional;
  * <p>The rule behind them: a peer is declared dead after {@code k = deadtime / keepalive}
  * heartbeats in a row are lost. With independent loss {@code p} per datagram that happens about
  * {@code p^k × beats per second} times a second per direction, so {@code k} — not deadtime alone —
- * decides how much loss a preset survives. Measured here (README "Benchmarks"): with one lossy
+ * decides how much loss a preset survives. Measured here (docs/benchmarks.md): with one lossy
  * node at 30 % loss and k = 5 (200 ms / 1 s) three nodes saw about 2–4 false deaths a minute;
  * k = 12 makes it about one in ten hours. Detection time is bounded by deadtime + one detector
  * tick, and {@code bench/detection.sh} checks it stays within deadtime + keepalive.

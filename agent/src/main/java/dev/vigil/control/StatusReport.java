@@ -17,7 +17,7 @@ import java.util.Map;
  * @param timing        the heartbeat timers in force
  * @param votes         quorum inputs: votes present in the view and configured in total
  * @param nodes         every configured node, the answering one included, in file order
- * @param drops         packets and bytes refused, by reason (see the README for the list)
+ * @param drops         packets and bytes refused, by reason (see docs/architecture.md, "Heartbeats", for the list)
  * @param heartbeat     the answering node's own sending health
  * @param resources     resources, quorum and the coordinator; null when the cluster file has no resources
  */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.Durations;
-import dev.vigil.transport.serial.SerialLinkTest;
-import dev.vigil.transport.serial.SerialLinkTest.Role;
+import dev.vigil.transport.serial.SerialLinkCheck;
+import dev.vigil.transport.serial.SerialLinkCheck.Role;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -74,15 +74,15 @@ public final class SerialTestCommand implements Callable<Integer> {
         if (baud <= 0) {
             throw new ParameterException(spec.commandLine(), "--baud must be positive");
         }
-        SerialLinkTest.Settings settings;
+        SerialLinkCheck.Settings settings;
         try {
-            settings = SerialLinkTest.Settings.DEFAULTS.withCount(count).withInterval(interval).withReceiverTimeout(timeout);
+            settings = SerialLinkCheck.Settings.DEFAULTS.withCount(count).withInterval(interval).withReceiverTimeout(timeout);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        SerialLinkTest.Progress progress = json ? SerialLinkTest.Progress.NONE : progressLine(err);
+        SerialLinkCheck.Progress progress = json ? SerialLinkCheck.Progress.NONE : progressLine(err);
         if (!json) {
             err.println(switch (role) {
                 case SENDER -> "sending " + count + " probes on " + device + " at " + baud + " baud, one every "
@@ -93,8 +93,8 @@ public final class SerialTestCommand implements Callable<Integer> {
             });
             err.flush();
         }
-        var test = new SerialLinkTest(settings, baud, progress);
-        SerialLinkTest.Result result = switch (role) {
+        var test = new SerialLinkCheck(settings, baud, progress);
+        SerialLinkCheck.Result result = switch (role) {
             case SENDER -> test.runSender(device);
             case RECEIVER -> test.runReceiver(device);
             case PAIRED -> test.runPaired(device, peerDevice);
@@ -114,31 +114,31 @@ public final class SerialTestCommand implements Callable<Integer> {
     }
 
     /** One line, rewritten in place on the terminal (stderr, so stdout stays the result alone). */
-    private static SerialLinkTest.Progress progressLine(PrintWriter err) {
+    private static SerialLinkCheck.Progress progressLine(PrintWriter err) {
         return (sent, received, corrupted) -> {
             err.print("\r  sent " + sent + "  received " + received + (corrupted > 0 ? "  corrupted " + corrupted : "") + "   ");
             err.flush();
         };
     }
 
-    static String humanReadable(SerialLinkTest.Result r) {
+    static String humanReadable(SerialLinkCheck.Result r) {
         var sb = new StringBuilder();
         sb.append(r.verdict()).append(": ").append(r.explanation()).append('\n');
-        if (r.role() == SerialLinkTest.Role.RECEIVER) {
+        if (r.role() == SerialLinkCheck.Role.RECEIVER) {
             sb.append(String.format(Locale.ROOT, "  probes received %d, echoed %d, missing %d, corrupted %d, garbage bytes %d%n",
                     r.received(), r.sent(), r.lost(), r.corrupted(), r.garbageBytes()));
         } else {
             sb.append(String.format(Locale.ROOT, "  frames sent %d, echoed back %d, lost %d, corrupted %d, garbage bytes %d%n",
                     r.sent(), r.received(), r.lost(), r.corrupted(), r.garbageBytes()));
         }
-        r.rtt().ifPresent(t -> sb.append("  round trip: min ").append(SerialLinkTest.human(t.min()))
-                .append(", p50 ").append(SerialLinkTest.human(t.p50()))
-                .append(", p99 ").append(SerialLinkTest.human(t.p99()))
-                .append(", max ").append(SerialLinkTest.human(t.max())).append('\n'));
+        r.rtt().ifPresent(t -> sb.append("  round trip: min ").append(SerialLinkCheck.human(t.min()))
+                .append(", p50 ").append(SerialLinkCheck.human(t.p50()))
+                .append(", p99 ").append(SerialLinkCheck.human(t.p99()))
+                .append(", max ").append(SerialLinkCheck.human(t.max())).append('\n'));
         return sb.toString();
     }
 
-    static String toJson(SerialLinkTest.Result r) throws Exception {
+    static String toJson(SerialLinkCheck.Result r) throws Exception {
         var mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode n = mapper.createObjectNode();
         n.put("role", r.role().name().toLowerCase(Locale.ROOT));

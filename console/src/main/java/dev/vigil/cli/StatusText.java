@@ -1,8 +1,13 @@
 package dev.vigil.cli;
 
 import dev.vigil.control.StatusReport;
+import dev.vigil.status.StatusSummary;
 
-/** The human form of a status report, in the spirit of {@code crm_mon -1}. */
+/**
+ * The human form of a status report, in the spirit of {@code crm_mon -1}. What a resource's state
+ * is, and how failures and operator rules read, is decided by {@link StatusSummary}, which the
+ * text UI shares; this class only lays it out as plain text.
+ */
 final class StatusText {
     private StatusText() {}
 
@@ -58,7 +63,7 @@ final class StatusText {
         if (!res.standby().isEmpty()) sb.append("Standby: ").append(String.join(", ", res.standby())).append('\n');
         if (!res.lost().isEmpty()) sb.append("Lost (may still run resources): ").append(String.join(", ", res.lost())).append('\n');
         if (!res.fenced().isEmpty()) sb.append("Fenced: ").append(String.join(", ", res.fenced())).append('\n');
-        if (!res.constraints().isEmpty()) sb.append("Operator rules: ").append(String.join("; ", res.constraints())).append('\n');
+        if (!res.constraints().isEmpty()) sb.append("Operator rules: ").append(StatusSummary.operatorRules(res)).append('\n');
         if (!res.waitingFor().isEmpty()) sb.append("Coordinator waiting for: ").append(res.waitingFor()).append('\n');
         sb.append("\nResources:\n");
         String group = null;
@@ -68,13 +73,13 @@ final class StatusText {
             }
             group = row.group();
             String indent = row.group() != null ? "    " : "  ";
-            String state = row.runningOn().isEmpty() ? (row.states().containsValue("failed") ? "FAILED" : "Stopped")
-                    : "Started " + String.join(", ", row.runningOn());
-            if (row.states().containsValue("stop_failed")) state += "  STOP FAILED (node unclean)";
+            var resourceState = StatusSummary.resourceState(row);
+            String state = resourceState.words();
+            if (resourceState.stopFailed()) state += "  STOP FAILED (node unclean)";
             sb.append(String.format("%s%-14s (%s)%s: %s", indent, row.id(), row.agent(), row.cloned() ? " clone" : "", state));
             if (!row.failures().isEmpty()) {
                 sb.append("   failures: ");
-                row.failures().forEach((n, c) -> sb.append(n).append('=').append(c).append(' '));
+                StatusSummary.failureCounts(row).forEach(f -> sb.append(f).append(' '));
             }
             sb.append('\n');
         }
@@ -84,7 +89,7 @@ final class StatusText {
                     row.id(), node, count, row.lastOperations().getOrDefault(node, "?"))));
         }
         if (failed.length() > 0) sb.append("\nFailed resource actions (vigil resource cleanup RESOURCE forgets them):\n").append(failed);
-        if (!res.pending().isEmpty()) sb.append("\nPending actions: ").append(String.join(", ", res.pending())).append('\n');
+        if (!res.pending().isEmpty()) sb.append("\nPending actions: ").append(StatusSummary.pending(res)).append('\n');
         if (!res.notes().isEmpty()) {
             sb.append("\nNotes:\n");
             res.notes().forEach(n -> sb.append("  ").append(n).append('\n'));

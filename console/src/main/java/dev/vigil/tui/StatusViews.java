@@ -1,6 +1,7 @@
 package dev.vigil.tui;
 
 import dev.vigil.control.StatusReport;
+import dev.vigil.status.StatusSummary;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,7 +12,9 @@ import java.util.Locale;
 /**
  * The view models of the console: status in, lines out. Pure, so what an operator sees is
  * unit-tested without a terminal. Every state carries a text marker ([DEAD], ! LATE, * coordinator)
- * besides its tone, so a monochrome terminal loses nothing.
+ * besides its tone, so a monochrome terminal loses nothing. What a resource's state is, and how
+ * failures and operator rules read, is decided by {@link StatusSummary}, shared with
+ * {@code vigil status}; this class adds the tones and markers.
  */
 public final class StatusViews {
     private StatusViews() {}
@@ -139,9 +142,9 @@ public final class StatusViews {
             resourceState(b, row);
             out.add(b.build());
         }
-        if (!r.constraints().isEmpty()) out.add(Line.of("rules: " + String.join("; ", r.constraints()), Tone.WARN));
+        if (!r.constraints().isEmpty()) out.add(Line.of("rules: " + StatusSummary.operatorRules(r), Tone.WARN));
         if (!r.waitingFor().isEmpty()) out.add(Line.of("coordinator waiting for: " + r.waitingFor(), Tone.WARN));
-        if (!r.pending().isEmpty()) out.add(Line.of("pending: " + String.join(", ", r.pending()), Tone.WARN));
+        if (!r.pending().isEmpty()) out.add(Line.of("pending: " + StatusSummary.pending(r), Tone.WARN));
         for (var n : r.notes()) out.add(Line.of("! " + n, Tone.WARN));
         return out;
     }
@@ -151,7 +154,7 @@ public final class StatusViews {
         var where = new java.util.LinkedHashSet<String>();
         rows.forEach(x -> where.addAll(x.runningOn()));
         long running = rows.stream().filter(x -> !x.runningOn().isEmpty()).count();
-        boolean failed = rows.stream().anyMatch(StatusViews::failed);
+        boolean failed = rows.stream().anyMatch(StatusSummary::failedAnywhere);
         if (running == rows.size() && where.size() == 1) {
             b.add("Started " + where.iterator().next(), Tone.GOOD);
         } else if (running == 0) {
@@ -163,25 +166,20 @@ public final class StatusViews {
     }
 
     static void resourceState(Line.Builder b, StatusReport.ResourceRow row) {
-        if (row.states().containsValue("stop_failed")) {
+        var state = StatusSummary.resourceState(row);
+        if (state.stopFailed()) {
             b.add("[STOP FAILED] node unclean ", Tone.BAD);
         }
-        if (!row.runningOn().isEmpty()) {
-            b.add("Started " + String.join(", ", row.runningOn()), Tone.GOOD);
-        } else if (row.states().containsValue("failed")) {
-            b.add("! FAILED", Tone.BAD);
-        } else {
-            b.add("Stopped", Tone.DIM);
+        switch (state.run()) {
+            case STARTED -> b.add(state.words(), Tone.GOOD);
+            case FAILED -> b.add("! " + state.words(), Tone.BAD);
+            case STOPPED -> b.add(state.words(), Tone.DIM);
         }
         if (!row.failures().isEmpty()) {
             var sb = new StringBuilder("  ! failures");
-            row.failures().forEach((n, c) -> sb.append(' ').append(n).append('=').append(c));
+            StatusSummary.failureCounts(row).forEach(f -> sb.append(' ').append(f));
             b.add(sb.toString(), Tone.WARN);
         }
-    }
-
-    static boolean failed(StatusReport.ResourceRow row) {
-        return row.states().containsValue("failed") || row.states().containsValue("stop_failed");
     }
 
     static String shortAgent(String agent) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** SerialTransport and SerialLinkTest over a real pty pair joined by socat. */
+/** SerialTransport and SerialLinkCheck over a real pty pair joined by socat. */
 @Tag("integration")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SerialTransportIT {
@@ -159,11 +159,11 @@ class SerialTransportIT {
     void pairedLinkTestIsOk() {
         // 20 ms rather than 5: a JVM pause of a few tens of ms would otherwise overflow the
         // transport's 4-frame send queue and (correctly) show up as lost probes.
-        var settings = SerialLinkTest.Settings.DEFAULTS.withCount(200).withInterval(Duration.ofMillis(20));
-        var result = new SerialLinkTest(settings, 19200, SerialLinkTest.Progress.NONE)
+        var settings = SerialLinkCheck.Settings.DEFAULTS.withCount(200).withInterval(Duration.ofMillis(20));
+        var result = new SerialLinkCheck(settings, 19200, SerialLinkCheck.Progress.NONE)
                 .runPaired(cable.a.toString(), cable.b.toString());
         LOG.info("paired serial test over ptys: {}", result);
-        assertThat(result.verdict()).as(result.explanation()).isEqualTo(SerialLinkTest.Verdict.OK);
+        assertThat(result.verdict()).as(result.explanation()).isEqualTo(SerialLinkCheck.Verdict.OK);
         assertThat(result.sent()).isEqualTo(200);
         assertThat(result.received()).isEqualTo(200);
         assertThat(result.garbageBytes()).isZero();
@@ -177,9 +177,9 @@ class SerialTransportIT {
 
     @Test
     void senderAndReceiverRolesOverTheCable() throws Exception {
-        var settings = SerialLinkTest.Settings.DEFAULTS.withCount(50).withInterval(Duration.ofMillis(5))
+        var settings = SerialLinkCheck.Settings.DEFAULTS.withCount(50).withInterval(Duration.ofMillis(5))
                 .withReceiverTimeout(Duration.ofSeconds(10));
-        var test = new SerialLinkTest(settings, 19200, SerialLinkTest.Progress.NONE);
+        var test = new SerialLinkCheck(settings, 19200, SerialLinkCheck.Progress.NONE);
         var rx = new Thread(() -> atB.add(test.runReceiver(cable.b.toString()).toString()), "test-receiver");
         rx.start();
         Thread.sleep(300); // the receiver must be listening before the first probe
@@ -187,7 +187,7 @@ class SerialTransportIT {
         rx.join(WAIT.toMillis());
         String receiverResult = atB.poll();
         LOG.info("sender: {}; receiver: {}", result, receiverResult);
-        assertThat(result.verdict()).as(result.explanation()).isEqualTo(SerialLinkTest.Verdict.OK);
+        assertThat(result.verdict()).as(result.explanation()).isEqualTo(SerialLinkCheck.Verdict.OK);
         assertThat(receiverResult).contains("received=50").contains("verdict=OK");
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every run is bounded in frames and in time. The core methods work on any {@link Transport};
  * the {@code run*} methods open {@link SerialTransport}s on device paths.
  */
-public final class SerialLinkTest {
+public final class SerialLinkCheck {
     public enum Role { SENDER, RECEIVER, PAIRED }
 
     public enum Verdict { OK, DEGRADED, NO_LINK }
@@ -117,7 +117,7 @@ public final class SerialLinkTest {
     private final Progress progress;
 
     /** @param baud used for the line settings and in explanations */
-    public SerialLinkTest(Settings settings, int baud, Progress progress) {
+    public SerialLinkCheck(Settings settings, int baud, Progress progress) {
         this.settings = Objects.requireNonNull(settings);
         this.baud = baud;
         this.progress = Objects.requireNonNull(progress);

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The probe/echo logic over an in-memory line, without ptys. */
-class SerialLinkTestTest {
+class SerialLinkCheckTest {
     private final ExecutorService line = Executors.newSingleThreadExecutor();
     private final Drops senderDrops = new Drops(Clock.systemUTC(), Duration.ofMinutes(1));
     private final Drops receiverDrops = new Drops(Clock.systemUTC(), Duration.ofMinutes(1));
-    private final SerialLinkTest.Settings fast = SerialLinkTest.Settings.DEFAULTS
+    private final SerialLinkCheck.Settings fast = SerialLinkCheck.Settings.DEFAULTS
             .withCount(40).withInterval(Duration.ofMillis(2)).withReplyTimeout(Duration.ofMillis(500))
             .withReceiverTimeout(Duration.ofSeconds(5));
 
@@ -67,7 +67,7 @@ class SerialLinkTestTest {
         return new End[] {a, b};
     }
 
-    private SerialLinkTest.Result runBoth(End a, End b, SerialLinkTest test) throws Exception {
+    private SerialLinkCheck.Result runBoth(End a, End b, SerialLinkCheck test) throws Exception {
         var rx = Executors.newSingleThreadExecutor();
         try {
             var receiver = rx.submit(() -> test.receiver(b, receiverDrops, "b"));
@@ -89,9 +89,9 @@ class SerialLinkTestTest {
     void cleanLineIsOk() throws Exception {
         var c = cable();
         var progress = new AtomicInteger();
-        var test = new SerialLinkTest(fast, 19200, (s, r, x) -> progress.incrementAndGet());
+        var test = new SerialLinkCheck(fast, 19200, (s, r, x) -> progress.incrementAndGet());
         var result = runBoth(c[0], c[1], test);
-        assertThat(result.verdict()).isEqualTo(SerialLinkTest.Verdict.OK);
+        assertThat(result.verdict()).isEqualTo(SerialLinkCheck.Verdict.OK);
         assertThat(result.sent()).isEqualTo(40);
         assertThat(result.received()).isEqualTo(40);
         assertThat(result.lost()).isZero();
@@ -105,8 +105,8 @@ class SerialLinkTestTest {
     void lossyLineIsDegraded() throws Exception {
         var c = cable();
         c[0].keep = n -> n % 10 != 3; // every tenth probe vanishes on the way out
-        var result = runBoth(c[0], c[1], new SerialLinkTest(fast, 19200, SerialLinkTest.Progress.NONE));
-        assertThat(result.verdict()).isEqualTo(SerialLinkTest.Verdict.DEGRADED);
+        var result = runBoth(c[0], c[1], new SerialLinkCheck(fast, 19200, SerialLinkCheck.Progress.NONE));
+        assertThat(result.verdict()).isEqualTo(SerialLinkCheck.Verdict.DEGRADED);
         assertThat(result.lost()).isEqualTo(4);
         assertThat(result.explanation()).contains("4 of 40 frames lost");
     }
@@ -116,9 +116,9 @@ class SerialLinkTestTest {
         var a = new End(); // nobody at the other end
         var settings = fast.withCount(5);
         long t0 = System.nanoTime();
-        var result = new SerialLinkTest(settings, 19200, SerialLinkTest.Progress.NONE).sender(a, senderDrops, "a");
+        var result = new SerialLinkCheck(settings, 19200, SerialLinkCheck.Progress.NONE).sender(a, senderDrops, "a");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
-        assertThat(result.verdict()).isEqualTo(SerialLinkTest.Verdict.NO_LINK);
+        assertThat(result.verdict()).isEqualTo(SerialLinkCheck.Verdict.NO_LINK);
         assertThat(result.lost()).isEqualTo(5);
         assertThat(result.rtt()).isEmpty();
         assertThat(result.explanation()).contains("null-modem").contains("19200 baud").contains("receiver is running");
@@ -128,32 +128,32 @@ class SerialLinkTestTest {
     void garbledLineSuggestsABaudMismatch() {
         var a = new End();
         senderDrops.add("serial-garbage", 500, "test");
-        var result = new SerialLinkTest(fast.withCount(2), 9600, SerialLinkTest.Progress.NONE).sender(a, senderDrops, "a");
-        assertThat(result.verdict()).isEqualTo(SerialLinkTest.Verdict.NO_LINK);
+        var result = new SerialLinkCheck(fast.withCount(2), 9600, SerialLinkCheck.Progress.NONE).sender(a, senderDrops, "a");
+        assertThat(result.verdict()).isEqualTo(SerialLinkCheck.Verdict.NO_LINK);
         assertThat(result.explanation()).contains("garbled").contains("9600 baud");
     }
 
     @Test
     void receiverWithoutSenderTimesOut() {
         var b = new End();
-        var result = new SerialLinkTest(fast.withReceiverTimeout(Duration.ofMillis(200)), 19200,
-                SerialLinkTest.Progress.NONE).receiver(b, receiverDrops, "b");
-        assertThat(result.verdict()).isEqualTo(SerialLinkTest.Verdict.NO_LINK);
+        var result = new SerialLinkCheck(fast.withReceiverTimeout(Duration.ofMillis(200)), 19200,
+                SerialLinkCheck.Progress.NONE).receiver(b, receiverDrops, "b");
+        assertThat(result.verdict()).isEqualTo(SerialLinkCheck.Verdict.NO_LINK);
         assertThat(result.explanation()).contains("no probe frames arrived within 200");
     }
 
     @Test
     void cannotOpenIsNoLink() {
-        var result = new SerialLinkTest(fast, 19200, SerialLinkTest.Progress.NONE)
+        var result = new SerialLinkCheck(fast, 19200, SerialLinkCheck.Progress.NONE)
                 .runSender("/nonexistent/vigil-tty");
-        assertThat(result.verdict()).isEqualTo(SerialLinkTest.Verdict.NO_LINK);
+        assertThat(result.verdict()).isEqualTo(SerialLinkCheck.Verdict.NO_LINK);
         assertThat(result.sent()).isZero();
         assertThat(result.explanation()).startsWith("cannot open /nonexistent/vigil-tty");
     }
 
     @Test
     void percentilesUseNearestRank() {
-        var rtt = SerialLinkTest.rtt(List.of(5L, 1L, 3L, 2L, 4L, 6L, 7L, 8L, 9L, 10L)).orElseThrow();
+        var rtt = SerialLinkCheck.rtt(List.of(5L, 1L, 3L, 2L, 4L, 6L, 7L, 8L, 9L, 10L)).orElseThrow();
         assertThat(rtt.min()).isEqualTo(Duration.ofNanos(1));
         assertThat(rtt.p50()).isEqualTo(Duration.ofNanos(5));
         assertThat(rtt.p99()).isEqualTo(Duration.ofNanos(10));

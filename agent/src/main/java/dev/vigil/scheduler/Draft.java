@@ -1,0 +1,26 @@
+package dev.vigil.scheduler;
+
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An action of the transition graph being built; its {@code after} set grows while the rules add
+ * edges, and {@link TransitionGraph} turns it into a {@link PlannedAction}.
+ */
+final class Draft {
+    final String id;
+    final ActionKind kind;
+    final Optional<String> resource;
+    final String node;
+    final String reason;
+    final Set<String> after = new LinkedHashSet<>();
+
+    Draft(String id, ActionKind kind, Optional<String> resource, String node, String reason) {
+        this.id = id;
+        this.kind = kind;
+        this.resource = resource;
+        this.node = node;
+        this.reason = reason;
+    }
+}

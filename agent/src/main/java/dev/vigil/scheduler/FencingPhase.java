@@ -1,0 +1,94 @@
+package dev.vigil.scheduler;
+
+import dev.vigil.config.Constraint;
+import dev.vigil.config.OnFail;
+import dev.vigil.config.ResourceSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Fencing: which nodes to fence (lost ones, and those where a stop failed or a resource with
+ * {@code on_fail: fence} failed), the fence actions, and the edges that keep what a fenced node
+ * ran, or may have run, from starting elsewhere until it is off. The first phase: a node about to
+ * be fenced is not trusted by any later one.
+ */
+final class FencingPhase {
+    private final PlanningState s;
+    private final NodeFacts facts;
+
+    FencingPhase(PlanningState s) {
+        this.s = s;
+        this.facts = s.facts;
+    }
+
+    /** Fills {@link PlanningState#fences}; nothing without fencing configured or without quorum. */
+    void decide() {
+        if (!s.cfg.fencingConfigured() || !s.acting) {
+            return;
+        }
+        var reasons = new HashMap<String, String>();
+        for (String n : facts.nodeNames) {
+            if (facts.node(n).condition() == NodeCondition.LOST) {
+                reasons.put(n, n + " lost");
+            }
+        }
+        for (ResourceSpec r : s.cfg.resources()) {
+            for (String n : facts.nodeNames) {
+                if (facts.node(n).condition() != NodeCondition.ONLINE) {
+                    continue;
+                }
+                if (facts.status(r, n) == ResourceStatus.STOP_FAILED) {
+                    reasons.putIfAbsent(n, "stop of " + r.id() + " failed on " + n);
+                } else if (facts.status(r, n) == ResourceStatus.FAILED && r.onFail() == OnFail.FENCE) {
+                    reasons.putIfAbsent(n, r.id() + " failed on " + n + " (on_fail: fence)");
+                }
+            }
+        }
+        for (String n : facts.inNodeOrder(reasons.keySet())) {
+            s.fences.put(n, reasons.get(n));
+        }
+    }
+
+    /** One fence action per fenced node, in node order: the head of the graph's natural order. */
+    List<Draft> drafts() {
+        var result = new ArrayList<Draft>();
+        for (var e : s.fences.entrySet()) {
+            result.add(new Draft(e.getKey() + ":fence", ActionKind.FENCE, Optional.empty(), e.getKey(),
+                    e.getValue()));
+        }
+        return result;
+    }
+
+    /**
+     * Whatever the fenced node ran, or may have run, starts elsewhere only after it is off; so do
+     * the things colocated with it.
+     */
+    void addEdges(Map<ResourceOnNode, Draft> startDrafts) {
+        Map<String, Set<String>> fencesOf = new HashMap<>();
+        for (Unit u : s.units) {
+            for (String x : s.fences.keySet()) {
+                if (u.members().stream().anyMatch(m -> facts.status(m, x) != ResourceStatus.STOPPED)) {
+                    fencesOf.computeIfAbsent(u.id(), k -> new LinkedHashSet<>()).add(x);
+                }
+            }
+        }
+        for (Unit u : s.units) { // dependency order: anchors are already complete
+            for (Constraint c : s.cfg.constraints()) {
+                if (c instanceof Constraint.Colocation col && col.score() > 0 && s.unit(col.target(), c) == u) {
+                    var inherited = fencesOf.getOrDefault(s.unit(col.with(), c).id(), Set.of());
+                    if (!inherited.isEmpty()) {
+                        fencesOf.computeIfAbsent(u.id(), k -> new LinkedHashSet<>()).addAll(inherited);
+                    }
+                }
+            }
+            for (Draft d : TransitionGraph.draftsOf(startDrafts, u)) {
+                facts.inNodeOrder(fencesOf.getOrDefault(u.id(), Set.of())).forEach(x -> d.after.add(x + ":fence"));
+            }
+        }
+    }
+}
