@@ -2,11 +2,11 @@ package dev.vigil.coordination;
 
 import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.GroupSpec;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
 import dev.vigil.scheduler.AdminState.TemporaryConstraint;
 import dev.vigil.scheduler.Plan;
-import dev.vigil.scheduler.ResourceStatus;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -6,12 +6,12 @@ import dev.vigil.fencing.FenceReport;
 import dev.vigil.heartbeat.Extension;
 import dev.vigil.membership.MembershipEvent;
 import dev.vigil.membership.MembershipView;
+import dev.vigil.model.ActionKind;
 import dev.vigil.quorum.Quorum;
 import dev.vigil.quorum.QuorumPolicy;
 import dev.vigil.resources.LocalResourceManager;
 import dev.vigil.resources.OperationResult;
 import dev.vigil.resources.ResourceEntry;
-import dev.vigil.scheduler.ActionKind;
 import dev.vigil.scheduler.AdminState;
 import dev.vigil.scheduler.Failures;
 import dev.vigil.scheduler.NodeCondition;
@@ -201,10 +201,10 @@ public final class Coordination implements AutoCloseable {
     private void warmUpScheduler() {
         var nodes = config.nodeNames().stream()
                 .map(n -> new NodeInfo(n, NodeCondition.ONLINE, false, true)).toList();
-        var statuses = new HashMap<ResourceOnNode, dev.vigil.scheduler.ResourceStatus>();
+        var statuses = new HashMap<ResourceOnNode, dev.vigil.model.ResourceStatus>();
         for (var r : config.resources().resources()) {
             for (var n : config.nodeNames()) {
-                statuses.put(new ResourceOnNode(r.id(), n), dev.vigil.scheduler.ResourceStatus.STOPPED);
+                statuses.put(new ResourceOnNode(r.id(), n), dev.vigil.model.ResourceStatus.STOPPED);
             }
         }
         var input = new SchedulerInput(config.resources(), nodes, true, statuses, Map.of(), AdminState.INITIAL,
@@ -637,7 +637,7 @@ public final class Coordination implements AutoCloseable {
 
     private SchedulerInput schedulerInput(Map<String, NodeReport> reportsNow) {
         var nodes = new ArrayList<NodeInfo>();
-        var statuses = new HashMap<ResourceOnNode, dev.vigil.scheduler.ResourceStatus>();
+        var statuses = new HashMap<ResourceOnNode, dev.vigil.model.ResourceStatus>();
         var failures = new HashMap<ResourceOnNode, Failures>();
         for (var n : config.nodes()) {
             String name = n.name();

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.ConfigLoader;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
 import dev.vigil.scheduler.AdminState.TemporaryConstraint;
 import dev.vigil.scheduler.AdminState.TemporaryConstraint.Kind;
 import dev.vigil.scheduler.Plan;
-import dev.vigil.scheduler.ResourceStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.heartbeat.Extension;
 import dev.vigil.heartbeat.ExtensionTypes;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
 import dev.vigil.scheduler.AdminState.TemporaryConstraint;
-import dev.vigil.scheduler.ResourceStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

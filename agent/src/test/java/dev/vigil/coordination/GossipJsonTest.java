@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.control.ControlProtocol;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
-import dev.vigil.scheduler.ResourceStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
