@@ -32,7 +32,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -450,12 +449,12 @@ public final class Coordination implements AutoCloseable {
             startedSeqs.add(a.seq());
             String forCoordinator = followed;
             long forIncarnation = followedIncarnation;
-            LOG.info("{} {} on {} (dispatched by {})", a.op(), a.resource(), self, d.coordinator());
+            LOG.info("{} {} on {} (dispatched by {})", a.op().wire(), a.resource(), self, d.coordinator());
             perform(a).whenComplete((result, e) -> post(() -> {
                 if (!stillFollowing(forCoordinator, forIncarnation)) return;
-                boolean ok = e == null && (result.isSuccess() || (a.op().equals("stop")
+                boolean ok = e == null && (result.isSuccess() || (a.op() == Operation.STOP
                         && result.outcome() == dev.vigil.resources.Outcome.NOT_RUNNING)
-                        || a.op().equals("probe") && e == null);
+                        || a.op() == Operation.PROBE && e == null);
                 completions.put(a.seq(), new Completion(a.seq(), ok,
                         e != null ? e.toString() : result.outcome().name()));
             }));
@@ -485,11 +484,10 @@ public final class Coordination implements AutoCloseable {
 
     private CompletableFuture<OperationResult> perform(DispatchedAction a) {
         return switch (a.op()) {
-            case "probe" -> lrm.perform(ActionKind.PROBE, a.resource());
-            case "start" -> lrm.perform(ActionKind.START, a.resource());
-            case "stop" -> lrm.perform(ActionKind.STOP, a.resource());
-            case "cleanup" -> lrm.cleanup(a.resource());
-            default -> CompletableFuture.failedFuture(new IllegalArgumentException("unknown op " + a.op()));
+            case PROBE -> lrm.perform(ActionKind.PROBE, a.resource());
+            case START -> lrm.perform(ActionKind.START, a.resource());
+            case STOP -> lrm.perform(ActionKind.STOP, a.resource());
+            case CLEANUP -> lrm.cleanup(a.resource());
         };
     }
 
@@ -686,7 +684,7 @@ public final class Coordination implements AutoCloseable {
             String resource = a.resource().orElseThrow();
             if (inFlightIds.contains(a.id()) || busy.contains(lane(resource, a.node()))) continue;
             long seq = nextSeq++;
-            var d = new DispatchedAction(seq, a.id(), a.kind().name().toLowerCase(java.util.Locale.ROOT), resource, a.node());
+            var d = new DispatchedAction(seq, a.id(), Operation.of(a.kind()), resource, a.node());
             inFlight.put(seq, d);
             busy.add(lane(resource, a.node()));
             LOG.info("dispatch {} ({})", a.id(), a.reason());
@@ -842,10 +840,6 @@ public final class Coordination implements AutoCloseable {
         }
         return new CoordinationStatus(coordinatorOf(view), quorum, admin, byNode, lastPlan,
                 List.copyOf(inFlight.values()), waitingFor, Set.copyOf(lost), Set.copyOf(fenced));
-    }
-
-    public Optional<Plan> lastPlan() {
-        return Optional.of(lastPlan);
     }
 
     /** At most one fence per node runs at a time, so one thread per node is enough. */

@@ -38,8 +38,8 @@ class GossipCodecTest {
 
     static Directive fullDirective() {
         return new Directive("ha1", 42, 2,
-                List.of(new DispatchedAction(9, "vip:start@ha2", "start", "vip", "ha2"),
-                        new DispatchedAction(10, "web:cleanup@ha1", "cleanup", "web", "ha1")),
+                List.of(new DispatchedAction(9, "vip:start@ha2", Operation.START, "vip", "ha2"),
+                        new DispatchedAction(10, "web:cleanup@ha1", Operation.CLEANUP, "web", "ha1")),
                 ADMIN, List.of(new AdminReply("ha2", 1, true, "www runs on ha2"),
                         new AdminReply("ha3", 5, false, "no node 'ha9'")));
     }

@@ -67,6 +67,24 @@ class GossipJsonTest {
     }
 
     @Test
+    void operationsTravelAsTheLowerCaseTextTheyWereWhenTheyWereStrings() throws IOException {
+        for (var op : Operation.values()) {
+            var directive = new Directive("ha1", 7, 1, List.of(new DispatchedAction(1, "x", op, "web", "ha2")),
+                    AdminState.INITIAL, List.of());
+            String json = new String(GossipJson.write(directive), StandardCharsets.UTF_8);
+            assertThat(json).contains("\"op\":\"" + op.name().toLowerCase(java.util.Locale.ROOT) + "\"");
+            assertThat(GossipJson.readDirective(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(directive);
+        }
+        assertThat(List.of(Operation.values()).stream().map(Operation::wire))
+                .containsExactly("probe", "start", "stop", "cleanup");
+        String unknown = new String(GossipJson.write(new Directive("ha1", 7, 1,
+                List.of(new DispatchedAction(1, "x", Operation.START, "web", "ha2")), AdminState.INITIAL, List.of())),
+                StandardCharsets.UTF_8).replace("\"start\"", "\"promote\"");
+        assertThatThrownBy(() -> GossipJson.readDirective(unknown.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessageContaining("promote");
+    }
+
+    @Test
     void fieldsAddedByANewerAgentAreSkippedWhereverTheyAre() throws IOException {
         String json = """
                 {"future": {"a": [1, {"b": null}], "c": "d"}, "node": "ha2", "coordinator": "ha1",
