@@ -1,14 +1,14 @@
 package dev.vigil.config;
 
+import dev.vigil.config.KeyFileSection.KeyFile;
 import dev.vigil.config.LocatedYaml.Entry;
 import dev.vigil.config.LocatedYaml.ListNode;
 import dev.vigil.config.LocatedYaml.MapNode;
 import dev.vigil.config.LocatedYaml.Node;
 import dev.vigil.config.LocatedYaml.Pos;
-import dev.vigil.config.KeyFileSection.KeyFile;
-import dev.vigil.config.TimingSection.TimingChoice;
 import dev.vigil.config.ResourcesSection.Seen;
-import dev.vigil.fencing.FenceDevice;
+import dev.vigil.config.TimingSection.TimingChoice;
+import dev.vigil.model.FenceDevice;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.vigil.config;
 
-import dev.vigil.resources.ResourceAgentRef;
+import dev.vigil.model.ResourceAgentRef;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

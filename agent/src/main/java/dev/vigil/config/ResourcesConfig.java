@@ -1,6 +1,6 @@
 package dev.vigil.config;
 
-import dev.vigil.fencing.FenceDevice;
+import dev.vigil.model.FenceDevice;
 import java.util.List;
 import java.util.Optional;
 

@@ -5,7 +5,7 @@ import dev.vigil.config.LocatedYaml.ListNode;
 import dev.vigil.config.LocatedYaml.MapNode;
 import dev.vigil.config.LocatedYaml.Node;
 import dev.vigil.config.LocatedYaml.Pos;
-import dev.vigil.resources.ResourceAgentRef;
+import dev.vigil.model.ResourceAgentRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

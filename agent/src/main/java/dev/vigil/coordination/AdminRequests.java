@@ -2,11 +2,11 @@ package dev.vigil.coordination;
 
 import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.GroupSpec;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
 import dev.vigil.scheduler.AdminState.TemporaryConstraint;
 import dev.vigil.scheduler.Plan;
-import dev.vigil.scheduler.ResourceStatus;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +26,7 @@ public final class AdminRequests {
             List.of("move", "ban", "clear", "restart", "cleanup", "standby", "online", "maintenance-on", "maintenance-off");
 
     /** An action an operator verb needs directly, outside the scheduler's plan. */
-    record DirectAction(String id, String op, String resource, String node) {}
+    record DirectAction(String id, Operation op, String resource, String node) {}
 
     record Outcome(boolean ok, String message) {}
 
@@ -99,7 +99,7 @@ public final class AdminRequests {
                                 != ResourceStatus.STOPPED || req.verb().equals("cleanup")
                                 && r.resources().getOrDefault(resource, ResourceEntry.UNKNOWN).failCount() > 0)
                         .map(NodeReport::node).sorted().findFirst();
-        String op = req.verb().equals("restart") ? "stop" : "cleanup";
+        Operation op = req.verb().equals("restart") ? Operation.STOP : Operation.CLEANUP;
         return node.map(n -> new DirectAction(resource + ":" + req.verb() + "@" + n, op, resource, n));
     }
 

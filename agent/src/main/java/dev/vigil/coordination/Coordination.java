@@ -1,47 +1,46 @@
 package dev.vigil.coordination;
 
-import dev.vigil.config.AtomicFile;
 import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.NodeConfig;
 import dev.vigil.fencing.FenceReport;
 import dev.vigil.heartbeat.Extension;
 import dev.vigil.membership.MembershipEvent;
 import dev.vigil.membership.MembershipView;
-import dev.vigil.quorum.Quorum;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.quorum.QuorumPolicy;
 import dev.vigil.resources.LocalResourceManager;
-import dev.vigil.resources.OperationResult;
 import dev.vigil.resources.ResourceEntry;
-import dev.vigil.scheduler.ActionKind;
 import dev.vigil.scheduler.AdminState;
-import dev.vigil.scheduler.Failures;
 import dev.vigil.scheduler.NodeCondition;
 import dev.vigil.scheduler.NodeInfo;
 import dev.vigil.scheduler.Plan;
-import dev.vigil.scheduler.PlannedAction;
 import dev.vigil.scheduler.ResourceOnNode;
 import dev.vigil.scheduler.SchedulerInput;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// The rooms (issue 10): this class is the event loop, its inputs and outputs; the follower role
+// is FollowerRole, the coordinator role CoordinatorRole, fencing NodeFencing, operator requests
+// OperatorRequests, the persisted operator state OperatorStateFile; what they all know of the
+// cluster is ClusterKnowledge. All of them run on the one coordination thread.
 /**
  * One node's part in running the cluster's resources: every node is a follower (it runs what the
  * coordinator dispatches to it and reports back), and the node that is first in file order among
@@ -71,122 +70,59 @@ import org.slf4j.LoggerFactory;
   */
 public final class Coordination implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Coordination.class);
-    private static final String ADMIN_FILE = "admin.json";
-    private static final int MAX_REPLIES = 16;
-    private static final Duration REPLY_DEADLINE = Duration.ofSeconds(120);
-    private static final Duration FENCE_RETRY = Duration.ofSeconds(5);
     private static final Duration TICK = Duration.ofSeconds(1);
-    private static final long REQUESTS_PER_LIFE = 1_000_000;
 
     /** Runs fence agents for the coordinator; blocking, called off the event thread. */
     public interface Fencer {
         FenceReport fence(String node);
     }
 
-    private final String self;
-    private final long incarnation;
-    private ClusterConfig config;
-    private final LocalResourceManager lrm;
+    private final ClusterKnowledge k;
+    private final OperatorRequests requests;
+    private final FollowerRole follower;
+    private final NodeFencing fencing;
+    private final CoordinatorRole coordinator;
     private final Function<SchedulerInput, Plan> scheduler;
-    private final Fencer fencer;
-    private final BooleanSupplier pingOk;
-    private final Clock wallClock;
-    private final Clock monotonic;
-    private final Path stateDir;
     private final Runnable publishNow;
-    private QuorumPolicy quorumPolicy;
     private final GossipCodec codec = new GossipCodec();
     private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
-    private final Instant startedAt;
     private Thread thread;
     private volatile boolean running;
 
-    // ---- what this node knows of the cluster
-    private MembershipView view;
-    private final Map<String, NodeReport> reports = new HashMap<>();
-    private final Map<String, Directive> directives = new HashMap<>();
-    private final Set<String> lost = new HashSet<>();
-    private final Set<String> cleanlyLeft = new HashSet<>();
-    private final Set<String> fenced = new HashSet<>();
-    private AdminState admin;
-    /** What the state file holds (null: unreadable): an unchanged state is not written again. */
-    private AdminState savedAdmin;
-
-    // ---- follower state, per coordinator life
-    private String followed = "";
-    private long followedIncarnation;
-    /** The followed coordinator's latest request for this node's record that it has answered. */
-    private long probeGenerationDone;
-    private boolean answering;
-    private final Set<Long> startedSeqs = new HashSet<>();
-    private final Map<Long, Completion> completions = new LinkedHashMap<>();
-    private final List<AdminRequest> myRequests = new ArrayList<>();
-    private final Map<Long, CompletableFuture<AdminReply>> waiting = new HashMap<>();
-    private long nextRequestId;
-
-    // ---- coordinator state
-    private boolean coordinating;
-    private long probeGeneration;
-    private long nextSeq = 1;
-    private final Map<Long, DispatchedAction> inFlight = new LinkedHashMap<>();
-    private final Set<String> fencesRunning = new HashSet<>();
-    /**
-     * Fence agents run here. Started with this object (on the agent's main thread), never from
-     * the coordination thread: that thread runs real-time, a thread inherits its creator's
-     * scheduling policy, and a fence agent forked from a real-time thread would run real-time.
-     */
-    private final java.util.concurrent.ThreadPoolExecutor fenceWorkers;
-    private final Map<String, Instant> fenceRetryAt = new HashMap<>();
-    private final Set<String> handledRequests = new HashSet<>();
-    private final List<PendingReply> pendingReplies = new ArrayList<>();
-    private final List<AdminReply> replies = new ArrayList<>();
-    private volatile Plan lastPlan = Plan.EMPTY;
-    private volatile Quorum quorum = new Quorum(false, "not yet known");
-    private volatile String waitingFor = "";
+    /** Extensions of one authenticated packet; called for every packet, so it must be cheap. */
+    private final Map<String, Extension> lastSeen = new ConcurrentHashMap<>();
 
     // ---- outputs, read by the heartbeat sender's thread
     private volatile List<Extension> outgoing = List.of();
     private volatile CoordinationStatus status;
-    private volatile java.util.function.Consumer<CoordinationStatus> statusListener = s -> { };
-
-    private record PendingReply(String node, AdminRequest request, Instant deadline) {}
+    private volatile Consumer<CoordinationStatus> statusListener = s -> { };
 
     public Coordination(String self, long incarnation, ClusterConfig config, LocalResourceManager lrm,
                         Function<SchedulerInput, Plan> scheduler, Fencer fencer, BooleanSupplier pingOk,
                         Clock wallClock, Clock monotonic, Path stateDir, Runnable publishNow) {
-        this.self = self;
-        this.incarnation = incarnation;
-        this.config = config;
-        this.lrm = lrm;
         this.scheduler = scheduler;
-        this.fencer = fencer;
-        this.pingOk = pingOk;
-        this.wallClock = wallClock;
-        this.monotonic = monotonic;
-        this.stateDir = stateDir;
         this.publishNow = publishNow;
-        this.quorumPolicy = QuorumPolicy.of(config);
-        this.startedAt = monotonic.instant();
-        // Request ids must not repeat across this node's lives: the coordinator remembers which
-        // it handled, and its recent replies name them. The incarnation grows with every start.
-        this.nextRequestId = Math.multiplyExact(incarnation, REQUESTS_PER_LIFE) + 1;
-        this.fenceWorkers = prestartedPool(config.nodeNames().size(), "vigil-fence-");
-        var loaded = loadAdmin(stateDir);
-        this.admin = loaded == null ? AdminState.INITIAL : loaded;
-        this.savedAdmin = loaded;
-        this.view = new MembershipView(0, new java.util.TreeMap<>(Map.of(self, incarnation)));
+        var adminFile = new OperatorStateFile(stateDir);
+        this.k = new ClusterKnowledge(self, incarnation, config, lrm, pingOk, wallClock, monotonic, this::post,
+                adminFile);
+        this.requests = new OperatorRequests(k);
+        this.fencing = new NodeFencing(k, fencer);
+        this.follower = new FollowerRole(k, requests);
+        this.coordinator = new CoordinatorRole(k, scheduler, follower, fencing, requests);
+        k.admin = adminFile.load();
+        k.view = new MembershipView(0, new TreeMap<>(Map.of(self, incarnation)));
         this.status = snapshotStatus();
     }
 
     public void start() {
         running = true;
         warmUpScheduler();
-        lrm.setMaintenance(admin.maintenance());
+        k.lrm.setMaintenance(k.admin.maintenance());
         thread = new Thread(this::loop, "vigil-coordination");
         thread.setDaemon(true);
         thread.start();
         // A node starts by learning what already runs on it, whoever coordinates.
-        lrm.probeAll();
+        k.lrm.probeAll();
         publish();
     }
 
@@ -199,16 +135,17 @@ public final class Coordination implements AutoCloseable {
      * first plan took ~30 ms, all of it added to that failover.
      */
     private void warmUpScheduler() {
+        var config = k.config;
         var nodes = config.nodeNames().stream()
                 .map(n -> new NodeInfo(n, NodeCondition.ONLINE, false, true)).toList();
-        var statuses = new HashMap<ResourceOnNode, dev.vigil.scheduler.ResourceStatus>();
+        var statuses = new HashMap<ResourceOnNode, ResourceStatus>();
         for (var r : config.resources().resources()) {
             for (var n : config.nodeNames()) {
-                statuses.put(new ResourceOnNode(r.id(), n), dev.vigil.scheduler.ResourceStatus.STOPPED);
+                statuses.put(new ResourceOnNode(r.id(), n), ResourceStatus.STOPPED);
             }
         }
         var input = new SchedulerInput(config.resources(), nodes, true, statuses, Map.of(), AdminState.INITIAL,
-                wallClock.instant());
+                k.wallClock.instant());
         try {
             for (int i = 0; i < WARM_UP_PLANS; i++) {
                 scheduler.apply(input);
@@ -222,43 +159,36 @@ public final class Coordination implements AutoCloseable {
 
     public void onMembership(MembershipEvent event, MembershipView newView) {
         post(() -> {
-            view = newView;
+            k.view = newView;
             switch (event.kind()) {
-                case DEAD -> lost.add(event.node());
+                case DEAD -> k.lost.add(event.node());
                 case LEFT -> {
-                    cleanlyLeft.add(event.node());
-                    lost.remove(event.node());
+                    k.cleanlyLeft.add(event.node());
+                    k.lost.remove(event.node());
                 }
                 case JOINED, RESTARTED -> {
-                    lost.remove(event.node());
-                    cleanlyLeft.remove(event.node());
-                    fenced.remove(event.node());
+                    k.lost.remove(event.node());
+                    k.cleanlyLeft.remove(event.node());
+                    k.fenced.remove(event.node());
                     // Its old report described a life that is over, and so did what was dispatched to it.
-                    reports.remove(event.node());
-                    directives.remove(event.node());
+                    k.reports.remove(event.node());
+                    k.directives.remove(event.node());
                     // A new life's first report may repeat the bytes of the old one and must not be
                     // skipped as already seen. Forgotten here, after the removals above and not when
                     // the event arrives: a packet decoded in between would be stored (queued before
                     // this), then removed here, and every repeat of it skipped as seen — for ever,
                     // if it never changes (a coordinator waiting for this node's probe).
-                    lastSeen.keySet().removeIf(k -> k.startsWith(event.node() + "/"));
-                    inFlight.values().removeIf(a -> a.node().equals(event.node()));
+                    lastSeen.keySet().removeIf(key -> key.startsWith(event.node() + "/"));
+                    coordinator.forgetDispatchesTo(event.node());
                 }
                 default -> { }
             }
         });
     }
 
-    /** Extensions of one authenticated packet; called for every packet, so it must be cheap. */
-    private final Map<String, Extension> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
-    /** When each peer was last heard (every heartbeat carries its report), by the monotonic clock. */
-    private final Map<String, Instant> heard = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Members of the view the coordinator is waiting to hear from before it acts. */
-    private volatile Set<String> silentMembers = Set.of();
-
     public void onExtensions(String sender, List<Extension> extensions) {
-        heard.put(sender, monotonic.instant());
-        if (silentMembers.contains(sender)) {
+        k.heard.put(sender, k.monotonic.instant());
+        if (coordinator.heldBackFor(sender)) {
             post(() -> { }); // the coordinator held back for this member: re-plan now, not at the next tick
         }
         for (var e : extensions) {
@@ -267,10 +197,10 @@ public final class Coordination implements AutoCloseable {
             lastSeen.put(key, e);
             try {
                 codec.report(e).ifPresent(r -> post(() -> {
-                    if (r.node().equals(sender)) reports.put(sender, r);
+                    if (r.node().equals(sender)) k.reports.put(sender, r);
                 }));
                 codec.directive(e).ifPresent(d -> post(() -> {
-                    if (d.coordinator().equals(sender)) directives.put(sender, d);
+                    if (d.coordinator().equals(sender)) k.directives.put(sender, d);
                 }));
             } catch (IllegalArgumentException ex) {
                 lastSeen.remove(key);
@@ -285,9 +215,9 @@ public final class Coordination implements AutoCloseable {
      */
     public void reconfigure(ClusterConfig newConfig) {
         post(() -> {
-            config = newConfig;
-            quorumPolicy = QuorumPolicy.of(newConfig);
-            lrm.reconfigure(newConfig.resources());
+            k.config = newConfig;
+            k.quorumPolicy = QuorumPolicy.of(newConfig);
+            k.lrm.reconfigure(newConfig.resources());
         });
     }
 
@@ -302,19 +232,17 @@ public final class Coordination implements AutoCloseable {
      * not serve a moment longer, whatever it believes.
      */
     public void onStall(Duration stall) {
-        if (stall.compareTo(config.timing().deadtime()) >= 0) {
+        if (stall.compareTo(k.config.timing().deadtime()) >= 0) {
             LOG.error("this agent was frozen for {} ms (deadtime {} ms): the cluster has declared this node dead; "
-                    + "stopping its resources now", stall.toMillis(), config.timing().deadtime().toMillis());
+                    + "stopping its resources now", stall.toMillis(), k.config.timing().deadtime().toMillis());
             // At once, from this thread: the event loop was frozen too and may have a backlog.
-            lrm.stopAll("frozen longer than deadtime");
+            k.lrm.stopAll("frozen longer than deadtime");
             post(() -> {
-                if (coordinating) {
+                if (coordinator.isCoordinating()) {
                     // Whatever it had in flight was decided before the freeze; if it is still the
                     // coordinator it starts over as a new one would: re-probe, then decide.
                     LOG.warn("stepping down as coordinator after the freeze");
-                    coordinating = false;
-                    inFlight.clear();
-                    pendingReplies.clear();
+                    coordinator.stepDown();
                 }
             });
         }
@@ -326,13 +254,7 @@ public final class Coordination implements AutoCloseable {
      * deadline passes).
      */
     public CompletableFuture<AdminReply> request(String verb, List<String> args) {
-        var future = new CompletableFuture<AdminReply>();
-        post(() -> {
-            var req = new AdminRequest(nextRequestId++, verb, args);
-            myRequests.add(req);
-            waiting.put(req.id(), future);
-        });
-        return future.orTimeout(REPLY_DEADLINE.toSeconds() + 5, TimeUnit.SECONDS);
+        return requests.request(verb, args);
     }
 
     /** What {@code vigil status} shows of resources, quorum and the coordinator. */
@@ -344,7 +266,7 @@ public final class Coordination implements AutoCloseable {
      * Told, on the coordination thread, each time the status snapshot changes (for the control
      * API's event stream); it must return quickly and never block.
      */
-    public void onStatusChange(java.util.function.Consumer<CoordinationStatus> listener) {
+    public void onStatusChange(Consumer<CoordinationStatus> listener) {
         this.statusListener = listener;
     }
 
@@ -360,7 +282,6 @@ public final class Coordination implements AutoCloseable {
     }
 
     private void loop() {
-        Instant nextTick = monotonic.instant();
         while (running) {
             try {
                 var first = events.poll(TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -382,442 +303,35 @@ public final class Coordination implements AutoCloseable {
     }
 
     private void step() {
-        String coordinator = coordinatorOf(view);
-        int presentVotes = config.nodes().stream().filter(n -> view.members().containsKey(n.name()))
-                .mapToInt(dev.vigil.config.NodeConfig::votes).sum();
-        quorum = quorumPolicy.evaluate(presentVotes, pingOk.getAsBoolean());
-        if (!coordinator.equals(self) && coordinating) {
-            coordinating = false;
-            inFlight.clear();
-            pendingReplies.clear();
-            waitingFor = "";
-            LOG.info("node {} is the coordinator now", coordinator);
+        String coordinatorNode = k.coordinatorOf(k.view);
+        int presentVotes = k.config.nodes().stream().filter(n -> k.view.members().containsKey(n.name()))
+                .mapToInt(NodeConfig::votes).sum();
+        k.quorum = k.quorumPolicy.evaluate(presentVotes, k.pingOk.getAsBoolean());
+        if (!coordinatorNode.equals(k.self) && coordinator.isCoordinating()) {
+            coordinator.stepDown();
+            coordinator.clearWaitingFor();
+            LOG.info("node {} is the coordinator now", coordinatorNode);
         }
         // The coordinator is its own follower: what it dispatches to itself (or the re-probe it
         // asks of itself) is taken up in the same step, not a tick later. A few rounds reach the
         // fixed point; later work arrives as events anyway.
         for (int round = 0; round < 4; round++) {
-            var before = ownDirective();
-            follow(coordinator);
-            if (coordinator.equals(self)) {
-                coordinate();
+            var before = coordinator.ownDirective();
+            follower.follow(coordinatorNode.equals(k.self) ? coordinator.ownDirective() : k.directives.get(coordinatorNode));
+            if (coordinatorNode.equals(k.self)) {
+                coordinator.coordinate();
             }
-            if (java.util.Objects.equals(before, ownDirective())) break;
+            if (Objects.equals(before, coordinator.ownDirective())) break;
         }
         publish();
-    }
-
-    /** First configured node among the members: every node of a partition agrees without talking. */
-    private String coordinatorOf(MembershipView v) {
-        return config.nodeNames().stream().filter(v.members()::containsKey).findFirst().orElse(self);
-    }
-
-    // ---- follower
-
-    private void follow(String coordinator) {
-        var d = coordinator.equals(self) ? ownDirective() : directives.get(coordinator);
-        if (d == null) return;
-        if (!d.coordinator().equals(followed) || d.coordinatorIncarnation() != followedIncarnation) {
-            followed = d.coordinator();
-            followedIncarnation = d.coordinatorIncarnation();
-            probeGenerationDone = 0;
-            startedSeqs.clear();
-            completions.clear();
-        }
-        if (d.admin().version() > admin.version()) {
-            admin = d.admin();
-            saveAdmin();
-            lrm.setMaintenance(admin.maintenance());
-        }
-        if (d.probeGeneration() > probeGenerationDone && !answering) {
-            // A new coordinator (or one starting over) asks for this node's record: answered as
-            // soon as it is settled, at once when nothing is in flight (see the class comment).
-            answering = true;
-            long generation = d.probeGeneration();
-            String forCoordinator = followed;
-            long forIncarnation = followedIncarnation;
-            lrm.settled().whenComplete((x, e) -> post(() -> {
-                answering = false;
-                if (stillFollowing(forCoordinator, forIncarnation)) {
-                    probeGenerationDone = Math.max(probeGenerationDone, generation);
-                }
-            }));
-        }
-        var listed = new HashSet<Long>();
-        for (var a : d.actions()) {
-            listed.add(a.seq());
-            if (!a.node().equals(self) || startedSeqs.contains(a.seq())) continue;
-            startedSeqs.add(a.seq());
-            String forCoordinator = followed;
-            long forIncarnation = followedIncarnation;
-            LOG.info("{} {} on {} (dispatched by {})", a.op(), a.resource(), self, d.coordinator());
-            perform(a).whenComplete((result, e) -> post(() -> {
-                if (!stillFollowing(forCoordinator, forIncarnation)) return;
-                boolean ok = e == null && (result.isSuccess() || (a.op().equals("stop")
-                        && result.outcome() == dev.vigil.resources.Outcome.NOT_RUNNING)
-                        || a.op().equals("probe") && e == null);
-                completions.put(a.seq(), new Completion(a.seq(), ok,
-                        e != null ? e.toString() : result.outcome().name()));
-            }));
-        }
-        // The coordinator stops listing a dispatch once it has seen our answer.
-        completions.keySet().removeIf(seq -> !listed.contains(seq));
-        for (var reply : d.replies()) {
-            if (!reply.node().equals(self)) continue;
-            var f = waiting.remove(reply.id());
-            myRequests.removeIf(r -> r.id() == reply.id());
-            if (f != null) f.complete(reply);
-        }
-    }
-
-    /**
-     * Incarnations are per node (wall-clock millis at start), so two coordinators can share one:
-     * only name and incarnation together identify a coordinator's life.
-     */
-    private boolean stillFollowing(String coordinator, long coordinatorIncarnation) {
-        return coordinator.equals(followed) && coordinatorIncarnation == followedIncarnation;
-    }
-
-    /** The report answers this coordinator's life (its probes, its dispatches). */
-    private boolean answersMe(NodeReport r) {
-        return self.equals(r.coordinator()) && r.coordinatorIncarnation() == incarnation;
-    }
-
-    private CompletableFuture<OperationResult> perform(DispatchedAction a) {
-        return switch (a.op()) {
-            case "probe" -> lrm.perform(ActionKind.PROBE, a.resource());
-            case "start" -> lrm.perform(ActionKind.START, a.resource());
-            case "stop" -> lrm.perform(ActionKind.STOP, a.resource());
-            case "cleanup" -> lrm.cleanup(a.resource());
-            default -> CompletableFuture.failedFuture(new IllegalArgumentException("unknown op " + a.op()));
-        };
-    }
-
-    private NodeReport ownReport() {
-        return new NodeReport(self, followed, followedIncarnation, probeGenerationDone, lrm.snapshot(),
-                List.copyOf(completions.values()), admin, List.copyOf(myRequests), pingOk.getAsBoolean());
-    }
-
-    // ---- coordinator
-
-    private Directive ownDirective() {
-        if (!coordinating) return null;
-        return new Directive(self, incarnation, probeGeneration, List.copyOf(inFlight.values()), admin,
-                List.copyOf(replies));
-    }
-
-    private void coordinate() {
-        if (!coordinating) {
-            coordinating = true;
-            // Higher than in any earlier life of this incarnation as coordinator: an old probe answer must not count.
-            probeGeneration++;
-            inFlight.clear();
-            // Requests still listed in reports were never answered (a coordinator died on them):
-            // this coordinator takes them up again, even ones it saw in an earlier turn.
-            handledRequests.clear();
-            for (var r : reports.values()) {
-                if (r.admin() != null && r.admin().version() > admin.version()) admin = r.admin();
-            }
-            saveAdmin();
-            LOG.info("node {} is the coordinator (view {} = {}); waiting for every member's settled record before deciding",
-                    self, view.number(), view.members().keySet());
-            return; // followers (this node too) see the directive on the next step
-        }
-        var members = view.members().keySet();
-        var reportsNow = new HashMap<String, NodeReport>();
-        for (var m : members) {
-            var r = m.equals(self) ? ownReport() : reports.get(m);
-            if (r != null) reportsNow.put(m, r);
-        }
-        collectCompletions(reportsNow);
-        adoptNewerAdmin(reportsNow.values());
-        // A node never heard from since this agent started might be booting: give it initdead.
-        boolean allNodesKnown = config.nodeNames().stream().allMatch(n -> members.contains(n)
-                || lost.contains(n) || cleanlyLeft.contains(n) || fenced.contains(n));
-        if (!allNodesKnown && Duration.between(startedAt, monotonic.instant()).compareTo(config.timing().initdead()) < 0) {
-            waitingFor = "initdead: waiting for every node to come up";
-            return;
-        }
-        // A member gone silent is about to be declared dead. Nodes die one at a time in the view of
-        // a node whose own cable was cut, so its view passes through states such as {ha1, ha2} of 3:
-        // a quorum that no longer exists. Acting on it (fencing ha3, a healthy node) would be a
-        // disaster; wait until the member is heard again or leaves the view.
-        var silent = silentMembers(members);
-        silentMembers = silent;
-        if (!silent.isEmpty()) {
-            waitingFor = "the view to settle: " + silent + " silent";
-            return;
-        }
-        // A lost node must be fenced whatever the records say, so fencing starts now and runs
-        // while members finish what is in flight: a failover then costs max(those, fence), not their sum.
-        if (quorum.quorate() && config.resources().fencingConfigured()) {
-            for (var n : config.nodeNames()) {
-                if (!members.contains(n) && conditionOfAbsent(n) == NodeCondition.LOST) {
-                    fence(n, n + " lost");
-                }
-            }
-        }
-        var unsettled = members.stream().filter(m -> {
-            var r = reportsNow.get(m);
-            return r == null || !answersMe(r) || r.probeGeneration() < probeGeneration;
-        }).toList();
-        if (!unsettled.isEmpty()) {
-            waitingFor = "settled records from " + unsettled;
-            return;
-        }
-        waitingFor = "";
-        takeRequests(reportsNow);
-        var input = schedulerInput(reportsNow);
-        Plan plan = scheduler.apply(input);
-        if (!plan.equals(lastPlan)) {
-            if (!plan.actions().isEmpty() || !plan.notes().isEmpty()) {
-                LOG.info("plan: {}{}", plan.actions().stream().map(PlannedAction::id).toList(),
-                        plan.notes().isEmpty() ? "" : " notes: " + plan.notes());
-            }
-            lastPlan = plan;
-        }
-        dispatch(plan);
-        answerRequests(plan);
-    }
-
-    /**
-     * When partitions merge, a member may bring operator changes made on its side while this node
-     * already coordinated; the newest state wins here too, not only when coordination begins.
-     */
-    private void adoptNewerAdmin(java.util.Collection<NodeReport> reportsNow) {
-        var newest = admin;
-        for (var r : reportsNow) {
-            if (r.admin() != null && r.admin().version() > newest.version()) newest = r.admin();
-        }
-        if (newest != admin) {
-            LOG.info("adopting operator state version {} from a member (had {})", newest.version(), admin.version());
-            admin = newest;
-            saveAdmin();
-            lrm.setMaintenance(admin.maintenance());
-        }
-    }
-
-    /**
-     * Members not heard for longer than a healthy peer ever is: warntime, or less when warntime is
-     * close to deadtime, so that the first peer declared dead by a cut-off node always finds the
-     * others silent too (they all went quiet at the same moment, at most a keepalive apart).
-     */
-    private Set<String> silentMembers(Set<String> members) {
-        var t = config.timing();
-        var limit = t.deadtime().minus(t.keepalive().multipliedBy(2));
-        if (t.warntime().compareTo(limit) < 0) limit = t.warntime();
-        var now = monotonic.instant();
-        var silent = new java.util.TreeSet<String>();
-        for (var m : members) {
-            if (m.equals(self)) continue;
-            var last = heard.get(m);
-            if (last == null || Duration.between(last, now).compareTo(limit) > 0) silent.add(m);
-        }
-        return silent;
-    }
-
-    private void collectCompletions(Map<String, NodeReport> reportsNow) {
-        var it = inFlight.values().iterator();
-        while (it.hasNext()) {
-            var a = it.next();
-            if (!view.members().containsKey(a.node())) {
-                it.remove(); // its node is gone; the scheduler will deal with what it ran
-                continue;
-            }
-            var r = reportsNow.get(a.node());
-            if (r == null || !answersMe(r)) continue;
-            r.completed().stream().filter(c -> c.seq() == a.seq()).findFirst().ifPresent(c -> {
-                if (!c.ok()) {
-                    LOG.warn("{} failed on {}: {}", a.id(), a.node(), c.outcome());
-                }
-                it.remove();
-            });
-        }
-    }
-
-    private SchedulerInput schedulerInput(Map<String, NodeReport> reportsNow) {
-        var nodes = new ArrayList<NodeInfo>();
-        var statuses = new HashMap<ResourceOnNode, dev.vigil.scheduler.ResourceStatus>();
-        var failures = new HashMap<ResourceOnNode, Failures>();
-        for (var n : config.nodes()) {
-            String name = n.name();
-            var report = reportsNow.get(name);
-            // A node fenced while still in the view (fenced for a failed stop, before deadtime has
-            // passed) is powered off: its last report is stale and must not get it fenced again.
-            if (view.members().containsKey(name) && !fenced.contains(name)) {
-                nodes.add(new NodeInfo(name, NodeCondition.ONLINE, admin.standby().contains(name),
-                        report == null || report.pingOk()));
-                if (report != null) {
-                    report.resources().forEach((id, e) -> {
-                        statuses.put(new ResourceOnNode(id, name), e.status());
-                        if (e.failCount() > 0) {
-                            failures.put(new ResourceOnNode(id, name),
-                                    new Failures(e.failCount(), Instant.ofEpochMilli(e.lastFailureMs())));
-                        }
-                    });
-                }
-            } else {
-                nodes.add(new NodeInfo(name, conditionOfAbsent(name), admin.standby().contains(name), false));
-            }
-        }
-        return new SchedulerInput(config.resources(), nodes, quorum.quorate(), statuses, failures, admin,
-                wallClock.instant());
-    }
-
-    private NodeCondition conditionOfAbsent(String name) {
-        if (fenced.contains(name) || cleanlyLeft.contains(name)) return NodeCondition.OFFLINE;
-        if (lost.contains(name)) return NodeCondition.LOST;
-        // Never heard since this agent started: it may run anything (Pacemaker's startup fencing).
-        return config.resources().fencingConfigured() ? NodeCondition.LOST : NodeCondition.OFFLINE;
-    }
-
-    private void dispatch(Plan plan) {
-        // One operation per resource at a time, cluster-wide; a clone's instances are separate.
-        var busy = new HashSet<String>();
-        inFlight.values().forEach(a -> busy.add(lane(a.resource(), a.node())));
-        var inFlightIds = new HashSet<String>();
-        inFlight.values().forEach(a -> inFlightIds.add(a.id()));
-        for (var a : plan.actions()) {
-            if (!a.after().isEmpty()) continue;
-            if (a.kind() == ActionKind.FENCE) {
-                fence(a.node(), a.reason());
-                continue;
-            }
-            String resource = a.resource().orElseThrow();
-            if (inFlightIds.contains(a.id()) || busy.contains(lane(resource, a.node()))) continue;
-            long seq = nextSeq++;
-            var d = new DispatchedAction(seq, a.id(), a.kind().name().toLowerCase(java.util.Locale.ROOT), resource, a.node());
-            inFlight.put(seq, d);
-            busy.add(lane(resource, a.node()));
-            LOG.info("dispatch {} ({})", a.id(), a.reason());
-        }
-    }
-
-    private String lane(String resource, String node) {
-        boolean cloned = config.resources().resource(resource).map(dev.vigil.config.ResourceSpec::cloned).orElse(false);
-        return cloned ? resource + "@" + node : resource;
-    }
-
-    private void fence(String node, String reason) {
-        if (fencesRunning.contains(node)) return;
-        var retryAt = fenceRetryAt.get(node);
-        if (retryAt != null && monotonic.instant().isBefore(retryAt)) return;
-        fencesRunning.add(node);
-        LOG.warn("fencing node {} ({})", node, reason);
-        fenceWorkers.execute(() -> {
-            FenceReport report;
-            try {
-                report = fencer.fence(node);
-            } catch (RuntimeException | Error e) {
-                // Whatever went wrong, the fence did not happen, and the coordinator must hear so:
-                // a silent thread death would leave the takeover waiting for ever.
-                report = new FenceReport(node, dev.vigil.fencing.FenceAction.OFF, false, List.of());
-                LOG.error("fencing node {} threw", node, e);
-            }
-            var r = report;
-            post(() -> {
-                fencesRunning.remove(node);
-                if (r.fenced()) {
-                    LOG.warn("node {} fenced", node);
-                    fenced.add(node);
-                    lost.remove(node);
-                    fenceRetryAt.remove(node);
-                } else {
-                    LOG.error("FENCING OF NODE {} FAILED: its resources will not start elsewhere until it is fenced "
-                            + "or comes back; retrying in {} s. Attempts: {}", node, FENCE_RETRY.toSeconds(), r.attempts());
-                    fenceRetryAt.put(node, monotonic.instant().plus(FENCE_RETRY));
-                }
-            });
-        });
-    }
-
-    // ---- operator requests
-
-    private void takeRequests(Map<String, NodeReport> reportsNow) {
-        // Forget answered requests (no longer listed by their node), so this set stays small.
-        var listed = new HashSet<String>();
-        reportsNow.values().forEach(r -> r.requests().forEach(q -> listed.add(r.node() + "#" + q.id())));
-        handledRequests.retainAll(listed);
-        for (var r : reportsNow.values()) {
-            for (var req : r.requests()) {
-                String key = r.node() + "#" + req.id();
-                if (!handledRequests.add(key)) continue;
-                var problem = AdminRequests.validate(req, config);
-                if (problem.isPresent()) {
-                    addReply(new AdminReply(r.node(), req.id(), false, problem.get()));
-                    continue;
-                }
-                var before = admin;
-                admin = AdminRequests.apply(req, admin);
-                if (admin != before) {
-                    saveAdmin();
-                    lrm.setMaintenance(admin.maintenance());
-                }
-                AdminRequests.directAction(req, reportsNow).ifPresent(a -> {
-                    long seq = nextSeq++;
-                    inFlight.put(seq, new DispatchedAction(seq, a.id(), a.op(), a.resource(), a.node()));
-                });
-                LOG.info("operator request from {}: {} {}", r.node(), req.verb(), req.args());
-                pendingReplies.add(new PendingReply(r.node(), req, monotonic.instant().plus(REPLY_DEADLINE)));
-            }
-        }
-    }
-
-    /** A request is answered when the cluster has settled after it: no action left to do or in flight. */
-    private void answerRequests(Plan plan) {
-        if (pendingReplies.isEmpty()) return;
-        boolean settled = inFlight.isEmpty() && plan.actions().isEmpty() && fencesRunning.isEmpty();
-        var it = pendingReplies.iterator();
-        while (it.hasNext()) {
-            var p = it.next();
-            boolean late = monotonic.instant().isAfter(p.deadline());
-            if (!settled && !late) continue;
-            var outcome = AdminRequests.outcome(p.request(), plan, config, late);
-            addReply(new AdminReply(p.node(), p.request().id(), outcome.ok(), outcome.message()));
-            it.remove();
-        }
-    }
-
-    private void addReply(AdminReply reply) {
-        replies.add(reply);
-        while (replies.size() > MAX_REPLIES) replies.remove(0);
-    }
-
-    // ---- persistence of operator state
-
-    /** The persisted operator state; INITIAL when there is none, null when the file is unreadable. */
-    private static AdminState loadAdmin(Path stateDir) {
-        var file = stateDir.resolve(ADMIN_FILE);
-        if (!Files.exists(file)) return AdminState.INITIAL;
-        try {
-            return GossipJson.readAdmin(Files.readAllBytes(file));
-        } catch (IOException e) {
-            // Written atomically, so this is a hand-edit or a disk fault: the coordinator's copy will replace it.
-            LOG.error("cannot read {}: {}; starting from no operator state", file, e.getMessage());
-            return null;
-        }
-    }
-
-    /**
-     * Only when it changed: a write is an fsync, and a node that becomes coordinator saves the
-     * state it adopted; the fsync took up to 20 ms on the takeover path.
-     */
-    private void saveAdmin() {
-        if (admin.equals(savedAdmin)) return;
-        try {
-            AtomicFile.write(stateDir.resolve(ADMIN_FILE), GossipJson.write(admin));
-            savedAdmin = admin;
-        } catch (IOException e) {
-            LOG.error("cannot persist operator state in {}: {}", stateDir, e.getMessage());
-        }
     }
 
     // ---- outputs
 
     private void publish() {
         var ext = new ArrayList<Extension>(2);
-        ext.add(codec.encode(ownReport()));
-        var d = ownDirective();
+        ext.add(codec.encode(follower.ownReport()));
+        var d = coordinator.ownDirective();
         if (d != null) ext.add(codec.encode(d));
         var previous = outgoing;
         outgoing = List.copyOf(ext);
@@ -833,41 +347,24 @@ public final class Coordination implements AutoCloseable {
 
     private CoordinationStatus snapshotStatus() {
         var byNode = new LinkedHashMap<String, Map<String, ResourceEntry>>();
-        for (var n : config.nodeNames()) {
-            if (n.equals(self)) {
-                byNode.put(n, lrm.snapshot());
-            } else if (view.members().containsKey(n) && reports.containsKey(n)) {
-                byNode.put(n, reports.get(n).resources());
+        for (var n : k.config.nodeNames()) {
+            if (n.equals(k.self)) {
+                byNode.put(n, k.lrm.snapshot());
+            } else if (k.view.members().containsKey(n) && k.reports.containsKey(n)) {
+                byNode.put(n, k.reports.get(n).resources());
             }
         }
-        return new CoordinationStatus(coordinatorOf(view), quorum, admin, byNode, lastPlan,
-                List.copyOf(inFlight.values()), waitingFor, Set.copyOf(lost), Set.copyOf(fenced));
-    }
-
-    public Optional<Plan> lastPlan() {
-        return Optional.of(lastPlan);
-    }
-
-    /** At most one fence per node runs at a time, so one thread per node is enough. */
-    private static java.util.concurrent.ThreadPoolExecutor prestartedPool(int threads, String prefix) {
-        var n = new java.util.concurrent.atomic.AtomicInteger();
-        var pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    var t = new Thread(r, prefix + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.prestartAllCoreThreads();
-        return pool;
+        return new CoordinationStatus(k.coordinatorOf(k.view), k.quorum, k.admin, byNode, coordinator.lastPlan(),
+                coordinator.inFlight(), coordinator.waitingFor(), Set.copyOf(k.lost), Set.copyOf(k.fenced));
     }
 
     @Override
     public void close() {
         running = false;
-        fenceWorkers.shutdown();
+        fencing.shutdown();
         if (thread != null) {
             thread.interrupt();
         }
-        waiting.values().forEach(f -> f.completeExceptionally(new IllegalStateException("agent stopping")));
+        requests.failWaiting();
     }
 }

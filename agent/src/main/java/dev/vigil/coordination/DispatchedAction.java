@@ -7,6 +7,6 @@ package dev.vigil.coordination;
  *
  * @param id the scheduler's action id ({@code web:start@ha2}), or {@code web:cleanup@ha2} and
  *           {@code web:restart@ha2} for operator requests
- * @param op probe | start | stop | cleanup
+ * @param op what to do; on the wire its lower-case name ({@link Operation#wire()})
  */
-public record DispatchedAction(long seq, String id, String op, String resource, String node) {}
+public record DispatchedAction(long seq, String id, Operation op, String resource, String node) {}

@@ -18,12 +18,13 @@ import static dev.vigil.json.StreamingJson.text;
 import static dev.vigil.json.StreamingJson.value;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import dev.vigil.json.StreamingJson;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
 import dev.vigil.scheduler.AdminState.TemporaryConstraint;
-import dev.vigil.scheduler.ResourceStatus;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -136,7 +137,7 @@ public final class GossipJson {
         g.writeStartObject();
         number(g, "seq", a.seq());
         string(g, "id", a.id());
-        string(g, "op", a.op());
+        string(g, "op", a.op() == null ? null : a.op().wire());
         string(g, "resource", a.resource());
         string(g, "node", a.node());
         g.writeEndObject();
@@ -298,19 +299,31 @@ public final class GossipJson {
     private static DispatchedAction action(JsonParser p) throws IOException {
         var f = new Object() {
             long seq;
-            String id, op, resource, node;
+            String id, resource, node;
+            Operation op;
         };
         object(p, (name, q) -> {
             switch (name) {
                 case "seq" -> f.seq = longValue(q);
                 case "id" -> f.id = text(q);
-                case "op" -> f.op = text(q);
+                case "op" -> f.op = operation(q);
                 case "resource" -> f.resource = text(q);
                 case "node" -> f.node = text(q);
                 default -> skip(q);
             }
         });
         return new DispatchedAction(f.seq, f.id, f.op, f.resource, f.node);
+    }
+
+    /** An unknown operation is a malformed directive, as an unknown enum constant is elsewhere here. */
+    private static Operation operation(JsonParser p) throws IOException {
+        String text = text(p);
+        if (text == null) return null;
+        try {
+            return Operation.fromWire(text);
+        } catch (IllegalArgumentException e) {
+            throw new JsonParseException(p, e.getMessage());
+        }
     }
 
     private static AdminReply reply(JsonParser p) throws IOException {

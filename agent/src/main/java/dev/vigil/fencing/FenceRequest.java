@@ -1,5 +1,6 @@
 package dev.vigil.fencing;
 
+import dev.vigil.model.FenceDevice;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,8 +1,9 @@
 package dev.vigil.fencing;
 
-import dev.vigil.detection.MonotonicClock;
+import dev.vigil.model.FenceDevice;
 import dev.vigil.resources.OutputCollector;
 import dev.vigil.resources.ProcessSession;
+import dev.vigil.time.MonotonicClock;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,8 +2,8 @@ package dev.vigil.resources;
 
 import dev.vigil.config.ResourceSpec;
 import dev.vigil.config.ResourcesConfig;
-import dev.vigil.scheduler.ActionKind;
-import dev.vigil.scheduler.ResourceStatus;
+import dev.vigil.model.ActionKind;
+import dev.vigil.model.ResourceStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

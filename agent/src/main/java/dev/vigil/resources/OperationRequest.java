@@ -1,5 +1,6 @@
 package dev.vigil.resources;
 
+import dev.vigil.model.ResourceAgentRef;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

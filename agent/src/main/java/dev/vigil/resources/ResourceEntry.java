@@ -1,6 +1,6 @@
 package dev.vigil.resources;
 
-import dev.vigil.scheduler.ResourceStatus;
+import dev.vigil.model.ResourceStatus;
 
 /**
  * What one node knows about one resource it manages.

@@ -1,6 +1,8 @@
 package dev.vigil.resources;
 
-import dev.vigil.detection.MonotonicClock;
+import dev.vigil.model.ResourceAgentRef;
+import dev.vigil.model.ResourceClass;
+import dev.vigil.time.MonotonicClock;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

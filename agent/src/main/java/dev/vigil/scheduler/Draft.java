@@ -1,5 +1,6 @@
 package dev.vigil.scheduler;
 
+import dev.vigil.model.ActionKind;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;

@@ -2,6 +2,7 @@ package dev.vigil.scheduler;
 
 import dev.vigil.config.OnFail;
 import dev.vigil.config.ResourceSpec;
+import dev.vigil.model.ResourceStatus;
 import java.util.List;
 
 /**

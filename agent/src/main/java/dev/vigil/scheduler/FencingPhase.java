@@ -3,6 +3,8 @@ package dev.vigil.scheduler;
 import dev.vigil.config.Constraint;
 import dev.vigil.config.OnFail;
 import dev.vigil.config.ResourceSpec;
+import dev.vigil.model.ActionKind;
+import dev.vigil.model.ResourceStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

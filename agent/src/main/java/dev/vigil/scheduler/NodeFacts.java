@@ -3,6 +3,7 @@ package dev.vigil.scheduler;
 import dev.vigil.config.OnFail;
 import dev.vigil.config.Policy;
 import dev.vigil.config.ResourceSpec;
+import dev.vigil.model.ResourceStatus;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;

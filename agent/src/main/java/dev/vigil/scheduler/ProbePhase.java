@@ -1,6 +1,8 @@
 package dev.vigil.scheduler;
 
 import dev.vigil.config.ResourceSpec;
+import dev.vigil.model.ActionKind;
+import dev.vigil.model.ResourceStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package dev.vigil.scheduler;
 
 import dev.vigil.config.ResourcesConfig;
+import dev.vigil.model.ResourceStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.vigil.scheduler;
 
 import dev.vigil.config.ResourceSpec;
+import dev.vigil.model.ActionKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.control.ControlEvent.Kind;
 import dev.vigil.coordination.CoordinationStatus;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.quorum.Quorum;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
 import dev.vigil.scheduler.Plan;
-import dev.vigil.scheduler.ResourceStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

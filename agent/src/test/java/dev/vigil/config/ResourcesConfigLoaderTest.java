@@ -4,8 +4,8 @@ import static dev.vigil.config.ConfigFixtures.NO_DNS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.ResourceSpec.MonitorSpec;
-import dev.vigil.fencing.FenceDevice;
-import dev.vigil.resources.ResourceAgentRef;
+import dev.vigil.model.FenceDevice;
+import dev.vigil.model.ResourceAgentRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

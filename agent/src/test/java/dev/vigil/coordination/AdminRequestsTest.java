@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.ConfigLoader;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
 import dev.vigil.scheduler.AdminState.TemporaryConstraint;
 import dev.vigil.scheduler.AdminState.TemporaryConstraint.Kind;
 import dev.vigil.scheduler.Plan;
-import dev.vigil.scheduler.ResourceStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -160,11 +160,11 @@ class AdminRequestsTest {
                 "ha2", report("ha2", Map.of("db", entry(ResourceStatus.STARTED, 0))),
                 "ha3", report("ha3", Map.of("db", entry(ResourceStatus.STOPPED, 0))));
         assertThat(AdminRequests.directAction(new AdminRequest(1, "restart", List.of("db")), reports))
-                .contains(new AdminRequests.DirectAction("db:restart@ha2", "stop", "db", "ha2"));
+                .contains(new AdminRequests.DirectAction("db:restart@ha2", Operation.STOP, "db", "ha2"));
         assertThat(AdminRequests.directAction(new AdminRequest(1, "cleanup", List.of("db")), reports))
-                .contains(new AdminRequests.DirectAction("db:cleanup@ha1", "cleanup", "db", "ha1"));
+                .contains(new AdminRequests.DirectAction("db:cleanup@ha1", Operation.CLEANUP, "db", "ha1"));
         assertThat(AdminRequests.directAction(new AdminRequest(1, "cleanup", List.of("db", "ha3")), reports))
-                .contains(new AdminRequests.DirectAction("db:cleanup@ha3", "cleanup", "db", "ha3"));
+                .contains(new AdminRequests.DirectAction("db:cleanup@ha3", Operation.CLEANUP, "db", "ha3"));
         assertThat(AdminRequests.directAction(new AdminRequest(1, "move", List.of("www", "ha3")), reports)).isEmpty();
         var nowhere = Map.of("ha1", report("ha1", Map.of("db", entry(ResourceStatus.STOPPED, 0))));
         assertThat(AdminRequests.directAction(new AdminRequest(1, "restart", List.of("db")), nowhere)).isEmpty();

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.heartbeat.Extension;
 import dev.vigil.heartbeat.ExtensionTypes;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
 import dev.vigil.scheduler.AdminState.TemporaryConstraint;
-import dev.vigil.scheduler.ResourceStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -38,8 +38,8 @@ class GossipCodecTest {
 
     static Directive fullDirective() {
         return new Directive("ha1", 42, 2,
-                List.of(new DispatchedAction(9, "vip:start@ha2", "start", "vip", "ha2"),
-                        new DispatchedAction(10, "web:cleanup@ha1", "cleanup", "web", "ha1")),
+                List.of(new DispatchedAction(9, "vip:start@ha2", Operation.START, "vip", "ha2"),
+                        new DispatchedAction(10, "web:cleanup@ha1", Operation.CLEANUP, "web", "ha1")),
                 ADMIN, List.of(new AdminReply("ha2", 1, true, "www runs on ha2"),
                         new AdminReply("ha3", 5, false, "no node 'ha9'")));
     }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.control.ControlProtocol;
+import dev.vigil.model.ResourceStatus;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
-import dev.vigil.scheduler.ResourceStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -64,6 +64,24 @@ class GossipJsonTest {
             assertThat(databind.readValue(GossipJson.write(directive), Directive.class)).isEqualTo(directive);
         }
         assertThat(GossipJson.readAdmin(databind.writeValueAsBytes(GossipCodecTest.ADMIN))).isEqualTo(GossipCodecTest.ADMIN);
+    }
+
+    @Test
+    void operationsTravelAsTheLowerCaseTextTheyWereWhenTheyWereStrings() throws IOException {
+        for (var op : Operation.values()) {
+            var directive = new Directive("ha1", 7, 1, List.of(new DispatchedAction(1, "x", op, "web", "ha2")),
+                    AdminState.INITIAL, List.of());
+            String json = new String(GossipJson.write(directive), StandardCharsets.UTF_8);
+            assertThat(json).contains("\"op\":\"" + op.name().toLowerCase(java.util.Locale.ROOT) + "\"");
+            assertThat(GossipJson.readDirective(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(directive);
+        }
+        assertThat(List.of(Operation.values()).stream().map(Operation::wire))
+                .containsExactly("probe", "start", "stop", "cleanup");
+        String unknown = new String(GossipJson.write(new Directive("ha1", 7, 1,
+                List.of(new DispatchedAction(1, "x", Operation.START, "web", "ha2")), AdminState.INITIAL, List.of())),
+                StandardCharsets.UTF_8).replace("\"start\"", "\"promote\"");
+        assertThatThrownBy(() -> GossipJson.readDirective(unknown.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessageContaining("promote");
     }
 
     @Test

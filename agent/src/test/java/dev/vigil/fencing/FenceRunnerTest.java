@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.vigil.model.FenceDevice;
 import dev.vigil.resources.ProcessSession;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.vigil.fencing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.model.FenceDevice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.vigil.fencing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.FenceDevice;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

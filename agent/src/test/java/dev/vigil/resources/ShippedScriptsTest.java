@@ -2,6 +2,7 @@ package dev.vigil.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.ResourceAgentRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

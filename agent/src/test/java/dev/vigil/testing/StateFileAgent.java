@@ -2,8 +2,8 @@ package dev.vigil.testing;
 
 import dev.vigil.config.OnFail;
 import dev.vigil.config.ResourceSpec;
+import dev.vigil.model.ResourceAgentRef;
 import dev.vigil.resources.ExecutorSettings;
-import dev.vigil.resources.ResourceAgentRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

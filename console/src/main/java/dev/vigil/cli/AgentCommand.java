@@ -6,7 +6,7 @@ import dev.vigil.agent.TransportFactory;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.coordination.ConfigDistribution;
-import dev.vigil.detection.MonotonicClock;
+import dev.vigil.time.MonotonicClock;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;

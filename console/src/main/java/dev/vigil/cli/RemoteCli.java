@@ -5,6 +5,7 @@ import dev.vigil.access.Operator;
 import dev.vigil.access.Permissions;
 import dev.vigil.control.ControlProtocol.AdminOutcome;
 import dev.vigil.control.StatusReport;
+import dev.vigil.ssh.CommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -30,7 +31,7 @@ import picocli.CommandLine.ParseResult;
  * offered; the operator's role is checked against {@link Permissions} before a verb runs, and
  * every verb that changes something is written to the audit log with its outcome, refusals too.
  */
-public final class RemoteCli {
+public final class RemoteCli implements CommandRunner {
     private static final Logger log = LoggerFactory.getLogger(RemoteCli.class);
 
     /** Verbs that start processes or read the console host's files: not for SSH users. */
@@ -50,6 +51,7 @@ public final class RemoteCli {
      *
      * @return the exit status: the verb's own, 1 when the role does not allow it, 2 for bad usage
      */
+    @Override
     public int run(Operator who, List<String> words, InputStream in, PrintWriter out, PrintWriter err) {
         var args = new ArrayList<>(words);
         if (!args.isEmpty() && args.get(0).equals("vigil")) {

@@ -1,11 +1,11 @@
 package dev.vigil.cli;
 
 import dev.vigil.config.Durations;
+import dev.vigil.model.ResourceAgentRef;
 import dev.vigil.resources.Action;
 import dev.vigil.resources.ExecutorSettings;
 import dev.vigil.resources.OperationRequest;
 import dev.vigil.resources.OperationResult;
-import dev.vigil.resources.ResourceAgentRef;
 import dev.vigil.resources.ResourceExecutor;
 import java.io.IOException;
 import java.io.PrintStream;

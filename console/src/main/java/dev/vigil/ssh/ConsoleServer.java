@@ -1,6 +1,5 @@
 package dev.vigil.ssh;
 
-import dev.vigil.cli.RemoteCli;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -41,12 +40,12 @@ public final class ConsoleServer implements AutoCloseable {
     private final Settings settings;
     private final AuthorizedKeysFile keys;
     private final FailureThrottle throttle;
-    private final RemoteCli cli;
+    private final CommandRunner cli;
     private final ShellSessionFactory shells;
     private SshServer server;
     private String hostKeyFingerprint;
 
-    public ConsoleServer(Settings settings, AuthorizedKeysFile keys, FailureThrottle throttle, RemoteCli cli,
+    public ConsoleServer(Settings settings, AuthorizedKeysFile keys, FailureThrottle throttle, CommandRunner cli,
                          ShellSessionFactory shells) {
         this.settings = Objects.requireNonNull(settings);
         this.keys = Objects.requireNonNull(keys);

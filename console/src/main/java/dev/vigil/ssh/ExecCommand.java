@@ -1,7 +1,6 @@
 package dev.vigil.ssh;
 
 import dev.vigil.access.Operator;
-import dev.vigil.cli.RemoteCli;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -11,9 +10,9 @@ import org.apache.sshd.server.Environment;
 /** {@code ssh console vigil status --json}: one command line, run in-process as the key's operator. */
 final class ExecCommand extends ChannelCommand {
     private final String line;
-    private final RemoteCli cli;
+    private final CommandRunner cli;
 
-    ExecCommand(String line, RemoteCli cli) {
+    ExecCommand(String line, CommandRunner cli) {
         this.line = line;
         this.cli = cli;
     }

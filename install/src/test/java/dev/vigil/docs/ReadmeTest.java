@@ -79,6 +79,29 @@ class ReadmeTest {
         }
     }
 
+    /** A count written in prose goes stale silently; this one is checked against the directory. */
+    @Test
+    void theDocsCountTheGoldenScenariosThereAre() throws IOException {
+        long scenarios;
+        try (Stream<Path> files = Files.list(ROOT.resolve("agent/src/test/resources/scheduler-scenarios"))) {
+            scenarios = files.filter(p -> p.toString().endsWith(".yaml")).count();
+        }
+        var pages = new ArrayList<Path>(List.of(ROOT.resolve("README.md")));
+        try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        Pattern count = Pattern.compile("(\\d+)\\s+golden\\s+scenarios");
+        int counts = 0;
+        for (Path page : pages) {
+            Matcher m = count.matcher(Files.readString(page));
+            while (m.find()) {
+                counts++;
+                assertThat(Long.parseLong(m.group(1))).as("%s: \"%s\"", page, m.group()).isEqualTo(scenarios);
+            }
+        }
+        assertThat(counts).as("pages that give the number of golden scenarios").isPositive();
+    }
+
     private static String readme() throws IOException {
         return Files.readString(ROOT.resolve("README.md"));
     }

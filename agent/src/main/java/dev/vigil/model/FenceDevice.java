@@ -1,4 +1,4 @@
-package dev.vigil.fencing;
+package dev.vigil.model;
 
 import java.time.Duration;
 import java.util.Map;
@@ -69,7 +69,8 @@ public record FenceDevice(String id, String agent, Map<String, String> params, M
         return java.util.Collections.unmodifiableMap(new TreeMap<>(map));
     }
 
-    static boolean hasLineBreak(String s) {
+    /** Public because {@code fencing.FenceRequest} checks its target with the same rule. */
+    public static boolean hasLineBreak(String s) {
         return s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0 || s.indexOf('\0') >= 0;
     }
 }

@@ -1,4 +1,4 @@
-package dev.vigil.resources;
+package dev.vigil.model;
 
 import java.util.Arrays;
 import java.util.List;

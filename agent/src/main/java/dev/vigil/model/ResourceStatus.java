@@ -1,4 +1,4 @@
-package dev.vigil.scheduler;
+package dev.vigil.model;
 
 /** The last known state of one resource on one node, as that node's executor reports it. */
 public enum ResourceStatus {

@@ -1,4 +1,4 @@
-package dev.vigil.resources;
+package dev.vigil.model;
 
 /** The kinds of resource scripts Vigil can drive; each has its own calling and status convention. */
 public enum ResourceClass {

@@ -1,4 +1,4 @@
-package dev.vigil.detection;
+package dev.vigil.time;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.vigil.scheduler;
+package dev.vigil.model;
 
 /** What a planned action does. */
 public enum ActionKind {
