@@ -130,7 +130,9 @@ for ((t = 1; t <= trials; t++)); do
       d=$(grep -o "resource $r start on $survivor: started ([0-9]* ms)" "$slog" | tail -1 | grep -o '[0-9]* ms' || true)
       starts+=" $r ${d:-?}"
     done
-    split="dead +$(ms_or_dash "$t0" "$dead"), fence $(ms_or_dash "$fstart" "$fdone") ms (from +$(ms_or_dash "$t0" "$fstart")), $last started +$(ms_or_dash "$t0" "$sdone") ms after the kill (starts:$starts)"
+    fence="fence $(ms_or_dash "$fstart" "$fdone") ms (from +$(ms_or_dash "$t0" "$fstart"))"
+    [[ ${FENCING:-1} != 0 ]] || fence="no fencing"
+    split="dead +$(ms_or_dash "$t0" "$dead"), $fence, $last started +$(ms_or_dash "$t0" "$sdone") ms after the kill (starts:$starts)"
   fi
 
   report=$(java -cp "$bench_jar" dev.vigil.bench.HttpProbe --summary "$tdir/probe.csv")
