@@ -225,7 +225,8 @@ pm_kill() {
 }
 
 # pm_phases SURVIVOR_LOGDIR CUT_MS: where the time went, from the survivor's logs (ms after the
-# cut): corosync's token loss and new membership (token + consensus), then pacemaker-execd's
+# cut): corosync's token loss and new membership (token + consensus), the scheduler's new
+# transition (sometimes a second later: the controller's fixed 1-s wait), then pacemaker-execd's
 # start of vip and of web, each "start +begin..+end (its own execution time)".
 pm_phases() {
   python3 - "$1" "$2" <<'PY'
@@ -253,6 +254,10 @@ try:
     lines = open(f"{logdir}/pacemaker/pacemaker.log", errors="replace").read().splitlines()
 except FileNotFoundError:
     lines = []
+for line in lines:
+    t = ts(line)
+    if t and t[0] >= cut and "pacemaker-schedulerd" in line and "Calculated transition" in line:
+        out.append(f"transition calculated +{t[0] - cut}"); break
 for rsc in ("vip", "web"):
     begin = None
     for line in lines:
@@ -261,10 +266,12 @@ for rsc in ("vip", "web"):
             continue
         if begin is None and f"rsc:{rsc} action:start " in line:
             begin = t[0]
-        m = re.search(rf"\b{rsc} start \(call \d+, PID \d+\) exited with status (\d+) \(execution time (\d+)ms", line)
+        # "execution time 64ms", or "1.049s" from a second on
+        m = re.search(rf"\b{rsc} start \(call \d+, PID \d+\) exited with status (\d+) \(execution time ([\d.]+)(ms|s)\b", line)
         if m:
             b = f"+{begin - cut}.." if begin else ""
-            out.append(f"{rsc} start {b}+{t[0] - cut} ({m.group(2)} ms, rc {m.group(1)})"); break
+            took = round(float(m.group(2)) * (1000 if m.group(3) == "s" else 1))
+            out.append(f"{rsc} start {b}+{t[0] - cut} ({took} ms, rc {m.group(1)})"); break
 print(", ".join(out) if out else "no phases found in the logs")
 PY
 }
