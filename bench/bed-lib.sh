@@ -303,6 +303,33 @@ fb_cleanup() {
   if ((fb_bed_made)); then "$bedtool" down "$bed" >/dev/null 2>&1 || "$bedtool" down "$bed" || true; fi
 }
 
+# vs_failover ARGS...: bench/failover.sh ARGS on the caller's bed (the caller exports BED,
+# BED_REUSE=1 and the rest), for bench/vs-*.sh. It runs in the background, its output indented
+# with "  vigil: ", so a signal to the caller reaches the caller's trap at once, whose cleanup
+# stops it by PID first (vs_stop_failover). Returns failover.sh's exit status.
+vs_failover_pid=
+vs_failover() {
+  local rc=0 fd sed_pid _
+  exec {fd}> >(sed -u 's/^/  vigil: /')
+  sed_pid=$!
+  "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/failover.sh" "$@" >&"$fd" 2>&1 &
+  vs_failover_pid=$!
+  wait "$vs_failover_pid" || rc=$?
+  vs_failover_pid=
+  exec {fd}>&-
+  for _ in $(seq 50); do kill -0 "$sed_pid" 2>/dev/null || break; sleep 0.05; done
+  return "$rc"
+}
+
+# vs_stop_failover: SIGTERM to a running vs_failover (its trap stops its agents), bounded wait.
+vs_stop_failover() {
+  local _
+  [[ -n ${vs_failover_pid:-} ]] || return 0
+  kill -TERM "$vs_failover_pid" 2>/dev/null || true
+  for _ in $(seq 150); do kill -0 "$vs_failover_pid" 2>/dev/null || break; sleep 0.1; done
+  vs_failover_pid=
+}
+
 fb_traps() {
   trap fb_cleanup EXIT
   trap 'echo "interrupted; cleaning up" >&2; fb_cleanup; exit 130' INT TERM

@@ -33,7 +33,9 @@ subnet=${SUBNET:-201}
 base=${WORK_DIR:-/tmp/vigil-bench-vs-keepalived}
 work=$base/keepalived   # fb_* helpers: the peer's pid files, logs, probe files
 fb_need_root_and_tools keepalived
-fb_traps
+vs_cleanup() { vs_stop_failover; fb_cleanup; }
+trap vs_cleanup EXIT
+trap 'echo "interrupted; cleaning up" >&2; vs_cleanup; exit 130' INT TERM
 rm -rf "$base"; mkdir -p "$work"
 
 fb_bed_up 1 "$subnet"
@@ -193,7 +195,7 @@ run_vigil() {
   if [[ $pair == fast ]]; then preset=instant; else preset=lan; fi
   reset_nodes
   BED=$bed BED_REUSE=1 SUBNET=$subnet WORK_DIR=$base/vigil PROBE_INTERVAL=$probe_interval FENCING=0 \
-      "$here/failover.sh" hot "$preset" "$trials" 2>&1 | sed 's/^/  vigil: /' || rc=$?
+      vs_failover hot "$preset" "$trials" || rc=$?
   ((rc == 0)) || vigil_failed=1
 }
 

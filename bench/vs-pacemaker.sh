@@ -44,6 +44,7 @@ rm -rf "$base"; mkdir -p "$work"
 # The nodes' unshare processes (their PID 1's parents, --kill-child): killed by PID on exit.
 pm_cleanup() {
   local n p
+  vs_stop_failover
   for n in "${fb_nodes[@]}"; do
     for p in $(cat "$work/$n.unshare" "$work/$n.init" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
   done
@@ -343,7 +344,7 @@ run_vigil() {
   local rc=0
   reset_nodes
   BED=$bed BED_REUSE=1 SUBNET=$subnet WORK_DIR=$base/vigil PROBE_INTERVAL=$probe_interval FENCING=0 \
-      "$here/failover.sh" heartbeat fast "$trials" 2>&1 | sed 's/^/  vigil: /' || rc=$?
+      vs_failover heartbeat fast "$trials" || rc=$?
   ((rc == 0)) || vigil_failed=1
 }
 
