@@ -27,9 +27,16 @@ fb_need_root_and_tools() {
 }
 
 # fb_bed_up HOT(0|1) SUBNET: builds the bed and loads its facts (VIP, HA1_NS, HA1_ADDR, ...).
+# BED_REUSE=1: a bed of that name built by the caller (bench/vs-*.sh, which runs a peer on it
+# first) is used as it is and left up on exit; its owner takes it down.
 fb_bed_up() {
   local hot=$1 subnet=$2 args=()
   ((hot)) && args+=(--hot)
+  if [[ ${BED_REUSE:-0} == 1 ]] && "$bedtool" list 2>/dev/null | grep -q "^$bed\b"; then
+    eval "$("$bedtool" env "$bed")"
+    [[ ${HOT:-0} == "$hot" ]] || { echo "bed $bed has HOT=${HOT:-0}, this run needs $hot" >&2; exit 2; }
+    return 0
+  fi
   if "$bedtool" list 2>/dev/null | grep -q "^$bed\b"; then
     echo "bed $bed exists already: a previous run was interrupted? removing it" >&2
     "$bedtool" down "$bed"
@@ -39,10 +46,13 @@ fb_bed_up() {
   eval "$("$bedtool" env "$bed")"
 }
 
-# fb_write_cluster FILE cold|hot PRESET: the demo's cluster (install/demo.sh) with the preset,
+# fb_write_cluster FILE cold|hot|heartbeat PRESET: the demo's cluster (install/demo.sh) with the preset,
 # auto_failback off (the service stays on the survivor, so kills alternate between the nodes),
 # and fence_vigil_netns per node. cold: Filesystem + IPaddr + apache in one group, started on
 # takeover. hot: apache as a clone on both nodes and the VIP colocated with it; only the VIP moves.
+# heartbeat: ClusterLabs' unmodified ocf:heartbeat:IPaddr2 + ocf:heartbeat:apache in one group,
+# started on takeover, serving each node's local docroot (bed --hot); what Pacemaker runs in
+# bench/vs-pacemaker.sh.
 fb_write_cluster() {
   local file=$1 mode=$2 preset=$3 dir
   dir=$(dirname "$file")
@@ -68,6 +78,16 @@ resources:
      monitor: {interval: 5s, timeout: 20s}}
 groups:
   - {id: www, members: [data, vip, web], prefer: ha1}
+YAML
+    elif [[ $mode == heartbeat ]]; then
+      cat <<YAML
+resources:
+  - {id: vip,  agent: "ocf:heartbeat:IPaddr2", params: {ip: $VIP, cidr_netmask: 24, nic: eth0},
+     monitor: {interval: 5s, timeout: 20s}}
+  - {id: web,  agent: "ocf:heartbeat:apache", params: {configfile: $NODE_APACHE_CONF, httpd: /usr/sbin/apache2},
+     monitor: {interval: 5s, timeout: 20s}}
+groups:
+  - {id: www, members: [vip, web], prefer: ha1}
 YAML
     else
       cat <<YAML
@@ -113,8 +133,8 @@ fb_status() { "$vigil" status --json --socket "$work/$1.sock" 2>/dev/null || tru
 
 # fb_settled MODE: prints the node running the VIP when both agents are members of one view and
 # the coordinator has nothing left to do (no probes awaited, nothing pending, nobody lost), and
-# the service is whole (cold: the group's three resources on one node; hot: the VIP on one node,
-# apache on both). Exit 1 otherwise.
+# the service is whole (cold: the group's three resources on one node; heartbeat: its two; hot:
+# the VIP on one node, apache on both). Exit 1 otherwise.
 fb_settled() {
   local mode=$1
   python3 - "$mode" "$(fb_status ha1)" "$(fb_status ha2)" <<'PY'
@@ -131,8 +151,8 @@ r = st.get(coord, {}).get("resources")
 if not r or r.get("waitingFor") or r.get("pending") or r.get("lost") or not r.get("quorate"):
     sys.exit(1)
 rows = {row["id"]: row for row in r["resources"]}
-if mode == "cold":
-    where = {tuple(rows[i]["runningOn"]) for i in ("data", "vip", "web")}
+if mode in ("cold", "heartbeat"):
+    where = {tuple(rows[i]["runningOn"]) for i in (("data", "vip", "web") if mode == "cold" else ("vip", "web"))}
     if len(where) != 1 or len(next(iter(where))) != 1:
         sys.exit(1)
 else:
@@ -239,10 +259,11 @@ fb_rss_max() {
        END { printf "ha1 %.1f MB, ha2 %.1f MB", a / 1024, b / 1024 }' "$1"
 }
 
-# fb_probe OUT SECONDS: HttpProbe from the client namespace, every 10 ms, in the background.
+# fb_probe OUT SECONDS [INTERVAL]: HttpProbe from the client namespace, every INTERVAL (default
+# 10ms), in the background.
 fb_probe() {
   "$bedtool" client "$bed" -- java -XX:+UseSerialGC -Xmx64m -cp "$bench_jar" dev.vigil.bench.HttpProbe \
-      "http://$VIP/" --interval 10ms --timeout 50ms --duration "${2}s" --out "$1" 2>>"$work/probe.err" &
+      "http://$VIP/" --interval "${3:-10ms}" --timeout 50ms --duration "${2}s" --out "$1" 2>>"$work/probe.err" &
   fb_probe_pid=$!
   fb_bg_pids+=("$fb_probe_pid")
 }
@@ -280,6 +301,33 @@ fb_cleanup() {
   for p in "${fb_bg_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   if [[ -n ${work:-} ]]; then for n in "${fb_nodes[@]}"; do fb_stop_agent "$n"; done; fi
   if ((fb_bed_made)); then "$bedtool" down "$bed" >/dev/null 2>&1 || "$bedtool" down "$bed" || true; fi
+}
+
+# vs_failover ARGS...: bench/failover.sh ARGS on the caller's bed (the caller exports BED,
+# BED_REUSE=1 and the rest), for bench/vs-*.sh. It runs in the background, its output indented
+# with "  vigil: ", so a signal to the caller reaches the caller's trap at once, whose cleanup
+# stops it by PID first (vs_stop_failover). Returns failover.sh's exit status.
+vs_failover_pid=
+vs_failover() {
+  local rc=0 fd sed_pid _
+  exec {fd}> >(sed -u 's/^/  vigil: /')
+  sed_pid=$!
+  "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/failover.sh" "$@" >&"$fd" 2>&1 &
+  vs_failover_pid=$!
+  wait "$vs_failover_pid" || rc=$?
+  vs_failover_pid=
+  exec {fd}>&-
+  for _ in $(seq 50); do kill -0 "$sed_pid" 2>/dev/null || break; sleep 0.05; done
+  return "$rc"
+}
+
+# vs_stop_failover: SIGTERM to a running vs_failover (its trap stops its agents), bounded wait.
+vs_stop_failover() {
+  local _
+  [[ -n ${vs_failover_pid:-} ]] || return 0
+  kill -TERM "$vs_failover_pid" 2>/dev/null || true
+  for _ in $(seq 150); do kill -0 "$vs_failover_pid" 2>/dev/null || break; sleep 0.1; done
+  vs_failover_pid=
 }
 
 fb_traps() {

@@ -6,13 +6,17 @@
 #   sudo bench/failover.sh MODE PRESET TRIALS
 #     cold        VIP + Filesystem + apache in one group, all started on takeover (the demo's cluster)
 #     hot         apache a clone on both nodes (bed --hot), the VIP colocated with it: only the VIP moves
+#     heartbeat   ClusterLabs' ocf:heartbeat:IPaddr2 + ocf:heartbeat:apache in one group, started on
+#                 takeover, local docroots (bed --hot): the group bench/vs-pacemaker.sh gives Pacemaker
 #     switchover  the cold group moved by `vigil resource move`; apache's own stop+start is measured
 #                 each trial too (maintenance on, `vigil run-agent ocf:vigil:apache stop|start` on the
 #                 node, maintenance off)
 #   PRESET: lan | fast | instant | wan (TimingPreset.java)
 #   Environment: BED (default fbench), SUBNET (default 78), WORK_DIR (default /tmp/vigil-bench-failover),
 #                WINDOW_S (seconds probed after the kill; default by mode and preset),
-#                FENCING=0 (no fence devices: the ping target breaks the two-node tie, keepalived-style)
+#                FENCING=0 (no fence devices: the ping target breaks the two-node tie, keepalived-style),
+#                PROBE_INTERVAL (HttpProbe's grid, default 10ms), BED_REUSE=1 (use the bed BED as it is
+#                and leave it up: bench/vs-*.sh). The checked trials' gaps go to WORK_DIR/MODE-PRESET/gaps.txt.
 #
 # cold/hot kill: the active node's link is cut and every process in its namespace KILLed. The
 # survivor declares it dead, fences it (fence_vigil_netns reboot), and takes over. Then the node
@@ -25,9 +29,9 @@ set -euo pipefail
 # shellcheck source=bench/bed-lib.sh
 source "$(dirname "$(readlink -f "$0")")/bed-lib.sh"
 
-usage() { sed -n '6,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 mode=${1:-}; preset=${2:-}; trials=${3:-}
-case $mode in cold|hot|switchover) ;; *) usage ;; esac
+case $mode in cold|hot|heartbeat|switchover) ;; *) usage ;; esac
 case $preset in lan|fast|instant|wan) ;; *) usage ;; esac
 [[ $trials =~ ^[1-9][0-9]*$ ]] || usage
 
@@ -40,6 +44,8 @@ rm -rf "$work"; mkdir -p "$work/trials"
 
 hot=0; cluster_mode=cold
 if [[ $mode == hot ]]; then hot=1; cluster_mode=hot; fi
+if [[ $mode == heartbeat ]]; then hot=1; cluster_mode=heartbeat; fi   # local docroots, nothing warm
+probe_interval=${PROBE_INTERVAL:-10ms}
 fb_bed_up "$hot" "${SUBNET:-78}"
 fb_write_cluster "$work/cluster.yaml" "$cluster_mode" "$preset"
 for n in "${fb_nodes[@]}"; do fb_start_agent "$n"; done
@@ -47,7 +53,7 @@ active=$(fb_wait_settled "$cluster_mode" 90) || { echo "the cluster did not sett
 j=$(fb_status ha1)
 keepalive=$(json_num "$j" keepaliveMs); deadtime=$(json_num "$j" deadtimeMs)
 echo "bed $bed (VIP $VIP), $mode at $preset (keepalive $keepalive ms, deadtime $deadtime ms), $trials trial(s); service on $active"
-echo "the machine's load now: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs make the figures noisy)"
+echo "the machine's load now: $(cut -d' ' -f1-3 /proc/loadavg), nproc $(nproc) (other jobs make the figures noisy); probing every $probe_interval"
 
 # Seconds probed after the kill: detection + fencing + starts, with room to spare.
 if [[ $mode == hot ]]; then def_window=$((deadtime / 1000 + 4)); else def_window=$((deadtime / 1000 + 8)); fi
@@ -55,7 +61,8 @@ window=${WINDOW_S:-$def_window}
 lead_s=1   # probed before the kill, so the old node's last good answer is in the log
 
 ms_or_dash() { [[ -n $1 && -n $2 ]] && echo $(($2 - $1)) || echo "?"; }
-gaps=(); failed=0; apache_own=(); rejoin_failures=0
+gaps=(); checked=(); failed=0; apache_own=(); rejoin_failures=0
+: >"$work/gaps.txt"
 
 # "vigil run-agent" prints "duration: N ms"; the agent's own time, without the CLI's JVM start.
 apache_op_ms() {
@@ -91,7 +98,7 @@ for ((t = 1; t <= trials; t++)); do
 
   fb_sampler "$tdir/rss.txt" $((lead_s + window + 90)) &
   sampler_pid=$!; fb_bg_pids+=("$sampler_pid")
-  fb_probe "$tdir/probe.csv" $((lead_s + window))
+  fb_probe "$tdir/probe.csv" $((lead_s + window)) "$probe_interval"
   # The probe JVM needs a moment before its first probe; then a random phase against the beats.
   sleep "$lead_s.$((RANDOM % 500 + 200))"
   t0=$(date +%s%3N)
@@ -119,10 +126,13 @@ for ((t = 1; t <= trials; t++)); do
     starts=""
     for r in data vip web; do
       [[ $mode == hot && $r != vip ]] && continue
+      [[ $mode == heartbeat && $r == data ]] && continue
       d=$(grep -o "resource $r start on $survivor: started ([0-9]* ms)" "$slog" | tail -1 | grep -o '[0-9]* ms' || true)
       starts+=" $r ${d:-?}"
     done
-    split="dead +$(ms_or_dash "$t0" "$dead"), fence $(ms_or_dash "$fstart" "$fdone") ms (from +$(ms_or_dash "$t0" "$fstart")), $last started +$(ms_or_dash "$t0" "$sdone") ms after the kill (starts:$starts)"
+    fence="fence $(ms_or_dash "$fstart" "$fdone") ms (from +$(ms_or_dash "$t0" "$fstart"))"
+    [[ ${FENCING:-1} != 0 ]] || fence="no fencing"
+    split="dead +$(ms_or_dash "$t0" "$dead"), $fence, $last started +$(ms_or_dash "$t0" "$sdone") ms after the kill (starts:$starts)"
   fi
 
   report=$(java -cp "$bench_jar" dev.vigil.bench.HttpProbe --summary "$tdir/probe.csv")
@@ -133,7 +143,7 @@ for ((t = 1; t <= trials; t++)); do
     echo "trial $t: expected one failover $victim -> $survivor, the probe saw: $(head -c 600 <<<"$report")" >&2
     failed=1
   else
-    gaps+=("$gap")
+    gaps+=("$gap"); checked+=("$tdir/probe.csv")
   fi
 
   if [[ $mode != switchover ]]; then
@@ -162,12 +172,20 @@ for ((t = 1; t <= trials; t++)); do
     active=$(fb_wait_settled "$cluster_mode" 90) || { echo "trial $t: the cluster did not settle again; logs in $work" >&2; exit 1; }
   fi
   kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true
-  [[ $active == "$survivor" ]] || { echo "trial $t: the service went back to $active (auto_failback is off)" >&2; failed=1; }
+  if [[ $active != "$survivor" ]]; then
+    echo "trial $t: the service went back to $active (auto_failback is off)" >&2; failed=1
+    [[ ${checked[-1]:-} != "$tdir/probe.csv" ]] || { unset 'checked[-1]' 'gaps[-1]'; }
+  fi
+  [[ ${checked[-1]:-} != "$tdir/probe.csv" ]] || echo "${gaps[-1]}" >>"$work/gaps.txt"
   printf '  trial %2d: %s -> %s gap %s ms; %s; RSS max %s\n' "$t" "$victim" "$survivor" "${gap:-?}" "$split" "$(fb_rss_max "$tdir/rss.txt")"
 done
 
 echo
-echo "$mode at $preset: $(java -cp "$bench_jar" dev.vigil.bench.HttpProbe --summary "$work"/trials/*/probe.csv | tail -1)"
+if ((${#checked[@]} > 0)); then
+  echo "$mode at $preset, the $((${#checked[@]})) checked trial(s) of $trials: $(java -cp "$bench_jar" dev.vigil.bench.HttpProbe --summary "${checked[@]}" | tail -1)"
+else
+  echo "$mode at $preset: no trial passed its checks"
+fi
 if [[ $mode == switchover && ${#apache_own[@]} -gt 0 ]]; then
   python3 - "${apache_own[@]}" <<'PY'
 import statistics, sys

@@ -143,8 +143,10 @@ public final class HttpProbe {
     /** Runs the probes on the grid for the whole duration; returns them in send order. */
     static List<ProbeRecord> probe(Options o) throws InterruptedException {
         long slots = o.duration().toNanos() / o.interval().toNanos();
-        // Enough threads for every probe that can be in flight at once, plus slack.
-        int threads = (int) Math.min(256, o.timeout().toNanos() / o.interval().toNanos() + 3);
+        // Enough threads for every probe that can be in flight at once, with room for the grid's
+        // jitter: a probe waiting for a thread would be sent later than the slot it is logged at
+        // (at 2 ms and 50 ms, 25 in flight while the address is dead; 58 threads).
+        int threads = (int) Math.min(256, 2 * (o.timeout().toNanos() / o.interval().toNanos()) + 8);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             var t = new Thread(r, "probe");
             t.setDaemon(true);
