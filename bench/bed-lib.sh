@@ -242,21 +242,44 @@ fb_rss_kb() {
   awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true
 }
 
-# fb_sampler OUT SECONDS [PER_S]: PER_S times a second (default 10), "epoch_ms ha1_kB ha2_kB"
-# to OUT (only while both agents run), for at most SECONDS.
+# fb_sampler OUT SECONDS [PER_S]: PER_S times a second (default 10), "epoch_ms ha1_kB ha2_kB" to
+# OUT for at most SECONDS, "-" for an agent that is not running: the survivor is sampled while
+# the victim is down, which is when it takes the group over. Bash builtins only (a fork per
+# sample would load the machine being measured), except the sleep.
 fb_sampler() {
-  local out=$1 per=${3:-10} i n nap
+  local out=$1 per=${3:-10} i n nap node pid k rest v line
   n=$(($2 * per)); nap=$(awk -v p="$per" 'BEGIN { print 1 / p }')
   for ((i = 0; i < n; i++)); do
-    echo "$(date +%s%3N) $(fb_rss_kb ha1 || true) $(fb_rss_kb ha2 || true)" | awk 'NF == 3' >>"$out"
+    line=${EPOCHREALTIME/./}; line=${line:0:13}
+    for node in ha1 ha2; do
+      v=-
+      if read -r pid 2>/dev/null <"$work/$node.pid" && [[ -r /proc/$pid/status ]]; then
+        while read -r k rest; do
+          if [[ $k == VmRSS: ]]; then v=${rest%% *}; break; fi
+        done 2>/dev/null <"/proc/$pid/status" || true
+      fi
+      line+=" $v"
+    done
+    echo "$line" >>"$out"
     sleep "$nap"
   done
 }
 
-# fb_rss_max FILE: "ha1 NN.N MB, ha2 NN.N MB" (max over the samples)
+# fb_rss_max FILE...: "ha1 NN.N MB (+S.S s), ha2 NN.N MB (+S.S s)": each agent's peak and when it
+# was sampled, in seconds from the first sample. Fails, saying so, when an agent has no sample.
 fb_rss_max() {
-  awk '{ if ($2 > a) a = $2; if ($3 > b) b = $3 }
-       END { printf "ha1 %.1f MB, ha2 %.1f MB", a / 1024, b / 1024 }' "$1"
+  cat "$@" | awk '
+    NR == 1 { t0 = $1 }
+    { for (i = 2; i <= 3; i++) if ($i != "-" && $i + 0 > max[i]) { max[i] = $i + 0; when[i] = $1 } }
+    END {
+      bad = 0
+      for (i = 2; i <= 3; i++) {
+        sep = (i > 2) ? ", " : ""
+        if (!(i in max)) { printf "%sha%d: NO SAMPLE", sep, i - 1; bad = 1; continue }
+        printf "%sha%d %.1f MB (+%.1f s)", sep, i - 1, max[i] / 1024, (when[i] - t0) / 1000
+      }
+      exit bad
+    }'
 }
 
 # fb_probe OUT SECONDS [INTERVAL]: HttpProbe from the client namespace, every INTERVAL (default

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Footprint of one agent with 3 peers: 4 agents on loopback at the `lan` preset (keepalive 200 ms);
+# Footprint of one agent with 3 peers: 4 agents on loopback at the `lan` preset (keepalive 80 ms);
 # after a warm-up, samples the measured agent's (n1) resident memory every second from
 # /proc/PID/status (VmRSS, with RssAnon/RssFile) and its CPU time (utime+stime from /proc/PID/stat)
 # over the window.

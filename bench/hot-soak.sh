@@ -78,8 +78,9 @@ echo
 echo "hot soak at $preset: ${elapsed} s under stress-ng --cpu $hogs"
 echo "spurious: deaths $deaths, fences $fences, VIP moves (starts) $vipstarts, frozen-agent stops $frozen; late-heartbeat warnings $late"
 echo "VIP on $active at the start, on $now at the end"
-echo "agents RSS max: $(fb_rss_max "$work/rss.txt")"
+rss_ok=1; rss=$(fb_rss_max "$work/rss.txt") || rss_ok=0
+echo "agents RSS max: $rss"
 echo "logs since the start of the soak: $work/snapshot-logs/"
-if ((deaths == 0 && fences == 0 && vipstarts == 0)); then echo "RESULT: PASS (no spurious takeover)"; exit 0; fi
+if ((deaths == 0 && fences == 0 && vipstarts == 0 && rss_ok)); then echo "RESULT: PASS (no spurious takeover)"; exit 0; fi
 echo "RESULT: FAIL"
 exit 1

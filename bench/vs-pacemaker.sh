@@ -75,7 +75,7 @@ reset_nodes() {
     ip -n "$ns" addr flush dev eth0
     ip -n "$ns" link set eth0 up
     ip -n "$ns" addr replace "$(fb_addr "$n")/24" dev eth0
-    rm -rf "$(fb_node_dir "$n")/apache/run/"* "$(fb_node_dir "$n")/run/resource-agents/"*
+    rm -rf "$(fb_node_dir "$n")/run/apache2/"* "$(fb_node_dir "$n")/run/resource-agents/"*
   done
 }
 
@@ -324,7 +324,7 @@ EOF
     ip -n "$(fb_ns "$victim")" addr flush dev eth0
     ip -n "$(fb_ns "$victim")" link set eth0 up
     ip -n "$(fb_ns "$victim")" addr replace "$(fb_addr "$victim")/24" dev eth0
-    rm -rf "$(fb_node_dir "$victim")/apache/run/"*
+    rm -rf "$(fb_node_dir "$victim")/run/apache2/"*
     pm_boot "$victim"
     st=$(pm_wait_settled "$survivor" 120) || { echo "  trial $t: Pacemaker did not settle after the reboot; logs in $work" >&2; exit 1; }
     active=${st% *}; dc=${st#* }

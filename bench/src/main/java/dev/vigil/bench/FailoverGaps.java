@@ -16,6 +16,12 @@ import java.util.Optional;
  * good answer of node A to the first good answer of a different node B; an <em>outage</em> is the
  * same for a node that comes back itself after failed probes (a blip, not a failover). Both are
  * measured between probe send times, so their resolution is the probing interval.
+ *
+ * <p>A change of answering node with no failed probe between is a <em>switch</em>, never a
+ * failover: with probes every 2–10 ms and a deadtime of 20 ms or more no real takeover fits
+ * between two probes, so it means two nodes answered at once (the address on both, or a flapping
+ * ARP entry). Counted as a failover it would put a "10 ms gap" into the statistics; it is
+ * reported on its own, and a benchmark rejects the trial.
  */
 public final class FailoverGaps {
     private FailoverGaps() {}
@@ -43,15 +49,21 @@ public final class FailoverGaps {
         }
 
         public boolean isFailover() {
-            return !from.equals(to);
+            return !from.equals(to) && failedProbes > 0;
+        }
+
+        /** Another node answered with no failed probe between: see the class comment. */
+        public boolean isSwitch() {
+            return !from.equals(to) && failedProbes == 0;
         }
     }
 
     /** What one trial's log shows. */
-    public record Trial(String name, int probes, int failed, List<Gap> failovers, List<Gap> outages) {
+    public record Trial(String name, int probes, int failed, List<Gap> failovers, List<Gap> outages, List<Gap> switches) {
         public Trial {
             failovers = List.copyOf(failovers);
             outages = List.copyOf(outages);
+            switches = List.copyOf(switches);
         }
     }
 
@@ -76,6 +88,7 @@ public final class FailoverGaps {
         sorted.sort(Comparator.comparingLong(ProbeRecord::epochMillis));
         var failovers = new ArrayList<Gap>();
         var outages = new ArrayList<Gap>();
+        var switches = new ArrayList<Gap>();
         ProbeRecord lastGood = null;
         int failedSince = 0;
         int failed = 0;
@@ -89,6 +102,8 @@ public final class FailoverGaps {
                 var gap = new Gap(lastGood.detail(), r.detail(), lastGood.epochMillis(), r.epochMillis(), failedSince);
                 if (gap.isFailover()) {
                     failovers.add(gap);
+                } else if (gap.isSwitch()) {
+                    switches.add(gap);
                 } else if (failedSince > 0) {
                     outages.add(gap);
                 }
@@ -96,7 +111,7 @@ public final class FailoverGaps {
             lastGood = r;
             failedSince = 0;
         }
-        return new Trial(name, sorted.size(), failed, failovers, outages);
+        return new Trial(name, sorted.size(), failed, failovers, outages, switches);
     }
 
     public static Trial read(Path log) throws IOException {
@@ -121,8 +136,8 @@ public final class FailoverGaps {
     public static String report(List<Trial> trials) {
         var sb = new StringBuilder();
         for (var t : trials) {
-            sb.append(String.format("%s: %d probes, %d failed, %d failover(s), %d outage(s)%n",
-                    t.name(), t.probes(), t.failed(), t.failovers().size(), t.outages().size()));
+            sb.append(String.format("%s: %d probes, %d failed, %d failover(s), %d outage(s), %d switch(es)%n",
+                    t.name(), t.probes(), t.failed(), t.failovers().size(), t.outages().size(), t.switches().size()));
             for (var g : t.failovers()) {
                 sb.append(String.format("  failover %s -> %s: gap %d ms (%d failed probes) from %d%n",
                         g.from(), g.to(), g.length().toMillis(), g.failedProbes(), g.lastGoodMs()));
@@ -130,6 +145,10 @@ public final class FailoverGaps {
             for (var g : t.outages()) {
                 sb.append(String.format("  outage on %s: gap %d ms (%d failed probes) from %d%n",
                         g.from(), g.length().toMillis(), g.failedProbes(), g.lastGoodMs()));
+            }
+            for (var g : t.switches()) {
+                sb.append(String.format("  switch %s -> %s with no failed probe between (both answered?) at %d%n",
+                        g.from(), g.to(), g.lastGoodMs()));
             }
         }
         var stats = failoverStats(trials);

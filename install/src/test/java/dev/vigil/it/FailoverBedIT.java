@@ -253,10 +253,11 @@ class FailoverBedIT {
     // ---- 4: a frozen agent is fenced; the VIP is never held twice
 
     /**
-     * At lan timing: after declaring ha1 dead the new coordinator (ha2) probes every resource
-     * before it fences, and on a loaded 2-core machine that took 500 ms, longer than the 500 ms a
-     * 3 × deadtime freeze leaves at fast timing; ha1 then thawed first, stopped its resources
-     * itself (it knows it was frozen) and rejoined unfenced. Safe, but not the case under test.
+     * At lan timing, not fast: the freeze (3 × deadtime) must outlast ha2's detection and fence.
+     * At fast it leaves 500 ms after ha1 is declared dead, and on a loaded 2-core machine ha2 once
+     * took longer than that (then a re-probe, today the fence agent); ha1 then thawed first,
+     * stopped its resources itself (it knows it was frozen) and rejoined unfenced. Safe, but not
+     * the case under test.
      */
     @Test
     void frozenAgentIsFencedAndTheVipIsNeverOnTwoNodes() throws Exception {
