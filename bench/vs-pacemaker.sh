@@ -315,8 +315,9 @@ EOF
     echo "$report" >"$tdir/summary.txt"
     fo=$(grep -c '^  failover ' <<<"$report" || true)
     gap=$(grep -o "^  failover $victim -> $survivor: gap [0-9]*" <<<"$report" | grep -o '[0-9]*$' || true)
+    sw=$(grep -c '^  switch ' <<<"$report" || true)
     ok=1
-    if [[ $fo -ne 1 || -z $gap ]]; then
+    if [[ $fo -ne 1 || -z $gap || $sw -ne 0 ]]; then
       echo "  trial $t: expected one failover $victim -> $survivor, the probe saw: $(head -c 600 <<<"$report")" >&2; ok=0
     fi
     phases=$(pm_phases "$(cat "$work/$survivor.logdir")" "$pm_cut_ms")
