@@ -116,6 +116,12 @@ final class OperatorRequests {
                     addReply(new AdminReply(r.node(), req.id(), false, problem.get()));
                     continue;
                 }
+                var atOnce = AdminRequests.answeredAtOnce(req, k.admin, reportsNow, k.config);
+                if (atOnce.isPresent()) {
+                    LOG.info("operator request from {}: {} {}: {}", r.node(), req.verb(), req.args(), atOnce.get().message());
+                    addReply(new AdminReply(r.node(), req.id(), atOnce.get().ok(), atOnce.get().message()));
+                    continue;
+                }
                 AdminState before = k.admin;
                 k.admin = AdminRequests.apply(req, k.admin);
                 if (k.admin != before) {
@@ -142,6 +148,12 @@ final class OperatorRequests {
             boolean late = k.monotonic.instant().isAfter(p.deadline());
             if (!settled && !late) continue;
             var outcome = AdminRequests.outcome(p.request(), plan, k.config, late);
+            if (!outcome.ok() && !late && p.request().verb().equals("move")) {
+                // A failed move keeps no rule: left behind, it would move the target later, unasked.
+                AdminState before = k.admin;
+                k.admin = AdminRequests.withoutFailedMove(p.request(), k.admin);
+                if (k.admin != before) k.saveAdmin();
+            }
             addReply(new AdminReply(p.node(), p.request().id(), outcome.ok(), outcome.message()));
             it.remove();
         }
