@@ -38,6 +38,18 @@ class TuiSessionTest {
         volatile Consumer<StatusReport> subscriber;
         final List<List<String>> admin = new CopyOnWriteArrayList<>();
         volatile boolean closed;
+        volatile java.util.Optional<Outage> outage = java.util.Optional.empty();
+        volatile java.util.Optional<Failover> failover = java.util.Optional.empty();
+
+        @Override
+        public java.util.Optional<Outage> outage() {
+            return outage;
+        }
+
+        @Override
+        public java.util.Optional<Failover> lastFailover() {
+            return failover;
+        }
 
         @Override
         public StatusReport status() {
@@ -110,6 +122,28 @@ class TuiSessionTest {
 
     private void key(KeyType t) {
         terminal.addInput(new KeyStroke(t));
+    }
+
+    /** Issue 18: a lost agent is said across the screen, first thing in the header, and the old body is greyed. */
+    @Test
+    void aLostAgentIsSaidAcrossTheScreenAndAFailoverIsAnnounced() throws Exception {
+        start(Role.OPERATOR, 80, 24);
+        awaitScreen("cluster web");
+        backend.outage = java.util.Optional.of(new ConsoleBackend.Outage(Instant.parse("2026-11-21T17:09:50Z"),
+                Instant.parse("2026-11-21T17:09:49Z"), "10.0.0.1:7695", "Connection reset", "reconnecting to 10.0.0.1:7695,10.0.0.2:7695"));
+        awaitScreen("[NO AGENT since 17:09:50]  NOT CURRENT: last good status 17:09:49");
+        var s = screen();
+        assertThat(s).contains("!! lost the agent at 10.0.0.1:7695 at 17:09:50: Connection reset; reconnecting")
+                .contains("Below: the cluster as it was at 17:09:49, NOT").contains("ha2").doesNotContain("quorum yes");
+        // greyed: every cell of the old body is drawn in the dim colour
+        int row = s.lines().toList().indexOf(s.lines().filter(l -> l.startsWith("  ha2 ")).findFirst().orElseThrow());
+        assertThat(terminal.getCharacter(2, row).getForegroundColor()).isEqualTo(com.googlecode.lanterna.TextColor.ANSI.BLACK_BRIGHT);
+
+        backend.outage = java.util.Optional.empty();
+        backend.failover = java.util.Optional.of(new ConsoleBackend.Failover(Instant.parse("2026-11-21T17:09:51Z"),
+                "10.0.0.1:7695", "10.0.0.2:7695"));
+        awaitScreen("now following 10.0.0.2:7695 (lost 10.0.0.1:7695 at 17:09:51)");
+        assertThat(screen()).contains("quorum yes").doesNotContain("NO AGENT");
     }
 
     @Test
