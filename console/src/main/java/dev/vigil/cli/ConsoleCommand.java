@@ -121,7 +121,7 @@ final class ConsoleCommand implements Callable<Integer> {
             var client = agent.clientOrExplain();
             return client == null ? null : new Agents(client, agent.connect.get());
         }
-        var file = AgentCommand.loadOrExplain(agent.config);
+        var file = agent.loadForCliOrExplain();
         if (file == null) {
             return null;
         }
