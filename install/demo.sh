@@ -196,7 +196,7 @@ if [[ -n $console ]]; then
   cat <<TXT
 
 The operator console follows both agents over TCP from the client namespace. Open it with:
-  sudo $bedtool client $bed -- ssh -t -p 2222 -i $dir/operator_key -o StrictHostKeyChecking=accept-new \
+  sudo $bedtool client $bed -- ssh -t -p 2222 -i $dir/operator_key -o StrictHostKeyChecking=accept-new \\
       -o UserKnownHostsFile=$dir/console/known_hosts operator@127.0.0.1
 Then kill -9 ha1's agent: the screen says the agent is lost (greyed, with the last good status's
 time) and moves to ha2's agent; sudo $0 --restart ha1 brings ha1 back.
