@@ -66,7 +66,8 @@ public final class StatusViews {
      */
     public static List<Line> stale(dev.vigil.tui.ConsoleBackend.Outage o, List<Line> body, int width, int rows) {
         var out = new ArrayList<Line>();
-        String lost = o.agent() == null ? "no agent answers" : "lost the agent at " + o.agent() + " at " + clock(o.since());
+        String lost = o.agent() == null ? "no agent answers (since " + clock(o.since()) + ")"
+                : "lost the agent at " + o.agent() + " at " + clock(o.since());
         for (String l : Text.wrap("!! " + lost + ": " + o.why() + "; " + o.trying() + ". Below: the cluster as it was at "
                 + (o.lastGood() == null ? "?" : clock(o.lastGood())) + ", NOT as it is now.", Math.max(20, width - 2))) {
             out.add(Line.of(l, Tone.BAD));

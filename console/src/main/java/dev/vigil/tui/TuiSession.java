@@ -79,6 +79,14 @@ public final class TuiSession {
     /** The backend's outage as last seen; present means the status on screen is not current. */
     private java.util.Optional<ConsoleBackend.Outage> outage = java.util.Optional.empty();
     private java.util.Optional<ConsoleBackend.Failover> failover = java.util.Optional.empty();
+    /** When the status request in flight was sent, and when the last status arrived. */
+    private volatile Instant askedAt = Instant.MIN;
+    private Instant lastGoodAt;
+    /**
+     * A request unanswered for longer than deadtime + 1 s: an agent that froze with its connection
+     * open (no EOF, its keepalives 10 s apart) is stale data too, long before the stream times out.
+     */
+    private java.util.Optional<ConsoleBackend.Outage> unanswered = java.util.Optional.empty();
 
     public TuiSession(Terminal terminal, ConsoleBackend backend, Operator operator, AuditLog audit) {
         this(terminal, backend, operator, audit, TuiOptions.defaults());
@@ -187,6 +195,16 @@ public final class TuiSession {
      */
     private boolean watchAgent() {
         var nowOut = backend.outage();
+        if (nowOut.isEmpty() && status != null && checking.get()) {
+            Duration bound = Duration.ofMillis(status.timing().deadtimeMs()).plusSeconds(1);
+            Duration waited = Duration.between(askedAt, options.clock().instant());
+            if (waited.compareTo(bound) > 0 && unanswered.isEmpty()) {
+                unanswered = java.util.Optional.of(new ConsoleBackend.Outage(askedAt, lastGoodAt, null,
+                        "the agent has not answered for " + Text.age(waited) + " (deadtime " + Text.age(bound.minusSeconds(1)) + ")",
+                        "still waiting for its answer"));
+            }
+        }
+        if (nowOut.isEmpty()) nowOut = unanswered;
         var nowFailover = backend.lastFailover();
         boolean changed = !nowOut.equals(outage);
         outage = nowOut;
@@ -216,11 +234,14 @@ public final class TuiSession {
         status = s;
         problem = null;
         lastStatusAt = options.clock().instant();
+        lastGoodAt = lastStatusAt;
+        unanswered = java.util.Optional.empty();
     }
 
     /** Asks the backend directly: at start, and when pushes stop (a dead agent pushes nothing). */
     private void askForStatus() {
         if (!checking.compareAndSet(false, true)) return;
+        askedAt = options.clock().instant();
         worker.execute(() -> {
             try {
                 var s = backend.status();

@@ -51,8 +51,19 @@ class TuiSessionTest {
             return failover;
         }
 
+        /** When set, status() waits for it: an agent that froze with its connection open. */
+        volatile java.util.concurrent.CountDownLatch frozen;
+
         @Override
         public StatusReport status() {
+            var f = frozen;
+            if (f != null) {
+                try {
+                    f.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return current;
         }
 
@@ -83,10 +94,14 @@ class TuiSessionTest {
     }
 
     private AuditLog start(Role role, int cols, int rows) throws IOException {
+        return start(role, cols, rows, Clock.fixed(Instant.parse("2026-11-21T18:00:00Z"), ZoneOffset.UTC));
+    }
+
+    private AuditLog start(Role role, int cols, int rows, Clock clock) throws IOException {
         var audit = new AuditLog(dir.resolve("audit.log"), Clock.fixed(Instant.parse("2026-11-21T18:00:00Z"), ZoneOffset.UTC));
         terminal = new DefaultVirtualTerminal(new TerminalSize(cols, rows));
         var op = new Operator(role.configName() + "1", "SHA256:abc", "key of " + role.configName(), role);
-        var options = TuiOptions.defaults().withClock(Clock.fixed(Instant.parse("2026-11-21T18:00:00Z"), ZoneOffset.UTC));
+        var options = TuiOptions.defaults().withClock(clock);
         var session = new TuiSession(terminal, backend, op, audit, options);
         ui = new Thread(session::run, "tui-test");
         ui.start();
@@ -132,6 +147,7 @@ class TuiSessionTest {
         backend.outage = java.util.Optional.of(new ConsoleBackend.Outage(Instant.parse("2026-11-21T17:09:50Z"),
                 Instant.parse("2026-11-21T17:09:49Z"), "10.0.0.1:7695", "Connection reset", "reconnecting to 10.0.0.1:7695,10.0.0.2:7695"));
         awaitScreen("[NO AGENT since 17:09:50]  NOT CURRENT: last good status 17:09:49");
+        awaitScreen("Below: the cluster as it was at 17:09:49, NOT"); // the whole frame, not one half-painted
         var s = screen();
         assertThat(s).contains("!! lost the agent at 10.0.0.1:7695 at 17:09:50: Connection reset; reconnecting")
                 .contains("Below: the cluster as it was at 17:09:49, NOT").contains("ha2").doesNotContain("quorum yes");
@@ -144,6 +160,25 @@ class TuiSessionTest {
                 "10.0.0.1:7695", "10.0.0.2:7695"));
         awaitScreen("now following 10.0.0.2:7695 (lost 10.0.0.1:7695 at 17:09:51)");
         assertThat(screen()).contains("quorum yes").doesNotContain("NO AGENT");
+    }
+
+    /** Issue 18: an agent that froze with its stream open is stale data once a request waits past deadtime + 1 s. */
+    @Test
+    void aStatusRequestUnansweredPastDeadtimeShowsTheScreenAsStale() throws Exception {
+        var clock = new StreamingBackendTest.ManualClock();
+        start(Role.OPERATOR, 80, 24, clock);
+        awaitScreen("cluster web");
+        backend.frozen = new java.util.concurrent.CountDownLatch(1);
+        clock.advance(Duration.ofMillis(2100)); // nothing pushed for staleAfter: the session asks, and waits
+        Thread.sleep(100);
+        assertThat(screen()).doesNotContain("NO AGENT");
+        clock.advance(Duration.ofMillis(2100)); // deadtime 1 s (the fixture's) + 1 s passed without an answer
+        awaitScreen("NO AGENT since");
+        assertThat(screen()).contains("the agent has not answered for").contains("NOT as it is now");
+
+        backend.frozen.countDown(); // it answers after all
+        awaitScreen("quorum yes");
+        assertThat(screen()).doesNotContain("NO AGENT");
     }
 
     @Test
