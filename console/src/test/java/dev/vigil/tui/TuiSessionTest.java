@@ -53,9 +53,11 @@ class TuiSessionTest {
 
         /** When set, status() waits for it: an agent that froze with its connection open. */
         volatile java.util.concurrent.CountDownLatch frozen;
+        final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public StatusReport status() {
+            asked.incrementAndGet();
             var f = frozen;
             if (f != null) {
                 try {
@@ -168,13 +170,17 @@ class TuiSessionTest {
         var clock = new StreamingBackendTest.ManualClock();
         start(Role.OPERATOR, 80, 24, clock);
         awaitScreen("cluster web");
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.asked.get() >= 1); // the request at start
+        Thread.sleep(100);
+        int before = backend.asked.get();
         backend.frozen = new java.util.concurrent.CountDownLatch(1);
         clock.advance(Duration.ofMillis(2100)); // nothing pushed for staleAfter: the session asks, and waits
-        Thread.sleep(100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.asked.get() > before);
         assertThat(screen()).doesNotContain("NO AGENT");
         clock.advance(Duration.ofMillis(2100)); // deadtime 1 s (the fixture's) + 1 s passed without an answer
         awaitScreen("NO AGENT since");
-        assertThat(screen()).contains("the agent has not answered for").contains("NOT as it is now");
+        awaitScreen("the agent has not answered for"); // awaited: a screen read mid-paint shows half a frame
+        awaitScreen("NOT as it is now");
 
         backend.frozen.countDown(); // it answers after all
         awaitScreen("quorum yes");
