@@ -102,6 +102,19 @@ public final class AdminRequests {
         };
     }
 
+    /**
+     * Where each resource runs by the members' reports, keyed {@code id@node} as the plan keys
+     * clone instances ({@link #whereRuns} and {@link #allRunOn} read both forms): the placement
+     * in maintenance mode, where the plan places nothing because nothing is moved.
+     */
+    static Map<String, String> placementNow(Map<String, NodeReport> reports) {
+        var out = new java.util.TreeMap<String, String>();
+        reports.values().forEach(r -> r.resources().forEach((id, e) -> {
+            if (e.status() == ResourceStatus.STARTED) out.put(id + "@" + r.node(), r.node());
+        }));
+        return out;
+    }
+
     /** Every member of the target is started on {@code node} and on no other node, by the members' reports. */
     static boolean runsNowOnlyOn(String target, String node, Map<String, NodeReport> reports, ClusterConfig config) {
         List<String> ids = config.resources().group(target).map(GroupSpec::members).orElse(List.of(target));

@@ -139,8 +139,13 @@ final class OperatorRequests {
      * A request is answered when the cluster has settled after it: no action left to do or in
      * flight ({@code quiet}: nothing dispatched is unfinished and no fence runs).
      */
-    void answer(Plan plan, boolean quiet) {
+    void answer(Plan plan, boolean quiet, Map<String, NodeReport> reportsNow) {
         if (pendingReplies.isEmpty()) return;
+        if (k.admin.maintenance()) {
+            // The plan places nothing in maintenance; where things run is what the members report
+            // (not "it runs on no node" while status says Started ha1).
+            plan = new Plan(plan.actions(), AdminRequests.placementNow(reportsNow), plan.notes());
+        }
         boolean settled = quiet && plan.actions().isEmpty();
         var it = pendingReplies.iterator();
         while (it.hasNext()) {

@@ -256,6 +256,16 @@ class AdminRequestsTest {
         assertThat(AdminRequests.withoutFailedMove(new AdminRequest(1, "move", List.of("www", "ha2")), replaced)).isSameAs(replaced);
     }
 
+    @Test
+    void inMaintenanceWhereThingsRunComesFromTheReports() {
+        var reports = Map.of("ha1", report("ha1", Map.of("vip", entry(ResourceStatus.STARTED, 0), "web", entry(ResourceStatus.STARTED, 0))),
+                "ha2", report("ha2", Map.of("vip", entry(ResourceStatus.STOPPED, 0), "web", entry(ResourceStatus.STOPPED, 0))));
+        var plan = new Plan(List.of(), AdminRequests.placementNow(reports), List.of("maintenance mode"));
+        assertThat(outcome(plan, false, "clear", "www").message())
+                .isEqualTo("temporary constraints on www removed; it runs on ha1 (maintenance mode)");
+        assertThat(AdminRequests.allRunOn("www", "ha1", plan, config)).isTrue();
+    }
+
     private static ResourceEntry entry(ResourceStatus status, int failCount) {
         return new ResourceEntry(status, failCount, failCount > 0 ? 1 : 0, "");
     }

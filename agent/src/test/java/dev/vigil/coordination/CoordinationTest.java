@@ -264,6 +264,11 @@ class CoordinationTest {
         assertThat(reply.message()).isEqualTo("maintenance mode is on, so the cluster moves nothing: www stays where it is "
                 + "and no move rule was added; `vigil maintenance off` first, then move");
         assertThat(net.coordination("ha1").status().admin().temporary()).isEmpty();
+        // other verbs in maintenance say where things run by the members' reports, not "no node"
+        var ban = net.coordination("ha2").request("ban", List.of("www", "ha2")).get(15, TimeUnit.SECONDS);
+        assertThat(ban.message()).as(net.describe()).startsWith("www is banned from ha2 and runs on ha1 (maintenance mode");
+        var clear = net.coordination("ha2").request("clear", List.of("www")).get(15, TimeUnit.SECONDS);
+        assertThat(clear.message()).startsWith("temporary constraints on www removed; it runs on ha1 (maintenance mode");
         net.coordination("ha1").request("maintenance-off", List.of()).get(15, TimeUnit.SECONDS);
         awaitSettled();
         awaitGroupOn("ha1");
