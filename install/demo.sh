@@ -5,6 +5,8 @@
 # over. Built on the test bed (install/bed/vigil-bed), which the tests use too.
 #   sudo install/demo.sh                 build if needed, start the cluster, show how to use it
 #   sudo install/demo.sh --restart ha1   start ha1's agent again (after you killed it or it was fenced)
+#   sudo install/demo.sh --console       the same, plus `vigil console` following both agents over TCP,
+#                                        an operator key, and the ssh command that opens the text UI
 #   sudo install/demo.sh --stop          stop the agents, remove the namespaces, disk and files
 # Root is needed: namespaces, a loop device, mounts.
 set -euo pipefail
@@ -36,7 +38,21 @@ stop_agent() {
   rm -f "$pidfile"
 }
 
+stop_console() {
+  local pidfile="$dir/console.pid" pid
+  [[ -f $pidfile ]] || return 0
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    echo "stopped the console (pid $pid)"
+  fi
+  rm -f "$pidfile"
+}
+
 stop() {
+  stop_console
   for n in "${nodes[@]}"; do stop_agent "$n"; done
   "$bedtool" down "$bed" 2>/dev/null || true
   rm -rf "$dir"
@@ -45,14 +61,35 @@ stop() {
 start_agent() {
   local n=$1
   # In the node's network and mount namespaces, detached from this terminal.
+  # No --socket: the cluster file's control: {socket_dir} puts it at $dir/demo-$n.sock, where
+  # `vigil status --config $dir/cluster.yaml --node $n` finds it too; $n.sock stays as a link.
   setsid "$bedtool" exec "$bed" "$n" -- "$vigil" agent --config "$dir/cluster.yaml" --node "$n" \
-      --socket "$dir/$n.sock" --state-dir "$dir/state/$n" >>"$dir/$n.log" 2>&1 </dev/null &
+      --state-dir "$dir/state/$n" >>"$dir/$n.log" 2>&1 </dev/null &
   echo $! >"$dir/$n.pid"
+  ln -sfn "demo-$n.sock" "$dir/$n.sock"
   echo "started agent $n (pid $!, log $dir/$n.log)"
 }
 
+start_console() {
+  command -v ssh-keygen >/dev/null || { echo "--console needs ssh-keygen (apt-get install openssh-client)" >&2; exit 1; }
+  mkdir -p "$dir/console"
+  [[ -f $dir/operator_key ]] || ssh-keygen -q -t ed25519 -N '' -C "demo operator" -f "$dir/operator_key"
+  ( umask 077; echo "role=operator $(cat "$dir/operator_key.pub")" >"$dir/console/authorized_keys" )
+  # In the client's namespace: the root namespace has no leg on the bed's bridge, the client
+  # reaches both nodes' control ports, so the console can follow ha2 when ha1 dies.
+  setsid "$bedtool" client "$bed" -- "$vigil" console --config "$dir/cluster.yaml" --listen 127.0.0.1:2222 \
+      --authorized-keys "$dir/console/authorized_keys" --host-key "$dir/console/host_ed25519" \
+      --audit-log "$dir/console/audit.log" >>"$dir/console.log" 2>&1 </dev/null &
+  echo $! >"$dir/console.pid"
+  for _ in $(seq 100); do grep -q "listening on" "$dir/console.log" 2>/dev/null && break; sleep 0.1; done
+  grep -q "listening on" "$dir/console.log" || { echo "the console did not start; log:" >&2; tail -n 20 "$dir/console.log" >&2; exit 1; }
+  echo "started the console (pid $(cat "$dir/console.pid"), log $dir/console.log)"
+}
+
+console=
 case ${1:-} in
   --stop) stop; exit 0 ;;
+  --console) console=1 ;;
   --restart)
     n=${2:?usage: $0 --restart NODE}
     [[ -f $dir/cluster.yaml ]] || { echo "no demo is running; start it with: sudo $0" >&2; exit 1; }
@@ -60,7 +97,7 @@ case ${1:-} in
     start_agent "$n"
     exit 0 ;;
   "") ;;
-  *) echo "usage: $0 [--stop | --restart NODE]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--console | --stop | --restart NODE]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -105,6 +142,9 @@ resources:
 groups:
   - {id: www, members: [data, vip, web], prefer: ha1}
 policy: {auto_failback: true, no_quorum: stop}
+# The agents' sockets live here, as demo-ha1.sock and demo-ha2.sock: every vigil command given
+# this file (--config, or VIGIL_CONFIG) and a node finds its agent without --socket.
+control: {socket_dir: $dir}
 # The client stands in for the default gateway: a node that cannot reach it does not fence
 # (a node whose cable was cut must not win the fence race against the healthy one).
 ping: [$CLIENT_ADDR]
@@ -137,6 +177,7 @@ The cluster runs in the background; the client namespace gets "$page" from http:
 
 Watch it:
   $vigil status --socket $dir/ha1.sock        (or ha2.sock; --json for scripts)
+  $vigil status --config $dir/cluster.yaml --node ha1   (the same: the file says where the sockets are)
   watch -n 0.5 "$bedtool client $bed -- curl -s --max-time 1 http://$vip/ | grep node="
   tail -f $dir/ha1.log $dir/ha2.log
 
@@ -150,3 +191,14 @@ Bring ha1 back (the group fails back: auto_failback is on):
 Stop everything:
   sudo $0 --stop
 TXT
+if [[ -n $console ]]; then
+  start_console
+  cat <<TXT
+
+The operator console follows both agents over TCP from the client namespace. Open it with:
+  sudo $bedtool client $bed -- ssh -t -p 2222 -i $dir/operator_key -o StrictHostKeyChecking=accept-new \\
+      -o UserKnownHostsFile=$dir/console/known_hosts operator@127.0.0.1
+Then kill -9 ha1's agent: the screen says the agent is lost (greyed, with the last good status's
+time) and moves to ha2's agent; sudo $0 --restart ha1 brings ha1 back.
+TXT
+fi

@@ -315,6 +315,11 @@ public final class Agent implements AutoCloseable, ControlHandler {
         }
     }
 
+    @Override
+    public String runningConfig() {
+        return distribution.current().text();
+    }
+
     /** {@code vigil config apply}: adopt here, then wait (bounded) until every member runs it. */
     @Override
     public dev.vigil.control.ControlProtocol.AdminOutcome applyConfig(String text) {

@@ -38,6 +38,15 @@ public record AgentOptions(String node, Path socket, Path stateDir, boolean real
         return Path.of("/run/vigil", cluster + "-" + node + ".sock");
     }
 
+    /**
+     * The socket an agent of this cluster file listens on unless told otherwise: in the file's
+     * {@code control: {socket_dir: DIR}}, else in /run/vigil. The CLI derives it the same way.
+     */
+    public static Path defaultSocket(ClusterConfig config, String node) {
+        var dir = config.control().socketDir();
+        return dir == null ? defaultSocket(config.cluster(), node) : dir.resolve(config.cluster() + "-" + node + ".sock");
+    }
+
     /** {@code /var/lib/vigil/<cluster>/<node>/}. */
     public static Path defaultStateDir(String cluster, String node) {
         return Path.of("/var/lib/vigil", cluster, node);
@@ -66,7 +75,7 @@ public record AgentOptions(String node, Path socket, Path stateDir, boolean real
                     + (node.isPresent() ? "" : "; pass --node NAME"));
         }
         return new AgentOptions(name,
-                socket.orElse(defaultSocket(config.cluster(), name)),
+                socket.orElse(defaultSocket(config, name)),
                 stateDir.orElse(defaultStateDir(config.cluster(), name)), realtime, defaultScriptsDir());
     }
 }

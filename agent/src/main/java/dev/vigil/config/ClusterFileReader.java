@@ -35,7 +35,7 @@ final class ClusterFileReader extends SectionReader {
             List.of("resources", "groups", "constraints", "policy", "fencing", "ping");
     private static final List<String> TOP_KEYS = Stream.concat(
             Stream.of("cluster", "version", "auth", "timing", "nodes", "links", "control"), RESOURCES_TOP_KEYS.stream()).toList();
-    private static final List<String> CONTROL_KEYS = List.of("enabled", "port");
+    private static final List<String> CONTROL_KEYS = List.of("enabled", "port", "socket_dir");
 
     private final Path file;
     private final String yamlText;
@@ -144,7 +144,21 @@ final class ClusterFileReader extends SectionReader {
         int port = cm.get().entry("port")
                 .flatMap(e -> intIn(e.value(), "control port", 1, 65535, "a TCP port (1..65535)"))
                 .orElse(ControlConfig.DEFAULT_PORT);
-        return new ControlConfig(enabled, port);
+        java.nio.file.Path socketDir = null;
+        var dirEntry = cm.get().entry("socket_dir");
+        if (dirEntry.isPresent()) {
+            var text = string(dirEntry.get().value(), "socket_dir", "a directory such as /run/vigil");
+            if (text.isPresent()) {
+                try {
+                    // relative to the cluster file, as keyfile is
+                    java.nio.file.Path base = file.toAbsolutePath().getParent();
+                    socketDir = (base == null ? java.nio.file.Path.of(text.get()) : base.resolve(text.get())).normalize();
+                } catch (java.nio.file.InvalidPathException e) {
+                    error(dirEntry.get().value().pos(), "socket_dir `" + text.get() + "` is not a valid path: " + e.getReason());
+                }
+            }
+        }
+        return new ControlConfig(enabled, port, socketDir);
     }
 
     // ---- the policy half: resources, groups, constraints, policy, fencing, ping

@@ -95,6 +95,11 @@ public final class ControlClient {
                 ControlProtocol.AdminOutcome.class);
     }
 
+    /** {@code vigil config show}: the cluster file the agent runs, as distributed. */
+    public String runningConfig() throws IOException {
+        return call(new ControlProtocol.Request("config-show"), String.class);
+    }
+
     /**
      * Subscribes to the agent's pushed events: a status snapshot first, then events as they
      * happen (see {@link ControlEvent}). Close the stream to unsubscribe.

@@ -14,4 +14,12 @@ public interface ControlHandler {
 
     /** {@code vigil config apply}: validate, adopt and distribute; answers once every member runs it. */
     ControlProtocol.AdminOutcome applyConfig(String text);
+
+    /**
+     * {@code vigil config show}: the cluster file this agent runs (the distributed one, which may be
+     * newer than the file on its disk), as text; null where there is none to show (test doubles).
+     */
+    default String runningConfig() {
+        return null;
+    }
 }

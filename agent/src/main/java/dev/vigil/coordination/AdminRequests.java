@@ -35,28 +35,110 @@ public final class AdminRequests {
         var r = config.resources();
         java.util.function.Predicate<String> isTarget = t -> r.resource(t).isPresent() || r.group(t).isPresent();
         java.util.function.Predicate<String> isNode = n -> config.node(n).isPresent();
+        // Unknown ids name the closest known one, as a typo is the usual cause.
+        var targetIds = new ArrayList<String>();
+        r.resources().forEach(x -> targetIds.add(x.id()));
+        r.groups().forEach(g -> targetIds.add(g.id()));
+        var resourceIds = r.resources().stream().map(x -> x.id()).toList();
+        var nodeNames = config.nodes().stream().map(n -> n.name()).toList();
+        java.util.function.Function<String, Optional<String>> noTarget =
+                t -> Optional.of("no resource or group '" + t + "'" + Suggest.didYouMean(t, targetIds));
+        java.util.function.Function<String, Optional<String>> noResource =
+                t -> Optional.of("no resource '" + t + "'" + Suggest.didYouMean(t, resourceIds));
+        java.util.function.Function<String, Optional<String>> noNode =
+                n -> Optional.of("no node '" + n + "'" + Suggest.didYouMean(n, nodeNames));
         return switch (req.verb()) {
             case "move", "ban" -> args.size() != 2 ? Optional.of(req.verb() + " needs a resource or group and a node")
-                    : !isTarget.test(args.get(0)) ? Optional.of("no resource or group '" + args.get(0) + "'")
+                    : !isTarget.test(args.get(0)) ? noTarget.apply(args.get(0))
                     : r.groupOf(args.get(0)).isPresent() ? Optional.of(args.get(0) + " is a member of group "
                             + r.groupOf(args.get(0)).get().id() + "; " + req.verb() + " the group instead")
-                    : !isNode.test(args.get(1)) ? Optional.of("no node '" + args.get(1) + "'")
+                    : !isNode.test(args.get(1)) ? noNode.apply(args.get(1))
                     : Optional.empty();
             case "clear" -> args.size() != 1 ? Optional.of("clear needs a resource or group")
-                    : !isTarget.test(args.get(0)) ? Optional.of("no resource or group '" + args.get(0) + "'")
+                    : !isTarget.test(args.get(0)) ? noTarget.apply(args.get(0))
                     : Optional.empty();
             case "restart", "cleanup" -> args.isEmpty() || args.size() > 2
                     ? Optional.of(req.verb() + " needs a resource (and optionally a node)")
-                    : r.resource(args.get(0)).isEmpty() ? Optional.of("no resource '" + args.get(0) + "'")
-                    : args.size() == 2 && !isNode.test(args.get(1)) ? Optional.of("no node '" + args.get(1) + "'")
+                    : r.resource(args.get(0)).isEmpty() ? noResource.apply(args.get(0))
+                    : args.size() == 2 && !isNode.test(args.get(1)) ? noNode.apply(args.get(1))
                     : Optional.empty();
             case "standby", "online" -> args.size() != 1 ? Optional.of(req.verb() + " needs a node")
-                    : !isNode.test(args.get(0)) ? Optional.of("no node '" + args.get(0) + "'")
+                    : !isNode.test(args.get(0)) ? noNode.apply(args.get(0))
                     : Optional.empty();
             case "maintenance-on", "maintenance-off" -> args.isEmpty() ? Optional.empty()
                     : Optional.of(req.verb() + " takes no arguments");
             default -> Optional.of("unknown verb '" + req.verb() + "'; known: " + VERBS);
         };
+    }
+
+    /**
+     * A valid request the coordinator answers at once, without touching the operator state: a move
+     * refused in maintenance mode (the cluster leaves resources alone, so the move could only fail
+     * now and fire later, when maintenance ends), a move to the node where the target already runs
+     * (done; no permanent rule added behind the operator's back), a clear with no rule to clear.
+     * Empty when the request goes ahead.
+     *
+     * @param reports the members' latest reports: where each resource runs now
+     */
+    static Optional<Outcome> answeredAtOnce(AdminRequest req, AdminState s, Map<String, NodeReport> reports,
+                                            ClusterConfig config) {
+        var args = req.args();
+        return switch (req.verb()) {
+            case "move" -> {
+                if (s.maintenance()) {
+                    yield Optional.of(new Outcome(false, "maintenance mode is on, so the cluster moves nothing: " + args.get(0)
+                            + " stays where it is and no move rule was added; `vigil maintenance off` first, then move"));
+                }
+                boolean ruled = s.temporary().stream().anyMatch(t -> t.target().equals(args.get(0)));
+                if (!ruled && runsNowOnlyOn(args.get(0), args.get(1), reports, config)) {
+                    yield Optional.of(new Outcome(true, args.get(0) + " already runs on " + args.get(1)
+                            + "; nothing to do, no rule added"));
+                }
+                yield Optional.empty();
+            }
+            case "clear" -> s.temporary().stream().anyMatch(t -> t.target().equals(args.get(0))) ? Optional.empty()
+                    : Optional.of(new Outcome(true, "no move or ban rules on " + args.get(0) + "; nothing to clear"));
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * Where each resource runs by the members' reports, keyed {@code id@node} as the plan keys
+     * clone instances ({@link #whereRuns} and {@link #allRunOn} read both forms): the placement
+     * in maintenance mode, where the plan places nothing because nothing is moved.
+     */
+    static Map<String, String> placementNow(Map<String, NodeReport> reports) {
+        var out = new java.util.TreeMap<String, String>();
+        reports.values().forEach(r -> r.resources().forEach((id, e) -> {
+            if (e.status() == ResourceStatus.STARTED) out.put(id + "@" + r.node(), r.node());
+        }));
+        return out;
+    }
+
+    /** Every member of the target is started on {@code node} and on no other node, by the members' reports. */
+    static boolean runsNowOnlyOn(String target, String node, Map<String, NodeReport> reports, ClusterConfig config) {
+        List<String> ids = config.resources().group(target).map(GroupSpec::members).orElse(List.of(target));
+        if (!reports.containsKey(node)) return false;
+        for (String id : ids) {
+            for (var r : reports.values()) {
+                var status = r.resources().getOrDefault(id, ResourceEntry.UNKNOWN).status();
+                boolean active = status != ResourceStatus.STOPPED;
+                if (r.node().equals(node) != active || r.node().equals(node) && status != ResourceStatus.STARTED) return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The operator state once a move has failed: its rule removed, so the target does not jump
+     * later when whatever stopped it (a failed start, a ban, a node's state) changes. The same
+     * instance when the rule is not there any more (a later request replaced or cleared it).
+     */
+    static AdminState withoutFailedMove(AdminRequest move, AdminState s) {
+        var rule = new TemporaryConstraint(move.args().get(0), move.args().get(1), TemporaryConstraint.Kind.MOVE);
+        if (!s.temporary().contains(rule)) return s;
+        return new AdminState(s.version() + 1, s.standby(), s.maintenance(),
+                s.temporary().stream().filter(t -> !t.equals(rule)).toList());
     }
 
     /** The operator state after the request; the same instance when it changes nothing there. */
@@ -116,7 +198,7 @@ public final class AdminRequests {
                 boolean ok = where.size() == 1 && allRunOn(args.get(0), args.get(1), plan, config);
                 yield new Outcome(ok, ok ? args.get(0) + " runs on " + args.get(1)
                         : args.get(0) + " could not be moved to " + args.get(1) + "; it runs on "
-                                + describe(where) + notes);
+                                + describe(where) + notes + "; the move rule was removed");
             }
             case "ban" -> {
                 var where = whereRuns(args.get(0), plan, config);

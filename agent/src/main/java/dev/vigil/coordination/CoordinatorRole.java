@@ -177,7 +177,7 @@ final class CoordinatorRole {
             lastPlan = plan;
         }
         dispatch(plan);
-        requests.answer(plan, inFlight.isEmpty() && !fencing.anyRunning());
+        requests.answer(plan, inFlight.isEmpty() && !fencing.anyRunning(), reportsNow);
     }
 
     /** The report answers this coordinator's life (its probes, its dispatches). */

@@ -116,6 +116,12 @@ final class OperatorRequests {
                     addReply(new AdminReply(r.node(), req.id(), false, problem.get()));
                     continue;
                 }
+                var atOnce = AdminRequests.answeredAtOnce(req, k.admin, reportsNow, k.config);
+                if (atOnce.isPresent()) {
+                    LOG.info("operator request from {}: {} {}: {}", r.node(), req.verb(), req.args(), atOnce.get().message());
+                    addReply(new AdminReply(r.node(), req.id(), atOnce.get().ok(), atOnce.get().message()));
+                    continue;
+                }
                 AdminState before = k.admin;
                 k.admin = AdminRequests.apply(req, k.admin);
                 if (k.admin != before) {
@@ -133,8 +139,13 @@ final class OperatorRequests {
      * A request is answered when the cluster has settled after it: no action left to do or in
      * flight ({@code quiet}: nothing dispatched is unfinished and no fence runs).
      */
-    void answer(Plan plan, boolean quiet) {
+    void answer(Plan plan, boolean quiet, Map<String, NodeReport> reportsNow) {
         if (pendingReplies.isEmpty()) return;
+        if (k.admin.maintenance()) {
+            // The plan places nothing in maintenance; where things run is what the members report
+            // (not "it runs on no node" while status says Started ha1).
+            plan = new Plan(plan.actions(), AdminRequests.placementNow(reportsNow), plan.notes());
+        }
         boolean settled = quiet && plan.actions().isEmpty();
         var it = pendingReplies.iterator();
         while (it.hasNext()) {
@@ -142,6 +153,12 @@ final class OperatorRequests {
             boolean late = k.monotonic.instant().isAfter(p.deadline());
             if (!settled && !late) continue;
             var outcome = AdminRequests.outcome(p.request(), plan, k.config, late);
+            if (!outcome.ok() && !late && p.request().verb().equals("move")) {
+                // A failed move keeps no rule: left behind, it would move the target later, unasked.
+                AdminState before = k.admin;
+                k.admin = AdminRequests.withoutFailedMove(p.request(), k.admin);
+                if (k.admin != before) k.saveAdmin();
+            }
             addReply(new AdminReply(p.node(), p.request().id(), outcome.ok(), outcome.message()));
             it.remove();
         }

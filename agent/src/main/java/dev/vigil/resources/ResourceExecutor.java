@@ -211,6 +211,11 @@ public final class ResourceExecutor implements AutoCloseable {
     }
 
     Path scriptPath(ResourceAgentRef agent) {
+        return scriptPath(agent, settings);
+    }
+
+    /** Where the executor looks for {@code agent}'s script with these settings; {@code vigil config check} asks too. */
+    public static Path scriptPath(ResourceAgentRef agent, ExecutorSettings settings) {
         return switch (agent.resourceClass()) {
             case OCF -> agent.provider().equals("vigil")
                     ? settings.vigilScriptsDir().resolve(agent.type())

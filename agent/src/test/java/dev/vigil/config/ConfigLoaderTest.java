@@ -94,11 +94,13 @@ class ConfigLoaderTest {
                 """;
         assertThat(load(base + "control: {port: 17695}\n").control()).isEqualTo(new ControlConfig(true, 17695));
         assertThat(load(base + "control: {enabled: false}\n").control()).isEqualTo(new ControlConfig(false, 7695));
+        // issue 18: the sockets' directory, relative to the file as keyfile is
+        assertThat(load(base + "control: {socket_dir: run}\n").control().socketDir()).isEqualTo(dir.resolve("run").toAbsolutePath().normalize());
         assertThatThrownBy(() -> load(base + "control: {port: 70000, tls: on}\n"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
                         .extracting(ConfigError::line, ConfigError::column, ConfigError::message).containsExactly(
                                 org.assertj.core.groups.Tuple.tuple(5, 17, "control port must be a TCP port (1..65535), got 70000"),
-                                org.assertj.core.groups.Tuple.tuple(5, 24, "unknown key `tls` in control; valid keys: enabled, port")));
+                                org.assertj.core.groups.Tuple.tuple(5, 24, "unknown key `tls` in control; valid keys: enabled, port, socket_dir")));
     }
 
     @Test

@@ -178,10 +178,10 @@ class AdminRequestsTest {
 
         var stuck = placed(Map.of("vip", "ha1", "web", "ha1"), "www cannot run on ha2: failed there");
         assertThat(outcome(stuck, false, "move", "www", "ha2")).isEqualTo(new AdminRequests.Outcome(false,
-                "www could not be moved to ha2; it runs on ha1 (www cannot run on ha2: failed there)"));
+                "www could not be moved to ha2; it runs on ha1 (www cannot run on ha2: failed there); the move rule was removed"));
 
         assertThat(outcome(placed(Map.of()), false, "move", "db", "ha3"))
-                .isEqualTo(new AdminRequests.Outcome(false, "db could not be moved to ha3; it runs on no node"));
+                .isEqualTo(new AdminRequests.Outcome(false, "db could not be moved to ha3; it runs on no node; the move rule was removed"));
         // Half of a group on the target is not a move done.
         assertThat(outcome(placed(Map.of("vip", "ha2")), false, "move", "www", "ha2").ok()).isFalse();
     }
@@ -214,6 +214,56 @@ class AdminRequestsTest {
         assertThat(outcome(placed(Map.of(), "fencing ha1 needed"), true, "move", "www", "ha2"))
                 .isEqualTo(new AdminRequests.Outcome(false,
                         "move www ha2: accepted, but the cluster had not settled after the deadline (fencing ha1 needed)"));
+    }
+
+    @Test
+    void unknownIdsGetADidYouMean() {
+        assertThat(validate("move", "wwww", "ha2")).contains("no resource or group 'wwww'; did you mean 'www'?");
+        assertThat(validate("move", "www", "ha9")).contains("no node 'ha9'"); // ha1, ha2, ha3 equally close: no guess
+        assertThat(validate("move", "www", "hq2")).contains("no node 'hq2'; did you mean 'ha2'?");
+        assertThat(validate("move", "www", "HA2")).contains("no node 'HA2'; did you mean 'ha2'?");
+        assertThat(validate("restart", "wbe")).contains("no resource 'wbe'; did you mean 'web'?");
+        assertThat(validate("standby", "node-seven")).contains("no node 'node-seven'");
+        assertThat(validate("clear", "zzzzzz")).contains("no resource or group 'zzzzzz'");
+        assertThat(Suggest.didYouMean("xyz", List.of("www", "db"))).isEmpty();
+    }
+
+    @Test
+    void aMoveInMaintenanceIsAnsweredAtOnceAndAFailedMovesRuleGoes() {
+        var maintenance = new AdminState(3, Set.of(), true, List.of());
+        var reports = Map.of("ha1", report("ha1", Map.of("vip", entry(ResourceStatus.STARTED, 0), "web", entry(ResourceStatus.STARTED, 0))),
+                "ha2", report("ha2", Map.of("vip", entry(ResourceStatus.STOPPED, 0), "web", entry(ResourceStatus.STOPPED, 0))));
+        var refused = AdminRequests.answeredAtOnce(new AdminRequest(1, "move", List.of("www", "ha2")), maintenance, reports, config);
+        assertThat(refused).get().extracting(AdminRequests.Outcome::ok).isEqualTo(false);
+        assertThat(refused.get().message()).startsWith("maintenance mode is on");
+
+        var here = AdminRequests.answeredAtOnce(new AdminRequest(1, "move", List.of("www", "ha1")), AdminState.INITIAL, reports, config);
+        assertThat(here).contains(new AdminRequests.Outcome(true, "www already runs on ha1; nothing to do, no rule added"));
+        assertThat(AdminRequests.answeredAtOnce(new AdminRequest(1, "move", List.of("www", "ha2")), AdminState.INITIAL, reports, config))
+                .isEmpty();
+        // with a rule elsewhere, a move back replaces it: not "nothing to do"
+        var ruled = new AdminState(2, Set.of(), false, List.of(new TemporaryConstraint("www", "ha2", Kind.MOVE)));
+        assertThat(AdminRequests.answeredAtOnce(new AdminRequest(1, "move", List.of("www", "ha1")), ruled, reports, config)).isEmpty();
+
+        assertThat(AdminRequests.answeredAtOnce(new AdminRequest(1, "clear", List.of("www")), AdminState.INITIAL, reports, config))
+                .contains(new AdminRequests.Outcome(true, "no move or ban rules on www; nothing to clear"));
+        assertThat(AdminRequests.answeredAtOnce(new AdminRequest(1, "clear", List.of("www")), ruled, reports, config)).isEmpty();
+
+        var after = AdminRequests.withoutFailedMove(new AdminRequest(1, "move", List.of("www", "ha2")), ruled);
+        assertThat(after.temporary()).isEmpty();
+        assertThat(after.version()).isEqualTo(3);
+        var replaced = new AdminState(4, Set.of(), false, List.of(new TemporaryConstraint("www", "ha3", Kind.MOVE)));
+        assertThat(AdminRequests.withoutFailedMove(new AdminRequest(1, "move", List.of("www", "ha2")), replaced)).isSameAs(replaced);
+    }
+
+    @Test
+    void inMaintenanceWhereThingsRunComesFromTheReports() {
+        var reports = Map.of("ha1", report("ha1", Map.of("vip", entry(ResourceStatus.STARTED, 0), "web", entry(ResourceStatus.STARTED, 0))),
+                "ha2", report("ha2", Map.of("vip", entry(ResourceStatus.STOPPED, 0), "web", entry(ResourceStatus.STOPPED, 0))));
+        var plan = new Plan(List.of(), AdminRequests.placementNow(reports), List.of("maintenance mode"));
+        assertThat(outcome(plan, false, "clear", "www").message())
+                .isEqualTo("temporary constraints on www removed; it runs on ha1 (maintenance mode)");
+        assertThat(AdminRequests.allRunOn("www", "ha1", plan, config)).isTrue();
     }
 
     private static ResourceEntry entry(ResourceStatus status, int failCount) {

@@ -243,7 +243,54 @@ class CoordinationTest {
         var reply = net.coordination("ha1").request("move", List.of("www", "ha2")).get(15, TimeUnit.SECONDS);
 
         assertThat(reply.ok()).as(net.describe()).isFalse();
-        assertThat(reply.message()).startsWith("www could not be moved to ha2; it runs on ");
+        assertThat(reply.message()).startsWith("www could not be moved to ha2; it runs on ")
+                .endsWith("the move rule was removed");
+        // Issue 18: a failed move keeps no rule, or the group would jump once ha2 could run it.
+        eventually("no rule left").until(() -> net.coordination("ha1").status().admin().temporary().isEmpty()
+                && net.coordination("ha2").status().admin().temporary().isEmpty());
+    }
+
+    /** Issue 18: in maintenance a move is refused at once, says so, and leaves no rule to fire later. */
+    @Test
+    void aMoveInMaintenanceIsRefusedAndLeavesNoRule() throws Exception {
+        twoNodes("ha1", "policy: {two_node_unsafe: true}\n");
+        awaitGroupOn("ha1");
+        awaitSettled();
+        net.coordination("ha1").request("maintenance-on", List.of()).get(15, TimeUnit.SECONDS);
+
+        var reply = net.coordination("ha2").request("move", List.of("www", "ha2")).get(15, TimeUnit.SECONDS);
+
+        assertThat(reply.ok()).isFalse();
+        assertThat(reply.message()).isEqualTo("maintenance mode is on, so the cluster moves nothing: www stays where it is "
+                + "and no move rule was added; `vigil maintenance off` first, then move");
+        assertThat(net.coordination("ha1").status().admin().temporary()).isEmpty();
+        // other verbs in maintenance say where things run by the members' reports, not "no node"
+        var ban = net.coordination("ha2").request("ban", List.of("www", "ha2")).get(15, TimeUnit.SECONDS);
+        assertThat(ban.message()).as(net.describe()).startsWith("www is banned from ha2 and runs on ha1 (maintenance mode");
+        var clear = net.coordination("ha2").request("clear", List.of("www")).get(15, TimeUnit.SECONDS);
+        assertThat(clear.message()).startsWith("temporary constraints on www removed; it runs on ha1 (maintenance mode");
+        net.coordination("ha1").request("maintenance-off", List.of()).get(15, TimeUnit.SECONDS);
+        awaitSettled();
+        awaitGroupOn("ha1");
+    }
+
+    /** Issue 18: a move to where the group runs, and a clear with nothing to clear, say so and change nothing. */
+    @Test
+    void aMoveToWhereItRunsAndAnEmptyClearSaySoAndAddNoRule() throws Exception {
+        twoNodes("ha1", "policy: {two_node_unsafe: true}\n");
+        awaitGroupOn("ha1");
+        awaitSettled();
+        long version = net.coordination("ha1").status().admin().version();
+
+        var move = net.coordination("ha2").request("move", List.of("www", "ha1")).get(15, TimeUnit.SECONDS);
+        assertThat(move.ok()).isTrue();
+        assertThat(move.message()).isEqualTo("www already runs on ha1; nothing to do, no rule added");
+        var clear = net.coordination("ha2").request("clear", List.of("www")).get(15, TimeUnit.SECONDS);
+        assertThat(clear.ok()).isTrue();
+        assertThat(clear.message()).isEqualTo("no move or ban rules on www; nothing to clear");
+
+        assertThat(net.coordination("ha1").status().admin().temporary()).isEmpty();
+        assertThat(net.coordination("ha1").status().admin().version()).isEqualTo(version);
     }
 
     @Test

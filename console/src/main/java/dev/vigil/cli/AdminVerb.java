@@ -11,6 +11,13 @@ import java.util.List;
 final class AdminVerb {
     private AdminVerb() {}
 
+    // For every verb's --help (annotation values must be constants, hence one per line).
+    static final String EXIT_HEADING = "%nExit codes:%n";
+    static final String EXIT_0 = "0:done as asked, or nothing to do (the message says which)";
+    static final String EXIT_1 = "1:the cluster could not do it; the message says why";
+    static final String EXIT_2 = "2:bad usage, or no cluster file to find the agent by";
+    static final String EXIT_3 = "3:no agent answers";
+
     static int send(NodeOptions target, String verb, List<String> args) {
         AgentConnection agent = target.connectionOrExplain();
         if (agent == null) {

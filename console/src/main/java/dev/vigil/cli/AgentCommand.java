@@ -11,15 +11,22 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil agent}: the node daemon, in the foreground (systemd or the demo supervise it). */
 @Command(name = "agent", mixinStandardHelpOptions = true, description = "Run this node's agent in the foreground until SIGTERM.")
 final class AgentCommand implements Callable<Integer> {
 
-    @Mixin
-    NodeOptions target;
+    // Its own options rather than NodeOptions: the daemon listens, it connects to nothing, so --connect does not apply.
+    @Option(names = "--config", paramLabel = "FILE", description = "cluster file (default: $VIGIL_CONFIG, else /etc/vigil/cluster.yaml)")
+    Path config = NodeOptions.defaultConfig();
+
+    @Option(names = "--node", paramLabel = "NAME", description = "this node's name (default: uname -n)")
+    Optional<String> node = Optional.empty();
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "the control socket to serve (default: "
+            + "<socket_dir>/<cluster>-<node>.sock from the file's control: {socket_dir: DIR}, default /run/vigil)")
+    Optional<Path> socket = Optional.empty();
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "state directory (default: /var/lib/vigil/<cluster>/<node>/)")
     Optional<Path> stateDir;
@@ -30,11 +37,11 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var cluster = loadOrExplain(target.config);
+        var cluster = loadOrExplain(config);
         if (cluster == null) {
             return 2;
         }
-        var options = AgentOptions.resolve(cluster, target.node, target.socket, stateDir, !noRealtime);
+        var options = AgentOptions.resolve(cluster, node, socket, stateDir, !noRealtime);
         // A node that was down while the cluster moved to a newer file starts with that one.
         cluster = ConfigDistribution.newest(cluster, options.stateDir());
         var agent = new Agent(cluster, options, MonotonicClock.create(), TransportFactory.system());

@@ -21,6 +21,11 @@ public interface AgentConnection {
     /** A new cluster file's text; returns once the cluster runs it, or says why not. */
     AdminOutcome applyConfig(String text) throws IOException;
 
+    /** The cluster file the agent runs, as distributed ({@code vigil config show}). */
+    default String runningConfig() throws IOException {
+        throw new IOException("this connection cannot fetch the running configuration");
+    }
+
     /** Over any {@link ControlClient}, whichever transport it was built for. */
     static AgentConnection over(ControlClient client) {
         Objects.requireNonNull(client);
@@ -38,6 +43,11 @@ public interface AgentConnection {
             @Override
             public AdminOutcome applyConfig(String text) throws IOException {
                 return client.applyConfig(text);
+            }
+
+            @Override
+            public String runningConfig() throws IOException {
+                return client.runningConfig();
             }
         };
     }

@@ -27,7 +27,6 @@ final class AgentEntry {
             return Optional.empty();
         }
         var command = new AgentCommand();
-        command.target = new NodeOptions();
         command.stateDir = Optional.empty();
         var seen = new java.util.HashSet<String>();
         for (int i = 1; i < args.length; i++) {
@@ -60,9 +59,9 @@ final class AgentEntry {
             }
             try {
                 switch (name) {
-                    case "--config" -> command.target.config = Path.of(value);
-                    case "--node" -> command.target.node = Optional.of(value);
-                    case "--socket" -> command.target.socket = Optional.of(Path.of(value));
+                    case "--config" -> command.config = Path.of(value);
+                    case "--node" -> command.node = Optional.of(value);
+                    case "--socket" -> command.socket = Optional.of(Path.of(value));
                     case "--state-dir" -> command.stateDir = Optional.of(Path.of(value));
                     default -> throw new AssertionError(name);
                 }

@@ -7,11 +7,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code vigil config}: work with the cluster file. */
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Check or apply the cluster file.",
-        subcommands = {ConfigCommand.Check.class, ConfigCommand.Apply.class})
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Check, apply or show the cluster file.",
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Apply.class, ConfigCommand.Show.class})
 final class ConfigCommand {
 
-    @Command(name = "check", mixinStandardHelpOptions = true, description = "Validate a cluster file; print every error as file:line:column.")
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Validate a cluster file; print every error as file:line:column.",
+                    "Also looks for every resource's agent on this node: a missing ocf:vigil agent (Vigil's own, shipped "
+                            + "with it to every node) is an error; a missing lsb, heartbeat or other OCF agent a warning, "
+                            + "as it may be installed only on the nodes that run it. systemd units are not looked for."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:valid (warnings may be printed)", "1:errors, each printed", "2:bad usage"})
     static final class Check implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "the cluster file")
         Path file;
@@ -23,7 +29,11 @@ final class ConfigCommand {
         public Integer call() {
             var out = spec.commandLine().getOut();
             var err = spec.commandLine().getErr();
-            var errors = ConfigLoader.check(file);
+            var errors = new java.util.ArrayList<String>();
+            ConfigLoader.check(file).forEach(e -> errors.add(String.valueOf(e)));
+            if (errors.isEmpty()) {
+                errors.addAll(agentProblems(file, err));
+            }
             if (errors.isEmpty()) {
                 out.println(file + ": OK");
                 return 0;
@@ -31,6 +41,71 @@ final class ConfigCommand {
             errors.forEach(e -> err.println(e));
             err.println(errors.size() + " error(s)");
             return 1;
+        }
+
+        /** Errors for missing ocf:vigil agents; warnings (printed here) for other missing scripts. */
+        static java.util.List<String> agentProblems(Path file, java.io.PrintWriter err) {
+            dev.vigil.config.ClusterConfig config;
+            try {
+                config = ConfigLoader.load(file);
+            } catch (dev.vigil.config.ConfigException e) {
+                return java.util.List.of(); // reported by check already
+            }
+            Path scripts = dev.vigil.agent.AgentOptions.defaultScriptsDir();
+            var settings = dev.vigil.resources.ExecutorSettings.defaults(scripts.resolve("ocf").resolve("vigil"));
+            boolean installed = java.nio.file.Files.isDirectory(settings.vigilScriptsDir());
+            var problems = new java.util.ArrayList<String>();
+            for (var r : config.resources().resources()) {
+                var agent = r.agent();
+                if (agent.resourceClass() == dev.vigil.model.ResourceClass.SYSTEMD) continue;
+                Path script = dev.vigil.resources.ResourceExecutor.scriptPath(agent, settings);
+                if (java.nio.file.Files.isExecutable(script)) continue;
+                boolean own = agent.resourceClass() == dev.vigil.model.ResourceClass.OCF && agent.provider().equals("vigil");
+                String hint = "";
+                var dir = script.getParent();
+                if (dir != null && java.nio.file.Files.isDirectory(dir)) {
+                    try (var names = java.nio.file.Files.list(dir)) {
+                        hint = dev.vigil.coordination.Suggest.closest(agent.type(),
+                                names.map(p -> p.getFileName().toString()).toList())
+                                .map(t -> "; did you mean " + agent.toString().replace(agent.type(), t) + "?").orElse("");
+                    } catch (java.io.IOException e) {
+                        hint = "";
+                    }
+                }
+                String what = file + ": resource " + r.id() + ": agent " + agent + " does not exist on this node (no "
+                        + script + ")" + hint;
+                if (own && installed) {
+                    problems.add(what);
+                } else {
+                    err.println("warning: " + what + (own ? " (Vigil's scripts are not installed here)" : ""));
+                }
+            }
+            return problems;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Print the cluster file the cluster runs: the local agent's, as distributed by `vigil config apply` "
+                    + "(which may be newer than the file on this node's disk), like `crm configure show`."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:printed", "2:bad usage or no cluster file to find the agent by", "3:no agent answers"})
+    static final class Show implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        NodeOptions agent;
+
+        @Override
+        public Integer call() {
+            var connection = agent.connectionOrExplain();
+            if (connection == null) {
+                return 2;
+            }
+            try {
+                agent.out().print(connection.runningConfig());
+                return 0;
+            } catch (java.io.IOException e) {
+                agent.err().println("vigil: " + e.getMessage());
+                return 3;
+            }
         }
     }
 

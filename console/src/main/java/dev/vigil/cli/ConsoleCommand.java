@@ -74,7 +74,7 @@ final class ConsoleCommand implements Callable<Integer> {
         AgentConnection cluster = AgentConnection.over(agents.client());
 
         var audit = new AuditLog(auditLog, Clock.systemUTC());
-        var backend = new StreamingBackend(agents.client());
+        var backend = new StreamingBackend(agents.client(), agents.described());
         var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(clusterFile().orElse(null)));
         var server = new ConsoleServer(new ConsoleServer.Settings(address.get(), hostKey),
                 new AuthorizedKeysFile(authorizedKeys),
@@ -121,7 +121,7 @@ final class ConsoleCommand implements Callable<Integer> {
             var client = agent.clientOrExplain();
             return client == null ? null : new Agents(client, agent.connect.get());
         }
-        var file = AgentCommand.loadOrExplain(agent.config);
+        var file = agent.loadForCliOrExplain();
         if (file == null) {
             return null;
         }

@@ -8,7 +8,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vigil maintenance on|off}: the cluster leaves every resource alone while on. */
 @Command(name = "maintenance", mixinStandardHelpOptions = true,
-        description = "on: leave every resource alone (no starts, stops or monitors); off: manage them again.")
+        description = "on: leave every resource alone (no starts, stops or monitors); off: manage them again.",
+            exitCodeListHeading = AdminVerb.EXIT_HEADING,
+            exitCodeList = {AdminVerb.EXIT_0, AdminVerb.EXIT_1, AdminVerb.EXIT_2, AdminVerb.EXIT_3})
 final class MaintenanceCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "on|off") String mode;
     @Mixin NodeOptions agent;

@@ -12,7 +12,9 @@ import picocli.CommandLine.Parameters;
 final class NodeCommand {
 
     @Command(name = "standby", mixinStandardHelpOptions = true,
-            description = "Move every resource off NODE and keep it empty until `vigil node online NODE`.")
+            description = "Move every resource off NODE and keep it empty until `vigil node online NODE`.",
+            exitCodeListHeading = AdminVerb.EXIT_HEADING,
+            exitCodeList = {AdminVerb.EXIT_0, AdminVerb.EXIT_1, AdminVerb.EXIT_2, AdminVerb.EXIT_3})
     static final class Standby implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NODE") String node;
         @Mixin NodeOptions agent;
@@ -23,7 +25,9 @@ final class NodeCommand {
         }
     }
 
-    @Command(name = "online", mixinStandardHelpOptions = true, description = "Let NODE run resources again.")
+    @Command(name = "online", mixinStandardHelpOptions = true, description = "Let NODE run resources again.",
+            exitCodeListHeading = AdminVerb.EXIT_HEADING,
+            exitCodeList = {AdminVerb.EXIT_0, AdminVerb.EXIT_1, AdminVerb.EXIT_2, AdminVerb.EXIT_3})
     static final class Online implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NODE") String node;
         @Mixin NodeOptions agent;

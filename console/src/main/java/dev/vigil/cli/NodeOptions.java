@@ -20,14 +20,21 @@ import picocli.CommandLine.Spec;
  * console's host).
  */
 final class NodeOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "cluster file (default: ${DEFAULT-VALUE})")
-    Path config = AgentOptions.DEFAULT_CONFIG;
+    /**
+     * The environment, read for {@code VIGIL_CONFIG} and {@code VIGIL_SOCKET}; a test swaps it
+     * (the JVM cannot change its own environment).
+     */
+    static java.util.function.UnaryOperator<String> environment = System::getenv;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "cluster file (default: $VIGIL_CONFIG, else /etc/vigil/cluster.yaml)")
+    Path config = defaultConfig();
 
     @Option(names = "--node", paramLabel = "NAME", description = "the node's name (default: uname -n)")
     Optional<String> node = Optional.empty();
 
     @Option(names = "--socket", paramLabel = "PATH",
-            description = "the agent's control socket (default: /run/vigil/<cluster>-<node>.sock)")
+            description = "the agent's control socket (default: $VIGIL_SOCKET unless --node is given, else "
+                    + "<socket_dir>/<cluster>-<node>.sock from --config's control: {socket_dir: DIR}, default /run/vigil)")
     Optional<Path> socket = Optional.empty();
 
     @Option(names = "--connect", paramLabel = "HOST:PORT[,HOST:PORT...]",
@@ -39,16 +46,51 @@ final class NodeOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    /** The agent's control socket: --socket, else the default for --config and --node; null after explaining why not. */
+    static Path defaultConfig() {
+        String env = environment.apply("VIGIL_CONFIG");
+        return env == null || env.isBlank() ? AgentOptions.DEFAULT_CONFIG : Path.of(env);
+    }
+
+    /**
+     * The agent's control socket: --socket; else $VIGIL_SOCKET when no --node names another node;
+     * else the one the agent of --config and --node listens on (the same derivation as {@code vigil
+     * agent}'s, so the file alone finds it). Null after explaining why not.
+     */
     Path socketOrExplain() {
         if (socket.isPresent()) {
             return socket.get();
         }
-        var cluster = AgentCommand.loadOrExplain(config);
+        String env = environment.apply("VIGIL_SOCKET");
+        if (node.isEmpty() && env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        var cluster = loadForCliOrExplain();
         if (cluster == null) {
             return null;
         }
-        return AgentOptions.resolve(cluster, node, Optional.empty(), Optional.empty()).socket();
+        try {
+            return AgentOptions.resolve(cluster, node, Optional.empty(), Optional.empty()).socket();
+        } catch (IllegalArgumentException e) {
+            err().println("vigil: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The cluster file, to find an agent (not to start one: the agent's "not starting" would mislead here). */
+    dev.vigil.config.ClusterConfig loadForCliOrExplain() {
+        if (!java.nio.file.Files.exists(config)) {
+            err().println("vigil: no cluster file at " + config + ", so no agent to find: give --config FILE (or set "
+                    + "VIGIL_CONFIG), --socket PATH (or set VIGIL_SOCKET), or --connect HOST:PORT");
+            return null;
+        }
+        try {
+            return dev.vigil.config.ConfigLoader.load(config);
+        } catch (dev.vigil.config.ConfigException e) {
+            err().println(e.getMessage());
+            err().println("vigil: " + e.errors().size() + " error(s) in " + config + "; cannot tell where its agent listens "
+                    + "(give --socket PATH or set VIGIL_SOCKET)");
+            return null;
+        }
     }
 
     /** A client for the agent these options name (TCP with --connect, else the Unix socket); null after explaining why not. */
@@ -66,7 +108,7 @@ final class NodeOptions {
             err().println("vigil: --connect " + connect.get() + ": expected HOST:PORT[,HOST:PORT...], e.g. 10.0.0.48:7695");
             return null;
         }
-        var cluster = AgentCommand.loadOrExplain(config);
+        var cluster = loadForCliOrExplain();
         if (cluster == null) {
             return null;
         }

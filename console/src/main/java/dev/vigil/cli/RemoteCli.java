@@ -37,6 +37,25 @@ public final class RemoteCli implements CommandRunner {
     /** Verbs that start processes or read the console host's files: not for SSH users. */
     private static final Set<String> LOCAL_ONLY = Set.of("agent", "serial-test", "run-agent", "console");
     private static final List<String> HOST_OPTIONS = List.of("--socket", "--node", "--config");
+    /** {@code vigil config} verbs not offered over SSH, and why. */
+    private static final java.util.Map<String, String> NOT_OVER_SSH_CONFIG = java.util.Map.of(
+            "check", "it reads a file on the console's host; run `vigil config check FILE` where the file is, "
+                    + "or send it with `vigil config apply - < FILE`, which checks it first",
+            "show", "the cluster file may hold fence devices' passwords; run `vigil config show` on a node");
+
+    /** Why a verb is not offered over SSH, for the verbs that are not; empty for the others. */
+    static Optional<String> notOffered(List<String> args) {
+        String verb = args.get(0);
+        if (LOCAL_ONLY.contains(verb)) {
+            return Optional.of("`vigil " + verb + "` is not offered over the console: it starts processes or reads files "
+                    + "on the console's host; run it on the node itself");
+        }
+        if (verb.equals("config") && args.size() > 1 && NOT_OVER_SSH_CONFIG.containsKey(args.get(1))) {
+            return Optional.of("`vigil config " + args.get(1) + "` is not offered over the console: "
+                    + NOT_OVER_SSH_CONFIG.get(args.get(1)));
+        }
+        return Optional.empty();
+    }
 
     private final AgentConnection agent;
     private final AuditLog audit;
@@ -63,9 +82,15 @@ public final class RemoteCli implements CommandRunner {
                         + "(for the text UI, connect without a command)");
                 return 2;
             }
+            var notHere = notOffered(args);
+            if (notHere.isPresent()) {
+                // said plainly, rather than picocli's "Unmatched arguments" for a verb it was never given
+                err.println("vigil: " + notHere.get());
+                return 2;
+            }
             var cli = new CommandLine(new VigilCommand(new Audited(agent, audit, who), in));
             LOCAL_ONLY.forEach(v -> cli.getCommandSpec().removeSubcommand(v));
-            cli.getSubcommands().get("config").getCommandSpec().removeSubcommand("check");
+            NOT_OVER_SSH_CONFIG.keySet().forEach(v -> cli.getSubcommands().get("config").getCommandSpec().removeSubcommand(v));
             cli.setOut(out);
             cli.setErr(err);
             cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
 final class ResourceCommand {
 
     @Command(name = "move", mixinStandardHelpOptions = true,
-            description = "Run TARGET on NODE until `vigil resource clear TARGET` (a temporary +INFINITY rule).")
+            description = "Run TARGET on NODE until `vigil resource clear TARGET` (a temporary +INFINITY rule).",
+            exitCodeListHeading = AdminVerb.EXIT_HEADING,
+            exitCodeList = {AdminVerb.EXIT_0, AdminVerb.EXIT_1, AdminVerb.EXIT_2, AdminVerb.EXIT_3})
     static final class Move implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "TARGET", description = "a resource or group") String target;
         @Parameters(index = "1", paramLabel = "NODE") String node;
@@ -28,7 +30,9 @@ final class ResourceCommand {
     }
 
     @Command(name = "ban", mixinStandardHelpOptions = true,
-            description = "Never run TARGET on NODE until `vigil resource clear TARGET` (a temporary -INFINITY rule).")
+            description = "Never run TARGET on NODE until `vigil resource clear TARGET` (a temporary -INFINITY rule).",
+            exitCodeListHeading = AdminVerb.EXIT_HEADING,
+            exitCodeList = {AdminVerb.EXIT_0, AdminVerb.EXIT_1, AdminVerb.EXIT_2, AdminVerb.EXIT_3})
     static final class Ban implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "TARGET", description = "a resource or group") String target;
         @Parameters(index = "1", paramLabel = "NODE") String node;
@@ -41,7 +45,9 @@ final class ResourceCommand {
     }
 
     @Command(name = "clear", mixinStandardHelpOptions = true,
-            description = "Remove the move and ban rules of TARGET; it may stay where it is (stickiness) or go back.")
+            description = "Remove the move and ban rules of TARGET; it may stay where it is (stickiness) or go back.",
+            exitCodeListHeading = AdminVerb.EXIT_HEADING,
+            exitCodeList = {AdminVerb.EXIT_0, AdminVerb.EXIT_1, AdminVerb.EXIT_2, AdminVerb.EXIT_3})
     static final class Clear implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "TARGET") String target;
         @Mixin NodeOptions agent;
@@ -53,7 +59,9 @@ final class ResourceCommand {
     }
 
     @Command(name = "restart", mixinStandardHelpOptions = true,
-            description = "Stop RESOURCE where it runs (or on NODE) and let the cluster start it again.")
+            description = "Stop RESOURCE where it runs (or on NODE) and let the cluster start it again.",
+            exitCodeListHeading = AdminVerb.EXIT_HEADING,
+            exitCodeList = {AdminVerb.EXIT_0, AdminVerb.EXIT_1, AdminVerb.EXIT_2, AdminVerb.EXIT_3})
     static final class Restart implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "RESOURCE") String resource;
         @Parameters(index = "1", arity = "0..1", paramLabel = "NODE") String node;
@@ -66,7 +74,9 @@ final class ResourceCommand {
     }
 
     @Command(name = "cleanup", mixinStandardHelpOptions = true,
-            description = "Forget RESOURCE's failures (on NODE, or where it failed) and probe it again.")
+            description = "Forget RESOURCE's failures (on NODE, or where it failed) and probe it again.",
+            exitCodeListHeading = AdminVerb.EXIT_HEADING,
+            exitCodeList = {AdminVerb.EXIT_0, AdminVerb.EXIT_1, AdminVerb.EXIT_2, AdminVerb.EXIT_3})
     static final class Cleanup implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "RESOURCE") String resource;
         @Parameters(index = "1", arity = "0..1", paramLabel = "NODE") String node;

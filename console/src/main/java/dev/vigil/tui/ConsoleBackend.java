@@ -3,7 +3,9 @@ package dev.vigil.tui;
 import dev.vigil.control.ControlProtocol;
 import dev.vigil.control.StatusReport;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -22,4 +24,24 @@ public interface ConsoleBackend {
      * the handle stops the pushes. The consumer is called from the backend's thread and must not block.
      */
     AutoCloseable subscribe(Consumer<StatusReport> onStatus);
+
+    /**
+     * The console lost its agent and has no current status: since when, the time of the last good
+     * status (null if none came yet), which agent it lost (null if it never had one), why, and what
+     * it is doing about it. The UI shows the cluster as stale while this is present.
+     */
+    record Outage(Instant since, Instant lastGood, String agent, String why, String trying) {}
+
+    /** The console follows another agent than before: it lost {@code from} at {@code at}, and now follows {@code to}. */
+    record Failover(Instant at, String from, String to) {}
+
+    /** Present while no agent streams statuses; doubles that cannot lose their agent keep the default. */
+    default Optional<Outage> outage() {
+        return Optional.empty();
+    }
+
+    /** The last time the console moved to another agent, if it ever did. */
+    default Optional<Failover> lastFailover() {
+        return Optional.empty();
+    }
 }

@@ -23,6 +23,7 @@ final class HelpPage implements Page {
         out.add(Line.of("  Enter                    details of the selected node, group or resource"));
         out.add(Line.of("  Esc                      back (closes a dialog, clears a filter)"));
         out.add(Line.of("  q  Ctrl-D                leave the console (Ctrl-C does nothing)"));
+        out.add(Line.of("  Ctrl-L                   redraw the whole screen (also done on every resize)"));
         out.add(Line.of("  C                        colours on/off (markers such as [DEAD] and ! stay)"));
         out.add(Line.of("Screens", Tone.TITLE));
         for (var e : screens.visibleTo(op)) {

@@ -43,6 +43,43 @@ public final class StatusViews {
         return b.build();
     }
 
+    /** HH:mm:ss UTC, as the event list stamps events. */
+    static String clock(java.time.Instant at) {
+        return CLOCK.format(at);
+    }
+
+    /**
+     * The header while the console has no agent: first, before anything else could be cut off
+     * at 80 columns, that nothing shown is current and since when.
+     */
+    public static Line lostHeader(dev.vigil.tui.ConsoleBackend.Outage o, boolean showingOld) {
+        var b = Line.builder().add("Vigil ", Tone.TITLE).add("[NO AGENT since " + clock(o.since()) + "]", Tone.BAD);
+        if (showingOld && o.lastGood() != null) {
+            b.add("  NOT CURRENT: last good status " + clock(o.lastGood()), Tone.BAD);
+        }
+        return b.build();
+    }
+
+    /**
+     * The body while the console has no agent: a banner (what was lost, why, what the console is
+     * trying) over the old body, every span greyed so nothing old reads as current.
+     */
+    public static List<Line> stale(dev.vigil.tui.ConsoleBackend.Outage o, List<Line> body, int width, int rows) {
+        var out = new ArrayList<Line>();
+        String lost = o.agent() == null ? "no agent answers (since " + clock(o.since()) + ")"
+                : "lost the agent at " + o.agent() + " at " + clock(o.since());
+        for (String l : Text.wrap("!! " + lost + ": " + o.why() + "; " + o.trying() + ". Below: the cluster as it was at "
+                + (o.lastGood() == null ? "?" : clock(o.lastGood())) + ", NOT as it is now.", Math.max(20, width - 2))) {
+            out.add(Line.of(l, Tone.BAD));
+        }
+        for (var line : body) {
+            if (out.size() >= rows) break;
+            var grey = line.spans().stream().map(sp -> new Line.Span(sp.text(), Tone.DIM)).toList();
+            out.add(new Line(grey, line.target()));
+        }
+        return out;
+    }
+
     // ---- nodes ------------------------------------------------------------------------------
 
     public static List<Line> nodes(StatusReport s, int width) {

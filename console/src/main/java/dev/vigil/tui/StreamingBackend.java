@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -77,9 +78,27 @@ public final class StreamingBackend implements ConsoleBackend, AutoCloseable {
     private Instant lastAt = Instant.MIN;
     private IOException lastFailure;
     private Instant lastFailureAt = Instant.MIN;
+    /** What the console follows, in words, for "trying …" (the addresses of --connect or the cluster file). */
+    private final String described;
+    /** Non-null while no stream is up: since when (the stream broke, or the first attempt failed). */
+    private Instant lostAt;
+    private String lostAgent;
+    private String lostWhy;
+    private int attempts;
+    private String following;
+    private Failover failover;
 
     public StreamingBackend(ControlClient agents) {
         this(agents, Backoff.defaults(), Duration.ofSeconds(1), Clock.systemUTC());
+    }
+
+    /** @param described the agents in words (e.g. "10.0.0.1:7000,10.0.0.2:7000"), shown while none answers */
+    public StreamingBackend(ControlClient agents, String described) {
+        this(agents, Backoff.defaults(), Duration.ofSeconds(1), Clock.systemUTC(), described);
+    }
+
+    public StreamingBackend(ControlClient agents, Backoff backoff, Duration fresh, Clock clock) {
+        this(agents, backoff, fresh, clock, "the agent");
     }
 
     /**
@@ -87,7 +106,8 @@ public final class StreamingBackend implements ConsoleBackend, AutoCloseable {
      * @param fresh   how old the last snapshot may be for {@link #status()} to answer with it
      * @param clock   ages snapshots and failures (a hand-moved clock in tests)
      */
-    public StreamingBackend(ControlClient agents, Backoff backoff, Duration fresh, Clock clock) {
+    public StreamingBackend(ControlClient agents, Backoff backoff, Duration fresh, Clock clock, String described) {
+        this.described = Objects.requireNonNull(described);
         this.agents = Objects.requireNonNull(agents);
         this.backoff = Objects.requireNonNull(backoff);
         this.fresh = Objects.requireNonNull(fresh);
@@ -154,7 +174,8 @@ public final class StreamingBackend implements ConsoleBackend, AutoCloseable {
                 throw new IllegalStateException("the console's backend is closed");
             }
             subscribers.add(onStatus);
-            if (last != null) {
+            // Only a status from a stream that is up: a new login must never see a dead agent's last word as current.
+            if (last != null && state == State.STREAMING) {
                 deliver(onStatus, last);
             }
             if (reader == null) {
@@ -197,6 +218,11 @@ public final class StreamingBackend implements ConsoleBackend, AutoCloseable {
                 s = agents.subscribe();
             } catch (IOException e) {
                 failures++;
+                synchronized (lock) {
+                    if (lostAt == null) lostAt = clock.instant();
+                    lostWhy = e.getMessage();
+                    attempts = failures;
+                }
                 if (failures == 1) {
                     log.warn("console: no agent to follow: {}; retrying", e.getMessage());
                 }
@@ -210,6 +236,14 @@ public final class StreamingBackend implements ConsoleBackend, AutoCloseable {
                 }
                 stream = s;
                 state = State.STREAMING;
+                if (lostAgent != null && !lostAgent.equals(s.agent())) {
+                    failover = new Failover(lostAt, lostAgent, s.agent());
+                }
+                following = s.agent();
+                lostAt = null;
+                lostAgent = null;
+                lostWhy = null;
+                attempts = 0;
             }
             if (failures > 0) {
                 log.info("console: following the agent at {} again", s.agent());
@@ -234,6 +268,7 @@ public final class StreamingBackend implements ConsoleBackend, AutoCloseable {
             boolean wanted;
             synchronized (lock) {
                 wanted = state != State.CLOSED && !subscribers.isEmpty();
+                lostWhy = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
             if (wanted) {
                 log.warn("console: lost the event stream of the agent at {} ({}); trying the next", s.agent(),
@@ -244,7 +279,37 @@ public final class StreamingBackend implements ConsoleBackend, AutoCloseable {
             synchronized (lock) {
                 stream = null;
                 if (state == State.STREAMING) state = State.CONNECTING;
+                // Marked at once, before any reconnect attempt: the sessions grey their screens now.
+                lostAt = clock.instant();
+                lostAgent = s.agent();
+                if (lostWhy == null) lostWhy = "the event stream broke";
             }
+        }
+    }
+
+    @Override
+    public Optional<Outage> outage() {
+        synchronized (lock) {
+            if (state == State.STREAMING || state == State.IDLE || state == State.CLOSED || lostAt == null) {
+                return Optional.empty();
+            }
+            String trying = "reconnecting to " + described + (attempts > 0 ? " (attempt " + (attempts + 1) + ")" : "");
+            return Optional.of(new Outage(lostAt, last == null ? null : lastAt, lostAgent,
+                    lostWhy == null ? "no answer" : lostWhy, trying));
+        }
+    }
+
+    @Override
+    public Optional<Failover> lastFailover() {
+        synchronized (lock) {
+            return Optional.ofNullable(failover);
+        }
+    }
+
+    /** The agent whose stream the console follows now (HOST:PORT or the socket), null before the first. */
+    public String following() {
+        synchronized (lock) {
+            return following;
         }
     }
 

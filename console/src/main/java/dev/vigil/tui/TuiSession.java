@@ -74,6 +74,19 @@ public final class TuiSession {
     private boolean colour;
     private boolean quit;
     private Frame shown;
+    /** Set by a resize or Ctrl-L: the next draw clears the terminal and sends every cell. */
+    private boolean repaint;
+    /** The backend's outage as last seen; present means the status on screen is not current. */
+    private java.util.Optional<ConsoleBackend.Outage> outage = java.util.Optional.empty();
+    private java.util.Optional<ConsoleBackend.Failover> failover = java.util.Optional.empty();
+    /** When the status request in flight was sent, and when the last status arrived. */
+    private volatile Instant askedAt = Instant.MIN;
+    private Instant lastGoodAt;
+    /**
+     * A request unanswered for longer than deadtime + 1 s: an agent that froze with its connection
+     * open (no EOF, its keepalives 10 s apart) is stale data too, long before the stream times out.
+     */
+    private java.util.Optional<ConsoleBackend.Outage> unanswered = java.util.Optional.empty();
 
     public TuiSession(Terminal terminal, ConsoleBackend backend, Operator operator, AuditLog audit) {
         this(terminal, backend, operator, audit, TuiOptions.defaults());
@@ -103,6 +116,9 @@ public final class TuiSession {
             screen.setCursorPosition(null);
             pages.push(options.screens().forKey('d').map(e -> e.open().get()).orElseGet(DashboardPage::new));
             lastStatusAt = options.clock().instant();
+            // a failover from before this login is not news to this operator
+            failover = backend.lastFailover();
+            outage = backend.outage();
             subscription = backend.subscribe(this::pushed);
             askForStatus();
             loop(screen);
@@ -145,12 +161,19 @@ public final class TuiSession {
                 r.run();
                 dirty = true;
             }
+            if (watchAgent()) dirty = true;
             if (Duration.between(lastStatusAt, options.clock().instant()).compareTo(options.staleAfter()) > 0) {
                 lastStatusAt = options.clock().instant();
                 askForStatus();
             }
             TerminalSize resized = screen.doResizeIfNecessary();
-            if (resized != null) dirty = true;
+            if (resized != null) {
+                // A terminal that shrinks keeps (or reflows) what it showed; a delta against Lanterna's
+                // idea of the old screen would leave that text on the header and footer lines.
+                repaint = true;
+                dirty = true;
+            }
+            if (repaint) dirty = true;
             if (quit) return;
             if (dirty) {
                 draw(screen);
@@ -164,6 +187,34 @@ public final class TuiSession {
                 }
             }
         }
+    }
+
+    /**
+     * Polls the backend's link to its agent (a few field reads under its lock, once per tick).
+     * True when what the screen must say changed: the agent was lost, or the console moved to another.
+     */
+    private boolean watchAgent() {
+        var nowOut = backend.outage();
+        if (nowOut.isEmpty() && status != null && checking.get()) {
+            Duration bound = Duration.ofMillis(status.timing().deadtimeMs()).plusSeconds(1);
+            Duration waited = Duration.between(askedAt, options.clock().instant());
+            if (waited.compareTo(bound) > 0 && unanswered.isEmpty()) {
+                unanswered = java.util.Optional.of(new ConsoleBackend.Outage(askedAt, lastGoodAt, null,
+                        "the agent has not answered for " + Text.age(waited) + " (deadtime " + Text.age(bound.minusSeconds(1)) + ")",
+                        "still waiting for its answer"));
+            }
+        }
+        if (nowOut.isEmpty()) nowOut = unanswered;
+        var nowFailover = backend.lastFailover();
+        boolean changed = !nowOut.equals(outage);
+        outage = nowOut;
+        if (!nowFailover.equals(failover)) {
+            failover = nowFailover;
+            nowFailover.ifPresent(f -> say("now following " + f.to() + " (lost " + f.from() + " at "
+                    + StatusViews.clock(f.at()) + ")", Tone.WARN));
+            changed = true;
+        }
+        return changed;
     }
 
     /** From the backend's thread: never waits. */
@@ -183,11 +234,14 @@ public final class TuiSession {
         status = s;
         problem = null;
         lastStatusAt = options.clock().instant();
+        lastGoodAt = lastStatusAt;
+        unanswered = java.util.Optional.empty();
     }
 
     /** Asks the backend directly: at start, and when pushes stop (a dead agent pushes nothing). */
     private void askForStatus() {
         if (!checking.compareAndSet(false, true)) return;
+        askedAt = options.clock().instant();
         worker.execute(() -> {
             try {
                 var s = backend.status();
@@ -206,6 +260,14 @@ public final class TuiSession {
     private void draw(Screen screen) throws IOException {
         TerminalSize size = screen.getTerminalSize();
         var f = frame(size.getColumns(), size.getRows());
+        if (repaint) {
+            repaint = false;
+            screen.clear();
+            Painter.paint(screen, f);
+            screen.refresh(Screen.RefreshType.COMPLETE);
+            shown = f;
+            return;
+        }
         if (f.equals(shown)) return;
         Painter.paint(screen, f);
         screen.refresh(Screen.RefreshType.DELTA);
@@ -216,7 +278,12 @@ public final class TuiSession {
         var ctx = context();
         var page = pages.peek();
         // the body first: the page's keys depend on what it selected while drawing it
-        var body = page.body(ctx, cols - 2, Frame.bodyRows(rows, Painter.FOOTER_LINES));
+        int bodyRows = Frame.bodyRows(rows, Painter.FOOTER_LINES);
+        var body = page.body(ctx, cols - 2, bodyRows);
+        if (outage.isPresent() && status != null) {
+            // The last status stays readable but greyed, under a banner saying how old it is.
+            body = StatusViews.stale(outage.get(), body, cols, bodyRows);
+        }
         var footer = Painter.footer(confirming != null || picking != null ? dialogHints() : page.hints(ctx), globalHints(), cols);
         var crumbs = Line.builder();
         var trail = new ArrayList<String>();
@@ -233,7 +300,9 @@ public final class TuiSession {
             dialog = new Frame.Dialog("Choose", List.of(picking.question()), picking.options(), picked,
                     "↑↓ or a number, Enter chooses, Esc cancels");
         }
-        return Frame.compose(cols, rows, StatusViews.header(status, problem), crumbs.build(),
+        var header = outage.isPresent() ? StatusViews.lostHeader(outage.get(), status != null)
+                : StatusViews.header(status, problem);
+        return Frame.compose(cols, rows, header, crumbs.build(),
                 body, message, footer, dialog, colour);
     }
 
@@ -265,6 +334,8 @@ public final class TuiSession {
             char c = Character.toLowerCase(k.getCharacter());
             if (c == 'd') {
                 quit = true;
+            } else if (c == 'l') {
+                repaint = true; // Ctrl-L, as in every full-screen program: redraw whatever the terminal shows
             } else if (c == 'c') {
                 say("Ctrl-C does nothing here; q or Ctrl-D leaves the console", Tone.DIM);
             }

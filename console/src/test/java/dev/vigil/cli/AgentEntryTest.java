@@ -25,7 +25,7 @@ class AgentEntryTest {
     }
 
     private static List<Object> fields(AgentCommand c) {
-        return List.of(c.target.config, c.target.node, c.target.socket, c.target.connect, c.stateDir, c.noRealtime);
+        return List.of(c.config, c.node, c.socket, c.stateDir, c.noRealtime);
     }
 
     @Test

@@ -46,6 +46,12 @@ public final class FakeAgent implements ControlHandler, AgentConnection {
         return new AdminOutcome(true, verb + " " + String.join(" ", args) + ": done");
     }
 
+    /** Both interfaces offer it; the fixture's file is a stand-in. */
+    @Override
+    public String runningConfig() {
+        return "cluster: web\n";
+    }
+
     @Override
     public AdminOutcome applyConfig(String text) {
         received.add("config-apply " + text.length());

@@ -299,6 +299,120 @@ class SshConsoleIT {
         assertThat(capture(tmux)).doesNotContain("otto (operator)"); // the screen was restored
     }
 
+    /**
+     * Issue 18: shrinking 100×30 → 80×24 left old text on the header and footer lines. Every line
+     * after a shrink, a grow and a Ctrl-L must equal a fresh login's at the same size.
+     */
+    @Test
+    void everyResizeAndCtrlLRepaintsTheWholeScreenAsAFreshLoginWouldShowIt() throws Exception {
+        String tmux = "vigil-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        tmuxSockets.add(tmux);
+        String sshLine = String.join(" ", sshArgs(operatorKey, "otto", List.of())).replace("'", "");
+        for (var s : List.of(List.of("ui", "100", "30"), List.of("fresh80", "80", "24"), List.of("fresh100", "100", "30"))) {
+            var cmd = new ArrayList<>(List.of("tmux", "-L", tmux, "-f", "/dev/null", "new-session"));
+            cmd.addAll(List.of("-d", "-s", s.get(0), "-x", s.get(1), "-y", s.get(2), "sh", "-c", sshLine + "; sleep 30"));
+            var started = run(cmd, PATIENCE);
+            assertThat(started.exit()).as(started.err()).isZero();
+        }
+        for (String s : List.of("ui", "fresh80", "fresh100")) {
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux, s)).contains("ha2").contains("otto (operator)"));
+        }
+        // the terminal itself: tmux keeps what it showed when a window shrinks
+        run(List.of("tmux", "-L", tmux, "resize-window", "-t", "ui", "-x", "80", "-y", "24"), PATIENCE);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux, "ui")).isEqualTo(capture(tmux, "fresh80")));
+        run(List.of("tmux", "-L", tmux, "resize-window", "-t", "ui", "-x", "100", "-y", "30"), PATIENCE);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux, "ui")).isEqualTo(capture(tmux, "fresh100")));
+        // after another screen and Ctrl-L (a full clear and redraw), still exactly what a fresh login shows
+        run(List.of("tmux", "-L", tmux, "send-keys", "-t", "ui", "-l", "?"), PATIENCE);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux, "ui")).contains("Moving around"));
+        run(List.of("tmux", "-L", tmux, "send-keys", "-t", "ui", "-l", "d"), PATIENCE);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux, "ui")).doesNotContain("Moving around"));
+        run(List.of("tmux", "-L", tmux, "send-keys", "-t", "ui", "C-l"), PATIENCE);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux, "ui")).isEqualTo(capture(tmux, "fresh100")));
+    }
+
+    /**
+     * Issue 18: kill the console's agent and the screen says so within deadtime + 1 s (deadtime
+     * from the status the agent served); with a second agent reachable the console follows it.
+     */
+    @Test
+    void aLostAgentIsSaidOnTheScreenWithinDeadtimeAndTheConsoleFailsOverToTheNextAgent() throws Exception {
+        // a console of its own over two agents: the fixture's and a second one on another socket
+        var other = new FakeAgent();
+        var second = new dev.vigil.control.ControlHandler() {
+            @Override
+            public ControlProtocol.AdminOutcome admin(String verb, List<String> args) {
+                return other.admin(verb, args);
+            }
+
+            @Override
+            public ControlProtocol.AdminOutcome applyConfig(String text) {
+                return other.applyConfig(text);
+            }
+
+            @Override
+            public StatusReport status() {
+                var s = FakeAgent.twoNodes();
+                return new StatusReport(s.cluster(), "ha2", s.incarnation(), s.view(), s.members(), s.configVersion(),
+                        s.timing(), s.votes(), s.nodes(), s.drops(), s.heartbeat(), s.resources());
+            }
+        };
+        var bus2 = new EventBus(Clock.systemUTC(), second::status, EventBus.DEFAULT_STATUS_INTERVAL, EventBus.DEFAULT_QUEUE_CAPACITY);
+        var control2 = new ControlServer(dir.resolve("agent2.sock"), second, bus2);
+        var both = new StreamingBackend(ControlClient.anyOf(List.of(ControlClient.unix(dir.resolve("agent.sock")),
+                ControlClient.unix(dir.resolve("agent2.sock")))), "agent.sock,agent2.sock");
+        var server = new ConsoleServer(new ConsoleServer.Settings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("state2/host")),
+                new AuthorizedKeysFile(dir.resolve("authorized_keys")), lenient(),
+                new RemoteCli(AgentConnection.over(ControlClient.unix(dir.resolve("agent.sock"))), audit),
+                ShellSessionFactory.tui(both, audit, TuiOptions.defaults()));
+        server.start();
+        try {
+            String tmux = "vigil-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+            tmuxSockets.add(tmux);
+            String sshLine = String.join(" ", sshArgs(operatorKey, "otto", List.of())).replace("'", "")
+                    .replace("-p " + port, "-p " + server.port());
+            var started = run(List.of("tmux", "-L", tmux, "-f", "/dev/null", "new-session", "-d", "-s", "ui", "-x", "100",
+                    "-y", "30", "sh", "-c", sshLine + "; sleep 30"), PATIENCE);
+            assertThat(started.exit()).as(started.err()).isZero();
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux, "ui")).contains("seen from ha1"));
+            Duration bound = Duration.ofMillis(FakeAgent.twoNodes().timing().deadtimeMs()).plusSeconds(1);
+
+            // the only agent dies: the screen says so within the bound, greyed under a banner
+            control.close();
+            events.close();
+            long t0 = System.nanoTime();
+            await().atMost(bound).pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(capture(tmux, "ui")).contains("[NO AGENT since").contains("NOT as it is now")
+                            .contains("lost the agent at " + dir.resolve("agent.sock")));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(bound);
+            // a new login sees no stale status as current either
+            run(List.of("tmux", "-L", tmux, "new-session", "-d", "-s", "late", "-x", "100", "-y", "30", "sh", "-c",
+                    sshLine + "; sleep 30"), PATIENCE);
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux, "late")).contains("NO AGENT"));
+            assertThat(capture(tmux, "late")).doesNotContain("seen from ha1");
+
+            // a second agent comes up: the console follows it and says it moved
+            control2.start();
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux, "ui")).contains("seen from ha2")
+                    .doesNotContain("NO AGENT"));
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux, "late")).contains("seen from ha2"));
+            await().atMost(PATIENCE).untilAsserted(() ->
+                    assertThat(capture(tmux, "ui")).contains("now following " + dir.resolve("agent2.sock")));
+            // (the socket paths are long: the rest of the line, "(lost …agent.sock at HH:MM:SS)", is cut at 100 columns)
+        } finally {
+            server.close();
+            both.close();
+            control2.close();
+            bus2.close();
+            control = null;
+            events = null;
+        }
+    }
+
+    private String capture(String tmux, String session) throws Exception {
+        return run(List.of("tmux", "-L", tmux, "capture-pane", "-p", "-t", session), PATIENCE).out();
+    }
+
     private String capture(String tmux) throws Exception {
         var r = run(List.of("tmux", "-L", tmux, "capture-pane", "-p", "-t", "ui"), PATIENCE);
         return r.out();

@@ -198,6 +198,51 @@ class StreamingBackendTest {
         assertThat(backend.admin("standby", List.of("a")).message()).isEqualTo("b did standby");
     }
 
+    /** Issue 18: a lost agent is an outage at once, with the last good status's time, and new logins get nothing stale. */
+    @Test
+    void whenTheOnlyAgentDiesTheOutageSaysSoAndANewLoginGetsNoStaleStatus() throws Exception {
+        var a = new Agent("a").start();
+        var backend = backend(a);
+        var seen = new Seen();
+        backend.subscribe(seen::accept);
+        await().atMost(PATIENCE).until(() -> seen.latest().equals("a#0"));
+        assertThat(backend.outage()).isEmpty();
+        Instant good = clock.instant();
+        clock.advance(Duration.ofSeconds(3));
+
+        a.stop();
+        await().atMost(PATIENCE).until(() -> backend.outage().isPresent());
+        var o = backend.outage().get();
+        assertThat(o.agent()).isEqualTo(a.socket.toString());
+        assertThat(o.lastGood()).isEqualTo(good);
+        assertThat(o.since()).isEqualTo(good.plusSeconds(3));
+        assertThat(o.trying()).startsWith("reconnecting to the agent");
+        var late = new Seen();
+        backend.subscribe(late::accept);
+        assertThat(late.pushes).as("a dead agent's last status is not handed to a new login").isEmpty();
+
+        a.start();
+        await().atMost(PATIENCE).until(() -> late.latest().equals("a#0"));
+        assertThat(backend.outage()).isEmpty();
+        assertThat(backend.lastFailover()).as("the same agent again is no failover").isEmpty();
+    }
+
+    @Test
+    void aFailoverIsRecordedWithBothAgents() throws Exception {
+        var a = new Agent("a").start();
+        var b = new Agent("b").start();
+        var backend = backend(a, b);
+        var seen = new Seen();
+        backend.subscribe(seen::accept);
+        await().atMost(PATIENCE).until(() -> seen.latest().equals("a#0"));
+        a.stop();
+        await().atMost(PATIENCE).until(() -> seen.latest().equals("b#0"));
+        assertThat(backend.lastFailover()).get().extracting(ConsoleBackend.Failover::from, ConsoleBackend.Failover::to)
+                .containsExactly(a.socket.toString(), b.socket.toString());
+        assertThat(backend.following()).isEqualTo(b.socket.toString());
+        assertThat(backend.outage()).isEmpty();
+    }
+
     @Test
     void withNoAgentItRetriesWithBackoffAndFollowsTheFirstOneThatComesBack() throws Exception {
         var a = new Agent("a");

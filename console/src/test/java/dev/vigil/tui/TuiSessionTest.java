@@ -38,9 +38,34 @@ class TuiSessionTest {
         volatile Consumer<StatusReport> subscriber;
         final List<List<String>> admin = new CopyOnWriteArrayList<>();
         volatile boolean closed;
+        volatile java.util.Optional<Outage> outage = java.util.Optional.empty();
+        volatile java.util.Optional<Failover> failover = java.util.Optional.empty();
+
+        @Override
+        public java.util.Optional<Outage> outage() {
+            return outage;
+        }
+
+        @Override
+        public java.util.Optional<Failover> lastFailover() {
+            return failover;
+        }
+
+        /** When set, status() waits for it: an agent that froze with its connection open. */
+        volatile java.util.concurrent.CountDownLatch frozen;
+        final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public StatusReport status() {
+            asked.incrementAndGet();
+            var f = frozen;
+            if (f != null) {
+                try {
+                    f.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return current;
         }
 
@@ -71,10 +96,14 @@ class TuiSessionTest {
     }
 
     private AuditLog start(Role role, int cols, int rows) throws IOException {
+        return start(role, cols, rows, Clock.fixed(Instant.parse("2026-11-21T18:00:00Z"), ZoneOffset.UTC));
+    }
+
+    private AuditLog start(Role role, int cols, int rows, Clock clock) throws IOException {
         var audit = new AuditLog(dir.resolve("audit.log"), Clock.fixed(Instant.parse("2026-11-21T18:00:00Z"), ZoneOffset.UTC));
         terminal = new DefaultVirtualTerminal(new TerminalSize(cols, rows));
         var op = new Operator(role.configName() + "1", "SHA256:abc", "key of " + role.configName(), role);
-        var options = TuiOptions.defaults().withClock(Clock.fixed(Instant.parse("2026-11-21T18:00:00Z"), ZoneOffset.UTC));
+        var options = TuiOptions.defaults().withClock(clock);
         var session = new TuiSession(terminal, backend, op, audit, options);
         ui = new Thread(session::run, "tui-test");
         ui.start();
@@ -110,6 +139,52 @@ class TuiSessionTest {
 
     private void key(KeyType t) {
         terminal.addInput(new KeyStroke(t));
+    }
+
+    /** Issue 18: a lost agent is said across the screen, first thing in the header, and the old body is greyed. */
+    @Test
+    void aLostAgentIsSaidAcrossTheScreenAndAFailoverIsAnnounced() throws Exception {
+        start(Role.OPERATOR, 80, 24);
+        awaitScreen("cluster web");
+        backend.outage = java.util.Optional.of(new ConsoleBackend.Outage(Instant.parse("2026-11-21T17:09:50Z"),
+                Instant.parse("2026-11-21T17:09:49Z"), "10.0.0.1:7695", "Connection reset", "reconnecting to 10.0.0.1:7695,10.0.0.2:7695"));
+        awaitScreen("[NO AGENT since 17:09:50]  NOT CURRENT: last good status 17:09:49");
+        awaitScreen("Below: the cluster as it was at 17:09:49, NOT"); // the whole frame, not one half-painted
+        var s = screen();
+        assertThat(s).contains("!! lost the agent at 10.0.0.1:7695 at 17:09:50: Connection reset; reconnecting")
+                .contains("Below: the cluster as it was at 17:09:49, NOT").contains("ha2").doesNotContain("quorum yes");
+        // greyed: every cell of the old body is drawn in the dim colour
+        int row = s.lines().toList().indexOf(s.lines().filter(l -> l.startsWith("  ha2 ")).findFirst().orElseThrow());
+        assertThat(terminal.getCharacter(2, row).getForegroundColor()).isEqualTo(com.googlecode.lanterna.TextColor.ANSI.BLACK_BRIGHT);
+
+        backend.outage = java.util.Optional.empty();
+        backend.failover = java.util.Optional.of(new ConsoleBackend.Failover(Instant.parse("2026-11-21T17:09:51Z"),
+                "10.0.0.1:7695", "10.0.0.2:7695"));
+        awaitScreen("now following 10.0.0.2:7695 (lost 10.0.0.1:7695 at 17:09:51)");
+        assertThat(screen()).contains("quorum yes").doesNotContain("NO AGENT");
+    }
+
+    /** Issue 18: an agent that froze with its stream open is stale data once a request waits past deadtime + 1 s. */
+    @Test
+    void aStatusRequestUnansweredPastDeadtimeShowsTheScreenAsStale() throws Exception {
+        var clock = new StreamingBackendTest.ManualClock();
+        start(Role.OPERATOR, 80, 24, clock);
+        awaitScreen("cluster web");
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.asked.get() >= 1); // the request at start
+        Thread.sleep(100);
+        int before = backend.asked.get();
+        backend.frozen = new java.util.concurrent.CountDownLatch(1);
+        clock.advance(Duration.ofMillis(2100)); // nothing pushed for staleAfter: the session asks, and waits
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.asked.get() > before);
+        assertThat(screen()).doesNotContain("NO AGENT");
+        clock.advance(Duration.ofMillis(2100)); // deadtime 1 s (the fixture's) + 1 s passed without an answer
+        awaitScreen("NO AGENT since");
+        awaitScreen("the agent has not answered for"); // awaited: a screen read mid-paint shows half a frame
+        awaitScreen("NOT as it is now");
+
+        backend.frozen.countDown(); // it answers after all
+        awaitScreen("quorum yes");
+        assertThat(screen()).doesNotContain("NO AGENT");
     }
 
     @Test
