@@ -249,16 +249,128 @@ class TcpControlServerTest {
     }
 
     @Test
-    void anAnswerFrameSentBackAsARequestIsRefused() throws IOException {
+    void aRequestSentUnderAnotherFrameTypeIsRefused() throws IOException {
+        // Frame-type confusion: a genuine request, sequence and tag intact, labelled as an answer.
         try (var raw = RawClient.connect(address, KEY)) {
-            // A frame sealed for the other direction: reflecting the agent's own answers gets nowhere.
-            var reflected = ControlSession.client(ControlFrames.deriveKey(KEY), raw.serverNonce, raw.clientNonce);
-            byte[] body = raw.session.seal(STATUS);
-            raw.sendRaw(ControlFrames.encode(Type.ANSWER, body));
+            raw.sendRaw(ControlFrames.encode(Type.ANSWER, raw.session.seal(ADMIN)));
             assertThat(raw.refusal()).isEqualTo("malformed frame");
-            assertThat(reflected).isNotNull();
         }
         assertRefusedOnce(Refusal.MALFORMED);
+    }
+
+    @Test
+    void anAuthenticationFrameSentAsARequestIsRefused() throws IOException {
+        try (var socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(5000);
+            var in = new BufferedInputStream(socket.getInputStream());
+            byte[] serverNonce = ControlFrames.readHello(ControlFrames.read(in, 64));
+            var session = ControlSession.client(ControlFrames.deriveKey(KEY), serverNonce, new byte[ControlFrames.NONCE_BYTES]);
+            socket.getOutputStream().write(ControlFrames.encode(Type.REQUEST, session.authBody()));
+            assertThat(refusal(in)).isEqualTo("malformed frame");
+        }
+        assertRefusedOnce(Refusal.MALFORMED);
+    }
+
+    @Test
+    void aServerSealedAnswerReflectedAsARequestIsRefused() throws IOException {
+        // The agent's own answer, byte for byte, sent back to it as a REQUEST on the same
+        // connection: only the frame type inside the MAC tells the two directions apart.
+        try (var raw = RawClient.connect(address, KEY)) {
+            raw.send(STATUS);
+            var answer = ControlFrames.read(raw.in, ControlFrames.MAX_ANSWER_FRAME);
+            assertThat(answer.type()).isEqualTo(Type.ANSWER);
+            raw.sendRaw(ControlFrames.encode(Type.REQUEST, answer.body()));
+            // Refused by the tag, before the sequence is even looked at.
+            assertThat(raw.refusal()).isEqualTo("authentication failed");
+        }
+        assertThat(spy.calls).containsExactly("status");
+        assertThat(drops.snapshot()).containsExactly(java.util.Map.entry(Refusal.AUTHENTICATION_FAILED.dropKey(), 1L));
+    }
+
+    @Test
+    void aServerSealedAnswerIsNeverAcceptedAsARequestEvenWithTheRightSequence() throws Exception {
+        // The same reflection where the sequence numbers line up (answer n offered while request
+        // n is due), so that nothing but the frame type in the MAC can refuse it.
+        byte[] controlKey = ControlFrames.deriveKey(KEY);
+        byte[] serverNonce = new byte[ControlFrames.NONCE_BYTES];
+        byte[] clientNonce = new byte[ControlFrames.NONCE_BYTES];
+        serverNonce[0] = 1;
+        clientNonce[0] = 2;
+        var client = ControlSession.client(controlKey, serverNonce, clientNonce);
+        var server = ControlSession.server(controlKey, serverNonce, new ControlFrames.Frame(Type.AUTH, client.authBody()));
+        byte[] answer = server.seal(ADMIN);
+        assertThatThrownBy(() -> server.open(new ControlFrames.Frame(Type.REQUEST, answer)))
+                .isInstanceOf(FrameException.class)
+                .satisfies(e -> assertThat(((FrameException) e).refusal()).isEqualTo(Refusal.AUTHENTICATION_FAILED));
+        // And the other way round: the client does not take its own request for an answer.
+        byte[] request = client.seal(STATUS);
+        assertThatThrownBy(() -> client.open(new ControlFrames.Frame(Type.ANSWER, request)))
+                .isInstanceOf(FrameException.class)
+                .satisfies(e -> assertThat(((FrameException) e).refusal()).isEqualTo(Refusal.AUTHENTICATION_FAILED));
+    }
+
+    @Test
+    void aWholeRecordedConversationReplayedOnANewConnectionIsRefused() throws IOException {
+        // An eavesdropper without the key records every byte a genuine client sent, AUTH included,
+        // and plays it back on a connection of its own: the new server nonce makes it worthless.
+        byte[] recorded;
+        try (var raw = RawClient.connect(address, KEY)) {
+            raw.send(ADMIN);
+            assertThat(raw.answer()).contains("standby done");
+            recorded = raw.sent.toByteArray();
+        }
+        try (var socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(5000);
+            var in = new BufferedInputStream(socket.getInputStream());
+            ControlFrames.readHello(ControlFrames.read(in, 64));
+            socket.getOutputStream().write(recorded);
+            assertThat(refusal(in)).isEqualTo("authentication failed");
+        }
+        assertThat(spy.calls).containsExactly("admin standby [ha2]");
+        assertThat(drops.snapshot()).containsExactly(java.util.Map.entry(Refusal.AUTHENTICATION_FAILED.dropKey(), 1L));
+    }
+
+    @Test
+    void authenticationAndRequestsAreEachBoundToTheServerNonce() throws Exception {
+        // Each layer on its own: a recorded AUTH does not authenticate under a new server nonce,
+        // and a recorded request does not open in a session with a new server nonce even when the
+        // client nonce is the same (a client that reuses its nonce).
+        byte[] controlKey = ControlFrames.deriveKey(KEY);
+        byte[] oldServerNonce = new byte[ControlFrames.NONCE_BYTES];
+        byte[] newServerNonce = new byte[ControlFrames.NONCE_BYTES];
+        newServerNonce[0] = 7;
+        byte[] clientNonce = new byte[ControlFrames.NONCE_BYTES];
+        var recordedClient = ControlSession.client(controlKey, oldServerNonce, clientNonce);
+        var recordedAuth = new ControlFrames.Frame(Type.AUTH, recordedClient.authBody());
+        byte[] recordedRequest = recordedClient.seal(ADMIN);
+        assertThatThrownBy(() -> ControlSession.server(controlKey, newServerNonce, recordedAuth))
+                .isInstanceOf(FrameException.class)
+                .satisfies(e -> assertThat(((FrameException) e).refusal()).isEqualTo(Refusal.AUTHENTICATION_FAILED));
+        var freshClient = ControlSession.client(controlKey, newServerNonce, clientNonce);
+        var server = ControlSession.server(controlKey, newServerNonce, new ControlFrames.Frame(Type.AUTH, freshClient.authBody()));
+        assertThatThrownBy(() -> server.open(new ControlFrames.Frame(Type.REQUEST, recordedRequest)))
+                .isInstanceOf(FrameException.class)
+                .satisfies(e -> assertThat(((FrameException) e).refusal()).isEqualTo(Refusal.AUTHENTICATION_FAILED));
+    }
+
+    @Test
+    void aRecordedAnswerIsRefusedByAClientOnAnotherConnection() throws Exception {
+        // A fake agent replays answers recorded from a genuine one: the client's own nonce in the
+        // MAC tells the client they were not made for it.
+        byte[] controlKey = ControlFrames.deriveKey(KEY);
+        byte[] serverNonce = new byte[ControlFrames.NONCE_BYTES];
+        byte[] firstNonce = new byte[ControlFrames.NONCE_BYTES];
+        byte[] secondNonce = new byte[ControlFrames.NONCE_BYTES];
+        firstNonce[0] = 1;
+        secondNonce[0] = 2;
+        var first = ControlSession.client(controlKey, serverNonce, firstNonce);
+        var genuine = ControlSession.server(controlKey, serverNonce, new ControlFrames.Frame(Type.AUTH, first.authBody()));
+        byte[] recordedAnswer = genuine.seal("{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        assertThat(first.open(new ControlFrames.Frame(Type.ANSWER, recordedAnswer.clone()))).isNotEmpty();
+        var second = ControlSession.client(controlKey, serverNonce, secondNonce);
+        assertThatThrownBy(() -> second.open(new ControlFrames.Frame(Type.ANSWER, recordedAnswer)))
+                .isInstanceOf(FrameException.class)
+                .satisfies(e -> assertThat(((FrameException) e).refusal()).isEqualTo(Refusal.AUTHENTICATION_FAILED));
     }
 
     private void assertRefusedOnce(Refusal refusal) {
@@ -281,6 +393,8 @@ class TcpControlServerTest {
         final ControlSession session;
         final byte[] serverNonce;
         final byte[] clientNonce = new byte[ControlFrames.NONCE_BYTES];
+        /** Every byte this client sent, as an eavesdropper would have recorded it. */
+        final java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
 
         private RawClient(Socket socket, ClusterKey key) throws IOException {
             this.socket = socket;
@@ -302,6 +416,7 @@ class TcpControlServerTest {
         }
 
         void sendRaw(byte[] bytes) throws IOException {
+            sent.write(bytes);
             out.write(bytes);
             out.flush();
         }
