@@ -361,7 +361,8 @@ public final class ControlClient {
                 socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
                 var in = new BufferedInputStream(socket.getInputStream());
                 var out = new BufferedOutputStream(socket.getOutputStream());
-                byte[] serverNonce = ControlFrames.readHello(ControlFrames.read(in, 1 + 1 + ControlFrames.NONCE_BYTES));
+                // Room for a refusal instead of the hello (too many connections): its text, not "frame too large".
+                byte[] serverNonce = ControlFrames.readHello(ControlFrames.read(in, 1 + 256));
                 byte[] clientNonce = new byte[ControlFrames.NONCE_BYTES];
                 RANDOM.nextBytes(clientNonce);
                 var session = ControlSession.client(controlKey, serverNonce, clientNonce);

@@ -124,6 +124,151 @@ class TcpControlServerTest {
         assertThat(spy.calls).isEmpty();
     }
 
+    // ---- unauthenticated clients cannot starve authenticated ones (issue 19, row 1)
+
+    /** One attacker thread: connects without the key, sends nothing, reconnects as soon as it is closed. */
+    private Thread silentReconnector(java.util.concurrent.atomic.AtomicBoolean stop,
+                                     java.util.concurrent.atomic.AtomicLong connections) {
+        var t = new Thread(() -> {
+            while (!stop.get()) {
+                try (var s = new Socket(address.getAddress(), address.getPort())) {
+                    connections.incrementAndGet();
+                    s.setSoTimeout(5000);
+                    var in = s.getInputStream();
+                    while (!stop.get() && in.read() >= 0) {
+                        // read the hello and whatever refusal comes; never answer
+                    }
+                } catch (IOException e) {
+                    // refused or reset: reconnect at once
+                }
+            }
+        }, "silent-attacker");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    @Test
+    void sixteenSilentReconnectingClientsDoNotKeepAGenuineOneOut() throws Exception {
+        assertThat(TcpControlServer.HANDSHAKE_TIMEOUT).as("the deadline must be well below the second asked for")
+                .isLessThanOrEqualTo(Duration.ofMillis(500));
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var attempts = new java.util.concurrent.atomic.AtomicLong();
+        var attackers = new java.util.ArrayList<Thread>();
+        try {
+            for (int i = 0; i < 16; i++) attackers.add(silentReconnector(stop, attempts));
+            // Let every attacker hold a connection, and some reconnect after their deadline.
+            await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 32);
+            var client = ControlClient.tcp(address, KEY);
+            for (int round = 0; round < 5; round++) {
+                long t0 = System.nanoTime();
+                assertThat(client.status().node()).isEqualTo("ha1");
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertThat(ms).as("a genuine status during the flood, round " + round).isLessThan(1000);
+            }
+        } finally {
+            stop.set(true);
+            for (var t : attackers) t.join(5000);
+        }
+        assertThat(spy.calls).containsOnly("status").hasSize(5);
+        assertThat(drops.count(Refusal.TIMEOUT.dropKey())).as("silent connections ended by the deadline").isPositive();
+        assertThat(drops.snapshot().keySet()).isSubsetOf(Refusal.TIMEOUT.dropKey(), Refusal.SOURCE_LIMIT.dropKey(),
+                Refusal.HANDSHAKE_LIMIT.dropKey());
+    }
+
+    @Test
+    void aSilentConnectionIsRefusedAtItsHandshakeDeadline() throws IOException {
+        try (var socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(5000);
+            var in = new BufferedInputStream(socket.getInputStream());
+            ControlFrames.readHello(ControlFrames.read(in, 64));
+            long t0 = System.nanoTime();
+            assertThat(refusal(in)).isEqualTo("timed out");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
+                    .isLessThan(TcpControlServer.HANDSHAKE_TIMEOUT.toMillis() + 2000);
+        }
+        assertRefusedOnce(Refusal.TIMEOUT);
+    }
+
+    @Test
+    void aClientTricklingItsAuthenticationIsCutOffAtTheDeadline() throws Exception {
+        try (var socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(5000);
+            var in = new BufferedInputStream(socket.getInputStream());
+            ControlFrames.readHello(ControlFrames.read(in, 64));
+            var out = socket.getOutputStream();
+            long t0 = System.nanoTime();
+            // A length of 49 (a whole AUTH frame), then one byte per 100 ms: no single read ever times out.
+            out.write(ByteBuffer.allocate(5).putInt(49).put((byte) 'A').array());
+            long deadline = TcpControlServer.HANDSHAKE_TIMEOUT.toMillis() * 2;
+            try {
+                for (int i = 0; i < 48; i++) {
+                    Thread.sleep(100);
+                    out.write(0);
+                    out.flush();
+                    if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) > deadline + 3000) break;
+                }
+            } catch (IOException closed) {
+                // the agent closed it
+            }
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(deadline + 3000);
+        }
+        await().atMost(Duration.ofSeconds(2)).until(() -> drops.count(Refusal.TIMEOUT.dropKey()) == 1);
+        assertThat(spy.calls).isEmpty();
+    }
+
+    @Test
+    void oneSourceMayHoldOnlySoManyHandshakesAndHearsWhy() throws IOException {
+        // A deadline long enough that the handshakes below are all still open when counted.
+        server.close();
+        server = new TcpControlServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), KEY, spy, bus, drops,
+                Duration.ofSeconds(60));
+        server.start();
+        address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.localPort());
+        var held = new java.util.ArrayList<Socket>();
+        try {
+            for (int i = 0; i < TcpControlServer.MAX_HANDSHAKES_PER_SOURCE; i++) {
+                var s = new Socket(address.getAddress(), address.getPort());
+                s.setSoTimeout(5000);
+                ControlFrames.readHello(ControlFrames.read(new BufferedInputStream(s.getInputStream()), 64));
+                held.add(s);
+            }
+            try (var one = new Socket(address.getAddress(), address.getPort())) {
+                one.setSoTimeout(5000);
+                assertThat(refusal(new BufferedInputStream(one.getInputStream())))
+                        .isEqualTo("too many unauthenticated connections from this address");
+            }
+            // The client says so rather than "Broken pipe" or a reset.
+            assertThatThrownBy(() -> ControlClient.tcp(address, KEY).status()).isInstanceOf(IOException.class)
+                    .hasMessageContaining("too many unauthenticated connections");
+        } finally {
+            for (var s : held) s.close();
+        }
+        assertThat(drops.count(Refusal.SOURCE_LIMIT.dropKey())).isEqualTo(2);
+        assertThat(spy.calls).isEmpty();
+    }
+
+    @Test
+    void onlyAuthenticatedClientsHoldTheLongLivedSlots() throws IOException {
+        var clients = new java.util.ArrayList<RawClient>();
+        try {
+            for (int i = 0; i < TcpControlServer.MAX_CONNECTIONS; i++) {
+                var c = RawClient.connect(address, KEY);
+                assertThat(c.call(STATUS)).contains("\"ok\":true");
+                clients.add(c);
+            }
+            try (var extra = RawClient.connect(address, KEY)) {
+                assertThat(extra.refusal()).isEqualTo("too many connections");
+            }
+        } finally {
+            for (var c : clients) c.close();
+        }
+        assertThat(drops.snapshot()).containsExactly(java.util.Map.entry(Refusal.CONNECTION_LIMIT.dropKey(), 1L));
+        // A slot freed is a slot for the next genuine client.
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(ControlClient.tcp(address, KEY).status().node()).isEqualTo("ha1"));
+    }
+
     // ---- refusals: each answered with a reason, counted, and nothing executed
 
     @Test
