@@ -155,6 +155,9 @@ class TcpControlServerTest {
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
         var attempts = new java.util.concurrent.atomic.AtomicLong();
         var attackers = new java.util.ArrayList<Thread>();
+        var dropLog = dev.vigil.testing.LogCapture.of("dev.vigil.drops");
+        var serverLog = dev.vigil.testing.LogCapture.of(TcpControlServer.class);
+        long started = System.nanoTime();
         try {
             for (int i = 0; i < 16; i++) attackers.add(silentReconnector(stop, attempts));
             // Let every attacker hold a connection, and some reconnect after their deadline.
@@ -169,8 +172,16 @@ class TcpControlServerTest {
         } finally {
             stop.set(true);
             for (var t : attackers) t.join(5000);
+            dropLog.close();
+            serverLog.close();
         }
         assertThat(spy.calls).containsOnly("status").hasSize(5);
+        // The log grows by one line per refusal reason per interval (10 s here), not one per connection.
+        long intervals = 1 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) / 10;
+        long refused = drops.snapshot().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(refused).as("refusals counted").isGreaterThanOrEqualTo(16);
+        assertThat(dropLog.lines().size() + serverLog.lines().size()).as("log lines for " + refused + " refusals")
+                .isLessThanOrEqualTo((int) (drops.snapshot().size() * intervals));
         assertThat(drops.count(Refusal.TIMEOUT.dropKey())).as("silent connections ended by the deadline").isPositive();
         assertThat(drops.snapshot().keySet()).isSubsetOf(Refusal.TIMEOUT.dropKey(), Refusal.SOURCE_LIMIT.dropKey(),
                 Refusal.HANDSHAKE_LIMIT.dropKey());
