@@ -55,6 +55,7 @@ public final class ControlClient {
     /** An agent's control port; every frame is authenticated with a key derived from {@code key}. */
     public static ControlClient tcp(InetSocketAddress address, ClusterKey key) {
         byte[] controlKey = ControlFrames.deriveKey(key);
+        TcpConnection.warmUp(controlKey);
         return new ControlClient(() -> TcpConnection.open(address, controlKey));
     }
 
@@ -344,6 +345,17 @@ public final class ControlClient {
             this.out = out;
             this.session = session;
             this.where = where;
+        }
+
+        /**
+         * Runs the code between the agent's hello and our AUTH once before connecting: the agent
+         * gives a handshake only {@code TcpControlServer.HANDSHAKE_TIMEOUT} (300 ms), and a cold
+         * JVM's first SecureRandom and HMAC must not be spent inside it.
+         */
+        static void warmUp(byte[] controlKey) {
+            byte[] nonce = new byte[ControlFrames.NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            ControlSession.client(controlKey, nonce, nonce).authBody();
         }
 
         static Connection open(InetSocketAddress address, byte[] controlKey) throws IOException {
