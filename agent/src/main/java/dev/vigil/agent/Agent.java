@@ -128,7 +128,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 transport.start(receiver);
                 transports.add(transport);
             }
-            control = new ControlServer(options.socket(), this, events);
+            control = new ControlServer(options.socket(), this, events, drops);
             control.start();
             startControlPort();
         } catch (IOException | RuntimeException e) {

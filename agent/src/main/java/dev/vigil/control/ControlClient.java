@@ -55,6 +55,7 @@ public final class ControlClient {
     /** An agent's control port; every frame is authenticated with a key derived from {@code key}. */
     public static ControlClient tcp(InetSocketAddress address, ClusterKey key) {
         byte[] controlKey = ControlFrames.deriveKey(key);
+        TcpConnection.warmUp(controlKey);
         return new ControlClient(() -> TcpConnection.open(address, controlKey));
     }
 
@@ -351,6 +352,17 @@ public final class ControlClient {
             this.where = where;
         }
 
+        /**
+         * Runs the code between the agent's hello and our AUTH once before connecting: the agent
+         * gives a handshake only {@code TcpControlServer.HANDSHAKE_TIMEOUT} (300 ms), and a cold
+         * JVM's first SecureRandom and HMAC must not be spent inside it.
+         */
+        static void warmUp(byte[] controlKey) {
+            byte[] nonce = new byte[ControlFrames.NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            ControlSession.client(controlKey, nonce, nonce).authBody();
+        }
+
         static Connection open(InetSocketAddress address, byte[] controlKey) throws IOException {
             String where = address.getHostString() + ":" + address.getPort();
             var socket = new Socket();
@@ -366,7 +378,8 @@ public final class ControlClient {
                 socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
                 var in = new BufferedInputStream(socket.getInputStream());
                 var out = new BufferedOutputStream(socket.getOutputStream());
-                byte[] serverNonce = ControlFrames.readHello(ControlFrames.read(in, 1 + 1 + ControlFrames.NONCE_BYTES));
+                // Room for a refusal instead of the hello (too many connections): its text, not "frame too large".
+                byte[] serverNonce = ControlFrames.readHello(ControlFrames.read(in, 1 + 256));
                 byte[] clientNonce = new byte[ControlFrames.NONCE_BYTES];
                 RANDOM.nextBytes(clientNonce);
                 var session = ControlSession.client(controlKey, serverNonce, clientNonce);

@@ -1,7 +1,7 @@
 package dev.vigil.control;
 
 /**
- * Why the TCP control channel refused a frame. Each is counted under {@link #dropKey()} in
+ * Why the TCP control channel refused a frame or a connection. Each is counted under {@link #dropKey()} in
  * {@code vigil status --json} ({@code drops}), logged with a rate limit, answered with
  * {@link #message()} in a refusal frame, and ends the connection: nothing in it is executed.
  */
@@ -16,8 +16,14 @@ public enum Refusal {
     OVERSIZED("control-oversized", "frame too large"),
     /** The connection ended inside a frame, or a frame is too short for its fields. */
     TRUNCATED("control-truncated", "truncated frame"),
-    /** The client did not authenticate (or send a request) in time. */
-    TIMEOUT("control-timeout", "timed out");
+    /** The client did not authenticate within {@code TcpControlServer.HANDSHAKE_TIMEOUT} of connecting. */
+    TIMEOUT("control-timeout", "timed out"),
+    /** Refused at connect: this source address has as many unauthenticated connections open as it may. */
+    SOURCE_LIMIT("control-source-limit", "too many unauthenticated connections from this address"),
+    /** Refused at connect: the agent has as many unauthenticated connections open as it takes. */
+    HANDSHAKE_LIMIT("control-handshake-limit", "too many unauthenticated connections"),
+    /** Refused after authenticating: every slot for authenticated connections is taken. */
+    CONNECTION_LIMIT("control-connection-limit", "too many connections");
 
     private final String dropKey;
     private final String message;

@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,8 +16,10 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -32,47 +35,88 @@ import org.slf4j.LoggerFactory;
  * answered with a refusal frame naming why, counted in {@link Drops} under the refusal's key
  * (which also logs it, rate-limited), and ends the connection; nothing it carried is executed.
  *
- * <p>Threads: one acceptor, and one pooled thread per open connection, up to a bound; a client
- * that connects and says nothing holds its thread only for the authentication timeout.
+ * <p>Unauthenticated clients cannot starve authenticated ones (issue 19): a connection is first
+ * a <em>handshake</em>, which must authenticate within {@link #HANDSHAKE_TIMEOUT} of connecting
+ * (one round trip is all it takes) and of which at most {@link #MAX_HANDSHAKES} are open, at most
+ * {@link #MAX_HANDSHAKES_PER_SOURCE} from one source address. Only a client that has proven the
+ * key gets one of the {@link #MAX_CONNECTIONS} slots that may be held for long ({@link
+ * #IDLE_TIMEOUT}, or an event stream). A connection over a limit is answered with a refusal
+ * frame at once (never a silent close), and every refusal is counted in {@link Drops} by reason.
+ *
+ * <p>Threads: one acceptor, one pooled thread per open connection (handshakes included), and
+ * one timer thread that ends handshakes which trickle bytes past their deadline.
  */
 public final class TcpControlServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpControlServer.class);
+    /** Authenticated connections (a console, an event subscriber, a `vigil --connect`). */
     static final int MAX_CONNECTIONS = 16;
-    static final Duration AUTH_TIMEOUT = Duration.ofSeconds(5);
+    /** Connections that have not authenticated yet, in all. */
+    static final int MAX_HANDSHAKES = 64;
+    /**
+     * ... and from one source address. With the default loopback-only listen address every local
+     * user shares 127.0.0.1, so this stays well above what one client needs and below the total:
+     * a flood from one address leaves the others room, and the deadline frees its slots quickly.
+     */
+    static final int MAX_HANDSHAKES_PER_SOURCE = 32;
+    /**
+     * From connect to a valid AUTH frame: one round trip and one HMAC for a genuine client, so a
+     * flood of silent connections holds a slot this long at most. Well below the second within
+     * which a genuine client must get its answer during such a flood.
+     */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofMillis(300);
     /** An authenticated connection may idle between requests this long (the console keeps one open). */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
     private final InetSocketAddress address;
+    private final Duration handshakeTimeout;
     private final byte[] controlKey;
     private final ControlDispatch dispatch;
     private final EventBus events;
     private final Drops drops;
     private final SecureRandom random = new SecureRandom();
-    private final ExecutorService workers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
+    /** Bounded by the admission counts below; the extra few cover threads still returning to the pool. */
+    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(0, MAX_CONNECTIONS + MAX_HANDSHAKES + 8, 30,
+            TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
         var t = new Thread(r, "vigil-control-tcp");
         t.setDaemon(true);
         return t;
     }, new ThreadPoolExecutor.AbortPolicy());
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+        var t = new Thread(r, "vigil-control-tcp-deadline");
+        t.setDaemon(true);
+        return t;
+    });
     private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Guarded by {@code this}. */
+    private int handshakes;
+    private int authenticated;
+    private final Map<InetAddress, Integer> handshakesBySource = new HashMap<>();
     private ServerSocket server;
     private Thread acceptor;
     private volatile boolean closed;
 
     public TcpControlServer(InetSocketAddress address, ClusterKey key, ControlHandler handler, EventBus events,
                             Drops drops) {
+        this(address, key, handler, events, drops, HANDSHAKE_TIMEOUT);
+    }
+
+    /** Tests: another handshake deadline (a long one, to hold handshakes open on purpose). */
+    TcpControlServer(InetSocketAddress address, ClusterKey key, ControlHandler handler, EventBus events,
+                     Drops drops, Duration handshakeTimeout) {
+        this.handshakeTimeout = handshakeTimeout;
         this.address = address;
         this.controlKey = ControlFrames.deriveKey(key);
         this.dispatch = new ControlDispatch(handler);
         this.events = events;
         this.drops = drops;
+        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     public void start() throws IOException {
         server = new ServerSocket();
         server.setReuseAddress(true);
         try {
-            server.bind(address, 16);
+            server.bind(address, 64);
         } catch (IOException e) {
             server.close();
             throw new IOException("cannot listen on control port " + address.getAddress().getHostAddress() + ":"
@@ -100,31 +144,79 @@ public final class TcpControlServer implements AutoCloseable {
                 }
                 return;
             }
+            InetAddress source = socket.getInetAddress();
+            Refusal refused = admitHandshake(source);
+            if (refused != null) {
+                refuseAtOnce(socket, refused);
+                continue;
+            }
             try {
-                workers.submit(() -> serve(socket));
+                workers.execute(() -> serve(socket, source));
             } catch (RejectedExecutionException busy) {
-                LOG.warn("control port: {} connections open already; refusing one from {}", MAX_CONNECTIONS,
-                        socket.getRemoteSocketAddress());
-                closeQuietly(socket);
+                endHandshake(source);
+                refuseAtOnce(socket, Refusal.HANDSHAKE_LIMIT);
             }
         }
     }
 
-    private void serve(Socket socket) {
+    private synchronized Refusal admitHandshake(InetAddress source) {
+        if (handshakes >= MAX_HANDSHAKES) return Refusal.HANDSHAKE_LIMIT;
+        int fromSource = handshakesBySource.getOrDefault(source, 0);
+        if (fromSource >= MAX_HANDSHAKES_PER_SOURCE) return Refusal.SOURCE_LIMIT;
+        handshakes++;
+        handshakesBySource.put(source, fromSource + 1);
+        return null;
+    }
+
+    private synchronized void endHandshake(InetAddress source) {
+        handshakes--;
+        handshakesBySource.computeIfPresent(source, (a, n) -> n == 1 ? null : n - 1);
+    }
+
+    private synchronized boolean admitAuthenticated() {
+        if (authenticated >= MAX_CONNECTIONS) return false;
+        authenticated++;
+        return true;
+    }
+
+    private synchronized void endAuthenticated() {
+        authenticated--;
+    }
+
+    /**
+     * A refusal on the acceptor thread: a few bytes into an empty send buffer never block, and
+     * the client learns why instead of reading a reset.
+     */
+    private void refuseAtOnce(Socket socket, Refusal refusal) {
+        drops.drop(refusal.dropKey(), refusal.message() + "; refused a connection from "
+                + socket.getRemoteSocketAddress());
+        try (socket) {
+            var out = socket.getOutputStream();
+            out.write(ControlFrames.encode(ControlFrames.Type.REFUSED, refusal.message().getBytes(StandardCharsets.UTF_8)));
+            out.flush();
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            LOG.debug("could not tell {} why: {}", socket.getRemoteSocketAddress(), e.getMessage());
+        }
+    }
+
+    private void serve(Socket socket, InetAddress source) {
         String peer = String.valueOf(socket.getRemoteSocketAddress());
         open.add(socket);
+        var session = new Conversation(socket, source);
         try (socket) {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout((int) AUTH_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) handshakeTimeout.toMillis());
             InputStream in = new BufferedInputStream(socket.getInputStream(), 4096);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 4096);
             try {
-                converse(socket, in, out);
+                converse(session, in, out);
             } catch (FrameException e) {
                 refuse(out, e.refusal(), e.getMessage() + " from " + peer);
             } catch (SocketTimeoutException e) {
-                if (socket.getSoTimeout() == (int) AUTH_TIMEOUT.toMillis()) {
-                    refuse(out, Refusal.TIMEOUT, "no authentication within " + AUTH_TIMEOUT.toSeconds() + " s from " + peer);
+                if (!session.authenticated) {
+                    refuse(out, Refusal.TIMEOUT, "no authentication within " + handshakeTimeout.toMillis()
+                            + " ms from " + peer);
                 } else {
                     LOG.debug("control connection from {} idle for {}; closed", peer, IDLE_TIMEOUT);
                 }
@@ -132,21 +224,78 @@ public final class TcpControlServer implements AutoCloseable {
                 LOG.debug("control connection from {} closed", peer);
             }
         } catch (IOException e) {
-            LOG.debug("control connection from {} ended: {}", peer, e.getMessage());
+            if (session.timedOut) {
+                drops.drop(Refusal.TIMEOUT.dropKey(), "no authentication within " + handshakeTimeout.toMillis()
+                        + " ms from " + peer + " (it kept sending)");
+            } else {
+                LOG.debug("control connection from {} ended: {}", peer, e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.error("control request from {} failed", peer, e);
         } finally {
             open.remove(socket);
+            session.end();
         }
     }
 
-    private void converse(Socket socket, InputStream in, OutputStream out) throws IOException {
+    /** Which slot one connection holds, released exactly once. */
+    private final class Conversation {
+        final Socket socket;
+        final InetAddress source;
+        final java.util.concurrent.ScheduledFuture<?> deadline;
+        volatile boolean authenticated;
+        volatile boolean timedOut;
+        private boolean inHandshake = true;
+        private boolean holdsSlot;
+
+        Conversation(Socket socket, InetAddress source) {
+            this.socket = socket;
+            this.source = source;
+            // The read timeout catches a silent client; this catches one that trickles a byte at a time.
+            this.deadline = deadlines.schedule(() -> {
+                if (!authenticated) {
+                    timedOut = true;
+                    closeQuietly(socket);
+                }
+            }, handshakeTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        }
+
+        /** The client proved the key: leave the handshake pool; false if no authenticated slot is free. */
+        synchronized boolean promote() {
+            authenticated = true;
+            deadline.cancel(false);
+            endHandshakeOnce();
+            holdsSlot = admitAuthenticated();
+            return holdsSlot;
+        }
+
+        private void endHandshakeOnce() {
+            if (inHandshake) {
+                inHandshake = false;
+                endHandshake(source);
+            }
+        }
+
+        synchronized void end() {
+            deadline.cancel(false);
+            endHandshakeOnce();
+            if (holdsSlot) {
+                holdsSlot = false;
+                endAuthenticated();
+            }
+        }
+    }
+
+    private void converse(Conversation conversation, InputStream in, OutputStream out) throws IOException {
         byte[] serverNonce = new byte[ControlFrames.NONCE_BYTES];
         random.nextBytes(serverNonce);
         ControlFrames.write(out, ControlFrames.Type.HELLO, ControlFrames.hello(serverNonce));
         var session = ControlSession.server(controlKey, serverNonce,
                 ControlFrames.read(in, 1 + ControlFrames.NONCE_BYTES + ControlFrames.TAG_BYTES));
-        socket.setSoTimeout((int) IDLE_TIMEOUT.toMillis());
+        if (!conversation.promote()) {
+            throw new FrameException(Refusal.CONNECTION_LIMIT, MAX_CONNECTIONS + " authenticated connections open");
+        }
+        conversation.socket.setSoTimeout((int) IDLE_TIMEOUT.toMillis());
         // Only this connection's thread uses the session: answers and events go out in sequence.
         ControlDispatch.Sink sink = bytes -> ControlFrames.write(out, ControlFrames.Type.ANSWER, session.seal(bytes));
         while (!closed) {
@@ -193,6 +342,7 @@ public final class TcpControlServer implements AutoCloseable {
         }
         // Blocked reads are not interruptible; closing their sockets ends them.
         open.forEach(TcpControlServer::closeQuietly);
+        deadlines.shutdownNow();
         workers.shutdownNow();
         try {
             workers.awaitTermination(1, TimeUnit.SECONDS);

@@ -53,6 +53,13 @@ public final class ConfigDistribution {
     private int nextChunk;
     private Assembly assembly;
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
+    /**
+     * A state directory that cannot be written (a full disk) fails again with every heartbeat
+     * that completes the offered version: one "cannot persist" line per interval, with a count.
+     */
+    static final java.time.Duration PERSIST_FAILURE_LOG_INTERVAL = java.time.Duration.ofMinutes(1);
+    private volatile dev.vigil.time.LogRateLimiter persistFailureLog =
+            new dev.vigil.time.LogRateLimiter(java.time.Clock.systemUTC(), PERSIST_FAILURE_LOG_INTERVAL);
 
     private record Running(ClusterConfig config, byte[] text, byte[] sha) {}
 
@@ -251,8 +258,11 @@ public final class ConfigDistribution {
             AtomicFile.write(stateDir.resolve(PERSISTED_FILE), text);
         } catch (IOException e) {
             // Not persisted means not adopted: a restart would silently go back to the old file.
-            LOG.error("cannot persist configuration version {} in {}: {}; not adopting it", config.version(),
-                    stateDir, e.getMessage());
+            long skipped = persistFailureLog.admit("persist");
+            if (skipped >= 0) {
+                LOG.error("cannot persist configuration version {} in {}: {}; not adopting it{}", config.version(),
+                        stateDir, e.getMessage(), dev.vigil.time.LogRateLimiter.suppressed(skipped));
+            }
             return false;
         }
         running = new Running(config, text, sha);
@@ -261,6 +271,11 @@ public final class ConfigDistribution {
                 HexFormat.of().formatHex(sha).substring(0, 12), how);
         onAdopt.accept(config);
         return true;
+    }
+
+    /** Tests: the clock the persistence-failure log limit reads. */
+    void logClock(java.time.Clock clock) {
+        persistFailureLog = new dev.vigil.time.LogRateLimiter(clock, PERSIST_FAILURE_LOG_INTERVAL);
     }
 
     static byte[] sha256(byte[] data) {

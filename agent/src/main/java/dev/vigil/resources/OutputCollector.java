@@ -1,5 +1,7 @@
 package dev.vigil.resources;
 
+import dev.vigil.time.LogRateLimiter;
+import dev.vigil.time.MonotonicClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -114,6 +116,19 @@ public final class OutputCollector implements Runnable {
      */
     public static boolean settle(List<OutputCollector> collectors, long exitNanos, Logger log, String tag)
             throws InterruptedException {
+        return settle(collectors, exitNanos, log, tag, BACKGROUND_LOG);
+    }
+
+    /**
+     * A monitor that leaves a background child behind does so on every run: one line per
+     * operation (its tag) and kind per interval, with a count of the runs not logged.
+     */
+    static final Duration BACKGROUND_LOG_INTERVAL = Duration.ofMinutes(1);
+    private static final LogRateLimiter BACKGROUND_LOG =
+            new LogRateLimiter(MonotonicClock.create(), BACKGROUND_LOG_INTERVAL);
+
+    static boolean settle(List<OutputCollector> collectors, long exitNanos, Logger log, String tag,
+                          LogRateLimiter logLimit) throws InterruptedException {
         long limit = exitNanos + SETTLE_LIMIT.toNanos();
         boolean allEnded = true;
         for (var c : collectors) {
@@ -126,12 +141,16 @@ public final class OutputCollector implements Runnable {
             }
             if (c.finished.getCount() > 0) {
                 allEnded = false;
-                c.closeLater(log, tag);
+                c.closeLater(log, tag, logLimit);
             }
         }
         if (!allEnded) {
-            log.info("{}: a background process still holds the agent's output; reporting the result now, "
-                    + "reading its output for up to {} s more", tag, LATE_OUTPUT_WINDOW.toSeconds());
+            long skipped = logLimit.admit("held:" + tag);
+            if (skipped >= 0) {
+                log.info("{}: a background process still holds the agent's output; reporting the result now, "
+                        + "reading its output for up to {} s more{}", tag, LATE_OUTPUT_WINDOW.toSeconds(),
+                        LogRateLimiter.suppressed(skipped));
+            }
         }
         return allEnded;
     }
@@ -144,11 +163,14 @@ public final class OutputCollector implements Runnable {
      * Closes the stream once the late-output window has passed. A reader blocked in read() on a
      * pipe is not woken by the close; its next read fails, and the writer then gets EPIPE.
      */
-    private void closeLater(Logger log, String tag) {
+    private void closeLater(Logger log, String tag, LogRateLimiter logLimit) {
         CompletableFuture.delayedExecutor(LATE_OUTPUT_WINDOW.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             if (finished.getCount() == 0) return;
-            log.info("{}: closing the agent's output: a background process held it for {} s", tag,
-                    LATE_OUTPUT_WINDOW.toSeconds());
+            long skipped = logLimit.admit("closed:" + tag);
+            if (skipped >= 0) {
+                log.info("{}: closing the agent's output: a background process held it for {} s{}", tag,
+                        LATE_OUTPUT_WINDOW.toSeconds(), LogRateLimiter.suppressed(skipped));
+            }
             try {
                 in.close();
             } catch (IOException e) {

@@ -1,11 +1,11 @@
 package dev.vigil.transport;
 
+import dev.vigil.time.LogRateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,18 +20,14 @@ public final class Drops {
     private static final Logger LOG = LoggerFactory.getLogger("dev.vigil.drops");
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> suppressed = new ConcurrentHashMap<>();
-    private final Clock clock;
-    private final Duration logInterval;
+    private final LogRateLimiter logLimit;
 
     /**
      * @param logInterval at most one log line per reason per interval; the next line says how
      *                    many were suppressed in between
      */
     public Drops(Clock clock, Duration logInterval) {
-        this.clock = clock;
-        this.logInterval = logInterval;
+        this.logLimit = new LogRateLimiter(clock, logInterval);
     }
 
     /**
@@ -44,18 +40,11 @@ public final class Drops {
 
     public void add(String reason, long amount, String detail) {
         counts.computeIfAbsent(reason, r -> new LongAdder()).add(amount);
-        long now = clock.millis();
-        var last = lastLogged.computeIfAbsent(reason, r -> new AtomicLong(Long.MIN_VALUE));
-        long previous = last.get();
-        if ((previous == Long.MIN_VALUE || now - previous >= logInterval.toMillis()) && last.compareAndSet(previous, now)) {
-            var skipped = suppressed.computeIfAbsent(reason, r -> new LongAdder()).sumThenReset();
-            if (skipped > 0) {
-                LOG.warn("dropped ({}): {} [{} more {} drops since the last report]", reason, detail, skipped, reason);
-            } else {
-                LOG.warn("dropped ({}): {}", reason, detail);
-            }
-        } else {
-            suppressed.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        long skipped = logLimit.admit(reason);
+        if (skipped > 0) {
+            LOG.warn("dropped ({}): {} [{} more {} drops since the last report]", reason, detail, skipped, reason);
+        } else if (skipped == 0) {
+            LOG.warn("dropped ({}): {}", reason, detail);
         }
     }
 

@@ -124,6 +124,162 @@ class TcpControlServerTest {
         assertThat(spy.calls).isEmpty();
     }
 
+    // ---- unauthenticated clients cannot starve authenticated ones (issue 19, row 1)
+
+    /** One attacker thread: connects without the key, sends nothing, reconnects as soon as it is closed. */
+    private Thread silentReconnector(java.util.concurrent.atomic.AtomicBoolean stop,
+                                     java.util.concurrent.atomic.AtomicLong connections) {
+        var t = new Thread(() -> {
+            while (!stop.get()) {
+                try (var s = new Socket(address.getAddress(), address.getPort())) {
+                    connections.incrementAndGet();
+                    s.setSoTimeout(5000);
+                    var in = s.getInputStream();
+                    while (!stop.get() && in.read() >= 0) {
+                        // read the hello and whatever refusal comes; never answer
+                    }
+                } catch (IOException e) {
+                    // refused or reset: reconnect at once
+                }
+            }
+        }, "silent-attacker");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    @Test
+    void sixteenSilentReconnectingClientsDoNotKeepAGenuineOneOut() throws Exception {
+        assertThat(TcpControlServer.HANDSHAKE_TIMEOUT).as("the deadline must be well below the second asked for")
+                .isLessThanOrEqualTo(Duration.ofMillis(500));
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var attempts = new java.util.concurrent.atomic.AtomicLong();
+        var attackers = new java.util.ArrayList<Thread>();
+        var dropLog = dev.vigil.testing.LogCapture.of("dev.vigil.drops");
+        var serverLog = dev.vigil.testing.LogCapture.of(TcpControlServer.class);
+        long started = System.nanoTime();
+        try {
+            for (int i = 0; i < 16; i++) attackers.add(silentReconnector(stop, attempts));
+            // Let every attacker hold a connection, and some reconnect after their deadline.
+            await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 32);
+            var client = ControlClient.tcp(address, KEY);
+            for (int round = 0; round < 5; round++) {
+                long t0 = System.nanoTime();
+                assertThat(client.status().node()).isEqualTo("ha1");
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertThat(ms).as("a genuine status during the flood, round " + round).isLessThan(1000);
+            }
+        } finally {
+            stop.set(true);
+            for (var t : attackers) t.join(5000);
+            dropLog.close();
+            serverLog.close();
+        }
+        assertThat(spy.calls).containsOnly("status").hasSize(5);
+        // The log grows by one line per refusal reason per interval (10 s here), not one per connection.
+        long intervals = 1 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) / 10;
+        long refused = drops.snapshot().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(refused).as("refusals counted").isGreaterThanOrEqualTo(16);
+        assertThat(dropLog.lines().size() + serverLog.lines().size()).as("log lines for " + refused + " refusals")
+                .isLessThanOrEqualTo((int) (drops.snapshot().size() * intervals));
+        assertThat(drops.count(Refusal.TIMEOUT.dropKey())).as("silent connections ended by the deadline").isPositive();
+        assertThat(drops.snapshot().keySet()).isSubsetOf(Refusal.TIMEOUT.dropKey(), Refusal.SOURCE_LIMIT.dropKey(),
+                Refusal.HANDSHAKE_LIMIT.dropKey());
+    }
+
+    @Test
+    void aSilentConnectionIsRefusedAtItsHandshakeDeadline() throws IOException {
+        try (var socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(5000);
+            var in = new BufferedInputStream(socket.getInputStream());
+            ControlFrames.readHello(ControlFrames.read(in, 64));
+            long t0 = System.nanoTime();
+            assertThat(refusal(in)).isEqualTo("timed out");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
+                    .isLessThan(TcpControlServer.HANDSHAKE_TIMEOUT.toMillis() + 2000);
+        }
+        assertRefusedOnce(Refusal.TIMEOUT);
+    }
+
+    @Test
+    void aClientTricklingItsAuthenticationIsCutOffAtTheDeadline() throws Exception {
+        try (var socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(5000);
+            var in = new BufferedInputStream(socket.getInputStream());
+            ControlFrames.readHello(ControlFrames.read(in, 64));
+            var out = socket.getOutputStream();
+            long t0 = System.nanoTime();
+            // A length of 49 (a whole AUTH frame), then one byte per 100 ms: no single read ever times out.
+            out.write(ByteBuffer.allocate(5).putInt(49).put((byte) 'A').array());
+            long deadline = TcpControlServer.HANDSHAKE_TIMEOUT.toMillis() * 2;
+            try {
+                for (int i = 0; i < 48; i++) {
+                    Thread.sleep(100);
+                    out.write(0);
+                    out.flush();
+                    if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) > deadline + 3000) break;
+                }
+            } catch (IOException closed) {
+                // the agent closed it
+            }
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(deadline + 3000);
+        }
+        await().atMost(Duration.ofSeconds(2)).until(() -> drops.count(Refusal.TIMEOUT.dropKey()) == 1);
+        assertThat(spy.calls).isEmpty();
+    }
+
+    @Test
+    void oneSourceMayHoldOnlySoManyHandshakesAndHearsWhy() throws IOException {
+        // A deadline long enough that the handshakes below are all still open when counted.
+        server.close();
+        server = new TcpControlServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), KEY, spy, bus, drops,
+                Duration.ofSeconds(60));
+        server.start();
+        address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.localPort());
+        var held = new java.util.ArrayList<Socket>();
+        try {
+            for (int i = 0; i < TcpControlServer.MAX_HANDSHAKES_PER_SOURCE; i++) {
+                var s = new Socket(address.getAddress(), address.getPort());
+                s.setSoTimeout(5000);
+                ControlFrames.readHello(ControlFrames.read(new BufferedInputStream(s.getInputStream()), 64));
+                held.add(s);
+            }
+            try (var one = new Socket(address.getAddress(), address.getPort())) {
+                one.setSoTimeout(5000);
+                assertThat(refusal(new BufferedInputStream(one.getInputStream())))
+                        .isEqualTo("too many unauthenticated connections from this address");
+            }
+            // The client says so rather than "Broken pipe" or a reset.
+            assertThatThrownBy(() -> ControlClient.tcp(address, KEY).status()).isInstanceOf(IOException.class)
+                    .hasMessageContaining("too many unauthenticated connections");
+        } finally {
+            for (var s : held) s.close();
+        }
+        assertThat(drops.count(Refusal.SOURCE_LIMIT.dropKey())).isEqualTo(2);
+        assertThat(spy.calls).isEmpty();
+    }
+
+    @Test
+    void onlyAuthenticatedClientsHoldTheLongLivedSlots() throws IOException {
+        var clients = new java.util.ArrayList<RawClient>();
+        try {
+            for (int i = 0; i < TcpControlServer.MAX_CONNECTIONS; i++) {
+                var c = RawClient.connect(address, KEY);
+                assertThat(c.call(STATUS)).contains("\"ok\":true");
+                clients.add(c);
+            }
+            try (var extra = RawClient.connect(address, KEY)) {
+                assertThat(extra.refusal()).isEqualTo("too many connections");
+            }
+        } finally {
+            for (var c : clients) c.close();
+        }
+        assertThat(drops.snapshot()).containsExactly(java.util.Map.entry(Refusal.CONNECTION_LIMIT.dropKey(), 1L));
+        // A slot freed is a slot for the next genuine client.
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(ControlClient.tcp(address, KEY).status().node()).isEqualTo("ha1"));
+    }
+
     // ---- refusals: each answered with a reason, counted, and nothing executed
 
     @Test
@@ -249,16 +405,128 @@ class TcpControlServerTest {
     }
 
     @Test
-    void anAnswerFrameSentBackAsARequestIsRefused() throws IOException {
+    void aRequestSentUnderAnotherFrameTypeIsRefused() throws IOException {
+        // Frame-type confusion: a genuine request, sequence and tag intact, labelled as an answer.
         try (var raw = RawClient.connect(address, KEY)) {
-            // A frame sealed for the other direction: reflecting the agent's own answers gets nowhere.
-            var reflected = ControlSession.client(ControlFrames.deriveKey(KEY), raw.serverNonce, raw.clientNonce);
-            byte[] body = raw.session.seal(STATUS);
-            raw.sendRaw(ControlFrames.encode(Type.ANSWER, body));
+            raw.sendRaw(ControlFrames.encode(Type.ANSWER, raw.session.seal(ADMIN)));
             assertThat(raw.refusal()).isEqualTo("malformed frame");
-            assertThat(reflected).isNotNull();
         }
         assertRefusedOnce(Refusal.MALFORMED);
+    }
+
+    @Test
+    void anAuthenticationFrameSentAsARequestIsRefused() throws IOException {
+        try (var socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(5000);
+            var in = new BufferedInputStream(socket.getInputStream());
+            byte[] serverNonce = ControlFrames.readHello(ControlFrames.read(in, 64));
+            var session = ControlSession.client(ControlFrames.deriveKey(KEY), serverNonce, new byte[ControlFrames.NONCE_BYTES]);
+            socket.getOutputStream().write(ControlFrames.encode(Type.REQUEST, session.authBody()));
+            assertThat(refusal(in)).isEqualTo("malformed frame");
+        }
+        assertRefusedOnce(Refusal.MALFORMED);
+    }
+
+    @Test
+    void aServerSealedAnswerReflectedAsARequestIsRefused() throws IOException {
+        // The agent's own answer, byte for byte, sent back to it as a REQUEST on the same
+        // connection: only the frame type inside the MAC tells the two directions apart.
+        try (var raw = RawClient.connect(address, KEY)) {
+            raw.send(STATUS);
+            var answer = ControlFrames.read(raw.in, ControlFrames.MAX_ANSWER_FRAME);
+            assertThat(answer.type()).isEqualTo(Type.ANSWER);
+            raw.sendRaw(ControlFrames.encode(Type.REQUEST, answer.body()));
+            // Refused by the tag, before the sequence is even looked at.
+            assertThat(raw.refusal()).isEqualTo("authentication failed");
+        }
+        assertThat(spy.calls).containsExactly("status");
+        assertThat(drops.snapshot()).containsExactly(java.util.Map.entry(Refusal.AUTHENTICATION_FAILED.dropKey(), 1L));
+    }
+
+    @Test
+    void aServerSealedAnswerIsNeverAcceptedAsARequestEvenWithTheRightSequence() throws Exception {
+        // The same reflection where the sequence numbers line up (answer n offered while request
+        // n is due), so that nothing but the frame type in the MAC can refuse it.
+        byte[] controlKey = ControlFrames.deriveKey(KEY);
+        byte[] serverNonce = new byte[ControlFrames.NONCE_BYTES];
+        byte[] clientNonce = new byte[ControlFrames.NONCE_BYTES];
+        serverNonce[0] = 1;
+        clientNonce[0] = 2;
+        var client = ControlSession.client(controlKey, serverNonce, clientNonce);
+        var server = ControlSession.server(controlKey, serverNonce, new ControlFrames.Frame(Type.AUTH, client.authBody()));
+        byte[] answer = server.seal(ADMIN);
+        assertThatThrownBy(() -> server.open(new ControlFrames.Frame(Type.REQUEST, answer)))
+                .isInstanceOf(FrameException.class)
+                .satisfies(e -> assertThat(((FrameException) e).refusal()).isEqualTo(Refusal.AUTHENTICATION_FAILED));
+        // And the other way round: the client does not take its own request for an answer.
+        byte[] request = client.seal(STATUS);
+        assertThatThrownBy(() -> client.open(new ControlFrames.Frame(Type.ANSWER, request)))
+                .isInstanceOf(FrameException.class)
+                .satisfies(e -> assertThat(((FrameException) e).refusal()).isEqualTo(Refusal.AUTHENTICATION_FAILED));
+    }
+
+    @Test
+    void aWholeRecordedConversationReplayedOnANewConnectionIsRefused() throws IOException {
+        // An eavesdropper without the key records every byte a genuine client sent, AUTH included,
+        // and plays it back on a connection of its own: the new server nonce makes it worthless.
+        byte[] recorded;
+        try (var raw = RawClient.connect(address, KEY)) {
+            raw.send(ADMIN);
+            assertThat(raw.answer()).contains("standby done");
+            recorded = raw.sent.toByteArray();
+        }
+        try (var socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(5000);
+            var in = new BufferedInputStream(socket.getInputStream());
+            ControlFrames.readHello(ControlFrames.read(in, 64));
+            socket.getOutputStream().write(recorded);
+            assertThat(refusal(in)).isEqualTo("authentication failed");
+        }
+        assertThat(spy.calls).containsExactly("admin standby [ha2]");
+        assertThat(drops.snapshot()).containsExactly(java.util.Map.entry(Refusal.AUTHENTICATION_FAILED.dropKey(), 1L));
+    }
+
+    @Test
+    void authenticationAndRequestsAreEachBoundToTheServerNonce() throws Exception {
+        // Each layer on its own: a recorded AUTH does not authenticate under a new server nonce,
+        // and a recorded request does not open in a session with a new server nonce even when the
+        // client nonce is the same (a client that reuses its nonce).
+        byte[] controlKey = ControlFrames.deriveKey(KEY);
+        byte[] oldServerNonce = new byte[ControlFrames.NONCE_BYTES];
+        byte[] newServerNonce = new byte[ControlFrames.NONCE_BYTES];
+        newServerNonce[0] = 7;
+        byte[] clientNonce = new byte[ControlFrames.NONCE_BYTES];
+        var recordedClient = ControlSession.client(controlKey, oldServerNonce, clientNonce);
+        var recordedAuth = new ControlFrames.Frame(Type.AUTH, recordedClient.authBody());
+        byte[] recordedRequest = recordedClient.seal(ADMIN);
+        assertThatThrownBy(() -> ControlSession.server(controlKey, newServerNonce, recordedAuth))
+                .isInstanceOf(FrameException.class)
+                .satisfies(e -> assertThat(((FrameException) e).refusal()).isEqualTo(Refusal.AUTHENTICATION_FAILED));
+        var freshClient = ControlSession.client(controlKey, newServerNonce, clientNonce);
+        var server = ControlSession.server(controlKey, newServerNonce, new ControlFrames.Frame(Type.AUTH, freshClient.authBody()));
+        assertThatThrownBy(() -> server.open(new ControlFrames.Frame(Type.REQUEST, recordedRequest)))
+                .isInstanceOf(FrameException.class)
+                .satisfies(e -> assertThat(((FrameException) e).refusal()).isEqualTo(Refusal.AUTHENTICATION_FAILED));
+    }
+
+    @Test
+    void aRecordedAnswerIsRefusedByAClientOnAnotherConnection() throws Exception {
+        // A fake agent replays answers recorded from a genuine one: the client's own nonce in the
+        // MAC tells the client they were not made for it.
+        byte[] controlKey = ControlFrames.deriveKey(KEY);
+        byte[] serverNonce = new byte[ControlFrames.NONCE_BYTES];
+        byte[] firstNonce = new byte[ControlFrames.NONCE_BYTES];
+        byte[] secondNonce = new byte[ControlFrames.NONCE_BYTES];
+        firstNonce[0] = 1;
+        secondNonce[0] = 2;
+        var first = ControlSession.client(controlKey, serverNonce, firstNonce);
+        var genuine = ControlSession.server(controlKey, serverNonce, new ControlFrames.Frame(Type.AUTH, first.authBody()));
+        byte[] recordedAnswer = genuine.seal("{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        assertThat(first.open(new ControlFrames.Frame(Type.ANSWER, recordedAnswer.clone()))).isNotEmpty();
+        var second = ControlSession.client(controlKey, serverNonce, secondNonce);
+        assertThatThrownBy(() -> second.open(new ControlFrames.Frame(Type.ANSWER, recordedAnswer)))
+                .isInstanceOf(FrameException.class)
+                .satisfies(e -> assertThat(((FrameException) e).refusal()).isEqualTo(Refusal.AUTHENTICATION_FAILED));
     }
 
     private void assertRefusedOnce(Refusal refusal) {
@@ -281,6 +549,8 @@ class TcpControlServerTest {
         final ControlSession session;
         final byte[] serverNonce;
         final byte[] clientNonce = new byte[ControlFrames.NONCE_BYTES];
+        /** Every byte this client sent, as an eavesdropper would have recorded it. */
+        final java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
 
         private RawClient(Socket socket, ClusterKey key) throws IOException {
             this.socket = socket;
@@ -302,6 +572,7 @@ class TcpControlServerTest {
         }
 
         void sendRaw(byte[] bytes) throws IOException {
+            sent.write(bytes);
             out.write(bytes);
             out.flush();
         }

@@ -109,6 +109,36 @@ class ConfigDistributionTest {
     }
 
     @Test
+    void aStateDirectoryThatCannotBeWrittenIsLoggedOncePerIntervalNotOncePerHeartbeat() throws Exception {
+        var v1 = load(file(1, 1));
+        // The state directory is a file: every write fails, as on a full disk.
+        Files.writeString(dir.resolve("ha2"), "not a directory");
+        var adopted = new ArrayList<ClusterConfig>();
+        var ha2 = node("ha2", v1, adopted);
+        var clock = new dev.vigil.testing.FakeClock();
+        ha2.logClock(clock);
+        byte[] text = file(2, 1).getBytes(StandardCharsets.UTF_8);
+        var offered = chunk(2, ConfigDistribution.sha256(text), text.length, 0, text);
+        try (var logs = dev.vigil.testing.LogCapture.of(ConfigDistribution.class)) {
+            // 20 heartbeats a second (`fast`) for the whole of one interval, each completing the file.
+            long beats = ConfigDistribution.PERSIST_FAILURE_LOG_INTERVAL.toMillis() / 50;
+            for (long beat = 0; beat < beats; beat++) {
+                ha2.onChunk("ha1", offered);
+                clock.advance(java.time.Duration.ofMillis(50));
+            }
+            var lines = logs.lines(l -> l.startsWith("cannot persist configuration version 2"));
+            assertThat(lines).hasSize(1);
+            ha2.onChunk("ha1", offered);
+            lines = logs.lines(l -> l.startsWith("cannot persist configuration version 2"));
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(1)).endsWith("[" + (beats - 1) + " more like this since the last report]");
+            assertThat(logs.lines()).as("nothing else logged per heartbeat").hasSize(2);
+        }
+        assertThat(adopted).isEmpty();
+        assertThat(ha2.version()).isEqualTo(1);
+    }
+
+    @Test
     void malformedOrMismatchedChunksAreIgnored() throws Exception {
         var v1 = load(file(1, 1));
         var adopted = new ArrayList<ClusterConfig>();

@@ -53,17 +53,24 @@ class CoordinationTest {
                 .as(net.describe()).isEqualTo(Map.of("vip", Set.of(node), "web", Set.of(node))));
     }
 
-    /** Nothing to do and nothing in flight anywhere: the cluster has settled. */
+    /**
+     * Nothing to do and nothing in flight anywhere: the cluster has settled. At least one live
+     * node must consider itself coordinator: with none, nothing is checked and nothing would run.
+     */
     private void awaitSettled() {
         eventually("settled").untilAsserted(() -> {
+            int coordinators = 0;
             for (var n : net.alive()) {
                 var s = net.coordination(n).status();
                 if (s.coordinator().equals(n)) {
+                    coordinators++;
                     assertThat(s.waitingFor()).as(net.describe()).isEmpty();
                     assertThat(s.inFlight()).as(net.describe()).isEmpty();
                     assertThat(s.plan().actions()).as(net.describe()).isEmpty();
                 }
             }
+            assertThat(coordinators).as("live nodes that consider themselves coordinator; " + net.describe())
+                    .isGreaterThanOrEqualTo(1);
         });
     }
 

@@ -21,8 +21,16 @@ class PacketCodecFuzzTest {
     private static final Mac MAC = mac();
     private static final byte[] FILL = {'V', 'G', 1, (byte) 0xFF};
 
+    private static final dev.vigil.testing.FuzzRun RUN = new dev.vigil.testing.FuzzRun();
+
+    @org.junit.jupiter.api.AfterAll
+    static void fuzzedForItsTime() {
+        RUN.check("PacketCodecFuzzTest");
+    }
+
     @FuzzTest(maxDuration = "60s")
     void decode(byte[] data) {
+        RUN.saw();
         check(data);
         // Random bytes almost never carry a valid HMAC, which would leave everything past the tag
         // check unexplored: sign the same bytes properly so the fuzzer reaches accepted packets.

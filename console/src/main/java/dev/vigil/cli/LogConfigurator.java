@@ -20,6 +20,11 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        return configure(context, System::getenv);
+    }
+
+    /** As {@link #configure(LoggerContext)}, with the environment given (tests set VIGIL_LOG_LEVEL this way). */
+    ExecutionStatus configure(LoggerContext context, java.util.function.UnaryOperator<String> environment) {
         // PATTERN, formatted by LineLayout: PatternLayout itself costs every agent ~150 classes.
         var layout = new LineLayout();
         layout.setContext(context);
@@ -39,7 +44,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(stderr);
-        var level = System.getenv("VIGIL_LOG_LEVEL");
+        var level = environment.apply("VIGIL_LOG_LEVEL");
         context.getLogger("dev.vigil").setLevel(Level.toLevel(level, Level.INFO));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }

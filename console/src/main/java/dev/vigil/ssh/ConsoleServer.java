@@ -63,7 +63,7 @@ public final class ConsoleServer implements AutoCloseable {
         s.setPort(settings.listen().getPort());
         s.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         s.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        s.setPublickeyAuthenticator(new KeyAuthenticator(keys));
+        s.setPublickeyAuthenticator(new KeyAuthenticator(keys, throttle));
         s.setPasswordAuthenticator(null);
         s.setKeyboardInteractiveAuthenticator(null);
         s.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
@@ -81,7 +81,7 @@ public final class ConsoleServer implements AutoCloseable {
             public void sessionCreated(Session session) {
                 // Refused before the SSH handshake: an address serving its delay gets no chance to try
                 // anything, and the refusal itself does not count as another failure.
-                var wait = address(session).map(throttle::waitFor).orElse(Duration.ZERO);
+                var wait = address(session).map(ConsoleServer.this::addressWait).orElse(Duration.ZERO);
                 if (!wait.isZero()) {
                     session.setAttribute(THROTTLED, Boolean.TRUE);
                     log.debug("console: {} must wait {} ms after failed logins; connection closed", remote(session),
@@ -96,6 +96,7 @@ public final class ConsoleServer implements AutoCloseable {
                     var op = session.getAttribute(KeyAuthenticator.OPERATOR);
                     address(session).ifPresent(throttle::succeeded);
                     if (op != null) {
+                        throttle.succeeded(new FailureThrottle.KeyId(op.keyFingerprint()));
                         log.info("console: {} logged in from {} with key {} ({}) as {}", op.user(), remote(session),
                                 op.keyFingerprint(), op.keyComment(), op.role().configName());
                     }
@@ -107,12 +108,28 @@ public final class ConsoleServer implements AutoCloseable {
                 if (session instanceof ServerSession ss && !ss.isAuthenticated()
                         && session.getAttribute(THROTTLED) == null) {
                     var refused = session.getAttribute(KeyAuthenticator.REFUSED_KEYS);
-                    var wait = address(session).map(throttle::failed).orElse(Duration.ZERO);
-                    log.warn("console: {} left without logging in (user {}, {}); {}", remote(session),
-                            java.util.Objects.requireNonNullElse(session.getAttribute(KeyAuthenticator.USER), "unknown"),
-                            refused == null || refused.isEmpty() ? "no key offered (passwords are not accepted)"
-                                    : "keys not in " + keys.path() + ": " + refused,
-                            wait.isZero() ? "no delay yet" : "its next connection waits " + wait.toSeconds() + " s");
+                    var throttled = session.getAttribute(KeyAuthenticator.THROTTLED_KEYS);
+                    var user = java.util.Objects.requireNonNullElse(session.getAttribute(KeyAuthenticator.USER), "unknown");
+                    if (refused != null && !refused.isEmpty()) {
+                        // Once a key is offered, the key pays: not the address every local user shares.
+                        var waits = new java.util.ArrayList<String>();
+                        for (var fingerprint : refused) {
+                            var wait = throttle.failed(new FailureThrottle.KeyId(fingerprint));
+                            if (!wait.isZero()) waits.add(fingerprint + " waits " + wait.toSeconds() + " s");
+                        }
+                        log.warn("console: {} left without logging in (user {}, keys not in {}: {}{}); {}", remote(session),
+                                user, keys.path(), refused,
+                                throttled == null ? "" : "; throttled keys refused unread: " + throttled,
+                                waits.isEmpty() ? "no delay yet" : "its next try with " + String.join(", ", waits));
+                    } else if (throttled != null && !throttled.isEmpty()) {
+                        log.warn("console: {} refused (user {}): key {} is throttled after repeated failed logins;"
+                                + " other keys from this address are not", remote(session), user, String.join(", ", throttled));
+                    } else {
+                        var wait = address(session).map(a -> throttle.failed(a, ADDRESS_MAX_WAIT)).orElse(Duration.ZERO);
+                        log.warn("console: {} left without logging in (user {}, no key offered (passwords are not accepted));"
+                                + " {}", remote(session), user,
+                                wait.isZero() ? "no delay yet" : "its next connection waits " + wait.toSeconds() + " s");
+                    }
                 }
             }
         });
@@ -120,6 +137,18 @@ public final class ConsoleServer implements AutoCloseable {
         server = s;
         log.info("console: listening on {}:{}; host key {} ({})", settings.listen().getHostString(), s.getPort(),
                 hostKeyFingerprint, settings.hostKey());
+    }
+
+    /**
+     * Sessions that offered no key can only be told apart by address, which all local users
+     * share with the default listen address: their penalty is bounded by this, short enough that
+     * it cannot be used to keep everyone else out for long.
+     */
+    static final Duration ADDRESS_MAX_WAIT = Duration.ofSeconds(5);
+
+    private Duration addressWait(java.net.InetAddress address) {
+        var wait = throttle.waitFor(address);
+        return wait.compareTo(ADDRESS_MAX_WAIT) > 0 ? ADDRESS_MAX_WAIT : wait; // recorded capped already
     }
 
     public synchronized int port() {

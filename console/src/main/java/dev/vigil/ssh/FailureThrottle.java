@@ -1,6 +1,5 @@
 package dev.vigil.ssh;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,11 +8,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Slows down an address that keeps failing to log in: after {@code free} failures each further
- * one makes it wait {@code first}, then twice as long, and so on up to {@code max}, before the
- * console accepts its next connection. A success, or {@code forgetAfter} without failures, clears
- * the record. The waiting costs the server nothing (connections are refused at accept, no thread
- * sleeps), and memory is bounded: past {@code maxAddresses} the least recently seen is dropped.
+ * Slows down whoever keeps failing to log in: after {@code free} failures each further one makes
+ * it wait {@code first}, then twice as long, and so on up to {@code max}. A success, or {@code
+ * forgetAfter} without failures, clears the record. Memory is bounded: past {@code maxAddresses}
+ * the least recently seen is dropped.
+ *
+ * <p>"Whoever" is any key with equals: the console counts per offered public key ({@link
+ * KeyId}) once a key is offered, and per address only for sessions that offered none, so that one
+ * local user failing with one key cannot lock out another user's key from the same address
+ * (everyone shares 127.0.0.1 with the default listen address). Waiting costs the server nothing:
+ * a throttled key is refused without being looked up, an address at accept; no thread sleeps.
  */
 public final class FailureThrottle {
     public record Policy(int free, Duration first, Duration max, Duration forgetAfter, int maxAddresses) {
@@ -30,25 +34,28 @@ public final class FailureThrottle {
         }
     }
 
+    /** A public key, by its SHA256 fingerprint, as the unit of accounting once a key is offered. */
+    public record KeyId(String fingerprint) {}
+
     private record Record(int failures, Instant last, Instant until) {}
 
     private final Clock clock;
     private final Policy policy;
-    private final LinkedHashMap<InetAddress, Record> records;
+    private final LinkedHashMap<Object, Record> records;
 
     public FailureThrottle(Clock clock, Policy policy) {
         this.clock = Objects.requireNonNull(clock);
         this.policy = Objects.requireNonNull(policy);
         this.records = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<InetAddress, Record> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Object, Record> eldest) {
                 return size() > policy.maxAddresses();
             }
         };
     }
 
-    /** How long {@code address} must still wait before its next connection is accepted; zero if not at all. */
-    public synchronized Duration waitFor(InetAddress address) {
+    /** How long {@code address} (or a {@link KeyId}) must still wait before its next try; zero if not at all. */
+    public synchronized Duration waitFor(Object address) {
         var r = live(address);
         if (r == null) {
             return Duration.ZERO;
@@ -58,16 +65,28 @@ public final class FailureThrottle {
     }
 
     /** Records one failure; returns how long the address must now wait. */
-    public synchronized Duration failed(InetAddress address) {
+    public synchronized Duration failed(Object address) {
+        return failed(address, policy.max());
+    }
+
+    /** As {@link #failed(Object)}, the wait bounded by {@code cap} (below the policy's own maximum). */
+    public synchronized Duration failed(Object address, Duration cap) {
         var now = clock.instant();
         var r = live(address);
         int failures = r == null ? 1 : r.failures() + 1;
         var delay = delay(failures);
+        if (delay.compareTo(cap) > 0) delay = cap;
         records.put(address, new Record(failures, now, now.plus(delay)));
         return delay;
     }
 
-    public synchronized void succeeded(InetAddress address) {
+    /** How many failures are on record for it (0 once forgotten). */
+    public synchronized int failures(Object address) {
+        var r = live(address);
+        return r == null ? 0 : r.failures();
+    }
+
+    public synchronized void succeeded(Object address) {
         records.remove(address);
     }
 
@@ -86,7 +105,7 @@ public final class FailureThrottle {
         return d.compareTo(policy.max()) > 0 ? policy.max() : d;
     }
 
-    private Record live(InetAddress address) {
+    private Record live(Object address) {
         var r = records.get(address);
         if (r != null && Duration.between(r.last(), clock.instant()).compareTo(policy.forgetAfter()) >= 0) {
             records.remove(address);

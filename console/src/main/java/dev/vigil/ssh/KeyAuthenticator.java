@@ -21,11 +21,15 @@ final class KeyAuthenticator implements PublickeyAuthenticator {
     static final AttributeKey<List<String>> REFUSED_KEYS = new AttributeKey<>();
     /** The user name asked for, for the same log line. */
     static final AttributeKey<String> USER = new AttributeKey<>();
+    /** Keys refused unread because their failures are being paid for, with the wait left, for the log line. */
+    static final AttributeKey<List<String>> THROTTLED_KEYS = new AttributeKey<>();
 
     private final AuthorizedKeysFile keys;
+    private final FailureThrottle throttle;
 
-    KeyAuthenticator(AuthorizedKeysFile keys) {
+    KeyAuthenticator(AuthorizedKeysFile keys, FailureThrottle throttle) {
         this.keys = Objects.requireNonNull(keys);
+        this.throttle = Objects.requireNonNull(throttle);
     }
 
     @Override
@@ -34,9 +38,20 @@ final class KeyAuthenticator implements PublickeyAuthenticator {
             return false;
         }
         session.setAttribute(USER, user);
+        String fingerprint = AuthorizedKeys.fingerprint(key);
+        var wait = throttle.waitFor(new FailureThrottle.KeyId(fingerprint));
+        if (!wait.isZero()) {
+            // This key's own failures are paid for here; other keys from the same address are not affected.
+            var throttled = session.computeAttributeIfAbsent(THROTTLED_KEYS, k -> new ArrayList<>());
+            String entry = fingerprint + " (" + Math.max(1, wait.toSeconds()) + " s left)";
+            if (!throttled.contains(entry)) throttled.add(entry);
+            return false;
+        }
         var found = keys.current().find(key);
         if (found.isEmpty()) {
-            session.computeAttributeIfAbsent(REFUSED_KEYS, k -> new ArrayList<>()).add(AuthorizedKeys.fingerprint(key));
+            var refused = session.computeAttributeIfAbsent(REFUSED_KEYS, k -> new ArrayList<>());
+            // MINA asks about each key twice at most; one failure per key and session.
+            if (!refused.contains(fingerprint)) refused.add(fingerprint);
             return false;
         }
         session.setAttribute(OPERATOR, found.get().operator(user));

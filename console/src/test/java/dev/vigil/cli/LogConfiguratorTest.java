@@ -13,15 +13,34 @@ class LogConfiguratorTest {
         var context = new LoggerContext();
         var configurator = new LogConfigurator();
         configurator.setContext(context);
-        configurator.configure(context);
+        configurator.configure(context, name -> null);
         var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         assertThat(root.getLevel()).isEqualTo(Level.WARN);
         var appender = (ConsoleAppender<?>) root.getAppender("stderr");
         assertThat(appender.getTarget()).isEqualTo("System.err");
         assertThat(appender.isStarted()).isTrue();
-        if (System.getenv("VIGIL_LOG_LEVEL") == null) {
-            assertThat(context.getLogger("dev.vigil").getLevel()).isEqualTo(Level.INFO);
+        assertThat(context.getLogger("dev.vigil").getLevel()).isEqualTo(Level.INFO);
+    }
+
+    @Test
+    void vigilLogLevelSetsVigilsOwnLevelOnly() {
+        for (var level : java.util.List.of(Level.TRACE, Level.DEBUG, Level.WARN, Level.ERROR)) {
+            var context = new LoggerContext();
+            var configurator = new LogConfigurator();
+            configurator.setContext(context);
+            configurator.configure(context, name -> name.equals("VIGIL_LOG_LEVEL") ? level.toString() : null);
+            assertThat(context.getLogger("dev.vigil").getLevel()).isEqualTo(level);
+            assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.WARN);
         }
+    }
+
+    @Test
+    void anUnknownVigilLogLevelFallsBackToInfo() {
+        var context = new LoggerContext();
+        var configurator = new LogConfigurator();
+        configurator.setContext(context);
+        configurator.configure(context, name -> name.equals("VIGIL_LOG_LEVEL") ? "LOUD" : null);
+        assertThat(context.getLogger("dev.vigil").getLevel()).isEqualTo(Level.INFO);
     }
 
     @Test

@@ -90,4 +90,23 @@ class FailureThrottleTest {
         assertThat(throttle.waitFor(address(100))).isEqualTo(Duration.ofSeconds(1));
         assertThat(throttle.waitFor(address(1))).isZero();
     }
+
+    @Test
+    void keysAreAccountedApartFromEachOtherAndFromTheirAddress() {
+        var mallory = new FailureThrottle.KeyId("SHA256:mallory");
+        var otto = new FailureThrottle.KeyId("SHA256:otto");
+        for (int i = 0; i < 50; i++) throttle.failed(mallory);
+        assertThat(throttle.waitFor(mallory)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(throttle.failures(mallory)).isEqualTo(50);
+        assertThat(throttle.waitFor(otto)).isZero();
+        assertThat(throttle.waitFor(a)).as("the address the key came from").isZero();
+    }
+
+    @Test
+    void aCappedFailureWaitsNoLongerThanTheCap() {
+        for (int i = 0; i < 10; i++) throttle.failed(a, Duration.ofSeconds(3));
+        assertThat(throttle.waitFor(a)).isEqualTo(Duration.ofSeconds(3));
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(throttle.waitFor(a)).isZero();
+    }
 }

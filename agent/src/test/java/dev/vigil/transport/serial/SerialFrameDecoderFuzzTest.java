@@ -26,8 +26,16 @@ import org.junit.jupiter.api.Tag;
 @Tag("fuzz")
 class SerialFrameDecoderFuzzTest {
 
+    private static final dev.vigil.testing.FuzzRun RUN = new dev.vigil.testing.FuzzRun();
+
+    @org.junit.jupiter.api.AfterAll
+    static void fuzzedForItsTime() {
+        RUN.check("SerialFrameDecoderFuzzTest");
+    }
+
     @FuzzTest(maxDuration = "60s")
     void feed(byte[] data) {
+        RUN.saw();
         if (data.length == 0) {
             return;
         }
