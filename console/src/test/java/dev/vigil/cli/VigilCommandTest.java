@@ -140,6 +140,32 @@ class VigilCommandTest {
         assertThat(ConsoleCommand.parseListen("::1:2222")).isEmpty();
     }
 
+    /** Issue 19 item 4: a FIFO given as the cluster file is refused at once, not read (which hangs). */
+    @Test
+    void configCheckConfigApplyAndAgentRefuseAFifoAtOnce() throws Exception {
+        Path fifo = dir.resolve("cluster.fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "no mkfifo");
+        for (String[] args : new String[][] {{"config", "check", fifo.toString()},
+                {"config", "apply", fifo.toString(), "--socket", dir.resolve("none.sock").toString()},
+                {"agent", "--config", fifo.toString(), "--node", "ha1"}}) {
+            err.reset();
+            var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> VigilCommand.run(args));
+            int code;
+            try {
+                code = run.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                try (var w = Files.newOutputStream(fifo)) {
+                    w.write('\n'); // let the stuck reader go
+                }
+                throw new AssertionError(String.join(" ", args) + " hangs on a FIFO");
+            }
+            assertThat(code).as(String.join(" ", args)).isNotZero();
+            assertThat(err.toString()).as(String.join(" ", args))
+                    .contains(fifo + " is a FIFO (named pipe), not a regular file").doesNotContain("Exception");
+        }
+    }
+
     @Test
     void agentRefusesToStartOnABadFile() throws Exception {
         var f = write("cluster: web\n");
