@@ -14,7 +14,7 @@ public final class ExtensionTypes {
     public static final int CONFIG_CHUNK = 3;
 
     /**
-     * The sender's running cluster file: its version and SHA-256, on every heartbeat, so that
+     * The sender's running cluster file: its version and the first 16 bytes of its SHA-256, on every heartbeat, so that
      * {@code config apply} knows which of two files of one version each member runs.
      */
     public static final int CONFIG_DIGEST = 4;

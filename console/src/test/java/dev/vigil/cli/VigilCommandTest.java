@@ -216,16 +216,17 @@ class VigilCommandTest {
                 java.util.Map.of("ha1", "stop: SUCCESS"),
                 java.util.Map.of("ha1", "monitor: killed by SIGKILL (exit 137)"),
                 java.util.Map.of("ha1", 1796496001000L));
-        var report = new dev.vigil.control.StatusReport("web", "ha1", 1, 3, java.util.List.of("ha1"),
+        var report = new dev.vigil.control.StatusReport("web", "ha1", 1, 3, java.util.List.of("ha1"), 1,
+                new dev.vigil.control.StatusReport.TimingReport("lan", 200, 600, 1000, 10000),
                 new dev.vigil.control.StatusReport.VotesReport(1, 1),
                 java.util.List.of(new dev.vigil.control.StatusReport.NodeReport("ha1", "alive", true, 5, null,
                         java.util.List.of())),
-                java.util.Map.of(), new dev.vigil.control.StatusReport.SenderReport(1, 0, 0, 0),
+                java.util.Map.<String, Long>of(), new dev.vigil.control.StatusReport.SenderReport(1, 0, 0, 0),
                 new dev.vigil.control.StatusReport.ResourcesReport("ha1", true, "1 of 1 votes", false,
                         java.util.List.of(), java.util.List.of(), "", java.util.List.of(), java.util.List.of(),
                         java.util.List.of(), java.util.List.of(), java.util.List.of(row)));
         var text = StatusText.render(report);
         assertThat(text).contains("web on ha1: 1 failure(s); monitor failed: killed by SIGKILL (exit 137) at "
-                + "2026-12-06 07:20:01Z").doesNotContain("last: stop: SUCCESS");
+                + "2026-12-05 18:40:01Z").doesNotContain("last: stop: SUCCESS");
     }
 }
