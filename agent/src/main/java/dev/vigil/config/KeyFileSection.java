@@ -62,7 +62,10 @@ final class KeyFileSection extends SectionReader {
             return Optional.empty();
         }
         Pos at = value.pos();
-        String make = String.format(MAKE_KEY, path);
+        // Never a hint to write into /dev, /proc or /sys: followed as root, that can harm the machine.
+        boolean special = path.startsWith("/dev") || path.startsWith("/proc") || path.startsWith("/sys");
+        String make = String.format(MAKE_KEY, special ? DEFAULT_KEY_FILE : path.toString())
+                + (special ? " and point keyfile at it" : "");
         if (!Files.exists(path)) {
             error(at, "key file " + path + " does not exist; make one with: " + make);
             return Optional.empty();

@@ -134,6 +134,13 @@ class HostileFilesTest {
         String text = errors.toString();
         assertThat(text).contains("key file /dev/zero is a character device, not a regular file");
         assertThat(text).doesNotContain("> /dev/zero").doesNotContain("chmod 600 /dev/zero");
+
+        // A missing key file under /dev gets the same care: the hint names a path outside it.
+        Files.writeString(dir.resolve("c.yaml"), Files.readString(dir.resolve("c.yaml"))
+                .replace("/dev/zero", "/dev/vigil-no-such-key"));
+        String missing = checkWithin(dir.resolve("c.yaml"), Duration.ofSeconds(5)).toString();
+        assertThat(missing).contains("key file /dev/vigil-no-such-key does not exist")
+                .doesNotContain("> /dev/").contains("> /etc/vigil/authkey");
     }
 
     @Test
