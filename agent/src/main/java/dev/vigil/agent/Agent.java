@@ -278,9 +278,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private List<dev.vigil.heartbeat.Extension> cargo() {
         var chunk = distribution.nextChunk();
         List<dev.vigil.heartbeat.Extension> coordination = resources.map(r -> r.coordination().outgoing()).orElse(List.of());
-        if (chunk.isEmpty()) return coordination;
         var all = new ArrayList<>(coordination);
-        all.add(chunk.get());
+        all.add(distribution.digestExtension());
+        chunk.ifPresent(all::add);
         return all;
     }
 
@@ -289,6 +289,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
         for (var e : packet.extensions()) {
             if (e.type() == dev.vigil.heartbeat.ExtensionTypes.CONFIG_CHUNK) {
                 distribution.onChunk(packet.sender(), e);
+            } else if (e.type() == dev.vigil.heartbeat.ExtensionTypes.CONFIG_DIGEST) {
+                distribution.onPeerDigest(packet.sender(), e);
             }
         }
     }
@@ -334,16 +336,10 @@ public final class Agent implements AutoCloseable, ControlHandler {
         if (!result.adopted()) {
             return new dev.vigil.control.ControlProtocol.AdminOutcome(false, result.message());
         }
-        long deadline = System.nanoTime() + CONFIG_SPREAD_TIMEOUT.toNanos();
-        while (!distribution.behind().isEmpty() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-        var behind = distribution.behind();
+        var spread = dev.vigil.coordination.ConfigDistribution.awaitSpread(distribution, result, CONFIG_SPREAD_TIMEOUT);
         var missing = config.nodeNames().stream().filter(n -> !currentView.members().containsKey(n)).toList();
-        String msg = "configuration version " + result.version() + " runs on " + String.join(", ", distribution.upToDate())
-                + (missing.isEmpty() ? "" : "; " + String.join(", ", missing) + " will take it when back")
-                + (behind.isEmpty() ? "" : "; NOT yet on " + String.join(", ", behind));
-        return new dev.vigil.control.ControlProtocol.AdminOutcome(behind.isEmpty(), msg);
+        var outcome = dev.vigil.coordination.ConfigDistribution.applyOutcome(result, spread, missing);
+        return new dev.vigil.control.ControlProtocol.AdminOutcome(outcome.ok(), outcome.message());
     }
 
     private static final Duration CONFIG_SPREAD_TIMEOUT = Duration.ofSeconds(30);

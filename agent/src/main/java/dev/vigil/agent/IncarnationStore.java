@@ -24,7 +24,7 @@ public final class IncarnationStore {
         long last = 0;
         if (Files.exists(file)) {
             try {
-                last = Long.parseLong(Files.readString(file).trim());
+                last = Long.parseLong(dev.vigil.config.BoundedFile.readText(file, 64, "incarnation file").trim());
             } catch (NumberFormatException e) {
                 // A torn write cannot happen (rename is atomic); a hand-edited file gets the clock.
                 last = 0;

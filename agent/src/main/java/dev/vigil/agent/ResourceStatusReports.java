@@ -23,6 +23,8 @@ final class ResourceStatusReports {
             var states = new LinkedHashMap<String, String>();
             var failures = new LinkedHashMap<String, Integer>();
             var lastOps = new LinkedHashMap<String, String>();
+            var failedOps = new LinkedHashMap<String, String>();
+            var failedAt = new LinkedHashMap<String, Long>();
             s.resourcesByNode().forEach((node, entries) -> {
                 var e = entries.get(r.id());
                 if (e == null) return;
@@ -30,10 +32,14 @@ final class ResourceStatusReports {
                 if (e.status() == ResourceStatus.STARTED) running.add(node);
                 if (e.failCount() > 0) failures.put(node, e.failCount());
                 if (!e.lastOperation().isEmpty()) lastOps.put(node, e.lastOperation());
+                if (e.failCount() > 0 && !e.lastFailure().isEmpty()) {
+                    failedOps.put(node, e.lastFailure());
+                    failedAt.put(node, e.lastFailureMs());
+                }
             });
             rows.add(new StatusReport.ResourceRow(r.id(), r.agent().toString(),
                     config.resources().groupOf(r.id()).map(GroupSpec::id).orElse(null), r.cloned(), running, states,
-                    failures, lastOps));
+                    failures, lastOps, failedOps, failedAt));
         }
         var constraints = s.admin().temporary().stream()
                 .map(t -> t.kind().name().toLowerCase(Locale.ROOT) + " " + t.target() + (t.kind().name().equals("MOVE") ? " to " : " from ") + t.node())

@@ -3,8 +3,6 @@ package dev.vigil.config;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -98,7 +96,9 @@ public final class ConfigLoader {
     private static Result readAndBind(Path file, HostResolver resolver) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = BoundedFile.readText(file, BoundedFile.CLUSTER_FILE_LIMIT, "cluster file");
+        } catch (BoundedFile.Refused e) {
+            return new Result(Optional.empty(), List.of(new ConfigError(file, 1, 1, e.getMessage())));
         } catch (IOException e) {
             return new Result(Optional.empty(),
                     List.of(new ConfigError(file, 1, 1, "cannot read the cluster file: " + SectionReader.describe(e))));

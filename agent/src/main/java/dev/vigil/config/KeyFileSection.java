@@ -24,6 +24,7 @@ final class KeyFileSection extends SectionReader {
     static final int MIN_KEY_BYTES = 16;
 
     private static final List<String> AUTH_KEYS = List.of("keyfile");
+    private static final String DEFAULT_KEY_FILE = "/etc/vigil/authkey";
     private static final String MAKE_KEY = "head -c 32 /dev/urandom | base64 > %1$s; chmod 600 %1$s";
 
     /** The cluster file: a relative {@code keyfile} is resolved against its directory. */
@@ -61,13 +62,25 @@ final class KeyFileSection extends SectionReader {
             return Optional.empty();
         }
         Pos at = value.pos();
-        String make = String.format(MAKE_KEY, path);
+        // Never a hint to write into /dev, /proc or /sys: followed as root, that can harm the machine.
+        boolean special = path.startsWith("/dev") || path.startsWith("/proc") || path.startsWith("/sys");
+        String make = String.format(MAKE_KEY, special ? DEFAULT_KEY_FILE : path.toString())
+                + (special ? " and point keyfile at it" : "");
         if (!Files.exists(path)) {
             error(at, "key file " + path + " does not exist; make one with: " + make);
             return Optional.empty();
         }
-        if (!Files.isRegularFile(path)) {
-            error(at, "key file " + path + " is not a regular file; make one with: " + make);
+        try {
+            var attrs = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+            if (!attrs.isRegularFile()) {
+                // Never suggest writing a key over a device or a FIFO: followed as root, that harms.
+                error(at, "key file " + path + " is " + BoundedFile.kind(path, attrs)
+                        + ", not a regular file; point keyfile at a regular file, made for example with: "
+                        + String.format(MAKE_KEY, DEFAULT_KEY_FILE));
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            error(at, "cannot read key file " + path + ": " + describe(e));
             return Optional.empty();
         }
         try {
@@ -85,7 +98,10 @@ final class KeyFileSection extends SectionReader {
         }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            bytes = BoundedFile.readBytes(path, BoundedFile.KEY_FILE_LIMIT, "key file");
+        } catch (BoundedFile.Refused e) {
+            error(at, "key file " + e.getMessage());
+            return Optional.empty();
         } catch (IOException e) {
             error(at, "cannot read key file " + path + ": " + describe(e));
             return Optional.empty();

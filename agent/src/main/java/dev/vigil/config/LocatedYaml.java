@@ -74,6 +74,12 @@ final class LocatedYaml {
         }
     }
 
+    /**
+     * How deep maps and lists may nest. A cluster file needs 5 levels; the limit keeps a hostile
+     * file from overflowing the stack of this reader or of the YAML parser under it.
+     */
+    static final int MAX_DEPTH = 64;
+
     private final JsonParser parser;
     private final List<Problem> problems = new ArrayList<>();
 
@@ -81,19 +87,30 @@ final class LocatedYaml {
         this.parser = parser;
     }
 
+    /** Jackson's own nesting check is a backstop: {@link #node} stops at {@link #MAX_DEPTH} first. */
+    private static final YAMLFactory FACTORY = new YAMLFactory();
+
+    static {
+        FACTORY.setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_DEPTH + 2).build());
+    }
+
     static Document read(String text) throws SyntaxError {
-        try (JsonParser p = new YAMLFactory().createParser(text)) {
+        try (JsonParser p = FACTORY.createParser(text)) {
             var reader = new LocatedYaml(p);
             JsonToken first = p.nextToken();
             if (first == null) {
                 return new Document(Optional.empty(), List.of());
             }
-            Node root = reader.node(first);
+            Node root = reader.node(first, 1);
             if (p.nextToken() != null) {
                 reader.problems.add(new Problem(pos(p.currentTokenLocation()),
                         "only one YAML document is allowed in a cluster file; remove this second one"));
             }
             return new Document(Optional.of(root), List.copyOf(reader.problems));
+        } catch (TooDeep e) {
+            throw new SyntaxError(e.pos, "maps and lists are nested more than " + MAX_DEPTH
+                    + " deep here; a cluster file needs only a few levels");
         } catch (JsonProcessingException e) {
             throw syntaxError(e);
         } catch (IOException e) {
@@ -102,11 +119,23 @@ final class LocatedYaml {
         }
     }
 
-    private Node node(JsonToken token) throws IOException {
+    private static final class TooDeep extends IOException {
+        final Pos pos;
+
+        TooDeep(Pos pos) {
+            super("too deep");
+            this.pos = pos;
+        }
+    }
+
+    private Node node(JsonToken token, int depth) throws IOException {
         if (token == null) {
             throw new IOException("unexpected end of input");
         }
         Pos pos = pos(parser.currentTokenLocation());
+        if (depth > MAX_DEPTH && (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)) {
+            throw new TooDeep(pos);
+        }
         switch (token) {
             case START_OBJECT -> {
                 var entries = new ArrayList<Entry>();
@@ -122,7 +151,7 @@ final class LocatedYaml {
                             break;
                         }
                     }
-                    entries.add(new Entry(key, keyPos, node(parser.nextToken())));
+                    entries.add(new Entry(key, keyPos, node(parser.nextToken(), depth + 1)));
                 }
                 expect(t, JsonToken.END_OBJECT);
                 return new MapNode(pos, List.copyOf(entries));
@@ -134,7 +163,7 @@ final class LocatedYaml {
                     if (t == null) {
                         throw new IOException("unexpected end of input inside a list");
                     }
-                    items.add(node(t));
+                    items.add(node(t, depth + 1));
                 }
                 return new ListNode(pos, List.copyOf(items));
             }

@@ -197,6 +197,8 @@ final class ControlJson {
         object(g, "states", r.states(), JsonGenerator::writeString);
         object(g, "failures", r.failures(), (h, v) -> h.writeNumber(v.intValue()));
         object(g, "lastOperations", r.lastOperations(), JsonGenerator::writeString);
+        if (r.failedOperations() != null) object(g, "failedOperations", r.failedOperations(), JsonGenerator::writeString);
+        if (r.failedAtMs() != null) object(g, "failedAtMs", r.failedAtMs(), (h, v) -> h.writeNumber(v.longValue()));
         g.writeEndObject();
     }
 }

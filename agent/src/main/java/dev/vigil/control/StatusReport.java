@@ -59,10 +59,21 @@ public record StatusReport(
      * @param states         node → unknown | stopped | started | failed | stop_failed, for every node that reported
      * @param failures       node → failure count, where it is above zero
      * @param lastOperations node → the latest operation there and its outcome
+     * @param failedOperations node → the latest operation that failed there, with its outcome, return
+     *                       code and reason (where failures is above zero); null from an older agent
+     * @param failedAtMs     node → when that was, epoch millis; null from an older agent
      */
     public record ResourceRow(String id, String agent, String group, boolean cloned, List<String> runningOn,
                               Map<String, String> states, Map<String, Integer> failures,
-                              Map<String, String> lastOperations) {}
+                              Map<String, String> lastOperations, Map<String, String> failedOperations,
+                              Map<String, Long> failedAtMs) {
+        /** Without the failed operations, as before they were reported. */
+        public ResourceRow(String id, String agent, String group, boolean cloned, List<String> runningOn,
+                           Map<String, String> states, Map<String, Integer> failures,
+                           Map<String, String> lastOperations) {
+            this(id, agent, group, cloned, runningOn, states, failures, lastOperations, Map.of(), Map.of());
+        }
+    }
 
     /**
      * @param state         unknown | alive | late | dead | left

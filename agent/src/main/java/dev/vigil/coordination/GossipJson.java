@@ -114,6 +114,7 @@ public final class GossipJson {
         number(g, "failCount", e.failCount());
         number(g, "lastFailureMs", e.lastFailureMs());
         string(g, "lastOperation", e.lastOperation());
+        string(g, "lastFailure", e.lastFailure());
         g.writeEndObject();
     }
 
@@ -249,6 +250,7 @@ public final class GossipJson {
             int failCount;
             long lastFailureMs;
             String lastOperation;
+            String lastFailure;
         };
         object(p, (name, q) -> {
             switch (name) {
@@ -256,10 +258,11 @@ public final class GossipJson {
                 case "failCount" -> f.failCount = intValue(q);
                 case "lastFailureMs" -> f.lastFailureMs = longValue(q);
                 case "lastOperation" -> f.lastOperation = text(q);
+                case "lastFailure" -> f.lastFailure = text(q);
                 default -> skip(q);
             }
         });
-        return new ResourceEntry(f.status, f.failCount, f.lastFailureMs, f.lastOperation);
+        return new ResourceEntry(f.status, f.failCount, f.lastFailureMs, f.lastOperation, f.lastFailure);
     }
 
     private static Completion completion(JsonParser p) throws IOException {

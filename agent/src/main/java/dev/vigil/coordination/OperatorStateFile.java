@@ -37,7 +37,8 @@ final class OperatorStateFile {
             loaded = AdminState.INITIAL;
         } else {
             try {
-                loaded = GossipJson.readAdmin(Files.readAllBytes(file));
+                loaded = GossipJson.readAdmin(dev.vigil.config.BoundedFile.readBytes(file,
+                        dev.vigil.config.BoundedFile.STATE_FILE_LIMIT, "operator state file"));
             } catch (IOException e) {
                 // Written atomically, so this is a hand-edit or a disk fault: the coordinator's copy will replace it.
                 LOG.error("cannot read {}: {}; starting from no operator state", file, e.getMessage());

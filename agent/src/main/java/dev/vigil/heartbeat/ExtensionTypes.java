@@ -13,6 +13,12 @@ public final class ExtensionTypes {
     /** One piece of a newer cluster file: {@code dev.vigil.coordination.ConfigDistribution}. */
     public static final int CONFIG_CHUNK = 3;
 
+    /**
+     * The sender's running cluster file: its version and the first 16 bytes of its SHA-256, on every heartbeat, so that
+     * {@code config apply} knows which of two files of one version each member runs.
+     */
+    public static final int CONFIG_DIGEST = 4;
+
     /** Reserved for tests and experiments; never sent by a released agent. */
     public static final int EXPERIMENTAL = 0xFFFF;
 }

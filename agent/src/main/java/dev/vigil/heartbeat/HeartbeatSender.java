@@ -109,9 +109,18 @@ public final class HeartbeatSender implements AutoCloseable {
                             version, v.number(), members, ext));
                 } catch (IllegalArgumentException tooBig) {
                     // The beat itself matters more than what rides on it: never lose it to its cargo.
+                    // Cargo is dropped from the end (a config chunk, then the config digest, before
+                    // the reports), as much as needed; with none left the beat always fits.
                     oversizedCargo.incrementAndGet();
-                    data = codec.encode(new HeartbeatPacket(type, cluster, self, incarnation, seq, t.linkIndex(),
-                            version, v.number(), members, List.of()));
+                    data = null;
+                    for (int keep = Math.max(0, ext.size() - 1); data == null; keep--) {
+                        try {
+                            data = codec.encode(new HeartbeatPacket(type, cluster, self, incarnation, seq,
+                                    t.linkIndex(), version, v.number(), members, List.copyOf(ext.subList(0, keep))));
+                        } catch (IllegalArgumentException stillTooBig) {
+                            if (keep == 0) throw stillTooBig;
+                        }
+                    }
                 }
                 t.send(data);
             } catch (RuntimeException e) {

@@ -354,7 +354,9 @@ public final class LocalResourceManager implements AutoCloseable {
                 failCount = (int) Math.min((long) failCount + newFailures, NOT_INSTALLED_FAILURES);
                 lastFailure = wallClock.millis();
             }
-            var next = new ResourceEntry(status, failCount, lastFailure, op + ": " + describe(result));
+            String failed = newFailures > 0 || status == ResourceStatus.STOP_FAILED ? op + ": " + describe(result)
+                    : previous.lastFailure();
+            var next = new ResourceEntry(status, failCount, lastFailure, op + ": " + describe(result), failed);
             changed = !next.equals(previous);
             entries.put(r.id(), next);
         }
@@ -369,8 +371,30 @@ public final class LocalResourceManager implements AutoCloseable {
         }
     }
 
+    /**
+     * The outcome in words, with the return code where it adds something and the reason: "SUCCESS",
+     * "NOT_RUNNING (rc 7)", "killed by SIGKILL (exit 137)", "exit code 255, which OCF does not define".
+     */
     static String describe(OperationResult result) {
-        return result.outcome() + result.exitReason().map(r -> " (" + r + ")").orElse("");
+        return outcomeWords(result) + result.exitReason().map(r -> " (" + r + ")").orElse("");
+    }
+
+    private static String outcomeWords(OperationResult result) {
+        Outcome o = result.outcome();
+        if (o == Outcome.SUCCESS || result.exitCode().isEmpty()) {
+            return o.toString();
+        }
+        int code = result.exitCode().getAsInt();
+        var signal = Signals.fromExitCode(code);
+        if (signal.isPresent() && o.ocfCode().map(c -> c != code).orElse(true)) {
+            // A shell reports a child killed by signal n as 128+n, and so does the JDK for a
+            // process that died of one: either way the agent did not exit by itself.
+            return (o == Outcome.UNKNOWN_EXIT_CODE ? "" : o + ": ") + "killed by " + signal.get() + " (exit " + code + ")";
+        }
+        if (o == Outcome.UNKNOWN_EXIT_CODE) {
+            return "exit code " + code + (code == 255 ? " (exit -1)" : "") + ", which OCF does not define";
+        }
+        return o + " (rc " + code + ")";
     }
 
     /** Statuses only, in configuration order, for logs and tests. */

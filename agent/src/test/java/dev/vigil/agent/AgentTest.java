@@ -187,4 +187,74 @@ class AgentTest {
             assertThat(after.atMs() - dead.atMs()).as("snapshot follows the event within").isLessThanOrEqualTo(100);
         }
     }
+
+    /** The cluster file as started, with another version and a comment that changes its digest. */
+    private String variant(long version, String tag) throws Exception {
+        return config.text().replace("cluster: t\n", "cluster: t\nversion: " + version + "\n") + "# " + tag + "\n";
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String persisted(String node) throws Exception {
+        var f = dir.resolve("state").resolve(node).resolve("cluster.yaml");
+        return Files.exists(f) ? Files.readString(f) : "";
+    }
+
+    /**
+     * Issue 19 item 2: two operators apply different files of the same version through two nodes
+     * at once. At most one is told it succeeded; the other is told it lost, and to which file
+     * (the SHA-256 of the one that runs). Raced many times: the order of the two varies.
+     */
+    @Test
+    void racingAppliesOfOneVersionTellAtMostOneOperatorItSucceeded() throws Exception {
+        startCluster("  - {type: udp, mode: unicast, port: 694}\n", "a", "b");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(status("a").members()).containsExactly("a", "b"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                long version = 2 + round;
+                String fileA = variant(version, "applied through a, round " + round);
+                String fileB = variant(version, "applied through b, round " + round);
+                var start = new java.util.concurrent.CountDownLatch(1);
+                var viaA = pool.submit(() -> { start.await(); return agents.get("a").applyConfig(fileA); });
+                var viaB = pool.submit(() -> { start.await(); return agents.get("b").applyConfig(fileB); });
+                start.countDown();
+                var a = viaA.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                var b = viaB.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                String r = "round " + round + ": a said " + a + ", b said " + b;
+                assertThat(a.ok() && b.ok()).as(r).isFalse();
+                assertThat(a.ok() || b.ok()).as(r).isTrue(); // the network is whole: one of them gets through
+                String winner = a.ok() ? fileA : fileB;
+                var loser = a.ok() ? b : a;
+                assertThat(loser.message()).as(r).contains("sha256 " + sha256(winner));
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    assertThat(persisted("a")).as(r).isEqualTo(winner);
+                    assertThat(persisted("b")).as(r).isEqualTo(winner);
+                });
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Issue 19 item 7: an apply that renames the cluster would split it; it is refused and changes nothing. */
+    @Test
+    void anApplyThatRenamesTheClusterIsRefusedAndChangesNothing() throws Exception {
+        startCluster("  - {type: udp, mode: unicast, port: 694}\n", "a", "b");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(status("a").members()).containsExactly("a", "b"));
+        var outcome = agents.get("a").applyConfig(variant(2, "renamed").replace("cluster: t\n", "cluster: t2\n"));
+        assertThat(outcome.ok()).isFalse();
+        assertThat(outcome.message()).contains("renames the cluster from `t` to `t2`")
+                .contains("stop the agent on every node, change the file on every node, start them all again");
+        assertThat(status("a").configVersion()).isEqualTo(1);
+        assertThat(persisted("a")).isEmpty();
+        Thread.sleep(500);
+        assertThat(status("b").configVersion()).isEqualTo(1);
+        assertThat(persisted("b")).isEmpty();
+    }
 }

@@ -184,4 +184,45 @@ class ConfigDistributionTest {
         buf.putLong(version).put(sha).putInt(total).putInt(offset).put(data, 0, len);
         return new Extension(ExtensionTypes.CONFIG_CHUNK, buf.array());
     }
+
+    /** Issue 19 item 7: changes that split a running cluster are refused by apply, naming the procedure. */
+    @Test
+    void changesThatSplitTheClusterAreRefusedAndChangeNothing() throws Exception {
+        var v1 = load(file(1, 1));
+        var adopted = new ArrayList<ClusterConfig>();
+        var ha1 = node("ha1", v1, adopted);
+
+        var renamed = ha1.apply(file(2, 1).replace("cluster: web", "cluster: shop"));
+        assertThat(renamed.adopted()).isFalse();
+        assertThat(renamed.message()).contains("renames the cluster from `web` to `shop`")
+                .contains("stop the agent on every node");
+
+        Path otherKey = dir.resolve("otherkey");
+        Files.writeString(otherKey, "another-key-another-key-another\n");
+        Files.setPosixFilePermissions(otherKey, PosixFilePermissions.fromString("rw-------"));
+        var rekeyed = ha1.apply(file(2, 1).replace(keyFile.toString(), otherKey.toString()));
+        assertThat(rekeyed.adopted()).isFalse();
+        assertThat(rekeyed.message()).contains("changes the cluster's key").contains("stop the agent on every node");
+
+        // Both nodes re-addressed at once: no node is kept, so old and new would count quorum apart.
+        var moved = ha1.apply(file(2, 1).replace("127.0.0.1", "127.0.1.1").replace("127.0.0.2", "127.0.1.2"));
+        assertThat(moved.adopted()).isFalse();
+        assertThat(moved.message()).contains("keeps only no node unchanged, 0 of 2 votes");
+
+        // Two nodes added to two: the kept pair has 2 of 4 votes, not a majority of the new list.
+        var doubled = ha1.apply(file(2, 1).replace("  - {name: ha2, address: 127.0.0.2}\n",
+                "  - {name: ha2, address: 127.0.0.2}\n  - {name: ha3, address: 127.0.0.3}\n"
+                        + "  - {name: ha4, address: 127.0.0.4}\n"));
+        assertThat(doubled.adopted()).isFalse();
+        assertThat(doubled.message()).contains("2 of 2 votes before and 2 of 4 after");
+
+        assertThat(adopted).isEmpty();
+        assertThat(ha1.version()).isEqualTo(1);
+        assertThat(dir.resolve("ha1").resolve(ConfigDistribution.PERSISTED_FILE)).doesNotExist();
+
+        // One node added at a time keeps a majority of both lists: accepted.
+        var grown = ha1.apply(file(2, 1).replace("  - {name: ha2, address: 127.0.0.2}\n",
+                "  - {name: ha2, address: 127.0.0.2}\n  - {name: ha3, address: 127.0.0.3}\n"));
+        assertThat(grown.adopted()).as(grown.message()).isTrue();
+    }
 }

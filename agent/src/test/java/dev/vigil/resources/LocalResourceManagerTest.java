@@ -165,10 +165,23 @@ class LocalResourceManagerTest {
             assertThat(entry("a").failCount()).isEqualTo(1);
         });
         assertThat(entry("a").lastOperation()).startsWith("monitor: NOT_RUNNING");
+        assertThat(entry("a").lastFailure()).startsWith("monitor: NOT_RUNNING (rc 7)");
         assertThat(changes.get()).isGreaterThan(before);
         // One failure, not one per interval: the monitor stops after reporting it.
         await().during(Duration.ofMillis(5 * MONITOR.toMillis())).atMost(Duration.ofSeconds(5))
                 .until(() -> entry("a").failCount() == 1);
+    }
+
+    /** Issue 19 item 12: the failed operation is kept for "Failed resource actions" when a later one succeeds. */
+    @Test
+    void theFailedOperationIsKeptWhenALaterOneSucceeds() throws Exception {
+        run(ActionKind.START, "a");
+        agent.vanish(NODE, "a");
+        await().atMost(Duration.ofSeconds(10)).until(() -> entry("a").failCount() == 1);
+        run(ActionKind.STOP, "a");
+        assertThat(entry("a").lastOperation()).startsWith("stop: SUCCESS");
+        assertThat(entry("a").lastFailure()).startsWith("monitor: NOT_RUNNING (rc 7)");
+        assertThat(entry("a").lastFailureMs()).isPositive();
     }
 
     @Test

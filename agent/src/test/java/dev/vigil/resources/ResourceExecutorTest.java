@@ -127,6 +127,31 @@ class ResourceExecutorTest {
         assertThat(result.exitCode()).hasValue(42);
     }
 
+    /** Issue 19 item 12: an agent killed by a signal is reported as such, and exit -1 plainly. */
+    @Test
+    void aSignalKilledAgentIsReportedByItsSignalAndExitMinusOnePlainly() throws IOException {
+        ocfAgent("Killed", "kill -9 $$");
+        OperationResult killed = executor.execute(OperationRequest.of("r", ResourceAgentRef.parse("ocf:test:Killed"),
+                Action.MONITOR, Map.of(), TIMEOUT));
+        assertThat(killed.exitCode()).hasValue(137); // the JDK's 128+n for a process that died of signal n
+        assertThat(LocalResourceManager.describe(killed)).isEqualTo("killed by SIGKILL (exit 137)");
+
+        ocfAgent("Term", "kill -TERM $$");
+        OperationResult termed = executor.execute(OperationRequest.of("r", ResourceAgentRef.parse("ocf:test:Term"),
+                Action.MONITOR, Map.of(), TIMEOUT));
+        assertThat(LocalResourceManager.describe(termed)).isEqualTo("killed by SIGTERM (exit 143)");
+
+        ocfAgent("Minus", "exit 255");
+        OperationResult minus = executor.execute(OperationRequest.of("r", ResourceAgentRef.parse("ocf:test:Minus"),
+                Action.MONITOR, Map.of(), TIMEOUT));
+        assertThat(LocalResourceManager.describe(minus)).isEqualTo("exit code 255 (exit -1), which OCF does not define");
+
+        ocfAgent("Generic", "exit 1");
+        OperationResult generic = executor.execute(OperationRequest.of("r", ResourceAgentRef.parse("ocf:test:Generic"),
+                Action.MONITOR, Map.of(), TIMEOUT));
+        assertThat(LocalResourceManager.describe(generic)).isEqualTo("ERR_GENERIC (rc 1)");
+    }
+
     @Test
     void exitReasonIsTakenFromStderr() throws IOException {
         ocfAgent("Reason", """

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.config.BoundedFile;
 import dev.vigil.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -134,7 +135,13 @@ final class ConfigCommand {
                             + "ssh ... vigil config apply - < " + file.getFileName());
                     return 2;
                 }
-                text = new String(VigilCommand.consoleInput(agent.mixee).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                try {
+                    text = BoundedFile.readText(VigilCommand.consoleInput(agent.mixee), BoundedFile.CLUSTER_FILE_LIMIT,
+                            "the file on stdin", "cluster file");
+                } catch (BoundedFile.Refused e) {
+                    err.println("vigil: " + e.getMessage() + "; nothing applied");
+                    return 1;
+                }
             } else {
                 var errors = ConfigLoader.check(file);
                 if (!errors.isEmpty()) {
@@ -145,7 +152,13 @@ final class ConfigCommand {
                 if (agent.socket.isEmpty() && agent.config.equals(dev.vigil.agent.AgentOptions.DEFAULT_CONFIG)) {
                     agent.config = file; // find the local agent, or the key for --connect, through the new file itself
                 }
-                text = java.nio.file.Files.readString(file);
+                try {
+                    // The same bounded read as the check above: the file may have changed in between.
+                    text = BoundedFile.readText(file, BoundedFile.CLUSTER_FILE_LIMIT, "cluster file");
+                } catch (java.io.IOException e) {
+                    err.println("vigil: cannot read " + file + ": " + e.getMessage() + "; nothing applied");
+                    return 1;
+                }
             }
             var connection = agent.connectionOrExplain();
             if (connection == null) {

@@ -85,8 +85,8 @@ final class StatusText {
         }
         var failed = new StringBuilder();
         for (var row : res.resources()) {
-            row.failures().forEach((node, count) -> failed.append(String.format("  %s on %s: %d failure(s); last: %s%n",
-                    row.id(), node, count, row.lastOperations().getOrDefault(node, "?"))));
+            row.failures().forEach((node, count) -> failed.append(String.format("  %s on %s: %d failure(s); %s%n",
+                    row.id(), node, count, StatusSummary.failedAction(row, node))));
         }
         if (failed.length() > 0) sb.append("\nFailed resource actions (vigil resource cleanup RESOURCE forgets them):\n").append(failed);
         if (!res.pending().isEmpty()) sb.append("\nPending actions: ").append(StatusSummary.pending(res)).append('\n');

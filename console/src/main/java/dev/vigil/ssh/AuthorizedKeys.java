@@ -2,8 +2,6 @@ package dev.vigil.ssh;
 
 import dev.vigil.access.Role;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -52,7 +50,9 @@ public final class AuthorizedKeys {
     }
 
     public static AuthorizedKeys load(Path file) throws IOException {
-        return parse(file, Files.readAllLines(file, StandardCharsets.UTF_8));
+        // The same bounded reader as the cluster file: a FIFO or device given here must not hang the console.
+        return parse(file, dev.vigil.config.BoundedFile.readText(file, dev.vigil.config.BoundedFile.STATE_FILE_LIMIT,
+                "authorized keys file").lines().toList());
     }
 
     /** @param file named in problems and origins only */

@@ -3,11 +3,8 @@ package dev.vigil.ssh;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -44,7 +41,8 @@ public final class HostKey {
                         + "); `chmod 600 " + file + "` or remove it to make a new one");
             }
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new java.io.ByteArrayInputStream(
+                dev.vigil.config.BoundedFile.readBytes(file, dev.vigil.config.BoundedFile.KEY_FILE_LIMIT, "host key file"))) {
             Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in,
                     FilePasswordProvider.EMPTY);
             Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();
@@ -66,28 +64,17 @@ public final class HostKey {
             throw new IOException("cannot make an ed25519 host key (is net.i2p.crypto:eddsa on the classpath?): "
                     + e.getMessage(), e);
         }
-        var dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // written under a temporary name with 0600 from the start, then moved: never readable, never half-written
-        var tmp = Files.createTempFile(dir, ".host-key", ".tmp",
-                PosixFilePermissions.asFileAttribute(java.util.EnumSet.of(PosixFilePermission.OWNER_READ,
-                        PosixFilePermission.OWNER_WRITE)));
+        // AtomicFile: written under a temporary name with 0600 from the start, then moved: never
+        // readable by others, never half-written, and no temp file left when the write fails
+        var key = new java.io.ByteArrayOutputStream();
         try {
-            try (var out = Files.newOutputStream(tmp)) {
-                OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "vigil-console", null, out);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("cannot write the host key: " + e.getMessage(), e);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "vigil-console", null, key);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write the host key " + file + ": " + e.getMessage(), e);
         }
-        Files.writeString(file.resolveSibling(file.getFileName() + ".pub"),
-                PublicKeyEntry.toString(pair.getPublic()) + " vigil-console\n", StandardCharsets.UTF_8);
+        dev.vigil.config.AtomicFile.write(file, key.toByteArray());
+        dev.vigil.config.AtomicFile.write(file.resolveSibling(file.getFileName() + ".pub"),
+                (PublicKeyEntry.toString(pair.getPublic()) + " vigil-console\n").getBytes(StandardCharsets.UTF_8));
         return pair;
     }
 }

@@ -72,4 +72,24 @@ public final class StatusSummary {
     public static String pending(ResourcesReport r) {
         return String.join(", ", r.pending());
     }
+
+    /**
+     * The "Failed resource actions" entry for one node: the operation that failed, with its
+     * outcome, return code and reason, and when, e.g. "monitor failed: killed by SIGKILL (exit 137)
+     * at 2026-12-05 18:40:01Z". From an agent too old to report it, the latest operation, as before.
+     */
+    public static String failedAction(ResourceRow row, String node) {
+        String failed = row.failedOperations() == null ? null : row.failedOperations().get(node);
+        if (failed == null || failed.isEmpty()) {
+            return "last: " + (row.lastOperations() == null ? "?" : row.lastOperations().getOrDefault(node, "?"));
+        }
+        int colon = failed.indexOf(": ");
+        String text = colon < 0 ? failed : failed.substring(0, colon) + " failed: " + failed.substring(colon + 2);
+        Long at = row.failedAtMs() == null ? null : row.failedAtMs().get(node);
+        if (at != null && at > 0) {
+            text += " at " + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(at));
+        }
+        return text;
+    }
 }

@@ -140,6 +140,32 @@ class VigilCommandTest {
         assertThat(ConsoleCommand.parseListen("::1:2222")).isEmpty();
     }
 
+    /** Issue 19 item 4: a FIFO given as the cluster file is refused at once, not read (which hangs). */
+    @Test
+    void configCheckConfigApplyAndAgentRefuseAFifoAtOnce() throws Exception {
+        Path fifo = dir.resolve("cluster.fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "no mkfifo");
+        for (String[] args : new String[][] {{"config", "check", fifo.toString()},
+                {"config", "apply", fifo.toString(), "--socket", dir.resolve("none.sock").toString()},
+                {"agent", "--config", fifo.toString(), "--node", "ha1"}}) {
+            err.reset();
+            var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> VigilCommand.run(args));
+            int code;
+            try {
+                code = run.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                try (var w = Files.newOutputStream(fifo)) {
+                    w.write('\n'); // let the stuck reader go
+                }
+                throw new AssertionError(String.join(" ", args) + " hangs on a FIFO");
+            }
+            assertThat(code).as(String.join(" ", args)).isNotZero();
+            assertThat(err.toString()).as(String.join(" ", args))
+                    .contains(fifo + " is a FIFO (named pipe), not a regular file").doesNotContain("Exception");
+        }
+    }
+
     @Test
     void agentRefusesToStartOnABadFile() throws Exception {
         var f = write("cluster: web\n");
@@ -180,5 +206,27 @@ class VigilCommandTest {
                 .contains("ha3              DEAD     last heard 5000ms ago")
                 .contains("serial:/dev/ttyS0")
                 .contains("forged");
+    }
+
+    /** Issue 19 item 12: "Failed resource actions" shows the operation that failed, not the latest one. */
+    @Test
+    void failedResourceActionsShowTheFailedOperationWithItsCodeReasonAndTime() {
+        var row = new dev.vigil.control.StatusReport.ResourceRow("web", "ocf:vigil:apache", null, false,
+                java.util.List.of(), java.util.Map.of("ha1", "stopped"), java.util.Map.of("ha1", 1),
+                java.util.Map.of("ha1", "stop: SUCCESS"),
+                java.util.Map.of("ha1", "monitor: killed by SIGKILL (exit 137)"),
+                java.util.Map.of("ha1", 1796496001000L));
+        var report = new dev.vigil.control.StatusReport("web", "ha1", 1, 3, java.util.List.of("ha1"), 1,
+                new dev.vigil.control.StatusReport.TimingReport("lan", 200, 600, 1000, 10000),
+                new dev.vigil.control.StatusReport.VotesReport(1, 1),
+                java.util.List.of(new dev.vigil.control.StatusReport.NodeReport("ha1", "alive", true, 5, null,
+                        java.util.List.of())),
+                java.util.Map.<String, Long>of(), new dev.vigil.control.StatusReport.SenderReport(1, 0, 0, 0),
+                new dev.vigil.control.StatusReport.ResourcesReport("ha1", true, "1 of 1 votes", false,
+                        java.util.List.of(), java.util.List.of(), "", java.util.List.of(), java.util.List.of(),
+                        java.util.List.of(), java.util.List.of(), java.util.List.of(row)));
+        var text = StatusText.render(report);
+        assertThat(text).contains("web on ha1: 1 failure(s); monitor failed: killed by SIGKILL (exit 137) at "
+                + "2026-12-05 18:40:01Z").doesNotContain("last: stop: SUCCESS");
     }
 }
