@@ -16,11 +16,10 @@ import java.util.List;
  * The layer order of all of Vigil's packages, bottom first: the one place it is written down.
  * A package may import packages of its own layer and of the layers below it, never above; and no
  * two packages may import each other, directly or around a circle, even within one layer.
- * Each module's architecture test ({@code AgentArchitectureTest}, {@code ConsoleArchitectureTest})
+ * Each module's architecture test ({@code AgentArchitectureTest}, {@code ConsoleArchitectureTest},
+ * {@code BenchArchitectureTest})
  * checks the classes it can see against this list, so a cycle or an upward import fails
- * {@code mvn verify}. A new package must be given a layer here. (The bench module has no such
- * test yet: bench/ was being changed on main when this was written; its test is the console's
- * with the name changed, plus archunit-junit5 and the agent test jar in bench/pom.xml.)
+ * {@code mvn verify}. A new package must be given a layer here.
  *
  * <p>Why this order: the model and time sources are plain values every part of the agent shares;
  * the cluster file ({@code config}) is read into those values and knows nothing of what runs
