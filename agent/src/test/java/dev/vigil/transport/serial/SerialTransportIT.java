@@ -177,7 +177,9 @@ class SerialTransportIT {
 
     @Test
     void senderAndReceiverRolesOverTheCable() throws Exception {
-        var settings = SerialLinkCheck.Settings.DEFAULTS.withCount(50).withInterval(Duration.ofMillis(5))
+        // 20 ms, as in the paired test: at 5 ms the transport's 4-frame send queue covered only a
+        // 20 ms pause of the sender, and on a loaded CI machine one frame was (correctly) dropped.
+        var settings = SerialLinkCheck.Settings.DEFAULTS.withCount(50).withInterval(Duration.ofMillis(20))
                 .withReceiverTimeout(Duration.ofSeconds(10));
         var test = new SerialLinkCheck(settings, 19200, SerialLinkCheck.Progress.NONE);
         var rx = new Thread(() -> atB.add(test.runReceiver(cable.b.toString()).toString()), "test-receiver");
