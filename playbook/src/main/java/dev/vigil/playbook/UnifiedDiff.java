@@ -55,12 +55,12 @@ public final class UnifiedDiff {
                 ops.add(new Line(' ', a.get(a0 + i), a0 + i, b0 + j));
                 i++;
                 j++;
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                ops.add(new Line('+', b.get(b0 + j), -1, b0 + j));
-                j++;
-            } else {
+            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 ops.add(new Line('-', a.get(a0 + i), a0 + i, -1));
                 i++;
+            } else {
+                ops.add(new Line('+', b.get(b0 + j), -1, b0 + j));
+                j++;
             }
         }
     }
