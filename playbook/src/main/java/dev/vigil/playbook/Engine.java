@@ -31,6 +31,11 @@ public final class Engine {
 
     private Engine() {}
 
+    /** For runs that keep no journal (plans, and applies until the journal exists). */
+    public static Step.FileWatcher noJournal() {
+        return Step.FileWatcher.NONE;
+    }
+
     /** A new run id: UTC time to the second and 4 random hex digits, sortable and unique enough per host. */
     public static String newRunId() {
         return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))

@@ -10,7 +10,7 @@ import java.util.Optional;
  * change is exactly what {@code apply} changes. With {@code apply} false nothing on the host may
  * change. Running it again after an apply must report no change (idempotence).
  */
-interface Step {
+public interface Step {
     /** @param changed whether the step changed (apply) or would change (plan) something */
     record Outcome(boolean changed, String message, String diff) {
         static Outcome ok(String message) {
@@ -32,7 +32,7 @@ interface Step {
      */
     record Context(Path dir, Map<String, String> values, FileWatcher before) {}
 
-    interface FileWatcher {
+    public interface FileWatcher {
         void replacing(Host host, String path, Optional<byte[]> previous, Optional<Integer> previousMode) throws IOException;
 
         FileWatcher NONE = (h, p, c, m) -> {};
