@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.playbook.Engine;
 import dev.vigil.playbook.Host;
 import dev.vigil.playbook.Inventory;
+import dev.vigil.playbook.Journal;
 import dev.vigil.playbook.LocalHost;
 import dev.vigil.playbook.Playbook;
 import dev.vigil.playbook.PlaybookError;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "playbook", mixinStandardHelpOptions = true,
         description = {"Check, plan and apply YAML playbooks.",
                 "This release runs them on `local` (this machine) only; SSH hosts come later. See docs/playbooks.md."},
-        subcommands = {PlaybookCommand.Check.class, PlaybookCommand.Plan.class, PlaybookCommand.Apply.class})
+        subcommands = {PlaybookCommand.Check.class, PlaybookCommand.Plan.class, PlaybookCommand.Apply.class,
+                PlaybookCommand.Runs.class, PlaybookCommand.Undo.class})
 final class PlaybookCommand {
     static final int INVALID = 3;
 
@@ -111,6 +113,11 @@ final class PlaybookCommand {
 
         abstract boolean apply();
 
+        /** The journal of an apply; none for a plan. */
+        dev.vigil.playbook.Step.FileWatcher journal(String runId, Playbook pb) {
+            return Engine.noJournal();
+        }
+
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
@@ -134,8 +141,8 @@ final class PlaybookCommand {
                 out.flush();
             };
             if (!json) out.println((apply() ? "APPLY " : "PLAN ") + pb.name() + " (" + in.file + ")");
-            Report report = Engine.run(pb, loaded.values(), hosts, apply(), Engine.newRunId(),
-                    dev.vigil.playbook.Engine.noJournal(), listener);
+            String runId = Engine.newRunId();
+            Report report = Engine.run(pb, loaded.values(), hosts, apply(), runId, journal(runId, pb), listener);
             if (json) {
                 out.println(report.toJson());
             } else {
@@ -166,9 +173,78 @@ final class PlaybookCommand {
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:every host ok", "1:a host failed", "2:bad usage", "3:invalid playbook, vars file or inventory"})
     static final class Apply extends Run {
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = Journal.DEFAULT_DIR,
+                description = "where each host keeps the run journal (default: ${DEFAULT-VALUE})")
+        String stateDir;
+
         @Override
         boolean apply() {
             return true;
+        }
+
+        @Override
+        dev.vigil.playbook.Step.FileWatcher journal(String runId, Playbook pb) {
+            return new Journal(stateDir, runId, pb.file().toAbsolutePath().toString());
+        }
+    }
+
+    @Command(name = "runs", mixinStandardHelpOptions = true,
+            description = "List the applies journaled on this machine (those that created or replaced a file), oldest first.",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed", "2:bad usage or unreadable state directory"})
+    static final class Runs implements Callable<Integer> {
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = Journal.DEFAULT_DIR,
+                description = "the journal's directory (default: ${DEFAULT-VALUE})")
+        String stateDir;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var out = spec.commandLine().getOut();
+            var runs = Journal.runs(new LocalHost(Inventory.LOCAL), stateDir);
+            if (runs.isEmpty()) {
+                out.println("no runs journaled in " + stateDir);
+                return 0;
+            }
+            out.printf("%-22s %-6s %-7s %s%n", "RUN", "FILES", "UNDONE", "PLAYBOOK");
+            for (var r : runs) {
+                out.printf("%-22s %-6d %-7s %s%n", r.id(), r.files(), r.undone() ? "yes" : "no", r.playbook());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "undo", mixinStandardHelpOptions = true,
+            description = {"Put back every file run RUN created or replaced on this machine, newest first: previous "
+                    + "content and mode restored, created files removed.",
+                    "A file that changed again since the run is left alone and reported, unless --force.",
+                    "Commands the run ran and directories it created are not undone."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every file restored", "1:some files were left alone (changed since)",
+                    "2:bad usage, unknown run or run undone already"})
+    static final class Undo implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN", description = "a run id from `vigil playbook runs`")
+        String run;
+
+        @Option(names = "--force", description = "restore files that changed after the run too")
+        boolean force;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = Journal.DEFAULT_DIR,
+                description = "the journal's directory (default: ${DEFAULT-VALUE})")
+        String stateDir;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var out = spec.commandLine().getOut();
+            var result = Journal.undo(new LocalHost(Inventory.LOCAL), stateDir, run, force);
+            for (var u : result) out.println((u.done() ? "undone  " : "KEPT    ") + u.path() + ": " + u.what());
+            long kept = result.stream().filter(u -> !u.done()).count();
+            out.println(result.size() - kept + " file(s) undone, " + kept + " left alone");
+            return kept > 0 ? 1 : 0;
         }
     }
 }

@@ -52,7 +52,7 @@ final class FileStep implements Step {
                         + ")", diff);
             }
             if (!parentOk) throw new Failure("its directory " + parent + " does not exist; add a directory step before this one");
-            ctx.before().replacing(host, path, Optional.empty(), Optional.empty());
+            ctx.before().replacing(host, path, Optional.empty(), Optional.empty(), bytes);
             host.write(path, bytes, Optional.of(mode.orElse(0644)));
             return new Outcome(true, "created (" + bytes.length + " bytes, mode " + Step.octal(mode.orElse(0644)) + ")", diff);
         }
@@ -66,7 +66,7 @@ final class FileStep implements Step {
                 + (contentChanges && modeChanges ? " and " : "")
                 + (modeChanges ? "mode " + Step.octal(currentMode) + " → " + Step.octal(mode.get()) : "");
         if (apply) {
-            ctx.before().replacing(host, path, Optional.of(current), Optional.of(currentMode));
+            ctx.before().replacing(host, path, Optional.of(current), Optional.of(currentMode), bytes);
             if (contentChanges) host.write(path, bytes, mode);
             else host.chmod(path, mode.get());
         }

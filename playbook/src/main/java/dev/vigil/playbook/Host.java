@@ -51,6 +51,9 @@ public interface Host {
     /** Creates the directory and any missing parents. */
     void mkdirs(String path, Optional<Integer> mode) throws IOException;
 
+    /** The names in a directory, sorted; at most {@code limit} of them (refused beyond). */
+    java.util.List<String> list(String dir, int limit) throws IOException;
+
     /** Removes a regular file (for undo of a created file); nothing when it is already gone. */
     void delete(String path) throws IOException;
 }

@@ -122,6 +122,15 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public java.util.List<String> list(String dir, int limit) throws IOException {
+        try (var s = Files.list(Path.of(dir))) {
+            var names = s.limit(limit + 1L).map(p -> p.getFileName().toString()).sorted().toList();
+            if (names.size() > limit) throw new IOException(dir + " holds more than " + limit + " entries");
+            return names;
+        }
+    }
+
+    @Override
     public void delete(String path) throws IOException {
         Files.deleteIfExists(Path.of(path));
     }

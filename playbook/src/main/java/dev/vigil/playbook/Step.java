@@ -32,10 +32,17 @@ public interface Step {
      */
     record Context(Path dir, Map<String, String> values, FileWatcher before) {}
 
+    /** Told before a step replaces or creates a file; an exception stops the step before it writes. */
     public interface FileWatcher {
-        void replacing(Host host, String path, Optional<byte[]> previous, Optional<Integer> previousMode) throws IOException;
+        /**
+         * @param previous     the content now; empty when the file does not exist yet
+         * @param previousMode its mode now; empty when it does not exist
+         * @param next         the content it is about to hold
+         */
+        void replacing(Host host, String path, Optional<byte[]> previous, Optional<Integer> previousMode, byte[] next)
+                throws IOException;
 
-        FileWatcher NONE = (h, p, c, m) -> {};
+        FileWatcher NONE = (h, p, c, m, n) -> {};
     }
 
     Outcome run(Host host, Map<String, String> params, boolean apply, Context ctx) throws Failure, IOException;
