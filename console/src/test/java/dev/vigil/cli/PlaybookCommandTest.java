@@ -91,16 +91,28 @@ class PlaybookCommandTest {
         assertThat(Files.exists(dir.resolve("www/index.html"))).isFalse();
         out.reset();
 
-        assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--vars", vars, "--json")).isZero();
+        String state = dir.resolve("state").toString();
+        assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--vars", vars, "--json", "--state-dir", state)).isZero();
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
         assertThat(tree.get("changed").asInt()).isEqualTo(2);
         assertThat(tree.get("hosts").get("local").get("changed").asInt()).isEqualTo(2);
         assertThat(Files.readString(dir.resolve("www/index.html"))).isEqualTo("hello\n");
         out.reset();
 
-        assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--vars", vars)).isZero();
+        assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--vars", vars, "--state-dir", state)).isZero();
         assertThat(out.toString()).contains("local : ok=1    changed=0    failed=0");
         assertThat(Files.readString(dir.resolve("www/handled"))).isEqualTo("x\n");
+        out.reset();
+
+        assertThat(VigilCommand.run("playbook", "runs", "--state-dir", state)).isZero();
+        String run = tree.get("run").asText();
+        assertThat(out.toString()).containsPattern(run + " +1 +no +" + java.util.regex.Pattern.quote(pb.toString()));
+        out.reset();
+        assertThat(VigilCommand.run("playbook", "undo", run, "--state-dir", state)).isZero();
+        assertThat(out.toString()).contains("removed (the run created it)").contains("1 file(s) undone, 0 left alone");
+        assertThat(Files.exists(dir.resolve("www/index.html"))).isFalse();
+        assertThat(VigilCommand.run("playbook", "undo", run, "--state-dir", state)).isEqualTo(2);
+        assertThat(err.toString()).contains("vigil: run " + run + " was undone already");
     }
 
     @Test
@@ -111,7 +123,7 @@ class PlaybookCommandTest {
                 steps:
                   - command: {cmd: "exit 4"}
                 """);
-        assertThat(VigilCommand.run("playbook", "apply", pb.toString())).isEqualTo(1);
+        assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--state-dir", dir.resolve("state").toString())).isEqualTo(1);
         assertThat(out.toString()).contains("failed  command exit 4: exit code 4").contains("failed=1");
     }
 }
