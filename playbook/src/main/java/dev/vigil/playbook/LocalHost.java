@@ -97,11 +97,16 @@ public final class LocalHost implements Host {
     @Override
     public void write(String path, byte[] content, Optional<Integer> mode) throws IOException {
         Path p = Path.of(path);
+        if (Files.isSymbolicLink(p)) {
+            // Steps read through a link (BoundedFile follows it), so they write through it too,
+            // rather than replace the link with a file. A dangling link fails here, naming the path.
+            p = p.toRealPath();
+        }
         int m = mode.isPresent() ? mode.get() : Files.isRegularFile(p) ? mode(path) : 0644;
         // AtomicFile creates its temp file 0600 and renames it over the target; the mode is set
         // after, so the file is never more open than asked, only briefly more closed.
         AtomicFile.write(p, content);
-        chmod(path, m);
+        chmod(p.toString(), m);
     }
 
     @Override

@@ -71,7 +71,11 @@ public final class PlaybookReader {
         if (hostsEntry.isEmpty()) {
             y.error(top.pos(), "a playbook must say where it runs: add `hosts: [local]`");
         } else {
-            for (Scalar s : y.scalars(hostsEntry.get().value(), "`hosts`")) {
+            var given = y.scalars(hostsEntry.get().value(), "`hosts`");
+            if (given.isEmpty() && hostsEntry.get().value() instanceof ListNode) {
+                y.error(hostsEntry.get().value().pos(), "`hosts` is empty: name where the playbook runs, e.g. [local]");
+            }
+            for (Scalar s : given) {
                 inventory.problem(s.text()).ifPresent(p -> y.error(s.pos(), p));
                 if (hosts.contains(s.text())) y.error(s.pos(), "host `" + s.text() + "` is listed twice");
                 else hosts.add(s.text());

@@ -220,6 +220,22 @@ class EngineTest {
     }
 
     @Test
+    void fileStepWritesThroughASymbolicLink() throws IOException {
+        Files.createDirectories(target());
+        Path real = target().resolve("real.conf");
+        Files.writeString(real, "old\n");
+        Files.createSymbolicLink(target().resolve("link.conf"), real);
+        var pb = playbook("""
+                steps:
+                  - file: {path: "{{root}}/link.conf", content: "new\\n"}
+                """);
+        assertThat(local(run(pb, true)).changed()).isEqualTo(1);
+        assertThat(Files.isSymbolicLink(target().resolve("link.conf"))).isTrue();
+        assertThat(Files.readString(real)).isEqualTo("new\n");
+        assertThat(local(run(pb, true)).changed()).isZero();
+    }
+
+    @Test
     void fileStepFromATemplateAndAModeOnlyChange() throws IOException {
         Files.writeString(dir.resolve("page.tmpl"), "<p>{{ greeting }} on port {{port}}</p>\n");
         Files.createDirectories(target());

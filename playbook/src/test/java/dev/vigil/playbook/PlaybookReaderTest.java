@@ -214,6 +214,14 @@ class PlaybookReaderTest {
     }
 
     @Test
+    void emptyHosts() throws IOException {
+        assertThat(errors("""
+                hosts: []
+                steps: []
+                """)).containsExactly("1:8: `hosts` is empty: name where the playbook runs, e.g. [local]");
+    }
+
+    @Test
     void notifyOfAnUnknownHandler() throws IOException {
         assertThat(errors("""
                 hosts: local
