@@ -75,8 +75,16 @@ public final class PlaybookReader {
             if (given.isEmpty() && hostsEntry.get().value() instanceof ListNode) {
                 y.error(hostsEntry.get().value().pos(), "`hosts` is empty: name where the playbook runs, e.g. [local]");
             }
+            String firstLocal = null;
             for (Scalar s : given) {
                 inventory.problem(s.text()).ifPresent(p -> y.error(s.pos(), p));
+                boolean local = inventory.host(s.text()).map(Inventory.HostEntry::local).orElse(false);
+                if (local && firstLocal != null && !firstLocal.equals(s.text())) {
+                    // The same steps would run twice on one machine, and their journals would share a directory.
+                    y.error(s.pos(), "hosts `" + firstLocal + "` and `" + s.text() + "` are both this machine; name it once");
+                } else if (local && firstLocal == null) {
+                    firstLocal = s.text();
+                }
                 if (hosts.contains(s.text())) y.error(s.pos(), "host `" + s.text() + "` is listed twice");
                 else hosts.add(s.text());
             }

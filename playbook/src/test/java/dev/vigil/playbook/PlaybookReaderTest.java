@@ -203,6 +203,16 @@ class PlaybookReaderTest {
     }
 
     @Test
+    void thisMachineOnlyOnce() throws IOException {
+        Path inv = write("inv.yaml", "hosts:\n  box: {connection: local}\n");
+        assertThat(errors("""
+                hosts: [local, box]
+                steps: []
+                """, Inventory.read(inv).inventory().orElseThrow()))
+                .containsExactly("1:16: hosts `local` and `box` are both this machine; name it once");
+    }
+
+    @Test
     void inventoryErrors() throws IOException {
         Path inv = write("inv.yaml", """
                 hosts:
