@@ -48,8 +48,9 @@ public record Report(String runId, boolean applied, Map<String, HostReport> host
     }
 
     /**
-     * {@code {"run": ID, "applied": bool, "hosts": {"HOST": {"ok": n, "changed": n, "failed": n, "steps": [...]}}, "changed": total}};
-     * each step {@code {"name", "type", "status", "message", "diff"}} (diff only when there is one).
+     * Exactly {@code {"run": ID, "hosts": {"HOST": {"ok": n, "changed": n, "failed": n, "steps": [...]}}, "changed": total}};
+     * each step {@code {"name", "type", "status", "message", "diff"}} (diff only when there is one). A plan's
+     * statuses ({@code change}, {@code fail}) tell it from an apply's.
      */
     public String toJson() {
         var w = new StringWriter();
@@ -57,7 +58,6 @@ public record Report(String runId, boolean applied, Map<String, HostReport> host
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("run", runId);
-            g.writeBooleanField("applied", applied);
             g.writeObjectFieldStart("hosts");
             for (var h : hosts.values()) {
                 g.writeObjectFieldStart(h.host());

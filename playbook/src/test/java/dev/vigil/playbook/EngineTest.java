@@ -286,9 +286,11 @@ class EngineTest {
         var pb = playbook(WEB);
         var r = run(pb, true);
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.toJson());
+        assertThat(tree.fieldNames()).toIterable().containsExactly("run", "hosts", "changed");
         assertThat(tree.get("run").asText()).isEqualTo(r.runId());
         assertThat(tree.get("changed").asInt()).isEqualTo(6);
         var host = tree.get("hosts").get("local");
+        assertThat(host.fieldNames()).toIterable().containsExactly("ok", "changed", "failed", "steps");
         assertThat(host.get("ok").asInt()).isZero();
         assertThat(host.get("changed").asInt()).isEqualTo(6);
         assertThat(host.get("failed").asInt()).isZero();
