@@ -95,7 +95,13 @@ public final class Engine {
         return new Report.HostReport(host.name(), List.copyOf(results));
     }
 
-    private static Report.StepResult runStep(StepSpec s, Host host, boolean apply, Step.Context ctx, String label) {
+    private static Report.StepResult runStep(StepSpec s, Host host, boolean apply, Step.Context ctx, String name) {
+        String label;
+        try {
+            label = Template.render(name, ctx.values()); // names may use {{var}} too, as in Ansible
+        } catch (IllegalArgumentException e) {
+            label = name;
+        }
         var rendered = new LinkedHashMap<String, String>();
         try {
             for (var e : s.params().entrySet()) rendered.put(e.getKey(), Template.render(e.getValue(), ctx.values()));

@@ -51,7 +51,7 @@ public final class Inventory {
         var root = y.read("inventory").flatMap(n -> y.map(n, "an inventory"));
         root.ifPresent(top -> {
             for (Entry e : top.entries()) {
-                if (!e.key().equals("hosts")) y.unknownKey(e.keyPos(), "top-level key", e.key(), List.of("hosts"));
+                if (!e.key().equals("hosts")) y.unknownKey(e.keyPos(), "top-level key", e.key(), "", List.of("hosts"));
             }
             top.entry("hosts").flatMap(h -> y.map(h.value(), "`hosts`")).ifPresent(h -> {
                 for (Entry host : h.entries()) {
@@ -70,7 +70,7 @@ public final class Inventory {
 
     private static Optional<HostEntry> entry(YamlFile y, String name, MapNode m) {
         for (Entry k : m.entries()) {
-            if (!HOST_KEYS.contains(k.key())) y.unknownKey(k.keyPos(), "key of host `" + name + "`", k.key(), HOST_KEYS);
+            if (!HOST_KEYS.contains(k.key())) y.unknownKey(k.keyPos(), "key", k.key(), " of host `" + name + "`", HOST_KEYS);
         }
         boolean local = false;
         var conn = m.entry("connection");
@@ -83,7 +83,7 @@ public final class Inventory {
         }
         m.entry("ssh").flatMap(s -> y.map(s.value(), "`ssh`")).ifPresent(s -> {
             for (Entry k : s.entries()) {
-                if (!SSH_KEYS.contains(k.key())) y.unknownKey(k.keyPos(), "key of `ssh`", k.key(), SSH_KEYS);
+                if (!SSH_KEYS.contains(k.key())) y.unknownKey(k.keyPos(), "key", k.key(), " in `ssh`", SSH_KEYS);
             }
         });
         String address = m.entry("address").flatMap(a -> y.text(a.value(), "`address`")).orElse(null);

@@ -62,7 +62,7 @@ public final class PlaybookReader {
         if (root.isEmpty()) return new Result(Optional.empty(), errors);
         MapNode top = root.get();
         for (Entry e : top.entries()) {
-            if (!TOP_KEYS.contains(e.key())) y.unknownKey(e.keyPos(), "top-level key", e.key(), TOP_KEYS);
+            if (!TOP_KEYS.contains(e.key())) y.unknownKey(e.keyPos(), "top-level key", e.key(), "", TOP_KEYS);
         }
         String name = top.entry("name").flatMap(e -> y.text(e.value(), "`name`")).orElse(file.getFileName().toString());
 
@@ -143,7 +143,7 @@ public final class PlaybookReader {
         var m = y.map(e.value(), "variable `" + name + "`");
         if (m.isEmpty()) return Optional.empty();
         for (Entry k : m.get().entries()) {
-            if (!VAR_KEYS.contains(k.key())) y.unknownKey(k.keyPos(), "key of variable `" + name + "`", k.key(), VAR_KEYS);
+            if (!VAR_KEYS.contains(k.key())) y.unknownKey(k.keyPos(), "key", k.key(), " in variable `" + name + "`", VAR_KEYS);
         }
         VarType type = null;
         var typeEntry = m.get().entry("type");
@@ -267,6 +267,11 @@ public final class PlaybookReader {
             }
         }
         Optional<String> name = m.entry("name").flatMap(e -> y.text(e.value(), "`name`"));
+        if (name.isPresent() && !handler) ok &= refsDefined(y, m.entry("name").get().value().pos(), name.get(), defined);
+        if (name.isPresent() && handler && !Template.refs(name.get()).isEmpty()) {
+            y.error(m.entry("name").get().value().pos(), "a handler's name is what steps `notify`: it cannot be a template");
+            ok = false;
+        }
         if (handler && m.entry("name").isEmpty()) {
             y.error(m.pos(), "a handler needs a `name`, which steps `notify`");
             ok = false;
@@ -290,7 +295,7 @@ public final class PlaybookReader {
         if (given.isEmpty()) return Optional.empty();
         for (Entry p : given.get().entries()) {
             if (!paramNames.contains(p.key())) {
-                y.unknownKey(p.keyPos(), "parameter of `" + type + "`", p.key(), paramNames);
+                y.unknownKey(p.keyPos(), "parameter", p.key(), " of `" + type + "`", paramNames);
                 ok = false;
                 continue;
             }
@@ -300,17 +305,7 @@ public final class PlaybookReader {
                 continue;
             }
             params.put(p.key(), v.get());
-            for (var ref : Template.refs(v.get())) {
-                if (ref.name() == null) {
-                    y.error(p.value().pos(), ref.problem());
-                    ok = false;
-                } else if (!defined.contains(ref.name())) {
-                    var names = new ArrayList<>(defined);
-                    y.error(p.value().pos(), "undefined variable `" + ref.name() + "`" + Suggest.didYouMean(ref.name(), names)
-                            + "; declare it under `vars:`");
-                    ok = false;
-                }
-            }
+            ok &= refsDefined(y, p.value().pos(), v.get(), defined);
             ok &= literal(y, type, p, v.get());
         }
         for (var spec : specs) {
@@ -324,6 +319,22 @@ public final class PlaybookReader {
         String stepName = name.orElse(type + " " + params.getOrDefault(specs.get(0).name(), ""));
         return Optional.of(new StepSpec(stepName, type, Map.copyOf(params), List.copyOf(notify),
                 m.pos().line(), m.pos().column()));
+    }
+
+    /** Every {@code {{var}}} in {@code text} is well formed and names a defined variable; errors at {@code pos}. */
+    private static boolean refsDefined(YamlFile y, Pos pos, String text, Set<String> defined) {
+        boolean ok = true;
+        for (var ref : Template.refs(text)) {
+            if (ref.name() == null) {
+                y.error(pos, ref.problem());
+                ok = false;
+            } else if (!defined.contains(ref.name())) {
+                y.error(pos, "undefined variable `" + ref.name() + "`" + Suggest.didYouMean(ref.name(), defined)
+                        + "; declare it under `vars:`");
+                ok = false;
+            }
+        }
+        return ok;
     }
 
     /** Parameters whose literal values can be checked now (templated ones are checked when they run). */

@@ -28,7 +28,7 @@ public final class Vars {
                 for (Entry e : m.entries()) {
                     var decl = playbook.vars().get(e.key());
                     if (decl == null) {
-                        y.unknownKey(e.keyPos(), "variable", e.key(), playbook.vars().keySet());
+                        y.unknownKey(e.keyPos(), "variable", e.key(), " (the playbook declares no such variable)", playbook.vars().keySet());
                         continue;
                     }
                     Optional<String> v;

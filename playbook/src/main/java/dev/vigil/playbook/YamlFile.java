@@ -99,8 +99,9 @@ final class YamlFile {
         return Optional.empty();
     }
 
-    void unknownKey(Pos pos, String kind, String key, Collection<String> known) {
-        error(pos, "unknown " + kind + " `" + key + "`" + Suggest.didYouMean(key, known)
+    /** "unknown KIND `key`WHERE; did you mean ...? (known: ...)" */
+    void unknownKey(Pos pos, String kind, String key, String where, Collection<String> known) {
+        error(pos, "unknown " + kind + " `" + key + "`" + where + Suggest.didYouMean(key, known)
                 + " (known: " + String.join(", ", known) + ")");
     }
 }

@@ -57,8 +57,7 @@ class EngineTest {
             steps:
               - name: root
                 directory: {path: "{{root}}", mode: "0755"}
-              - name: conf dir
-                directory: {path: "{{root}}/conf"}
+              - directory: {path: "{{root}}/conf"}
               - name: page
                 file: {path: "{{root}}/index.html", content: "{{greeting}} from {{host}}\\n", mode: "0640"}
                 notify: reload
@@ -113,6 +112,7 @@ class EngineTest {
                 """.formatted(target().resolve("index.html"), target().resolve("index.html")));
         assertThat(steps.get(3).diff()).contains("-Listen 443\n+Listen 8080\n").contains(" Listen 80\n");
         assertThat(steps.get(5).name()).isEqualTo("handler: reload");
+        assertThat(steps.get(1).name()).isEqualTo("directory " + target().resolve("conf")); // a default name, rendered
         assertThat(plan.toJson()).contains("\"status\" : \"change\"");
     }
 
@@ -275,7 +275,7 @@ class EngineTest {
         var v = Vars.resolve(pb, Optional.of(vars));
         assertThat(v.errors()).extracting(e -> e.line() + ":" + e.column() + ": " + e.message()).containsExactly(
                 "2:7: `port` must be a port number from 1 to 65535, got 'http'",
-                "3:1: unknown variable `rooot`; did you mean 'root'? (known: root, greeting, port)");
+                "3:1: unknown variable `rooot` (the playbook declares no such variable); did you mean 'root'? (known: root, greeting, port)");
         var missing = Vars.resolve(pb, Optional.empty());
         assertThat(missing.errors()).singleElement().satisfies(e -> assertThat(e.message())
                 .isEqualTo("variable `root` (path: where everything goes) has no default; give it a value with --vars FILE"));

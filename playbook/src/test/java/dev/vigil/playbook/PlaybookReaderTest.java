@@ -93,7 +93,7 @@ class PlaybookReaderTest {
                       contnet: a
                 """)).containsExactly(
                 "3:5: `file` needs exactly one of `content` and `template`",
-                "5:7: unknown parameter of `file` `contnet`; did you mean 'content'? (known: path, content, template, mode)");
+                "5:7: unknown parameter `contnet` of `file`; did you mean 'content'? (known: path, content, template, mode)");
     }
 
     @Test
@@ -176,6 +176,16 @@ class PlaybookReaderTest {
     }
 
     @Test
+    void undefinedVariableInAStepName() throws IOException {
+        assertThat(errors("""
+                hosts: local
+                steps:
+                  - name: "page for {{ sit }}"
+                    directory: {path: /tmp/x}
+                """)).containsExactly("3:11: undefined variable `sit`; declare it under `vars:`");
+    }
+
+    @Test
     void malformedTemplate() throws IOException {
         assertThat(errors("""
                 hosts: local
@@ -219,7 +229,7 @@ class PlaybookReaderTest {
                   ha1: {ssh: {usr: root}}
                 """);
         assertThat(Inventory.read(inv).errors()).extracting(e -> e.line() + ":" + e.column() + ": " + e.message())
-                .containsExactly("2:15: unknown key of `ssh` `usr`; did you mean 'user'? (known: user, port, key, known_hosts)",
+                .containsExactly("2:15: unknown key `usr` in `ssh`; did you mean 'user'? (known: user, port, key, known_hosts)",
                         "2:8: host `ha1` needs an `address` (or `connection: local`)");
     }
 
