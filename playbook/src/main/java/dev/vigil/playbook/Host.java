@@ -16,7 +16,7 @@ public interface Host {
 
     /**
      * @param exitCode  -1 when the command was killed on its timeout
-     * @param output    stdout and stderr interleaved, cut at the cap (then {@code truncated})
+     * @param output    stdout and stderr interleaved; only the last part when longer than the cap (then {@code truncated})
      */
     record Exec(int exitCode, String output, boolean timedOut, boolean truncated) {
         public boolean ok() {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /** This machine, without SSH: the {@code local} host. */
 public final class LocalHost implements Host {
-    /** Output a command may leave in a report; the rest is read and dropped so the command never blocks. */
+    /** How much of a command's output is kept: the last 64 KiB; the rest is read and dropped so the command never blocks. */
     public static final int OUTPUT_CAP = 64 * 1024;
 
     private final String name;
@@ -37,9 +37,8 @@ public final class LocalHost implements Host {
         var pb = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
-        var out = new ByteArrayOutputStream();
-        boolean[] truncated = {false};
-        Thread reader = new Thread(() -> drain(p.getInputStream(), out, truncated), "playbook-output");
+        var tail = new Tail(OUTPUT_CAP);
+        Thread reader = new Thread(() -> drain(p.getInputStream(), tail), "playbook-output");
         reader.setDaemon(true);
         reader.start();
         boolean finished;
@@ -50,6 +49,7 @@ public final class LocalHost implements Host {
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
             }
+            // A background child may keep the pipe open; its output after this is not waited for.
             reader.join(2000);
         } catch (InterruptedException e) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -57,24 +57,41 @@ public final class LocalHost implements Host {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running: " + command, e);
         }
-        String text;
-        synchronized (out) {
-            text = out.toString(StandardCharsets.UTF_8);
+        synchronized (tail) {
+            return new Exec(finished ? p.exitValue() : -1, tail.text(), !finished, tail.total > tail.buf.length);
         }
-        return new Exec(finished ? p.exitValue() : -1, text, !finished, truncated[0]);
     }
 
-    private static void drain(InputStream in, ByteArrayOutputStream out, boolean[] truncated) {
-        byte[] buf = new byte[8192];
+    /** The last {@code cap} bytes of a stream: what a failing command says last is what explains it. */
+    private static final class Tail {
+        final byte[] buf;
+        long total;
+
+        Tail(int cap) {
+            buf = new byte[cap];
+        }
+
+        synchronized void write(byte[] b, int n) {
+            for (int i = 0; i < n; i++) {
+                buf[(int) (total++ % buf.length)] = b[i];
+            }
+        }
+
+        synchronized String text() {
+            if (total <= buf.length) return new String(buf, 0, (int) total, StandardCharsets.UTF_8);
+            int start = (int) (total % buf.length);
+            var out = new ByteArrayOutputStream(buf.length);
+            out.write(buf, start, buf.length - start);
+            out.write(buf, 0, start);
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void drain(InputStream in, Tail tail) {
+        byte[] b = new byte[8192];
         try (in) {
             int n;
-            while ((n = in.read(buf)) >= 0) {
-                synchronized (out) {
-                    int room = OUTPUT_CAP - out.size();
-                    if (room > 0) out.write(buf, 0, Math.min(room, n));
-                    if (n > room) truncated[0] = true;
-                }
-            }
+            while ((n = in.read(b)) >= 0) tail.write(b, n);
         } catch (IOException e) {
             // The process was killed; what was read so far is the output.
         }

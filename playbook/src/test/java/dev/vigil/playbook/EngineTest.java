@@ -172,6 +172,26 @@ class EngineTest {
     }
 
     @Test
+    void boundsHoldForLargeFilesAndLoudCommands() throws IOException {
+        Files.createDirectories(target());
+        Files.write(target().resolve("huge"), new byte[FileStep.LIMIT + 1]);
+        var pb = playbook("""
+                steps:
+                  - command: {cmd: "head -c 300000 /dev/zero | tr '\\\\0' x; echo; echo END", creates: "{{root}}/none/x"}
+                  - line: {path: "{{root}}/huge", line: "x"}
+                """);
+        var r = local(run(pb, true));
+        assertThat(r.steps().get(0).status()).isEqualTo("changed");
+        assertThat(r.steps().get(0).message()).startsWith("ran: …").endsWith("END")
+                .hasSizeLessThan(CommandStep.REPORT_TAIL + 20);
+        assertThat(r.steps().get(1).status()).isEqualTo("failed");
+        assertThat(r.steps().get(1).message()).contains("may be at most " + FileStep.LIMIT + " bytes");
+        var exec = new LocalHost("local").shell("head -c 200000 /dev/zero", java.time.Duration.ofSeconds(10));
+        assertThat(exec.truncated()).isTrue();
+        assertThat(exec.output()).hasSize(LocalHost.OUTPUT_CAP);
+    }
+
+    @Test
     void lineStepReplacesTheLastMatchAppendsOrRemoves() throws IOException {
         Files.createDirectories(target());
         Path f = target().resolve("sshd_config");
