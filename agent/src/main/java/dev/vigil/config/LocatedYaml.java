@@ -15,13 +15,15 @@ import java.util.Optional;
 /**
  * A YAML document as a tree in which every key and value remembers where it was written.
  * Jackson's own tree model drops locations, and error messages without line:column are
- * useless in a 200-line cluster file, hence this small tree.
+ * useless in a 200-line cluster file, hence this small tree. Public for the playbook reader
+ * ({@code dev.vigil.playbook}), which reports its errors the same way. Its messages speak of
+ * "a cluster file"; callers reading other files reword them.
  */
-final class LocatedYaml {
+public final class LocatedYaml {
 
     /** 1-based, as editors count. */
-    record Pos(int line, int column) implements Comparable<Pos> {
-        static final Pos START = new Pos(1, 1);
+    public record Pos(int line, int column) implements Comparable<Pos> {
+        public static final Pos START = new Pos(1, 1);
 
         @Override
         public int compareTo(Pos o) {
@@ -34,20 +36,20 @@ final class LocatedYaml {
         }
     }
 
-    sealed interface Node {
+    public sealed interface Node {
         Pos pos();
     }
 
-    record Entry(String key, Pos keyPos, Node value) {}
+    public record Entry(String key, Pos keyPos, Node value) {}
 
     /** Entries in file order; a duplicated key appears twice here, lookups see the first. */
-    record MapNode(Pos pos, List<Entry> entries) implements Node {
-        Optional<Entry> entry(String key) {
+    public record MapNode(Pos pos, List<Entry> entries) implements Node {
+        public Optional<Entry> entry(String key) {
             return entries.stream().filter(e -> e.key().equals(key)).findFirst();
         }
     }
 
-    record ListNode(Pos pos, List<Node> items) implements Node {}
+    public record ListNode(Pos pos, List<Node> items) implements Node {}
 
     /**
      * @param token    Jackson's idea of the scalar's type (string, int, float, boolean, null)
@@ -56,17 +58,17 @@ final class LocatedYaml {
      * @param reported true when the value is unusable and an error was already recorded for it
      *                 (an alias), so binders must not add a second, confusing one
      */
-    record Scalar(Pos pos, JsonToken token, String text, BigInteger integer, boolean reported) implements Node {}
+    public record Scalar(Pos pos, JsonToken token, String text, BigInteger integer, boolean reported) implements Node {}
 
     /** A problem found while reading, before any binding. */
-    record Problem(Pos pos, String message) {}
+    public record Problem(Pos pos, String message) {}
 
     /** @param root empty for an empty document */
-    record Document(Optional<Node> root, List<Problem> problems) {}
+    public record Document(Optional<Node> root, List<Problem> problems) {}
 
     /** The whole text is not YAML; nothing after this point can be trusted. */
-    static final class SyntaxError extends Exception {
-        final Pos pos;
+    public static final class SyntaxError extends Exception {
+        public final Pos pos;
 
         SyntaxError(Pos pos, String message) {
             super(message);
@@ -78,7 +80,7 @@ final class LocatedYaml {
      * How deep maps and lists may nest. A cluster file needs 5 levels; the limit keeps a hostile
      * file from overflowing the stack of this reader or of the YAML parser under it.
      */
-    static final int MAX_DEPTH = 64;
+    public static final int MAX_DEPTH = 64;
 
     private final JsonParser parser;
     private final List<Problem> problems = new ArrayList<>();
@@ -95,7 +97,7 @@ final class LocatedYaml {
                 .maxNestingDepth(MAX_DEPTH + 2).build());
     }
 
-    static Document read(String text) throws SyntaxError {
+    public static Document read(String text) throws SyntaxError {
         try (JsonParser p = FACTORY.createParser(text)) {
             var reader = new LocatedYaml(p);
             JsonToken first = p.nextToken();

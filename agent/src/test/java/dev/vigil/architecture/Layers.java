@@ -17,7 +17,7 @@ import java.util.List;
  * A package may import packages of its own layer and of the layers below it, never above; and no
  * two packages may import each other, directly or around a circle, even within one layer.
  * Each module's architecture test ({@code AgentArchitectureTest}, {@code ConsoleArchitectureTest},
- * {@code BenchArchitectureTest})
+ * {@code BenchArchitectureTest}, {@code PlaybookArchitectureTest})
  * checks the classes it can see against this list, so a cycle or an upward import fails
  * {@code mvn verify}. A new package must be given a layer here.
  *
@@ -49,6 +49,9 @@ public final class Layers {
             new Layer("coordination", "dev.vigil.coordination.."),
             // The agent process: wires the layers below and runs them.
             new Layer("agent", "dev.vigil.agent.."),
+            // Playbooks (module playbook): the engine that reads and runs YAML playbooks, a library
+            // on top of the cluster file's reader; the command line and the wizards drive it.
+            new Layer("playbook", "dev.vigil.playbook.."),
             // Console (module console): the operator model and the status summary, the text UI,
             // the SSH server, then the `vigil` command line that starts all of them.
             new Layer("console views", "dev.vigil.access..", "dev.vigil.status.."),

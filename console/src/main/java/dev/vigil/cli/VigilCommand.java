@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 MaintenanceCommand.class,
                 RunAgentCommand.class,
                 ConsoleCommand.class,
+                PlaybookCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class VigilCommand {

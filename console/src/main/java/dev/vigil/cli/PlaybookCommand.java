@@ -1,0 +1,250 @@
+package dev.vigil.cli;
+
+import dev.vigil.playbook.Engine;
+import dev.vigil.playbook.Host;
+import dev.vigil.playbook.Inventory;
+import dev.vigil.playbook.Journal;
+import dev.vigil.playbook.LocalHost;
+import dev.vigil.playbook.Playbook;
+import dev.vigil.playbook.PlaybookError;
+import dev.vigil.playbook.PlaybookReader;
+import dev.vigil.playbook.Report;
+import dev.vigil.playbook.Vars;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil playbook}: check, plan and apply YAML playbooks (the engine is {@code dev.vigil.playbook}). */
+@Command(name = "playbook", mixinStandardHelpOptions = true,
+        description = {"Check, plan and apply YAML playbooks.",
+                "This release runs them on `local` (this machine) only; SSH hosts come later. See docs/playbooks.md."},
+        subcommands = {PlaybookCommand.Check.class, PlaybookCommand.Plan.class, PlaybookCommand.Apply.class,
+                PlaybookCommand.Runs.class, PlaybookCommand.Undo.class})
+final class PlaybookCommand {
+    static final int INVALID = 3;
+
+    /** The options every verb takes. */
+    static final class Inputs {
+        @Parameters(paramLabel = "FILE", description = "the playbook")
+        Path file;
+
+        @Option(names = "--vars", paramLabel = "F", description = "a YAML file of variable values (name: value)")
+        Path vars;
+
+        @Option(names = "--inventory", paramLabel = "F",
+                description = "a YAML file of hosts beyond `local` (SSH hosts are refused in this release)")
+        Path inventory;
+    }
+
+    /** A playbook with its values, or every error found on the way. */
+    record Loaded(Optional<Playbook> playbook, Map<String, String> values, Inventory inventory, List<PlaybookError> errors) {}
+
+    static Loaded load(Inputs in, boolean needValues) {
+        var errors = new ArrayList<PlaybookError>();
+        Inventory inventory = Inventory.localOnly();
+        if (in.inventory != null) {
+            var inv = Inventory.read(in.inventory);
+            errors.addAll(inv.errors());
+            if (inv.inventory().isEmpty()) return new Loaded(Optional.empty(), Map.of(), inventory, errors);
+            inventory = inv.inventory().get();
+        }
+        var r = PlaybookReader.read(in.file, inventory);
+        errors.addAll(r.errors());
+        if (r.playbook().isEmpty()) return new Loaded(Optional.empty(), Map.of(), inventory, errors);
+        Map<String, String> values = Map.of();
+        if (needValues || in.vars != null) {
+            var v = Vars.resolve(r.playbook().get(), Optional.ofNullable(in.vars));
+            errors.addAll(v.errors());
+            values = v.values();
+        }
+        return new Loaded(errors.isEmpty() ? r.playbook() : Optional.empty(), values, inventory, errors);
+    }
+
+    static int printErrors(List<PlaybookError> errors, PrintWriter err) {
+        errors.forEach(e -> err.println(e));
+        err.println(errors.size() + " error(s)");
+        return INVALID;
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Validate a playbook (and its vars file and inventory when given); print every error as "
+                    + "file:line:column.", "Without --vars, variables without a default are not reported."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:valid", "2:bad usage", "3:errors, each printed"})
+    static final class Check implements Callable<Integer> {
+        @Mixin
+        Inputs in;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var loaded = load(in, false);
+            if (!loaded.errors().isEmpty()) return printErrors(loaded.errors(), spec.commandLine().getErr());
+            var pb = loaded.playbook().orElseThrow();
+            spec.commandLine().getOut().println(in.file + ": OK (" + pb.steps().size() + " step(s), "
+                    + pb.handlers().size() + " handler(s), hosts " + String.join(", ", pb.hosts()) + ")");
+            return 0;
+        }
+    }
+
+    /** plan and apply: the same run, with or without changing anything. */
+    abstract static class Run implements Callable<Integer> {
+        @Mixin
+        Inputs in;
+
+        @Option(names = "--json", description = "Print one JSON document instead of lines and a recap.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        abstract boolean apply();
+
+        /** The journal of an apply; none for a plan. */
+        dev.vigil.playbook.Step.FileWatcher journal(String runId, Playbook pb) {
+            return Engine.noJournal();
+        }
+
+        @Override
+        public Integer call() {
+            var out = spec.commandLine().getOut();
+            var err = spec.commandLine().getErr();
+            var loaded = load(in, true);
+            if (!loaded.errors().isEmpty()) return printErrors(loaded.errors(), err);
+            var pb = loaded.playbook().orElseThrow();
+            var hosts = new LinkedHashMap<String, Host>();
+            for (String h : pb.hosts()) {
+                var entry = loaded.inventory().host(h).orElseThrow();
+                if (!entry.local()) throw new IllegalStateException("check lets no SSH host through: " + h);
+                hosts.put(h, new LocalHost(h));
+            }
+            Engine.Listener listener = json ? Engine.Listener.NONE : (host, r) -> {
+                out.printf("%-10s %-7s %s: %s%n", host, r.status(), r.name(), r.message().replace("\n", "\n    "));
+                if (!r.diff().isEmpty()) {
+                    for (String line : r.diff().split("\n", -1)) {
+                        if (!line.isEmpty()) out.println("    " + line);
+                    }
+                }
+                out.flush();
+            };
+            if (!json) out.println((apply() ? "APPLY " : "PLAN ") + pb.name() + " (" + in.file + ")");
+            String runId = Engine.newRunId();
+            Report report = Engine.run(pb, loaded.values(), hosts, apply(), runId, journal(runId, pb), listener);
+            if (json) {
+                out.println(report.toJson());
+            } else {
+                out.println();
+                out.print(report.recap());
+            }
+            return report.anyFailed() ? 1 : 0;
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = {"A dry run: per host and step, ok / change / fail with why, and a unified diff for every "
+                    + "file it would change. Changes nothing.",
+                    "A command step's `unless` query runs (it must only look); the command itself does not."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every step would succeed", "1:a step would fail on a host", "2:bad usage",
+                    "3:invalid playbook, vars file or inventory"})
+    static final class Plan extends Run {
+        @Override
+        boolean apply() {
+            return false;
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = {"Run the playbook: each step changes what it must; a second apply reports 0 changed.",
+                    "The first failed step stops its host; notified handlers run once at the end of a host that did not fail."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every host ok", "1:a host failed", "2:bad usage", "3:invalid playbook, vars file or inventory"})
+    static final class Apply extends Run {
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = Journal.DEFAULT_DIR,
+                description = "where each host keeps the run journal (default: ${DEFAULT-VALUE})")
+        String stateDir;
+
+        @Override
+        boolean apply() {
+            return true;
+        }
+
+        @Override
+        dev.vigil.playbook.Step.FileWatcher journal(String runId, Playbook pb) {
+            return new Journal(stateDir, runId, pb.file().toAbsolutePath().toString());
+        }
+    }
+
+    @Command(name = "runs", mixinStandardHelpOptions = true,
+            description = "List the applies journaled on this machine (those that created or replaced a file), oldest first.",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed", "2:bad usage or unreadable state directory"})
+    static final class Runs implements Callable<Integer> {
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = Journal.DEFAULT_DIR,
+                description = "the journal's directory (default: ${DEFAULT-VALUE})")
+        String stateDir;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var out = spec.commandLine().getOut();
+            var runs = Journal.runs(new LocalHost(Inventory.LOCAL), stateDir);
+            if (runs.isEmpty()) {
+                out.println("no runs journaled in " + stateDir);
+                return 0;
+            }
+            out.printf("%-22s %-6s %-7s %s%n", "RUN", "FILES", "UNDONE", "PLAYBOOK");
+            for (var r : runs) {
+                out.printf("%-22s %-6d %-7s %s%n", r.id(), r.files(), r.undone() ? "yes" : "no", r.playbook());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "undo", mixinStandardHelpOptions = true,
+            description = {"Put back every file run RUN created or replaced on this machine, newest first: previous "
+                    + "content and mode restored, created files removed.",
+                    "A file that changed again since the run is left alone and reported, unless --force.",
+                    "Commands the run ran and directories it created are not undone."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every file restored", "1:some files were left alone (changed since)",
+                    "2:bad usage, unknown run or run undone already"})
+    static final class Undo implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN", description = "a run id from `vigil playbook runs`")
+        String run;
+
+        @Option(names = "--force", description = "restore files that changed after the run too")
+        boolean force;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = Journal.DEFAULT_DIR,
+                description = "the journal's directory (default: ${DEFAULT-VALUE})")
+        String stateDir;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var out = spec.commandLine().getOut();
+            var result = Journal.undo(new LocalHost(Inventory.LOCAL), stateDir, run, force);
+            for (var u : result) out.println((u.done() ? "undone  " : "KEPT    ") + u.path() + ": " + u.what());
+            long kept = result.stream().filter(u -> !u.done()).count();
+            out.println(result.size() - kept + " file(s) undone, " + kept + " left alone");
+            return kept > 0 ? 1 : 0;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vigil playbook check|plan|apply} through the real command line, in a temp directory. */
+class PlaybookCommandTest {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void capture() {
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    private Path playbook() throws Exception {
+        Path pb = dir.resolve("site.yaml");
+        Files.writeString(pb, """
+                name: site
+                hosts: local
+                vars:
+                  root: {type: path}
+                  greeting: {type: string, default: hello}
+                steps:
+                  - name: page
+                    file: {path: "{{root}}/index.html", content: "{{greeting}}\\n"}
+                    notify: touched
+                handlers:
+                  - name: touched
+                    command: {cmd: "echo x >> {{root}}/handled"}
+                """);
+        Files.createDirectories(dir.resolve("www"));
+        Files.writeString(dir.resolve("vars.yaml"), "root: " + dir.resolve("www") + "\n");
+        return pb;
+    }
+
+    @Test
+    void checkPrintsEveryErrorAndExits3() throws Exception {
+        Path pb = dir.resolve("bad.yaml");
+        Files.writeString(pb, """
+                hosts: [ha1]
+                steps:
+                  - fiel: {path: /x}
+                """);
+        assertThat(VigilCommand.run("playbook", "check", pb.toString())).isEqualTo(3);
+        assertThat(err.toString()).contains(pb + ":1:9: unknown host `ha1`")
+                .contains(pb + ":3:5: unknown step type `fiel`; did you mean 'file'?").contains("2 error(s)");
+    }
+
+    @Test
+    void checkAcceptsAGoodPlaybook() throws Exception {
+        assertThat(VigilCommand.run("playbook", "check", playbook().toString())).isZero();
+        assertThat(out.toString()).contains("OK (1 step(s), 1 handler(s), hosts local)");
+    }
+
+    @Test
+    void planWithoutARequiredVariableExits3() throws Exception {
+        assertThat(VigilCommand.run("playbook", "plan", playbook().toString())).isEqualTo(3);
+        assertThat(err.toString()).contains("variable `root` (path) has no default; give it a value with --vars FILE");
+    }
+
+    @Test
+    void planApplyApplyAgain() throws Exception {
+        Path pb = playbook();
+        String vars = dir.resolve("vars.yaml").toString();
+        assertThat(VigilCommand.run("playbook", "plan", pb.toString(), "--vars", vars)).isZero();
+        assertThat(out.toString()).contains("local      change  page: would create it (6 bytes)")
+                .contains("    +hello").contains("PLAN RECAP").contains("local : ok=0    change=2    failed=0");
+        assertThat(Files.exists(dir.resolve("www/index.html"))).isFalse();
+        out.reset();
+
+        String state = dir.resolve("state").toString();
+        assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--vars", vars, "--json", "--state-dir", state)).isZero();
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(tree.get("changed").asInt()).isEqualTo(2);
+        assertThat(tree.get("hosts").get("local").get("changed").asInt()).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("www/index.html"))).isEqualTo("hello\n");
+        out.reset();
+
+        assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--vars", vars, "--state-dir", state)).isZero();
+        assertThat(out.toString()).contains("local : ok=1    changed=0    failed=0");
+        assertThat(Files.readString(dir.resolve("www/handled"))).isEqualTo("x\n");
+        out.reset();
+
+        assertThat(VigilCommand.run("playbook", "runs", "--state-dir", state)).isZero();
+        String run = tree.get("run").asText();
+        assertThat(out.toString()).containsPattern(run + " +1 +no +" + java.util.regex.Pattern.quote(pb.toString()));
+        out.reset();
+        assertThat(VigilCommand.run("playbook", "undo", run, "--state-dir", state)).isZero();
+        assertThat(out.toString()).contains("removed (the run created it)").contains("1 file(s) undone, 0 left alone");
+        assertThat(Files.exists(dir.resolve("www/index.html"))).isFalse();
+        assertThat(VigilCommand.run("playbook", "undo", run, "--state-dir", state)).isEqualTo(2);
+        assertThat(err.toString()).contains("vigil: run " + run + " was undone already");
+    }
+
+    @Test
+    void aFailedHostExits1() throws Exception {
+        Path pb = dir.resolve("fail.yaml");
+        Files.writeString(pb, """
+                hosts: local
+                steps:
+                  - command: {cmd: "exit 4"}
+                """);
+        assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--state-dir", dir.resolve("state").toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("failed  command exit 4: exit code 4").contains("failed=1");
+    }
+}

@@ -1,0 +1,29 @@
+package dev.vigil.playbook;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code directory}: a directory (and its missing parents) with an optional mode. */
+final class DirectoryStep implements Step {
+    @Override
+    public Outcome run(Host host, Map<String, String> p, boolean apply, Context ctx) throws Failure, IOException {
+        String path = Step.path(p, "path");
+        Optional<Integer> mode = Step.mode(p);
+        switch (host.kind(path)) {
+            case MISSING -> {
+                if (apply) host.mkdirs(path, mode);
+                return new Outcome(true, (apply ? "created" : "would create it")
+                        + mode.map(m -> " (mode " + Step.octal(m) + ")").orElse(""), "");
+            }
+            case DIRECTORY -> {
+                int current = host.mode(path);
+                if (mode.isEmpty() || mode.get() == current) return Outcome.ok("exists");
+                if (apply) host.chmod(path, mode.get());
+                return new Outcome(true, (apply ? "" : "would change ") + "mode " + Step.octal(current) + " → "
+                        + Step.octal(mode.get()), "");
+            }
+            default -> throw new Failure(path + " exists and is not a directory");
+        }
+    }
+}
