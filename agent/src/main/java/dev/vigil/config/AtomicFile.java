@@ -18,7 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * <p>This is the one atomic-write helper of the agent and the console (the persisted cluster
  * file, the incarnation number, the operator state, the console's host key). When a write fails
  * (a full disk, a read-only file system) the temp file is removed again, so a full disk does
- * not leave an empty {@code cluster.yaml.tmp} behind, and the exception names the file that
+ * not leave an empty temp file ({@code .cluster.yaml.NNN.vigil-tmp}) behind, and the exception names the file that
  * could not be written.
  */
 public final class AtomicFile {
@@ -32,10 +32,12 @@ public final class AtomicFile {
         } catch (IOException e) {
             throw failed(file, "cannot create the directory " + dir, e);
         }
-        var tmp = dir.resolve(file.getFileName() + ".tmp");
+        // A name of its own, created exclusively: "NAME.tmp" could be a file of the user's (a
+        // playbook writing into /etc), and deleting it first would lose it.
+        Path tmp = null;
         try {
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".vigil-tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 var buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
@@ -46,7 +48,7 @@ public final class AtomicFile {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             try {
-                Files.deleteIfExists(tmp);
+                if (tmp != null) Files.deleteIfExists(tmp);
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
             }
