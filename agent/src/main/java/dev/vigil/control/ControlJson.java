@@ -199,6 +199,9 @@ final class ControlJson {
         object(g, "lastOperations", r.lastOperations(), JsonGenerator::writeString);
         if (r.failedOperations() != null) object(g, "failedOperations", r.failedOperations(), JsonGenerator::writeString);
         if (r.failedAtMs() != null) object(g, "failedAtMs", r.failedAtMs(), (h, v) -> h.writeNumber(v.longValue()));
+        if (r.transitions() != null) object(g, "transitions", r.transitions(), JsonGenerator::writeString);
+        bool(g, "unmanaged", r.unmanaged());
+        bool(g, "multipleActive", r.multipleActive());
         g.writeEndObject();
     }
 }

@@ -354,8 +354,13 @@ public final class Coordination implements AutoCloseable {
                 byNode.put(n, k.reports.get(n).resources());
             }
         }
-        return new CoordinationStatus(k.coordinatorOf(k.view), k.quorum, k.admin, byNode, coordinator.lastPlan(),
-                coordinator.inFlight(), coordinator.waitingFor(), Set.copyOf(k.lost), Set.copyOf(k.fenced));
+        // A follower knows what is in flight from the coordinator's directive, repeated on every
+        // beat: status asked of any node shows the same Starting/Stopping.
+        String coordinatorNode = k.coordinatorOf(k.view);
+        var followed = coordinatorNode.equals(k.self) ? null : k.directives.get(coordinatorNode);
+        var inFlight = followed != null ? followed.actions() : coordinator.inFlight();
+        return new CoordinationStatus(coordinatorNode, k.quorum, k.admin, byNode, coordinator.lastPlan(),
+                inFlight, coordinator.waitingFor(), Set.copyOf(k.lost), Set.copyOf(k.fenced));
     }
 
     @Override

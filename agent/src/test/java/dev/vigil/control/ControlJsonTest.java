@@ -40,7 +40,8 @@ class ControlJsonTest {
                         List.of(new StatusReport.ResourceRow("vip", "ocf:vigil:IPaddr", "www", false, List.of("ha1"),
                                         states, failures, Map.of("ha1", "start: SUCCESS")),
                                 new StatusReport.ResourceRow("web", "ocf:vigil:apache", null, true, List.of(),
-                                        Map.of(), Map.of(), Map.of()))));
+                                        Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of("ha1", "starting"),
+                                        true, false))));
     }
 
     private String ours(ControlProtocol.Response<?> r) throws IOException {

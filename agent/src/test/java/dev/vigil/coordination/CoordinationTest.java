@@ -257,6 +257,40 @@ class CoordinationTest {
                 && net.coordination("ha2").status().admin().temporary().isEmpty());
     }
 
+    /**
+     * Issue 18 item 4: while a stop the coordinator dispatched is held on ha1, the action is in
+     * flight in the status of the coordinator and of the follower too (status asked of any node
+     * shows "Stopping ha1"), then the start on ha2; the move answers once both are done.
+     */
+    @Test
+    void aHeldStopIsInFlightOnEveryNodeUntilItFinishes() throws Exception {
+        twoNodes("ha1", "policy: {two_node_unsafe: true}\n");
+        awaitGroupOn("ha1");
+        awaitSettled();
+        net.agent.steer("hold-stop", "ha1", "web", true);
+
+        var reply = net.coordination("ha2").request("move", List.of("www", "ha2"));
+
+        eventually("web's stop held on ha1").until(() -> net.agent.exists("stop-held", "ha1", "web"));
+        for (var observer : List.of("ha1", "ha2")) {
+            eventually("stop of web on ha1 in flight, seen from " + observer).untilAsserted(() ->
+                    assertThat(net.coordination(observer).status().inFlight()).as(net.describe())
+                            .anySatisfy(a -> {
+                                assertThat(a.resource()).isEqualTo("web");
+                                assertThat(a.node()).isEqualTo("ha1");
+                                assertThat(a.op()).isEqualTo(Operation.STOP);
+                            }));
+        }
+        assertThat(reply).isNotDone();
+        net.agent.steer("release", "ha1", "web", true);
+
+        assertThat(reply.get(15, TimeUnit.SECONDS).ok()).as(net.describe()).isTrue();
+        awaitGroupOn("ha2");
+        awaitSettled();
+        eventually("nothing in flight on the follower either").until(() ->
+                net.coordination("ha2").status().inFlight().isEmpty());
+    }
+
     /** Issue 18: in maintenance a move is refused at once, says so, and leaves no rule to fire later. */
     @Test
     void aMoveInMaintenanceIsRefusedAndLeavesNoRule() throws Exception {
