@@ -92,6 +92,8 @@ final class ControlJson {
             g.writeString(s);
         } else if (result instanceof StatusReport s) {
             status(g, s);
+        } else if (result instanceof HistoryReport h) {
+            HistoryJson.history(g, h);
         } else if (result instanceof ControlProtocol.AdminOutcome o) {
             g.writeStartObject();
             bool(g, "ok", o.ok());

@@ -54,6 +54,17 @@ public final class LocalResourceManager implements AutoCloseable {
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final List<CompletableFuture<Void>> settledWaiters = new ArrayList<>();
     private boolean closed;
+    private volatile OperationListener operationListener = (resource, op, result, failed, atMs) -> { };
+
+    /** Told of every operation whose result is recorded (probes, starts, stops, failed monitors). */
+    public interface OperationListener {
+        void done(String resource, String operation, OperationResult result, boolean failed, long atMs);
+    }
+
+    /** For the cluster history; called on the executor's thread, so it must not block. */
+    public void onOperation(OperationListener listener) {
+        this.operationListener = listener;
+    }
 
     public LocalResourceManager(String node, ResourcesConfig config, ResourceExecutor executor, Clock wallClock,
                                 Runnable onChange) {
@@ -366,6 +377,8 @@ public final class LocalResourceManager implements AutoCloseable {
             LOG.info("resource {} {} on {}: {} ({} ms)", r.id(), op, node, status.name().toLowerCase(java.util.Locale.ROOT),
                     result.duration().toMillis());
         }
+        operationListener.done(r.id(), op, result, newFailures > 0 || status == ResourceStatus.STOP_FAILED,
+                wallClock.millis());
         if (changed) {
             onChange.run();
         }

@@ -132,6 +132,45 @@ class CoordinationTest {
         assertThat(net.coordination("ha2").status().fenced()).containsExactly("ha1");
     }
 
+    /**
+     * Issue 18 item 6: the fence is in the coordinator's history (who, whom, how, result) and stays
+     * there when the fenced node rejoins, though "fenced" in status is forgotten then.
+     */
+    @Test
+    void theFencingHistoryOutlivesTheFencedNodesReturn() throws Exception {
+        twoNodes("ha1", "fencing: [{id: f1, agent: fence_test}]\n");
+        awaitGroupOn("ha1");
+        awaitSettled();
+        net.kill("ha1");
+        net.agent.vanish("ha1", "vip");
+        net.agent.vanish("ha1", "web");
+        eventually("ha1 fenced").until(() -> net.fencer.finished.contains("ha1 fenced"));
+        awaitGroupOn("ha2");
+
+        net.restart("ha1");
+        eventually("ha1 back, no longer listed as fenced").until(() -> net.coordination("ha2").status().fenced().isEmpty()
+                && net.coordination("ha2").status().resourcesByNode().containsKey("ha1"));
+
+        var fences = net.coordination("ha2").history().snapshot().fencing();
+        assertThat(fences).hasSize(1);
+        var f = fences.get(0);
+        assertThat(f.target()).isEqualTo("ha1");
+        assertThat(f.by()).isEqualTo("ha2");
+        assertThat(f.action()).isEqualTo("reboot");
+        assertThat(f.fenced()).isTrue();
+        assertThat(f.reason()).isEqualTo("ha1 lost");
+        assertThat(f.atMs()).isPositive();
+        // The resources' operations were recorded too: ha2's own with rc and duration.
+        assertThat(net.coordination("ha2").history().snapshot().operations())
+                .anySatisfy(o -> {
+                    assertThat(o.node()).isEqualTo("ha2");
+                    assertThat(o.resource()).isEqualTo("web");
+                    assertThat(o.operation()).isEqualTo("start");
+                    assertThat(o.rc()).isEqualTo(0);
+                    assertThat(o.durationMs()).isNotNull();
+                });
+    }
+
     @Test
     void aFailedFenceBlocksTheTakeoverAndIsRetried() throws Exception {
         twoNodes("ha1", "fencing: [{id: f1, agent: fence_test}]\n");
