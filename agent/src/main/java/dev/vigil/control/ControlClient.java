@@ -96,6 +96,11 @@ public final class ControlClient {
                 ControlProtocol.AdminOutcome.class);
     }
 
+    /** {@code vigil history}: the operations, fences and events the agent keeps. */
+    public HistoryReport history() throws IOException {
+        return call(new ControlProtocol.Request("history"), HistoryReport.class);
+    }
+
     /** {@code vigil config show}: the cluster file the agent runs, as distributed. */
     public String runningConfig() throws IOException {
         return call(new ControlProtocol.Request("config-show"), String.class);

@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * Derives events from successive statuses (node died or joined, resource started, stopped or
- * failed, coordinator changed, ...) and keeps the latest {@code capacity} of them. The agents'
- * status has no event history, so the console's log starts when the session does.
+ * failed, coordinator changed, ...) and keeps the latest {@code capacity} of them. A session
+ * starts with the agent's own event log ({@link #seed}), so what happened before the login, or
+ * before a reconnect, is there with the agent's times.
  */
 public final class EventFeed {
     private final int capacity;
@@ -38,6 +39,30 @@ public final class EventFeed {
         }
         return fresh;
     }
+
+    /**
+     * Puts the agent's recorded events before those this feed derived itself, once: the log of a
+     * new session starts with what the cluster kept, not empty. Recorded events newer than the
+     * first derived one are left out (the feed saw those itself); the capacity still holds.
+     */
+    public void seed(List<dev.vigil.control.HistoryReport.EventRecord> recorded) {
+        if (seeded) return;
+        seeded = true;
+        Instant firstOwn = events.isEmpty() ? Instant.MAX : events.peekFirst().at();
+        var merged = new ArrayDeque<ClusterEvent>();
+        for (var r : recorded) {
+            var at = Instant.ofEpochMilli(r.atMs());
+            if (!at.isBefore(firstOwn)) continue;
+            var kind = dev.vigil.status.HistoryLines.bad(r) ? ClusterEvent.Kind.RECORDED_BAD : ClusterEvent.Kind.RECORDED;
+            merged.addLast(new ClusterEvent(at, kind, r.node() == null ? "" : r.node(), r.message()));
+        }
+        merged.addAll(events);
+        while (merged.size() > capacity) merged.removeFirst();
+        events.clear();
+        events.addAll(merged);
+    }
+
+    private boolean seeded;
 
     /** Oldest first. */
     public List<ClusterEvent> events() {

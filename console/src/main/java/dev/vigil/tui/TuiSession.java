@@ -121,6 +121,7 @@ public final class TuiSession {
             outage = backend.outage();
             subscription = backend.subscribe(this::pushed);
             askForStatus();
+            askForHistory();
             loop(screen);
         } catch (IOException | RuntimeException e) {
             // the usual way a remote session ends: the client went away under us
@@ -231,6 +232,9 @@ public final class TuiSession {
 
     private void accept(StatusReport s) {
         feed.accept(s, options.clock().instant());
+        if (java.time.Duration.between(historyAskedAt, options.clock().instant()).compareTo(HISTORY_REFRESH) >= 0) {
+            askForHistory();
+        }
         status = s;
         problem = null;
         lastStatusAt = options.clock().instant();
@@ -239,6 +243,29 @@ public final class TuiSession {
     }
 
     /** Asks the backend directly: at start, and when pushes stop (a dead agent pushes nothing). */
+    /** How often the history screen's data is fetched again while statuses keep changing. */
+    static final java.time.Duration HISTORY_REFRESH = java.time.Duration.ofSeconds(5);
+    /** The agent's history, fetched on the worker at login and after changes; null until then. */
+    private volatile dev.vigil.control.HistoryReport history;
+    private volatile Instant historyAskedAt = Instant.MIN;
+
+    /** On the worker: the agent's kept history, for the event list's start and the history screen. */
+    private void askForHistory() {
+        historyAskedAt = options.clock().instant();
+        worker.execute(() -> {
+            try {
+                var h = backend.history();
+                if (h != null) {
+                    history = h;
+                    outcomes.add(() -> { }); // wakes the loop to paint it
+                }
+            } catch (IOException | RuntimeException e) {
+                // an older agent without history, or none reachable: the session works without it
+                log.debug("console: no history from the agent: {}", e.toString());
+            }
+        });
+    }
+
     private void askForStatus() {
         if (!checking.compareAndSet(false, true)) return;
         askedAt = options.clock().instant();
@@ -307,8 +334,10 @@ public final class TuiSession {
     }
 
     private Context context() {
+        var h = history;
+        if (h != null) feed.seed(h.events());
         return new Context(status, feed.events(), operator, audit, options.screens(), options.config(), problem,
-                options.clock().instant());
+                options.clock().instant(), h);
     }
 
     private List<Page.KeyHint> dialogHints() {

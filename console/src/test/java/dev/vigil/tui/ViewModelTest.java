@@ -129,4 +129,25 @@ class ViewModelTest {
         var forOperator = String.join("\n", texts(HelpPage.lines(Screens.standard(), OPERATOR)));
         assertThat(forOperator).contains("move").contains("ban").contains("standby").contains("maintenance");
     }
+
+    /** Issue 18 item 6: the agent's log goes before what the session saw, once, older only, bounded. */
+    @org.junit.jupiter.api.Test
+    void theFeedIsSeededOnceFromTheAgentsLog() {
+        var feed = new EventFeed(3);
+        var t0 = java.time.Instant.parse("2026-11-21T17:00:00Z");
+        feed.accept(Fixtures.cluster("alive", "ha1"), t0);
+        feed.accept(Fixtures.cluster("dead", "ha1"), t0.plusSeconds(60));
+        var recorded = java.util.List.of(
+                new dev.vigil.control.HistoryReport.EventRecord(t0.toEpochMilli() - 2000, "membership", "ha2", "old 1"),
+                new dev.vigil.control.HistoryReport.EventRecord(t0.toEpochMilli() - 1000, "fencing", "ha2", "node ha2 fenced"),
+                new dev.vigil.control.HistoryReport.EventRecord(t0.toEpochMilli() + 60_000, "membership", "ha2", "seen already"));
+        feed.seed(recorded);
+        feed.seed(recorded); // a second seed (a later refresh) changes nothing
+        var texts = feed.events().stream().map(ClusterEvent::text).toList();
+        org.assertj.core.api.Assertions.assertThat(texts).doesNotContain("seen already").contains("node ha2 fenced");
+        org.assertj.core.api.Assertions.assertThat(texts.size()).isLessThanOrEqualTo(3);
+        org.assertj.core.api.Assertions.assertThat(feed.events().stream()
+                .filter(e -> e.text().equals("node ha2 fenced")).findFirst().orElseThrow().kind())
+                .isEqualTo(ClusterEvent.Kind.RECORDED_BAD);
+    }
 }
