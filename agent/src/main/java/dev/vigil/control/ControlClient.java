@@ -129,7 +129,7 @@ public final class ControlClient {
         try (var connection = connector.open()) {
             try {
                 connection.send(json.writeValueAsBytes(request));
-                if (!"status".equals(request.op())) {
+                if (!"status".equals(request.op()) && !"history".equals(request.op())) {
                     // Operator verbs answer once the cluster has settled, which may take minutes.
                     connection.readTimeout(Duration.ZERO);
                 }
