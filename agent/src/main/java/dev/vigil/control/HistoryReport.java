@@ -29,8 +29,9 @@ public record HistoryReport(String node, List<OperationRecord> operations, List<
      * @param node       where it ran
      * @param resource   the resource id
      * @param operation  probe | start | stop | monitor | ...
-     * @param outcome    SUCCESS, NOT_RUNNING, ERR_GENERIC, ... or for another node's operation its
-     *                   outcome in words ("NOT_RUNNING (rc 7)")
+     * @param outcome    in words, as status words it: "SUCCESS", "NOT_RUNNING (rc 7)",
+     *                   "killed by SIGKILL (exit 137)"; for another node's operation the reason may
+     *                   follow in parentheses (its report carries one string)
      * @param rc         the agent's exit code; null when it was killed, never ran, or ran on another node
      * @param reason     the exit reason, or null
      * @param durationMs how long it ran; null for another node's operation

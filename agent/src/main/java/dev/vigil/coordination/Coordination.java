@@ -127,7 +127,7 @@ public final class Coordination implements AutoCloseable {
         this.coordinator = new CoordinatorRole(k, scheduler, follower, fencing, requests);
         k.admin = adminFile.load();
         lrm.onOperation((resource, op, result, failed, atMs) -> history.operation(new HistoryReport.OperationRecord(
-                atMs, self, resource, op, result.outcome().toString(),
+                atMs, self, resource, op, LocalResourceManager.outcomeWords(result),
                 result.exitCode().isPresent() ? result.exitCode().getAsInt() : null, result.exitReason().orElse(null),
                 result.duration().toMillis(), failed)));
         k.view = new MembershipView(0, new TreeMap<>(Map.of(self, incarnation)));

@@ -392,7 +392,11 @@ public final class LocalResourceManager implements AutoCloseable {
         return outcomeWords(result) + result.exitReason().map(r -> " (" + r + ")").orElse("");
     }
 
-    private static String outcomeWords(OperationResult result) {
+    /**
+     * The outcome in words without the reason, as {@link #describe} words it: "SUCCESS",
+     * "NOT_RUNNING (rc 7)", "killed by SIGKILL (exit 137)" (for the cluster history).
+     */
+    public static String outcomeWords(OperationResult result) {
         Outcome o = result.outcome();
         if (o == Outcome.SUCCESS || result.exitCode().isEmpty()) {
             return o.toString();
