@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vigil history}: what the agent keeps of the cluster's past (issue 18, item 6), the
- * counterpart of {@code crm_mon --show-detail}'s operation history and {@code stonith_admin
+ * counterpart of {@code crm_mon --operations --fence-history} and {@code stonith_admin
  * --history}: operations per resource, fences, and the event log.
  */
 @Command(name = "history", mixinStandardHelpOptions = true,

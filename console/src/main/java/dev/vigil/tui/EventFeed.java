@@ -64,6 +64,29 @@ public final class EventFeed {
 
     private boolean seeded;
 
+    /**
+     * Fills a gap in what this feed saw (the console had no agent from {@code from} to {@code to})
+     * with the agent's recorded events of that time, in time order: after a reconnect the log
+     * shows the death and the fence with their own times, not only the differences between the
+     * last status before and the first after, stamped with the reconnect time. Events already in
+     * the feed (same time and text) are not added twice; the capacity still holds.
+     */
+    public void fill(List<dev.vigil.control.HistoryReport.EventRecord> recorded, Instant from, Instant to) {
+        var all = new ArrayList<>(events);
+        var present = new java.util.HashSet<String>();
+        all.forEach(e -> present.add(e.at().toEpochMilli() + " " + e.text()));
+        for (var r : recorded) {
+            var at = Instant.ofEpochMilli(r.atMs());
+            if (at.isBefore(from) || at.isAfter(to) || !present.add(r.atMs() + " " + r.message())) continue;
+            var kind = dev.vigil.status.HistoryLines.bad(r) ? ClusterEvent.Kind.RECORDED_BAD : ClusterEvent.Kind.RECORDED;
+            all.add(new ClusterEvent(at, kind, r.node() == null ? "" : r.node(), r.message()));
+        }
+        all.sort(java.util.Comparator.comparing(ClusterEvent::at)); // stable: the feed's own order kept
+        while (all.size() > capacity) all.remove(0);
+        events.clear();
+        events.addAll(all);
+    }
+
     /** Oldest first. */
     public List<ClusterEvent> events() {
         return List.copyOf(events);

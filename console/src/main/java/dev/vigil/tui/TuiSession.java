@@ -208,6 +208,13 @@ public final class TuiSession {
         if (nowOut.isEmpty()) nowOut = unanswered;
         var nowFailover = backend.lastFailover();
         boolean changed = !nowOut.equals(outage);
+        if (outage.isPresent() && nowOut.isEmpty()) {
+            // Back: what happened meanwhile is in the agent's log; fetch it to fill the gap.
+            var lost = outage.get();
+            gapFrom = lost.lastGood() != null ? lost.lastGood() : lost.since();
+            gapTo = options.clock().instant();
+            askForHistory();
+        }
         outage = nowOut;
         if (!nowFailover.equals(failover)) {
             failover = nowFailover;
@@ -247,16 +254,23 @@ public final class TuiSession {
     static final java.time.Duration HISTORY_REFRESH = java.time.Duration.ofSeconds(5);
     /** The agent's history, fetched on the worker at login and after changes; null until then. */
     private volatile dev.vigil.control.HistoryReport history;
+    /** When the request that brought {@link #history} was made. */
+    private volatile Instant historyAskedFor = Instant.MIN;
+    /** A time without an agent, to fill from the agent's log once a history asked for after it arrives (UI thread). */
+    private Instant gapFrom;
+    private Instant gapTo;
     private volatile Instant historyAskedAt = Instant.MIN;
 
     /** On the worker: the agent's kept history, for the event list's start and the history screen. */
     private void askForHistory() {
-        historyAskedAt = options.clock().instant();
+        var asked = options.clock().instant();
+        historyAskedAt = asked;
         worker.execute(() -> {
             try {
                 var h = backend.history();
                 if (h != null) {
                     history = h;
+                    historyAskedFor = asked;
                     outcomes.add(() -> { }); // wakes the loop to paint it
                 }
             } catch (IOException | RuntimeException e) {
@@ -335,7 +349,14 @@ public final class TuiSession {
 
     private Context context() {
         var h = history;
-        if (h != null) feed.seed(h.events());
+        if (h != null) {
+            feed.seed(h.events());
+            if (gapTo != null && !historyAskedFor.isBefore(gapTo)) {
+                feed.fill(h.events(), gapFrom, gapTo);
+                gapFrom = null;
+                gapTo = null;
+            }
+        }
         return new Context(status, feed.events(), operator, audit, options.screens(), options.config(), problem,
                 options.clock().instant(), h);
     }

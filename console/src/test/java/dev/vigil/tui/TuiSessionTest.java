@@ -394,4 +394,26 @@ class TuiSessionTest {
         awaitScreen("web monitor on ha1: FAILED NOT_RUNNING (rc 7) pid file gone, 30 ms");
         assertThat(screen()).contains("ipmi-ha2 reboot ha2: SUCCESS (exit 0, 40 ms)");
     }
+
+    /**
+     * Issue 18 item 1 and 6: after the console got its agent back, the events of the outage come
+     * from the agent's log with their own times (here a death during the outage), not only from
+     * the difference between the statuses before and after.
+     */
+    @Test
+    void afterAnOutageTheEventsOfTheGapComeFromTheAgentsLog() throws Exception {
+        backend.history = new dev.vigil.control.HistoryReport("ha1", List.of(), List.of(), List.of());
+        start(Role.OPERATOR, 100, 30);
+        awaitScreen("cluster web");
+        var lastGood = Instant.parse("2026-11-21T17:59:50Z"); // the session clock is fixed at 18:00:00
+        backend.outage = java.util.Optional.of(new ConsoleBackend.Outage(lastGood.plusMillis(100), lastGood,
+                "10.0.0.1:7695", "Connection reset", "reconnecting"));
+        awaitScreen("NO AGENT");
+        backend.history = new dev.vigil.control.HistoryReport("ha1", List.of(), List.of(), List.of(
+                new dev.vigil.control.HistoryReport.EventRecord(lastGood.plusMillis(500).toEpochMilli(), "membership",
+                        "ha3", "node ha3 is dead (while the console had no agent)")));
+        backend.outage = java.util.Optional.empty();
+        key('e');
+        awaitScreen("node ha3 is dead (while the console had no agent)");
+    }
 }

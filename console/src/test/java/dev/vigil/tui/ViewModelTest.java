@@ -150,4 +150,25 @@ class ViewModelTest {
                 .filter(e -> e.text().equals("node ha2 fenced")).findFirst().orElseThrow().kind())
                 .isEqualTo(ClusterEvent.Kind.RECORDED_BAD);
     }
+
+    /** A gap is filled with the recorded events of its time only, in time order, without duplicates. */
+    @org.junit.jupiter.api.Test
+    void aGapIsFilledFromTheAgentsLogInTimeOrder() {
+        var feed = new EventFeed(10);
+        var t0 = java.time.Instant.parse("2026-11-21T17:00:00Z");
+        feed.accept(Fixtures.cluster("alive", "ha1"), t0);
+        feed.accept(Fixtures.cluster("dead", "ha1"), t0.plusSeconds(60)); // derived at the reconnect
+        var recorded = java.util.List.of(
+                new dev.vigil.control.HistoryReport.EventRecord(t0.plusSeconds(10).toEpochMilli(), "membership", "ha3", "before the gap"),
+                new dev.vigil.control.HistoryReport.EventRecord(t0.plusSeconds(30).toEpochMilli(), "membership", "ha3", "node ha3 is dead"),
+                new dev.vigil.control.HistoryReport.EventRecord(t0.plusSeconds(31).toEpochMilli(), "fencing", "ha3", "node ha3 fenced"));
+        feed.fill(recorded, t0.plusSeconds(20), t0.plusSeconds(60));
+        feed.fill(recorded, t0.plusSeconds(20), t0.plusSeconds(60)); // twice: nothing doubled
+        var texts = feed.events().stream().map(ClusterEvent::text).toList();
+        org.assertj.core.api.Assertions.assertThat(texts).doesNotContain("before the gap")
+                .containsSubsequence("node ha3 is dead", "node ha3 fenced");
+        org.assertj.core.api.Assertions.assertThat(texts.stream().filter(t -> t.equals("node ha3 fenced"))).hasSize(1);
+        org.assertj.core.api.Assertions.assertThat(feed.events().get(feed.events().size() - 1).at())
+                .isEqualTo(t0.plusSeconds(60));
+    }
 }
