@@ -213,7 +213,7 @@ public final class TuiSession {
             var lost = outage.get();
             gapFrom = lost.lastGood() != null ? lost.lastGood() : lost.since();
             gapTo = options.clock().instant();
-            askForHistory();
+            gapRequest = askForHistory();
         }
         outage = nowOut;
         if (!nowFailover.equals(failover)) {
@@ -254,23 +254,28 @@ public final class TuiSession {
     static final java.time.Duration HISTORY_REFRESH = java.time.Duration.ofSeconds(5);
     /** The agent's history, fetched on the worker at login and after changes; null until then. */
     private volatile dev.vigil.control.HistoryReport history;
-    /** When the request that brought {@link #history} was made. */
-    private volatile Instant historyAskedFor = Instant.MIN;
-    /** A time without an agent, to fill from the agent's log once a history asked for after it arrives (UI thread). */
+    /** Which request (by {@link #historyRequests}) brought {@link #history}; written after it. */
+    private volatile long historyAnswered;
+    private final java.util.concurrent.atomic.AtomicLong historyRequests = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * A time without an agent, to fill from the agent's log once the answer to request
+     * {@link #gapRequest} (made after it ended) arrives (UI thread only).
+     */
     private Instant gapFrom;
     private Instant gapTo;
+    private long gapRequest;
     private volatile Instant historyAskedAt = Instant.MIN;
 
     /** On the worker: the agent's kept history, for the event list's start and the history screen. */
-    private void askForHistory() {
-        var asked = options.clock().instant();
-        historyAskedAt = asked;
+    private long askForHistory() {
+        historyAskedAt = options.clock().instant();
+        long request = historyRequests.incrementAndGet();
         worker.execute(() -> {
             try {
                 var h = backend.history();
                 if (h != null) {
                     history = h;
-                    historyAskedFor = asked;
+                    historyAnswered = request; // after history: who reads this number sees that history or a newer one
                     outcomes.add(() -> { }); // wakes the loop to paint it
                 }
             } catch (IOException | RuntimeException e) {
@@ -278,6 +283,7 @@ public final class TuiSession {
                 log.debug("console: no history from the agent: {}", e.toString());
             }
         });
+        return request;
     }
 
     private void askForStatus() {
@@ -348,10 +354,11 @@ public final class TuiSession {
     }
 
     private Context context() {
+        long answered = historyAnswered; // read before history: see askForHistory
         var h = history;
         if (h != null) {
             feed.seed(h.events());
-            if (gapTo != null && !historyAskedFor.isBefore(gapTo)) {
+            if (gapTo != null && answered >= gapRequest) {
                 feed.fill(h.events(), gapFrom, gapTo);
                 gapFrom = null;
                 gapTo = null;

@@ -171,4 +171,30 @@ class ViewModelTest {
         org.assertj.core.api.Assertions.assertThat(feed.events().get(feed.events().size() - 1).at())
                 .isEqualTo(t0.plusSeconds(60));
     }
+
+    /** Issue 18 item 4: the dashboard shows what is in flight and warns loudly of a non-clone on two nodes. */
+    @org.junit.jupiter.api.Test
+    void theDashboardShowsTransitionsAndMultipleActive() {
+        var s = Fixtures.cluster("alive", "ha1");
+        var r = s.resources();
+        var rows = r.resources().stream().map(row -> switch (row.id()) {
+            case "web" -> new dev.vigil.control.StatusReport.ResourceRow(row.id(), row.agent(), row.group(), false,
+                    row.runningOn(), row.states(), row.failures(), row.lastOperations(), java.util.Map.of(),
+                    java.util.Map.of(), java.util.Map.of("ha1", "stopping"), false, false);
+            case "vip" -> new dev.vigil.control.StatusReport.ResourceRow(row.id(), row.agent(), row.group(), false,
+                    java.util.List.of("ha1", "ha2"), java.util.Map.of("ha1", "started", "ha2", "started"), row.failures(),
+                    row.lastOperations(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), false, true);
+            default -> row;
+        }).toList();
+        var moving = new dev.vigil.control.StatusReport(s.cluster(), s.node(), s.incarnation(), s.view(), s.members(),
+                s.configVersion(), s.timing(), s.votes(), s.nodes(), s.drops(), s.heartbeat(),
+                new dev.vigil.control.StatusReport.ResourcesReport(r.coordinator(), r.quorate(), r.quorum(), r.maintenance(),
+                        r.standby(), r.constraints(), r.waitingFor(), r.pending(), r.notes(), r.lost(), r.fenced(), rows));
+        var text = String.join("\n", texts(StatusViews.resources(moving)));
+        org.assertj.core.api.Assertions.assertThat(text)
+                .contains("!! vip is ACTIVE ON 2 NODES (ha1, ha2) but is no clone")
+                .contains("[MULTIPLE ACTIVE] Started ha1, ha2")
+                .contains("~ Stopping ha1")
+                .doesNotContain("db is ACTIVE"); // a clone on two nodes is fine
+    }
 }
