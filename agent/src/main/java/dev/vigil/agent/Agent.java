@@ -61,6 +61,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
     /** The control port on the cluster network; absent when disabled or when it could not be bound. */
     private java.util.Optional<dev.vigil.control.TcpControlServer> controlTcp = java.util.Optional.empty();
     private dev.vigil.control.EventBus events;
+    /** Operations, fences and the event log, kept in the state directory across restarts (issue 18). */
+    private dev.vigil.coordination.ClusterHistory history;
     /** The coordination snapshot the last resource events were computed from; coordination thread only. */
     private dev.vigil.coordination.CoordinationStatus lastCoordinationStatus;
     private Thread detectorThread;
@@ -95,6 +97,10 @@ public final class Agent implements AutoCloseable, ControlHandler {
         currentView = membership.view();
         events = new dev.vigil.control.EventBus(Clock.systemUTC(), this::status,
                 dev.vigil.control.EventBus.DEFAULT_STATUS_INTERVAL, dev.vigil.control.EventBus.DEFAULT_QUEUE_CAPACITY);
+        history = dev.vigil.coordination.ClusterHistory.open(self, options.stateDir());
+        events.journal(history::event);
+        events.publish(dev.vigil.control.ControlEvent.Kind.MEMBERSHIP, self,
+                "agent on " + self + " started (incarnation " + incarnation + ")");
         membership.addListener((event, view) -> {
             currentView = view;
             distribution.onView(view.members().keySet());
@@ -103,7 +109,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         });
         if (!config.resources().resources().isEmpty()) {
             resources = java.util.Optional.of(new ResourceManagement(config, options, incarnation, clock,
-                    () -> sender));
+                    () -> sender, history));
             var coordination = resources.get().coordination();
             membership.addListener(coordination::onMembership);
             lastCoordinationStatus = coordination.status();
@@ -391,6 +397,11 @@ public final class Agent implements AutoCloseable, ControlHandler {
     }
 
     @Override
+    public dev.vigil.control.HistoryReport history() {
+        return history == null ? null : history.snapshot();
+    }
+
+    @Override
     public StatusReport status() {
         var now = clock.instant();
         MembershipView view;
@@ -463,6 +474,10 @@ public final class Agent implements AutoCloseable, ControlHandler {
         }
         // Like heartbeat's shutdown: release the resources first, then leave, so a peer can take
         // them over at once instead of after a deadtime.
+        if (events != null) {
+            events.publish(dev.vigil.control.ControlEvent.Kind.MEMBERSHIP, options.node(),
+                    "agent on " + options.node() + " stopping");
+        }
         resources.ifPresent(ResourceManagement::stopAll);
         if (sender != null) {
             sender.leave(3, Duration.ofMillis(5));
@@ -481,6 +496,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
             control.close();
         }
         transports.forEach(Transport::close);
+        if (history != null) {
+            history.close(); // writes the last events (this node leaving) now, not a second later
+        }
         stopped.countDown();
     }
 }

@@ -33,7 +33,7 @@ final class ResourceManagement implements AutoCloseable {
 
     /** @param sender read lazily: the sender is created after this */
     ResourceManagement(ClusterConfig config, AgentOptions options, long incarnation, Clock monotonic,
-                       Supplier<HeartbeatSender> sender) {
+                       Supplier<HeartbeatSender> sender, dev.vigil.coordination.ClusterHistory history) {
         this.config = config;
         var self = options.node();
         executor = new ResourceExecutor(ExecutorSettings.defaults(options.ocfScriptsDir()));
@@ -62,7 +62,7 @@ final class ResourceManagement implements AutoCloseable {
                 Clock.systemUTC(), monotonic, options.stateDir(), () -> {
                     var s = sender.get();
                     if (s != null) s.sendNow();
-                });
+                }, history);
         holder[0] = coordination;
     }
 

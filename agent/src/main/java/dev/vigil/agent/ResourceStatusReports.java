@@ -4,6 +4,7 @@ import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.GroupSpec;
 import dev.vigil.control.StatusReport;
 import dev.vigil.coordination.CoordinationStatus;
+import dev.vigil.coordination.Operation;
 import dev.vigil.model.ResourceStatus;
 import dev.vigil.scheduler.PlannedAction;
 import java.util.ArrayList;
@@ -15,6 +16,16 @@ import java.util.TreeSet;
 /** Turns the coordination's snapshot into the documented status shape. */
 final class ResourceStatusReports {
     private ResourceStatusReports() {}
+
+    /** The JSON word for an operation in flight: starting, stopping, probing, cleaning. */
+    static String transition(Operation op) {
+        return switch (op) {
+            case START -> "starting";
+            case STOP -> "stopping";
+            case PROBE -> "probing";
+            case CLEANUP -> "cleaning";
+        };
+    }
 
     static StatusReport.ResourcesReport of(ClusterConfig config, CoordinationStatus s) {
         var rows = new ArrayList<StatusReport.ResourceRow>();
@@ -37,9 +48,14 @@ final class ResourceStatusReports {
                     failedAt.put(node, e.lastFailureMs());
                 }
             });
+            // What the coordinator dispatched and has not heard back about: crm_mon's Starting/Stopping.
+            var transitions = new LinkedHashMap<String, String>();
+            s.inFlight().stream().filter(a -> a.resource().equals(r.id()))
+                    .forEach(a -> transitions.put(a.node(), transition(a.op())));
             rows.add(new StatusReport.ResourceRow(r.id(), r.agent().toString(),
                     config.resources().groupOf(r.id()).map(GroupSpec::id).orElse(null), r.cloned(), running, states,
-                    failures, lastOps, failedOps, failedAt));
+                    failures, lastOps, failedOps, failedAt, transitions, s.admin().maintenance(),
+                    !r.cloned() && running.size() > 1));
         }
         var constraints = s.admin().temporary().stream()
                 .map(t -> t.kind().name().toLowerCase(Locale.ROOT) + " " + t.target() + (t.kind().name().equals("MOVE") ? " to " : " from ") + t.node())

@@ -96,6 +96,11 @@ public final class ControlClient {
                 ControlProtocol.AdminOutcome.class);
     }
 
+    /** {@code vigil history}: the operations, fences and events the agent keeps. */
+    public HistoryReport history() throws IOException {
+        return call(new ControlProtocol.Request("history"), HistoryReport.class);
+    }
+
     /** {@code vigil config show}: the cluster file the agent runs, as distributed. */
     public String runningConfig() throws IOException {
         return call(new ControlProtocol.Request("config-show"), String.class);
@@ -124,7 +129,7 @@ public final class ControlClient {
         try (var connection = connector.open()) {
             try {
                 connection.send(json.writeValueAsBytes(request));
-                if (!"status".equals(request.op())) {
+                if (!"status".equals(request.op()) && !"history".equals(request.op())) {
                     // Operator verbs answer once the cluster has settled, which may take minutes.
                     connection.readTimeout(Duration.ZERO);
                 }

@@ -6,7 +6,7 @@ import java.util.List;
 /** What both control servers (Unix socket and TCP) do with one request, so they cannot drift apart. */
 final class ControlDispatch {
     static final String EVENTS = "events";
-    private static final String KNOWN = "status, admin, config-apply, config-show, events";
+    private static final String KNOWN = "status, history, admin, config-apply, config-show, events";
 
     private final ControlHandler handler;
 
@@ -45,6 +45,11 @@ final class ControlDispatch {
             case "config-apply" -> request.text() == null
                     ? error("config-apply request has no \"text\"")
                     : new ControlProtocol.Response<>(true, handler.applyConfig(request.text()), null);
+            case "history" -> {
+                HistoryReport history = handler.history();
+                yield history == null ? error("this agent keeps no history")
+                        : new ControlProtocol.Response<>(true, history, null);
+            }
             case "config-show" -> {
                 String text = handler.runningConfig();
                 yield text == null ? error("this agent has no configuration text to show")

@@ -22,4 +22,12 @@ public interface ControlHandler {
     default String runningConfig() {
         return null;
     }
+
+    /**
+     * {@code vigil history}: the operations, fences and events this agent's cluster history holds
+     * (kept across console reconnects and agent restarts); null where there is none (test doubles).
+     */
+    default HistoryReport history() {
+        return null;
+    }
 }

@@ -92,6 +92,8 @@ final class ControlJson {
             g.writeString(s);
         } else if (result instanceof StatusReport s) {
             status(g, s);
+        } else if (result instanceof HistoryReport h) {
+            HistoryJson.history(g, h);
         } else if (result instanceof ControlProtocol.AdminOutcome o) {
             g.writeStartObject();
             bool(g, "ok", o.ok());
@@ -199,6 +201,9 @@ final class ControlJson {
         object(g, "lastOperations", r.lastOperations(), JsonGenerator::writeString);
         if (r.failedOperations() != null) object(g, "failedOperations", r.failedOperations(), JsonGenerator::writeString);
         if (r.failedAtMs() != null) object(g, "failedAtMs", r.failedAtMs(), (h, v) -> h.writeNumber(v.longValue()));
+        if (r.transitions() != null) object(g, "transitions", r.transitions(), JsonGenerator::writeString);
+        bool(g, "unmanaged", r.unmanaged());
+        bool(g, "multipleActive", r.multipleActive());
         g.writeEndObject();
     }
 }

@@ -42,6 +42,18 @@ public final class EventBus implements AutoCloseable {
     private boolean closed;
     private Thread pump;
 
+    /** Where every published event is also kept (the agent's persisted event log); must not block. */
+    public interface Journal {
+        void append(HistoryReport.EventRecord event);
+    }
+
+    private volatile Journal journal = e -> { };
+
+    /** Every event published from now on also goes to {@code journal}. */
+    public void journal(Journal journal) {
+        this.journal = journal;
+    }
+
     public EventBus(Clock wallClock, Supplier<StatusReport> snapshot, Duration statusInterval, int queueCapacity) {
         this.wallClock = wallClock;
         this.snapshot = snapshot;
@@ -51,6 +63,8 @@ public final class EventBus implements AutoCloseable {
 
     /** An event; also schedules a status snapshot, since whatever it reports changed the status. */
     public void publish(ControlEvent.Kind kind, String node, String message) {
+        // The journal first, subscribers or not: the event log outlives every console session.
+        journal.append(new HistoryReport.EventRecord(wallClock.millis(), kind.key(), node, message));
         if (subscribers.isEmpty()) return;
         deliver(new ControlEvent(seq.incrementAndGet(), kind.key(), wallClock.millis(), node, message, null));
         changed();

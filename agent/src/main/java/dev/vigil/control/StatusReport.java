@@ -62,16 +62,32 @@ public record StatusReport(
      * @param failedOperations node → the latest operation that failed there, with its outcome, return
      *                       code and reason (where failures is above zero); null from an older agent
      * @param failedAtMs     node → when that was, epoch millis; null from an older agent
+     * @param transitions    node → starting | stopping | probing | cleaning: an operation the coordinator
+     *                       dispatched there and has not heard back about (crm_mon's "Starting ha2");
+     *                       null from an older agent
+     * @param unmanaged      the cluster leaves it alone (maintenance mode): crm_mon's "(unmanaged)"
+     * @param multipleActive started on more than one node though it is no clone: an error the
+     *                       coordinator is repairing (it stops all but one), shown loudly
      */
     public record ResourceRow(String id, String agent, String group, boolean cloned, List<String> runningOn,
                               Map<String, String> states, Map<String, Integer> failures,
                               Map<String, String> lastOperations, Map<String, String> failedOperations,
-                              Map<String, Long> failedAtMs) {
+                              Map<String, Long> failedAtMs, Map<String, String> transitions, boolean unmanaged,
+                              boolean multipleActive) {
         /** Without the failed operations, as before they were reported. */
         public ResourceRow(String id, String agent, String group, boolean cloned, List<String> runningOn,
                            Map<String, String> states, Map<String, Integer> failures,
                            Map<String, String> lastOperations) {
             this(id, agent, group, cloned, runningOn, states, failures, lastOperations, Map.of(), Map.of());
+        }
+
+        /** Without transitions, as before they were reported. */
+        public ResourceRow(String id, String agent, String group, boolean cloned, List<String> runningOn,
+                           Map<String, String> states, Map<String, Integer> failures,
+                           Map<String, String> lastOperations, Map<String, String> failedOperations,
+                           Map<String, Long> failedAtMs) {
+            this(id, agent, group, cloned, runningOn, states, failures, lastOperations, failedOperations, failedAtMs,
+                    Map.of(), false, !cloned && runningOn.size() > 1);
         }
     }
 

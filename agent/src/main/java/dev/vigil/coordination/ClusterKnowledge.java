@@ -34,6 +34,8 @@ final class ClusterKnowledge {
     /** Queues work for the coordination thread (results of local operations and fencing). */
     final Consumer<Runnable> post;
     final OperatorStateFile adminFile;
+    /** The operations, fences and events this node keeps (issue 18, item 6). */
+    final ClusterHistory history;
 
     ClusterConfig config;
     QuorumPolicy quorumPolicy;
@@ -50,7 +52,7 @@ final class ClusterKnowledge {
 
     ClusterKnowledge(String self, long incarnation, ClusterConfig config, LocalResourceManager lrm,
                      BooleanSupplier pingOk, Clock wallClock, Clock monotonic, Consumer<Runnable> post,
-                     OperatorStateFile adminFile) {
+                     OperatorStateFile adminFile, ClusterHistory history) {
         this.self = self;
         this.incarnation = incarnation;
         this.config = config;
@@ -60,6 +62,7 @@ final class ClusterKnowledge {
         this.monotonic = monotonic;
         this.post = post;
         this.adminFile = adminFile;
+        this.history = history;
         this.quorumPolicy = QuorumPolicy.of(config);
         this.startedAt = monotonic.instant();
     }

@@ -2,6 +2,7 @@ package dev.vigil.coordination;
 
 import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.NodeConfig;
+import dev.vigil.control.HistoryReport;
 import dev.vigil.fencing.FenceReport;
 import dev.vigil.heartbeat.Extension;
 import dev.vigil.membership.MembershipEvent;
@@ -78,6 +79,9 @@ public final class Coordination implements AutoCloseable {
     }
 
     private final ClusterKnowledge k;
+    private final ClusterHistory history;
+    /** Opened by this object (not handed in by the agent), so closed by it too. */
+    private boolean ownsHistory;
     private final OperatorRequests requests;
     private final FollowerRole follower;
     private final NodeFencing fencing;
@@ -97,19 +101,35 @@ public final class Coordination implements AutoCloseable {
     private volatile CoordinationStatus status;
     private volatile Consumer<CoordinationStatus> statusListener = s -> { };
 
+    /** With a history of its own in {@code stateDir}. */
     public Coordination(String self, long incarnation, ClusterConfig config, LocalResourceManager lrm,
                         Function<SchedulerInput, Plan> scheduler, Fencer fencer, BooleanSupplier pingOk,
                         Clock wallClock, Clock monotonic, Path stateDir, Runnable publishNow) {
+        this(self, incarnation, config, lrm, scheduler, fencer, pingOk, wallClock, monotonic, stateDir, publishNow,
+                ClusterHistory.open(self, stateDir));
+        this.ownsHistory = true;
+    }
+
+    /** @param history where operations and fences are recorded (the agent's, shared with its event log) */
+    public Coordination(String self, long incarnation, ClusterConfig config, LocalResourceManager lrm,
+                        Function<SchedulerInput, Plan> scheduler, Fencer fencer, BooleanSupplier pingOk,
+                        Clock wallClock, Clock monotonic, Path stateDir, Runnable publishNow,
+                        ClusterHistory history) {
+        this.history = history;
         this.scheduler = scheduler;
         this.publishNow = publishNow;
         var adminFile = new OperatorStateFile(stateDir);
         this.k = new ClusterKnowledge(self, incarnation, config, lrm, pingOk, wallClock, monotonic, this::post,
-                adminFile);
+                adminFile, history);
         this.requests = new OperatorRequests(k);
         this.fencing = new NodeFencing(k, fencer);
         this.follower = new FollowerRole(k, requests);
         this.coordinator = new CoordinatorRole(k, scheduler, follower, fencing, requests);
         k.admin = adminFile.load();
+        lrm.onOperation((resource, op, result, failed, atMs) -> history.operation(new HistoryReport.OperationRecord(
+                atMs, self, resource, op, LocalResourceManager.outcomeWords(result),
+                result.exitCode().isPresent() ? result.exitCode().getAsInt() : null, result.exitReason().orElse(null),
+                result.duration().toMillis(), failed)));
         k.view = new MembershipView(0, new TreeMap<>(Map.of(self, incarnation)));
         this.status = snapshotStatus();
     }
@@ -257,6 +277,11 @@ public final class Coordination implements AutoCloseable {
         return requests.request(verb, args);
     }
 
+    /** The operations, fences and events this node keeps. */
+    public ClusterHistory history() {
+        return history;
+    }
+
     /** What {@code vigil status} shows of resources, quorum and the coordinator. */
     public CoordinationStatus status() {
         return status;
@@ -341,8 +366,36 @@ public final class Coordination implements AutoCloseable {
             publishNow.run();
         }
         if (!status.equals(previousStatus)) {
+            recordPeerOperations(previousStatus, status);
             statusListener.accept(status);
         }
+    }
+
+    /**
+     * Another member's operations, as its reports show them: its latest operation changed, or it
+     * failed once more. Without rc and duration (a report carries only the words); this node's own
+     * come from its resource manager with both. A member's first report after it (re)joined is
+     * not news: what it shows was recorded when it happened, or before this agent started.
+     */
+    private void recordPeerOperations(CoordinationStatus before, CoordinationStatus after) {
+        long now = k.wallClock.millis();
+        after.resourcesByNode().forEach((node, entries) -> {
+            if (node.equals(k.self)) return;
+            var old = before.resourcesByNode().get(node);
+            if (old == null) return;
+            entries.forEach((id, e) -> {
+                var was = old.get(id);
+                if (was == null || e.lastOperation().isEmpty()) return;
+                boolean failedAgain = e.failCount() > was.failCount();
+                if (!failedAgain && e.lastOperation().equals(was.lastOperation())) return;
+                String text = e.lastOperation();
+                int colon = text.indexOf(": ");
+                String op = colon < 0 ? text : text.substring(0, colon);
+                String outcome = colon < 0 ? "" : text.substring(colon + 2);
+                history.operation(new HistoryReport.OperationRecord(now, node, id, op, outcome, null, null, null,
+                        failedAgain || e.status() == ResourceStatus.STOP_FAILED));
+            });
+        });
     }
 
     private CoordinationStatus snapshotStatus() {
@@ -354,8 +407,13 @@ public final class Coordination implements AutoCloseable {
                 byNode.put(n, k.reports.get(n).resources());
             }
         }
-        return new CoordinationStatus(k.coordinatorOf(k.view), k.quorum, k.admin, byNode, coordinator.lastPlan(),
-                coordinator.inFlight(), coordinator.waitingFor(), Set.copyOf(k.lost), Set.copyOf(k.fenced));
+        // A follower knows what is in flight from the coordinator's directive, repeated on every
+        // beat: status asked of any node shows the same Starting/Stopping.
+        String coordinatorNode = k.coordinatorOf(k.view);
+        var followed = coordinatorNode.equals(k.self) ? null : k.directives.get(coordinatorNode);
+        var inFlight = followed != null ? followed.actions() : coordinator.inFlight();
+        return new CoordinationStatus(coordinatorNode, k.quorum, k.admin, byNode, coordinator.lastPlan(),
+                inFlight, coordinator.waitingFor(), Set.copyOf(k.lost), Set.copyOf(k.fenced));
     }
 
     @Override
@@ -366,5 +424,6 @@ public final class Coordination implements AutoCloseable {
             thread.interrupt();
         }
         requests.failWaiting();
+        if (ownsHistory) history.close();
     }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
  *
  * @param resourcesByNode for each member whose report this node has: resource id → state there
  * @param plan            the coordinator's latest plan (empty on other nodes)
- * @param inFlight        actions dispatched and not yet answered (coordinator only)
+ * @param inFlight        actions dispatched and not yet answered: the coordinator's own, or on other
+ *                        nodes those of the directive they follow (so every node shows Starting/Stopping)
  * @param waitingFor      why the coordinator decides nothing right now, empty when it does
  */
 public record CoordinationStatus(

@@ -1,7 +1,9 @@
 package dev.vigil.coordination;
 
 import dev.vigil.fencing.FenceAction;
+import dev.vigil.control.HistoryReport;
 import dev.vigil.fencing.FenceReport;
+import dev.vigil.fencing.FenceResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -64,6 +66,11 @@ final class NodeFencing {
                 LOG.error("fencing node {} threw", node, e);
             }
             var r = report;
+            // Recorded here, off the coordination thread and before the outcome is acted on: the
+            // fencing history is what survives the fenced node's return (k.fenced forgets it then).
+            k.history.fence(new HistoryReport.FenceRecord(k.wallClock.millis(), node, k.self,
+                    r.action().name().toLowerCase(java.util.Locale.ROOT),
+                    r.attempts().stream().map(NodeFencing::describe).toList(), r.fenced(), reason));
             k.post.accept(() -> {
                 fencesRunning.remove(node);
                 if (r.fenced()) {
@@ -78,6 +85,15 @@ final class NodeFencing {
                 }
             });
         });
+    }
+
+    /** One device operation in words: {@code ipmi-ha1 reboot ha1: SUCCESS (exit 0, 1200 ms)}. */
+    static String describe(FenceResult a) {
+        return a.deviceId() + " " + a.action().name().toLowerCase(java.util.Locale.ROOT)
+                + a.target().map(t -> " " + t).orElse("") + ": " + a.outcome()
+                + " (" + (a.exitCode().isPresent() ? "exit " + a.exitCode().getAsInt() + ", " : "")
+                + a.duration().toMillis() + " ms)"
+                + (a.reason() == null || a.reason().isEmpty() ? "" : " " + a.reason());
     }
 
     void shutdown() {

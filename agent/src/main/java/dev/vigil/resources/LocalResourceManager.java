@@ -54,6 +54,17 @@ public final class LocalResourceManager implements AutoCloseable {
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final List<CompletableFuture<Void>> settledWaiters = new ArrayList<>();
     private boolean closed;
+    private volatile OperationListener operationListener = (resource, op, result, failed, atMs) -> { };
+
+    /** Told of every operation whose result is recorded (probes, starts, stops, failed monitors). */
+    public interface OperationListener {
+        void done(String resource, String operation, OperationResult result, boolean failed, long atMs);
+    }
+
+    /** For the cluster history; called on the executor's thread, so it must not block. */
+    public void onOperation(OperationListener listener) {
+        this.operationListener = listener;
+    }
 
     public LocalResourceManager(String node, ResourcesConfig config, ResourceExecutor executor, Clock wallClock,
                                 Runnable onChange) {
@@ -366,6 +377,8 @@ public final class LocalResourceManager implements AutoCloseable {
             LOG.info("resource {} {} on {}: {} ({} ms)", r.id(), op, node, status.name().toLowerCase(java.util.Locale.ROOT),
                     result.duration().toMillis());
         }
+        operationListener.done(r.id(), op, result, newFailures > 0 || status == ResourceStatus.STOP_FAILED,
+                wallClock.millis());
         if (changed) {
             onChange.run();
         }
@@ -379,7 +392,11 @@ public final class LocalResourceManager implements AutoCloseable {
         return outcomeWords(result) + result.exitReason().map(r -> " (" + r + ")").orElse("");
     }
 
-    private static String outcomeWords(OperationResult result) {
+    /**
+     * The outcome in words without the reason, as {@link #describe} words it: "SUCCESS",
+     * "NOT_RUNNING (rc 7)", "killed by SIGKILL (exit 137)" (for the cluster history).
+     */
+    public static String outcomeWords(OperationResult result) {
         Outcome o = result.outcome();
         if (o == Outcome.SUCCESS || result.exitCode().isEmpty()) {
             return o.toString();

@@ -159,6 +159,40 @@ class AgentTest {
         });
     }
 
+    /**
+     * Issue 18 item 6: the event log is kept by the agent in its state directory: after a restart
+     * `vigil history` still shows what happened before it (the peer joining, the agent stopping).
+     */
+    @Test
+    void theEventLogSurvivesAnAgentRestart() throws Exception {
+        startCluster("  - {type: udp, mode: unicast, port: 694}\n", "a", "b");
+        await().atMost(Duration.ofSeconds(5)).until(() -> status("a").members().size() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> new ControlClient(dir.resolve("b.sock")).history().events()
+                .stream().anyMatch(e -> "membership".equals(e.kind()) && "a".equals(e.node())
+                        && !e.message().startsWith("agent on")));
+        agents.remove("b").close();
+        start("b");
+
+        var events = new ControlClient(dir.resolve("b.sock")).history().events().stream()
+                .map(dev.vigil.control.HistoryReport.EventRecord::message).toList();
+        assertThat(events).containsSubsequence("agent on b started (incarnation " + first(events) + ")",
+                "agent on b stopping", "agent on b started (incarnation " + second(events) + ")");
+        assertThat(dir.resolve("state").resolve("b").resolve(dev.vigil.coordination.ClusterHistory.FILE)).exists();
+    }
+
+    private static String first(List<String> events) {
+        return incarnations(events).get(0);
+    }
+
+    private static String second(List<String> events) {
+        return incarnations(events).get(1);
+    }
+
+    private static List<String> incarnations(List<String> events) {
+        return events.stream().filter(m -> m.startsWith("agent on b started (incarnation "))
+                .map(m -> m.substring("agent on b started (incarnation ".length(), m.length() - 1)).toList();
+    }
+
     @Test
     void membershipChangesArePushedToSubscribersWithAFreshStatus() throws Exception {
         startCluster("  - {type: udp, mode: unicast, port: 694}\n", "a", "b", "c");

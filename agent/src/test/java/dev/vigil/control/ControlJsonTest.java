@@ -40,7 +40,8 @@ class ControlJsonTest {
                         List.of(new StatusReport.ResourceRow("vip", "ocf:vigil:IPaddr", "www", false, List.of("ha1"),
                                         states, failures, Map.of("ha1", "start: SUCCESS")),
                                 new StatusReport.ResourceRow("web", "ocf:vigil:apache", null, true, List.of(),
-                                        Map.of(), Map.of(), Map.of()))));
+                                        Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of("ha1", "starting"),
+                                        true, false))));
     }
 
     private String ours(ControlProtocol.Response<?> r) throws IOException {
@@ -53,6 +54,14 @@ class ControlJsonTest {
                 new ControlProtocol.Response<>(true, fullReport(), null),
                 new ControlProtocol.Response<>(true, SpyHandler.report("ha2"), null),
                 new ControlProtocol.Response<>(true, new ControlProtocol.AdminOutcome(false, "no node 'ha9'"), null),
+                new ControlProtocol.Response<>(true, new HistoryReport("ha1",
+                        List.of(new HistoryReport.OperationRecord(1, "ha1", "web", "monitor", "NOT_RUNNING", 7,
+                                        "pid \"file\" gone", 30L, true),
+                                new HistoryReport.OperationRecord(2, "ha2", "web", "start", "SUCCESS", null, null, null,
+                                        false)),
+                        List.of(new HistoryReport.FenceRecord(3, "ha2", "ha1", "reboot", List.of("f1 reboot ha2: SUCCESS"),
+                                true, "ha2 lost")),
+                        List.of(new HistoryReport.EventRecord(4, "membership", null, "node ha2 is dead"))), null),
                 ControlDispatch.subscribed(),
                 ControlDispatch.error("unknown op 'x'; known: status"));
         for (var answer : answers) {

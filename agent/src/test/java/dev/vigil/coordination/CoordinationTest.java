@@ -132,6 +132,45 @@ class CoordinationTest {
         assertThat(net.coordination("ha2").status().fenced()).containsExactly("ha1");
     }
 
+    /**
+     * Issue 18 item 6: the fence is in the coordinator's history (who, whom, how, result) and stays
+     * there when the fenced node rejoins, though "fenced" in status is forgotten then.
+     */
+    @Test
+    void theFencingHistoryOutlivesTheFencedNodesReturn() throws Exception {
+        twoNodes("ha1", "fencing: [{id: f1, agent: fence_test}]\n");
+        awaitGroupOn("ha1");
+        awaitSettled();
+        net.kill("ha1");
+        net.agent.vanish("ha1", "vip");
+        net.agent.vanish("ha1", "web");
+        eventually("ha1 fenced").until(() -> net.fencer.finished.contains("ha1 fenced"));
+        awaitGroupOn("ha2");
+
+        net.restart("ha1");
+        eventually("ha1 back, no longer listed as fenced").until(() -> net.coordination("ha2").status().fenced().isEmpty()
+                && net.coordination("ha2").status().resourcesByNode().containsKey("ha1"));
+
+        var fences = net.coordination("ha2").history().snapshot().fencing();
+        assertThat(fences).hasSize(1);
+        var f = fences.get(0);
+        assertThat(f.target()).isEqualTo("ha1");
+        assertThat(f.by()).isEqualTo("ha2");
+        assertThat(f.action()).isEqualTo("reboot");
+        assertThat(f.fenced()).isTrue();
+        assertThat(f.reason()).isEqualTo("ha1 lost");
+        assertThat(f.atMs()).isPositive();
+        // The resources' operations were recorded too: ha2's own with rc and duration.
+        assertThat(net.coordination("ha2").history().snapshot().operations())
+                .anySatisfy(o -> {
+                    assertThat(o.node()).isEqualTo("ha2");
+                    assertThat(o.resource()).isEqualTo("web");
+                    assertThat(o.operation()).isEqualTo("start");
+                    assertThat(o.rc()).isEqualTo(0);
+                    assertThat(o.durationMs()).isNotNull();
+                });
+    }
+
     @Test
     void aFailedFenceBlocksTheTakeoverAndIsRetried() throws Exception {
         twoNodes("ha1", "fencing: [{id: f1, agent: fence_test}]\n");
@@ -255,6 +294,40 @@ class CoordinationTest {
         // Issue 18: a failed move keeps no rule, or the group would jump once ha2 could run it.
         eventually("no rule left").until(() -> net.coordination("ha1").status().admin().temporary().isEmpty()
                 && net.coordination("ha2").status().admin().temporary().isEmpty());
+    }
+
+    /**
+     * Issue 18 item 4: while a stop the coordinator dispatched is held on ha1, the action is in
+     * flight in the status of the coordinator and of the follower too (status asked of any node
+     * shows "Stopping ha1"), then the start on ha2; the move answers once both are done.
+     */
+    @Test
+    void aHeldStopIsInFlightOnEveryNodeUntilItFinishes() throws Exception {
+        twoNodes("ha1", "policy: {two_node_unsafe: true}\n");
+        awaitGroupOn("ha1");
+        awaitSettled();
+        net.agent.steer("hold-stop", "ha1", "web", true);
+
+        var reply = net.coordination("ha2").request("move", List.of("www", "ha2"));
+
+        eventually("web's stop held on ha1").until(() -> net.agent.exists("stop-held", "ha1", "web"));
+        for (var observer : List.of("ha1", "ha2")) {
+            eventually("stop of web on ha1 in flight, seen from " + observer).untilAsserted(() ->
+                    assertThat(net.coordination(observer).status().inFlight()).as(net.describe())
+                            .anySatisfy(a -> {
+                                assertThat(a.resource()).isEqualTo("web");
+                                assertThat(a.node()).isEqualTo("ha1");
+                                assertThat(a.op()).isEqualTo(Operation.STOP);
+                            }));
+        }
+        assertThat(reply).isNotDone();
+        net.agent.steer("release", "ha1", "web", true);
+
+        assertThat(reply.get(15, TimeUnit.SECONDS).ok()).as(net.describe()).isTrue();
+        awaitGroupOn("ha2");
+        awaitSettled();
+        eventually("nothing in flight on the follower either").until(() ->
+                net.coordination("ha2").status().inFlight().isEmpty());
     }
 
     /** Issue 18: in maintenance a move is refused at once, says so, and leaves no rule to fire later. */

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.control.ControlProtocol;
 import java.io.IOException;
 import java.util.List;
 
@@ -24,7 +25,10 @@ final class AdminVerb {
             return 2;
         }
         try {
-            var outcome = agent.admin(verb, args);
+            ControlProtocol.AdminOutcome outcome;
+            try (var spinner = WaitSpinner.start(agent, target.err(), target.overConsole())) {
+                outcome = agent.admin(verb, args);
+            }
             if (outcome.ok()) {
                 target.out().println(outcome.message());
                 return 0;

@@ -26,6 +26,11 @@ public interface AgentConnection {
         throw new IOException("this connection cannot fetch the running configuration");
     }
 
+    /** The operations, fences and events the agent keeps ({@code vigil history}). */
+    default dev.vigil.control.HistoryReport history() throws IOException {
+        throw new IOException("this connection cannot fetch the cluster history");
+    }
+
     /** Over any {@link ControlClient}, whichever transport it was built for. */
     static AgentConnection over(ControlClient client) {
         Objects.requireNonNull(client);
@@ -48,6 +53,11 @@ public interface AgentConnection {
             @Override
             public String runningConfig() throws IOException {
                 return client.runningConfig();
+            }
+
+            @Override
+            public dev.vigil.control.HistoryReport history() throws IOException {
+                return client.history();
             }
         };
     }

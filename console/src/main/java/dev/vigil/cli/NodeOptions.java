@@ -116,6 +116,11 @@ final class NodeOptions {
     }
 
     /** The agent to talk to: the console's when running under it, else as the options say; null after explaining why not. */
+    /** The verb runs inside {@code vigil console} for an SSH user: this process's terminal is not theirs. */
+    boolean overConsole() {
+        return VigilCommand.consoleAgent(mixee).isPresent();
+    }
+
     AgentConnection connectionOrExplain() {
         var fixed = VigilCommand.consoleAgent(mixee);
         if (fixed.isPresent()) {

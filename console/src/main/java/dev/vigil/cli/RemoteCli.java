@@ -191,6 +191,11 @@ public final class RemoteCli implements CommandRunner {
         }
 
         @Override
+        public dev.vigil.control.HistoryReport history() throws IOException {
+            return agent.history();
+        }
+
+        @Override
         public AdminOutcome admin(String verb, List<String> args) throws IOException {
             return recorded(verb, String.join(" ", args), () -> agent.admin(verb, args));
         }

@@ -65,6 +65,9 @@ final class StatusText {
         if (!res.fenced().isEmpty()) sb.append("Fenced: ").append(String.join(", ", res.fenced())).append('\n');
         if (!res.constraints().isEmpty()) sb.append("Operator rules: ").append(StatusSummary.operatorRules(res)).append('\n');
         if (!res.waitingFor().isEmpty()) sb.append("Coordinator waiting for: ").append(res.waitingFor()).append('\n');
+        for (var row : StatusSummary.multipleActive(res)) {
+            sb.append("\nWARNING: ").append(StatusSummary.multipleActiveWarning(row)).append('\n');
+        }
         sb.append("\nResources:\n");
         String group = null;
         for (var row : res.resources()) {
@@ -76,6 +79,7 @@ final class StatusText {
             var resourceState = StatusSummary.resourceState(row);
             String state = resourceState.words();
             if (resourceState.stopFailed()) state += "  STOP FAILED (node unclean)";
+            if (resourceState.multipleActive()) state += "  MULTIPLE ACTIVE";
             sb.append(String.format("%s%-14s (%s)%s: %s", indent, row.id(), row.agent(), row.cloned() ? " clone" : "", state));
             if (!row.failures().isEmpty()) {
                 sb.append("   failures: ");

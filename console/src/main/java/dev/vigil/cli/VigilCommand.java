@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 AgentCommand.class,
                 StatusCommand.class,
+                HistoryCommand.class,
                 ConfigCommand.class,
                 SerialTestCommand.class,
                 ResourceCommand.class,

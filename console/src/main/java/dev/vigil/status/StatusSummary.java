@@ -3,7 +3,10 @@ package dev.vigil.status;
 import dev.vigil.control.StatusReport.ResourceRow;
 import dev.vigil.control.StatusReport.ResourcesReport;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a status report says, decided once for both front ends. {@code vigil status}
@@ -27,28 +30,86 @@ public final class StatusSummary {
     }
 
     /**
-     * @param runningOn  the nodes it is started on (empty unless {@code run} is STARTED)
-     * @param stopFailed a stop failed on some node: that node is unclean until fenced or cleaned up
+     * @param runningOn      the nodes it is started on (empty unless {@code run} is STARTED)
+     * @param stopFailed     a stop failed on some node: that node is unclean until fenced or cleaned up
+     * @param transitions    node → starting | stopping | probing | cleaning, what is in flight there
+     * @param unmanaged      maintenance mode: the cluster leaves it alone
+     * @param multipleActive started on several nodes though it is no clone
      */
-    public record ResourceState(Run run, List<String> runningOn, boolean stopFailed) {
+    public record ResourceState(Run run, List<String> runningOn, boolean stopFailed, Map<String, String> transitions,
+                                boolean unmanaged, boolean multipleActive) {
         public ResourceState {
             runningOn = List.copyOf(runningOn);
+            transitions = Collections.unmodifiableMap(new LinkedHashMap<>(transitions));
         }
 
-        /** {@code Started ha1, ha2}, {@code FAILED} or {@code Stopped}; front ends add their markers. */
-        public String words() {
-            return switch (run) {
-                case STARTED -> "Started " + String.join(", ", runningOn);
-                case FAILED -> "FAILED";
-                case STOPPED -> "Stopped";
-            };
+        public ResourceState(Run run, List<String> runningOn, boolean stopFailed) {
+            this(run, runningOn, stopFailed, Map.of(), false, false);
         }
+
+        /** An operation is in flight for it somewhere: front ends show it as neither good nor bad. */
+        public boolean inTransition() {
+            return !transitions.isEmpty();
+        }
+
+        /**
+         * As crm_mon words it: {@code Started ha1, ha2}, {@code FAILED}, {@code Stopped}, or while
+         * the coordinator waits for an operation {@code Stopping ha1} / {@code Starting ha2}
+         * (with {@code Started} for the other nodes it still runs on); {@code (unmanaged)} in
+         * maintenance. Front ends add their markers.
+         */
+        public String words() {
+            String base;
+            if (transitions.isEmpty()) {
+                base = switch (run) {
+                    case STARTED -> "Started " + String.join(", ", runningOn);
+                    case FAILED -> "FAILED";
+                    case STOPPED -> "Stopped";
+                };
+            } else {
+                var parts = new ArrayList<String>();
+                var steady = runningOn.stream().filter(n -> !transitions.containsKey(n)).toList();
+                if (!steady.isEmpty()) parts.add("Started " + String.join(", ", steady));
+                transitions.forEach((node, what) -> parts.add(transitionWord(what) + " " + node));
+                base = String.join("; ", parts);
+            }
+            return unmanaged ? base + " (unmanaged)" : base;
+        }
+    }
+
+    /** {@code starting} → {@code Starting}, {@code cleaning} → {@code Cleaning up}; unknown words as they came. */
+    public static String transitionWord(String what) {
+        return switch (what) {
+            case "starting" -> "Starting";
+            case "stopping" -> "Stopping";
+            case "probing" -> "Probing";
+            case "cleaning" -> "Cleaning up";
+            default -> what.isEmpty() ? what : Character.toUpperCase(what.charAt(0)) + what.substring(1);
+        };
     }
 
     public static ResourceState resourceState(ResourceRow row) {
         Run run = !row.runningOn().isEmpty() ? Run.STARTED
                 : row.states().containsValue("failed") ? Run.FAILED : Run.STOPPED;
-        return new ResourceState(run, row.runningOn(), row.states().containsValue("stop_failed"));
+        // An older agent sends no transitions (null) and no multipleActive: worked out here then.
+        var transitions = row.transitions() == null ? Map.<String, String>of() : row.transitions();
+        boolean multiple = row.multipleActive() || (!row.cloned() && row.runningOn().size() > 1);
+        return new ResourceState(run, row.runningOn(), row.states().containsValue("stop_failed"), transitions,
+                row.unmanaged(), multiple);
+    }
+
+    /**
+     * The loud warning for a resource that is no clone and runs on several nodes (crm_mon's
+     * "multiple active"): its data may be corrupted by two writers; the coordinator stops all but one.
+     */
+    public static String multipleActiveWarning(ResourceRow row) {
+        return row.id() + " is ACTIVE ON " + row.runningOn().size() + " NODES (" + String.join(", ", row.runningOn())
+                + ") but is no clone: the coordinator stops all but one; check its data";
+    }
+
+    /** Resources in the report that run on several nodes though they are no clones. */
+    public static List<ResourceRow> multipleActive(ResourcesReport r) {
+        return r.resources().stream().filter(row -> resourceState(row).multipleActive()).toList();
     }
 
     /** Failed or stop-failed on some node, whether or not it also runs elsewhere. */

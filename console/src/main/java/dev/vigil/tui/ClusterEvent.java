@@ -13,7 +13,9 @@ public record ClusterEvent(Instant at, Kind kind, String subject, String text) {
         NODE_STANDBY(Tone.WARN, "-"), NODE_ONLINE(Tone.GOOD, "+"), NODE_FENCED(Tone.BAD, "!"),
         COORDINATOR_CHANGED(Tone.WARN, "*"), QUORUM_LOST(Tone.BAD, "!"), QUORUM_GAINED(Tone.GOOD, "+"),
         MAINTENANCE_ON(Tone.WARN, "!"), MAINTENANCE_OFF(Tone.GOOD, "+"),
-        RESOURCE_STARTED(Tone.GOOD, "+"), RESOURCE_STOPPED(Tone.NORMAL, "-"), RESOURCE_FAILED(Tone.BAD, "!");
+        RESOURCE_STARTED(Tone.GOOD, "+"), RESOURCE_STOPPED(Tone.NORMAL, "-"), RESOURCE_FAILED(Tone.BAD, "!"),
+        /** From the agent's event log, from before this session: its own words, its time. */
+        RECORDED(Tone.NORMAL, ":"), RECORDED_BAD(Tone.BAD, "!");
 
         final Tone tone;
         /** Shown before the text, so the kind reads without colour. */

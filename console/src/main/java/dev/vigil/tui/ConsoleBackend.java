@@ -16,6 +16,14 @@ import java.util.function.Consumer;
 public interface ConsoleBackend {
     StatusReport status() throws IOException;
 
+    /**
+     * The operations, fences and event log the agent keeps (they outlive this console's sessions
+     * and the agent's restarts); null from a backend without one (test doubles, old agents).
+     */
+    default dev.vigil.control.HistoryReport history() throws IOException {
+        return null;
+    }
+
     /** An operator verb (move, ban, clear, restart, cleanup, standby, online, maintenance-on|off). */
     ControlProtocol.AdminOutcome admin(String verb, List<String> args) throws IOException;
 

@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * Derives events from successive statuses (node died or joined, resource started, stopped or
- * failed, coordinator changed, ...) and keeps the latest {@code capacity} of them. The agents'
- * status has no event history, so the console's log starts when the session does.
+ * failed, coordinator changed, ...) and keeps the latest {@code capacity} of them. A session
+ * starts with the agent's own event log ({@link #seed}), so what happened before the login, or
+ * before a reconnect, is there with the agent's times.
  */
 public final class EventFeed {
     private final int capacity;
@@ -37,6 +38,53 @@ public final class EventFeed {
             if (events.size() > capacity) events.removeFirst();
         }
         return fresh;
+    }
+
+    /**
+     * Puts the agent's recorded events before those this feed derived itself, once: the log of a
+     * new session starts with what the cluster kept, not empty. Recorded events newer than the
+     * first derived one are left out (the feed saw those itself); the capacity still holds.
+     */
+    public void seed(List<dev.vigil.control.HistoryReport.EventRecord> recorded) {
+        if (seeded) return;
+        seeded = true;
+        Instant firstOwn = events.isEmpty() ? Instant.MAX : events.peekFirst().at();
+        var merged = new ArrayDeque<ClusterEvent>();
+        for (var r : recorded) {
+            var at = Instant.ofEpochMilli(r.atMs());
+            if (!at.isBefore(firstOwn)) continue;
+            var kind = dev.vigil.status.HistoryLines.bad(r) ? ClusterEvent.Kind.RECORDED_BAD : ClusterEvent.Kind.RECORDED;
+            merged.addLast(new ClusterEvent(at, kind, r.node() == null ? "" : r.node(), r.message()));
+        }
+        merged.addAll(events);
+        while (merged.size() > capacity) merged.removeFirst();
+        events.clear();
+        events.addAll(merged);
+    }
+
+    private boolean seeded;
+
+    /**
+     * Fills a gap in what this feed saw (the console had no agent from {@code from} to {@code to})
+     * with the agent's recorded events of that time, in time order: after a reconnect the log
+     * shows the death and the fence with their own times, not only the differences between the
+     * last status before and the first after, stamped with the reconnect time. Events already in
+     * the feed (same time and text) are not added twice; the capacity still holds.
+     */
+    public void fill(List<dev.vigil.control.HistoryReport.EventRecord> recorded, Instant from, Instant to) {
+        var all = new ArrayList<>(events);
+        var present = new java.util.HashSet<String>();
+        all.forEach(e -> present.add(e.at().toEpochMilli() + " " + e.text()));
+        for (var r : recorded) {
+            var at = Instant.ofEpochMilli(r.atMs());
+            if (at.isBefore(from) || at.isAfter(to) || !present.add(r.atMs() + " " + r.message())) continue;
+            var kind = dev.vigil.status.HistoryLines.bad(r) ? ClusterEvent.Kind.RECORDED_BAD : ClusterEvent.Kind.RECORDED;
+            all.add(new ClusterEvent(at, kind, r.node() == null ? "" : r.node(), r.message()));
+        }
+        all.sort(java.util.Comparator.comparing(ClusterEvent::at)); // stable: the feed's own order kept
+        while (all.size() > capacity) all.remove(0);
+        events.clear();
+        events.addAll(all);
     }
 
     /** Oldest first. */

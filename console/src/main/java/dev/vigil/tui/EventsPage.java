@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every event this session derived, newest first, with a filter: {@code /} then text (a node,
+ * Every event this session saw, the agent's recorded ones included, newest first, with a filter: {@code /} then text (a node,
  * a resource, "died", "failed"), Enter keeps it, Esc clears it.
  */
 final class EventsPage implements Page {
@@ -27,7 +27,7 @@ final class EventsPage implements Page {
                 .add(filter.isEmpty() && !typing ? "(none; / to filter)" : filter + (typing ? "_" : ""), typing ? Tone.SELECTED : Tone.NORMAL)
                 .add("   " + shown.size() + " of " + events.size() + " events", Tone.DIM).build());
         for (int i = shown.size() - 1; i >= 0; i--) out.add(StatusViews.event(shown.get(i)));
-        if (events.isEmpty()) out.add(Line.of("no events yet: this log starts when the session does", Tone.DIM));
+        if (events.isEmpty()) out.add(Line.of("no events yet (the agent has kept none, or keeps no history)", Tone.DIM));
         return out;
     }
 

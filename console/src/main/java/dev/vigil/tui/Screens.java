@@ -27,6 +27,7 @@ public final class Screens {
         return new Screens(List.of(
                 new Entry('d', "dashboard", "nodes, links, resources and the latest events", Optional.empty(), DashboardPage::new),
                 new Entry('e', "events", "every event this session saw, with a filter", Optional.empty(), EventsPage::new),
+                new Entry('h', "history", "operations, fences and events the agent keeps", Optional.empty(), HistoryPage::new),
                 new Entry('a', "audit", "the audit log: who changed what", Optional.of(Role.ADMIN), AuditPage::new),
                 new Entry('?', "help", "every key", Optional.empty(), HelpPage::new)));
     }

@@ -162,6 +162,9 @@ public final class StatusViews {
         }
         out.add(Line.builder().cell("RESOURCES", 30, Tone.TITLE).add("state", Tone.TITLE)
                 .add(r.maintenance() ? "   [MAINTENANCE: left alone]" : "", Tone.WARN).build());
+        for (var row : StatusSummary.multipleActive(r)) {
+            out.add(Line.of("!! " + StatusSummary.multipleActiveWarning(row), Tone.BAD));
+        }
         var groups = Actions.groups(s);
         String group = null;
         for (var row : r.resources()) {
@@ -200,6 +203,8 @@ public final class StatusViews {
             b.add("! Partly started (" + running + "/" + rows.size() + ") on " + String.join(", ", where), Tone.WARN);
         }
         if (failed) b.add("  ! FAILED", Tone.BAD);
+        rows.stream().map(StatusSummary::resourceState).filter(StatusSummary.ResourceState::inTransition).findFirst()
+                .ifPresent(t -> b.add("  ~ " + t.words(), Tone.WARN));
     }
 
     static void resourceState(Line.Builder b, StatusReport.ResourceRow row) {
@@ -207,7 +212,12 @@ public final class StatusViews {
         if (state.stopFailed()) {
             b.add("[STOP FAILED] node unclean ", Tone.BAD);
         }
-        switch (state.run()) {
+        if (state.multipleActive()) {
+            b.add("[MULTIPLE ACTIVE] ", Tone.BAD);
+        }
+        if (state.inTransition()) {
+            b.add("~ " + state.words(), Tone.WARN);
+        } else switch (state.run()) {
             case STARTED -> b.add(state.words(), Tone.GOOD);
             case FAILED -> b.add("! " + state.words(), Tone.BAD);
             case STOPPED -> b.add(state.words(), Tone.DIM);

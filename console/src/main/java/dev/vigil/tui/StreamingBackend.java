@@ -121,6 +121,11 @@ public final class StreamingBackend implements ConsoleBackend, AutoCloseable {
     }
 
     @Override
+    public dev.vigil.control.HistoryReport history() throws IOException {
+        return agents.history();
+    }
+
+    @Override
     public StatusReport status() throws IOException {
         var known = cached();
         if (known != null) return known;

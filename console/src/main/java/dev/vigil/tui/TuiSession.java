@@ -121,6 +121,7 @@ public final class TuiSession {
             outage = backend.outage();
             subscription = backend.subscribe(this::pushed);
             askForStatus();
+            askForHistory();
             loop(screen);
         } catch (IOException | RuntimeException e) {
             // the usual way a remote session ends: the client went away under us
@@ -207,6 +208,13 @@ public final class TuiSession {
         if (nowOut.isEmpty()) nowOut = unanswered;
         var nowFailover = backend.lastFailover();
         boolean changed = !nowOut.equals(outage);
+        if (outage.isPresent() && nowOut.isEmpty()) {
+            // Back: what happened meanwhile is in the agent's log; fetch it to fill the gap.
+            var lost = outage.get();
+            gapFrom = lost.lastGood() != null ? lost.lastGood() : lost.since();
+            gapTo = options.clock().instant();
+            gapRequest = askForHistory();
+        }
         outage = nowOut;
         if (!nowFailover.equals(failover)) {
             failover = nowFailover;
@@ -231,6 +239,9 @@ public final class TuiSession {
 
     private void accept(StatusReport s) {
         feed.accept(s, options.clock().instant());
+        if (java.time.Duration.between(historyAskedAt, options.clock().instant()).compareTo(HISTORY_REFRESH) >= 0) {
+            askForHistory();
+        }
         status = s;
         problem = null;
         lastStatusAt = options.clock().instant();
@@ -239,6 +250,42 @@ public final class TuiSession {
     }
 
     /** Asks the backend directly: at start, and when pushes stop (a dead agent pushes nothing). */
+    /** How often the history screen's data is fetched again while statuses keep changing. */
+    static final java.time.Duration HISTORY_REFRESH = java.time.Duration.ofSeconds(5);
+    /** The agent's history, fetched on the worker at login and after changes; null until then. */
+    private volatile dev.vigil.control.HistoryReport history;
+    /** Which request (by {@link #historyRequests}) brought {@link #history}; written after it. */
+    private volatile long historyAnswered;
+    private final java.util.concurrent.atomic.AtomicLong historyRequests = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * A time without an agent, to fill from the agent's log once the answer to request
+     * {@link #gapRequest} (made after it ended) arrives (UI thread only).
+     */
+    private Instant gapFrom;
+    private Instant gapTo;
+    private long gapRequest;
+    private volatile Instant historyAskedAt = Instant.MIN;
+
+    /** On the worker: the agent's kept history, for the event list's start and the history screen. */
+    private long askForHistory() {
+        historyAskedAt = options.clock().instant();
+        long request = historyRequests.incrementAndGet();
+        worker.execute(() -> {
+            try {
+                var h = backend.history();
+                if (h != null) {
+                    history = h;
+                    historyAnswered = request; // after history: who reads this number sees that history or a newer one
+                    outcomes.add(() -> { }); // wakes the loop to paint it
+                }
+            } catch (IOException | RuntimeException e) {
+                // an older agent without history, or none reachable: the session works without it
+                log.debug("console: no history from the agent: {}", e.toString());
+            }
+        });
+        return request;
+    }
+
     private void askForStatus() {
         if (!checking.compareAndSet(false, true)) return;
         askedAt = options.clock().instant();
@@ -307,8 +354,18 @@ public final class TuiSession {
     }
 
     private Context context() {
+        long answered = historyAnswered; // read before history: see askForHistory
+        var h = history;
+        if (h != null) {
+            feed.seed(h.events());
+            if (gapTo != null && answered >= gapRequest) {
+                feed.fill(h.events(), gapFrom, gapTo);
+                gapFrom = null;
+                gapTo = null;
+            }
+        }
         return new Context(status, feed.events(), operator, audit, options.screens(), options.config(), problem,
-                options.clock().instant());
+                options.clock().instant(), h);
     }
 
     private List<Page.KeyHint> dialogHints() {

@@ -69,6 +69,16 @@ class RemoteCliTest {
         assertThat(audit.tail(10)).isEmpty();
     }
 
+    /** Issue 18 item 6: the history is read-only, so a viewer may see it over the console too. */
+    @Test
+    void aViewerSeesTheHistoryAndNothingIsAudited() throws Exception {
+        assertThat(run(VIEWER, "vigil", "history")).as(err).isZero();
+        assertThat(out).contains("ha1 fenced ha2 (reboot): ha2 lost").contains("node ha2 is dead");
+        assertThat(run(VIEWER, "history", "--json")).isZero();
+        assertThat(ControlProtocol.mapper().readValue(out, dev.vigil.control.HistoryReport.class).fencing()).hasSize(1);
+        assertThat(audit.tail(10)).isEmpty();
+    }
+
     @Test
     void aViewersMoveIsRefusedAuditedAndNeverSent() throws Exception {
         assertThat(run(VIEWER, "vigil", "resource", "move", "www", "ha2")).isEqualTo(1);

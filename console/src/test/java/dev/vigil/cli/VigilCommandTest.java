@@ -229,4 +229,29 @@ class VigilCommandTest {
         assertThat(text).contains("web on ha1: 1 failure(s); monitor failed: killed by SIGKILL (exit 137) at "
                 + "2026-12-05 18:40:01Z").doesNotContain("last: stop: SUCCESS");
     }
+
+    /** Issue 18 item 4: Stopping/Starting while in flight, (unmanaged), and a loud multiple-active warning. */
+    @Test
+    void transitionsUnmanagedAndMultipleActiveInTheText() {
+        var stopping = new dev.vigil.control.StatusReport.ResourceRow("web", "ocf:vigil:apache", null, false,
+                java.util.List.of("ha1"), java.util.Map.of("ha1", "started"), java.util.Map.of(), java.util.Map.of(),
+                java.util.Map.of(), java.util.Map.of(), java.util.Map.of("ha1", "stopping"), false, false);
+        var twice = new dev.vigil.control.StatusReport.ResourceRow("vip", "ocf:vigil:IPaddr", null, false,
+                java.util.List.of("ha1", "ha2"), java.util.Map.of("ha1", "started", "ha2", "started"),
+                java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of(),
+                true, true);
+        var report = new dev.vigil.control.StatusReport("web", "ha1", 1, 3, java.util.List.of("ha1", "ha2"), 1,
+                new dev.vigil.control.StatusReport.TimingReport("lan", 200, 600, 1000, 10000),
+                new dev.vigil.control.StatusReport.VotesReport(2, 2),
+                java.util.List.of(new dev.vigil.control.StatusReport.NodeReport("ha1", "alive", true, 5, null,
+                        java.util.List.of())),
+                java.util.Map.<String, Long>of(), new dev.vigil.control.StatusReport.SenderReport(1, 0, 0, 0),
+                new dev.vigil.control.StatusReport.ResourcesReport("ha1", true, "2 of 2 votes", true,
+                        java.util.List.of(), java.util.List.of(), "", java.util.List.of("web:stop@ha1 (running)"),
+                        java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of(stopping, twice)));
+        var text = StatusText.render(report);
+        assertThat(text).contains("web            (ocf:vigil:apache): Stopping ha1\n")
+                .contains("vip            (ocf:vigil:IPaddr): Started ha1, ha2 (unmanaged)  MULTIPLE ACTIVE")
+                .contains("\nWARNING: vip is ACTIVE ON 2 NODES (ha1, ha2) but is no clone");
+    }
 }

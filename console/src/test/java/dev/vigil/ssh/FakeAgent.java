@@ -52,6 +52,16 @@ public final class FakeAgent implements ControlHandler, AgentConnection {
         return "cluster: web\n";
     }
 
+    /** Both interfaces offer it; the fixture keeps one fence and one event. */
+    @Override
+    public dev.vigil.control.HistoryReport history() {
+        return new dev.vigil.control.HistoryReport("ha1", java.util.List.of(),
+                java.util.List.of(new dev.vigil.control.HistoryReport.FenceRecord(1796496001000L, "ha2", "ha1", "reboot",
+                        java.util.List.of("ipmi-ha2 reboot ha2: SUCCESS (exit 0, 40 ms)"), true, "ha2 lost")),
+                java.util.List.of(new dev.vigil.control.HistoryReport.EventRecord(1796496000000L, "membership", "ha2",
+                        "node ha2 is dead")));
+    }
+
     @Override
     public AdminOutcome applyConfig(String text) {
         received.add("config-apply " + text.length());

@@ -48,4 +48,47 @@ class StatusSummaryTest {
         failures.put("ha1", 3);
         assertThat(StatusSummary.failureCounts(row(List.of(), Map.of(), failures))).containsExactly("ha2=1", "ha1=3");
     }
+
+    private static ResourceRow inTransition(List<String> runningOn, Map<String, String> transitions, boolean unmanaged) {
+        return new ResourceRow("web", "ocf:vigil:apache", null, false, runningOn, Map.of("ha1", "started"), Map.of(),
+                Map.of(), Map.of(), Map.of(), transitions, unmanaged, false);
+    }
+
+    /** Issue 18 item 4: as crm_mon, the node an operation is in flight on reads Stopping/Starting. */
+    @Test
+    void anOperationInFlightReadsAsCrmMonsTransitions() {
+        var stopping = StatusSummary.resourceState(inTransition(List.of("ha1"), Map.of("ha1", "stopping"), false));
+        assertThat(stopping.inTransition()).isTrue();
+        assertThat(stopping.words()).isEqualTo("Stopping ha1");
+
+        var starting = StatusSummary.resourceState(inTransition(List.of(), Map.of("ha2", "starting"), false));
+        assertThat(starting.words()).isEqualTo("Starting ha2");
+
+        var clone = new LinkedHashMap<String, String>();
+        clone.put("ha3", "starting");
+        assertThat(StatusSummary.resourceState(inTransition(List.of("ha1", "ha2"), clone, false)).words())
+                .isEqualTo("Started ha1, ha2; Starting ha3");
+        assertThat(StatusSummary.transitionWord("cleaning")).isEqualTo("Cleaning up");
+    }
+
+    @Test
+    void inMaintenanceAResourceIsUnmanaged() {
+        assertThat(StatusSummary.resourceState(inTransition(List.of("ha1"), Map.of(), true)).words())
+                .isEqualTo("Started ha1 (unmanaged)");
+    }
+
+    /** From an agent without the multipleActive field, a non-clone on two nodes is still flagged. */
+    @Test
+    void aNonCloneOnTwoNodesIsMultipleActiveEvenFromAnOlderAgent() {
+        var row = new ResourceRow("web", "ocf:vigil:apache", null, false, List.of("ha1", "ha2"),
+                Map.of("ha1", "started", "ha2", "started"), Map.of(), Map.of(), null, null, null, false, false);
+        var state = StatusSummary.resourceState(row);
+        assertThat(state.multipleActive()).isTrue();
+        assertThat(state.inTransition()).isFalse();
+        assertThat(StatusSummary.multipleActiveWarning(row)).isEqualTo(
+                "web is ACTIVE ON 2 NODES (ha1, ha2) but is no clone: the coordinator stops all but one; check its data");
+        var clone = new ResourceRow("db", "lsb:postgresql", null, true, List.of("ha1", "ha2"),
+                Map.of("ha1", "started", "ha2", "started"), Map.of(), Map.of());
+        assertThat(StatusSummary.resourceState(clone).multipleActive()).isFalse();
+    }
 }

@@ -69,6 +69,14 @@ class TuiSessionTest {
             return current;
         }
 
+        /** What the agent keeps; null as from an agent without history. */
+        volatile dev.vigil.control.HistoryReport history;
+
+        @Override
+        public dev.vigil.control.HistoryReport history() {
+            return history;
+        }
+
         @Override
         public ControlProtocol.AdminOutcome admin(String verb, List<String> args) {
             admin.add(concat(verb, args));
@@ -360,5 +368,52 @@ class TuiSessionTest {
             session.pushed(Fixtures.cluster(i % 2 == 0 ? "dead" : "alive", "ha1"));
         }
         assertThat(session.pendingStatuses()).isEqualTo(TuiSession.PUSHED_CAPACITY);
+    }
+
+    /**
+     * Issue 18 item 6: a login starts its event list with the agent's log (from before the login,
+     * with the agent's times), and the history screen shows fences and failed operations.
+     */
+    @Test
+    void aLoginSeedsItsEventsFromTheAgentsLogAndTheHistoryScreenShowsFences() throws Exception {
+        long t = Instant.parse("2026-11-21T17:09:50Z").toEpochMilli();
+        backend.history = new dev.vigil.control.HistoryReport("ha1",
+                List.of(new dev.vigil.control.HistoryReport.OperationRecord(t - 5000, "ha1", "web", "monitor",
+                        "NOT_RUNNING", 7, "pid file gone", 30L, true)),
+                List.of(new dev.vigil.control.HistoryReport.FenceRecord(t + 2000, "ha2", "ha1", "reboot",
+                        List.of("ipmi-ha2 reboot ha2: SUCCESS (exit 0, 40 ms)"), true, "ha2 lost")),
+                List.of(new dev.vigil.control.HistoryReport.EventRecord(t, "membership", "ha2", "node ha2 is dead")));
+        start(Role.OPERATOR, 100, 30);
+        awaitScreen("cluster web");
+        key('e');
+        awaitScreen("node ha2 is dead");
+        key(KeyType.Escape);
+        key('h');
+        awaitScreen("ha1 fenced ha2 (reboot): ha2 lost");
+        // whole frames, not one half-painted
+        awaitScreen("web monitor on ha1: FAILED NOT_RUNNING (rc 7) pid file gone, 30 ms");
+        assertThat(screen()).contains("ipmi-ha2 reboot ha2: SUCCESS (exit 0, 40 ms)");
+    }
+
+    /**
+     * Issue 18 item 1 and 6: after the console got its agent back, the events of the outage come
+     * from the agent's log with their own times (here a death during the outage), not only from
+     * the difference between the statuses before and after.
+     */
+    @Test
+    void afterAnOutageTheEventsOfTheGapComeFromTheAgentsLog() throws Exception {
+        backend.history = new dev.vigil.control.HistoryReport("ha1", List.of(), List.of(), List.of());
+        start(Role.OPERATOR, 100, 30);
+        awaitScreen("cluster web");
+        var lastGood = Instant.parse("2026-11-21T17:59:50Z"); // the session clock is fixed at 18:00:00
+        backend.outage = java.util.Optional.of(new ConsoleBackend.Outage(lastGood.plusMillis(100), lastGood,
+                "10.0.0.1:7695", "Connection reset", "reconnecting"));
+        awaitScreen("NO AGENT");
+        backend.history = new dev.vigil.control.HistoryReport("ha1", List.of(), List.of(), List.of(
+                new dev.vigil.control.HistoryReport.EventRecord(lastGood.plusMillis(500).toEpochMilli(), "membership",
+                        "ha3", "node ha3 is dead (while the console had no agent)")));
+        backend.outage = java.util.Optional.empty();
+        key('e');
+        awaitScreen("node ha3 is dead (while the console had no agent)");
     }
 }

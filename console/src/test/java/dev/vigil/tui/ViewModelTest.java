@@ -129,4 +129,72 @@ class ViewModelTest {
         var forOperator = String.join("\n", texts(HelpPage.lines(Screens.standard(), OPERATOR)));
         assertThat(forOperator).contains("move").contains("ban").contains("standby").contains("maintenance");
     }
+
+    /** Issue 18 item 6: the agent's log goes before what the session saw, once, older only, bounded. */
+    @org.junit.jupiter.api.Test
+    void theFeedIsSeededOnceFromTheAgentsLog() {
+        var feed = new EventFeed(3);
+        var t0 = java.time.Instant.parse("2026-11-21T17:00:00Z");
+        feed.accept(Fixtures.cluster("alive", "ha1"), t0);
+        feed.accept(Fixtures.cluster("dead", "ha1"), t0.plusSeconds(60));
+        var recorded = java.util.List.of(
+                new dev.vigil.control.HistoryReport.EventRecord(t0.toEpochMilli() - 2000, "membership", "ha2", "old 1"),
+                new dev.vigil.control.HistoryReport.EventRecord(t0.toEpochMilli() - 1000, "fencing", "ha2", "node ha2 fenced"),
+                new dev.vigil.control.HistoryReport.EventRecord(t0.toEpochMilli() + 60_000, "membership", "ha2", "seen already"));
+        feed.seed(recorded);
+        feed.seed(recorded); // a second seed (a later refresh) changes nothing
+        var texts = feed.events().stream().map(ClusterEvent::text).toList();
+        org.assertj.core.api.Assertions.assertThat(texts).doesNotContain("seen already").contains("node ha2 fenced");
+        org.assertj.core.api.Assertions.assertThat(texts.size()).isLessThanOrEqualTo(3);
+        org.assertj.core.api.Assertions.assertThat(feed.events().stream()
+                .filter(e -> e.text().equals("node ha2 fenced")).findFirst().orElseThrow().kind())
+                .isEqualTo(ClusterEvent.Kind.RECORDED_BAD);
+    }
+
+    /** A gap is filled with the recorded events of its time only, in time order, without duplicates. */
+    @org.junit.jupiter.api.Test
+    void aGapIsFilledFromTheAgentsLogInTimeOrder() {
+        var feed = new EventFeed(10);
+        var t0 = java.time.Instant.parse("2026-11-21T17:00:00Z");
+        feed.accept(Fixtures.cluster("alive", "ha1"), t0);
+        feed.accept(Fixtures.cluster("dead", "ha1"), t0.plusSeconds(60)); // derived at the reconnect
+        var recorded = java.util.List.of(
+                new dev.vigil.control.HistoryReport.EventRecord(t0.plusSeconds(10).toEpochMilli(), "membership", "ha3", "before the gap"),
+                new dev.vigil.control.HistoryReport.EventRecord(t0.plusSeconds(30).toEpochMilli(), "membership", "ha3", "node ha3 is dead"),
+                new dev.vigil.control.HistoryReport.EventRecord(t0.plusSeconds(31).toEpochMilli(), "fencing", "ha3", "node ha3 fenced"));
+        feed.fill(recorded, t0.plusSeconds(20), t0.plusSeconds(60));
+        feed.fill(recorded, t0.plusSeconds(20), t0.plusSeconds(60)); // twice: nothing doubled
+        var texts = feed.events().stream().map(ClusterEvent::text).toList();
+        org.assertj.core.api.Assertions.assertThat(texts).doesNotContain("before the gap")
+                .containsSubsequence("node ha3 is dead", "node ha3 fenced");
+        org.assertj.core.api.Assertions.assertThat(texts.stream().filter(t -> t.equals("node ha3 fenced"))).hasSize(1);
+        org.assertj.core.api.Assertions.assertThat(feed.events().get(feed.events().size() - 1).at())
+                .isEqualTo(t0.plusSeconds(60));
+    }
+
+    /** Issue 18 item 4: the dashboard shows what is in flight and warns loudly of a non-clone on two nodes. */
+    @org.junit.jupiter.api.Test
+    void theDashboardShowsTransitionsAndMultipleActive() {
+        var s = Fixtures.cluster("alive", "ha1");
+        var r = s.resources();
+        var rows = r.resources().stream().map(row -> switch (row.id()) {
+            case "web" -> new dev.vigil.control.StatusReport.ResourceRow(row.id(), row.agent(), row.group(), false,
+                    row.runningOn(), row.states(), row.failures(), row.lastOperations(), java.util.Map.of(),
+                    java.util.Map.of(), java.util.Map.of("ha1", "stopping"), false, false);
+            case "vip" -> new dev.vigil.control.StatusReport.ResourceRow(row.id(), row.agent(), row.group(), false,
+                    java.util.List.of("ha1", "ha2"), java.util.Map.of("ha1", "started", "ha2", "started"), row.failures(),
+                    row.lastOperations(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), false, true);
+            default -> row;
+        }).toList();
+        var moving = new dev.vigil.control.StatusReport(s.cluster(), s.node(), s.incarnation(), s.view(), s.members(),
+                s.configVersion(), s.timing(), s.votes(), s.nodes(), s.drops(), s.heartbeat(),
+                new dev.vigil.control.StatusReport.ResourcesReport(r.coordinator(), r.quorate(), r.quorum(), r.maintenance(),
+                        r.standby(), r.constraints(), r.waitingFor(), r.pending(), r.notes(), r.lost(), r.fenced(), rows));
+        var text = String.join("\n", texts(StatusViews.resources(moving)));
+        org.assertj.core.api.Assertions.assertThat(text)
+                .contains("!! vip is ACTIVE ON 2 NODES (ha1, ha2) but is no clone")
+                .contains("[MULTIPLE ACTIVE] Started ha1, ha2")
+                .contains("~ Stopping ha1")
+                .doesNotContain("db is ACTIVE"); // a clone on two nodes is fine
+    }
 }

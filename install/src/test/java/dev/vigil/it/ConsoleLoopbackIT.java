@@ -211,6 +211,39 @@ class ConsoleLoopbackIT {
         assertThat(password.err()).contains("Permission denied");
     }
 
+    /**
+     * Issue 18 items 4 and 6, through the real OpenSSH client: while a move's stop is held, the
+     * dashboard shows web Stopping ha2 (not Started ha2); after a monitor failure the history
+     * screen shows the failed monitor with its return code.
+     */
+    @Test
+    void aMoveShowsStoppingAndTheHistoryScreenShowsAFailedMonitor() throws Exception {
+        String tmux = openUi(operatorKey, "otto", 120, 40);
+        await("www placed").atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux)).containsPattern("group www.*Started ha2"));
+        var services = dir.resolve("services");
+        Files.writeString(services.resolve("hold-stop-ha2-web"), "");
+        var move = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return ssh(operatorKey, "otto", "vigil resource move www ha3");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await("web Stopping ha2 on the dashboard").atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(capture(tmux)).containsPattern("web .*Stopping ha2"));
+        Files.writeString(services.resolve("release-ha2-web"), "");
+        assertThat(move.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS).exit()).isZero();
+        await("www on ha3").atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux)).containsPattern("group www.*Started ha3"));
+
+        Files.delete(services.resolve("state-ha3-web")); // the service dies behind the cluster's back
+        await("the failed monitor is in the agent's history").atMost(PATIENCE).untilAsserted(() ->
+                assertThat(ssh(operatorKey, "otto", "vigil history --resource web").out())
+                        .contains("web monitor on ha3: FAILED NOT_RUNNING (rc 7)"));
+        run(List.of("tmux", "-L", tmux, "send-keys", "-t", "ui", "h"), PATIENCE);
+        await("the history screen").atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux))
+                .contains("dashboard > history").contains("web monitor on ha3: FAILED NOT_RUNNING (rc 7)"));
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private record Result(int exit, String out, String err) {}
