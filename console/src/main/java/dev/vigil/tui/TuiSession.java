@@ -59,6 +59,7 @@ public final class TuiSession {
     private final Queue<Runnable> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean checking = new AtomicBoolean();
     private final ExecutorService worker;
+    private final HistoryFetch history;
 
     // UI-thread state
     private final Deque<Page> pages = new ArrayDeque<>();
@@ -105,6 +106,7 @@ public final class TuiSession {
             t.setDaemon(true);
             return t;
         });
+        this.history = new HistoryFetch(backend, worker, options.clock(), () -> outcomes.add(() -> { }));
     }
 
     public void run() {
@@ -121,7 +123,7 @@ public final class TuiSession {
             outage = backend.outage();
             subscription = backend.subscribe(this::pushed);
             askForStatus();
-            askForHistory();
+            history.ask();
             loop(screen);
         } catch (IOException | RuntimeException e) {
             // the usual way a remote session ends: the client went away under us
@@ -213,7 +215,7 @@ public final class TuiSession {
             var lost = outage.get();
             gapFrom = lost.lastGood() != null ? lost.lastGood() : lost.since();
             gapTo = options.clock().instant();
-            gapRequest = askForHistory();
+            gapRequest = history.ask();
         }
         outage = nowOut;
         if (!nowFailover.equals(failover)) {
@@ -239,9 +241,7 @@ public final class TuiSession {
 
     private void accept(StatusReport s) {
         feed.accept(s, options.clock().instant());
-        if (java.time.Duration.between(historyAskedAt, options.clock().instant()).compareTo(HISTORY_REFRESH) >= 0) {
-            askForHistory();
-        }
+        history.refreshIfDue();
         status = s;
         problem = null;
         lastStatusAt = options.clock().instant();
@@ -249,14 +249,6 @@ public final class TuiSession {
         unanswered = java.util.Optional.empty();
     }
 
-    /** Asks the backend directly: at start, and when pushes stop (a dead agent pushes nothing). */
-    /** How often the history screen's data is fetched again while statuses keep changing. */
-    static final java.time.Duration HISTORY_REFRESH = java.time.Duration.ofSeconds(5);
-    /** The agent's history, fetched on the worker at login and after changes; null until then. */
-    private volatile dev.vigil.control.HistoryReport history;
-    /** Which request (by {@link #historyRequests}) brought {@link #history}; written after it. */
-    private volatile long historyAnswered;
-    private final java.util.concurrent.atomic.AtomicLong historyRequests = new java.util.concurrent.atomic.AtomicLong();
     /**
      * A time without an agent, to fill from the agent's log once the answer to request
      * {@link #gapRequest} (made after it ended) arrives (UI thread only).
@@ -264,28 +256,8 @@ public final class TuiSession {
     private Instant gapFrom;
     private Instant gapTo;
     private long gapRequest;
-    private volatile Instant historyAskedAt = Instant.MIN;
 
-    /** On the worker: the agent's kept history, for the event list's start and the history screen. */
-    private long askForHistory() {
-        historyAskedAt = options.clock().instant();
-        long request = historyRequests.incrementAndGet();
-        worker.execute(() -> {
-            try {
-                var h = backend.history();
-                if (h != null) {
-                    history = h;
-                    historyAnswered = request; // after history: who reads this number sees that history or a newer one
-                    outcomes.add(() -> { }); // wakes the loop to paint it
-                }
-            } catch (IOException | RuntimeException e) {
-                // an older agent without history, or none reachable: the session works without it
-                log.debug("console: no history from the agent: {}", e.toString());
-            }
-        });
-        return request;
-    }
-
+    /** Asks the backend directly: at start, and when pushes stop (a dead agent pushes nothing). */
     private void askForStatus() {
         if (!checking.compareAndSet(false, true)) return;
         askedAt = options.clock().instant();
@@ -354,11 +326,11 @@ public final class TuiSession {
     }
 
     private Context context() {
-        long answered = historyAnswered; // read before history: see askForHistory
-        var h = history;
+        var answer = history.latest();
+        var h = answer == null ? null : answer.report();
         if (h != null) {
             feed.seed(h.events());
-            if (gapTo != null && answered >= gapRequest) {
+            if (gapTo != null && answer.request() >= gapRequest) {
                 feed.fill(h.events(), gapFrom, gapTo);
                 gapFrom = null;
                 gapTo = null;
