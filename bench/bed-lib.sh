@@ -235,6 +235,32 @@ fb_boot_node() {
   fb_start_agent "$n"
 }
 
+# fb_reset_nodes [FILE-SUFFIX...]: every process in the bed's node namespaces is the bed's
+# (apache, a peer's daemons, a previous side's agents): KILLed by PID, floating addresses and
+# stale pid files removed (also $work/NODE.SUFFIX for each suffix given), links up with their
+# base address. The side-by-side benchmarks run it between sides so each starts from the same
+# clean nodes.
+fb_reset_nodes() {
+  local n ns pids i s
+  for n in "${fb_nodes[@]}"; do
+    ns=$(fb_ns "$n")
+    for i in $(seq 50); do
+      pids=$(fb_live_pids "$ns")
+      [[ -n $pids ]] || break
+      # shellcheck disable=SC2086
+      kill -KILL $pids 2>/dev/null || true
+      sleep 0.1
+    done
+    [[ -z $(fb_live_pids "$ns") ]] || { echo "processes survived in $ns" >&2; return 1; }
+    rm -f "$work/$n.pid"
+    for s in "$@"; do rm -f "$work/$n.$s"; done
+    ip -n "$ns" addr flush dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" addr replace "$(fb_addr "$n")/24" dev eth0
+    rm -rf "$(fb_node_dir "$n")/run/apache2/"* "$(fb_node_dir "$n")/run/resource-agents/"*
+  done
+}
+
 # fb_rss_kb NODE: the agent's resident set (VmRSS, kB), empty when it is not running.
 fb_rss_kb() {
   local pid

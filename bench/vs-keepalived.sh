@@ -42,28 +42,6 @@ fb_bed_up 1 "$subnet"
 echo "bed $bed (VIP $VIP, subnet $SUBNET); nproc $(nproc); load $(cut -d' ' -f1-3 /proc/loadavg); $(keepalived --version 2>&1 | head -1)"
 echo "$trials trial(s) per side, pairs: $pairs, probing every $probe_interval"
 
-# Every process in the bed's node namespaces is the bed's (apache, keepalived, a previous side's
-# agents' apache clones): KILLed by PID, floating addresses and stale pid files removed, links
-# up with their base address. Run between sides so each starts from the same clean nodes.
-reset_nodes() {
-  local n ns pids i
-  for n in "${fb_nodes[@]}"; do
-    ns=$(fb_ns "$n")
-    for i in $(seq 50); do
-      pids=$(fb_live_pids "$ns")
-      [[ -n $pids ]] || break
-      # shellcheck disable=SC2086
-      kill -KILL $pids 2>/dev/null || true
-      sleep 0.1
-    done
-    [[ -z $(fb_live_pids "$ns") ]] || { echo "processes survived in $ns" >&2; return 1; }
-    rm -f "$work/$n.pid"
-    ip -n "$ns" addr flush dev eth0
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" addr replace "$(fb_addr "$n")/24" dev eth0
-    rm -rf "$(fb_node_dir "$n")/run/apache2/"* "$(fb_node_dir "$n")/run/resource-agents/"*
-  done
-}
 
 # ka_conf NODE fast|slow: keepalived.conf for NODE.
 ka_conf() {
@@ -148,7 +126,7 @@ run_keepalived() {
   mkdir -p "$dir"; : >"$dir/gaps.txt"
   # Master_Down_Interval = 3 adverts + skew; defaults: 3.6 s. The window holds it with room.
   if [[ $pair == fast ]]; then window=2; else window=6; fi
-  reset_nodes
+  fb_reset_nodes
   for n in "${fb_nodes[@]}"; do ka_boot "$n" "$pair"; done
   master=$(ka_wait_settled 60) || { echo "keepalived ($pair) did not settle; logs in $work" >&2; tail -n 20 "$work"/ha*.log >&2; exit 1; }
   echo "keepalived ($pair): master $master"
@@ -194,7 +172,7 @@ vigil_failed=0
 run_vigil() {
   local pair=$1 preset rc=0
   if [[ $pair == fast ]]; then preset=instant; else preset=lan; fi
-  reset_nodes
+  fb_reset_nodes
   BED=$bed BED_REUSE=1 SUBNET=$subnet WORK_DIR=$base/vigil PROBE_INTERVAL=$probe_interval FENCING=0 \
       vs_failover hot "$preset" "$trials" || rc=$?
   ((rc == 0)) || vigil_failed=1

@@ -57,27 +57,6 @@ fb_bed_up 1 "$subnet"
 echo "bed $bed (VIP $VIP, subnet $SUBNET); nproc $(nproc); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$(pacemakerd --version 2>&1 | head -1), $(corosync -v 2>&1 | head -1); $trials trial(s) per side, probing every $probe_interval"
 
-# Same as vs-keepalived.sh: every process in the node namespaces KILLed by PID, addresses back
-# to the base, stale pid files gone, so each side starts from the same clean nodes.
-reset_nodes() {
-  local n ns pids i
-  for n in "${fb_nodes[@]}"; do
-    ns=$(fb_ns "$n")
-    for i in $(seq 50); do
-      pids=$(fb_live_pids "$ns")
-      [[ -n $pids ]] || break
-      # shellcheck disable=SC2086
-      kill -KILL $pids 2>/dev/null || true
-      sleep 0.1
-    done
-    [[ -z $(fb_live_pids "$ns") ]] || { echo "processes survived in $ns" >&2; return 1; }
-    rm -f "$work/$n.pid" "$work/$n.unshare" "$work/$n.init"
-    ip -n "$ns" addr flush dev eth0
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" addr replace "$(fb_addr "$n")/24" dev eth0
-    rm -rf "$(fb_node_dir "$n")/run/apache2/"* "$(fb_node_dir "$n")/run/resource-agents/"*
-  done
-}
 
 cat >"$work/corosync.conf" <<EOF
 totem {
@@ -280,7 +259,7 @@ PY
 peer_failed=0
 run_pacemaker() {
   local victim survivor t tdir report fo gap ok active dc st role phases n window=6
-  reset_nodes
+  fb_reset_nodes unshare init
   mkdir -p "$work/trials"
   for n in "${fb_nodes[@]}"; do pm_boot "$n"; done
   # The first formation waits dc-deadtime (20 s) for a DC; then the configuration.
@@ -337,13 +316,13 @@ EOF
       ip netns pids "$(fb_ns "$n")" | xargs -r -I{} awk '/^VmRSS:/ {s += $2} END {print s}' /proc/{}/status 2>/dev/null |
       awk -v n="$n" '{s += $1} END {printf "%s %.0f MB ", n, s / 1024}'; done)"
   for n in "${fb_nodes[@]}"; do kill -KILL "$(cat "$work/$n.init" 2>/dev/null || echo 0)" 2>/dev/null || true; done
-  reset_nodes
+  fb_reset_nodes unshare init
 }
 
 vigil_failed=0
 run_vigil() {
   local rc=0
-  reset_nodes
+  fb_reset_nodes unshare init
   BED=$bed BED_REUSE=1 SUBNET=$subnet WORK_DIR=$base/vigil PROBE_INTERVAL=$probe_interval FENCING=0 \
       vs_failover heartbeat fast "$trials" || rc=$?
   ((rc == 0)) || vigil_failed=1

@@ -1,30 +1,4 @@
 package dev.vigil.architecture;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 /** The agent module's packages keep to {@link Layers}: no package cycles, no upward imports. */
-class AgentArchitectureTest {
-    private static JavaClasses classes;
-
-    @BeforeAll
-    static void importClasses() {
-        classes = Layers.productionClasses();
-    }
-
-    @Test
-    void noPackageCycles() {
-        Layers.noPackageCycles().check(classes);
-    }
-
-    @Test
-    void importsGoDownTheLayerOrder() {
-        Layers.importsGoDown().check(classes);
-    }
-
-    @Test
-    void everyPackageHasALayer() {
-        Layers.everyPackageHasALayer().check(classes);
-    }
-}
+class AgentArchitectureTest extends LayeredModuleTest {}
