@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.control.ControlProtocol;
 import dev.vigil.control.HistoryReport;
 import dev.vigil.status.HistoryLines;
 import java.util.List;
@@ -38,23 +37,7 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConnection agent = target.connectionOrExplain();
-        if (agent == null) {
-            return 2;
-        }
-        HistoryReport history;
-        try {
-            history = agent.history();
-        } catch (java.io.IOException e) {
-            target.err().println("vigil: " + e.getMessage());
-            return 3;
-        }
-        if (json) {
-            target.out().println(ControlProtocol.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(history));
-        } else {
-            target.out().print(render(history, resource, events));
-        }
-        return 0;
+        return target.showOrExplain(AgentConnection::history, json, h -> render(h, resource, events));
     }
 
     static String render(HistoryReport h, String resource, int events) {

@@ -115,12 +115,44 @@ final class NodeOptions {
         return ControlClient.tcp(addresses.get(), cluster.key());
     }
 
-    /** The agent to talk to: the console's when running under it, else as the options say; null after explaining why not. */
     /** The verb runs inside {@code vigil console} for an SSH user: this process's terminal is not theirs. */
     boolean overConsole() {
         return VigilCommand.consoleAgent(mixee).isPresent();
     }
 
+    /** One question to the agent, e.g. {@code AgentConnection::status}. */
+    @FunctionalInterface
+    interface Query<T> {
+        T ask(AgentConnection agent) throws java.io.IOException;
+    }
+
+    /**
+     * Asks the agent and prints its answer, as JSON or as {@code text} renders it: what the
+     * read-only verbs ({@code status}, {@code history}) share. Exit code 0, 2 when there is no
+     * agent to ask (after saying why), 3 when it did not answer.
+     */
+    <T> int showOrExplain(Query<T> query, boolean json, java.util.function.Function<T, String> text) throws Exception {
+        AgentConnection agent = connectionOrExplain();
+        if (agent == null) {
+            return 2;
+        }
+        T answer;
+        try {
+            answer = query.ask(agent);
+        } catch (java.io.IOException e) {
+            err().println("vigil: " + e.getMessage());
+            return 3;
+        }
+        if (json) {
+            out().println(dev.vigil.control.ControlProtocol.mapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(answer));
+        } else {
+            out().print(text.apply(answer));
+        }
+        return 0;
+    }
+
+    /** The agent to talk to: the console's when running under it, else as the options say; null after explaining why not. */
     AgentConnection connectionOrExplain() {
         var fixed = VigilCommand.consoleAgent(mixee);
         if (fixed.isPresent()) {

@@ -1,7 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.control.ControlProtocol;
-import dev.vigil.control.StatusReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,22 +19,6 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConnection agent = target.connectionOrExplain();
-        if (agent == null) {
-            return 2;
-        }
-        StatusReport report;
-        try {
-            report = agent.status();
-        } catch (java.io.IOException e) {
-            target.err().println("vigil: " + e.getMessage());
-            return 3;
-        }
-        if (json) {
-            target.out().println(ControlProtocol.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
-        } else {
-            target.out().print(StatusText.render(report));
-        }
-        return 0;
+        return target.showOrExplain(AgentConnection::status, json, StatusText::render);
     }
 }
