@@ -29,8 +29,20 @@ public interface Step {
      * @param dir       the playbook's directory (templates are relative to it)
      * @param before    told the previous content of every file before it is replaced (for the run
      *                  journal): empty content when the file did not exist
+     * @param peers     the other hosts of the run by name (a step that needs two ends, such as a
+     *                  serial link test, reaches the other end through it); empty for an unknown name
+     * @param timeout   how long the whole step may take; a step that runs commands bounds each by it
      */
-    record Context(Path dir, Map<String, String> values, FileWatcher before) {}
+    record Context(Path dir, Map<String, String> values, FileWatcher before,
+                   java.util.function.Function<String, Optional<Host>> peers, java.time.Duration timeout) {
+        /** The default of a step without {@code timeout:}. */
+        public static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofMinutes(5);
+
+        /** A context without peers and with the default timeout (tests, single-host runs). */
+        public Context(Path dir, Map<String, String> values, FileWatcher before) {
+            this(dir, values, before, name -> Optional.empty(), DEFAULT_TIMEOUT);
+        }
+    }
 
     /** Told before a step replaces or creates a file; an exception stops the step before it writes. */
     public interface FileWatcher {
