@@ -55,9 +55,14 @@ final class ClusterFileReader extends SectionReader {
      * @param yamlText kept in the {@link ClusterConfig}, which carries the file as written
      */
     ClusterFileReader(Path file, ConfigLoader.HostResolver resolver, String yamlText) {
+        this(file, resolver, yamlText, true);
+    }
+
+    /** @param keyFileHere false to check the key file's path only, not the file (see {@link ConfigLoader#checkAwayFromNodes}) */
+    ClusterFileReader(Path file, ConfigLoader.HostResolver resolver, String yamlText, boolean keyFileHere) {
         this.file = file;
         this.yamlText = yamlText;
-        this.keyFileSection = new KeyFileSection(this, file);
+        this.keyFileSection = new KeyFileSection(this, file, keyFileHere);
         this.timingSection = new TimingSection(this);
         this.nodesSection = new NodesSection(this, resolver);
         this.linksSection = new LinksSection(this);

@@ -81,7 +81,18 @@ public final class ConfigLoader {
     }
 
     static List<ConfigError> check(String yaml, Path file, HostResolver resolver) {
-        return bind(yaml, file, resolver).errors();
+        return bind(yaml, file, resolver, true).errors();
+    }
+
+    /**
+     * Every error of a cluster file's text checked on a machine that is not one of its nodes (a
+     * playbook's controller, which writes the file for the nodes): everything {@link #check}
+     * checks except the key file itself (its existence, mode and length), which lives on the nodes.
+     *
+     * @param file where the text will live: shown in errors, and the directory a relative keyfile is resolved against
+     */
+    public static List<ConfigError> checkAwayFromNodes(String yaml, Path file) {
+        return bind(yaml, file, SYSTEM_RESOLVER, false).errors();
     }
 
     private record Result(Optional<ClusterConfig> config, List<ConfigError> errors) {}
@@ -103,10 +114,14 @@ public final class ConfigLoader {
             return new Result(Optional.empty(),
                     List.of(new ConfigError(file, 1, 1, "cannot read the cluster file: " + SectionReader.describe(e))));
         }
-        return bind(text, file, resolver);
+        return bind(text, file, resolver, true);
     }
 
     private static Result bind(String yaml, Path file, HostResolver resolver) {
+        return bind(yaml, file, resolver, true);
+    }
+
+    private static Result bind(String yaml, Path file, HostResolver resolver, boolean keyFileHere) {
         LocatedYaml.Document doc;
         try {
             doc = LocatedYaml.read(yaml);
@@ -114,7 +129,7 @@ public final class ConfigLoader {
             return new Result(Optional.empty(),
                     List.of(new ConfigError(file, e.pos.line(), e.pos.column(), e.getMessage())));
         }
-        var reader = new ClusterFileReader(file, resolver, yaml);
+        var reader = new ClusterFileReader(file, resolver, yaml, keyFileHere);
         doc.problems().forEach(p -> reader.error(p.pos(), p.message()));
         ClusterConfig config = reader.root(doc.root());
         List<ConfigError> errors = located(file, reader.errors);

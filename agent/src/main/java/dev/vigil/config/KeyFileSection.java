@@ -29,10 +29,13 @@ final class KeyFileSection extends SectionReader {
 
     /** The cluster file: a relative {@code keyfile} is resolved against its directory. */
     private final Path file;
+    /** False when the file is checked away from its nodes (a playbook's controller): the key is not looked at. */
+    private final boolean keyFileHere;
 
-    KeyFileSection(SectionReader shared, Path file) {
+    KeyFileSection(SectionReader shared, Path file, boolean keyFileHere) {
         super(shared);
         this.file = file;
+        this.keyFileHere = keyFileHere;
     }
 
     record KeyFile(Path path, ClusterKey key) {}
@@ -60,6 +63,10 @@ final class KeyFileSection extends SectionReader {
         } catch (InvalidPathException e) {
             error(value.pos(), "keyfile `" + text.get() + "` is not a valid path: " + e.getReason());
             return Optional.empty();
+        }
+        if (!keyFileHere) {
+            // Only the shape was checked; this stand-in key never leaves ConfigLoader.checkAwayFromNodes.
+            return Optional.of(new KeyFile(path, new ClusterKey(new byte[MIN_KEY_BYTES])));
         }
         Pos at = value.pos();
         // Never a hint to write into /dev, /proc or /sys: followed as root, that can harm the machine.

@@ -348,6 +348,14 @@ public final class PlaybookReader {
             case "create" -> v.equals("true") || v.equals("false") ? null : "`create` must be true or false, got '" + v + "'";
             case "timeout" -> VarType.DURATION.problem(v, anyDecl()).map(s -> "`timeout` " + s).orElse(null);
             case "regexp" -> regexpProblem(v);
+            // authkey, cluster and serial_test
+            case "file", "device", "peer_device" -> v.startsWith("/") ? null : "`" + p.key() + "` must be an absolute path, got '" + v + "'";
+            case "apply" -> List.of("auto", "always", "never").contains(v) ? null
+                    : "`apply` must be auto, always or never, got '" + v + "'" + Suggest.didYouMean(v, List.of("auto", "always", "never"));
+            case "min" -> v.equals("ok") || v.equals("degraded") ? null : "`min` must be ok or degraded, got '" + v + "'";
+            case "baud" -> v.matches("[1-9][0-9]{0,8}") ? null : "`baud` must be a positive integer such as 19200, got '" + v + "'";
+            case "duration" -> VarType.DURATION.problem(v, anyDecl()).map(s -> "`duration` " + s).orElse(null);
+            case "content" -> type.equals("cluster") ? ClusterFileMerge.fragmentProblem(v).orElse(null) : null;
             default -> null;
         };
         if (problem != null) y.error(p.value().pos(), problem);
@@ -365,11 +373,11 @@ public final class PlaybookReader {
 
     private static boolean combination(YamlFile y, String type, Entry at, Map<String, String> params, Path file,
                                        Set<String> defined) {
-        if (type.equals("file")) {
+        if (type.equals("file") || type.equals("cluster")) {
             boolean content = params.containsKey("content");
             boolean template = params.containsKey("template");
             if (content == template) {
-                y.error(at.keyPos(), "`file` needs exactly one of `content` and `template`");
+                y.error(at.keyPos(), "`" + type + "` needs exactly one of `content` and `template`");
                 return false;
             }
             if (template) {

@@ -65,6 +65,9 @@ public interface Step {
             case "line" -> new LineStep();
             case "directory" -> new DirectoryStep();
             case "command" -> new CommandStep();
+            case "authkey" -> new AuthKeyStep();
+            case "cluster" -> new ClusterStep();
+            case "serial_test" -> new SerialTestStep();
             default -> throw new IllegalArgumentException("no step type " + type);
         };
     }
