@@ -43,7 +43,7 @@ public final class StepTypes {
                 new Param("apply", false, "auto (default: when an agent answers), always or never: run `vigil config apply`"),
                 new Param("vigil", false, "the vigil command on the host (default vigil)")));
         SUPPORTED.put("serial_test", List.of(new Param("device", false, "this host's end of the cable (default /dev/ttyS0)"),
-                new Param("peer", true, "the host at the cable's other end (a host of the same run)"),
+                new Param("peer", true, "the host at the cable's other end, a host of the same run"),
                 new Param("peer_device", false, "the peer's end of the cable (default /dev/ttyS0)"),
                 new Param("baud", false, "line speed (default 19200)"),
                 new Param("min", false, "the verdict the step needs: ok (default) or degraded"),
