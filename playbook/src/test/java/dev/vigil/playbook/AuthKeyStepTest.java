@@ -164,4 +164,20 @@ class AuthKeyStepTest {
         assertThat(mode(target())).isEqualTo("rw-------");
         assertThat(Optional.of(mode(dir.resolve("state/20261205T191500Z-3fa2/0.orig")))).contains("rw-------");
     }
+
+    @Test
+    void asRootAKeyOwnedByAnotherUserIsRewrittenOwnedByRoot() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(((Integer) Files.getAttribute(dir, "unix:uid")) == 0, "runs as root only");
+        Files.writeString(source(), "the-operators-key-0123456789\n");
+        Files.setPosixFilePermissions(source(), PosixFilePermissions.fromString("rw-------"));
+        Files.createDirectories(target().getParent());
+        Files.writeString(target(), "the-operators-key-0123456789\n");
+        Files.setPosixFilePermissions(target(), PosixFilePermissions.fromString("rw-------"));
+        Files.setAttribute(target(), "unix:uid", 1);
+        var o = run(true);
+        assertThat(o.message()).contains("owner of " + target() + " → root");
+        assertThat(Files.getAttribute(target(), "unix:uid")).isEqualTo(0);
+        assertThat(mode(target())).isEqualTo("rw-------");
+        assertThat(run(true).changed()).isFalse();
+    }
 }
