@@ -240,24 +240,22 @@ final class ClusterFileMerge {
                 ends.put(start, end);
             }
         }
+        boolean addVersion = root.entry("version").isEmpty();
+        int anchor = versionAnchor(entries);
         var out = new StringBuilder();
+        if (addVersion && anchor < 0) out.append(section("version", merged.get("version")));
         for (int i = 0; i < lines.size(); ) {
             if (replacement.containsKey(i)) {
                 out.append(replacement.get(i));
                 i = ends.get(i);
             } else {
                 out.append(lines.get(i));
+                if (addVersion && i == anchor) out.append(section("version", merged.get("version")));
                 i++;
-                if (i - 1 == versionAnchor(entries) && !root.entry("version").isPresent()) {
-                    out.append(section("version", merged.get("version")));
-                }
             }
         }
         for (String key : edits) {
             if (root.entry(key).isEmpty() && !key.equals("version")) out.append(section(key, merged.get(key)));
-        }
-        if (root.entry("version").isEmpty() && versionAnchor(entries) < 0) {
-            return section("version", merged.get("version")) + out;
         }
         return out.toString();
     }

@@ -58,6 +58,11 @@ final class ClusterStep implements Step {
         var fragment = ClusterFileMerge.fragment(fragmentText);
 
         Host.Kind kind = host.kind(file);
+        if (kind == Host.Kind.MISSING && !apply) {
+            // A recipe writes the file with a step before this one, which a plan does not run.
+            return new Outcome(true, "would merge " + String.join(", ", fragment.keySet()) + " into " + file
+                    + ", which does not exist yet: a step before must write it (the merge is checked when it does)", "");
+        }
         if (kind != Host.Kind.FILE) {
             throw new Failure(kind == Host.Kind.MISSING
                     ? "no cluster file " + file + " on " + host.name() + ": write it first (a file step with cluster, auth, nodes and links); a cluster step merges into it"

@@ -166,7 +166,12 @@ class ClusterStepTest {
     @Test
     void aMissingClusterFileIsAnErrorThatSaysWhatToDo() throws Exception {
         Files.delete(file);
-        assertThatThrownBy(() -> run("ping: [10.0.0.1]\n", false)).hasMessageContaining("no cluster file " + file + " on ha1");
+        assertThatThrownBy(() -> run("ping: [10.0.0.1]\n", true)).hasMessageContaining("no cluster file " + file + " on ha1");
+        // A plan cannot know whether a step before writes it (a recipe's file step does): it says so.
+        var plan = run("ping: [10.0.0.1]\n", false);
+        assertThat(plan.changed()).isTrue();
+        assertThat(plan.message()).contains("would merge ping into " + file + ", which does not exist yet: a step before must write it");
+        assertThat(Files.exists(file)).isFalse();
     }
 
     @Test
