@@ -41,6 +41,6 @@ public final class StepTypes {
     public static final Set<String> PLANNED = Set.of("package", "service", "exports", "authkey", "cluster",
             "serial_test", "wait");
 
-    /** Keys of a step that are not its type. */
-    public static final List<String> STEP_KEYS = List.of("name", "notify");
+    /** Keys of a step that are not its type ({@code when}: a {@link Condition}; {@code timeout}: a duration). */
+    public static final List<String> STEP_KEYS = List.of("name", "notify", "when", "timeout");
 }
