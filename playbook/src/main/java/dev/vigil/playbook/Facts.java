@@ -103,7 +103,7 @@ public final class Facts {
         facts.put("facts.init", first(sections, "init").orElse("sysv"));
 
         var addr = sections.getOrDefault("addr", List.of());
-        if (addr.contains("@ip-failed")) throw new Step.Failure("gathering facts: `ip -o addr show` failed (is iproute2 installed?)");
+        if (sections.containsKey("ip-failed")) throw new Step.Failure("gathering facts: `ip -o addr show` failed (is iproute2 installed?)");
         var v4 = new LinkedHashMap<String, List<String>>();
         var v6 = new LinkedHashMap<String, List<String>>();
         var interfaces = new ArrayList<String>();
