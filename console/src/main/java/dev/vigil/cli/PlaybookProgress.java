@@ -190,13 +190,16 @@ final class PlaybookProgress implements Engine.Listener {
         var sb = new StringBuilder();
         for (var r : row.results) sb.append(cell(r.status()));
         int remaining = steps - row.results.size();
-        if (row.running != null) {
+        boolean facts = Engine.FACTS_STEP.equals(row.running); // before the first step: no cell of its own
+        if (row.running != null && !facts) {
             sb.append(finished ? ' ' : SPIN.charAt(frame % SPIN.length()));
             remaining--;
         }
         if (!row.done) sb.append(".".repeat(Math.max(0, remaining)));
         sb.append("  ");
-        if (row.running != null) {
+        if (facts) {
+            sb.append(finished ? ' ' : SPIN.charAt(frame % SPIN.length())).append(' ').append(row.running);
+        } else if (row.running != null) {
             sb.append(row.running);
         } else if (row.done) {
             var failed = row.results.stream().filter(PlaybookProgress::bad).findFirst();
