@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * or      := and ("or" and)*
  * and     := unary ("and" unary)*
  * unary   := "not" unary | "(" or ")" | test
- * test    := NAME                          a bool variable alone
+ * test    := "true" | "false"
+ *          | NAME                          a bool variable alone
  *          | NAME ("==" | "!=") LITERAL    a variable or fact against a literal
  *          | operand ["not"] "in" NAME     membership in a nodes variable (or facts.interfaces, facts.addresses)
  * operand := NAME | 'quoted' | "quoted"
@@ -181,7 +182,15 @@ public final class Condition {
         }
     }
 
-    private record Not(Expr e) implements Expr {
+    private record Constant(boolean value) implements Expr {
+        public boolean eval(Map<String, String> v) {
+            return value;
+        }
+
+        public void check(Map<String, VarDecl> vars, Set<String> builtins, List<Problem> out) {}
+    }
+
+        private record Not(Expr e) implements Expr {
         public boolean eval(Map<String, String> v) {
             return !e.eval(v);
         }
@@ -319,6 +328,10 @@ public final class Condition {
                 Ref left = first.quoted ? null : name(first);
                 Token list = next("the name of a nodes variable");
                 return new In(left, first.quoted ? first.text : null, name(list), negatedIn);
+            }
+            boolean constant = !first.quoted && (first.text.equals("true") || first.text.equals("false"));
+            if (constant && (op.isEmpty() || !(op.get().is("==") || op.get().is("!=")))) {
+                return new Constant(first.text.equals("true")); // `when: false` turns a step off, as in Ansible
             }
             Ref ref = name(first);
             if (op.isPresent() && (op.get().is("==") || op.get().is("!="))) {

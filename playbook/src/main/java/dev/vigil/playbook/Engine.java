@@ -140,7 +140,7 @@ public final class Engine {
                 boolean allFailed = batch.stream().map(reports::get).allMatch(r -> r.failed() + r.unreachable() > 0);
                 if (pb.serial() > 0 && allFailed && from + batchSize < order.size()) {
                     stopped = Optional.of("every host of the batch " + String.join(", ", batch)
-                            + " failed (first " + batch.get(0) + "); the later batches did not start (serial: " + pb.serial() + ")");
+                            + " failed; the later batches did not start (serial: " + pb.serial() + ")");
                 }
             }
         } finally {

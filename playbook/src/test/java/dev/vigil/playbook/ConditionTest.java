@@ -43,6 +43,8 @@ class ConditionTest {
         assertThat(t("not off and on")).isTrue(); // (not off) and on
         assertThat(t("not (off or on)")).isFalse();
         assertThat(t("not not on")).isTrue();
+        assertThat(t("false")).isFalse();
+        assertThat(t("true and on")).isTrue();
         assertThat(t("on == yes and off == no")).isTrue(); // bool words compare as bools
     }
 
