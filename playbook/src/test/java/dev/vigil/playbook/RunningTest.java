@@ -285,7 +285,7 @@ class RunningTest {
                 steps:
                   - name: stuck
                     command: {cmd: "true"}
-                    timeout: 500ms
+                    timeout: 1s
                 """, List.of("a"), 0, false);
         var release = new CountDownLatch(1);
         Host stuck = new Named("a") {
@@ -310,8 +310,9 @@ class RunningTest {
                     Step.FileWatcher.NONE, timing(times), Engine.Options.DEFAULTS);
             var step = r.hosts().get("a").steps().get(0);
             assertThat(step.status()).isEqualTo("failed");
-            assertThat(step.message()).isEqualTo("timed out after 500ms");
-            assertThat(Duration.ofNanos(times.get("done:stuck") - times.get("start:stuck"))).isLessThan(Duration.ofSeconds(1));
+            assertThat(step.message()).isEqualTo("timed out after 1s");
+            // Twice the timeout: the run went on although the step's thread is still stuck.
+            assertThat(Duration.ofNanos(times.get("done:stuck") - times.get("start:stuck"))).isLessThan(Duration.ofSeconds(2));
         } finally {
             release.countDown();
         }
