@@ -108,6 +108,10 @@ final class PlaybookCommand {
         @Option(names = "--json", description = "Print one JSON document instead of lines and a recap.")
         boolean json;
 
+        @Option(names = "--forks", paramLabel = "N", defaultValue = "" + Engine.Options.DEFAULT_FORKS,
+                description = "How many hosts run at the same time (default: ${DEFAULT-VALUE}).")
+        int forks;
+
         @Spec
         CommandSpec spec;
 
@@ -131,23 +135,21 @@ final class PlaybookCommand {
                 if (!entry.local()) throw new IllegalStateException("check lets no SSH host through: " + h);
                 hosts.put(h, new LocalHost(h));
             }
-            Engine.Listener listener = json ? Engine.Listener.NONE : (host, r) -> {
-                out.printf("%-10s %-7s %s: %s%n", host, r.status(), r.name(), r.message().replace("\n", "\n    "));
-                if (!r.diff().isEmpty()) {
-                    for (String line : r.diff().split("\n", -1)) {
-                        if (!line.isEmpty()) out.println("    " + line);
-                    }
-                }
-                out.flush();
-            };
+            if (forks < 1) {
+                err.println("--forks must be 1 or more, got " + forks);
+                return 2;
+            }
+            // A live host x step table on a terminal, plain lines elsewhere (PlaybookProgress).
+            var progress = json ? null : PlaybookProgress.forTerminal(out, apply());
+            Engine.Listener listener = json ? Engine.Listener.NONE : progress;
             if (!json) out.println((apply() ? "APPLY " : "PLAN ") + pb.name() + " (" + in.file + ")");
             String runId = Engine.newRunId();
-            Report report = Engine.run(pb, loaded.values(), hosts, apply(), runId, journal(runId, pb), listener);
+            Report report = Engine.run(pb, loaded.values(), hosts, apply(), runId, journal(runId, pb), listener,
+                    new Engine.Options(forks));
             if (json) {
                 out.println(report.toJson());
             } else {
-                out.println();
-                out.print(report.recap());
+                progress.finish(report);
             }
             return report.anyFailed() ? 1 : 0;
         }

@@ -9,7 +9,8 @@ import java.util.Map;
  * {@code command}: a command line for {@code /bin/sh -c}, never the first choice. It always
  * changes something unless a guard says it need not run: {@code creates} (a path that exists once
  * it has run) or {@code unless} (a query that exits 0 when it need not run). {@code unless} runs
- * in {@code plan} too, so it must only look, never change.
+ * in {@code plan} too, so it must only look, never change. The command's {@code timeout} (default
+ * 60s) is cut to the step's {@code timeout:} when that is shorter.
  */
 final class CommandStep implements Step {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -25,6 +26,8 @@ final class CommandStep implements Step {
             timeout = Durations.parse(p.get("timeout")).filter(d -> !d.isZero() && !d.isNegative())
                     .orElseThrow(() -> new Failure("`timeout` must be a duration such as 30s, got '" + p.get("timeout") + "'"));
         }
+        // Never beyond the step's own bound (its `timeout:`), which the engine enforces anyway.
+        if (ctx.timeout() != null && ctx.timeout().compareTo(timeout) < 0) timeout = ctx.timeout();
         if (p.containsKey("creates")) {
             String creates = Step.path(p, "creates");
             if (host.kind(creates) != Host.Kind.MISSING) return Outcome.ok("skipped: " + creates + " exists");

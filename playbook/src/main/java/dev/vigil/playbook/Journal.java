@@ -35,7 +35,11 @@ public final class Journal implements Step.FileWatcher {
     private final String stateDir;
     private final String runId;
     private final String playbook;
-    private final List<ObjectNode> files = new ArrayList<>();
+    /**
+     * Per host: hosts run in parallel, each on its own thread, and each host's journal is its own
+     * (its index lists its files only), so a host waits only for its own entries.
+     */
+    private final java.util.Map<String, List<ObjectNode>> files = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A journal for the run {@code runId} of {@code playbook}, written when the first file changes. */
     public Journal(String stateDir, String runId, String playbook) {
@@ -52,31 +56,37 @@ public final class Journal implements Step.FileWatcher {
     public void replacing(Host host, String path, Optional<byte[]> previous, Optional<Integer> previousMode, byte[] next)
             throws IOException {
         String dir = runDir(stateDir, runId);
-        if (files.stream().noneMatch(f -> f.path("host").asText().equals(host.name()))) {
-            host.mkdirs(dir, Optional.of(0700));
+        var mine = files.computeIfAbsent(host.name(), h -> new ArrayList<>());
+        synchronized (mine) {
+            replacing(host, dir, mine, path, previous, previousMode, next);
         }
+    }
+
+    private void replacing(Host host, String dir, List<ObjectNode> mine, String path, Optional<byte[]> previous,
+                           Optional<Integer> previousMode, byte[] next) throws IOException {
+        if (mine.isEmpty()) host.mkdirs(dir, Optional.of(0700));
         var entry = JSON.createObjectNode();
         entry.put("host", host.name());
         entry.put("path", path);
         entry.put("existed", previous.isPresent());
         if (previous.isPresent()) {
-            String backup = dir + "/" + files.size() + ".orig"; // numbered across hosts: unique on each
+            String backup = dir + "/" + mine.size() + ".orig";
             host.write(backup, previous.get(), Optional.of(0600));
             entry.put("backup", backup);
             entry.put("mode", previousMode.orElse(0644));
         }
         entry.put("written", sha256(next));
-        files.add(entry);
-        writeIndex(host, dir);
+        mine.add(entry);
+        writeIndex(host, dir, mine);
     }
 
-    private void writeIndex(Host host, String dir) throws IOException {
+    private void writeIndex(Host host, String dir, List<ObjectNode> mine) throws IOException {
         var root = JSON.createObjectNode();
         root.put("run", runId);
         root.put("playbook", playbook);
         root.put("undone", false);
         ArrayNode list = root.putArray("files");
-        files.stream().filter(f -> f.path("host").asText().equals(host.name())).forEach(list::add);
+        mine.forEach(list::add);
         host.write(dir + "/journal.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), Optional.of(0600));
     }
 

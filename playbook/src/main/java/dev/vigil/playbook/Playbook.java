@@ -7,8 +7,16 @@ import java.util.Map;
 /**
  * A playbook that passed {@code check}: hosts, declared variables, steps and handlers.
  *
- * @param vars     in declaration order
- * @param handlers by name, in declaration order
+ * @param vars           in declaration order
+ * @param handlers       by name, in declaration order
+ * @param serial         {@code serial: N}: the hosts run in batches of N, a batch after the other; 0: all at once
+ * @param anyErrorsFatal {@code any_errors_fatal: true}: a failed host stops every host
  */
 public record Playbook(Path file, String name, List<String> hosts, Map<String, VarDecl> vars, List<StepSpec> steps,
-                       Map<String, StepSpec> handlers) {}
+                       Map<String, StepSpec> handlers, int serial, boolean anyErrorsFatal) {
+    /** All hosts at once, a failed host stopping only itself. */
+    public Playbook(Path file, String name, List<String> hosts, Map<String, VarDecl> vars, List<StepSpec> steps,
+                    Map<String, StepSpec> handlers) {
+        this(file, name, hosts, vars, steps, handlers, 0, false);
+    }
+}

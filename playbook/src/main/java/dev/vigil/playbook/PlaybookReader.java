@@ -39,7 +39,7 @@ import java.util.regex.PatternSyntaxException;
  * </pre>
  */
 public final class PlaybookReader {
-    static final List<String> TOP_KEYS = List.of("name", "hosts", "vars", "steps", "handlers");
+    static final List<String> TOP_KEYS = List.of("name", "hosts", "vars", "steps", "handlers", "serial", "any_errors_fatal");
     static final List<String> VAR_KEYS = List.of("type", "default", "description", "choices", "pattern", "min", "max");
     /** Variables every step sees without declaring them. */
     public static final Set<String> BUILTIN_VARS = Set.of("host");
@@ -100,7 +100,7 @@ public final class PlaybookReader {
         var handlers = new LinkedHashMap<String, StepSpec>();
         var handlerNotifyPos = new ArrayList<Map.Entry<String, Pos>>();
         top.entry("handlers").ifPresent(e -> {
-            for (var h : steps(y, e.value(), "`handlers`", defined, file, handlerNotifyPos)) {
+            for (var h : steps(y, e.value(), "`handlers`", defined, vars, file, handlerNotifyPos)) {
                 if (handlers.containsKey(h.name())) {
                     y.error(new Pos(h.line(), h.column()), "handler `" + h.name() + "` is defined twice");
                 } else {
@@ -116,17 +116,35 @@ public final class PlaybookReader {
         if (stepsEntry.isEmpty()) {
             y.error(top.pos(), "a playbook needs `steps:`, a list of what to do");
         } else {
-            steps = steps(y, stepsEntry.get().value(), "`steps`", defined, file, notifyPos);
+            steps = steps(y, stepsEntry.get().value(), "`steps`", defined, vars, file, notifyPos);
         }
         for (var n : notifyPos) {
             if (!handlers.containsKey(n.getKey())) {
                 y.error(n.getValue(), "no handler named `" + n.getKey() + "`" + Suggest.didYouMean(n.getKey(), handlers.keySet()));
             }
         }
+        int serial = top.entry("serial").map(e -> serial(y, e)).orElse(0);
+        boolean anyErrorsFatal = top.entry("any_errors_fatal").flatMap(e -> y.text(e.value(), "`any_errors_fatal`")
+                .filter(v -> {
+                    if (Condition.isBool(v)) return true;
+                    y.error(e.value().pos(), "`any_errors_fatal` must be true or false, got '" + v + "'");
+                    return false;
+                })).map(Condition::bool).orElse(false);
         errors.sort(java.util.Comparator.comparing((PlaybookError e) -> e.file().toString())
                 .thenComparingInt(PlaybookError::line).thenComparingInt(PlaybookError::column));
         if (!errors.isEmpty()) return new Result(Optional.empty(), errors);
-        return new Result(Optional.of(new Playbook(file, name, List.copyOf(hosts), vars, steps, handlers)), errors);
+        return new Result(Optional.of(new Playbook(file, name, List.copyOf(hosts), vars, steps, handlers, serial,
+                anyErrorsFatal)), errors);
+    }
+
+    /** {@code serial: N}, a positive number of hosts per batch; 0 after an error. */
+    private static int serial(YamlFile y, Entry e) {
+        if (e.value() instanceof Scalar s && s.token() == JsonToken.VALUE_NUMBER_INT && s.integer().signum() > 0
+                && s.integer().bitLength() < 31) {
+            return s.integer().intValue();
+        }
+        y.error(e.value().pos(), "`serial` must be a number of hosts per batch, 1 or more");
+        return 0;
     }
 
     private static Optional<VarDecl> readVar(YamlFile y, Entry e) {
@@ -225,7 +243,7 @@ public final class PlaybookReader {
         return Optional.empty();
     }
 
-    private static List<StepSpec> steps(YamlFile y, Node n, String what, Set<String> defined, Path file,
+    private static List<StepSpec> steps(YamlFile y, Node n, String what, Set<String> defined, Map<String, VarDecl> vars, Path file,
                                         List<Map.Entry<String, Pos>> notifies) {
         var out = new ArrayList<StepSpec>();
         if (!(n instanceof ListNode l)) {
@@ -235,12 +253,12 @@ public final class PlaybookReader {
         for (Node item : l.items()) {
             var m = y.map(item, "a step");
             if (m.isEmpty()) continue;
-            readStep(y, m.get(), defined, file, notifies, what.equals("`handlers`")).ifPresent(out::add);
+            readStep(y, m.get(), defined, vars, file, notifies, what.equals("`handlers`")).ifPresent(out::add);
         }
         return out;
     }
 
-    private static Optional<StepSpec> readStep(YamlFile y, MapNode m, Set<String> defined, Path file,
+    private static Optional<StepSpec> readStep(YamlFile y, MapNode m, Set<String> defined, Map<String, VarDecl> vars, Path file,
                                                List<Map.Entry<String, Pos>> notifies, boolean handler) {
         Entry typeEntry = null;
         boolean ok = true;
@@ -315,10 +333,42 @@ public final class PlaybookReader {
             }
         }
         ok &= combination(y, type, typeEntry, params, file, defined);
+        Optional<Condition> when = Optional.empty();
+        var whenEntry = m.entry("when");
+        if (whenEntry.isPresent()) {
+            when = condition(y, whenEntry.get(), vars);
+            ok &= when.isPresent();
+        }
+        Optional<java.time.Duration> timeout = Optional.empty();
+        var timeoutEntry = m.entry("timeout");
+        if (timeoutEntry.isPresent()) {
+            var t = y.text(timeoutEntry.get().value(), "`timeout`");
+            timeout = t.flatMap(dev.vigil.config.Durations::parse).filter(d -> !d.isZero());
+            if (t.isPresent() && timeout.isEmpty()) {
+                y.error(timeoutEntry.get().value().pos(), "`timeout` of a step must be a duration such as 30s or 5m, got '" + t.get() + "'");
+            }
+            ok &= timeout.isPresent();
+        }
         if (!ok) return Optional.empty();
         String stepName = name.orElse(type + " " + params.getOrDefault(specs.get(0).name(), ""));
         return Optional.of(new StepSpec(stepName, type, Map.copyOf(params), List.copyOf(notify),
-                m.pos().line(), m.pos().column()));
+                m.pos().line(), m.pos().column(), when, timeout));
+    }
+
+    /** A step's {@code when:}, parsed and checked; every problem at its own line:column. */
+    private static Optional<Condition> condition(YamlFile y, Entry e, Map<String, VarDecl> vars) {
+        var text = y.text(e.value(), "`when`");
+        if (text.isEmpty()) return Optional.empty();
+        Scalar s = (Scalar) e.value();
+        try {
+            var c = Condition.parse(text.get());
+            var problems = c.check(vars, BUILTIN_VARS);
+            problems.forEach(p -> y.error(y.inside(s, p.offset()), p.message()));
+            return problems.isEmpty() ? Optional.of(c) : Optional.empty();
+        } catch (Condition.SyntaxError x) {
+            y.error(y.inside(s, x.offset), "`when`: " + x.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Every {@code {{var}}} in {@code text} is well formed and names a defined variable; errors at {@code pos}. */
@@ -328,13 +378,21 @@ public final class PlaybookReader {
             if (ref.name() == null) {
                 y.error(pos, ref.problem());
                 ok = false;
-            } else if (!defined.contains(ref.name())) {
-                y.error(pos, "undefined variable `" + ref.name() + "`" + Suggest.didYouMean(ref.name(), defined)
-                        + "; declare it under `vars:`");
+            } else if (!defined.contains(ref.name()) && !Facts.isFact(ref.name())) {
+                y.error(pos, unknownName(ref.name(), defined, "; declare it under `vars:`"));
                 ok = false;
             }
         }
         return ok;
+    }
+
+    /** "undefined variable `x`; did you mean ...", or for a {@code facts.} name the facts there are. */
+    private static String unknownName(String name, Set<String> defined, String declareHint) {
+        if (name.startsWith(Facts.PREFIX)) {
+            return "unknown fact `" + name + "`" + Suggest.didYouMean(name, Facts.NAMES) + " (facts: "
+                    + String.join(", ", new java.util.TreeSet<>(Facts.NAMES)) + ", facts.ipv4.IFACE, facts.ipv6.IFACE)";
+        }
+        return "undefined variable `" + name + "`" + Suggest.didYouMean(name, defined) + declareHint;
     }
 
     /** Parameters whose literal values can be checked now (templated ones are checked when they run). */
@@ -400,9 +458,8 @@ public final class PlaybookReader {
                     if (ref.name() == null) {
                         tf.error(pos, ref.problem());
                         ok = false;
-                    } else if (!defined.contains(ref.name())) {
-                        tf.error(pos, "undefined variable `" + ref.name() + "`" + Suggest.didYouMean(ref.name(), defined)
-                                + "; declare it under `vars:` in " + file.getFileName());
+                    } else if (!defined.contains(ref.name()) && !Facts.isFact(ref.name())) {
+                        tf.error(pos, unknownName(ref.name(), defined, "; declare it under `vars:` in " + file.getFileName()));
                         ok = false;
                     }
                 }

@@ -10,13 +10,20 @@ import java.util.Map;
 /**
  * What a run did (apply) or would do (plan), per host and step.
  *
- * @param hosts in the playbook's order
+ * @param hosts   in the playbook's order, whatever order they finished in
+ * @param stopped why the run stopped early, naming the host whose failure stopped it
+ *                ({@code any_errors_fatal}, or a {@code serial} batch in which every host failed); empty otherwise
  */
-public record Report(String runId, boolean applied, Map<String, HostReport> hosts) {
+public record Report(String runId, boolean applied, Map<String, HostReport> hosts, java.util.Optional<String> stopped) {
+    /** A run that went to its end. */
+    public Report(String runId, boolean applied, Map<String, HostReport> hosts) {
+        this(runId, applied, hosts, java.util.Optional.empty());
+    }
 
     /**
      * @param status {@code ok}, {@code changed}, {@code failed} after an apply; {@code ok},
-     *               {@code change}, {@code fail} in a plan
+     *               {@code change}, {@code fail} in a plan; {@code skipped} (its {@code when:} was
+     *               false) and {@code unreachable} (the host could not be reached: no step ran) in both
      * @param diff   a unified diff for a file that changed or would change; empty otherwise
      */
     public record StepResult(String name, String type, String status, String message, String diff) {}
@@ -34,6 +41,15 @@ public record Report(String runId, boolean applied, Map<String, HostReport> host
             return count("failed") + count("fail");
         }
 
+        public int skipped() {
+            return count("skipped");
+        }
+
+        /** 1 when the host could not be reached (then it has no other step), else 0. */
+        public int unreachable() {
+            return count("unreachable");
+        }
+
         private int count(String status) {
             return (int) steps.stream().filter(s -> s.status().equals(status)).count();
         }
@@ -44,12 +60,13 @@ public record Report(String runId, boolean applied, Map<String, HostReport> host
     }
 
     public boolean anyFailed() {
-        return hosts.values().stream().anyMatch(h -> h.failed() > 0);
+        return hosts.values().stream().anyMatch(h -> h.failed() > 0 || h.unreachable() > 0);
     }
 
     /**
-     * Exactly {@code {"run": ID, "hosts": {"HOST": {"ok": n, "changed": n, "failed": n, "steps": [...]}}, "changed": total}};
-     * each step {@code {"name", "type", "status", "message", "diff"}} (diff only when there is one). A plan's
+     * {@code {"run": ID, "hosts": {"HOST": {"ok": n, "changed": n, "failed": n, "skipped": n, "unreachable": n, "steps": [...]}},
+     * "changed": total}}, and {@code "stopped": "why"} when the run stopped early; each step
+     * {@code {"name", "type", "status", "message", "diff"}} (diff only when there is one). A plan's
      * statuses ({@code change}, {@code fail}) tell it from an apply's.
      */
     public String toJson() {
@@ -64,6 +81,8 @@ public record Report(String runId, boolean applied, Map<String, HostReport> host
                 g.writeNumberField("ok", h.ok());
                 g.writeNumberField("changed", h.changed());
                 g.writeNumberField("failed", h.failed());
+                g.writeNumberField("skipped", h.skipped());
+                g.writeNumberField("unreachable", h.unreachable());
                 g.writeArrayFieldStart("steps");
                 for (var s : h.steps()) {
                     g.writeStartObject();
@@ -79,6 +98,7 @@ public record Report(String runId, boolean applied, Map<String, HostReport> host
             }
             g.writeEndObject();
             g.writeNumberField("changed", changed());
+            if (stopped.isPresent()) g.writeStringField("stopped", stopped.get());
             g.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to a string cannot fail", e);
@@ -86,14 +106,15 @@ public record Report(String runId, boolean applied, Map<String, HostReport> host
         return w.toString();
     }
 
-    /** Ansible's PLAY RECAP: one line per host. */
+    /** Ansible's PLAY RECAP: one line per host, and why the run stopped early when it did. */
     public String recap() {
         int width = hosts.keySet().stream().mapToInt(String::length).max().orElse(4);
         var sb = new StringBuilder(applied ? "RECAP" : "PLAN RECAP").append(" (run ").append(runId).append(")\n");
         for (var h : hosts.values()) {
-            sb.append(String.format("%-" + width + "s : ok=%-4d %s=%-4d failed=%d%n", h.host(), h.ok(),
-                    applied ? "changed" : "change", h.changed(), h.failed()));
+            sb.append(String.format("%-" + width + "s : ok=%-4d %s=%-4d failed=%-4d skipped=%-4d unreachable=%d%n", h.host(),
+                    h.ok(), applied ? "changed" : "change", h.changed(), h.failed(), h.skipped(), h.unreachable()));
         }
+        stopped.ifPresent(why -> sb.append("STOPPED: ").append(why).append('\n'));
         return sb.toString();
     }
 }

@@ -53,6 +53,6 @@ public final class StepTypes {
     /** Step types of issue 11 that later releases will run. */
     public static final Set<String> PLANNED = Set.of("package", "service", "exports", "wait");
 
-    /** Keys of a step that are not its type. */
-    public static final List<String> STEP_KEYS = List.of("name", "notify");
+    /** Keys of a step that are not its type ({@code when}: a {@link Condition}; {@code timeout}: a duration). */
+    public static final List<String> STEP_KEYS = List.of("name", "notify", "when", "timeout");
 }

@@ -9,10 +9,12 @@ import java.util.regex.Pattern;
 /**
  * {@code {{ var }}} templates, the only template language of this release: a variable's value is
  * substituted as text; there are no filters, conditions or loops (Jinja's are not planned here).
+ * Names may be dotted: facts are {@code {{facts.os_family}}} ({@link Facts}).
  * {@code {{} and {@code }}} are not escapable; a file that needs them literally should not be a template.
  */
 public final class Template {
-    private static final Pattern REF = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
+    /** A name, or a dotted one for facts ({@code facts.os_family}, {@code facts.ipv4.eth0.100}). */
+    private static final Pattern REF = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z0-9_][A-Za-z0-9_.:-]*)?)\\s*}}");
 
     private Template() {}
 
@@ -49,7 +51,10 @@ public final class Template {
         for (Ref r : refs(text)) {
             if (r.name() == null) throw new IllegalArgumentException(r.problem());
             String v = values.get(r.name());
-            if (v == null) throw new IllegalArgumentException("undefined variable `" + r.name() + "`");
+            if (v == null) {
+                throw new IllegalArgumentException(r.name().startsWith(Facts.PREFIX)
+                        ? "this host has no fact `" + r.name() + "`" : "undefined variable `" + r.name() + "`");
+            }
             Matcher m = REF.matcher(text);
             m.find(r.offset());
             sb.append(text, last, r.offset()).append(v);

@@ -27,6 +27,8 @@ final class YamlFile {
 
     final Path file;
     final List<PlaybookError> errors;
+    /** The text read, to place errors inside a scalar (a `when:` condition); empty before {@link #read}. */
+    private String source = "";
 
     YamlFile(Path file, List<PlaybookError> errors) {
         this.file = file;
@@ -38,6 +40,7 @@ final class YamlFile {
         String text;
         try {
             text = BoundedFile.readText(file, LIMIT, what);
+            source = text;
         } catch (IOException e) {
             String m = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
             errors.add(new PlaybookError(file, 1, 1, "cannot read the " + what + ": " + m));
@@ -58,6 +61,21 @@ final class YamlFile {
 
     private static String reword(String message, String what) {
         return message.replace("a cluster file", "a " + what);
+    }
+
+    /**
+     * Where character {@code offset} of a one-line scalar's value is in the file: after its opening
+     * quote when it is quoted. Escapes in a double-quoted value are not counted; a value written
+     * over several lines is placed at its start.
+     */
+    Pos inside(Scalar s, int offset) {
+        if (s.text().indexOf('\n') >= 0) return s.pos();
+        String[] lines = source.split("\n", -1);
+        if (s.pos().line() > lines.length) return s.pos();
+        String line = lines[s.pos().line() - 1];
+        int at = s.pos().column() - 1;
+        boolean quoted = at < line.length() && (line.charAt(at) == '"' || line.charAt(at) == '\'');
+        return new Pos(s.pos().line(), s.pos().column() + (quoted ? 1 : 0) + offset);
     }
 
     void error(Pos pos, String message) {

@@ -310,13 +310,14 @@ class EngineTest {
         assertThat(tree.get("run").asText()).isEqualTo(r.runId());
         assertThat(tree.get("changed").asInt()).isEqualTo(6);
         var host = tree.get("hosts").get("local");
-        assertThat(host.fieldNames()).toIterable().containsExactly("ok", "changed", "failed", "steps");
+        assertThat(host.fieldNames()).toIterable().containsExactly("ok", "changed", "failed", "skipped", "unreachable", "steps");
         assertThat(host.get("ok").asInt()).isZero();
         assertThat(host.get("changed").asInt()).isEqualTo(6);
         assertThat(host.get("failed").asInt()).isZero();
         assertThat(host.get("steps")).hasSize(6);
         assertThat(host.get("steps").get(2).get("diff").asText()).startsWith("--- ");
-        assertThat(r.recap()).contains("local : ok=0    changed=6    failed=0");
+        assertThat(host.get("skipped").asInt()).isZero();
+        assertThat(r.recap()).contains("local : ok=0    changed=6    failed=0    skipped=0    unreachable=0");
     }
 
     /** Every file and directory under {@code root}: path, mode and content hash. */

@@ -263,7 +263,7 @@ class PlaybookReaderTest {
                   - directory: {path: /tmp/x}
                 """)).containsExactly(
                 "1:1: a playbook needs `steps:`, a list of what to do",
-                "2:1: unknown top-level key `step`; did you mean 'steps'? (known: name, hosts, vars, steps, handlers)");
+                "2:1: unknown top-level key `step`; did you mean 'steps'? (known: name, hosts, vars, steps, handlers, serial, any_errors_fatal)");
     }
 
     @Test
