@@ -71,7 +71,7 @@ class PlaybookReaderTest {
                 steps:
                   - name: x
                     fiel: {path: /tmp/x, content: a}
-                """)).containsExactly("4:5: unknown step type `fiel`; did you mean 'file'? (step types: file, line, directory, command)");
+                """)).containsExactly("4:5: unknown step type `fiel`; did you mean 'file'? (step types: file, line, directory, command, package, service, exports, wait)");
     }
 
     @Test
@@ -79,8 +79,8 @@ class PlaybookReaderTest {
         assertThat(errors("""
                 hosts: local
                 steps:
-                  - package: {name: apache2}
-                """)).singleElement().asString().startsWith("3:5: step type `package` is not supported yet");
+                  - authkey: {path: /etc/vigil/authkey}
+                """)).singleElement().asString().startsWith("3:5: step type `authkey` is not supported yet");
     }
 
     @Test
