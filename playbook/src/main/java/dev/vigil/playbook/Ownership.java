@@ -63,9 +63,12 @@ final class Ownership {
             return Optional.of("owner " + who + " (" + missing + " yet: a step before must create it)");
         }
         if (!ownerChanges && !groupChanges) return Optional.empty();
-        String what = (ownerChanges ? "owner " + now[2] + " → " + w.owner().get() : "")
+        // stat prints UNKNOWN for an id without a name: the number says more.
+        String ownerNow = now[2].equals("UNKNOWN") ? now[0] : now[2];
+        String groupNow = now[3].equals("UNKNOWN") ? now[1] : now[3];
+        String what = (ownerChanges ? "owner " + ownerNow + " → " + w.owner().get() : "")
                 + (ownerChanges && groupChanges ? ", " : "")
-                + (groupChanges ? "group " + now[3] + " → " + w.group().get() : "");
+                + (groupChanges ? "group " + groupNow + " → " + w.group().get() : "");
         if (apply) {
             Shell.run(host, "chown " + (ownerChanges ? uid : "") + (groupChanges ? ":" + gid : "") + " " + Shell.quote(path) + " 2>&1",
                     ctx.timeout(), "chown " + path);
