@@ -59,12 +59,12 @@ final class ExportsStep implements Step {
         if (kernel) {
             updated = KernelExports.with(text, path, present ? Optional.of(KernelExports.line(path, clients, options)) : Optional.empty());
         } else {
-            int id = exportId(p.get("export_id"));
             Optional<String> block = Optional.empty();
             if (present) {
+                int id = exportId(p.get("export_id"));
                 block = Optional.of(GaneshaExports.block(path, id, clients, GaneshaExports.translate(options)));
+                GaneshaExports.checkIdFree(text, path, id);
             }
-            GaneshaExports.checkIdFree(text, path, id);
             updated = GaneshaExports.with(text, path, block);
         }
         if (updated.equals(text)) return Outcome.ok(present ? "exported in " + file : "not in " + file);

@@ -89,7 +89,7 @@ final class StepLiterals {
             case "exports" -> {
                 boolean absent = "absent".equals(params.get("state"));
                 if (!absent && !params.containsKey("clients")) return "`exports` needs `clients` (e.g. 10.0.0.0/24, or * for everyone)";
-                if ("ganesha".equals(params.get("format")) && !params.containsKey("export_id")) {
+                if (!absent && "ganesha".equals(params.get("format")) && !params.containsKey("export_id")) {
                     return "`exports` with format ganesha needs `export_id` (1..65535, unique on the server)";
                 }
             }

@@ -49,7 +49,7 @@ public final class StepTypes {
                 new Param("options", false, "exportfs options (default ro,sync,no_subtree_check)"),
                 new Param("format", false, "kernel (/etc/exports, default) or ganesha (an EXPORT block)"),
                 new Param("file", false, "the file to edit (default /etc/exports or /etc/ganesha/ganesha.conf)"),
-                new Param("export_id", false, "ganesha Export_Id, 1..65535 (required for ganesha)"),
+                new Param("export_id", false, "ganesha Export_Id, 1..65535 (required for ganesha unless state: absent)"),
                 new Param("state", false, "present (default) or absent")));
         SUPPORTED.put("wait", List.of(new Param("tcp", false, "host:port that must accept a connection"),
                 new Param("http", false, "a URL that must answer below 400"),
