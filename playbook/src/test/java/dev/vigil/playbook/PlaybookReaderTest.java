@@ -93,7 +93,7 @@ class PlaybookReaderTest {
                       contnet: a
                 """)).containsExactly(
                 "3:5: `file` needs exactly one of `content` and `template`",
-                "5:7: unknown parameter `contnet` of `file`; did you mean 'content'? (known: path, content, template, mode)");
+                "5:7: unknown parameter `contnet` of `file`; did you mean 'content'? (known: path, content, template, mode, owner, group)");
     }
 
     @Test
@@ -278,7 +278,7 @@ class PlaybookReaderTest {
                   a: {type: int, default: x}
                 steps:
                   - srvice: {name: apache2}
-                  - file: {path: /x, content: "{{b}}", owner: root}
+                  - file: {path: /x, content: "{{b}}", ownr: root}
                 """)).hasSize(5);
     }
 }
