@@ -68,11 +68,17 @@ final class ServiceStep implements Step {
         var actions = new ArrayList<String>();
         var commands = new ArrayList<String>();
         String q = Shell.quote(name);
-        if (enabled.isPresent() && enabled.get() != now.enabled()) {
+        String note = "";
+        if (enabled.isPresent() && enabled.get() != now.enabled() && now.fixed()) {
+            // A static (or indirect, generated, transient) unit has no [Install] of its own: enable
+            // and disable change nothing, so asking for either is not a change every run.
+            note = " (" + name + " is " + now.enabledText() + ": enabled is not for it to change)";
+        } else if (enabled.isPresent() && enabled.get() != now.enabled()) {
             actions.add(enabled.get() ? "enable" : "disable");
             if (systemd) commands.add("systemctl " + (enabled.get() ? "enable " : "disable ") + q);
-            else commands.add(enabled.get() ? "update-rc.d " + q + " defaults && update-rc.d " + q + " enable"
-                    : "update-rc.d " + q + " disable");
+            else commands.add("{ command -v update-rc.d >/dev/null 2>&1 || { echo 'update-rc.d not found: cannot "
+                    + (enabled.get() ? "enable" : "disable") + " the service at boot'; exit 1; }; } && "
+                    + (enabled.get() ? "update-rc.d " + q + " defaults && update-rc.d " + q + " enable" : "update-rc.d " + q + " disable"));
         }
         String verb = switch (state == null ? "" : state) {
             case "started" -> now.active() ? null : "start";
@@ -88,13 +94,13 @@ final class ServiceStep implements Step {
         }
         if (actions.isEmpty()) {
             return Outcome.ok((now.active() ? "running" : "stopped") + (now.enabled() ? ", enabled" : ", not enabled")
-                    + (systemd ? "" : " (LSB)"));
+                    + (systemd ? "" : " (LSB)") + note);
         }
         String what = String.join(", ", actions) + " " + name;
-        if (!apply) return new Outcome(true, "would " + what, "");
+        if (!apply) return new Outcome(true, "would " + what + note, "");
         // One command; each part must succeed (update-rc.d and init scripts report failure by their exit code).
         Shell.run(host, String.join(" && ", commands) + " 2>&1", ctx.timeout(), String.join(", ", actions));
-        return new Outcome(true, String.join(", ", actions.stream().map(ServiceStep::past).toList()) + " " + name, "");
+        return new Outcome(true, String.join(", ", actions.stream().map(ServiceStep::past).toList()) + " " + name + note, "");
     }
 
     private static String past(String verb) {
@@ -113,8 +119,17 @@ final class ServiceStep implements Step {
         return out.isEmpty() ? Optional.empty() : Optional.of(out);
     }
 
-    /** What the service is now. */
-    record Now(boolean exists, boolean enabled, boolean active) {}
+    /**
+     * What the service is now.
+     *
+     * @param enabledText what systemctl is-enabled said ("enabled", "static", ...); empty for LSB
+     */
+    record Now(boolean exists, boolean enabled, boolean active, String enabledText) {
+        /** systemd units that enable and disable do not change. */
+        boolean fixed() {
+            return List.of("static", "indirect", "generated", "transient").contains(enabledText);
+        }
+    }
 
     /**
      * systemctl's documented exit codes: is-enabled 0 when enabled (also static, alias, indirect
@@ -132,7 +147,8 @@ final class ServiceStep implements Step {
         int activeRc = code(out, "is-active=");
         if (enabledRc < 0 || activeRc < 0) throw new Failure("unexpected answer from systemctl" + CommandStep.tail(out));
         boolean missing = enabledRc != 0 && (enabledText.contains("not-found") || enabledText.contains("No such file"));
-        return new Now(!missing, enabledRc == 0, activeRc == 0);
+        String state = enabledText.isEmpty() ? "" : enabledText.lines().reduce((a, b) -> b).orElse("").strip();
+        return new Now(!missing, enabledRc == 0, activeRc == 0, state);
     }
 
     private static int code(String out, String key) {
@@ -153,7 +169,7 @@ final class ServiceStep implements Step {
      */
     private Now lsbState(Host host, String name, Context ctx) throws IOException, Failure {
         String script = layout.initDir() + "/" + name;
-        if (host.kind(script) != Host.Kind.FILE) return new Now(false, false, false);
+        if (host.kind(script) != Host.Kind.FILE) return new Now(false, false, false, "");
         String rc = layout.rcRoot();
         var r = host.shell(Shell.quote(script) + " status >/dev/null 2>&1; echo \"status=$?\"; for d in "
                 + Shell.quote(rc) + "/rc2.d " + Shell.quote(rc) + "/rc3.d " + Shell.quote(rc) + "/rc4.d "
@@ -164,6 +180,6 @@ final class ServiceStep implements Step {
         if (status < 0 || status > 3) {
             throw new Failure(script + " status exited " + status + ": it cannot tell whether " + name + " runs");
         }
-        return new Now(true, r.output().contains("link="), status == 0);
+        return new Now(true, r.output().contains("link="), status == 0, "");
     }
 }

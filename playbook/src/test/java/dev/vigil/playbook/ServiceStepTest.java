@@ -51,7 +51,7 @@ class ServiceStepTest {
                 s=%s; echo "systemctl $*" >>%s
                 [ -f $s/$2.unit ] || { echo "Failed to get unit file state for $2.service: No such file or directory"; exit 1; }
                 case $1 in
-                  is-enabled) if [ -f $s/$2.enabled ]; then echo enabled; exit 0; fi; echo disabled; exit 1 ;;
+                  is-enabled) [ -f $s/$2.static ] && { echo static; exit 0; }; if [ -f $s/$2.enabled ]; then echo enabled; exit 0; fi; echo disabled; exit 1 ;;
                   is-active) if [ -f $s/$2.active ]; then echo active; exit 0; fi; echo inactive; exit 3 ;;
                   enable) touch $s/$2.enabled ;;
                   disable) rm -f $s/$2.enabled ;;
@@ -172,6 +172,24 @@ class ServiceStepTest {
         assertThat(takeCalls()).endsWith("systemctl disable web\nsystemctl stop web\n");
         assertNoChange(run(systemd(), true, "name", "web", "enabled", "false", "state", "stopped"));
         assertNoChange(run(systemd(), true, "name", "web", "enabled", "false"));
+    }
+
+    @Test
+    void systemdStaticUnitsAreNotEnabledOrDisabled() throws Exception {
+        Files.createFile(state.resolve("helper.unit"));
+        Files.createFile(state.resolve("helper.static"));
+        var o = run(systemd(), true, "name", "helper", "enabled", "false");
+        assertNoChange(o);
+        assertThat(o.message()).isEqualTo("stopped, enabled (helper is static: enabled is not for it to change)");
+        assertThat(takeCalls()).doesNotContain("disable");
+    }
+
+    @Test
+    void lsbWithoutUpdateRcdFailsClearly() throws Exception {
+        initScript("demo", "");
+        Host bare = StepTesting.withPath(dir.resolve("nothing"), true);
+        assertThatThrownBy(() -> lsb().run(bare, Map.of("name", "demo", "enabled", "true"), true, ctx(dir)))
+                .hasMessage("enable: exit code 1: update-rc.d not found: cannot enable the service at boot");
     }
 
     @Test
