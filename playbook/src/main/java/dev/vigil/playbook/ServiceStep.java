@@ -99,7 +99,7 @@ final class ServiceStep implements Step {
         String what = String.join(", ", actions) + " " + name;
         if (!apply) return new Outcome(true, "would " + what + note, "");
         // One command; each part must succeed (update-rc.d and init scripts report failure by their exit code).
-        Shell.run(host, String.join(" && ", commands) + " 2>&1", ctx.timeout(), String.join(", ", actions));
+        Shell.run(host, "{ " + String.join(" && ", commands) + "; } 2>&1", ctx.timeout(), String.join(", ", actions));
         return new Outcome(true, String.join(", ", actions.stream().map(ServiceStep::past).toList()) + " " + name + note, "");
     }
 
