@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code file}: a whole file's content (literal or a template file) and its mode. */
+/** {@code file}: a whole file's content (literal or a template file), its mode, owner and group. */
 final class FileStep implements Step {
     /** The largest file a playbook writes, reads back or templates. */
     static final int LIMIT = 1024 * 1024;
@@ -31,7 +31,20 @@ final class FileStep implements Step {
         }
         byte[] bytes = wanted.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > LIMIT) throw new Failure("the content is " + bytes.length + " bytes; a file step writes at most " + LIMIT);
-        return write(host, path, bytes, mode, apply, ctx);
+        var owner = Ownership.of(p);
+        if (apply) Ownership.verify(host, owner, ctx);
+        boolean existed = host.kind(path) == Host.Kind.FILE;
+        var written = write(host, path, bytes, mode, apply, ctx);
+        return withOwner(host, path, owner, apply || existed, apply, ctx, written);
+    }
+
+    /** Adds the owner and group, set after the content and mode, to what a file or directory step did. */
+    static Outcome withOwner(Host host, String path, Ownership.Wanted owner, boolean exists, boolean apply, Context ctx,
+                             Outcome done) throws Failure, IOException {
+        var changed = Ownership.apply(host, path, owner, exists, apply, ctx);
+        if (changed.isEmpty()) return done;
+        if (!done.changed()) return new Outcome(true, (apply ? "changed " : "would change ") + changed.get(), "");
+        return new Outcome(true, done.message() + "; " + changed.get(), done.diff());
     }
 
     /** Shared with {@code line}: make {@code path} hold {@code bytes} with {@code mode}. */

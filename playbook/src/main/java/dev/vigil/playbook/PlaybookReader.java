@@ -274,10 +274,6 @@ public final class PlaybookReader {
                 } else {
                     typeEntry = e;
                 }
-            } else if (StepTypes.PLANNED.contains(e.key())) {
-                y.error(e.keyPos(), "step type `" + e.key() + "` is not supported yet (this release runs "
-                        + String.join(", ", StepTypes.SUPPORTED.keySet()) + ")");
-                ok = false;
             } else {
                 y.error(e.keyPos(), "unknown step type `" + e.key() + "`" + Suggest.didYouMean(e.key(), known)
                         + " (step types: " + String.join(", ", StepTypes.SUPPORTED.keySet()) + ")");
@@ -398,7 +394,7 @@ public final class PlaybookReader {
     /** Parameters whose literal values can be checked now (templated ones are checked when they run). */
     private static boolean literal(YamlFile y, String type, Entry p, String v) {
         if (!Template.refs(v).isEmpty()) return true;
-        String problem = switch (p.key()) {
+        String problem = StepLiterals.handles(type, p.key()) ? StepLiterals.problem(type, p.key(), v) : switch (p.key()) {
             case "mode" -> MODE.matcher(v).matches() ? null : "`mode` must be octal permissions such as 0644 (setuid, setgid and sticky bits are not supported yet), got '" + v + "'";
             case "path", "creates" -> v.startsWith("/") ? null : "`" + p.key() + "` must be an absolute path, got '" + v + "'";
             case "state" -> v.equals("present") || v.equals("absent") ? null
@@ -431,6 +427,11 @@ public final class PlaybookReader {
 
     private static boolean combination(YamlFile y, String type, Entry at, Map<String, String> params, Path file,
                                        Set<String> defined) {
+        String together = StepLiterals.combination(type, params);
+        if (together != null) {
+            y.error(at.keyPos(), together);
+            return false;
+        }
         if (type.equals("file") || type.equals("cluster")) {
             boolean content = params.containsKey("content");
             boolean template = params.containsKey("template");

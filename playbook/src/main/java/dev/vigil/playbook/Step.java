@@ -65,6 +65,10 @@ public interface Step {
             case "line" -> new LineStep();
             case "directory" -> new DirectoryStep();
             case "command" -> new CommandStep();
+            case "package" -> new PackageStep();
+            case "service" -> new ServiceStep();
+            case "exports" -> new ExportsStep();
+            case "wait" -> new WaitStep();
             case "authkey" -> new AuthKeyStep();
             case "cluster" -> new ClusterStep();
             case "serial_test" -> new SerialTestStep();

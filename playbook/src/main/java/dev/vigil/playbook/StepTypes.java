@@ -3,13 +3,8 @@ package dev.vigil.playbook;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-/**
- * The step types a playbook may use and the parameters each takes. The planned types of issue 11
- * that this release does not run yet are named so that {@code check} says "not supported yet"
- * instead of "unknown".
- */
+/** The step types a playbook may use and the parameters each takes ({@code check} and the docs read them). */
 public final class StepTypes {
     private StepTypes() {}
 
@@ -22,7 +17,9 @@ public final class StepTypes {
         SUPPORTED.put("file", List.of(new Param("path", true, "absolute path of the file"),
                 new Param("content", false, "the content, a {{var}} template"),
                 new Param("template", false, "a template file, relative to the playbook"),
-                new Param("mode", false, "octal permissions such as 0644")));
+                new Param("mode", false, "octal permissions such as 0644"),
+                new Param("owner", false, "a user name or numeric id"),
+                new Param("group", false, "a group name or numeric id")));
         SUPPORTED.put("line", List.of(new Param("path", true, "absolute path of the file"),
                 new Param("line", false, "the line that must be there (a {{var}} template)"),
                 new Param("regexp", false, "a regular expression: the line it matches is replaced or removed"),
@@ -30,11 +27,30 @@ public final class StepTypes {
                 new Param("create", false, "create the file when missing (default false)"),
                 new Param("mode", false, "octal permissions of a created file")));
         SUPPORTED.put("directory", List.of(new Param("path", true, "absolute path of the directory"),
-                new Param("mode", false, "octal permissions such as 0755")));
+                new Param("mode", false, "octal permissions such as 0755"),
+                new Param("owner", false, "a user name or numeric id"),
+                new Param("group", false, "a group name or numeric id")));
         SUPPORTED.put("command", List.of(new Param("cmd", true, "a command line for /bin/sh -c"),
                 new Param("creates", false, "skip when this path exists"),
                 new Param("unless", false, "skip when this command (a query, run by plan too) exits 0"),
                 new Param("timeout", false, "how long it may run, e.g. 30s (default 60s)")));
+        SUPPORTED.put("package", List.of(new Param("name", true, "package names, separated by blanks or commas"),
+                new Param("state", false, "present (default) or absent")));
+        SUPPORTED.put("service", List.of(new Param("name", true, "the service (systemd unit or /etc/init.d script)"),
+                new Param("state", false, "started, stopped, restarted or reloaded"),
+                new Param("enabled", false, "true or false: started at boot")));
+        SUPPORTED.put("exports", List.of(new Param("path", true, "the exported directory"),
+                new Param("clients", false, "hosts, addresses, networks or * (required unless state: absent)"),
+                new Param("options", false, "exportfs options (default ro,sync,no_subtree_check)"),
+                new Param("format", false, "kernel (/etc/exports, default) or ganesha (an EXPORT block)"),
+                new Param("file", false, "the file to edit (default /etc/exports or /etc/ganesha/ganesha.conf)"),
+                new Param("export_id", false, "ganesha Export_Id, 1..65535 (required for ganesha unless state: absent)"),
+                new Param("state", false, "present (default) or absent")));
+        SUPPORTED.put("wait", List.of(new Param("tcp", false, "host:port that must accept a connection"),
+                new Param("http", false, "a URL that must answer below 400"),
+                new Param("command", false, "a command that must exit 0"),
+                new Param("timeout", false, "how long to wait, e.g. 2m (default 60s)"),
+                new Param("interval", false, "time between tries (default 1s, at least 100ms)")));
         SUPPORTED.put("authkey", List.of(new Param("path", false, "where the key goes on the host (default /etc/vigil/authkey)"),
                 new Param("source", false, "the key on this machine, relative to the playbook (default authkey; created once when missing)")));
         SUPPORTED.put("cluster", List.of(new Param("file", false, "the cluster file on the host (default /etc/vigil/cluster.yaml)"),
@@ -49,9 +65,6 @@ public final class StepTypes {
                 new Param("min", false, "the verdict the step needs: ok (default) or degraded"),
                 new Param("duration", false, "how long probes are sent, e.g. 5s (default 5s)")));
     }
-
-    /** Step types of issue 11 that later releases will run. */
-    public static final Set<String> PLANNED = Set.of("package", "service", "exports", "wait");
 
     /** Keys of a step that are not its type ({@code when}: a {@link Condition}; {@code timeout}: a duration). */
     public static final List<String> STEP_KEYS = List.of("name", "notify", "when", "timeout");

@@ -122,10 +122,11 @@ class RunningTest {
     @Test
     void hostsRunInParallel() throws IOException {
         // Each host waits (at most 10 s) for every host to have started: only possible in parallel.
+        // A start stamp is renamed into place, so a host that sees it can also read it.
         var pb = playbook("""
                 steps:
                   - name: meet
-                    command: {cmd: "date +%s%N > {{d}}/{{host}}.start; i=0; while [ $i -lt 100 ] && ! { [ -e {{d}}/a.start ] && [ -e {{d}}/b.start ] && [ -e {{d}}/c.start ]; }; do sleep 0.1; i=$((i+1)); done; date +%s%N > {{d}}/{{host}}.end; [ $i -lt 100 ]"}
+                    command: {cmd: "date +%s%N > {{d}}/{{host}}.t; mv {{d}}/{{host}}.t {{d}}/{{host}}.start; i=0; while [ $i -lt 100 ] && ! { [ -e {{d}}/a.start ] && [ -e {{d}}/b.start ] && [ -e {{d}}/c.start ]; }; do sleep 0.1; i=$((i+1)); done; date +%s%N > {{d}}/{{host}}.end; [ $i -lt 100 ]"}
                 """, List.of("a", "b", "c"), 0, false);
         var r = run(pb, 3, Engine.Listener.NONE);
         assertThat(r.anyFailed()).as(r.toJson()).isFalse();
@@ -213,7 +214,7 @@ class RunningTest {
         // b fails at once; a and c wait in their first step until the engine has heard of b's failure.
         var pb = playbook("""
                 steps:
-                  - command: {cmd: "if [ {{host}} = b ]; then exit 1; fi; i=0; while [ ! -e {{d}}/b.failed ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done"}
+                  - command: {cmd: "touch {{d}}/{{host}}.began; if [ {{host}} = b ]; then j=0; while ! { [ -e {{d}}/a.began ] && [ -e {{d}}/c.began ]; } && [ $j -lt 100 ]; do sleep 0.1; j=$((j+1)); done; exit 1; fi; i=0; while [ ! -e {{d}}/b.failed ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done"}
                   - command: {cmd: "touch {{d}}/{{host}}.second"}
                 """, List.of("a", "b", "c"), 0, true);
         var r = run(pb, 3, (host, result) -> {
@@ -230,7 +231,7 @@ class RunningTest {
         assertThat(r.hosts().get("c").steps()).singleElement().extracting(Report.StepResult::status).isEqualTo("changed");
         assertThat(dir.resolve("a.second")).doesNotExist();
         assertThat(dir.resolve("c.second")).doesNotExist();
-        assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).startsWith("b failed at `command if [ b = b ]"));
+        assertThat(r.stopped()).hasValueSatisfying(s -> assertThat(s).startsWith("b failed at `command touch "));
         assertThat(r.recap()).contains("STOPPED: b failed");
         assertThat(r.toJson()).contains("\"stopped\" : \"b failed");
         assertThat(r.anyFailed()).isTrue();
