@@ -56,6 +56,7 @@ public final class Layers {
             // the SSH server, then the `vigil` command line that starts all of them.
             new Layer("console views", "dev.vigil.access..", "dev.vigil.status.."),
             new Layer("text ui", "dev.vigil.tui.."),
+            new Layer("wizards", "dev.vigil.wizard.."), // pages of the text UI that drive the playbook engine
             new Layer("ssh", "dev.vigil.ssh.."),
             new Layer("cli", "dev.vigil.cli.."),
             // Benchmarks (module bench): tools on top of the agent, used by nobody.

@@ -16,6 +16,8 @@ public final class Permissions {
             Map.entry("standby", Role.OPERATOR), Map.entry("online", Role.OPERATOR),
             Map.entry("maintenance-on", Role.OPERATOR), Map.entry("maintenance-off", Role.OPERATOR),
             Map.entry("drill", Role.OPERATOR),
+            // a recipe wizard's apply (dev.vigil.wizard): a plan needs no role, it changes nothing
+            Map.entry("recipe-apply", Role.OPERATOR),
             Map.entry("config-apply", Role.ADMIN), Map.entry("wizard", Role.ADMIN), Map.entry("playbook", Role.ADMIN));
 
     /** The role a verb needs; verbs that change nothing (status, events, help) need none. */

@@ -10,7 +10,10 @@ import dev.vigil.ssh.ConsoleServer;
 import dev.vigil.ssh.FailureThrottle;
 import dev.vigil.ssh.ShellSessionFactory;
 import dev.vigil.tui.StreamingBackend;
+import dev.vigil.tui.Screens;
 import dev.vigil.tui.TuiOptions;
+import dev.vigil.wizard.WizardSettings;
+import dev.vigil.wizard.Wizards;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -57,6 +60,15 @@ final class ConsoleCommand implements Callable<Integer> {
             description = "append-only JSON lines: who changed what, with what outcome (default: ${DEFAULT-VALUE})")
     Path auditLog = Path.of("/var/log/vigil/audit.log");
 
+    @Option(names = "--playbooks", paramLabel = "DIR",
+            description = "the recipes the wizards (key w) offer: every directory under it with a playbook.yaml "
+                    + "(default: the distribution's playbooks/)")
+    Path playbooks = WizardSettings.defaults().playbooks();
+
+    @Option(names = "--wizard-saves", paramLabel = "DIR",
+            description = "where each wizard apply saves its answers, to repeat it with vigil playbook apply (default: ${DEFAULT-VALUE})")
+    Path wizardSaves = WizardSettings.DEFAULT_SAVED;
+
     @Mixin
     NodeOptions agent;
 
@@ -75,7 +87,9 @@ final class ConsoleCommand implements Callable<Integer> {
 
         var audit = new AuditLog(auditLog, Clock.systemUTC());
         var backend = new StreamingBackend(agents.client(), agents.described());
-        var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(clusterFile().orElse(null)));
+        var wizards = WizardSettings.defaults().withPlaybooks(playbooks).withSaved(wizardSaves);
+        var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(clusterFile().orElse(null))
+                .withScreens(Screens.standard().with(Wizards.entry(wizards))));
         var server = new ConsoleServer(new ConsoleServer.Settings(address.get(), hostKey),
                 new AuthorizedKeysFile(authorizedKeys),
                 new FailureThrottle(Clock.systemUTC(), FailureThrottle.Policy.defaults()),

@@ -24,5 +24,14 @@ public interface Page {
 
     Reaction onKey(KeyStroke key, Context ctx);
 
+    /**
+     * For a page whose content changes without a key or a status (a plan being worked out, an
+     * apply's progress, told from another thread): a number that changes whenever it does. The
+     * session reads it every tick and redraws when it moved. Must be cheap and thread-safe.
+     */
+    default long revision() {
+        return 0;
+    }
+
     record KeyHint(String key, String label) {}
 }

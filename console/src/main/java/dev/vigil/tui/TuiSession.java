@@ -75,6 +75,8 @@ public final class TuiSession {
     private boolean colour;
     private boolean quit;
     private Frame shown;
+    /** The top page's {@link Page#revision()} when last drawn: a page that changes on its own is redrawn. */
+    private long shownRevision;
     /** Set by a resize or Ctrl-L: the next draw clears the terminal and sends every cell. */
     private boolean repaint;
     /** The backend's outage as last seen; present means the status on screen is not current. */
@@ -165,6 +167,11 @@ public final class TuiSession {
                 dirty = true;
             }
             if (watchAgent()) dirty = true;
+            long revision = pages.peek().revision();
+            if (revision != shownRevision) {
+                shownRevision = revision;
+                dirty = true;
+            }
             if (Duration.between(lastStatusAt, options.clock().instant()).compareTo(options.staleAfter()) > 0) {
                 lastStatusAt = options.clock().instant();
                 askForStatus();

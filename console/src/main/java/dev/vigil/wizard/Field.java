@@ -1,0 +1,105 @@
+package dev.vigil.wizard;
+
+import dev.vigil.playbook.VarDecl;
+import dev.vigil.playbook.VarType;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One field of a wizard's form, made from a variable a recipe declares: how it is edited (its
+ * {@link Kind}), and whether it is a secret. Its answer is checked with the engine's own rules
+ * ({@link VarType#problem}), so the form refuses exactly what {@code vigil playbook} would.
+ */
+public record Field(VarDecl decl, Kind kind, boolean secret) {
+    /** How an answer is given. */
+    public enum Kind {
+        TEXT, NUMBER, IP, CIDR, PORT, PATH, DURATION,
+        /** one of the declared choices (←→ or Space) */
+        CHOICE,
+        /** true or false (Space) */
+        BOOL,
+        /** one of the cluster's nodes (←→), typed when the console knows no node */
+        NODE,
+        /** some of the cluster's nodes (←→ moves, Space ticks), typed when the console knows no node */
+        NODES,
+        /** typed, shown as stars, never saved beside the other answers nor written to any log */
+        SECRET
+    }
+
+    /**
+     * The playbook format has no secret type (yet): a {@code string} variable whose name ends in
+     * password, passwd, passphrase, secret or token is treated as one.
+     */
+    static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|passwd|passphrase|secret|token)");
+
+    public static Field of(VarDecl d) {
+        boolean secret = d.type() == VarType.STRING && SECRET_NAME.matcher(d.name()).matches();
+        Kind k = secret ? Kind.SECRET : switch (d.type()) {
+            case STRING -> Kind.TEXT;
+            case INT -> Kind.NUMBER;
+            case BOOL -> Kind.BOOL;
+            case IP -> Kind.IP;
+            case CIDR -> Kind.CIDR;
+            case PORT -> Kind.PORT;
+            case PATH -> Kind.PATH;
+            case DURATION -> Kind.DURATION;
+            case NODE -> Kind.NODE;
+            case NODES -> Kind.NODES;
+            case CHOICE -> Kind.CHOICE;
+        };
+        return new Field(d, k, secret);
+    }
+
+    public String name() {
+        return decl.name();
+    }
+
+    /** What the field starts with: the declared default, else nothing (the operator must answer). */
+    public String initial() {
+        String d = decl.defaultValue().orElse("");
+        return kind == Kind.BOOL && !d.isEmpty() ? decl.type().normalize(d) : d;
+    }
+
+    /** Empty when the answer is acceptable, else why not, in the engine's words. */
+    public Optional<String> problem(String value) {
+        if (value.strip().isEmpty() && decl.required() && decl.type() != VarType.NODES) {
+            return Optional.of(kind == Kind.CHOICE ? "choose one of " + String.join(", ", decl.choices()) : "needs an answer");
+        }
+        return decl.type().problem(value, decl);
+    }
+
+    /** What the form says about the kind of answer, e.g. "port 1-65535" or "integer 1..32". */
+    public String shape() {
+        return switch (kind) {
+            case TEXT -> decl.pattern().map(p -> "text matching " + p.pattern()).orElse("text");
+            case NUMBER -> "integer" + decl.min().map(m -> " " + m).orElse(decl.max().isPresent() ? " " : "")
+                    + (decl.min().isPresent() || decl.max().isPresent() ? ".." + decl.max().map(String::valueOf).orElse("") : "");
+            case IP -> "IP address";
+            case CIDR -> "address/prefix";
+            case PORT -> "port 1-65535";
+            case PATH -> "absolute path";
+            case DURATION -> "duration (500ms, 30s, 5m, 2h)";
+            case CHOICE -> "one of " + String.join(", ", decl.choices());
+            case BOOL -> "yes or no";
+            case NODE -> "a node";
+            case NODES -> "nodes";
+            case SECRET -> "secret (not shown, not saved)";
+        };
+    }
+
+    /** The choices ←→ cycles through: a choice's, a bool's, or the cluster's nodes. */
+    List<String> options(List<String> nodes) {
+        return switch (kind) {
+            case CHOICE -> decl.choices();
+            case BOOL -> List.of("true", "false");
+            case NODE, NODES -> nodes;
+            default -> List.of();
+        };
+    }
+
+    /** Whether the answer is typed (as opposed to chosen among options). */
+    boolean typed(List<String> nodes) {
+        return options(nodes).isEmpty();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.vigil.wizard;
+
+import dev.vigil.playbook.Report;
+import dev.vigil.tui.Line;
+import dev.vigil.tui.Tone;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Text helpers of the wizard pages: fitting, wrapping, masking secrets, and a report as lines. */
+final class Views {
+    private Views() {}
+
+    static final String STARS = "********";
+
+    static String fit(String s, int width) {
+        if (width <= 0) return "";
+        if (s.length() > width) return width == 1 ? s.substring(0, 1) : s.substring(0, width - 1) + "~";
+        return s + " ".repeat(width - s.length());
+    }
+
+    /** Word-wrapped to {@code width}; longer words cut into pieces. */
+    static List<String> wrap(String text, int width) {
+        int w = Math.max(1, width);
+        var out = new ArrayList<String>();
+        for (String para : text.split("\n", -1)) {
+            var line = new StringBuilder();
+            for (String word : para.split(" ")) {
+                while (word.length() > w) {
+                    if (line.length() > 0) {
+                        out.add(line.toString());
+                        line.setLength(0);
+                    }
+                    out.add(word.substring(0, w));
+                    word = word.substring(w);
+                }
+                if (line.length() > 0 && line.length() + 1 + word.length() > w) {
+                    out.add(line.toString());
+                    line.setLength(0);
+                }
+                if (line.length() > 0) line.append(' ');
+                line.append(word);
+            }
+            out.add(line.toString());
+        }
+        return out;
+    }
+
+    static List<Line> wrapped(String text, int width, String indent, Tone tone) {
+        var out = new ArrayList<Line>();
+        for (String l : wrap(text, width - indent.length())) out.add(Line.of(indent + l, tone));
+        return out;
+    }
+
+    /** Every secret answer replaced by stars: a template may put a password into a file whose diff is shown. */
+    static String mask(String text, List<String> secrets) {
+        String t = text;
+        for (String s : secrets) {
+            if (!s.isEmpty()) t = t.replace(s, STARS);
+        }
+        return t;
+    }
+
+    static Tone tone(String status) {
+        return switch (status) {
+            case "ok" -> Tone.GOOD;
+            case "changed", "change" -> Tone.WARN;
+            case "failed", "fail", "unreachable" -> Tone.BAD;
+            default -> Tone.DIM;
+        };
+    }
+
+    /** A step as one line (its status first, a marker for monochrome), then its message and diff. */
+    static List<Line> step(Report.StepResult s, int width, List<String> secrets, boolean diffs) {
+        var out = new ArrayList<Line>();
+        String marker = switch (s.status()) {
+            case "ok" -> "  ";
+            case "changed", "change" -> "~ ";
+            case "failed", "fail", "unreachable" -> "! ";
+            default -> "- ";
+        };
+        String msg = mask(s.message(), secrets);
+        String first = msg.lines().findFirst().orElse("");
+        out.add(Line.builder().add("  " + marker).add(fit(s.status(), 8), tone(s.status()))
+                .add(" " + mask(s.name(), secrets)).add(first.isEmpty() ? "" : ": " + first, Tone.DIM).build());
+        if (isFailure(s.status())) {
+            msg.lines().skip(1).limit(20).forEach(l -> out.add(Line.of("      " + l, Tone.BAD)));
+        }
+        if (diffs && !s.diff().isEmpty()) {
+            for (String l : mask(s.diff(), secrets).split("\n")) {
+                Tone t = l.startsWith("+++") || l.startsWith("---") ? Tone.TITLE : l.startsWith("+") ? Tone.GOOD
+                        : l.startsWith("-") ? Tone.BAD : l.startsWith("@@") ? Tone.DIM : Tone.NORMAL;
+                out.add(Line.of("      " + l, t));
+            }
+        }
+        return out;
+    }
+
+    static boolean isFailure(String status) {
+        return status.equals("failed") || status.equals("fail") || status.equals("unreachable");
+    }
+
+    /** Shows lines {@code top..top+height} of {@code lines}; {@code top} is clamped so the last page is full. */
+    static List<Line> window(List<Line> lines, int top, int height) {
+        int t = Math.max(0, Math.min(top, Math.max(0, lines.size() - height)));
+        return lines.subList(t, Math.min(lines.size(), t + height));
+    }
+}

@@ -1,0 +1,475 @@
+package dev.vigil.wizard;
+
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import dev.vigil.access.Operator;
+import dev.vigil.access.Permissions;
+import dev.vigil.control.StatusReport;
+import dev.vigil.playbook.Engine;
+import dev.vigil.playbook.Journal;
+import dev.vigil.playbook.Playbook;
+import dev.vigil.playbook.Report;
+import dev.vigil.tui.Context;
+import dev.vigil.tui.Line;
+import dev.vigil.tui.Page;
+import dev.vigil.tui.Reaction;
+import dev.vigil.tui.Tone;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wizard of one recipe, generated from its declared variables: the form, a summary, the plan
+ * (the engine with apply false: per host and step, with file diffs), the apply with live progress,
+ * and the result with where the answers were saved and the command line that repeats the run.
+ *
+ * <p>Nothing changes on any host before the operator confirms the apply: the form, the summary and
+ * the plan only read, so Esc (cancel) at any of them leaves everything as it was. The apply needs
+ * the role {@link Permissions} gives {@code recipe-apply} (operator); a viewer may fill the form and
+ * see the plan. Every apply is written to the audit log (who, the recipe, the run id) when it
+ * starts and when it ends, and a refused one too. Secret answers are shown as stars, masked in
+ * the plan's diffs and messages, kept out of the saved vars file and out of every log.
+ *
+ * <p>While the form is on screen the page takes every key (a letter is typed, not a screen's
+ * key), so only Ctrl-D leaves the console from here.
+ */
+public final class WizardPage implements Page {
+    private static final Logger log = LoggerFactory.getLogger(WizardPage.class);
+    static final String VERB = "recipe-apply";
+
+    enum Stage { FORM, SUMMARY, PLAN, APPLY }
+
+    private final Recipe recipe;
+    private final Playbook playbook;
+    private final WizardSettings settings;
+    private final Form form;
+    private Stage stage = Stage.FORM;
+    private WizardRun plan;
+    private WizardRun applied;
+    private SavedRun saved;
+    private boolean confirming;
+    private int top;
+    private int formTop;
+
+    public WizardPage(Recipe recipe, WizardSettings settings) {
+        this.recipe = recipe;
+        this.playbook = recipe.playbook().orElseThrow(() -> new IllegalArgumentException(recipe.firstError()));
+        this.settings = settings;
+        this.form = new Form(playbook);
+    }
+
+    Form form() {
+        return form;
+    }
+
+    Stage stage() {
+        return stage;
+    }
+
+    @Override
+    public String title() {
+        String what = switch (stage) {
+            case FORM -> "answers (1/5)";
+            case SUMMARY -> "summary (2/5)";
+            case PLAN -> "plan (3/5)";
+            case APPLY -> applied != null && applied.finished() ? "result (5/5)" : "apply (4/5)";
+        };
+        return recipe.id() + ": " + what;
+    }
+
+    @Override
+    public long revision() {
+        // stage and confirmation are changed by keys, which redraw anyway; runs change on their own
+        return (plan == null ? 0 : plan.revision()) + (applied == null ? 0 : applied.revision() * 1_000_003L);
+    }
+
+    // ---- drawing --------------------------------------------------------------------------------
+
+    @Override
+    public List<Line> body(Context ctx, int width, int height) {
+        return switch (stage) {
+            case FORM -> formBody(ctx, width, height);
+            case SUMMARY -> scrolled(summaryLines(width), height);
+            case PLAN -> scrolled(planLines(width), height);
+            case APPLY -> scrolled(applyLines(width), height);
+        };
+    }
+
+    private List<Line> scrolled(List<Line> lines, int height) {
+        var head = new ArrayList<Line>();
+        if (confirming) {
+            head.add(Line.of("Apply " + recipe.title() + " to " + String.join(", ", playbook.hosts())
+                    + " now? It changes the hosts as the plan says." + failedNote(), Tone.WARN));
+            head.add(Line.of("[y/N]  y applies, any other key does not", Tone.TITLE));
+            head.add(Line.empty());
+        }
+        int rest = Math.max(0, height - head.size());
+        top = Math.max(0, Math.min(top, Math.max(0, lines.size() - rest)));
+        head.addAll(Views.window(lines, top, rest));
+        return head;
+    }
+
+    private String failedNote() {
+        var r = plan == null ? null : plan.report().orElse(null);
+        return r != null && r.anyFailed() ? " The plan reported failures." : "";
+    }
+
+    private static List<String> nodes(Context ctx) {
+        StatusReport s = ctx.status();
+        return s == null || s.nodes() == null ? List.of() : s.nodes().stream().map(StatusReport.NodeReport::name).toList();
+    }
+
+    private List<Line> formBody(Context ctx, int width, int height) {
+        var nodes = nodes(ctx);
+        var lines = new ArrayList<Line>();
+        int labelWidth = Math.min(22, form.fields().stream().mapToInt(f -> f.name().length()).max().orElse(4) + 1);
+        int currentFirst = 0;
+        int currentLast = 0;
+        for (int i = 0; i < form.fields().size(); i++) {
+            var f = form.fields().get(i);
+            boolean here = i == form.current();
+            if (here) currentFirst = lines.size();
+            var b = Line.builder().add(here ? "> " : "  ", Tone.TITLE).add(Views.fit(f.name(), labelWidth), here ? Tone.TITLE : Tone.NORMAL);
+            value(b, f, here, nodes);
+            lines.add(b.build());
+            var problem = form.problem(f.name());
+            if (problem.isPresent()) {
+                lines.addAll(Views.wrapped("! " + problem.get(), width, "    ", Tone.BAD));
+            }
+            if (here) {
+                String about = f.shape() + (f.decl().description().isEmpty() ? "" : ": " + f.decl().description())
+                        + f.decl().defaultValue().filter(d -> !d.isEmpty() && !f.secret()).map(d -> " (default " + d + ")").orElse("");
+                lines.addAll(Views.wrapped(about, width, "    ", Tone.DIM));
+                currentLast = lines.size() - 1;
+            }
+        }
+        lines.add(Line.empty());
+        lines.add(Line.of("Enter: next (a summary; nothing changes before you confirm the apply)", Tone.DIM));
+        // keep the current field on screen: scroll just enough
+        if (currentFirst < formTop) formTop = currentFirst;
+        if (currentLast >= formTop + height) formTop = currentLast - height + 1;
+        formTop = Math.max(0, Math.min(formTop, Math.max(0, lines.size() - height)));
+        return Views.window(lines, formTop, height);
+    }
+
+    private void value(Line.Builder b, Field f, boolean here, List<String> nodes) {
+        String v = form.answer(f.name());
+        b.add(" ");
+        if (f.kind() == Field.Kind.NODES && !nodes.isEmpty()) {
+            var chosen = form.chosenNodes(f.name());
+            for (int i = 0; i < nodes.size(); i++) {
+                String box = (chosen.contains(nodes.get(i)) ? "[x] " : "[ ] ") + nodes.get(i);
+                b.add(box, here && i == form.highlight() ? Tone.SELECTED : Tone.NORMAL).add(" ");
+            }
+            return;
+        }
+        if (!f.typed(nodes)) {
+            String shown = v.isEmpty() ? "(choose)" : f.kind() == Field.Kind.BOOL ? (v.equals("true") ? "yes" : "no") : v;
+            b.add(here ? "< " + shown + " >" : shown, v.isEmpty() ? Tone.DIM : Tone.NORMAL);
+            return;
+        }
+        String shown = f.secret() ? "*".repeat(v.length()) : v;
+        if (here) {
+            b.add(shown).add("_", Tone.SELECTED);
+        } else {
+            b.add(v.isEmpty() ? "(no answer)" : shown, v.isEmpty() ? Tone.DIM : Tone.NORMAL);
+        }
+    }
+
+    private List<Line> summaryLines(int width) {
+        var out = new ArrayList<Line>();
+        out.add(Line.of(recipe.title(), Tone.TITLE));
+        out.add(Line.of("  recipe " + recipe.file(), Tone.DIM));
+        out.add(Line.of("  runs on " + String.join(", ", playbook.hosts()), Tone.DIM));
+        out.add(Line.empty());
+        int labelWidth = Math.min(22, form.fields().stream().mapToInt(f -> f.name().length()).max().orElse(4) + 1);
+        for (var f : form.fields()) {
+            String v = form.values().get(f.name());
+            out.add(Line.builder().add("  " + Views.fit(f.name(), labelWidth))
+                    .add(f.secret() ? Views.STARS + " (secret: kept apart from the saved answers)" : v.isEmpty() ? "(empty)" : v,
+                            f.secret() || v.isEmpty() ? Tone.DIM : Tone.NORMAL).build());
+        }
+        out.add(Line.empty());
+        out.addAll(Views.wrapped("Enter works out the plan: what would change on each host, with file diffs. "
+                + "It changes nothing.", width, "", Tone.DIM));
+        return out;
+    }
+
+    private List<Line> planLines(int width) {
+        var out = new ArrayList<Line>();
+        if (plan == null) return out;
+        if (!plan.finished()) {
+            out.add(Line.of("Working out the plan (nothing is changed)...", Tone.WARN));
+            out.addAll(progress(plan, width));
+            return out;
+        }
+        if (plan.error().isPresent()) {
+            out.addAll(Views.wrapped("! cannot work out the plan: " + Views.mask(plan.error().get(), form.secrets()), width, "", Tone.BAD));
+            return out;
+        }
+        Report r = plan.report().orElseThrow();
+        out.add(Line.of("Plan: " + r.changed() + " change" + (r.changed() == 1 ? "" : "s") + " on " + r.hosts().size()
+                + " host" + (r.hosts().size() == 1 ? "" : "s") + "; nothing has been changed yet", Tone.TITLE));
+        r.stopped().ifPresent(why -> out.addAll(Views.wrapped("STOPPED: " + Views.mask(why, form.secrets()), width, "", Tone.BAD)));
+        for (var h : r.hosts().values()) {
+            out.add(Line.builder().add(h.host(), Tone.TITLE).add("  ok=" + h.ok() + " change=" + h.changed() + " fail=" + h.failed()
+                    + " skipped=" + h.skipped() + (h.unreachable() > 0 ? " UNREACHABLE" : ""), h.failed() + h.unreachable() > 0 ? Tone.BAD : Tone.DIM).build());
+            for (var s : h.steps()) out.addAll(Views.step(s, width, form.secrets(), true));
+        }
+        return out;
+    }
+
+    private List<Line> progress(WizardRun run, int width) {
+        var out = new ArrayList<Line>();
+        for (var h : run.hosts()) {
+            String state = h.finished() ? "done" : h.running() == null ? "between steps" : "running: " + h.running();
+            out.add(Line.builder().add(h.host(), Tone.TITLE).add("  " + Views.mask(state, form.secrets()),
+                    h.finished() ? Tone.DIM : Tone.WARN).build());
+            for (var s : h.done()) out.addAll(Views.step(s, width, form.secrets(), false));
+        }
+        return out;
+    }
+
+    private List<Line> applyLines(int width) {
+        var out = new ArrayList<Line>();
+        if (applied == null) return out;
+        if (!applied.finished()) {
+            out.add(Line.of("Applying " + recipe.title() + " (run " + applied.runId() + ")...", Tone.WARN));
+            out.addAll(progress(applied, width));
+            return out;
+        }
+        var r = applied.report();
+        if (applied.error().isPresent()) {
+            out.addAll(Views.wrapped("! not applied: " + Views.mask(applied.error().get(), form.secrets()), width, "", Tone.BAD));
+        } else {
+            boolean failed = r.get().anyFailed();
+            out.add(Line.of((failed ? "! FAILED: " : "Done: ") + recipe.title() + " (run " + applied.runId() + "), "
+                    + r.get().changed() + " changed", failed ? Tone.BAD : Tone.GOOD));
+            r.get().stopped().ifPresent(why -> out.addAll(Views.wrapped("STOPPED: " + Views.mask(why, form.secrets()), width, "", Tone.BAD)));
+        }
+        out.add(Line.of("Answers saved in " + saved.vars(), Tone.TITLE));
+        saved.secrets().ifPresent(s -> out.add(Line.of("Secrets saved apart in " + s + " (mode 0600)", Tone.TITLE)));
+        out.add(Line.of("Playbook " + saved.playbook(), Tone.TITLE));
+        out.add(Line.of("Repeat it from a shell:", Tone.DIM));
+        out.addAll(Views.wrapped(saved.commandLine(), width, "  ", Tone.NORMAL));
+        out.add(Line.of("Undo its file changes: vigil playbook undo " + applied.runId()
+                + (settings.stateDir().equals(Journal.DEFAULT_DIR) ? "" : " --state-dir " + settings.stateDir()), Tone.DIM));
+        out.add(Line.empty());
+        r.ifPresent(rep -> {
+            for (var h : rep.hosts().values()) {
+                out.add(Line.builder().add(h.host(), Tone.TITLE).add("  ok=" + h.ok() + " changed=" + h.changed() + " failed=" + h.failed()
+                        + " skipped=" + h.skipped() + (h.unreachable() > 0 ? " UNREACHABLE" : ""), h.failed() + h.unreachable() > 0 ? Tone.BAD : Tone.DIM).build());
+                for (var s : h.steps()) out.addAll(Views.step(s, width, form.secrets(), false));
+            }
+        });
+        return out;
+    }
+
+    // ---- keys -----------------------------------------------------------------------------------
+
+    @Override
+    public List<KeyHint> hints(Context ctx) {
+        var h = new ArrayList<KeyHint>();
+        if (confirming) return List.of(new KeyHint("y", "apply"), new KeyHint("n", "not now"));
+        switch (stage) {
+            case FORM -> {
+                h.add(new KeyHint("↑↓", "field"));
+                var f = form.currentField();
+                if (!f.typed(nodes(ctx))) h.add(new KeyHint(f.kind() == Field.Kind.NODES ? "←→ Space" : "←→", f.kind() == Field.Kind.NODES ? "tick" : "choose"));
+                else h.add(new KeyHint("type", "answer"));
+                h.add(new KeyHint("Enter", "next"));
+                h.add(new KeyHint("Esc", "cancel"));
+            }
+            case SUMMARY -> {
+                h.add(new KeyHint("Enter", "plan"));
+                h.add(new KeyHint("b", "back"));
+                h.add(new KeyHint("Esc", "cancel"));
+            }
+            case PLAN -> {
+                h.add(new KeyHint("↑↓ PgUp PgDn", "scroll"));
+                if (Permissions.refusal(ctx.operator(), VERB).isEmpty()) h.add(new KeyHint("a", "apply"));
+                h.add(new KeyHint("b", "back"));
+                h.add(new KeyHint("Esc", "cancel"));
+            }
+            case APPLY -> {
+                h.add(new KeyHint("↑↓ PgUp PgDn", "scroll"));
+                if (applied != null && applied.finished()) h.add(new KeyHint("Enter/Esc", "close"));
+            }
+        }
+        return h;
+    }
+
+    @Override
+    public Reaction onKey(KeyStroke k, Context ctx) {
+        if (confirming) {
+            confirming = false;
+            if (k.getKeyType() == KeyType.Character && (k.getCharacter() == 'y' || k.getCharacter() == 'Y')) return apply(ctx);
+            return new Reaction.Say("not applied: nothing changed", Tone.DIM);
+        }
+        return switch (stage) {
+            case FORM -> formKey(k, ctx);
+            case SUMMARY -> summaryKey(k);
+            case PLAN -> planKey(k, ctx);
+            case APPLY -> applyKey(k);
+        };
+    }
+
+    private static boolean isChar(KeyStroke k, char c) {
+        return k.getKeyType() == KeyType.Character && k.getCharacter() == c && !k.isCtrlDown() && !k.isAltDown();
+    }
+
+    private Reaction cancel() {
+        return new Reaction.Back();
+    }
+
+    private Reaction formKey(KeyStroke k, Context ctx) {
+        var nodes = nodes(ctx);
+        switch (k.getKeyType()) {
+            case Escape -> {
+                return cancel();
+            }
+            case ArrowUp, ReverseTab -> form.previous();
+            case ArrowDown, Tab -> form.next();
+            case PageUp -> form.moveTo(form.current() - 5);
+            case PageDown -> form.moveTo(form.current() + 5);
+            case ArrowLeft -> form.cycle(-1, nodes);
+            case ArrowRight -> form.cycle(1, nodes);
+            case Backspace -> form.backspace(nodes);
+            case Enter -> {
+                if (!form.checkAll()) {
+                    int n = form.wrongCount();
+                    return new Reaction.Say(n + " answer" + (n == 1 ? " is" : "s are") + " not right: fix the field"
+                            + (n == 1 ? "" : "s") + " marked ! (Next refuses until then)", Tone.WARN);
+                }
+                stage = Stage.SUMMARY;
+                top = 0;
+            }
+            case Character -> {
+                if (k.isCtrlDown() || k.isAltDown()) return Reaction.HANDLED;
+                char c = k.getCharacter();
+                if (c == ' ' && !form.currentField().typed(nodes)) form.toggle(nodes);
+                else if (c >= ' ') form.type(c, nodes);
+            }
+            default -> { }
+        }
+        return Reaction.HANDLED; // every key: a letter typed here is an answer, not a screen's key
+    }
+
+    private boolean scrollKey(KeyStroke k) {
+        switch (k.getKeyType()) {
+            case ArrowUp -> top--;
+            case ArrowDown -> top++;
+            case PageUp -> top -= 10;
+            case PageDown -> top += 10;
+            case Home -> top = 0;
+            case End -> top = Integer.MAX_VALUE / 2;
+            default -> {
+                return false;
+            }
+        }
+        top = Math.max(0, top);
+        return true;
+    }
+
+    private Reaction summaryKey(KeyStroke k) {
+        if (scrollKey(k)) return Reaction.HANDLED;
+        if (k.getKeyType() == KeyType.Escape) return cancel();
+        if (isChar(k, 'b') || k.getKeyType() == KeyType.Backspace || k.getKeyType() == KeyType.ArrowLeft) {
+            stage = Stage.FORM;
+            return Reaction.HANDLED;
+        }
+        if (k.getKeyType() == KeyType.Enter) {
+            stage = Stage.PLAN;
+            top = 0;
+            plan = WizardRun.start(playbook, form.values(), settings.hosts(), false, Engine.newRunId(), Engine.noJournal(), r -> { });
+            return Reaction.HANDLED;
+        }
+        return Reaction.HANDLED;
+    }
+
+    private Reaction planKey(KeyStroke k, Context ctx) {
+        if (scrollKey(k)) return Reaction.HANDLED;
+        if (k.getKeyType() == KeyType.Escape) return cancel();
+        if (isChar(k, 'b') || k.getKeyType() == KeyType.Backspace || k.getKeyType() == KeyType.ArrowLeft) {
+            stage = Stage.SUMMARY;
+            top = 0;
+            return Reaction.HANDLED;
+        }
+        if (isChar(k, 'a')) {
+            var why = Permissions.refusal(ctx.operator(), VERB);
+            if (why.isPresent()) {
+                audit(ctx, recipe.id(), "refused: " + why.get());
+                return new Reaction.Say("refused: " + why.get() + " (the plan is yours to see)", Tone.BAD);
+            }
+            if (plan == null || !plan.finished()) return new Reaction.Say("wait for the plan first", Tone.WARN);
+            if (plan.error().isPresent()) return new Reaction.Say("there is no plan to apply: " + plan.error().get(), Tone.BAD);
+            confirming = true;
+        }
+        return Reaction.HANDLED;
+    }
+
+    private Reaction applyKey(KeyStroke k) {
+        if (scrollKey(k)) return Reaction.HANDLED;
+        boolean close = k.getKeyType() == KeyType.Escape || k.getKeyType() == KeyType.Enter;
+        if (close && applied.finished()) return new Reaction.Back();
+        if (close) return new Reaction.Say("the apply runs to its end (every step has its timeout); its result follows here", Tone.WARN);
+        return Reaction.HANDLED;
+    }
+
+    /** Saves the answers, audits the start, and starts the apply; refused (nothing changed) when the answers cannot be saved. */
+    private Reaction apply(Context ctx) {
+        var why = Permissions.refusal(ctx.operator(), VERB);
+        if (why.isPresent()) { // the role is checked again at the moment it matters
+            audit(ctx, recipe.id(), "refused: " + why.get());
+            return new Reaction.Say("refused: " + why.get(), Tone.BAD);
+        }
+        String runId = Engine.newRunId();
+        String target = recipe.id() + " run " + runId;
+        try {
+            saved = SavedRun.save(settings.saved(), recipe, form, runId, ctx.operator(), ctx.now(), settings.hosts().commandLineOptions());
+        } catch (IOException | RuntimeException e) {
+            audit(ctx, target, "not started: cannot save the answers: " + e.getMessage());
+            return new Reaction.Say("not applied (nothing changed): cannot save the answers in " + settings.saved() + ": "
+                    + e.getMessage(), Tone.BAD);
+        }
+        audit(ctx, target, "started on " + String.join(", ", playbook.hosts()) + "; answers in " + saved.vars());
+        log.info("wizard: {} ({}) applies recipe {} (run {}) on {}", ctx.operator().user(), ctx.operator().role().configName(),
+                recipe.id(), runId, String.join(", ", playbook.hosts()));
+        var journal = new Journal(settings.stateDir(), runId, recipe.file().toAbsolutePath().toString());
+        Operator who = ctx.operator();
+        var auditLog = ctx.audit();
+        applied = WizardRun.start(playbook, form.values(), settings.hosts(), true, runId, journal, run -> {
+            String outcome = run.error().map(e -> "error: " + Views.mask(e, form.secrets())).orElseGet(() -> {
+                var r = run.report().orElseThrow();
+                String counts = "changed=" + r.changed() + " failed hosts="
+                        + r.hosts().values().stream().filter(h -> h.failed() + h.unreachable() > 0).count();
+                return (r.anyFailed() ? "failed: " : "ok: ") + counts + r.stopped().map(s -> "; stopped: " + Views.mask(s, form.secrets())).orElse("");
+            });
+            record(auditLog, who, target, outcome);
+            log.info("wizard: recipe {} run {} by {}: {}", recipe.id(), runId, who.user(), outcome);
+        });
+        stage = Stage.APPLY;
+        top = 0;
+        return new Reaction.Say("applying " + recipe.id() + " (run " + runId + ")", Tone.WARN);
+    }
+
+    private void audit(Context ctx, String target, String outcome) {
+        record(ctx.audit(), ctx.operator(), target, outcome);
+    }
+
+    private static void record(dev.vigil.access.AuditLog audit, Operator who, String target, String outcome) {
+        if (audit == null) return;
+        try {
+            audit.record(who, VERB, target, outcome);
+        } catch (IOException e) {
+            log.error("console: cannot write the audit log: {} ({} {} by {}: {})", e.getMessage(), VERB, target, who.user(), outcome);
+        }
+    }
+
+    /** For the tests: when the answers were saved (after an apply started). */
+    SavedRun saved() {
+        return saved;
+    }
+}
