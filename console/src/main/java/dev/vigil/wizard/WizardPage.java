@@ -249,13 +249,13 @@ public final class WizardPage implements Page {
                     + r.get().changed() + " changed", failed ? Tone.BAD : Tone.GOOD));
             r.get().stopped().ifPresent(why -> out.addAll(Views.wrapped("STOPPED: " + Views.mask(why, form.secrets()), width, "", Tone.BAD)));
         }
-        out.add(Line.of("Answers saved in " + saved.vars(), Tone.TITLE));
-        saved.secrets().ifPresent(s -> out.add(Line.of("Secrets saved apart in " + s + " (mode 0600)", Tone.TITLE)));
-        out.add(Line.of("Playbook " + saved.playbook(), Tone.TITLE));
+        out.addAll(Views.wrapped("Answers saved in " + saved.vars(), width, "", Tone.TITLE));
+        saved.secrets().ifPresent(s -> out.addAll(Views.wrapped("Secrets saved apart in " + s + " (mode 0600)", width, "", Tone.TITLE)));
+        out.addAll(Views.wrapped("Playbook " + saved.playbook(), width, "", Tone.TITLE));
         out.add(Line.of("Repeat it from a shell:", Tone.DIM));
         out.addAll(Views.wrapped(saved.commandLine(), width, "  ", Tone.NORMAL));
-        out.add(Line.of("Undo its file changes: vigil playbook undo " + applied.runId()
-                + (settings.stateDir().equals(Journal.DEFAULT_DIR) ? "" : " --state-dir " + settings.stateDir()), Tone.DIM));
+        out.addAll(Views.wrapped("Undo its file changes: vigil playbook undo " + applied.runId()
+                + (settings.stateDir().equals(Journal.DEFAULT_DIR) ? "" : " --state-dir " + settings.stateDir()), width, "", Tone.DIM));
         out.add(Line.empty());
         r.ifPresent(rep -> {
             for (var h : rep.hosts().values()) {
