@@ -4,7 +4,9 @@ import dev.vigil.playbook.Host;
 import dev.vigil.playbook.Inventory;
 import dev.vigil.playbook.LocalHost;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where a recipe's hosts are, for the wizards: what the playbook reader checks a recipe's
@@ -17,7 +19,19 @@ import java.util.List;
 public interface WizardHosts {
     Inventory inventory();
 
-    Host open(String name) throws IOException;
+    /**
+     * The hosts of one run, opened together (SSH connections are opened in parallel) and closed
+     * when the run is over.
+     */
+    Opened open(List<String> names) throws IOException;
+
+    /** A run's hosts by name; closing ends their connections. */
+    interface Opened extends AutoCloseable {
+        Map<String, Host> hosts();
+
+        @Override
+        void close();
+    }
 
     /** Options for {@code vigil playbook apply} that name these hosts; empty for {@code local}. */
     List<String> commandLineOptions();
@@ -31,8 +45,20 @@ public interface WizardHosts {
             }
 
             @Override
-            public Host open(String name) {
-                return new LocalHost(name);
+            public Opened open(List<String> names) {
+                var m = new LinkedHashMap<String, Host>();
+                for (String n : names) m.put(n, new LocalHost(n));
+                return new Opened() {
+                    @Override
+                    public Map<String, Host> hosts() {
+                        return m;
+                    }
+
+                    @Override
+                    public void close() {
+                        // nothing to close on this machine
+                    }
+                };
             }
 
             @Override

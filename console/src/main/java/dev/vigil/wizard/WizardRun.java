@@ -1,7 +1,6 @@
 package dev.vigil.wizard;
 
 import dev.vigil.playbook.Engine;
-import dev.vigil.playbook.Host;
 import dev.vigil.playbook.Playbook;
 import dev.vigil.playbook.Report;
 import dev.vigil.playbook.Step;
@@ -48,9 +47,9 @@ final class WizardRun implements Engine.Listener {
         }
         var t = new Thread(() -> {
             try {
-                var opened = new LinkedHashMap<String, Host>();
-                for (String h : pb.hosts()) opened.put(h, where.open(h));
-                run.report = Engine.run(pb, values, opened, apply, runId, watcher, run);
+                try (var opened = where.open(pb.hosts())) {
+                    run.report = Engine.run(pb, values, opened.hosts(), apply, runId, watcher, run);
+                }
             } catch (IOException | RuntimeException e) {
                 run.error = e.getMessage() == null ? e.toString() : e.getMessage();
             } finally {

@@ -162,7 +162,7 @@ class WizardPageTest {
         // a fresh wizard starts from the defaults: the cancelled answers are gone
         ui.key(KeyType.Enter);
         ui.awaitScreen("every-type: answers (1/5)");
-        assertThat(ui.screen()).doesNotContain("typed").doesNotContain("10.0.0.50");
+        expect(s -> assertThat(s).contains("> title        hello_").contains("  vip          (no answer)").doesNotContain("typed").doesNotContain("10.0.0.50"));
 
         assertThat(WizardSessionHarness.checksums(target)).isEqualTo(beforeTarget);
         assertThat(Files.exists(dir.resolve("saved"))).isFalse();
@@ -204,11 +204,13 @@ class WizardPageTest {
     void at80x24TheFormScrollsToTheCurrentFieldThePlanScrollsAndResizesAreFollowed() throws Exception {
         ui = new WizardSessionHarness(dir, Role.OPERATOR, 80, 24);
         ui.openWizard("every-type");
-        assertThat(ui.lines()).hasSize(24);
-        assertThat(ui.lines().get(22)).contains("type answer").contains("Enter next").contains("Esc cancel");
+        expect(s -> {
+            assertThat(s.lines().toList()).hasSize(24);
+            assertThat(s.lines().toList().get(22)).contains("type answer").contains("Enter next").contains("Esc cancel");
+        });
         ui.keys(KeyType.ArrowDown, 11);
         ui.awaitScreen("> db_password");
-        assertThat(ui.screen()).doesNotContain("> title").contains("secret (not shown, not saved)");
+        expect(s -> assertThat(s).doesNotContain("> title").contains("secret (not shown, not saved)"));
         ui.terminal.setTerminalSize(new TerminalSize(60, 16));
         await().atMost(WizardSessionHarness.PATIENCE).untilAsserted(() -> {
             var lines = ui.lines();
@@ -261,8 +263,8 @@ class WizardPageTest {
         ui = new WizardSessionHarness(dir, Role.OPERATOR, 120, 30);
         ui.key('w');
         ui.awaitScreen("broken");
-        assertThat(ui.screen()).contains("! cannot be read: playbook.yaml:6:5:").contains("every variable type  (12 questions)")
-                .contains("hello page  (2 questions)").doesNotContain("notarecipe");
+        expect(s -> assertThat(s).contains("! cannot be read: playbook.yaml:6:5:").contains("every variable type  (12 questions)")
+                .contains("hello page  (2 questions)").doesNotContain("notarecipe"));
         ui.key(KeyType.Enter);
         ui.awaitScreen("broken cannot be read: playbook.yaml:6:5:");
         assertThat(ui.screen()).doesNotContain("answers (1/5)");
