@@ -1,12 +1,16 @@
 package dev.vigil.wizard;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.playbook.PlaybookError;
 import dev.vigil.playbook.PlaybookReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -33,12 +37,39 @@ public final class Recipes {
     }
 
     static Recipe read(String id, Path file, WizardHosts hosts) {
+        var examples = examples(file.resolveSibling("vars.example.yaml"));
         try {
             var r = PlaybookReader.read(file, hosts.inventory());
-            return new Recipe(id, file, r.playbook(), r.errors());
+            return new Recipe(id, file, r.playbook(), r.errors(), examples);
         } catch (RuntimeException e) {
             // a reader bug must not take the catalogue down: list the recipe with why
-            return new Recipe(id, file, java.util.Optional.empty(), List.of(new PlaybookError(file, 1, 1, String.valueOf(e))));
+            return new Recipe(id, file, java.util.Optional.empty(), List.of(new PlaybookError(file, 1, 1, String.valueOf(e))), examples);
         }
     }
+
+    /** A recipe's example answers: hints only, so a file that is absent, too large or not a map gives none. */
+    static Map<String, String> examples(Path file) {
+        var out = new LinkedHashMap<String, String>();
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > EXAMPLES_LIMIT) return out;
+            var root = YAML.readTree(file.toFile());
+            if (root == null || !root.isObject()) return out;
+            root.fields().forEachRemaining(e -> {
+                var v = e.getValue();
+                if (v.isValueNode()) {
+                    out.put(e.getKey(), v.asText());
+                } else if (v.isArray()) {
+                    var items = new ArrayList<String>();
+                    v.forEach(x -> items.add(x.asText()));
+                    out.put(e.getKey(), String.join(" ", items));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // no hints then
+        }
+        return out;
+    }
+
+    private static final int EXAMPLES_LIMIT = 64 * 1024;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 }

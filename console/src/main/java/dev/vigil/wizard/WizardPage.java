@@ -17,6 +17,7 @@ import dev.vigil.tui.Tone;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,7 +141,9 @@ public final class WizardPage implements Page {
             }
             if (here) {
                 String about = f.shape() + (f.decl().description().isEmpty() ? "" : ": " + f.decl().description())
-                        + f.decl().defaultValue().filter(d -> !d.isEmpty() && !f.secret()).map(d -> " (default " + d + ")").orElse("");
+                        + f.decl().defaultValue().filter(d -> !d.isEmpty() && !f.secret()).map(d -> " (default " + d + ")")
+                                .or(() -> Optional.ofNullable(recipe.examples().get(f.name())).filter(x -> !x.isEmpty() && !f.secret())
+                                        .map(x -> " (e.g. " + x + ")")).orElse("");
                 lines.addAll(Views.wrapped(about, width, "    ", Tone.DIM));
                 currentLast = lines.size() - 1;
             }

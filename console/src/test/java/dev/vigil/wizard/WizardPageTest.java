@@ -224,8 +224,11 @@ class WizardPageTest {
         ui.answerEveryType(target, SECRET);
         ui.key(KeyType.Enter);
         ui.awaitScreen("summary (2/5)");
+        // the target: the plan on screen within 3 s of the summary's Enter (facts and one file step here)
+        long t0 = System.nanoTime();
         ui.key(KeyType.Enter);
         ui.awaitScreen("Plan: 1 change");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         // the diff is longer than a smaller screen: End scrolls to its last line, Home back
         ui.terminal.setTerminalSize(new TerminalSize(80, 16));
         ui.key(KeyType.End);
@@ -244,6 +247,8 @@ class WizardPageTest {
     void aKeyPressIsOnScreenWithinTheBudget() throws Exception {
         ui = new WizardSessionHarness(dir, Role.OPERATOR, 80, 24);
         ui.openWizard("hello");
+        // the recipe's vars.example.yaml gives the hint of a field without a default
+        expect(s -> assertThat(s).contains("absolute path: the directory the page goes in (e.g. /var/www/html)"));
         var times = new ArrayList<Duration>();
         var typed = new StringBuilder();
         for (int i = 0; i < 30; i++) {
