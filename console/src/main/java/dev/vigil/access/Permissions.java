@@ -18,6 +18,8 @@ public final class Permissions {
             Map.entry("drill", Role.OPERATOR),
             // a recipe wizard's apply (dev.vigil.wizard): a plan needs no role, it changes nothing
             Map.entry("recipe-apply", Role.OPERATOR),
+            // ... of a recipe that distributes the cluster key (an authkey step): the key is the admin's
+            Map.entry("recipe-apply-key", Role.ADMIN),
             Map.entry("config-apply", Role.ADMIN), Map.entry("wizard", Role.ADMIN), Map.entry("playbook", Role.ADMIN));
 
     /** The role a verb needs; verbs that change nothing (status, events, help) need none. */

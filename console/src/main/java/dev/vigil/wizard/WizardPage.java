@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing changes on any host before the operator confirms the apply: the form, the summary and
  * the plan only read, so Esc (cancel) at any of them leaves everything as it was. The apply needs
- * the role {@link Permissions} gives {@code recipe-apply} (operator); a viewer may fill the form and
- * see the plan. Every apply is written to the audit log (who, the recipe, the run id) when it
+ * the role {@link Permissions} gives {@code recipe-apply} (operator), or {@code recipe-apply-key}
+ * (admin) for a recipe with an {@code authkey} step, which distributes the cluster key; a viewer
+ * may fill the form and see the plan. Every apply is written to the audit log (who, the recipe, the run id) when it
  * starts and when it ends, and a refused one too. Secret answers are shown as stars, masked in
  * the plan's diffs and messages, kept out of the saved vars file and out of every log.
  *
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class WizardPage implements Page {
     private static final Logger log = LoggerFactory.getLogger(WizardPage.class);
     static final String VERB = "recipe-apply";
+    /** The verb of a recipe that distributes the cluster key: the issue gives the key to admins only. */
+    static final String KEY_VERB = "recipe-apply-key";
 
     enum Stage { FORM, SUMMARY, PLAN, APPLY }
 
@@ -46,6 +49,7 @@ public final class WizardPage implements Page {
     private final Playbook playbook;
     private final WizardSettings settings;
     private final Form form;
+    private final String verb;
     private Stage stage = Stage.FORM;
     private WizardRun plan;
     private WizardRun applied;
@@ -59,6 +63,14 @@ public final class WizardPage implements Page {
         this.playbook = recipe.playbook().orElseThrow(() -> new IllegalArgumentException(recipe.firstError()));
         this.settings = settings;
         this.form = new Form(playbook);
+        boolean key = java.util.stream.Stream.concat(playbook.steps().stream(), playbook.handlers().values().stream())
+                .anyMatch(st -> st.type().equals("authkey"));
+        this.verb = key ? KEY_VERB : VERB;
+    }
+
+    /** What an apply of this recipe is, for {@link Permissions} and the audit log. */
+    String verb() {
+        return verb;
     }
 
     Form form() {
@@ -292,7 +304,7 @@ public final class WizardPage implements Page {
             }
             case PLAN -> {
                 h.add(new KeyHint("↑↓ PgUp PgDn", "scroll"));
-                if (Permissions.refusal(ctx.operator(), VERB).isEmpty()) h.add(new KeyHint("a", "apply"));
+                if (Permissions.refusal(ctx.operator(), verb).isEmpty()) h.add(new KeyHint("a", "apply"));
                 h.add(new KeyHint("b", "back"));
                 h.add(new KeyHint("Esc", "cancel"));
             }
@@ -401,7 +413,7 @@ public final class WizardPage implements Page {
             return Reaction.HANDLED;
         }
         if (isChar(k, 'a')) {
-            var why = Permissions.refusal(ctx.operator(), VERB);
+            var why = Permissions.refusal(ctx.operator(), verb);
             if (why.isPresent()) {
                 audit(ctx, recipe.id(), "refused: " + why.get());
                 return new Reaction.Say("refused: " + why.get() + " (the plan is yours to see)", Tone.BAD);
@@ -423,7 +435,7 @@ public final class WizardPage implements Page {
 
     /** Saves the answers, audits the start, and starts the apply; refused (nothing changed) when the answers cannot be saved. */
     private Reaction apply(Context ctx) {
-        var why = Permissions.refusal(ctx.operator(), VERB);
+        var why = Permissions.refusal(ctx.operator(), verb);
         if (why.isPresent()) { // the role is checked again at the moment it matters
             audit(ctx, recipe.id(), "refused: " + why.get());
             return new Reaction.Say("refused: " + why.get(), Tone.BAD);
@@ -462,12 +474,12 @@ public final class WizardPage implements Page {
         record(ctx.audit(), ctx.operator(), target, outcome);
     }
 
-    private static void record(dev.vigil.access.AuditLog audit, Operator who, String target, String outcome) {
+    private void record(dev.vigil.access.AuditLog audit, Operator who, String target, String outcome) {
         if (audit == null) return;
         try {
-            audit.record(who, VERB, target, outcome);
+            audit.record(who, verb, target, outcome);
         } catch (IOException e) {
-            log.error("console: cannot write the audit log: {} ({} {} by {}: {})", e.getMessage(), VERB, target, who.user(), outcome);
+            log.error("console: cannot write the audit log: {} ({} {} by {}: {})", e.getMessage(), verb, target, who.user(), outcome);
         }
     }
 

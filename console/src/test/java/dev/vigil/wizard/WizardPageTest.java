@@ -201,6 +201,42 @@ class WizardPageTest {
     }
 
     @Test
+    void aRecipeThatDistributesTheClusterKeyNeedsAnAdminToApply() throws Exception {
+        ui = new WizardSessionHarness(dir, Role.OPERATOR, 80, 24);
+        ui.openWizard("with-key");
+        ui.type(target.toString());
+        ui.key(KeyType.Enter);
+        ui.awaitScreen("summary (2/5)");
+        ui.key(KeyType.Enter);
+        ui.awaitScreen("Plan: 1 change");
+        expect(s -> assertThat(s).contains("would create the key").contains("b back").doesNotContain("a apply"));
+        ui.key('a');
+        ui.awaitScreen("refused: recipe-apply-key needs the admin role");
+        assertThat(ui.auditEntries()).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("recipe-apply-key");
+            assertThat(e.outcome()).startsWith("refused: recipe-apply-key needs the admin role; operator1 (SHA256:abc) is operator");
+        });
+        assertThat(Files.exists(dir.resolve("saved"))).isFalse();
+        assertThat(Files.exists(FormTest.recipes().resolve("with-key/authkey"))).isFalse();
+    }
+
+    @Test
+    void anAdminMayApplyARecipeThatDistributesTheKey() throws Exception {
+        ui = new WizardSessionHarness(dir, Role.ADMIN, 80, 24);
+        ui.openWizard("with-key");
+        ui.type(target.toString());
+        ui.key(KeyType.Enter);
+        ui.awaitScreen("summary (2/5)");
+        ui.key(KeyType.Enter);
+        ui.awaitScreen("Plan: 1 change");
+        expect(s -> assertThat(s).contains("a apply"));
+        ui.key('a');
+        ui.awaitScreen("[y/N]");
+        ui.key('n'); // not applied: the fixture's key would be created beside the recipe
+        ui.awaitScreen("not applied: nothing changed");
+    }
+
+    @Test
     void at80x24TheFormScrollsToTheCurrentFieldThePlanScrollsAndResizesAreFollowed() throws Exception {
         ui = new WizardSessionHarness(dir, Role.OPERATOR, 80, 24);
         ui.openWizard("every-type");

@@ -82,6 +82,14 @@ class WizardSshIT {
         awaitScreen("Recipes in ");
         keys("Down", "Down", "Enter");
         awaitScreen("hello: answers (1/5)");
+        // Esc (a lone ESC byte through ssh) cancels: back to the catalogue, the answer gone
+        literal("/tmp/cancelled");
+        awaitScreen("/tmp/cancelled_");
+        keys("Escape");
+        awaitScreen("Recipes in ");
+        keys("Enter");
+        awaitScreen("hello: answers (1/5)");
+        awaitGone("/tmp/cancelled");
         // Next with the directory unanswered: refused, the reason next to the field
         keys("Enter");
         awaitScreen("! needs an answer");
