@@ -1,0 +1,107 @@
+package dev.vigil.playbook.ssh;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+
+/**
+ * Opens one SSH session to a host with Apache MINA SSHD's client: public-key authentication with
+ * the target's keys, strict host-key checking ({@link HostKeys}), keepalives. Every failure comes
+ * back as an {@link Unreachable} whose message says why in words an operator can act on.
+ */
+public final class SshConnect {
+    /** Keepalive every 5 s; 3 unanswered ones (about 20 s) close the session. */
+    static final Duration KEEPALIVE = Duration.ofSeconds(5);
+    static final int KEEPALIVE_MISSES = 3;
+
+    private SshConnect() {}
+
+    /** A host that could not be reached, and why. */
+    public static final class Unreachable extends IOException {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
+    public static SshHost connect(SshTarget t) throws Unreachable {
+        var keys = loadKeys(t);
+        SshClient client = SshClient.setUpDefaultClient();
+        var verifier = new HostKeys(t);
+        client.setServerKeyVerifier(verifier);
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, KEEPALIVE);
+        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, KEEPALIVE);
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, KEEPALIVE_MISSES);
+        // A long quiet command (a package install) is not idleness; keepalives find dead hosts.
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+        if (t.acceptNew()) {
+            try {
+                Files.createDirectories(t.knownHosts().toAbsolutePath().getParent());
+            } catch (IOException e) {
+                // MINA reports the failed update; the key is still accepted for this run
+            }
+        }
+        client.start();
+        ClientSession session = null;
+        try {
+            session = client.connect(t.user(), t.address(), t.port()).verify(t.connectTimeout()).getSession();
+            for (KeyPair k : keys) session.addPublicKeyIdentity(k);
+            session.auth().verify(t.connectTimeout());
+            return new SshHost(t, client, session);
+        } catch (IOException | RuntimeException e) {
+            if (session != null) session.close(true);
+            client.stop();
+            throw new Unreachable(t.name() + " unreachable (" + t.where() + "): " + why(e, t, verifier, keys.isEmpty()));
+        }
+    }
+
+    private static String why(Throwable e, SshTarget t, HostKeys verifier, boolean noKeys) {
+        if (verifier.refusal().isPresent()) return verifier.refusal().get();
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException) return "connection refused (no SSH server listens on port " + t.port() + ")";
+            if (c instanceof NoRouteToHostException) return "no route to host";
+            if (c instanceof UnknownHostException || c instanceof UnresolvedAddressException) {
+                return "unknown host name " + t.address();
+            }
+        }
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("No more authentication methods")) {
+            return noKeys ? "authentication failed: no key to offer (no ~/.ssh/id_ed25519, id_ecdsa or id_rsa, and no `key:` in the inventory)"
+                    : "authentication failed: the host accepted none of the keys " + t.keys()
+                            + " for user " + t.user() + " (is the public key in its ~/.ssh/authorized_keys?)";
+        }
+        if (m.toLowerCase(java.util.Locale.ROOT).contains("timeout") || m.contains("timed out")) {
+            return "no answer within " + t.connectTimeout().toSeconds() + "s (connection timed out)";
+        }
+        return m;
+    }
+
+    /** The target's private keys; an unreadable or passphrase-protected key is refused by name. */
+    static List<KeyPair> loadKeys(SshTarget t) throws Unreachable {
+        var out = new ArrayList<KeyPair>();
+        for (Path p : t.keys()) {
+            if (!Files.isReadable(p)) throw new Unreachable(t.name() + ": cannot read the SSH key " + p);
+            var provider = new FileKeyPairProvider(p);
+            provider.setPasswordFinder(FilePasswordProvider.EMPTY);
+            try {
+                for (KeyPair k : provider.loadKeys(null)) out.add(k);
+            } catch (Exception e) { // MINA's loader wraps what it meets in runtime exceptions
+                throw new Unreachable(t.name() + ": cannot load the SSH key " + p + " (" + e.getMessage()
+                        + "); keys with a passphrase are not supported (nor is ssh-agent): use a key without one for playbooks");
+            }
+        }
+        return out;
+    }
+}
