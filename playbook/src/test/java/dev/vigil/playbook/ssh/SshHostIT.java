@@ -72,4 +72,106 @@ class SshHostIT {
             assertThat(h.kind(f)).isEqualTo(Host.Kind.MISSING);
         }
     }
+
+    @Test
+    void ecdsaAndRsaClientKeysAuthenticateToo() throws Exception {
+        for (String type : List.of("ecdsa", "rsa")) {
+            Path key = dir.resolve("id_" + type);
+            Sshd.keygen(key, type);
+            sshd.authorize(dir.resolve("id_" + type + ".pub"));
+            try (var h = SshConnect.connect(target(knownHosts(), false, key))) {
+                assertThat(h.shell("echo $USER", Duration.ofSeconds(10)).output()).contains("root");
+            }
+        }
+    }
+
+    @Test
+    void anUnknownHostKeyIsRefusedWithItsFingerprint() throws Exception {
+        Path kh = dir.resolve("empty_known_hosts");
+        assertThatThrownBy(() -> SshConnect.connect(target(kh, false, sshd.clientKey)))
+                .isInstanceOf(SshConnect.Unreachable.class)
+                .hasMessageContaining("host key unknown: [127.0.0.1]:" + sshd.port)
+                .hasMessageContaining("SHA256:")
+                .hasMessageContaining("--accept-new");
+        assertThat(kh).doesNotExist();
+    }
+
+    @Test
+    void acceptNewAddsAnUnknownKeyAndTheNextConnectionChecksIt() throws Exception {
+        Path kh = dir.resolve("ssh").resolve("known_hosts");
+        try (var h = SshConnect.connect(target(kh, true, sshd.clientKey))) {
+            assertThat(h.shell("true", Duration.ofSeconds(10)).ok()).isTrue();
+        }
+        assertThat(Files.readString(kh)).contains("[127.0.0.1]:" + sshd.port);
+        try (var h = SshConnect.connect(target(kh, false, sshd.clientKey))) {
+            assertThat(h.shell("true", Duration.ofSeconds(10)).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void aChangedHostKeyIsRefusedEvenWithAcceptNew() throws Exception {
+        Sshd.keygen(dir.resolve("other"), "ed25519");
+        String[] other = Files.readString(dir.resolve("other.pub")).trim().split(" ");
+        Path kh = dir.resolve("known_hosts");
+        String line = "[127.0.0.1]:" + sshd.port + " " + other[0] + " " + other[1] + "\n";
+        Files.writeString(kh, line);
+        for (boolean acceptNew : List.of(false, true)) {
+            assertThatThrownBy(() -> SshConnect.connect(target(kh, acceptNew, sshd.clientKey)))
+                    .hasMessageContaining("host key CHANGED")
+                    .hasMessageContaining("SHA256:")
+                    .hasMessageContaining("ssh-keygen -R '[127.0.0.1]:" + sshd.port + "'");
+        }
+        assertThat(Files.readString(kh)).as("known_hosts untouched").isEqualTo(line);
+    }
+
+    @Test
+    void aKeyTheHostDoesNotKnowFailsAuthentication() throws Exception {
+        Sshd.keygen(dir.resolve("stranger"), "ed25519");
+        assertThatThrownBy(() -> SshConnect.connect(target(knownHosts(), false, dir.resolve("stranger"))))
+                .hasMessageContaining("authentication failed")
+                .hasMessageContaining("stranger")
+                .hasMessageContaining("root@127.0.0.1:" + sshd.port);
+    }
+
+    @Test
+    void aClosedPortIsConnectionRefused() throws Exception {
+        var t = new SshTarget("ha2", "127.0.0.1", "root", Sshd.freePort(), List.of(sshd.clientKey), knownHosts(),
+                false, false, Duration.ofSeconds(10));
+        assertThatThrownBy(() -> SshConnect.connect(t)).hasMessageContaining("ha2 unreachable")
+                .hasMessageContaining("connection refused");
+    }
+
+    @Test
+    void aCommandsTimeoutKillsItAndItsChildrenOnTheHost() throws Exception {
+        Path pids = dir.resolve("pids");
+        try (var h = SshConnect.connect(target(knownHosts(), false, sshd.clientKey))) {
+            long start = System.nanoTime();
+            var r = h.shell("sleep 300 & echo $! > " + pids + "; echo $$ >> " + pids + "; wait", Duration.ofSeconds(2));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r.timedOut()).isTrue();
+            assertThat(r.exitCode()).isEqualTo(-1);
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(2).plus(SshHost.GRACE));
+            for (String pid : Files.readAllLines(pids)) {
+                var p = ProcessHandle.of(Long.parseLong(pid.trim()));
+                // timeout(1) sent TERM to the group; the processes are gone (or reaped) within its KILL delay.
+                p.ifPresent(ph -> ph.onExit().completeOnTimeout(ph, 5, java.util.concurrent.TimeUnit.SECONDS).join());
+                assertThat(ProcessHandle.of(Long.parseLong(pid.trim())).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+            }
+            assertThat(h.shell("echo still here", Duration.ofSeconds(10)).output()).contains("still here");
+        }
+    }
+
+    @Test
+    void outputIsCappedToItsLastPart() throws Exception {
+        try (var h = SshConnect.connect(target(knownHosts(), false, sshd.clientKey))) {
+            var r = h.shell("head -c 200000 /dev/zero | tr '\\0' a; echo END", Duration.ofSeconds(20));
+            assertThat(r.truncated()).isTrue();
+            assertThat(r.output()).hasSize(SshHost.OUTPUT_CAP).endsWith("END\n");
+            Path big = dir.resolve("big");
+            Files.write(big, new byte[2000]);
+            assertThatThrownBy(() -> h.read(big.toString(), 1000)).hasMessageContaining("larger than 1000 bytes");
+            assertThatThrownBy(() -> h.read(dir.toString(), 1000)).hasMessageContaining("not a regular file");
+            assertThatThrownBy(() -> h.read(dir.resolve("nope").toString(), 1000)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        }
+    }
 }
