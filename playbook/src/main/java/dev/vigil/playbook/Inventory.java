@@ -106,6 +106,8 @@ public final class Inventory {
         var groups = new LinkedHashMap<String, List<String>>();
         nodes.forEach((n, a) -> hosts.put(n, new HostEntry(n, false, a, SshSettings.NONE)));
         inventory.ifPresent(f -> readInventory(new YamlFile(f, errors), nodes, hosts, groups));
+        errors.sort(java.util.Comparator.comparing((PlaybookError e) -> e.file().toString())
+                .thenComparingInt(PlaybookError::line).thenComparingInt(PlaybookError::column));
         return new Result(errors.isEmpty() ? Optional.of(new Inventory(hosts, groups)) : Optional.empty(), errors);
     }
 

@@ -79,7 +79,9 @@ public final class PlaybookReader {
             for (Scalar s : given) {
                 inventory.problem(s.text()).ifPresent(p -> y.error(s.pos(), p));
                 // A group or `all` stands for its hosts; a host reached twice through groups runs once.
-                boolean group = inventory.host(s.text()).isEmpty();
+                if (given.stream().filter(o -> o.text().equals(s.text())).findFirst().get() != s) {
+                    y.error(s.pos(), "host `" + s.text() + "` is listed twice");
+                }
                 for (String h : inventory.expand(s.text())) {
                     boolean local = inventory.host(h).map(Inventory.HostEntry::local).orElse(false);
                     if (local && firstLocal != null && !firstLocal.equals(h)) {
@@ -89,7 +91,6 @@ public final class PlaybookReader {
                         firstLocal = h;
                     }
                     if (!hosts.contains(h)) hosts.add(h);
-                    else if (!group) y.error(s.pos(), "host `" + h + "` is listed twice");
                 }
             }
         }
