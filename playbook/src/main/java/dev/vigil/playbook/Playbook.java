@@ -11,4 +11,9 @@ import java.util.Map;
  * @param handlers by name, in declaration order
  */
 public record Playbook(Path file, String name, List<String> hosts, Map<String, VarDecl> vars, List<StepSpec> steps,
-                       Map<String, StepSpec> handlers) {}
+                       Map<String, StepSpec> handlers) {
+    /** The same playbook on fewer hosts ({@code --limit}). */
+    public Playbook withHosts(List<String> only) {
+        return new Playbook(file, name, List.copyOf(only), vars, steps, handlers);
+    }
+}
