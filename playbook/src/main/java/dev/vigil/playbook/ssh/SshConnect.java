@@ -41,6 +41,7 @@ public final class SshConnect {
         SshClient client = SshClient.setUpDefaultClient();
         var verifier = new HostKeys(t);
         client.setServerKeyVerifier(verifier);
+        t.agent().ifPresent(a -> client.setAgentFactory(new UnixAgent.Factory(a)));
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, KEEPALIVE);
         CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, KEEPALIVE);
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, KEEPALIVE_MISSES);
@@ -63,7 +64,8 @@ public final class SshConnect {
         } catch (IOException | RuntimeException e) {
             if (session != null) session.close(true);
             client.stop();
-            throw new Unreachable(t.name() + " unreachable (" + t.where() + "): " + why(e, t, verifier, keys.isEmpty()));
+            throw new Unreachable(t.name() + " unreachable (" + t.where() + "): "
+                    + why(e, t, verifier, keys.isEmpty() && t.agent().isEmpty()));
         }
     }
 
@@ -78,8 +80,9 @@ public final class SshConnect {
         }
         String m = String.valueOf(e.getMessage());
         if (m.contains("No more authentication methods")) {
-            return noKeys ? "authentication failed: no key to offer (no ~/.ssh/id_ed25519, id_ecdsa or id_rsa, and no `key:` in the inventory)"
+            return noKeys ? "authentication failed: no key to offer (no ~/.ssh/id_ed25519, id_ecdsa or id_rsa, no `key:` in the inventory, no ssh-agent)"
                     : "authentication failed: the host accepted none of the keys " + t.keys()
+                            + t.agent().map(a -> " nor those of ssh-agent (" + a + ")").orElse("")
                             + " for user " + t.user() + " (is the public key in its ~/.ssh/authorized_keys?)";
         }
         if (m.toLowerCase(java.util.Locale.ROOT).contains("timeout") || m.contains("timed out")) {
@@ -95,11 +98,13 @@ public final class SshConnect {
             if (!Files.isReadable(p)) throw new Unreachable(t.name() + ": cannot read the SSH key " + p);
             var provider = new FileKeyPairProvider(p);
             provider.setPasswordFinder(FilePasswordProvider.EMPTY);
+            int before = out.size();
             try {
                 for (KeyPair k : provider.loadKeys(null)) out.add(k);
+                if (out.size() == before) throw new IllegalArgumentException("it holds no private key without a passphrase");
             } catch (Exception e) { // MINA's loader wraps what it meets in runtime exceptions
                 throw new Unreachable(t.name() + ": cannot load the SSH key " + p + " (" + e.getMessage()
-                        + "); keys with a passphrase are not supported (nor is ssh-agent): use a key without one for playbooks");
+                        + "); a key with a passphrase must be given through ssh-agent (ssh-add it; SSH_AUTH_SOCK)");
             }
         }
         return out;

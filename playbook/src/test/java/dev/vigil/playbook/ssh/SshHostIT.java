@@ -41,7 +41,7 @@ class SshHostIT {
     }
 
     SshTarget target(Path knownHosts, boolean acceptNew, Path key) {
-        return new SshTarget("ha1", "127.0.0.1", "root", sshd.port, List.of(key), knownHosts, false, acceptNew,
+        return new SshTarget("ha1", "127.0.0.1", "root", sshd.port, List.of(key), Optional.empty(), knownHosts, false, acceptNew,
                 Duration.ofSeconds(10));
     }
 
@@ -135,7 +135,7 @@ class SshHostIT {
 
     @Test
     void aClosedPortIsConnectionRefused() throws Exception {
-        var t = new SshTarget("ha2", "127.0.0.1", "root", Sshd.freePort(), List.of(sshd.clientKey), knownHosts(),
+        var t = new SshTarget("ha2", "127.0.0.1", "root", Sshd.freePort(), List.of(sshd.clientKey), Optional.empty(), knownHosts(),
                 false, false, Duration.ofSeconds(10));
         assertThatThrownBy(() -> SshConnect.connect(t)).hasMessageContaining("ha2 unreachable")
                 .hasMessageContaining("connection refused");
@@ -173,5 +173,40 @@ class SshHostIT {
             assertThatThrownBy(() -> h.read(dir.toString(), 1000)).hasMessageContaining("not a regular file");
             assertThatThrownBy(() -> h.read(dir.resolve("nope").toString(), 1000)).isInstanceOf(java.nio.file.NoSuchFileException.class);
         }
+    }
+
+    @Test
+    void keysFromSshAgent() throws Exception {
+        Path key = dir.resolve("agent_key");
+        Sshd.keygen(key, "ed25519");
+        sshd.authorize(dir.resolve("agent_key.pub"));
+        Path sock = dir.resolve("agent.sock");
+        var agent = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!Files.exists(sock) && System.nanoTime() < deadline) Thread.sleep(20);
+            var add = new ProcessBuilder("ssh-add", key.toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", sock.toString());
+            var p = add.start();
+            assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
+            var t = new SshTarget("ha1", "127.0.0.1", "root", sshd.port, List.of(), Optional.of(sock), knownHosts(),
+                    false, false, Duration.ofSeconds(10));
+            try (var h = SshConnect.connect(t)) {
+                assertThat(h.shell("echo via agent", Duration.ofSeconds(10)).output()).contains("via agent");
+            }
+        } finally {
+            agent.destroy();
+            agent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aKeyWithAPassphraseIsRefusedByName() throws Exception {
+        Path key = dir.resolve("locked");
+        Sshd.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "secret", "-f", key.toString()));
+        assertThatThrownBy(() -> SshConnect.connect(target(knownHosts(), false, key)))
+                .hasMessageContaining("cannot load the SSH key " + key)
+                .hasMessageContaining("ssh-agent");
     }
 }
