@@ -10,10 +10,15 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 
@@ -41,6 +46,7 @@ public final class SshConnect {
         SshClient client = SshClient.setUpDefaultClient();
         var verifier = new HostKeys(t);
         client.setServerKeyVerifier(verifier);
+        preferKnownKeyTypes(client, t);
         t.agent().ifPresent(a -> client.setAgentFactory(new UnixAgent.Factory(a)));
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, KEEPALIVE);
         CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, KEEPALIVE);
@@ -108,5 +114,30 @@ public final class SshConnect {
             }
         }
         return out;
+    }
+
+    /**
+     * Asks first for the host-key types known_hosts holds for this host, as OpenSSH does: a host
+     * known by its RSA key is then checked against that key, rather than offering its ed25519 key
+     * and being refused as changed.
+     */
+    static void preferKnownKeyTypes(SshClient client, SshTarget t) {
+        Set<String> known = knownKeyTypes(t);
+        if (known.isEmpty()) return;
+        var sigs = new ArrayList<>(client.getSignatureFactories());
+        sigs.sort(Comparator.comparingInt(f -> known.contains(KeyUtils.getCanonicalKeyType(f.getName())) ? 0 : 1));
+        client.setSignatureFactories(sigs);
+    }
+
+    static Set<String> knownKeyTypes(SshTarget t) {
+        if (!Files.isRegularFile(t.knownHosts())) return Set.of();
+        try {
+            return KnownHostEntry.readKnownHostEntries(t.knownHosts()).stream()
+                    .filter(e -> e.getMarker() == null && e.getKeyEntry() != null && e.isHostMatch(t.address(), t.port()))
+                    .map(e -> KeyUtils.getCanonicalKeyType(e.getKeyEntry().getKeyType()))
+                    .collect(Collectors.toSet());
+        } catch (IOException | RuntimeException e) {
+            return Set.of(); // the verifier reads the file again and reports what is wrong with it
+        }
     }
 }

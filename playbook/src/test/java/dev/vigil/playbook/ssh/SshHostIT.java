@@ -209,4 +209,14 @@ class SshHostIT {
                 .hasMessageContaining("cannot load the SSH key " + key)
                 .hasMessageContaining("ssh-agent");
     }
+
+    @Test
+    void aHostKnownByItsRsaKeyOnlyIsAccepted() throws Exception {
+        String[] rsa = Files.readString(server.resolve("host_rsa.pub")).trim().split(" ");
+        Path kh = dir.resolve("known_hosts_rsa");
+        Files.writeString(kh, "[127.0.0.1]:" + sshd.port + " " + rsa[0] + " " + rsa[1] + "\n");
+        try (var h = SshConnect.connect(target(kh, false, sshd.clientKey))) {
+            assertThat(h.shell("true", Duration.ofSeconds(10)).ok()).isTrue();
+        }
+    }
 }
