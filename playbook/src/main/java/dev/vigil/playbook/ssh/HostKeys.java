@@ -17,6 +17,9 @@ import org.apache.sshd.common.config.keys.KeyUtils;
  * this class only remembers why it refused, so that the report can say it and what to do.
  */
 final class HostKeys extends KnownHostsServerKeyVerifier {
+    /** Hosts are connected in parallel, each with its own verifier, and may share one known_hosts file. */
+    private static final Object FILE_LOCK = new Object();
+
     private final SshTarget target;
     private volatile String refusal;
 
@@ -65,5 +68,14 @@ final class HostKeys extends KnownHostsServerKeyVerifier {
         refusal = "host key REVOKED: " + entryName() + " offers " + KeyUtils.getFingerPrint(key) + ", marked @revoked in "
                 + target.knownHosts();
         super.handleRevokedKey(session, remote, key);
+    }
+
+    @Override
+    protected KnownHostEntry updateKnownHostsFile(ClientSession session, SocketAddress remote, PublicKey key,
+                                                  java.nio.file.Path file, java.util.Collection<HostEntryPair> known)
+            throws Exception {
+        synchronized (FILE_LOCK) {
+            return super.updateKnownHostsFile(session, remote, key, file, known);
+        }
     }
 }

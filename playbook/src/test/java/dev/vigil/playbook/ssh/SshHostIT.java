@@ -219,4 +219,17 @@ class SshHostIT {
             assertThat(h.shell("true", Duration.ofSeconds(10)).ok()).isTrue();
         }
     }
+
+    @Test
+    void aHostThatNeverSpeaksSshTimesOutWithinTheConnectTimeout() throws Exception {
+        try (var silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            var t = new SshTarget("ha3", "127.0.0.1", "root", silent.getLocalPort(), List.of(sshd.clientKey), Optional.empty(),
+                    knownHosts(), false, false, Duration.ofSeconds(2));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> SshConnect.connect(t)).hasMessageContaining("ha3 unreachable")
+                    .hasMessageContaining("no answer within 2s");
+            // connect and authentication are each bounded by the connect timeout
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2 * 2 + 2));
+        }
+    }
 }
