@@ -49,7 +49,6 @@ public final class SshConnect {
         preferKnownKeyTypes(client, t);
         t.agent().ifPresent(a -> client.setAgentFactory(new UnixAgent.Factory(a)));
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, KEEPALIVE);
-        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, KEEPALIVE);
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, KEEPALIVE_MISSES);
         // A long quiet command (a package install) is not idleness; keepalives find dead hosts.
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);

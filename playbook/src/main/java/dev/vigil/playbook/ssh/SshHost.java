@@ -96,7 +96,7 @@ public final class SshHost implements Host, AutoCloseable {
         }
         Integer exit = ch.getExitStatus();
         if (exit == null && !session.isOpen()) throw lost("the connection closed while running a command");
-        return new Raw(exit, out.bytes(), out.truncated(), mergeErr ? "" : ((Tail) err).text().strip());
+        return new Raw(exit, out.bytes(), out.truncated(), mergeErr ? "" : err.text().strip());
     }
 
     private IOException lost(String why) {
