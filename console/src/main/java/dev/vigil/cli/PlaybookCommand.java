@@ -1,7 +1,6 @@
 package dev.vigil.cli;
 
 import dev.vigil.playbook.Engine;
-import dev.vigil.playbook.Host;
 import dev.vigil.playbook.Inventory;
 import dev.vigil.playbook.Journal;
 import dev.vigil.playbook.LocalHost;
@@ -10,10 +9,10 @@ import dev.vigil.playbook.PlaybookError;
 import dev.vigil.playbook.PlaybookReader;
 import dev.vigil.playbook.Report;
 import dev.vigil.playbook.Vars;
+import dev.vigil.playbook.ssh.Connections;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +27,8 @@ import picocli.CommandLine.Spec;
 /** {@code vigil playbook}: check, plan and apply YAML playbooks (the engine is {@code dev.vigil.playbook}). */
 @Command(name = "playbook", mixinStandardHelpOptions = true,
         description = {"Check, plan and apply YAML playbooks.",
-                "This release runs them on `local` (this machine) only; SSH hosts come later. See docs/playbooks.md."},
+                "Hosts are `local` (this machine) and the hosts of an inventory or of a cluster file, reached over SSH."
+                        + " See docs/playbooks.md."},
         subcommands = {PlaybookCommand.Check.class, PlaybookCommand.Plan.class, PlaybookCommand.Apply.class,
                 PlaybookCommand.Runs.class, PlaybookCommand.Undo.class})
 final class PlaybookCommand {
@@ -43,8 +43,16 @@ final class PlaybookCommand {
         Path vars;
 
         @Option(names = "--inventory", paramLabel = "F",
-                description = "a YAML file of hosts beyond `local` (SSH hosts are refused in this release)")
+                description = "a YAML file of hosts, groups and their SSH settings (it wins over --config)")
         Path inventory;
+
+        @Option(names = "--config", paramLabel = "F",
+                description = "a cluster file: its nodes are hosts, reached over SSH at their address (root, port 22)")
+        Path config;
+
+        @Option(names = "--limit", paramLabel = "HOSTS",
+                description = "run on these of the play's hosts only: names or groups, separated by commas")
+        String limit;
     }
 
     /** A playbook with its values, or every error found on the way. */
@@ -53,8 +61,8 @@ final class PlaybookCommand {
     static Loaded load(Inputs in, boolean needValues) {
         var errors = new ArrayList<PlaybookError>();
         Inventory inventory = Inventory.localOnly();
-        if (in.inventory != null) {
-            var inv = Inventory.read(in.inventory);
+        if (in.inventory != null || in.config != null) {
+            var inv = Inventory.read(Optional.ofNullable(in.inventory), Optional.ofNullable(in.config));
             errors.addAll(inv.errors());
             if (inv.inventory().isEmpty()) return new Loaded(Optional.empty(), Map.of(), inventory, errors);
             inventory = inv.inventory().get();
@@ -62,6 +70,15 @@ final class PlaybookCommand {
         var r = PlaybookReader.read(in.file, inventory);
         errors.addAll(r.errors());
         if (r.playbook().isEmpty()) return new Loaded(Optional.empty(), Map.of(), inventory, errors);
+        if (in.limit != null) {
+            try {
+                r = new PlaybookReader.Result(Optional.of(r.playbook().get().withHosts(
+                        inventory.limit(r.playbook().get().hosts(), in.limit))), r.errors());
+            } catch (IllegalArgumentException e) {
+                for (String m : e.getMessage().split("\n")) errors.add(new PlaybookError(in.file, 0, 0, m));
+                return new Loaded(Optional.empty(), Map.of(), inventory, errors);
+            }
+        }
         Map<String, String> values = Map.of();
         if (needValues || in.vars != null) {
             var v = Vars.resolve(r.playbook().get(), Optional.ofNullable(in.vars));
@@ -112,6 +129,10 @@ final class PlaybookCommand {
                 description = "How many hosts run at the same time (default: ${DEFAULT-VALUE}).")
         int forks;
 
+        @Option(names = "--accept-new", description = "Add the host key of a host known_hosts does not know yet "
+                + "(OpenSSH's StrictHostKeyChecking=accept-new); a changed key is still refused.")
+        boolean acceptNew;
+
         @Spec
         CommandSpec spec;
 
@@ -146,6 +167,23 @@ final class PlaybookCommand {
             String runId = Engine.newRunId();
             Report report = Engine.run(pb, loaded.values(), hosts, apply(), runId, journal(runId, pb), listener,
                     new Engine.Options(forks));
+
+            Engine.Listener listener = json ? Engine.Listener.NONE : (host, r) -> {
+                out.printf("%-10s %-7s %s: %s%n", host, r.status(), r.name(), r.message().replace("\n", "\n    "));
+                if (!r.diff().isEmpty()) {
+                    for (String line : r.diff().split("\n", -1)) {
+                        if (!line.isEmpty()) out.println("    " + line);
+                    }
+                }
+                out.flush();
+            };
+            if (!json) out.println((apply() ? "APPLY " : "PLAN ") + pb.name() + " (" + in.file + ")");
+            String runId = Engine.newRunId();
+            Report report;
+            // Every host of the play connected at once; an unreachable one fails its first step with the reason.
+            try (var hosts = Connections.open(loaded.inventory(), pb.hosts(), acceptNew)) {
+                report = Engine.run(pb, loaded.values(), hosts.hosts(), apply(), runId, journal(runId, pb), listener);
+            }
             if (json) {
                 out.println(report.toJson());
             } else {

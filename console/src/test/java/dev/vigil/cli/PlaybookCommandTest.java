@@ -65,7 +65,7 @@ class PlaybookCommandTest {
                   - fiel: {path: /x}
                 """);
         assertThat(VigilCommand.run("playbook", "check", pb.toString())).isEqualTo(3);
-        assertThat(err.toString()).contains(pb + ":1:9: unknown host `ha1`")
+        assertThat(err.toString()).contains(pb + ":1:9: unknown host or group `ha1`")
                 .contains(pb + ":3:5: unknown step type `fiel`; did you mean 'file'?").contains("2 error(s)");
     }
 
@@ -125,5 +125,31 @@ class PlaybookCommandTest {
                 """);
         assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--state-dir", dir.resolve("state").toString())).isEqualTo(1);
         assertThat(out.toString()).contains("failed  command exit 4: exit code 4").contains("failed=1");
+    }
+
+    @Test
+    void configHostsLimitAndAnUnreachableHostFailingAlone() throws Exception {
+        Path pb = playbook();
+        Files.writeString(pb, Files.readString(pb).replace("hosts: local", "hosts: [local, all]"));
+        Path cluster = dir.resolve("cluster.yaml");
+        Files.writeString(cluster, "nodes:\n  - {name: ha1, address: 127.0.0.1}\n  - {name: ha2, address: 127.0.0.1}\n");
+        int closed;
+        try (var s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Path inv = dir.resolve("inv.yaml");
+        Files.writeString(inv, "ssh: {port: " + closed + ", known_hosts: " + dir.resolve("kh") + "}\n");
+        String vars = dir.resolve("vars.yaml").toString();
+
+        assertThat(VigilCommand.run("playbook", "check", pb.toString(), "--config", cluster.toString(), "--limit", "ha11"))
+                .isEqualTo(3);
+        assertThat(err.toString()).contains("--limit: unknown host or group `ha11`; did you mean 'ha1'?").doesNotContain("site.yaml");
+
+        assertThat(VigilCommand.run("playbook", "plan", pb.toString(), "--vars", vars, "--config", cluster.toString(),
+                "--inventory", inv.toString(), "--limit", "local,ha1", "--json")).isEqualTo(1);
+        String json = out.toString();
+        assertThat(json).contains("\"local\"").contains("\"ha1\"").doesNotContain("\"ha2\"")
+                .contains("ha1 unreachable (root@127.0.0.1:" + closed + "): connection refused");
+        assertThat(json.replaceAll("\\s", "")).contains("\"local\":{\"ok\":0,\"changed\":2,\"failed\":0");
     }
 }

@@ -19,4 +19,9 @@ public record Playbook(Path file, String name, List<String> hosts, Map<String, V
                     Map<String, StepSpec> handlers) {
         this(file, name, hosts, vars, steps, handlers, 0, false);
     }
+
+    /** The same playbook on fewer hosts ({@code --limit}). */
+    public Playbook withHosts(List<String> only) {
+        return new Playbook(file, name, List.copyOf(only), vars, steps, handlers, serial, anyErrorsFatal);
+    }
 }

@@ -78,15 +78,20 @@ public final class PlaybookReader {
             String firstLocal = null;
             for (Scalar s : given) {
                 inventory.problem(s.text()).ifPresent(p -> y.error(s.pos(), p));
-                boolean local = inventory.host(s.text()).map(Inventory.HostEntry::local).orElse(false);
-                if (local && firstLocal != null && !firstLocal.equals(s.text())) {
-                    // The same steps would run twice on one machine, and their journals would share a directory.
-                    y.error(s.pos(), "hosts `" + firstLocal + "` and `" + s.text() + "` are both this machine; name it once");
-                } else if (local && firstLocal == null) {
-                    firstLocal = s.text();
+                // A group or `all` stands for its hosts; a host reached twice through groups runs once.
+                if (given.stream().filter(o -> o.text().equals(s.text())).findFirst().get() != s) {
+                    y.error(s.pos(), "host `" + s.text() + "` is listed twice");
                 }
-                if (hosts.contains(s.text())) y.error(s.pos(), "host `" + s.text() + "` is listed twice");
-                else hosts.add(s.text());
+                for (String h : inventory.expand(s.text())) {
+                    boolean local = inventory.host(h).map(Inventory.HostEntry::local).orElse(false);
+                    if (local && firstLocal != null && !firstLocal.equals(h)) {
+                        // The same steps would run twice on one machine, and their journals would share a directory.
+                        y.error(s.pos(), "hosts `" + firstLocal + "` and `" + h + "` are both this machine; name it once");
+                    } else if (local && firstLocal == null) {
+                        firstLocal = h;
+                    }
+                    if (!hosts.contains(h)) hosts.add(h);
+                }
             }
         }
 

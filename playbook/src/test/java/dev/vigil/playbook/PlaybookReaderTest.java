@@ -187,7 +187,7 @@ class PlaybookReaderTest {
     }
 
     @Test
-    void unknownHostWithDidYouMeanAndSshHostsNotYet() throws IOException {
+    void unknownHostWithDidYouMean() throws IOException {
         Path inv = write("inv.yaml", """
                 hosts:
                   ha1: {address: 10.0.0.1, ssh: {user: root}}
@@ -200,8 +200,7 @@ class PlaybookReaderTest {
                 steps:
                   - directory: {path: /tmp/x}
                 """, inventory.inventory().orElseThrow())).containsExactly(
-                "1:9: unknown host `locl`; did you mean 'local'? (known hosts: local, ha1, box; others come from --inventory)",
-                "1:15: host `ha1` is reached over SSH (10.0.0.1), and SSH hosts are not supported yet: this release runs playbooks on `local` only");
+                "1:9: unknown host or group `locl`; did you mean 'local'? (known: local, ha1, box, all; others come from --inventory or --config)");
     }
 
     @Test
@@ -221,8 +220,8 @@ class PlaybookReaderTest {
                   ha1: {ssh: {usr: root}}
                 """);
         assertThat(Inventory.read(inv).errors()).extracting(e -> e.line() + ":" + e.column() + ": " + e.message())
-                .containsExactly("2:15: unknown key `usr` in `ssh`; did you mean 'user'? (known: user, port, key, known_hosts)",
-                        "2:8: host `ha1` needs an `address` (or `connection: local`)");
+                .containsExactly("2:8: host `ha1` needs an `address` (or `connection: local`)",
+                        "2:15: unknown key `usr` in `ssh`; did you mean 'user'? (known: user, port, key, known_hosts, become)");
     }
 
     @Test
