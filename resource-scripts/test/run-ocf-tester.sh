@@ -329,9 +329,111 @@ umount /var/lib/nfs"
     result nfs-kernel $rc "$log" $((SECONDS - start))
 }
 
+# --- IBM product stand-ins (test/standins/*: IBM MQ, WAS, DB2, LoadLeveler cannot be installed
+# here; the stand-ins follow the documented commands, outputs, exit codes and processes).
+STANDINS=$HERE/standins
+
+# PIDs of processes whose command line contains TEXT (the stand-ins' processes name their
+# queue manager, profile or instance, which carry this run's suffix).
+pids_with() {
+    ps -e -o pid=,args= | awk -v t="$1" 'index($0, t) && !/awk -v t/ {print $1}'
+}
+
+kill_with() {
+    local p
+    for p in $(pids_with "$1"); do kill -KILL "$p" 2>/dev/null; done
+}
+
+test_ibmmq() {
+    local log=$TMP/ibmmq.log start=$SECONDS rc=0 mq=$TMP/mq agent=$AGENTS_DIR/ibmmq
+    local qm=VQ1_$SUFFIX other=VQ2_$SUFFIX
+    need python3 timeout >"$log" || { result ibmmq 1 "$log" 0; return; }
+    mkdir -p "$mq"
+    # The data and logs go where a recipe puts them (the shared disk), mqs.ini to MQ_STANDIN_PREFIX;
+    # env_file is how the agent hands that to every MQ command.
+    printf 'export MQ_STANDIN_PREFIX=%s/var MQ_STANDIN_LIFETIME=300\n' "$mq" >"$mq/env"
+    ( . "$mq/env"; "$STANDINS/mq/bin/crtmqm" -md "$mq/shared/data" -ld "$mq/shared/log" "$qm" &&
+      "$STANDINS/mq/bin/crtmqm" -md "$mq/shared/data" -ld "$mq/shared/log" "$other" ) >>"$log" 2>&1 || rc=1
+    local params="-o qmgr=$qm -o mquser=root -o mq_installation_path=$STANDINS/mq -o env_file=$mq/env"
+    # shellcheck disable=SC2086
+    [ $rc -eq 0 ] && { timeout 180 "$OCF_TESTER" -n vigil_mq $params -o immediate_stop_timeout=5 \
+        -o preemptive_stop_timeout=3 "$agent" >>"$log" 2>&1 || rc=1; }
+    if [ $rc -eq 0 ]; then
+        timeout 240 bash -c '
+            set -u
+            agent=$1 mq=$2 qm=$3 other=$4 bin=$5
+            export OCF_RESKEY_qmgr=$qm OCF_RESKEY_mquser=root OCF_RESKEY_mq_installation_path=${bin%/bin}
+            export OCF_RESKEY_env_file=$mq/env OCF_RESKEY_immediate_stop_timeout=2 OCF_RESKEY_preemptive_stop_timeout=2
+            . "$mq/env"
+            fam() { ps -e -o pid=,comm=,args= | awk -v qm="$1" "\$2 ~ /^(amq|runmq)/ && / -m / && \$0 ~ (\" -m \" qm \"( |\$)\") {print \$1}"; }
+            st() { "$bin/dspmq" -n -m "$qm" | sed -n "s/.*STATUS(\(.*\))/\1/p"; }
+            alive() { [ -r /proc/$1/stat ] && ! awk "{exit (\$3 == \"Z\") ? 0 : 1}" /proc/$1/stat 2>/dev/null; }
+            fail() { echo "FAILED: $*"; "$bin/dspmq" -n; ps -e -o pid=,comm=,args= | grep -e "-m VQ" | grep -v grep; exit 1; }
+            # Another queue manager runs beside it and must never be touched.
+            "$bin/strmqm" "$other" >/dev/null || fail "strmqm $other"
+            others=$(fam "$other" | sort | tr "\n" " ")
+
+            # 1. A crash: the execution controller dies, the other processes stay (stale).
+            "$agent" start || fail "start rc=$?"
+            OCF_CHECK_LEVEL=10 "$agent" monitor || fail "depth-10 monitor (ping qmgr) rc=$?"
+            ec=$(ps -e -o pid=,comm=,args= | awk -v qm="$qm" "\$2 == \"amqzxma0\" && \$0 ~ (\"-m \" qm) {print \$1}")
+            kill -KILL $ec; sleep 0.3
+            stale=$(fam "$qm" | tr "\n" " ")
+            [ -n "$stale" ] || fail "no stale processes after the crash"
+            [ "$(st)" = "ENDED UNEXPECTEDLY" ] || fail "dspmq after crash: $(st)"
+            "$agent" monitor; r=$?; [ $r -eq 7 ] || fail "monitor of a dead queue manager rc=$r (want 7)"
+            # strmqm alone refuses while stale processes live (AMQ8041E, rc 24) ...
+            "$bin/strmqm" "$qm" >/dev/null; r=$?; [ $r -eq 24 ] || fail "stand-in strmqm with stale processes rc=$r (want 24)"
+            # ... the agent cleans them first.
+            "$agent" start || fail "start after crash rc=$?"
+            # (a killed process may stay a zombie until its reaper gets to it: not alive)
+            for p in $stale; do alive $p && fail "stale process $p survived start"; done
+            [ "$(st)" = RUNNING ] || fail "not RUNNING after start: $(st)"
+            echo "crash: monitor 7, stale processes ($stale) cleaned by start, RUNNING again"
+
+            # 2. endmqm -i hangs: stop escalates to endmqm -p after immediate_stop_timeout.
+            echo hang-immediate >"$mq/shared/data/$qm/standin.fault"
+            t0=$(date +%s)
+            "$agent" stop || fail "stop with hung endmqm -i rc=$?"
+            t=$(( $(date +%s) - t0 ))
+            [ $t -ge 2 ] || fail "stop took ${t}s: it did not wait immediate_stop_timeout=2"
+            [ "$(st)" = "ENDED PREEMPTIVELY" ] || fail "after escalation dspmq says $(st), want ENDED PREEMPTIVELY"
+            [ -z "$(fam "$qm")" ] || fail "processes left: $(fam "$qm")"
+            pgrep -f "endmqm -i $qm" >/dev/null && fail "the hung endmqm -i was left running"
+            echo "hung endmqm -i: escalated to endmqm -p in ${t}s, nothing left"
+
+            # 3. Nothing ends it (endmqm -i and -p hang, TERM ignored): the agent kills the family.
+            echo hang-all >"$mq/shared/data/$qm/standin.fault"
+            "$agent" start || fail "start (hang-all) rc=$?"
+            t0=$(date +%s)
+            "$agent" stop || fail "stop with everything hung rc=$?"
+            t=$(( $(date +%s) - t0 ))
+            [ $t -ge 4 ] || fail "stop took ${t}s: it did not try endmqm -i and -p for their timeouts"
+            [ -z "$(fam "$qm")" ] || fail "processes left after kill: $(fam "$qm")"
+            pgrep -f "endmqm -[ip] $qm" >/dev/null && fail "a hung endmqm was left running"
+            "$agent" monitor; r=$?; [ $r -eq 7 ] || fail "monitor after forced stop rc=$r"
+            rm -f "$mq/shared/data/$qm/standin.fault"
+            echo "everything hung: killed in ${t}s, monitor 7"
+
+            # 4. Refusals: an unknown queue manager (5), -x (6), a bad name (6).
+            OCF_RESKEY_qmgr=NOSUCHQM "$agent" start 2>/dev/null; r=$?; [ $r -eq 5 ] || fail "start of unknown QM rc=$r (want 5)"
+            OCF_RESKEY_strmqm_opts="-x" "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 6 ] || fail "-x rc=$r (want 6)"
+            OCF_RESKEY_qmgr="Q M" "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 6 ] || fail "bad name rc=$r (want 6)"
+            OCF_RESKEY_mquser=nosuchuser "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 5 ] || fail "no user rc=$r (want 5)"
+
+            now=$(fam "$other" | sort | tr "\n" " ")
+            [ "$now" = "$others" ] || fail "the other queue manager was touched: $others -> $now"
+            "$bin/endmqm" -p "$other" >/dev/null
+            echo "other queue manager untouched; refusals ok"
+        ' _ "$agent" "$mq" "$qm" "$other" "$STANDINS/mq/bin" >>"$log" 2>&1 || rc=1
+    fi
+    kill_with "-m $qm"; kill_with "-m $other"; kill_with "endmqm"
+    result ibmmq $rc "$log" $((SECONDS - start))
+}
+
 for a in "${WANT[@]}"; do
     case "$a" in
-        IPaddr|Filesystem|apache|nfsserver|exportfs|nfs-kernel) "test_$a" ;;
+        IPaddr|Filesystem|apache|nfsserver|exportfs|nfs-kernel|ibmmq|WAS6|db2|loadleveler) "test_$a" ;;
         *) echo "FAIL $a (unknown agent)"; FAILED=1 ;;
     esac
 done
