@@ -564,6 +564,43 @@ test_db2() {
     result db2 $rc "$log" $((SECONDS - start))
 }
 
+# ocf:vigil:loadleveler against the LoadLeveler stand-in, in a network namespace (the
+# negotiator's port 9614), as root (ll_user=root; LoadLeveler's own user is `loadl`).
+test_loadleveler() {
+    local log=$TMP/loadleveler.log start=$SECONDS rc=0 ns=vigil-ocf-ll-$SUFFIX ll=$TMP/ll
+    need python3 timeout >"$log" || { result loadleveler 1 "$log" 0; return; }
+    mkdir -p "$ll"
+    printf 'CENTRAL_MANAGER_LIST = 127.0.0.1\nNEGOTIATOR_STREAM_PORT = 9614\nLOADL_STANDIN_ROLE = central_manager\n' >"$ll/LoadL_config"
+    printf 'export LOADL_STANDIN_CONFIG=%s/LoadL_config LOADL_STANDIN_LIFETIME=300\n' "$ll" >"$ll/env"
+    ip netns add "$ns" && ip -n "$ns" link set lo up || { result loadleveler 1 "$log" 0; return; }
+    timeout 240 ip netns exec "$ns" bash -c '
+        set -u
+        tester=$1 agent=$2 ll=$3 home=$4
+        "$tester" -n vigil_ll -o ll_user=root -o ll_home="$home" -o env_file="$ll/env" -o stop_timeout=3 "$agent" || exit 1
+        export OCF_RESKEY_ll_user=root OCF_RESKEY_ll_home=$home OCF_RESKEY_env_file=$ll/env OCF_RESKEY_stop_timeout=2
+        fail() { echo "FAILED: $*"; ps -e -o pid=,comm= | grep LoadL; exit 1; }
+        "$agent" start || fail "start rc=$?"
+        OCF_CHECK_LEVEL=10 "$agent" monitor || fail "depth-10 monitor (llstatus) rc=$?"
+        . "$ll/env"; "$home/bin/llstatus" | grep -q "The Central Manager is defined on 127.0.0.1" || fail "llstatus output"
+        # The negotiator dies: monitor 1, llstatus -1 (255).
+        kill -KILL $(ps -e -o pid=,comm= | awk "\$2 == \"LoadL_negotiato\" {print \$1}")
+        sleep 0.3
+        "$agent" monitor; r=$?; [ $r -eq 1 ] || fail "monitor without negotiator rc=$r (want 1)"
+        "$home/bin/llstatus" >/dev/null; r=$?; [ $r -eq 255 ] || fail "llstatus without negotiator rc=$r (want 255)"
+        "$agent" stop || fail "stop rc=$?"
+        [ -z "$(ps -e -o stat=,comm= | grep -v "^Z" | grep " LoadL_")" ] || fail "daemons left after stop"
+        "$agent" monitor; r=$?; [ $r -eq 7 ] || fail "monitor after stop rc=$r"
+        OCF_RESKEY_ll_user=nosuchuser "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 5 ] || fail "unknown user rc=$r"
+        echo "loadleveler: depth-10 monitor via llstatus, dead negotiator -> 1, stop leaves nothing"
+    ' _ "$OCF_TESTER" "$AGENTS_DIR/loadleveler" "$ll" "$STANDINS/loadleveler" >>"$log" 2>&1 || rc=1
+    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
+        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; rc=1
+        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
+    fi
+    ip netns del "$ns" 2>/dev/null
+    result loadleveler $rc "$log" $((SECONDS - start))
+}
+
 for a in "${WANT[@]}"; do
     case "$a" in
         IPaddr|Filesystem|apache|nfsserver|exportfs|nfs-kernel|ibmmq|WAS6|db2|loadleveler) "test_$a" ;;
