@@ -1,0 +1,153 @@
+package dev.vigil.playbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.config.ConfigException;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.ResourcesConfig;
+import dev.vigil.model.ResourceClass;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The recipes of {@code playbooks/}: each passes the real reader's {@code check} with its example
+ * vars, declares its variables completely (the wizards build forms from them), and its cluster
+ * fragment, rendered with the example vars, passes the agent's own loader.
+ */
+class RecipesTest {
+    static final List<String> RECIPES = List.of("apache-shared-disk", "apache-nfs", "nfs-server", "haproxy", "ibm-mq",
+            "websphere", "db2", "loadleveler");
+    /** The nodes of the example cluster file the vars files name ({@code primary: ha1}). */
+    static final List<String> NODES = List.of("ha1", "ha2");
+    /**
+     * The step types of issue 11 that this branch's reader does not run yet, and {@code hosts: all}
+     * (hosts from the cluster file). TODO(lead, at merge): with the package/service/exports/authkey/
+     * cluster/wait steps and `hosts: all` merged, delete PENDING and its two uses below, so that
+     * {@link #checkPasses} asserts that {@code check} finds no error at all.
+     */
+    static final Pattern PENDING = Pattern.compile(
+            "step type `(package|service|exports|authkey|cluster|wait|serial_test)` is not supported yet.*"
+                    + "|unknown host `all`.*");
+    static final Pattern PENDING_STEP = Pattern.compile("^    (package|service|exports|authkey|cluster|wait|serial_test):");
+
+    static Stream<String> recipes() {
+        return RECIPES.stream();
+    }
+
+    static Path recipe(String name) {
+        // Surefire runs in the module directory; the recipes are beside it.
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("playbooks"))) dir = dir.getParent();
+        assertThat(dir).as("a playbooks/ directory above %s", Path.of("").toAbsolutePath()).isNotNull();
+        return dir.resolve("playbooks").resolve(name);
+    }
+
+    @ParameterizedTest
+    @MethodSource("recipes")
+    void checkPasses(String name) throws IOException {
+        var dir = recipe(name);
+        var result = PlaybookReader.read(dir.resolve("playbook.yaml"), Inventory.localOnly());
+        var unexpected = result.errors().stream().filter(e -> !PENDING.matcher(e.message()).matches()).toList();
+        assertThat(unexpected).as("errors of check other than the pending step types and `hosts: all`").isEmpty();
+        assertThat(Files.readString(dir.resolve("playbook.yaml"), java.nio.charset.StandardCharsets.UTF_8))
+                .as("a recipe runs on the cluster's nodes").contains("\nhosts: all\n");
+    }
+
+    /**
+     * Until the pending step types are merged the reader stops at their errors, so the rest (every
+     * variable declaration, the example vars against the declared types, the other steps and
+     * their templates) is checked on a copy without the pending steps, on {@code local}.
+     */
+    @ParameterizedTest
+    @MethodSource("recipes")
+    void variablesAndExampleVarsAreValid(String name, @TempDir Path tmp) throws IOException {
+        var playbook = readWithoutPendingSteps(name, tmp);
+        var vars = Vars.resolve(playbook, Optional.of(recipe(name).resolve("vars.example.yaml")));
+        assertThat(vars.errors()).as("vars.example.yaml of %s", name).isEmpty();
+        for (var decl : playbook.vars().values()) {
+            assertThat(decl.description()).as("description of variable %s in %s", decl.name(), name).isNotBlank();
+            if (decl.type() == VarType.STRING) {
+                // A string reaches commands and config files: the wizards validate it with the pattern.
+                assertThat(decl.pattern()).as("pattern of string variable %s in %s", decl.name(), name).isPresent();
+            }
+        }
+        assertThat(playbook.vars()).as("%s declares the floating IP and the preferred node", name).containsKeys("vip", "primary");
+    }
+
+    @ParameterizedTest
+    @MethodSource("recipes")
+    void clusterFragmentPassesTheAgentsLoader(String name, @TempDir Path tmp) throws IOException, ConfigException {
+        var dir = recipe(name);
+        var playbook = readWithoutPendingSteps(name, tmp);
+        var values = new HashMap<>(Vars.resolve(playbook, Optional.of(dir.resolve("vars.example.yaml"))).values());
+        String fragment = Files.readString(dir.resolve("cluster.yaml"));
+        String rendered = Template.render(fragment, values);
+        ResourcesConfig config = ConfigLoader.loadResources(rendered, dir.resolve("cluster.yaml"), NODES);
+        assertThat(config.resources()).as("resources of %s", name).isNotEmpty();
+        assertThat(config.groups().size() + config.constraints().size()).as("%s ties its resources together", name).isPositive();
+        // The agents exist: Vigil's in resource-scripts/, ClusterLabs' ones by name (WAS6, db2).
+        for (var r : config.resources()) {
+            var agent = r.agent();
+            if (agent.resourceClass() == ResourceClass.OCF && agent.provider().equals("vigil")) {
+                assertThat(dir.resolve("../../resource-scripts/ocf/vigil/" + agent.type()).normalize())
+                        .as("agent of %s in %s", r.id(), name).isExecutable();
+            } else if (agent.resourceClass() == ResourceClass.OCF) {
+                assertThat(agent.provider() + ":" + agent.type()).as("ClusterLabs agent of %s in %s", r.id(), name)
+                        .isIn("heartbeat:WAS6", "heartbeat:db2");
+            }
+        }
+        // The cluster step of the playbook names this fragment.
+        assertThat(Files.readString(dir.resolve("playbook.yaml"))).contains("cluster: {template: cluster.yaml}");
+    }
+
+    @ParameterizedTest
+    @MethodSource("recipes")
+    void everyRecipeHasAReadmeSection(String name) throws IOException {
+        String readme = Files.readString(recipe(name).resolve("../README.md").normalize());
+        assertThat(readme).contains("## " + name).contains("vigil playbook apply playbooks/" + name + "/playbook.yaml --config cluster.yaml --vars vars.yaml");
+    }
+
+    /** The recipe on {@code local}, without its pending steps (see {@link #PENDING}). */
+    static Playbook readWithoutPendingSteps(String name, Path tmp) throws IOException {
+        var dir = recipe(name);
+        try (var files = Files.list(dir)) {
+            for (var f : files.toList()) Files.copy(f, tmp.resolve(f.getFileName()));
+        }
+        var kept = new ArrayList<String>();
+        var block = new ArrayList<String>();
+        boolean inSteps = false;
+        boolean pending = false;
+        for (String line : Files.readAllLines(dir.resolve("playbook.yaml"))) {
+            if (line.equals("hosts: all")) line = "hosts: [local]";
+            boolean top = !line.isEmpty() && !line.startsWith(" ") && !line.startsWith("#");
+            if (inSteps && (top || line.startsWith("  - "))) {
+                if (!pending) kept.addAll(block);
+                block.clear();
+                pending = false;
+            }
+            if (top) inSteps = line.equals("steps:");
+            if (inSteps && !line.equals("steps:")) {
+                block.add(line);
+                pending |= PENDING_STEP.matcher(line).find();
+            } else {
+                kept.add(line);
+            }
+        }
+        if (!pending) kept.addAll(block);
+        Path copy = tmp.resolve("playbook.yaml");
+        Files.write(copy, kept);
+        var result = PlaybookReader.read(copy, Inventory.localOnly());
+        assertThat(result.errors()).as("check of %s without the pending steps:%n%s", name, String.join("\n", kept)).isEmpty();
+        return result.playbook().orElseThrow();
+    }
+}
