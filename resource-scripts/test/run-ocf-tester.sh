@@ -8,11 +8,13 @@
 #   exportfs   - ganesha exports (everyone, and a network) against a running nfsserver there
 #   nfs-kernel - both agents' kernel backend against fake rpc.nfsd/rpc.mountd/exportfs/rpc.statd
 #                /mount that record their arguments (this kernel has no nfsd): the contract
+#   ibmmq, WAS6, db2, loadleveler - Vigil's ibmmq and loadleveler, ClusterLabs' WAS6 and db2
+#                (unmodified) against the IBM stand-ins of test/standins/ (see its README)
 # Prints one line per agent (PASS/FAIL/SKIP), exits non-zero on any failure.
 # Needs root, ocf-tester (resource-agents), iproute2, losetup, mkfs.ext4, apache2, curl;
 # nfsserver/exportfs need nfs-ganesha, nfs-ganesha-vfs, rpcbind, libnfs-utils (SKIP without).
 # Usage: run-ocf-tester.sh [-v] [AGENT...]
-#   (default: IPaddr Filesystem apache nfsserver exportfs nfs-kernel)
+#   (default: IPaddr Filesystem apache nfsserver exportfs nfs-kernel ibmmq WAS6 db2 loadleveler)
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +23,7 @@ AGENTS_DIR=$(cd "$AGENTS_DIR" && pwd)
 OCF_TESTER=${OCF_TESTER:-/usr/sbin/ocf-tester}
 VERBOSE=0
 if [ "${1:-}" = "-v" ]; then VERBOSE=1; shift; fi
-if [ $# -gt 0 ]; then WANT=("$@"); else WANT=(IPaddr Filesystem apache nfsserver exportfs nfs-kernel); fi
+if [ $# -gt 0 ]; then WANT=("$@"); else WANT=(IPaddr Filesystem apache nfsserver exportfs nfs-kernel ibmmq WAS6 db2 loadleveler); fi
 
 if [ "$(id -u)" -ne 0 ]; then echo "run-ocf-tester: must run as root" >&2; exit 2; fi
 if [ ! -x "$OCF_TESTER" ]; then echo "run-ocf-tester: $OCF_TESTER missing (apt-get install resource-agents)" >&2; exit 2; fi
