@@ -95,16 +95,23 @@ class RecipesTest {
         ResourcesConfig config = ConfigLoader.loadResources(rendered, dir.resolve("cluster.yaml"), NODES);
         assertThat(config.resources()).as("resources of %s", name).isNotEmpty();
         assertThat(config.groups().size() + config.constraints().size()).as("%s ties its resources together", name).isPositive();
-        // The agents exist: Vigil's in resource-scripts/, ClusterLabs' ones by name (WAS6, db2).
+        // The agents exist (Vigil's in resource-scripts/, ClusterLabs' WAS6 and db2 where
+        // resource-agents is installed) and declare every parameter the fragment gives them.
         for (var r : config.resources()) {
             var agent = r.agent();
-            if (agent.resourceClass() == ResourceClass.OCF && agent.provider().equals("vigil")) {
-                assertThat(dir.resolve("../../resource-scripts/ocf/vigil/" + agent.type()).normalize())
-                        .as("agent of %s in %s", r.id(), name).isExecutable();
-            } else if (agent.resourceClass() == ResourceClass.OCF) {
+            if (agent.resourceClass() != ResourceClass.OCF) continue;
+            Path script;
+            if (agent.provider().equals("vigil")) {
+                script = dir.resolve("../../resource-scripts/ocf/vigil/" + agent.type()).normalize();
+                assertThat(script).as("agent of %s in %s", r.id(), name).isExecutable();
+            } else {
                 assertThat(agent.provider() + ":" + agent.type()).as("ClusterLabs agent of %s in %s", r.id(), name)
                         .isIn("heartbeat:WAS6", "heartbeat:db2");
+                script = Path.of("/usr/lib/ocf/resource.d", agent.provider(), agent.type());
+                if (!Files.isExecutable(script)) continue; // resource-agents not installed: nothing to compare with
             }
+            assertThat(metaDataParameters(script)).as("parameters %s of %s declares", r.params().keySet(), script)
+                    .containsAll(r.params().keySet());
         }
         // The cluster step of the playbook names this fragment.
         assertThat(Files.readString(dir.resolve("playbook.yaml"))).contains("cluster: {template: cluster.yaml}");
@@ -115,6 +122,27 @@ class RecipesTest {
     void everyRecipeHasAReadmeSection(String name) throws IOException {
         String readme = Files.readString(recipe(name).resolve("../README.md").normalize());
         assertThat(readme).contains("## " + name).contains("vigil playbook apply playbooks/" + name + "/playbook.yaml --config cluster.yaml --vars vars.yaml");
+    }
+
+    /** The parameter names an agent's {@code meta-data} declares. */
+    static List<String> metaDataParameters(Path agent) throws IOException {
+        var pb = new ProcessBuilder(agent.toString(), "meta-data").redirectErrorStream(true);
+        pb.environment().put("OCF_ROOT", "/usr/lib/ocf");
+        pb.environment().put("OCF_FUNCTIONS_DIR", "/usr/lib/ocf/lib/heartbeat");
+        var p = pb.start();
+        p.getOutputStream().close();
+        String xml = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("%s meta-data finished", agent).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        var names = new ArrayList<String>();
+        var m = Pattern.compile("<parameter name=\"([^\"]+)\"").matcher(xml);
+        while (m.find()) names.add(m.group(1));
+        assertThat(names).as("parameters in the meta-data of %s:%n%s", agent, xml).isNotEmpty();
+        return names;
     }
 
     /** The recipe on {@code local}, without its pending steps (see {@link #PENDING}). */
