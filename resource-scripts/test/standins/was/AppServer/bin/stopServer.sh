@@ -12,8 +12,10 @@ fi
 echo "ADMU3201I: Server stop request issued. Waiting for stop status."
 kill -TERM "$_pid"
 _i=0
-while [ $_i -lt 300 ] && was_pid >/dev/null; do sleep 0.1; _i=$((_i + 1)); done
-if was_pid >/dev/null; then
+# Until the process itself is gone (a zombie waiting for its reaper counts as gone).
+gone() { [ ! -r /proc/$_pid/stat ] || awk '{exit ($3 == "Z") ? 0 : 1}' /proc/$_pid/stat 2>/dev/null; }
+while [ $_i -lt 300 ] && ! gone; do sleep 0.1; _i=$((_i + 1)); done
+if ! gone; then
     echo "ADMU3060E: Timed out waiting for server shutdown."
     exit 255
 fi
