@@ -8,13 +8,13 @@
 #   exportfs   - ganesha exports (everyone, and a network) against a running nfsserver there
 #   nfs-kernel - both agents' kernel backend against fake rpc.nfsd/rpc.mountd/exportfs/rpc.statd
 #                /mount that record their arguments (this kernel has no nfsd): the contract
-#   ibmmq, WAS6, db2, loadleveler - Vigil's ibmmq and loadleveler, ClusterLabs' WAS6 and db2
+#   ibmmq, WAS6, wasnd, db2, loadleveler - Vigil's ibmmq, wasnd and loadleveler, ClusterLabs' WAS6 and db2
 #                (unmodified) against the IBM stand-ins of test/standins/ (see its README)
 # Prints one line per agent (PASS/FAIL/SKIP), exits non-zero on any failure.
 # Needs root, ocf-tester (resource-agents), iproute2, losetup, mkfs.ext4, apache2, curl;
 # nfsserver/exportfs need nfs-ganesha, nfs-ganesha-vfs, rpcbind, libnfs-utils (SKIP without).
 # Usage: run-ocf-tester.sh [-v] [AGENT...]
-#   (default: IPaddr Filesystem apache nfsserver exportfs nfs-kernel ibmmq WAS6 db2 loadleveler)
+#   (default: IPaddr Filesystem apache nfsserver exportfs nfs-kernel ibmmq WAS6 wasnd db2 loadleveler)
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +23,7 @@ AGENTS_DIR=$(cd "$AGENTS_DIR" && pwd)
 OCF_TESTER=${OCF_TESTER:-/usr/sbin/ocf-tester}
 VERBOSE=0
 if [ "${1:-}" = "-v" ]; then VERBOSE=1; shift; fi
-if [ $# -gt 0 ]; then WANT=("$@"); else WANT=(IPaddr Filesystem apache nfsserver exportfs nfs-kernel ibmmq WAS6 db2 loadleveler); fi
+if [ $# -gt 0 ]; then WANT=("$@"); else WANT=(IPaddr Filesystem apache nfsserver exportfs nfs-kernel ibmmq WAS6 wasnd db2 loadleveler); fi
 
 if [ "$(id -u)" -ne 0 ]; then echo "run-ocf-tester: must run as root" >&2; exit 2; fi
 if [ ! -x "$OCF_TESTER" ]; then echo "run-ocf-tester: $OCF_TESTER missing (apt-get install resource-agents)" >&2; exit 2; fi
@@ -429,7 +429,7 @@ test_ibmmq() {
             echo "other queue manager untouched; refusals ok"
         ' _ "$agent" "$mq" "$qm" "$other" "$STANDINS/mq/bin" >>"$log" 2>&1 || rc=1
     fi
-    kill_with "-m $qm"; kill_with "-m $other"; kill_with "endmqm"
+    kill_with "-m $qm"; kill_with "-m $other"; kill_with "endmqm -i $qm"; kill_with "endmqm -p $qm"
     result ibmmq $rc "$log" $((SECONDS - start))
 }
 
@@ -603,9 +603,50 @@ test_loadleveler() {
     result loadleveler $rc "$log" $((SECONDS - start))
 }
 
+# ocf:vigil:wasnd (deployment manager, node agent) against the WAS stand-in, placed as for WAS6.
+test_wasnd() {
+    local log=$TMP/wasnd.log start=$SECONDS rc=0 ns=vigil-ocf-wasnd-$SUFFIX
+    need python3 unshare >"$log" || { result wasnd 1 "$log" 0; return; }
+    rm -rf "$TMP/wasnd-root"; cp -r "$STANDINS/was/AppServer" "$TMP/wasnd-root"
+    ip netns add "$ns" && ip -n "$ns" link set lo up || { result wasnd 1 "$log" 0; return; }
+    timeout 300 ip netns exec "$ns" unshare --mount --propagation private bash -c '
+        set -u
+        tester=$1 agent=$2 tmp=$3
+        export WAS_STANDIN_LIFETIME=300
+        mount -t tmpfs tmpfs /opt && mkdir -p /opt/IBM/WebSphere/AppServer &&
+            mount --bind "$tmp/wasnd-root" /opt/IBM/WebSphere/AppServer || exit 1
+        bin=/opt/IBM/WebSphere/AppServer/bin
+        "$bin/manageprofiles.sh" -create -profileName Dmgr01 -cellName vcell -nodeName vcellmgr -startingPort 19200 >/dev/null &&
+        "$bin/manageprofiles.sh" -create -profileName App01 -cellName vcell -nodeName vnode -startingPort 19300 >/dev/null || exit 1
+        fail() { echo "FAILED: $*"; exit 1; }
+        "$tester" -n vigil_dmgr -o process=dmgr -o profile=Dmgr01 -o stop_timeout=10 "$agent" || fail "ocf-tester dmgr"
+        "$tester" -n vigil_nodeagent -o process=nodeagent -o profile=App01 -o stop_timeout=10 "$agent" || fail "ocf-tester nodeagent"
+        export OCF_RESKEY_process=dmgr OCF_RESKEY_profile=Dmgr01 OCF_RESKEY_stop_timeout=2
+        "$agent" start || fail "start rc=$?"
+        OCF_CHECK_LEVEL=10 "$agent" monitor || fail "depth-10 monitor (serverStatus.sh) rc=$?"
+        # A stop script that hangs: the agent ends it after stop_timeout and kills the process.
+        printf "#!/bin/sh\nexec sleep 300\n" >"$bin/stopManager.sh"
+        t0=$(date +%s)
+        "$agent" stop || fail "stop with a hung stopManager.sh rc=$?"
+        t=$(( $(date +%s) - t0 ))
+        [ $t -ge 2 ] || fail "stop took ${t}s: it did not wait stop_timeout"
+        "$agent" monitor; r=$?; [ $r -eq 7 ] || fail "monitor after stop rc=$r"
+        ps -e -o stat=,comm=,args= | awk "\$1 !~ /^Z/ && \$2 == \"java\" && /Dmgr01\/config/" | grep -q . && fail "dmgr left running"
+        ps -e -o args= | grep -q "^sleep 300" && fail "the hung stopManager.sh was left running"
+        OCF_RESKEY_process=server1 "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 6 ] || fail "process=server1 rc=$r (want 6)"
+        echo "wasnd: dmgr and nodeagent under ocf-tester, depth-10 monitor, hung stopManager.sh ended in ${t}s"
+    ' _ "$OCF_TESTER" "$AGENTS_DIR/wasnd" "$TMP" >>"$log" 2>&1 || rc=1
+    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
+        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; rc=1
+        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
+    fi
+    ip netns del "$ns" 2>/dev/null
+    result wasnd $rc "$log" $((SECONDS - start))
+}
+
 for a in "${WANT[@]}"; do
     case "$a" in
-        IPaddr|Filesystem|apache|nfsserver|exportfs|nfs-kernel|ibmmq|WAS6|db2|loadleveler) "test_$a" ;;
+        IPaddr|Filesystem|apache|nfsserver|exportfs|nfs-kernel|ibmmq|WAS6|wasnd|db2|loadleveler) "test_$a" ;;
         *) echo "FAIL $a (unknown agent)"; FAILED=1 ;;
     esac
 done
