@@ -90,9 +90,23 @@ class RecipesTest {
         var dir = recipe(name);
         var playbook = readWithoutPendingSteps(name, tmp);
         var values = new HashMap<>(Vars.resolve(playbook, Optional.of(dir.resolve("vars.example.yaml"))).values());
-        String fragment = Files.readString(dir.resolve("cluster.yaml"));
-        String rendered = Template.render(fragment, values);
-        ResourcesConfig config = ConfigLoader.loadResources(rendered, dir.resolve("cluster.yaml"), NODES);
+        // Every fragment: cluster.yaml, or one per layout (cluster-LAYOUT.yaml, chosen by a variable).
+        List<Path> fragments;
+        try (var files = Files.list(dir)) {
+            fragments = files.filter(f -> f.getFileName().toString().matches("cluster(-[a-z]+)?\\.yaml")).sorted().toList();
+        }
+        assertThat(fragments).as("cluster fragments of %s", name).isNotEmpty();
+        for (var fragment : fragments) loadFragment(name, dir, fragment, values);
+        String step = Files.readString(dir.resolve("playbook.yaml"));
+        var m = Pattern.compile("(?m)cluster: \\{template: \"?([^\"\n]+?)\"?}$").matcher(step);
+        assertThat(m.find()).as("%s ends with a cluster step naming its fragment", name).isTrue();
+        assertThat(dir.resolve(Template.render(m.group(1), values))).as("the fragment the example vars choose").isRegularFile();
+    }
+
+    static void loadFragment(String name, Path dir, Path fragment, java.util.Map<String, String> values)
+            throws IOException, ConfigException {
+        String rendered = Template.render(Files.readString(fragment), values);
+        ResourcesConfig config = ConfigLoader.loadResources(rendered, fragment, NODES);
         assertThat(config.resources()).as("resources of %s", name).isNotEmpty();
         assertThat(config.groups().size() + config.constraints().size()).as("%s ties its resources together", name).isPositive();
         // The agents exist (Vigil's in resource-scripts/, ClusterLabs' WAS6 and db2 where
@@ -113,8 +127,6 @@ class RecipesTest {
             assertThat(metaDataParameters(script)).as("parameters %s of %s declares", r.params().keySet(), script)
                     .containsAll(r.params().keySet());
         }
-        // The cluster step of the playbook names this fragment.
-        assertThat(Files.readString(dir.resolve("playbook.yaml"))).contains("cluster: {template: cluster.yaml}");
     }
 
     @ParameterizedTest
