@@ -21,6 +21,8 @@ fi
 [ "$op" = -create ] && [ -n "$profile" ] || { echo "INSTCONFFAILED: usage: manageprofiles.sh -create -profileName P [-profilePath DIR] -cellName C -nodeName N -startingPort PORT"; exit 1; }
 : "${cell:=${node:-Node01}Cell}" "${node:=Node01}"
 dir=$WAS_ROOT/profiles/$profile
+# (git and the distribution's copy keep no empty directories: make them here)
+mkdir -p "$WAS_ROOT/profiles" "$WAS_ROOT/properties/fsdb" "$WAS_ROOT/logs" || exit 1
 if [ -n "$path" ] && [ "$path" != "$dir" ]; then
     # The profile lives elsewhere (a shared disk); the install root links to it, as WAS's registry does.
     mkdir -p "$path" && ln -sfn "$path" "$dir"
