@@ -150,12 +150,6 @@ final class PlaybookCommand {
             var loaded = load(in, true);
             if (!loaded.errors().isEmpty()) return printErrors(loaded.errors(), err);
             var pb = loaded.playbook().orElseThrow();
-            var hosts = new LinkedHashMap<String, Host>();
-            for (String h : pb.hosts()) {
-                var entry = loaded.inventory().host(h).orElseThrow();
-                if (!entry.local()) throw new IllegalStateException("check lets no SSH host through: " + h);
-                hosts.put(h, new LocalHost(h));
-            }
             if (forks < 1) {
                 err.println("--forks must be 1 or more, got " + forks);
                 return 2;
@@ -165,24 +159,11 @@ final class PlaybookCommand {
             Engine.Listener listener = json ? Engine.Listener.NONE : progress;
             if (!json) out.println((apply() ? "APPLY " : "PLAN ") + pb.name() + " (" + in.file + ")");
             String runId = Engine.newRunId();
-            Report report = Engine.run(pb, loaded.values(), hosts, apply(), runId, journal(runId, pb), listener,
-                    new Engine.Options(forks));
-
-            Engine.Listener listener = json ? Engine.Listener.NONE : (host, r) -> {
-                out.printf("%-10s %-7s %s: %s%n", host, r.status(), r.name(), r.message().replace("\n", "\n    "));
-                if (!r.diff().isEmpty()) {
-                    for (String line : r.diff().split("\n", -1)) {
-                        if (!line.isEmpty()) out.println("    " + line);
-                    }
-                }
-                out.flush();
-            };
-            if (!json) out.println((apply() ? "APPLY " : "PLAN ") + pb.name() + " (" + in.file + ")");
-            String runId = Engine.newRunId();
             Report report;
             // Every host of the play connected at once; an unreachable one fails its first step with the reason.
             try (var hosts = Connections.open(loaded.inventory(), pb.hosts(), acceptNew)) {
-                report = Engine.run(pb, loaded.values(), hosts.hosts(), apply(), runId, journal(runId, pb), listener);
+                report = Engine.run(pb, loaded.values(), hosts.hosts(), apply(), runId, journal(runId, pb), listener,
+                        new Engine.Options(forks));
             }
             if (json) {
                 out.println(report.toJson());

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class ResourceScriptsIT {
     private static final Path OCF_TESTER = Path.of("/usr/sbin/ocf-tester");
-    private static final List<String> AGENTS = List.of("IPaddr", "Filesystem", "apache");
+    private static final List<String> AGENTS = List.of("IPaddr", "Filesystem", "apache", "ibmmq", "wasnd", "loadleveler");
+    /** ClusterLabs' agents, unmodified, against the IBM stand-ins of test/standins/. */
+    private static final List<String> CLUSTERLABS_AGAINST_STANDINS = List.of("WAS6", "db2");
     private static final long TIMEOUT_SECONDS = 600;
 
     @Test
@@ -60,6 +62,9 @@ class ResourceScriptsIT {
         assertThat(finished).as("run-ocf-tester.sh finished within %ss; output:%n%s", TIMEOUT_SECONDS, text).isTrue();
         assertThat(process.exitValue()).as("run-ocf-tester.sh exit code; output:%n%s", text).isZero();
         for (var agent : AGENTS) {
+            assertThat(text).contains("PASS " + agent + " ");
+        }
+        for (var agent : CLUSTERLABS_AGAINST_STANDINS) {
             assertThat(text).contains("PASS " + agent + " ");
         }
         // The NFS kernel backend runs against recording fakes, so it needs nothing installed;
