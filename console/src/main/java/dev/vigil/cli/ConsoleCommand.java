@@ -12,6 +12,7 @@ import dev.vigil.ssh.ShellSessionFactory;
 import dev.vigil.tui.StreamingBackend;
 import dev.vigil.tui.Screens;
 import dev.vigil.tui.TuiOptions;
+import dev.vigil.wizard.WizardHosts;
 import dev.vigil.wizard.WizardSettings;
 import dev.vigil.wizard.Wizards;
 import java.io.IOException;
@@ -87,7 +88,9 @@ final class ConsoleCommand implements Callable<Integer> {
 
         var audit = new AuditLog(auditLog, Clock.systemUTC());
         var backend = new StreamingBackend(agents.client(), agents.described());
-        var wizards = WizardSettings.defaults().withPlaybooks(playbooks).withSaved(wizardSaves);
+        // The wizards' recipes run on the cluster file's nodes over SSH, as `vigil playbook --config` would.
+        var wizards = WizardSettings.defaults().withPlaybooks(playbooks).withSaved(wizardSaves)
+                .withHosts(Files.isReadable(agent.config) ? WizardHosts.cluster(agent.config, Optional.empty()) : WizardHosts.local());
         var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(clusterFile().orElse(null))
                 .withScreens(Screens.standard().with(Wizards.entry(wizards))));
         var server = new ConsoleServer(new ConsoleServer.Settings(address.get(), hostKey),

@@ -2,6 +2,7 @@ package dev.vigil.wizard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.playbook.Inventory;
 import dev.vigil.playbook.PlaybookError;
 import dev.vigil.playbook.PlaybookReader;
 import java.io.IOException;
@@ -32,14 +33,15 @@ public final class Recipes {
             subdirs = s.filter(Files::isDirectory).filter(d -> Files.isRegularFile(d.resolve("playbook.yaml")))
                     .sorted().limit(LIMIT).toList();
         }
-        for (Path d : subdirs) out.add(read(d.getFileName().toString(), d.resolve("playbook.yaml"), hosts));
+        var inventory = hosts.inventory();
+        for (Path d : subdirs) out.add(read(d.getFileName().toString(), d.resolve("playbook.yaml"), inventory));
         return out;
     }
 
-    static Recipe read(String id, Path file, WizardHosts hosts) {
+    static Recipe read(String id, Path file, Inventory inventory) {
         var examples = examples(file.resolveSibling("vars.example.yaml"));
         try {
-            var r = PlaybookReader.read(file, hosts.inventory());
+            var r = PlaybookReader.read(file, inventory);
             return new Recipe(id, file, r.playbook(), r.errors(), examples);
         } catch (RuntimeException e) {
             // a reader bug must not take the catalogue down: list the recipe with why

@@ -3,21 +3,25 @@ package dev.vigil.wizard;
 import dev.vigil.playbook.Host;
 import dev.vigil.playbook.Inventory;
 import dev.vigil.playbook.LocalHost;
+import dev.vigil.playbook.ssh.Connections;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a recipe's hosts are, for the wizards: what the playbook reader checks a recipe's
  * {@code hosts:} against, how each host is reached, and what the saved command line must add to
  * reach the same hosts again ({@code --config FILE} once the engine takes the cluster file's nodes).
  *
- * <p>This release of the playbook module runs on {@code local} only, so {@link #local()} is what
- * the console uses; a recipe naming other hosts is listed with the reader's reason.
+ * <p>The console uses {@link #cluster} with its own cluster file (its nodes reached over SSH, as
+ * {@code vigil playbook --config} does), and {@link #local()} when it has none.
  */
 public interface WizardHosts {
-    Inventory inventory();
+    /** The hosts a recipe may name, read afresh (a node added to the cluster file is a host at once). */
+    Inventory inventory() throws IOException;
 
     /**
      * The hosts of one run, opened together (SSH connections are opened in parallel) and closed
@@ -35,6 +39,47 @@ public interface WizardHosts {
 
     /** Options for {@code vigil playbook apply} that name these hosts; empty for {@code local}. */
     List<String> commandLineOptions();
+
+    /**
+     * The cluster file's nodes, over SSH as root on port 22 with the console user's keys and
+     * {@code ~/.ssh/known_hosts} (a host key not there is refused: no accept-new from a wizard),
+     * unless {@code inventory} says otherwise; and {@code local}.
+     */
+    static WizardHosts cluster(Path clusterFile, Optional<Path> inventory) {
+        return new WizardHosts() {
+            @Override
+            public Inventory inventory() throws IOException {
+                var r = Inventory.read(inventory, Optional.of(clusterFile));
+                if (r.inventory().isEmpty()) {
+                    throw new IOException("the hosts cannot be read: " + r.errors().get(0));
+                }
+                return r.inventory().get();
+            }
+
+            @Override
+            public Opened open(List<String> names) throws IOException {
+                var c = Connections.open(inventory(), names, false);
+                return new Opened() {
+                    @Override
+                    public Map<String, Host> hosts() {
+                        return c.hosts();
+                    }
+
+                    @Override
+                    public void close() {
+                        c.close();
+                    }
+                };
+            }
+
+            @Override
+            public List<String> commandLineOptions() {
+                var out = new java.util.ArrayList<>(List.of("--config", clusterFile.toAbsolutePath().toString()));
+                inventory.ifPresent(i -> out.addAll(List.of("--inventory", i.toAbsolutePath().toString())));
+                return out;
+            }
+        };
+    }
 
     /** This machine only, without SSH. */
     static WizardHosts local() {

@@ -137,7 +137,7 @@ public final class WizardPage implements Page {
     private List<Line> formBody(Context ctx, int width, int height) {
         var nodes = nodes(ctx);
         var lines = new ArrayList<Line>();
-        int labelWidth = Math.min(22, form.fields().stream().mapToInt(f -> f.name().length()).max().orElse(4) + 1);
+        int labelWidth = Math.min(Math.max(12, width / 3), form.fields().stream().mapToInt(f -> f.name().length()).max().orElse(4) + 1);
         int currentFirst = 0;
         int currentLast = 0;
         for (int i = 0; i < form.fields().size(); i++) {
@@ -199,7 +199,7 @@ public final class WizardPage implements Page {
         out.add(Line.of("  recipe " + recipe.file(), Tone.DIM));
         out.add(Line.of("  runs on " + String.join(", ", playbook.hosts()), Tone.DIM));
         out.add(Line.empty());
-        int labelWidth = Math.min(22, form.fields().stream().mapToInt(f -> f.name().length()).max().orElse(4) + 1);
+        int labelWidth = Math.min(Math.max(12, width / 3), form.fields().stream().mapToInt(f -> f.name().length()).max().orElse(4) + 1);
         for (var f : form.fields()) {
             String v = form.values().get(f.name());
             out.add(Line.builder().add("  " + Views.fit(f.name(), labelWidth))

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 public record WizardSettings(Path playbooks, Path saved, String stateDir, WizardHosts hosts) {
     public static final Path DEFAULT_SAVED = Path.of("/var/lib/vigil/wizards");
 
-    /** The distribution's {@code playbooks/} (beside {@code lib/} under {@code vigil.home}), recipes on {@code local}. */
+    /** The distribution's {@code playbooks/} (beside {@code lib/} under {@code vigil.home}), hosts: {@code local} only. */
     public static WizardSettings defaults() {
         return new WizardSettings(Path.of(System.getProperty("vigil.home", "/usr/lib/vigil")).resolve("playbooks"),
                 DEFAULT_SAVED, Journal.DEFAULT_DIR, WizardHosts.local());
@@ -27,5 +27,9 @@ public record WizardSettings(Path playbooks, Path saved, String stateDir, Wizard
 
     public WizardSettings withSaved(Path p) {
         return new WizardSettings(playbooks, p, stateDir, hosts);
+    }
+
+    public WizardSettings withHosts(WizardHosts h) {
+        return new WizardSettings(playbooks, saved, stateDir, h);
     }
 }

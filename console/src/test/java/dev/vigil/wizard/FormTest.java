@@ -30,7 +30,7 @@ class FormTest {
     }
 
     static Recipe recipe(String id) throws Exception {
-        return Recipes.read(id, recipes().resolve(id).resolve("playbook.yaml"), WizardHosts.local());
+        return Recipes.read(id, recipes().resolve(id).resolve("playbook.yaml"), dev.vigil.playbook.Inventory.localOnly());
     }
 
     private static Playbook everyType() throws Exception {

@@ -71,9 +71,14 @@ final class WizardSessionHarness implements AutoCloseable {
     private final Thread ui;
 
     WizardSessionHarness(Path dir, Role role, int cols, int rows) throws Exception {
+        this(dir, role, cols, rows, new WizardSettings(FormTest.recipes(), dir.resolve("saved"), dir.resolve("state").toString(),
+                WizardHosts.local()));
+    }
+
+    WizardSessionHarness(Path dir, Role role, int cols, int rows, WizardSettings settings) throws Exception {
         this.dir = dir;
         audit = new AuditLog(dir.resolve("audit.log"), Clock.systemUTC());
-        settings = new WizardSettings(FormTest.recipes(), dir.resolve("saved"), dir.resolve("state").toString(), WizardHosts.local());
+        this.settings = settings;
         terminal = new DefaultVirtualTerminal(new TerminalSize(cols, rows));
         var op = new Operator(role.configName() + "1", "SHA256:abc", "key of " + role.configName(), role);
         var options = TuiOptions.defaults().withScreens(Screens.standard().with(Wizards.entry(settings)));
