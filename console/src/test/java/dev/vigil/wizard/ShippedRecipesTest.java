@@ -88,7 +88,7 @@ class ShippedRecipesTest {
                 ui.key(KeyType.Enter);
                 ui.awaitScreen(recipe.id() + ": answers (1/5)");
                 for (var name : recipe.playbook().orElseThrow().vars().keySet()) {
-                    await().atMost(WizardSessionHarness.PATIENCE).untilAsserted(() ->
+                    await().atMost(WizardSessionHarness.PATIENCE).pollInterval(Duration.ofMillis(5)).untilAsserted(() ->
                             assertThat(ui.screen()).as("%s: %s on screen", recipe.id(), name).containsPattern("> " + name + " "));
                     ui.key(KeyType.ArrowDown);
                 }
