@@ -201,6 +201,31 @@ class WizardPageTest {
     }
 
     @Test
+    void theApplyShowsEachHostsRunningStepLiveAndTheResultWhenItEnds() throws Exception {
+        ui = new WizardSessionHarness(dir, Role.OPERATOR, 120, 30);
+        ui.openWizard("slow");
+        ui.type(target.toString());
+        ui.key(KeyType.Enter);
+        ui.awaitScreen("summary (2/5)");
+        ui.key(KeyType.Enter);
+        ui.awaitScreen("Plan: 3 changes on 1 host");
+        ui.key('a');
+        ui.awaitScreen("[y/N]");
+        ui.key('y');
+        ui.awaitScreen("slow: apply (4/5)");
+        expect(s -> assertThat(s).contains("Applying slow on purpose (run ").contains("local  running: wait for the go file")
+                .contains("changed  the first file"));
+        ui.key(KeyType.Escape); // the apply is not left half-way
+        ui.awaitScreen("the apply runs to its end");
+        assertThat(ui.screen()).contains("slow: apply (4/5)");
+        Files.writeString(target.resolve("go"), "");
+        ui.awaitScreen("slow: result (5/5)");
+        expect(s -> assertThat(s).contains("Done: slow on purpose").contains("changed  wait for the go file")
+                .contains("changed  the last file"));
+        assertThat(Files.readString(target.resolve("done"))).isEqualTo("done\n");
+    }
+
+    @Test
     void aRecipeThatDistributesTheClusterKeyNeedsAnAdminToApply() throws Exception {
         ui = new WizardSessionHarness(dir, Role.OPERATOR, 80, 24);
         ui.openWizard("with-key");
