@@ -51,7 +51,7 @@ public final class CatalogPage implements Page {
             out.addAll(Views.wrapped("! " + problem + " (the console's --playbooks option names it)", width, "", Tone.BAD));
             return out;
         }
-        out.add(Line.of("Recipes in " + settings.playbooks() + ": Enter opens one's wizard (a form, the plan, then apply)", Tone.DIM));
+        out.add(Line.of("Recipes in " + settings.playbooks().toAbsolutePath().normalize() + ": Enter opens one's wizard (a form, the plan, then apply)", Tone.DIM));
         if (recipes.isEmpty()) out.add(Line.of("  none: no directory there holds a playbook.yaml", Tone.DIM));
         int idWidth = Math.min(24, recipes.stream().mapToInt(r -> r.id().length()).max().orElse(4) + 2);
         var rows = new ArrayList<Line>();

@@ -64,7 +64,8 @@ public record Field(VarDecl decl, Kind kind, boolean secret) {
     /** Empty when the answer is acceptable, else why not, in the engine's words. */
     public Optional<String> problem(String value) {
         if (value.strip().isEmpty() && decl.required() && decl.type() != VarType.NODES) {
-            return Optional.of(kind == Kind.CHOICE ? "choose one of " + String.join(", ", decl.choices()) : "needs an answer");
+            return Optional.of(kind == Kind.CHOICE ? "choose one of " + String.join(", ", decl.choices())
+                    : kind == Kind.NODE ? "needs an answer: choose a node (←→)" : "needs an answer");
         }
         return decl.type().problem(value, decl);
     }
