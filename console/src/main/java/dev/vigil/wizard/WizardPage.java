@@ -8,7 +8,6 @@ import dev.vigil.control.StatusReport;
 import dev.vigil.playbook.Engine;
 import dev.vigil.playbook.Journal;
 import dev.vigil.playbook.Playbook;
-import dev.vigil.playbook.Report;
 import dev.vigil.tui.Context;
 import dev.vigil.tui.Line;
 import dev.vigil.tui.Page;
@@ -17,7 +16,6 @@ import dev.vigil.tui.Tone;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,9 +102,9 @@ public final class WizardPage implements Page {
     public List<Line> body(Context ctx, int width, int height) {
         return switch (stage) {
             case FORM -> formBody(ctx, width, height);
-            case SUMMARY -> scrolled(summaryLines(width), height);
-            case PLAN -> scrolled(planLines(width), height);
-            case APPLY -> scrolled(applyLines(width), height);
+            case SUMMARY -> scrolled(WizardLines.summary(recipe, form, width), height);
+            case PLAN -> scrolled(plan == null ? List.of() : WizardLines.plan(plan, form, width), height);
+            case APPLY -> scrolled(applied == null ? List.of() : WizardLines.apply(recipe, applied, saved, settings.stateDir(), form, width), height);
         };
     }
 
@@ -135,151 +133,12 @@ public final class WizardPage implements Page {
     }
 
     private List<Line> formBody(Context ctx, int width, int height) {
-        var nodes = nodes(ctx);
-        var lines = new ArrayList<Line>();
-        int labelWidth = Math.min(Math.max(12, width / 3), form.fields().stream().mapToInt(f -> f.name().length()).max().orElse(4) + 1);
-        int currentFirst = 0;
-        int currentLast = 0;
-        for (int i = 0; i < form.fields().size(); i++) {
-            var f = form.fields().get(i);
-            boolean here = i == form.current();
-            if (here) currentFirst = lines.size();
-            var b = Line.builder().add(here ? "> " : "  ", Tone.TITLE).add(Views.fit(f.name(), labelWidth), here ? Tone.TITLE : Tone.NORMAL);
-            value(b, f, here, nodes);
-            lines.add(b.build());
-            var problem = form.problem(f.name());
-            if (problem.isPresent()) {
-                lines.addAll(Views.wrapped("! " + problem.get(), width, "    ", Tone.BAD));
-            }
-            if (here) {
-                String about = f.shape() + (f.decl().description().isEmpty() ? "" : ": " + f.decl().description())
-                        + f.decl().defaultValue().filter(d -> !d.isEmpty() && !f.secret()).map(d -> " (default " + d + ")")
-                                .or(() -> Optional.ofNullable(recipe.examples().get(f.name())).filter(x -> !x.isEmpty() && !f.secret())
-                                        .map(x -> " (e.g. " + x + ")")).orElse("");
-                lines.addAll(Views.wrapped(about, width, "    ", Tone.DIM));
-                currentLast = lines.size() - 1;
-            }
-        }
-        lines.add(Line.empty());
-        lines.add(Line.of("Enter: next (a summary; nothing changes before you confirm the apply)", Tone.DIM));
+        var f = WizardLines.form(form, recipe, nodes(ctx), width);
         // keep the current field on screen: scroll just enough
-        if (currentFirst < formTop) formTop = currentFirst;
-        if (currentLast >= formTop + height) formTop = currentLast - height + 1;
-        formTop = Math.max(0, Math.min(formTop, Math.max(0, lines.size() - height)));
-        return Views.window(lines, formTop, height);
-    }
-
-    private void value(Line.Builder b, Field f, boolean here, List<String> nodes) {
-        String v = form.answer(f.name());
-        b.add(" ");
-        if (f.kind() == Field.Kind.NODES && !nodes.isEmpty()) {
-            var chosen = form.chosenNodes(f.name());
-            for (int i = 0; i < nodes.size(); i++) {
-                String box = (chosen.contains(nodes.get(i)) ? "[x] " : "[ ] ") + nodes.get(i);
-                b.add(box, here && i == form.highlight() ? Tone.SELECTED : Tone.NORMAL).add(" ");
-            }
-            return;
-        }
-        if (!f.typed(nodes)) {
-            String shown = v.isEmpty() ? "(choose)" : f.kind() == Field.Kind.BOOL ? (v.equals("true") ? "yes" : "no") : v;
-            b.add(here ? "< " + shown + " >" : shown, v.isEmpty() ? Tone.DIM : Tone.NORMAL);
-            return;
-        }
-        String shown = f.secret() ? "*".repeat(v.length()) : v;
-        if (here) {
-            b.add(shown).add("_", Tone.SELECTED);
-        } else {
-            b.add(v.isEmpty() ? "(no answer)" : shown, v.isEmpty() ? Tone.DIM : Tone.NORMAL);
-        }
-    }
-
-    private List<Line> summaryLines(int width) {
-        var out = new ArrayList<Line>();
-        out.add(Line.of(recipe.title(), Tone.TITLE));
-        out.add(Line.of("  recipe " + recipe.file(), Tone.DIM));
-        out.add(Line.of("  runs on " + String.join(", ", playbook.hosts()), Tone.DIM));
-        out.add(Line.empty());
-        int labelWidth = Math.min(Math.max(12, width / 3), form.fields().stream().mapToInt(f -> f.name().length()).max().orElse(4) + 1);
-        for (var f : form.fields()) {
-            String v = form.values().get(f.name());
-            out.add(Line.builder().add("  " + Views.fit(f.name(), labelWidth))
-                    .add(f.secret() ? Views.STARS + " (secret: kept apart from the saved answers)" : v.isEmpty() ? "(empty)" : v,
-                            f.secret() || v.isEmpty() ? Tone.DIM : Tone.NORMAL).build());
-        }
-        out.add(Line.empty());
-        out.addAll(Views.wrapped("Enter works out the plan: what would change on each host, with file diffs. "
-                + "It changes nothing.", width, "", Tone.DIM));
-        return out;
-    }
-
-    private List<Line> planLines(int width) {
-        var out = new ArrayList<Line>();
-        if (plan == null) return out;
-        if (!plan.finished()) {
-            out.add(Line.of("Working out the plan (nothing is changed)...", Tone.WARN));
-            out.addAll(progress(plan, width));
-            return out;
-        }
-        if (plan.error().isPresent()) {
-            out.addAll(Views.wrapped("! cannot work out the plan: " + Views.mask(plan.error().get(), form.secrets()), width, "", Tone.BAD));
-            return out;
-        }
-        Report r = plan.report().orElseThrow();
-        out.add(Line.of("Plan: " + r.changed() + " change" + (r.changed() == 1 ? "" : "s") + " on " + r.hosts().size()
-                + " host" + (r.hosts().size() == 1 ? "" : "s") + "; nothing has been changed yet", Tone.TITLE));
-        r.stopped().ifPresent(why -> out.addAll(Views.wrapped("STOPPED: " + Views.mask(why, form.secrets()), width, "", Tone.BAD)));
-        for (var h : r.hosts().values()) {
-            out.add(Line.builder().add(h.host(), Tone.TITLE).add("  ok=" + h.ok() + " change=" + h.changed() + " fail=" + h.failed()
-                    + " skipped=" + h.skipped() + (h.unreachable() > 0 ? " UNREACHABLE" : ""), h.failed() + h.unreachable() > 0 ? Tone.BAD : Tone.DIM).build());
-            for (var s : h.steps()) out.addAll(Views.step(s, width, form.secrets(), true));
-        }
-        return out;
-    }
-
-    private List<Line> progress(WizardRun run, int width) {
-        var out = new ArrayList<Line>();
-        for (var h : run.hosts()) {
-            String state = h.finished() ? "done" : h.running() == null ? "between steps" : "running: " + h.running();
-            out.add(Line.builder().add(h.host(), Tone.TITLE).add("  " + Views.mask(state, form.secrets()),
-                    h.finished() ? Tone.DIM : Tone.WARN).build());
-            for (var s : h.done()) out.addAll(Views.step(s, width, form.secrets(), false));
-        }
-        return out;
-    }
-
-    private List<Line> applyLines(int width) {
-        var out = new ArrayList<Line>();
-        if (applied == null) return out;
-        if (!applied.finished()) {
-            out.add(Line.of("Applying " + recipe.title() + " (run " + applied.runId() + ")...", Tone.WARN));
-            out.addAll(progress(applied, width));
-            return out;
-        }
-        var r = applied.report();
-        if (applied.error().isPresent()) {
-            out.addAll(Views.wrapped("! not applied: " + Views.mask(applied.error().get(), form.secrets()), width, "", Tone.BAD));
-        } else {
-            boolean failed = r.get().anyFailed();
-            out.add(Line.of((failed ? "! FAILED: " : "Done: ") + recipe.title() + " (run " + applied.runId() + "), "
-                    + r.get().changed() + " changed", failed ? Tone.BAD : Tone.GOOD));
-            r.get().stopped().ifPresent(why -> out.addAll(Views.wrapped("STOPPED: " + Views.mask(why, form.secrets()), width, "", Tone.BAD)));
-        }
-        out.addAll(Views.wrapped("Answers saved in " + saved.vars(), width, "", Tone.TITLE));
-        saved.secrets().ifPresent(s -> out.addAll(Views.wrapped("Secrets saved apart in " + s + " (mode 0600)", width, "", Tone.TITLE)));
-        out.addAll(Views.wrapped("Playbook " + saved.playbook(), width, "", Tone.TITLE));
-        out.add(Line.of("Repeat it from a shell:", Tone.DIM));
-        out.addAll(Views.wrapped(saved.commandLine(), width, "  ", Tone.NORMAL));
-        out.addAll(Views.wrapped("Undo its file changes: vigil playbook undo " + applied.runId()
-                + (settings.stateDir().equals(Journal.DEFAULT_DIR) ? "" : " --state-dir " + settings.stateDir()), width, "", Tone.DIM));
-        out.add(Line.empty());
-        r.ifPresent(rep -> {
-            for (var h : rep.hosts().values()) {
-                out.add(Line.builder().add(h.host(), Tone.TITLE).add("  ok=" + h.ok() + " changed=" + h.changed() + " failed=" + h.failed()
-                        + " skipped=" + h.skipped() + (h.unreachable() > 0 ? " UNREACHABLE" : ""), h.failed() + h.unreachable() > 0 ? Tone.BAD : Tone.DIM).build());
-                for (var s : h.steps()) out.addAll(Views.step(s, width, form.secrets(), false));
-            }
-        });
-        return out;
+        if (f.currentFirst() < formTop) formTop = f.currentFirst();
+        if (f.currentLast() >= formTop + height) formTop = f.currentLast() - height + 1;
+        formTop = Math.max(0, Math.min(formTop, Math.max(0, f.lines().size() - height)));
+        return Views.window(f.lines(), formTop, height);
     }
 
     // ---- keys -----------------------------------------------------------------------------------
