@@ -102,12 +102,14 @@ public final class Form {
     // ---- editing the current field ------------------------------------------------------------
 
     void type(char c, List<String> nodes) {
+        if (fields.isEmpty()) return;
         var f = currentField();
         if (!f.typed(nodes)) return;
         set(f.name(), answer(f.name()) + c);
     }
 
     void backspace(List<String> nodes) {
+        if (fields.isEmpty()) return;
         var f = currentField();
         String v = answer(f.name());
         if (f.typed(nodes) && !v.isEmpty()) set(f.name(), v.substring(0, v.length() - 1));
@@ -115,6 +117,7 @@ public final class Form {
 
     /** ←→ on a choice, a bool or a node picks the previous or next option; on nodes it moves the highlight. */
     void cycle(int step, List<String> nodes) {
+        if (fields.isEmpty()) return;
         var f = currentField();
         var opts = f.options(nodes);
         if (opts.isEmpty()) return;
@@ -129,6 +132,7 @@ public final class Form {
 
     /** Space: ticks or unticks the highlighted node of a multi-select, flips a bool, else the next option. */
     void toggle(List<String> nodes) {
+        if (fields.isEmpty()) return;
         var f = currentField();
         var opts = f.options(nodes);
         if (opts.isEmpty()) return;

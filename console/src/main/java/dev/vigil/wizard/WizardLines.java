@@ -40,6 +40,7 @@ final class WizardLines {
                 currentLast = lines.size() - 1;
             }
         }
+        if (form.fields().isEmpty()) lines.add(Line.of("This recipe declares no variables: there is nothing to answer.", Tone.DIM));
         lines.add(Line.empty());
         lines.add(Line.of("Enter: next (a summary; nothing changes before you confirm the apply)", Tone.DIM));
         return new FormLines(lines, currentFirst, currentLast);

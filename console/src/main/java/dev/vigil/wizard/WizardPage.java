@@ -149,10 +149,12 @@ public final class WizardPage implements Page {
         if (confirming) return List.of(new KeyHint("y", "apply"), new KeyHint("n", "not now"));
         switch (stage) {
             case FORM -> {
-                h.add(new KeyHint("↑↓", "field"));
-                var f = form.currentField();
-                if (!f.typed(nodes(ctx))) h.add(new KeyHint(f.kind() == Field.Kind.NODES ? "←→ Space" : "←→", f.kind() == Field.Kind.NODES ? "tick" : "choose"));
-                else h.add(new KeyHint("type", "answer"));
+                if (!form.fields().isEmpty()) {
+                    h.add(new KeyHint("↑↓", "field"));
+                    var f = form.currentField();
+                    if (!f.typed(nodes(ctx))) h.add(new KeyHint(f.kind() == Field.Kind.NODES ? "←→ Space" : "←→", f.kind() == Field.Kind.NODES ? "tick" : "choose"));
+                    else h.add(new KeyHint("type", "answer"));
+                }
                 h.add(new KeyHint("Enter", "next"));
                 h.add(new KeyHint("Esc", "cancel"));
             }
@@ -223,6 +225,7 @@ public final class WizardPage implements Page {
             case Character -> {
                 if (k.isCtrlDown() || k.isAltDown()) return Reaction.HANDLED;
                 char c = k.getCharacter();
+                if (form.fields().isEmpty()) return Reaction.HANDLED;
                 if (c == ' ' && !form.currentField().typed(nodes)) form.toggle(nodes);
                 else if (c >= ' ') form.type(c, nodes);
             }

@@ -325,6 +325,21 @@ class WizardPageTest {
     }
 
     @Test
+    void aRecipeWithoutVariablesGoesStraightOn() throws Exception {
+        ui = new WizardSessionHarness(dir, Role.OPERATOR, 80, 24);
+        ui.openWizard("no-vars");
+        expect(s -> assertThat(s).contains("there is nothing to answer").contains("Enter next"));
+        ui.type("x ");
+        ui.keys(KeyType.ArrowDown, 2);
+        ui.key(KeyType.ArrowRight);
+        ui.key(KeyType.Backspace);
+        ui.key(KeyType.Enter);
+        ui.awaitScreen("no-vars: summary (2/5)");
+        ui.key(KeyType.Enter);
+        ui.awaitScreen("Plan: 0 changes on 1 host");
+    }
+
+    @Test
     void aRecipeThatCannotBeReadIsListedWithWhyAndOpensNoWizard() throws Exception {
         ui = new WizardSessionHarness(dir, Role.OPERATOR, 120, 30);
         ui.key('w');
