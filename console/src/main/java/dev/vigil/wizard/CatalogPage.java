@@ -48,7 +48,7 @@ public final class CatalogPage implements Page {
     public List<Line> body(Context ctx, int width, int height) {
         var out = new ArrayList<Line>();
         if (problem != null) {
-            out.addAll(Views.wrapped("! " + problem + " (the console's --playbooks option names it)", width, "", Tone.BAD));
+            out.addAll(Views.wrapped("! " + problem, width, "", Tone.BAD));
             return out;
         }
         out.add(Line.of("Recipes in " + settings.playbooks().toAbsolutePath().normalize() + ": Enter opens one's wizard (a form, the plan, then apply)", Tone.DIM));

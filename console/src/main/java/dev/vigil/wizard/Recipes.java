@@ -27,7 +27,7 @@ public final class Recipes {
 
     public static List<Recipe> scan(Path dir, WizardHosts hosts) throws IOException {
         var out = new ArrayList<Recipe>();
-        if (!Files.isDirectory(dir)) throw new IOException("no recipes directory " + dir);
+        if (!Files.isDirectory(dir)) throw new IOException("no recipes directory " + dir + " (vigil console --playbooks DIR names it)");
         List<Path> subdirs;
         try (Stream<Path> s = Files.list(dir)) {
             subdirs = s.filter(Files::isDirectory).filter(d -> Files.isRegularFile(d.resolve("playbook.yaml")))

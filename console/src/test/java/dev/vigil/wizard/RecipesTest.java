@@ -33,6 +33,17 @@ class RecipesTest {
     }
 
     @Test
+    void aClusterFileThatNamesNoHostIsSaidInsteadOfTheList() throws Exception {
+        Path cluster = dir.resolve("cluster.yaml");
+        Files.writeString(cluster, "cluster: web\n");
+        var hosts = WizardHosts.cluster(cluster, java.util.Optional.empty());
+        var e = org.assertj.core.api.Assertions.catchThrowable(() -> Recipes.scan(FormTest.recipes(), hosts));
+        assertThat(e).isInstanceOf(java.io.IOException.class).hasMessageContaining("the hosts cannot be read: ")
+                .hasMessageContaining("the cluster file has no `nodes:`");
+        assertThat(new CatalogPage(WizardSettings.defaults().withPlaybooks(FormTest.recipes()).withHosts(hosts)).recipes()).isEmpty();
+    }
+
+    @Test
     void aMissingDirectoryIsSaidNotThrown() throws Exception {
         var page = new CatalogPage(WizardSettings.defaults().withPlaybooks(dir.resolve("nope")));
         assertThat(page.recipes()).isEmpty();
