@@ -80,7 +80,7 @@ final class Views {
         };
         String msg = mask(s.message(), secrets);
         String first = msg.lines().findFirst().orElse("");
-        out.add(Line.builder().add("  " + marker).add(fit(s.status(), 8), tone(s.status()))
+        out.add(Line.builder().add("  " + marker).add(fit(s.status(), s.status().length() > 8 ? s.status().length() : 8), tone(s.status()))
                 .add(" " + mask(s.name(), secrets)).add(first.isEmpty() ? "" : ": " + first, Tone.DIM).build());
         if (isFailure(s.status())) {
             msg.lines().skip(1).limit(20).forEach(l -> out.add(Line.of("      " + l, Tone.BAD)));

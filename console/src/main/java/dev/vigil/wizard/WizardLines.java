@@ -105,6 +105,11 @@ final class WizardLines {
         Report r = plan.report().orElseThrow();
         out.add(Line.of("Plan: " + r.changed() + " change" + (r.changed() == 1 ? "" : "s") + " on " + r.hosts().size()
                 + " host" + (r.hosts().size() == 1 ? "" : "s") + "; nothing has been changed yet", Tone.TITLE));
+        long bad = r.hosts().values().stream().filter(h -> h.failed() + h.unreachable() > 0).count();
+        if (bad > 0) {
+            out.add(Line.of("! " + bad + " host" + (bad == 1 ? "" : "s") + " failed or could not be reached: an apply would fail there too",
+                    Tone.BAD));
+        }
         r.stopped().ifPresent(why -> out.addAll(Views.wrapped("STOPPED: " + Views.mask(why, form.secrets()), width, "", Tone.BAD)));
         for (var h : r.hosts().values()) {
             out.add(Line.builder().add(h.host(), Tone.TITLE).add("  ok=" + h.ok() + " change=" + h.changed() + " fail=" + h.failed()

@@ -14,7 +14,8 @@ class RecipesTest {
     @Test
     void everyRecipeDirectoryIsListedAndOneThatCannotBeReadSaysWhy() throws Exception {
         var recipes = Recipes.scan(FormTest.recipes(), WizardHosts.local());
-        assertThat(recipes).extracting(Recipe::id).containsExactly("broken", "every-type", "hello", "no-vars", "slow", "with-key"); // notarecipe/ has no playbook
+        assertThat(recipes).extracting(Recipe::id).containsExactly("broken", "every-type", "hello", "no-vars", "slow", "with-key",
+                "with-plan-failing"); // notarecipe/ has no playbook
         var broken = recipes.get(0);
         assertThat(broken.playbook()).isEmpty();
         assertThat(broken.firstError()).startsWith("playbook.yaml:6:5: ").contains("flie");

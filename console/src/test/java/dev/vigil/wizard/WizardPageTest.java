@@ -325,6 +325,22 @@ class WizardPageTest {
     }
 
     @Test
+    void aPlanThatFailsSaysSoAndTheConfirmationRepeatsIt() throws Exception {
+        ui = new WizardSessionHarness(dir, Role.OPERATOR, 120, 30);
+        ui.openWizard("with-plan-failing");
+        ui.key(KeyType.Enter);
+        ui.awaitScreen("summary (2/5)");
+        ui.key(KeyType.Enter);
+        ui.awaitScreen("Plan: 0 changes on 1 host");
+        expect(s -> assertThat(s).contains("! 1 host failed or could not be reached: an apply would fail there too")
+                .contains("! fail     a file over a directory: "));
+        ui.key('a');
+        ui.awaitScreen("The plan reported failures.");
+        ui.key('n');
+        ui.awaitScreen("not applied: nothing changed");
+    }
+
+    @Test
     void aRecipeWithoutVariablesGoesStraightOn() throws Exception {
         ui = new WizardSessionHarness(dir, Role.OPERATOR, 80, 24);
         ui.openWizard("no-vars");

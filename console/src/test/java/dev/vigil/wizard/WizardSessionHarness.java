@@ -140,11 +140,11 @@ final class WizardSessionHarness implements AutoCloseable {
         for (char c : s.toCharArray()) key(c);
     }
 
-    /** w, then the recipe's row (the catalogue is sorted: broken, every-type, hello, no-vars, slow, with-key), then Enter. */
+    /** w, then the recipe's row (the catalogue is sorted: broken, every-type, hello, no-vars, slow, with-key, ...), then Enter. */
     void openWizard(String id) {
         key('w');
         awaitScreen("Recipes in ");
-        int row = List.of("broken", "every-type", "hello", "no-vars", "slow", "with-key").indexOf(id);
+        int row = List.of("broken", "every-type", "hello", "no-vars", "slow", "with-key", "with-plan-failing").indexOf(id);
         keys(KeyType.ArrowDown, row);
         key(KeyType.Enter);
         awaitScreen(id + ": answers (1/5)");
