@@ -99,7 +99,12 @@ final class PlaybookBed implements AutoCloseable {
 
     /** A bed of {@code nodes} nodes with sshd, and its operator files in {@code dir} (a fresh temp directory). */
     static PlaybookBed up(int nodes, Path dir) throws IOException {
-        var bed = HaBed.up(nodes, false, true);
+        return up(nodes, false, dir);
+    }
+
+    /** As {@link #up(int, Path)}; {@code hot}: every node's apache serves a page of its own (no shared disk needed). */
+    static PlaybookBed up(int nodes, boolean hot, Path dir) throws IOException {
+        var bed = HaBed.up(nodes, hot, true);
         try {
             return new PlaybookBed(bed, dir);
         } catch (IOException | RuntimeException e) {
@@ -134,6 +139,27 @@ final class PlaybookBed implements AutoCloseable {
     /** A journal directory of the operator's, for a CLI that keeps one locally ({@code --state-dir}). */
     Path journalDir() {
         return journalDir;
+    }
+
+    /**
+     * {@code template} with the bed's facts filled in: every {@code ${KEY}} of bed.env
+     * ({@code ${VIP}}, {@code ${DISK}}, {@code ${MOUNT}}, ...), {@code ${NODES}} and {@code ${FENCING}}
+     * as in {@link BedCluster#expand}, and {@code ${NODE_LIST}} (the node names, comma separated),
+     * {@code ${FIRST_NODE}}, {@code ${CLUSTER_FILE}} (the operator's), {@code ${NODE_CLUSTER_FILE}}.
+     */
+    String expand(String template) {
+        return BedCluster.expand(template
+                .replace("${NODE_LIST}", String.join(", ", bed.nodes()))
+                .replace("${FIRST_NODE}", bed.nodes().get(0))
+                .replace("${CLUSTER_FILE}", clusterFile.toString())
+                .replace("${NODE_CLUSTER_FILE}", NODE_CLUSTER_FILE), bed);
+    }
+
+    /** Writes {@link #expand expanded} {@code template} to {@code name} in the operator's directory. */
+    Path writeOperatorFile(String name, String template) throws IOException {
+        var f = dir.resolve(name);
+        Files.writeString(f, expand(template));
+        return f;
     }
 
     // ---- the operator's tools, from the client namespace
@@ -286,6 +312,23 @@ final class PlaybookBed implements AutoCloseable {
         }
     }
 
+    /** Kills every agent this bed started (SIGKILL, by PID) and waits for them. */
+    void stopAgents() throws InterruptedException {
+        for (var p : agents.values()) {
+            if (p.isAlive()) p.destroyForcibly();
+        }
+        for (var p : agents.values()) {
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        agents.clear();
+    }
+
+    /** The bed's own apache on {@code node} (its per-node config), e.g. as a backend behind haproxy. */
+    void startApache(String node) throws IOException {
+        var r = bed.exec(node, Duration.ofSeconds(30), "/usr/sbin/apache2", "-f", bed.apacheConfig(node).toString(), "-k", "start");
+        if (r.exit() != 0) throw new IOException("apache2 on " + node + ": " + r.all());
+    }
+
     Optional<StatusReport> status(String node) {
         try {
             return Optional.of(new ControlClient(socket(node)).status());
@@ -345,7 +388,8 @@ final class PlaybookBed implements AutoCloseable {
 
     String agentLogs() {
         var sb = new StringBuilder();
-        for (var n : agents.keySet()) {
+        for (var n : bed.nodes()) {
+            if (!Files.exists(agentLog(n))) continue;
             try {
                 sb.append("---- ").append(n).append(" ----\n").append(Files.readString(agentLog(n)));
             } catch (IOException e) {

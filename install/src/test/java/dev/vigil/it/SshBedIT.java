@@ -61,10 +61,14 @@ class SshBedIT {
 
     @Test
     void rootLogsInWithTheBedsKeyAndHostKeysAreChecked() throws Exception {
+        // Logging in leaves no trace on the node (no lastlog, wtmp...): what a plan's checksums rely on.
+        var before = pb.snapshotAll();
         for (var node : bed.nodes()) {
             assertThat(sshOk(node, "hostname")).as("the hostname %s's sshd answers with", node).isEqualTo(node);
             assertThat(sshOk(node, "id -u")).isEqualTo("0");
         }
+        assertThat(pb.snapshotAll()).as("the nodes after logging in").isEqualTo(before);
+        assertThat(before.get("ha1")).as("the snapshot covers /etc").containsKey("/etc/passwd");
         // Another key is refused: only the bed's operator key is authorized.
         var stranger = dir.resolve("stranger");
         assertThat(Commands.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger.toString()), null, SSH).exit()).isZero();
