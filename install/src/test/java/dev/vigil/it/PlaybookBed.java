@@ -265,9 +265,15 @@ final class PlaybookBed implements AutoCloseable {
 
     /** Writes {@code content} to {@code path} on {@code node} (in its own /etc, /var...), as an installer would. */
     void writeOnNode(String node, String path, String content) throws IOException {
+        writeOnNode(node, path, content, "644");
+    }
+
+    /** As {@link #writeOnNode(String, String, String)} with the file's mode (octal, e.g. {@code 600}). */
+    void writeOnNode(String node, String path, String content, String mode) throws IOException {
         var argv = new ArrayList<>(bed.execPrefix(node));
-        argv.addAll(List.of("sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && cat >\"$1.tmp\" && mv \"$1.tmp\" \"$1\"",
-                "_", path));
+        argv.addAll(List.of("sh", "-c",
+                "mkdir -p \"$(dirname \"$1\")\" && (umask 077 && cat >\"$1.tmp\") && chmod \"$2\" \"$1.tmp\" && mv \"$1.tmp\" \"$1\"",
+                "_", path, mode));
         var r = Commands.run(argv, content, Duration.ofSeconds(20));
         if (r.exit() != 0) throw new IOException("writing " + path + " on " + node + ": " + r.all());
     }

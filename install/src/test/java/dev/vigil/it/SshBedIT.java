@@ -173,6 +173,57 @@ class SshBedIT {
         assertThat(off.exit()).as("second fence off: %s", off.all()).isZero();
     }
 
+    /**
+     * The second half of every recipe test, with the cluster file a recipe would leave: each node
+     * holds its own /etc/vigil/cluster.yaml and authkey (its own /etc), its agent starts from them
+     * with the default socket and state directory (its own /run and /var), serves the page, and
+     * when the active node dies the other one fences it (which unmounts its directories) and takes
+     * over; booted, the dead node is reachable over SSH again with its files as they were.
+     */
+    @Test
+    void agentsStartedFromTheNodesOwnClusterFileFailOver() throws Exception {
+        var yaml = pb.expand(PlaybookBed.CLUSTER_TEMPLATE + """
+                resources:
+                  - {id: data, agent: "ocf:vigil:Filesystem", params: {device: ${DISK}, directory: ${MOUNT}, fstype: ext4}}
+                  - {id: vip,  agent: "ocf:vigil:IPaddr", params: {ip: ${VIP}, cidr_netmask: ${PREFIX}, nic: eth0}}
+                  - {id: web,  agent: "ocf:vigil:apache", params: {configfile: ${NODE_APACHE_CONF}}}
+                groups:
+                  - {id: www, members: [data, vip, web], prefer: ha1}
+                policy: {auto_failback: false}
+                """);
+        var key = "ssh-bed-it-" + System.nanoTime() + "\n";
+        for (var n : bed.nodes()) {
+            pb.writeOnNode(n, PlaybookBed.NODE_CLUSTER_FILE, yaml);
+            pb.writeOnNode(n, PlaybookBed.NODE_AUTHKEY, key, "600");
+        }
+        assertThat(Path.of(PlaybookBed.NODE_CLUSTER_FILE)).as("the host's own cluster file").doesNotExist();
+        pb.startAgents();
+        var url = "http://" + bed.vip() + "/";
+        awaitServedBy(url, "ha1", Duration.ofSeconds(90));
+        assertThat(pb.socket("ha1")).as("ha1's agent's socket, in its own /run").exists();
+        assertThat(pb.runningOn("ha2", "web")).containsExactly("ha1");
+
+        pb.killNode("ha1");
+        // Detection, the fence (20 s timeout at most) and three starts (20 s each at most), with room.
+        awaitServedBy(url, "ha2", Duration.ofSeconds(120));
+        assertThat(pb.status("ha2").orElseThrow().resources().fenced()).as("ha2 fenced ha1").contains("ha1");
+        assertThat(bed.exec("ha1", SSH, "test", "-e", PlaybookBed.NODE_CLUSTER_FILE).exit())
+                .as("fenced (a reboot), ha1's own /etc is not mounted").isNotZero();
+
+        bed.boot("ha1");
+        assertThat(sshOk("ha1", "cat " + PlaybookBed.NODE_CLUSTER_FILE)).isEqualTo(yaml.strip());
+        assertThat(ssh("ha1", "mountpoint -q " + bed.mountPoint()).exit()).as("the disk on the rebooted ha1").isNotZero();
+    }
+
+    private void awaitServedBy(String url, String node, Duration within) {
+        try {
+            org.awaitility.Awaitility.await("the client served by " + node).atMost(within).pollInterval(Duration.ofMillis(200))
+                    .until(() -> pb.servedBy(url, Duration.ofSeconds(1)).orElse(""), node::equals);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + pb.agentLogs(), e);
+        }
+    }
+
     /** Alive and not a zombie (a killed daemon, reparented, may wait a while for PID 1 to reap it). */
     private static boolean running(long pid) {
         try {
