@@ -69,8 +69,9 @@ cp "$SSH_KNOWN_HOSTS" "$home/.ssh/known_hosts"; chmod 600 "$home/.ssh/id_ed25519
 addr_of() { local v="${1^^}_ADDR"; echo "${!v}"; }
 
 # write_operator_files N: cluster-N.yaml, inventory-N.yaml and vars-N.yaml for the first N nodes.
+# (The journal of each apply stays on each node, in its own /var/lib/vigil/playbooks; a reset empties it.)
 write_operator_files() {
-  local n=$1 i node list=""
+  local n=$1 i node
   {
     echo "cluster: pbench"
     echo "auth: {keyfile: /etc/vigil/authkey}"
@@ -87,29 +88,32 @@ write_operator_files() {
       echo "  $node: {address: $(addr_of "$node"), ssh: {user: root, port: 22, key: $SSH_KEY, known_hosts: $SSH_KNOWN_HOSTS}}"
     done
   } >"$work/inventory-$n.yaml"
-  for ((i = 0; i < n; i++)); do list+="${list:+, }${all_nodes[$i]}"; done
   # The recipe's variables: keep in step with PlaybookBedIT.APACHE_VARS (the recipes are written
   # alongside; adjust both together).
   cat >"$work/vars-$n.yaml" <<YAML
-nodes: [$list]
-prefer: ${all_nodes[0]}
 vip: $VIP
 cidr_netmask: $PREFIX
 nic: eth0
 device: $DISK
-directory: $MOUNT
 fstype: ext4
-apache_config: $NODE_APACHE_CONF
+mount_point: $MOUNT
+port: 80
+server_name: www.vigil-bed.test
+primary: ${all_nodes[0]}
+monitor_interval: 2s
 YAML
 }
 write_operator_files 2
 write_operator_files 8
 
-# The nodes get the operator's cluster file, as PlaybookBedIT's SEED_NODE_CLUSTER_FILE does.
+# The nodes get the operator's cluster file and a cluster key, as installing Vigil would (and as
+# PlaybookBedIT's SEED_NODE_CLUSTER_FILE does): a recipe's cluster step merges into that file.
+(umask 077; head -c 32 /dev/urandom | base64 >"$work/authkey")
 seed_nodes() {
   local n=$1 i
   for ((i = 0; i < n; i++)); do
     "$bedtool" exec "$bed" "${all_nodes[$i]}" -- sh -c 'mkdir -p /etc/vigil && cat >/etc/vigil/cluster.yaml' <"$work/cluster-$n.yaml"
+    "$bedtool" exec "$bed" "${all_nodes[$i]}" -- sh -c 'umask 077 && cat >/etc/vigil/authkey' <"$work/authkey"
   done
 }
 
@@ -125,12 +129,10 @@ cli_ms() {
   local n=$1 verb=$2 t0 t1 rc=0; shift 2
   local hosts=(--config "$work/cluster-$n.yaml")
   [[ $hosts_from == inventory ]] && hosts=(--inventory "$work/inventory-$n.yaml")
-  local state=()
-  [[ $verb == apply ]] && state=(--state-dir "$work/journal")
   t0=$(date +%s%N)
-  ip netns exec "$CLIENT_NS" env HOME="$home" \
+  ip netns exec "$CLIENT_NS" env -u SSH_AUTH_SOCK HOME="$home" \
       VIGIL_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Duser.home=$home" \
-      "$vigil" playbook "$verb" "$playbook" --vars "$work/vars-$n.yaml" "${hosts[@]}" "${state[@]}" "$@" --json \
+      "$vigil" playbook "$verb" "$playbook" --vars "$work/vars-$n.yaml" "${hosts[@]}" "$@" --json \
       >"$work/last.out" 2>&1 || rc=$?
   t1=$(date +%s%N)
   if ((rc != 0)); then

@@ -136,7 +136,7 @@ final class PlaybookBed implements AutoCloseable {
         return operatorHome;
     }
 
-    /** A journal directory of the operator's, for a CLI that keeps one locally ({@code --state-dir}). */
+    /** A journal directory on the operator's side, for a CLI that keeps one there ({@code --state-dir}). */
     Path journalDir() {
         return journalDir;
     }
@@ -178,7 +178,8 @@ final class PlaybookBed implements AutoCloseable {
      */
     Commands.Result vigil(Duration timeout, List<String> args) throws IOException {
         var cmd = new ArrayList<>(List.of("ip", "netns", "exec", bed.clientNamespace(),
-                "env", "HOME=" + operatorHome, "VIGIL_JAVA_OPTS=" + cliJavaOpts(),
+                // No ssh-agent: the operator's keys are the home's, nothing else.
+                "env", "-u", "SSH_AUTH_SOCK", "HOME=" + operatorHome, "VIGIL_JAVA_OPTS=" + cliJavaOpts(),
                 VigilHome.launcher().toString()));
         cmd.addAll(args);
         return Commands.run(cmd, null, timeout);
@@ -278,12 +279,32 @@ final class PlaybookBed implements AutoCloseable {
         if (r.exit() != 0) throw new IOException("writing " + path + " on " + node + ": " + r.all());
     }
 
-    /** Puts the operator's cluster file on every node at {@link #NODE_CLUSTER_FILE}, as the install step would. */
+    /**
+     * Puts the operator's cluster file on every node at {@link #NODE_CLUSTER_FILE} and one random
+     * cluster key at {@link #NODE_AUTHKEY} (0600), as installing Vigil on the nodes would: a
+     * recipe's {@code cluster} step merges into an existing cluster file.
+     */
     void installClusterFileOnNodes() throws IOException {
         var content = Files.readString(clusterFile);
+        var key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        var keyText = java.util.Base64.getEncoder().encodeToString(key) + "\n";
         for (var n : bed.nodes()) {
             writeOnNode(n, NODE_CLUSTER_FILE, content);
+            writeOnNode(n, NODE_AUTHKEY, keyText, "600");
         }
+    }
+
+    /**
+     * Runs {@code script} (sh) in the shared disk's root, the disk mounted in a throw-away mount
+     * namespace (no node and not the host sees that mount): to put a site or an export on it
+     * before the cluster mounts it. Only while no node has it mounted.
+     */
+    void onSharedDisk(String script) throws IOException {
+        var r = Commands.run(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "set -e; mount -t ext4 \"$1\" \"$2\"; cd \"$2\"; sh -ec \"$3\"; cd /; umount \"$2\"",
+                "_", bed.disk(), bed.mountPoint().toString(), script), null, Duration.ofSeconds(30));
+        if (r.exit() != 0) throw new IOException("on the shared disk: " + r.all());
     }
 
     // ---- the agents

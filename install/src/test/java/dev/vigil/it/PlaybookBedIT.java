@@ -48,45 +48,53 @@ class PlaybookBedIT {
     static final String HAPROXY_PLAYBOOK = "haproxy/playbook.yaml";
 
     /**
-     * The recipes' variables for this bed ({@link PlaybookBed#expand} placeholders: bed facts,
-     * {@code ${NODE_LIST}}, {@code ${FIRST_NODE}}...). The bed's apache config per node is at the
-     * same path on every node ({@code ${NODE_APACHE_CONF}}); the shared disk is {@code ${DISK}},
-     * mounted at {@code ${MOUNT}}.
+     * The recipes' variables for this bed ({@link PlaybookBed#expand} placeholders: bed facts such
+     * as {@code ${VIP}}, {@code ${DISK}} (the shared disk), {@code ${MOUNT}} (where a node mounts it),
+     * {@code ${SUBNET}}, {@code ${HA1_ADDR}}, and {@code ${FIRST_NODE}}). As in playbooks/RECIPE/
+     * vars.example.yaml of the recipes' branch (pb-recipes, 788df80).
      */
     static final String APACHE_VARS = """
-            nodes: [${NODE_LIST}]
-            prefer: ${FIRST_NODE}
             vip: ${VIP}
             cidr_netmask: ${PREFIX}
             nic: eth0
             device: ${DISK}
-            directory: ${MOUNT}
             fstype: ext4
-            apache_config: ${NODE_APACHE_CONF}
+            mount_point: ${MOUNT}
+            port: 80
+            server_name: www.vigil-bed.test
+            primary: ${FIRST_NODE}
+            monitor_interval: 2s
             """;
-    /** Where the NFS export lives on the shared disk, and the file the client reads back. */
-    static final String NFS_EXPORT_DIR = "export";
+    /** The apache recipe's DocumentRoot on the shared disk ({@code {{mount_point}}/htdocs}, its vigil-ha.conf). */
+    static final String APACHE_DOCROOT_ON_DISK = "htdocs";
+    /** The exported directory on the shared disk (the recipe's {@code export_dir}, below {@code mount_point}). */
+    static final String NFS_EXPORT_ON_DISK = "export";
     static final String NFS_VARS = """
-            nodes: [${NODE_LIST}]
-            prefer: ${FIRST_NODE}
             vip: ${VIP}
             cidr_netmask: ${PREFIX}
             nic: eth0
             device: ${DISK}
-            directory: ${MOUNT}
             fstype: ext4
-            export_path: ${MOUNT}/%s
-            export_clients: ${SUBNET}
-            """.formatted(NFS_EXPORT_DIR);
-    /** haproxy listens on the VIP at this port and balances over the nodes' own apaches (port 80). */
+            mount_point: ${MOUNT}
+            export_dir: ${MOUNT}/%s
+            clients: ${SUBNET}
+            options: rw,sync,no_root_squash
+            fsid: 1
+            grace_period: 10
+            primary: ${FIRST_NODE}
+            """.formatted(NFS_EXPORT_ON_DISK);
+    /** libnfs URL options: NFSv3 on the real path (ganesha refuses v3 mounts of the pseudo path). */
+    static final String NFS_URL_OPTIONS = "";
+    /** haproxy listens on this port on every address and balances over the nodes' own apaches (port 80). */
     static final int HAPROXY_PORT = 8080;
     static final String HAPROXY_VARS = """
-            nodes: [${NODE_LIST}]
             vip: ${VIP}
             cidr_netmask: ${PREFIX}
             nic: eth0
             frontend_port: %d
-            backends: "${HA1_ADDR}:80 ${HA2_ADDR}:80"
+            backend1: ${HA1_ADDR}:80
+            backend2: ${HA2_ADDR}:80
+            primary: ${FIRST_NODE}
             """.formatted(HAPROXY_PORT);
 
     /**
@@ -97,12 +105,23 @@ class PlaybookBedIT {
      */
     static final boolean HOSTS_FROM_INVENTORY = false;
     /**
-     * Whether apply/runs/undo get {@code --state-dir} (the journal on the operator's side; the
-     * current CLI has it with a default under /var/lib/vigil, which a test must not write).
+     * Whether apply and undo get {@code --state-dir} (the journal's directory). The journal lives on
+     * each host, by default in /var/lib/vigil/playbooks, which on this bed is the node's own /var:
+     * nothing of the machine is written, so the default is kept.
      */
-    static final boolean OPERATOR_STATE_DIR = true;
-    /** Whether undo needs the hosts too ({@code --config}), as when the journal lives on each host. */
+    static final boolean OPERATOR_STATE_DIR = false;
+    /**
+     * Whether undo is told the hosts ({@code --config}): the journal is on each host. (pb-ssh,
+     * 444badf: "runs and undo on SSH hosts" not built yet; undo reads this machine's journal only.)
+     */
     static final boolean UNDO_NEEDS_HOSTS = true;
+    /**
+     * The second apply runs while the cluster runs (true: what an operator does when re-running a
+     * playbook), or before the agents start (false). With the cluster running, a recipe's
+     * {@code service: {state: stopped}} of the service the cluster runs (apache2, haproxy) finds it
+     * running on the active node and stops it: that second apply is then not a no-op.
+     */
+    static final boolean SECOND_APPLY_WITH_CLUSTER_RUNNING = true;
     /**
      * Whether the nodes get the operator's cluster file at /etc/vigil/cluster.yaml before the
      * first apply (as an install step would), for recipes whose {@code cluster} step merges into
@@ -161,8 +180,13 @@ class PlaybookBedIT {
     void apacheSharedDisk() throws Exception {
         var playbook = recipe(APACHE_PLAYBOOK);
         pb = PlaybookBed.up(2, false, dir);
-        var vip = pb.bed().vip();
-        runRecipe(playbook, APACHE_VARS, () -> pb.servedBy("http://" + vip + "/", Duration.ofSeconds(2)));
+        var bed = pb.bed();
+        var page = "the site of bed " + bed.name() + ", on its shared disk";
+        pb.onSharedDisk("mkdir -p " + APACHE_DOCROOT_ON_DISK + " && printf '%s\\n' '" + page + "' >"
+                + APACHE_DOCROOT_ON_DISK + "/index.html && chmod -R a+rX " + APACHE_DOCROOT_ON_DISK);
+        var url = "http://" + bed.vip() + "/";
+        // The system apache serves the same page from every node: the one holding the VIP serves it.
+        runRecipe(playbook, APACHE_VARS, () -> servedByVipHolder(pb.get(url, Duration.ofSeconds(2)).filter(b -> b.contains(page))));
     }
 
     @Test
@@ -175,22 +199,13 @@ class PlaybookBedIT {
         pb = PlaybookBed.up(2, false, dir);
         var bed = pb.bed();
         var content = "read back over NFS from bed " + bed.name();
-        var file = bed.mountPoint() + "/" + NFS_EXPORT_DIR + "/hello.txt";
-        // NFSv3 on the real path (ganesha refuses v3 mounts of the pseudo path).
-        var url = "nfs://" + bed.vip() + file;
+        pb.onSharedDisk("mkdir -p " + NFS_EXPORT_ON_DISK + " && printf %s '" + content + "' >" + NFS_EXPORT_ON_DISK + "/hello.txt");
+        var url = "nfs://" + bed.vip() + bed.mountPoint() + "/" + NFS_EXPORT_ON_DISK + "/hello.txt" + NFS_URL_OPTIONS;
+        // The client reads the file back with libnfs (the kernel has no NFS client); the node
+        // holding the VIP serves it.
         runRecipe(playbook, NFS_VARS, () -> {
-            // The file is put on the shared disk by whichever node has it mounted (once), then read
-            // by the client over NFS; the serving node is the one holding the VIP.
-            var holders = bed.vipHolders();
-            if (holders.size() != 1) return Optional.empty();
-            var r = bed.client(Duration.ofSeconds(10), "nfs-cat", url);
-            if (r.exit() != 0) {
-                bed.exec(holders.get(0), Duration.ofSeconds(10), "sh", "-c",
-                        "mountpoint -q \"$1\" && [ -d \"$(dirname \"$2\")\" ] && [ ! -e \"$2\" ] && printf %s \"$3\" >\"$2\"",
-                        "_", bed.mountPoint().toString(), file, content);
-                return Optional.empty();
-            }
-            return r.stdout().equals(content) ? Optional.of(holders.get(0)) : Optional.empty();
+            var r = bed.client(Duration.ofSeconds(15), "nfs-cat", url);
+            return servedByVipHolder(Optional.of(r).filter(x -> x.exit() == 0 && x.stdout().equals(content)));
         });
     }
 
@@ -205,11 +220,7 @@ class PlaybookBedIT {
         }
         var url = "http://" + pb.bed().vip() + ":" + HAPROXY_PORT + "/";
         // Served "by" the node that holds the VIP (its haproxy answers); the page names the backend.
-        runRecipe(playbook, HAPROXY_VARS, () -> {
-            var holders = pb.bed().vipHolders();
-            return holders.size() == 1 && pb.get(url, Duration.ofSeconds(2)).filter(b -> b.contains("node=")).isPresent()
-                    ? Optional.of(holders.get(0)) : Optional.empty();
-        });
+        runRecipe(playbook, HAPROXY_VARS, () -> servedByVipHolder(pb.get(url, Duration.ofSeconds(2)).filter(b -> b.contains("node="))));
     }
 
     /**
@@ -248,6 +259,13 @@ class PlaybookBedIT {
         assertThat(pb.vigil(CLI_TIMEOUT, args).exit()).as("a strict plan after --accept-new").isZero();
     }
 
+    /** The node holding the VIP (exactly one), if the client got its answer; else empty. */
+    private Optional<String> servedByVipHolder(Optional<?> answer) throws IOException {
+        if (answer.isEmpty()) return Optional.empty();
+        var holders = pb.bed().vipHolders();
+        return holders.size() == 1 ? Optional.of(holders.get(0)) : Optional.empty();
+    }
+
     // ---- the one scenario every recipe goes through
 
     interface Probe {
@@ -279,15 +297,18 @@ class PlaybookBedIT {
             assertThat(pb.ssh(n, Duration.ofSeconds(30), "test -s " + PlaybookBed.NODE_CLUSTER_FILE).exit())
                     .as("the cluster file on %s", n).isZero();
         }
+        if (!SECOND_APPLY_WITH_CLUSTER_RUNNING) {
+            secondApplyChangesNothing(playbook, vars);
+        }
         pb.startAgents();
         var first = awaitServedByAnyOf(probe, bed.nodes(), STARTUP);
         log("apply %s: served by %s", run, first);
 
-        // 3. a second apply, the cluster running: nothing to change on any host.
-        var again = playbook("apply", playbook, vars);
-        assertNoHostFailed(again);
-        assertThat(again.get("changed").asInt()).as("a second apply: changed (%s)", again).isZero();
-        assertThat(probe.servedBy()).as("still served after the second apply").isPresent();
+        // 3. a second apply (the cluster running): nothing to change on any host.
+        if (SECOND_APPLY_WITH_CLUSTER_RUNNING) {
+            secondApplyChangesNothing(playbook, vars);
+            assertThat(probe.servedBy()).as("still served after the second apply").isPresent();
+        }
 
         // 4. the active node dies: the other serves.
         var active = probe.servedBy().orElseThrow();
@@ -305,6 +326,12 @@ class PlaybookBedIT {
         for (var n : bed.nodes()) {
             assertThat(regularFiles(pb.snapshot(n))).as("%s's files after undo", n).isEqualTo(regularFiles(pristine.get(n)));
         }
+    }
+
+    private void secondApplyChangesNothing(Path playbook, Path vars) throws IOException {
+        var again = playbook("apply", playbook, vars);
+        assertNoHostFailed(again);
+        assertThat(again.get("changed").asInt()).as("a second apply: changed (%s)", again).isZero();
     }
 
     // ---- the CLI
