@@ -131,7 +131,7 @@ cli_ms() {
   [[ $hosts_from == inventory ]] && hosts=(--inventory "$work/inventory-$n.yaml")
   t0=$(date +%s%N)
   ip netns exec "$CLIENT_NS" env -u SSH_AUTH_SOCK HOME="$home" \
-      VIGIL_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Duser.home=$home" \
+      JAVA_TOOL_OPTIONS="-Duser.home=$home" \
       "$vigil" playbook "$verb" "$playbook" --vars "$work/vars-$n.yaml" "${hosts[@]}" "$@" --json \
       >"$work/last.out" 2>&1 || rc=$?
   t1=$(date +%s%N)

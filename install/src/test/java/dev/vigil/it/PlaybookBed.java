@@ -178,16 +178,13 @@ final class PlaybookBed implements AutoCloseable {
      */
     Commands.Result vigil(Duration timeout, List<String> args) throws IOException {
         var cmd = new ArrayList<>(List.of("ip", "netns", "exec", bed.clientNamespace(),
-                // No ssh-agent: the operator's keys are the home's, nothing else.
-                "env", "-u", "SSH_AUTH_SOCK", "HOME=" + operatorHome, "VIGIL_JAVA_OPTS=" + cliJavaOpts(),
+                // No ssh-agent: the operator's keys are the home's, nothing else. JAVA_TOOL_OPTIONS
+                // adds to the launcher's JVM flags (VIGIL_JAVA_OPTS would replace them).
+                "env", "-u", "SSH_AUTH_SOCK", "HOME=" + operatorHome, "JAVA_TOOL_OPTIONS=-Duser.home=" + operatorHome,
                 VigilHome.launcher().toString()));
         cmd.addAll(args);
-        return Commands.run(cmd, null, timeout);
-    }
-
-    /** The launcher's flags for a CLI run ({@code VIGIL_JAVA_OPTS} replaces them), plus the operator's home. */
-    private String cliJavaOpts() {
-        return "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Duser.home=" + operatorHome;
+        // The launcher execs the JVM: a hung run leaves its thread dump in the failure.
+        return Commands.run(cmd, null, timeout, true);
     }
 
     // ---- the nodes
