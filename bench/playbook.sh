@@ -80,6 +80,13 @@ write_operator_files() {
     for ((i = 0; i < n; i++)); do node=${all_nodes[$i]}; echo "  - {name: $node, address: $(addr_of "$node")}"; done
     echo "links:"
     echo "  - {type: udp, mode: unicast, port: 694}"
+    # A power switch per node, as the bed's tests have (a 2-node cluster needs one to be valid).
+    echo "fencing:"
+    for ((i = 0; i < n; i++)); do
+      node=${all_nodes[$i]}
+      echo "  - {id: power-$node, agent: fence_vigil_netns, host_map: {$node: $node}, timeout: 20s,"
+      echo "     params: {netns: $BED-$node, dev: eth0, address: $(addr_of "$node")/$PREFIX, mntns: $MNTNS_DIR/$node}}"
+    done
   } >"$work/cluster-$n.yaml"
   {
     echo "hosts:"
