@@ -30,6 +30,15 @@ final class Commands {
 
     /** @param stdin written to the command and closed; null for /dev/null */
     static Result run(List<String> cmd, String stdin, Duration timeout) throws IOException {
+        return run(cmd, stdin, timeout, false);
+    }
+
+    /**
+     * As {@link #run(List, String, Duration)}; {@code dumpOnTimeout}: the command is a JVM (the
+     * launcher execs java), so a timed-out one is first sent SIGQUIT, and its thread dump and the
+     * rest of its output are in the exception: where it hung.
+     */
+    static Result run(List<String> cmd, String stdin, Duration timeout, boolean dumpOnTimeout) throws IOException {
         var builder = new ProcessBuilder(cmd);
         if (stdin == null) {
             builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -45,8 +54,16 @@ final class Commands {
         }
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (dumpOnTimeout) {
+                    new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                    p.waitFor(2, TimeUnit.SECONDS);
+                }
                 p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " did not finish within " + timeout);
+                var output = dumpOnTimeout
+                        ? "\n--- its output:\n" + out.completeOnTimeout("", 5, TimeUnit.SECONDS).join()
+                                + "\n--- stderr:\n" + err.completeOnTimeout("", 5, TimeUnit.SECONDS).join()
+                        : "";
+                throw new IOException(String.join(" ", cmd) + " did not finish within " + timeout + output);
             }
             // A daemon the command started (apache) may inherit the pipes; don't wait for it.
             return new Result(p.exitValue(), out.completeOnTimeout("", 2, TimeUnit.SECONDS).join(),

@@ -55,13 +55,49 @@ final class HaBed implements AutoCloseable {
         return VigilHome.home().resolve("bed/vigil-bed");
     }
 
+    /**
+     * Why this host cannot run a bed whose nodes are reached over SSH ({@code up --sshd}), or
+     * empty if it can.
+     */
+    static Optional<String> whyNoSshd() {
+        var why = whyUnavailable();
+        if (why.isPresent()) {
+            return why;
+        }
+        for (var tool : List.of("/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                return Optional.of("the SSH bed needs " + tool + " (apt-get install openssh-server openssh-client)");
+            }
+        }
+        try {
+            if (!Files.readString(Path.of("/proc/filesystems")).contains("overlay")) {
+                return Optional.of("the SSH bed needs overlayfs (each node's own /etc and /var)");
+            }
+        } catch (IOException e) {
+            return Optional.of("cannot read /proc/filesystems: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
     /** Brings up a bed of {@code nodes} nodes; {@code hot} gives every node a local docroot. */
     static HaBed up(int nodes, boolean hot) throws IOException {
+        return up(nodes, hot, false);
+    }
+
+    /**
+     * As {@link #up(int, boolean)}; {@code sshd} makes every node a machine reached over SSH: a
+     * real OpenSSH server on its address, its own hostname and its own /etc, /var, /srv, /opt and
+     * /usr/local (see {@code vigil-bed}'s header).
+     */
+    static HaBed up(int nodes, boolean hot, boolean sshd) throws IOException {
         // Short, unique per JVM and bed: namespace names are BED-client.
         var name = "it" + Long.toString(ProcessHandle.current().pid() % 100_000, 36) + SEQ.incrementAndGet();
         var cmd = new ArrayList<>(List.of(script().toString(), "up", name, "--nodes", Integer.toString(nodes)));
         if (hot) {
             cmd.add("--hot");
+        }
+        if (sshd) {
+            cmd.add("--sshd");
         }
         var r = run(cmd, Duration.ofSeconds(60));
         if (r.exit() != 0) {
@@ -151,6 +187,31 @@ final class HaBed implements AutoCloseable {
 
     String clientNamespace() {
         return fact("CLIENT_NS");
+    }
+
+    /** The operator's private key root logs in with on every node ({@code --sshd} beds). */
+    Path sshKey() {
+        return Path.of(fact("SSH_KEY"));
+    }
+
+    /** The nodes' addresses with their host keys ({@code --sshd} beds). */
+    Path knownHosts() {
+        return Path.of(fact("SSH_KNOWN_HOSTS"));
+    }
+
+    Path sshdPidFile(String node) {
+        return Path.of(fact(node.toUpperCase() + "_SSHD_PID"));
+    }
+
+    /** Where the node's own /etc, /var, ... keep their changes ({@code <root>/etc/upper}, ...). */
+    Path nodeRoot(String node) {
+        return Path.of(fact(node.toUpperCase() + "_ROOT"));
+    }
+
+    /** A killed or fenced node powers on again: its own directories mounted, its sshd started. */
+    void boot(String node) throws IOException {
+        var r = run(List.of(script.toString(), "boot", name, node), Duration.ofSeconds(60));
+        if (r.exit() != 0) throw new IOException("vigil-bed boot " + name + " " + node + ": exit " + r.exit() + " " + r.all());
     }
 
     /** The command prefix that runs a program on {@code node} (its network and mount namespace). */
