@@ -10,6 +10,7 @@ import dev.vigil.playbook.PlaybookReader;
 import dev.vigil.playbook.Report;
 import dev.vigil.playbook.Vars;
 import dev.vigil.playbook.ssh.Connections;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -209,41 +210,105 @@ final class PlaybookCommand {
         }
     }
 
-    @Command(name = "runs", mixinStandardHelpOptions = true,
-            description = "List the applies journaled on this machine (those that created or replaced a file), oldest first.",
-            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed", "2:bad usage or unreadable state directory"})
-    static final class Runs implements Callable<Integer> {
+    /**
+     * The hosts whose journals {@code runs} and {@code undo} read: this machine alone, or with
+     * {@code --inventory}/{@code --config} every host they name (those of {@code --limit}), over
+     * SSH. Each apply keeps its journal on the host it changed, so the run is undone where it ran.
+     */
+    static final class JournalHosts {
+        @Option(names = "--inventory", paramLabel = "F", description = "the hosts of this inventory (with --config: merged)")
+        Path inventory;
+
+        @Option(names = "--config", paramLabel = "F", description = "the nodes of this cluster file, over SSH")
+        Path config;
+
+        @Option(names = "--limit", paramLabel = "HOSTS", description = "these hosts or groups only, separated by commas")
+        String limit;
+
+        @Option(names = "--accept-new", description = "Add the host key of a host known_hosts does not know yet.")
+        boolean acceptNew;
+
         @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = Journal.DEFAULT_DIR,
-                description = "the journal's directory (default: ${DEFAULT-VALUE})")
+                description = "the journal's directory on each host (default: ${DEFAULT-VALUE})")
         String stateDir;
+
+        /** Opens the hosts, or prints why not and gives the exit code. */
+        Connections open(PrintWriter err) {
+            if (inventory == null && config == null) {
+                return Connections.open(Inventory.localOnly(), List.of(Inventory.LOCAL), false);
+            }
+            var inv = Inventory.read(Optional.ofNullable(inventory), Optional.ofNullable(config));
+            if (inv.inventory().isEmpty()) {
+                inv.errors().forEach(err::println);
+                return null;
+            }
+            var names = inv.inventory().get().hosts().stream().map(Inventory.HostEntry::name)
+                    .filter(n -> !n.equals(Inventory.LOCAL)).toList();
+            if (limit != null) {
+                try {
+                    names = inv.inventory().get().limit(names, limit);
+                } catch (IllegalArgumentException e) {
+                    err.println(e.getMessage());
+                    return null;
+                }
+            }
+            return Connections.open(inv.inventory().get(), names, acceptNew);
+        }
+    }
+
+    @Command(name = "runs", mixinStandardHelpOptions = true,
+            description = {"List the applies journaled on each host (those that created or replaced a file), oldest first.",
+                    "This machine's, or with --inventory/--config every host's, over SSH."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:listed", "1:a host could not be read", "2:bad usage", "3:invalid inventory or cluster file"})
+    static final class Runs implements Callable<Integer> {
+        @Mixin
+        JournalHosts where;
 
         @Spec
         CommandSpec spec;
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             var out = spec.commandLine().getOut();
-            var runs = Journal.runs(new LocalHost(Inventory.LOCAL), stateDir);
-            if (runs.isEmpty()) {
-                out.println("no runs journaled in " + stateDir);
-                return 0;
+            var err = spec.commandLine().getErr();
+            int exit = 0;
+            try (var hosts = where.open(err)) {
+                if (hosts == null) return INVALID;
+                boolean several = hosts.hosts().size() > 1 || !hosts.hosts().containsKey(Inventory.LOCAL);
+                for (var h : hosts.hosts().values()) {
+                    List<Journal.Run> runs;
+                    try {
+                        runs = Journal.runs(h, where.stateDir);
+                    } catch (IOException e) {
+                        err.println(h.name() + ": " + e.getMessage());
+                        exit = 1;
+                        continue;
+                    }
+                    if (several) out.println("== " + h.name());
+                    if (runs.isEmpty()) {
+                        out.println("no runs journaled in " + where.stateDir);
+                        continue;
+                    }
+                    out.printf("%-22s %-6s %-7s %s%n", "RUN", "FILES", "UNDONE", "PLAYBOOK");
+                    for (var r : runs) {
+                        out.printf("%-22s %-6d %-7s %s%n", r.id(), r.files(), r.undone() ? "yes" : "no", r.playbook());
+                    }
+                }
             }
-            out.printf("%-22s %-6s %-7s %s%n", "RUN", "FILES", "UNDONE", "PLAYBOOK");
-            for (var r : runs) {
-                out.printf("%-22s %-6d %-7s %s%n", r.id(), r.files(), r.undone() ? "yes" : "no", r.playbook());
-            }
-            return 0;
+            return exit;
         }
     }
 
     @Command(name = "undo", mixinStandardHelpOptions = true,
-            description = {"Put back every file run RUN created or replaced on this machine, newest first: previous "
-                    + "content and mode restored, created files removed.",
+            description = {"Put back every file run RUN created or replaced, newest first, on each host where it ran: "
+                    + "previous content and mode restored, created files removed.",
+                    "This machine, or with --inventory/--config every host that journaled RUN, over SSH.",
                     "A file that changed again since the run is left alone and reported, unless --force.",
                     "Commands the run ran and directories it created are not undone."},
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:every file restored", "1:some files were left alone (changed since)",
-                    "2:bad usage, unknown run or run undone already"})
+            exitCodeList = {"0:every file restored", "1:some files were left alone (changed since), or a host failed",
+                    "2:bad usage, unknown run or run undone already", "3:invalid inventory or cluster file"})
     static final class Undo implements Callable<Integer> {
         @Parameters(paramLabel = "RUN", description = "a run id from `vigil playbook runs`")
         String run;
@@ -251,9 +316,8 @@ final class PlaybookCommand {
         @Option(names = "--force", description = "restore files that changed after the run too")
         boolean force;
 
-        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = Journal.DEFAULT_DIR,
-                description = "the journal's directory (default: ${DEFAULT-VALUE})")
-        String stateDir;
+        @Mixin
+        JournalHosts where;
 
         @Spec
         CommandSpec spec;
@@ -261,11 +325,52 @@ final class PlaybookCommand {
         @Override
         public Integer call() throws Exception {
             var out = spec.commandLine().getOut();
-            var result = Journal.undo(new LocalHost(Inventory.LOCAL), stateDir, run, force);
-            for (var u : result) out.println((u.done() ? "undone  " : "KEPT    ") + u.path() + ": " + u.what());
-            long kept = result.stream().filter(u -> !u.done()).count();
-            out.println(result.size() - kept + " file(s) undone, " + kept + " left alone");
-            return kept > 0 ? 1 : 0;
+            var err = spec.commandLine().getErr();
+            try (var hosts = where.open(err)) {
+                if (hosts == null) return INVALID;
+                boolean several = hosts.hosts().size() > 1 || !hosts.hosts().containsKey(Inventory.LOCAL);
+                int found = 0;
+                long undone = 0;
+                long kept = 0;
+                boolean hostFailed = false;
+                for (var h : hosts.hosts().values()) {
+                    // Only the hosts that journaled the run: an apply that changed no file there left none.
+                    Optional<Journal.Run> journaled;
+                    try {
+                        journaled = Journal.runs(h, where.stateDir).stream().filter(r -> r.id().equals(run)).findFirst();
+                    } catch (IOException e) {
+                        err.println(h.name() + ": " + e.getMessage());
+                        hostFailed = true;
+                        continue;
+                    }
+                    if (journaled.isEmpty()) continue;
+                    if (journaled.get().undone()) {
+                        err.println("vigil: " + (several ? h.name() + ": " : "") + "run " + run + " was undone already");
+                        return 2;
+                    }
+                    found++;
+                    List<Journal.Undone> result;
+                    try {
+                        result = Journal.undo(h, where.stateDir, run, force);
+                    } catch (IOException e) {
+                        err.println(h.name() + ": " + e.getMessage());
+                        hostFailed = true;
+                        continue;
+                    }
+                    for (var u : result) {
+                        out.println((several ? h.name() + " " : "") + (u.done() ? "undone  " : "KEPT    ") + u.path() + ": " + u.what());
+                    }
+                    long k = result.stream().filter(u -> !u.done()).count();
+                    kept += k;
+                    undone += result.size() - k;
+                }
+                if (found == 0 && !hostFailed) {
+                    err.println("vigil: no run " + run + " journaled in " + where.stateDir + " on " + String.join(", ", hosts.hosts().keySet()));
+                    return 2;
+                }
+                out.println(undone + " file(s) undone, " + kept + " left alone" + (several ? " on " + found + " host(s)" : ""));
+                return kept > 0 || hostFailed ? 1 : 0;
+            }
         }
     }
 }

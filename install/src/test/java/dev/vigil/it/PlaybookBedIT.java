@@ -114,7 +114,7 @@ class PlaybookBedIT {
      * Whether undo is told the hosts ({@code --config}): the journal is on each host. (pb-ssh,
      * 444badf: "runs and undo on SSH hosts" not built yet; undo reads this machine's journal only.)
      */
-    static final boolean UNDO_NEEDS_HOSTS = true;
+    static final boolean UNDO_NEEDS_HOSTS = true; // `runs` and `undo` read each host's journal over SSH
     /**
      * The second apply runs while the cluster runs (true: what an operator does when re-running a
      * playbook), or before the agents start (false). With the cluster running, a recipe's
