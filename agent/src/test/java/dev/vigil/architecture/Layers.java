@@ -50,7 +50,8 @@ public final class Layers {
             // The agent process: wires the layers below and runs them.
             new Layer("agent", "dev.vigil.agent.."),
             // Playbooks (module playbook): the engine that reads and runs YAML playbooks, a library
-            // on top of the cluster file's reader; the command line and the wizards drive it.
+            // on top of the cluster file's reader; the command line and the wizards drive it. Its
+            // packages' own order (host, steps, core, ssh) is PlaybookArchitectureTest's.
             new Layer("playbook", "dev.vigil.playbook.."),
             // Console (module console): the operator model and the status summary, the text UI,
             // the SSH server, then the `vigil` command line that starts all of them.

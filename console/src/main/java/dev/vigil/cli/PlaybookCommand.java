@@ -3,7 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.playbook.Engine;
 import dev.vigil.playbook.Inventory;
 import dev.vigil.playbook.Journal;
-import dev.vigil.playbook.LocalHost;
+import dev.vigil.playbook.host.LocalHost;
 import dev.vigil.playbook.Playbook;
 import dev.vigil.playbook.PlaybookError;
 import dev.vigil.playbook.PlaybookReader;
@@ -140,7 +140,7 @@ final class PlaybookCommand {
         abstract boolean apply();
 
         /** The journal of an apply; none for a plan. */
-        dev.vigil.playbook.Step.FileWatcher journal(String runId, Playbook pb) {
+        dev.vigil.playbook.steps.Step.FileWatcher journal(String runId, Playbook pb) {
             return Engine.noJournal();
         }
 
@@ -205,7 +205,7 @@ final class PlaybookCommand {
         }
 
         @Override
-        dev.vigil.playbook.Step.FileWatcher journal(String runId, Playbook pb) {
+        dev.vigil.playbook.steps.Step.FileWatcher journal(String runId, Playbook pb) {
             return new Journal(stateDir, runId, pb.file().toAbsolutePath().toString());
         }
     }

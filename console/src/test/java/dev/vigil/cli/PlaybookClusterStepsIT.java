@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.control.ControlClient;
 import dev.vigil.control.StatusReport;
-import dev.vigil.playbook.Host;
-import dev.vigil.playbook.LocalHost;
-import dev.vigil.playbook.Step;
+import dev.vigil.playbook.host.Host;
+import dev.vigil.playbook.host.LocalHost;
+import dev.vigil.playbook.steps.Step;
 import dev.vigil.transport.serial.SocatPair;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package dev.vigil.playbook;
 
 import dev.vigil.coordination.Suggest;
+import dev.vigil.playbook.steps.Facts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,10 @@
 package dev.vigil.playbook;
 
 import dev.vigil.config.Durations;
+import dev.vigil.playbook.host.Host;
+import dev.vigil.playbook.steps.Facts;
+import dev.vigil.playbook.steps.Step;
+import dev.vigil.playbook.steps.Template;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,10 @@
 package dev.vigil.playbook;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.playbook.host.LocalHost;
+import dev.vigil.playbook.steps.CommandStep;
+import dev.vigil.playbook.steps.FileStep;
+import dev.vigil.playbook.steps.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The step engine on the local host, in a temp directory: plan, apply, idempotence, handlers, failures. */
 class EngineTest {

@@ -1,9 +1,10 @@
 package dev.vigil.playbook;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.config.ConfigLoader;
+import dev.vigil.playbook.host.LocalHost;
+import dev.vigil.playbook.steps.Step;
+import dev.vigil.playbook.steps.Template;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The ibm-mq recipe through the engine, against the IBM MQ stand-in (IBM MQ cannot be installed

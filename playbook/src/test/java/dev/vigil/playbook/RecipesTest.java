@@ -1,11 +1,11 @@
 package dev.vigil.playbook;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ResourcesConfig;
 import dev.vigil.model.ResourceClass;
+import dev.vigil.playbook.steps.Template;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The recipes of {@code playbooks/}: each passes the real reader's {@code check} with its example

@@ -1,7 +1,10 @@
 package dev.vigil.playbook;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.playbook.host.Host;
+import dev.vigil.playbook.host.LocalHost;
+import dev.vigil.playbook.steps.Facts;
+import dev.vigil.playbook.steps.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How the engine runs several hosts: in parallel within {@code forks}, {@code serial} batches,

@@ -1,12 +1,14 @@
 package dev.vigil.playbook;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.playbook.host.LocalHost;
+import dev.vigil.playbook.steps.Step;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * package, service, exports and wait through the front door: read from a playbook, found by

@@ -1,8 +1,8 @@
 package dev.vigil.playbook.ssh;
 
-import dev.vigil.playbook.Host;
 import dev.vigil.playbook.Inventory;
-import dev.vigil.playbook.LocalHost;
+import dev.vigil.playbook.host.Host;
+import dev.vigil.playbook.host.LocalHost;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.vigil.playbook.ssh;
 
-import dev.vigil.playbook.Host;
+import dev.vigil.playbook.host.Host;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

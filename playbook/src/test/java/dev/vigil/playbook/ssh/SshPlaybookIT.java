@@ -1,14 +1,13 @@
 package dev.vigil.playbook.ssh;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.playbook.Engine;
 import dev.vigil.playbook.Inventory;
-import dev.vigil.playbook.LocalHost;
 import dev.vigil.playbook.Playbook;
 import dev.vigil.playbook.PlaybookReader;
 import dev.vigil.playbook.Report;
-import dev.vigil.playbook.Step;
+import dev.vigil.playbook.host.LocalHost;
+import dev.vigil.playbook.steps.Step;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Playbooks over SSH through a real OpenSSH server: the same steps give the same results as on
