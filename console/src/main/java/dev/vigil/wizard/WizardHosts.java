@@ -1,8 +1,8 @@
 package dev.vigil.wizard;
 
-import dev.vigil.playbook.Host;
+import dev.vigil.playbook.host.Host;
 import dev.vigil.playbook.Inventory;
-import dev.vigil.playbook.LocalHost;
+import dev.vigil.playbook.host.LocalHost;
 import dev.vigil.playbook.ssh.Connections;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.vigil.wizard;
 import dev.vigil.playbook.Engine;
 import dev.vigil.playbook.Playbook;
 import dev.vigil.playbook.Report;
-import dev.vigil.playbook.Step;
+import dev.vigil.playbook.steps.Step;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
