@@ -1,0 +1,14 @@
+package dev.vigil.drill.probe;
+
+import java.util.List;
+
+/** The drill's probes, running from {@link #start()} until {@link #close()}; samples kept in order per probe. */
+public interface Probes extends AutoCloseable {
+    void start();
+
+    /** Every sample so far, all probes, oldest first per probe. */
+    List<ProbeSample> samples();
+
+    @Override
+    void close();
+}
