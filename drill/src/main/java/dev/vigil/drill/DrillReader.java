@@ -185,7 +185,7 @@ public final class DrillReader {
 
             var expect = m.entry("expect").flatMap(e -> map(e.value(), "`expect`")).map(this::expectations)
                     .orElse(new Expectations(Optional.empty(), Map.of(), List.of(), true, Optional.empty()));
-            if (expect.serviceBackWithin().isPresent() && probes.isEmpty()) {
+            if (expect.serviceBackWithin().isPresent() && m.entry("probes").isEmpty()) {
                 error(m.entry("expect").orElseThrow().keyPos(), "`service_back_within` needs at least one probe" + where
                         + " (add `probes:`), or nothing measures the service");
             }
