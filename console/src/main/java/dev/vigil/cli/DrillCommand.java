@@ -176,7 +176,8 @@ final class DrillCommand {
             var d = drill.get();
             var any = target.clientOrExplain();
             if (any == null) return 2;
-            var cluster = ClusterAccess.over(any, perAgent(any));
+            var agents = perAgent(any);
+            var cluster = ClusterAccess.over(awayFromTarget(any, agents, d), agents);
             var config = java.nio.file.Files.exists(target.config) ? target.loadForCliOrExplain() : null;
             List<FenceDevice> devices = config == null ? List.of() : config.resources().fencing();
             var fenceRunner = new FenceRunner(FenceRunner.defaultSearchPath(AgentOptions.defaultScriptsDir().resolve("fence")),
@@ -212,6 +213,18 @@ final class DrillCommand {
                 }
                 return DrillReport.Verdict.valueOf(report.verdict().toUpperCase(java.util.Locale.ROOT)).exitCode();
             }
+        }
+
+        /**
+         * With several agents, requests go to one that is not on the drill's target node first:
+         * the target's own agent is frozen, cut off or dead during the drill, and its view of the
+         * cluster (everyone else lost) would abort the drill.
+         */
+        private static ControlClient awayFromTarget(ControlClient any, List<ClusterAccess.Named> agents, Drill d) {
+            if (agents.size() < 2 || !d.kind().targetsNode()) return any;
+            var ordered = new ArrayList<ClusterAccess.Named>(agents);
+            ordered.sort(java.util.Comparator.comparing(a -> a.name().equals(d.target())));
+            return ControlClient.anyOf(ordered.stream().map(ClusterAccess.Named::client).toList());
         }
 
         /** One event stream per agent named by --connect (each node's detection shows); else the one agent. */

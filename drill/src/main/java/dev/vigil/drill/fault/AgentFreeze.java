@@ -48,14 +48,35 @@ final class AgentFreeze implements Fault {
     public synchronized Optional<RestoreStep> undo() {
         if (pid < 0 || continued) return Optional.empty();
         continued = true;
-        return Optional.of(hook.step("agent PID " + pid + " continued (SIGCONT)", "kill -CONT " + pid));
+        var step = hook.step("agent PID " + pid + " continued (SIGCONT)", "kill -CONT " + pid);
+        if (!step.ok() && !alive()) {
+            // Not a failed restore: the cluster fenced the frozen node, which killed its agent.
+            return Optional.of(RestoreStep.done("agent PID " + pid + " continued (SIGCONT)",
+                    "PID " + pid + " is gone: the cluster fenced the node while it was frozen"));
+        }
+        return Optional.of(step);
+    }
+
+    private boolean alive() {
+        try {
+            return hook.run("kill -0 " + pid).ok();
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override
     public List<RestoreStep> restore() {
         var steps = new java.util.ArrayList<RestoreStep>();
         undo().ifPresent(steps::add);
-        restart.ifPresent(r -> steps.add(hook.step("agent restarted if it was fenced", r)));
+        if (pid >= 0 && restart.isPresent()) {
+            // A second agent beside a living one would be two nodes with one name: restart only a dead one.
+            steps.add(alive() ? RestoreStep.done("agent restarted", "not needed: PID " + pid + " still runs")
+                    : hook.step("agent restarted (it was fenced)", restart.get()));
+        }
         return steps;
     }
 }

@@ -20,8 +20,9 @@ final class TimelineEvents {
         return switch (kind) {
             case "membership" -> m.contains(" is dead") ? "detection" : "membership";
             case "fencing" -> m.contains(" fenced") ? "fencing" : m.contains(" lost") ? "detection" : "fencing";
-            case "resource" -> m.matches("\\S+ stopped on .*") ? "stop" : m.matches("\\S+ started on .*") ? "start"
-                    : m.contains(" failed") ? "failure" : "resource";
+            // A probe that finds a resource stopped or running is news about it, not a stop or a start.
+            case "resource" -> m.contains("(probe:") ? "resource" : m.matches("\\S+ stopped on .*") ? "stop"
+                    : m.matches("\\S+ started on .*") ? "start" : m.contains(" failed") ? "failure" : "resource";
             default -> kind;
         };
     }
