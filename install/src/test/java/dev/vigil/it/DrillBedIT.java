@@ -194,7 +194,7 @@ class DrillBedIT {
         // ---- apache killed behind the cluster's back: its monitor notices, the cluster recovers it in place.
         // Its whole process group: a worker left holding port 80 would make the restart there fail
         // (a first run of this drill found that), and the group would move instead.
-        var kill = "%s exec %s ha1 -- sh -c 'kill -9 -- -$(cat %s)'".formatted(HaBed.script(), bed.name(), bed.apachePidFile("ha1"));
+        var kill = "%s exec %s ha1 -- sh -c 'kill -9 -$(cat %s)'".formatted(HaBed.script(), bed.name(), bed.apachePidFile("ha1"));
         var failure = drill(file("apache-killed", """
                     kind: resource-failure
                     target: web

@@ -259,7 +259,10 @@ public final class DrillRun {
             }
             if (!undone && now - injectNanos >= hold.get().toNanos()) {
                 undone = true;
-                fault.undo().ifPresent(this::undoNote);
+                fault.undo().ifPresent(step -> {
+                    restoreSteps.add(step); // the fault's own end belongs to what was restored, whenever it happened
+                    undoNote(step);
+                });
                 if (faultSeenNanos < 0 && drill.kind() == Kind.AGENT_FREEZE) faultSeenNanos = clock.nanos();
             }
             try {
