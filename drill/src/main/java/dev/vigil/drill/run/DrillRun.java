@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One run of one drill, as an explicit state machine:
@@ -93,7 +92,9 @@ public final class DrillRun {
     private final Listener listener;
     private final Settings settings;
 
-    private final List<AgentEvent> events = new CopyOnWriteArrayList<>();
+    /** A flapping cluster cannot grow a report without bound: the first this many events are kept. */
+    static final int MAX_EVENTS = 10_000;
+    private final List<AgentEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<TimelineEntry> own = new ArrayList<>();
     private final List<PhaseTime> phases = new ArrayList<>();
     private final List<RestoreStep> restoreSteps = new ArrayList<>();
@@ -435,7 +436,11 @@ public final class DrillRun {
             }
         }
         endPhase();
-        var timeline = new ArrayList<TimelineEntry>(TimelineEvents.entries(events, injectEpochMs));
+        List<AgentEvent> recorded;
+        synchronized (events) {
+            recorded = List.copyOf(events);
+        }
+        var timeline = new ArrayList<TimelineEntry>(TimelineEvents.entries(recorded, injectEpochMs));
         timeline.addAll(own);
         for (var s : series) {
             if (s.firstOkAfterMs() != null) {
@@ -481,9 +486,9 @@ public final class DrillRun {
     }
 
     private void onEvent(AgentEvent e) {
-        events.add(e);
         var ev = e.event();
-        if ("status".equals(ev.kind())) return;
+        if ("status".equals(ev.kind())) return; // snapshots: the run reads the status itself
+        if (events.size() < MAX_EVENTS) events.add(e);
         String kind = TimelineEvents.classify(ev.kind(), ev.message());
         if (injectNanos >= 0 && ev.atMs() >= injectEpochMs) {
             if (kind.equals("detection") && drill.target().equals(ev.node())) seen(clock.nanos());
