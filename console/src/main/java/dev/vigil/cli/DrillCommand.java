@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vigil drill}: failover drills from the operator's machine (issue 12, first slice):
- * {@code list | show NAME | run NAME [--yes] [--json] | history | report ID [--html F | --json]}.
+ * {@code list | show NAME | run NAME [--yes] [--json] | status | abort | history | report ID [--html F | --json]}.
  * The drill file defaults to {@code drills.yaml} next to the cluster file; reports are kept in
  * {@code --state-dir} on this machine (docs/drills.md).
  */
@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         description = {"Failover drills: inject a fault into the running cluster, measure what its clients see, "
                 + "restore, and report (see docs/drills.md)."},
         subcommands = {DrillCommand.ListDrills.class, DrillCommand.Show.class, DrillCommand.Run.class,
-                DrillCommand.History.class, DrillCommand.Report.class})
+                DrillCommand.Status.class, DrillCommand.Abort.class, DrillCommand.History.class, DrillCommand.Report.class})
 final class DrillCommand {
     static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vigil/drills");
     static final String RUN_EXITS_HEADING = "%nExit codes:%n";
@@ -187,6 +187,21 @@ final class DrillCommand {
             var run = new DrillRun(d, cluster, () -> Faults.create(d, cluster, new ShellCommands(), Optional.of(fenceRunner), devices),
                     new InProcessProbes(d.probes(), clock), store, clock, json ? new DrillRun.Listener() {} : new Printer(out),
                     DrillRun.Settings.DEFAULT);
+            // Ctrl-C (or a SIGTERM) must not leave the fault in place: it asks the run to abort, and
+            // the JVM waits (bounded by the drill's budget) until restore has run and the report is kept.
+            var finished = new java.util.concurrent.CountDownLatch(1);
+            var onSignal = new Thread(() -> {
+                if (finished.getCount() == 0) return;
+                try {
+                    store.requestAbort();
+                    err.println("vigil: aborting the drill; restoring first (vigil drill report shows what was done)");
+                    err.flush();
+                    finished.await(d.limits().budget().plus(d.limits().settle()).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.io.IOException | InterruptedException e) {
+                    // nothing more can be done on the way out
+                }
+            }, "drill-abort-on-signal");
+            Runtime.getRuntime().addShutdownHook(onSignal);
             try (fenceRunner) {
                 if (!json) out.print(describe(d));
                 if (!yes) {
@@ -212,6 +227,13 @@ final class DrillCommand {
                     out.println("Report " + report.id() + " (vigil drill report " + report.id() + " --html FILE)");
                 }
                 return DrillReport.Verdict.valueOf(report.verdict().toUpperCase(java.util.Locale.ROOT)).exitCode();
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs now and returns at once: the run has finished
+                }
             }
         }
 
@@ -280,6 +302,45 @@ final class DrillCommand {
         sb.append("Cluster ").append(r.cluster()).append(", configuration version ").append(r.configVersion())
                 .append(" (sha256 ").append(r.configDigest()).append("…)\n");
         return sb.toString();
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether a drill runs from this state directory.",
+            exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:a drill runs", "1:no drill runs"})
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        Files files;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var running = new ReportStore(files.stateDir).running();
+            spec.commandLine().getOut().println(running.map(h -> "running: " + h).orElse("no drill runs from " + files.stateDir));
+            return running.isPresent() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "Ask the drill running from this state directory to abort; it restores, then reports `aborted`.",
+            exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:asked", "1:no drill runs"})
+    static final class Abort implements Callable<Integer> {
+        @Mixin
+        Files files;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var store = new ReportStore(files.stateDir);
+            var running = store.running();
+            if (running.isEmpty()) {
+                spec.commandLine().getErr().println("vigil: no drill runs from " + files.stateDir);
+                return 1;
+            }
+            store.requestAbort();
+            spec.commandLine().getOut().println("asked " + running.get() + " to abort; it restores, then reports");
+            return 0;
+        }
     }
 
     @Command(name = "history", mixinStandardHelpOptions = true, description = "List the drills run from this machine, oldest first.",

@@ -81,6 +81,40 @@ class DrillCommandTest {
     }
 
     @Test
+    void statusAndAbortSeeTheRunningDrillsLock() throws Exception {
+        var state = dir.resolve("state");
+        assertThat(VigilCommand.run("drill", "status", "--state-dir", state.toString())).isEqualTo(1);
+        assertThat(VigilCommand.run("drill", "abort", "--state-dir", state.toString())).isEqualTo(1);
+        var store = new ReportStore(state);
+        // The lock is a POSIX file lock (FileChannel's): another JVM holds it while its drill runs.
+        java.nio.file.Files.createDirectories(state);
+        var source = Files.writeString(dir.resolve("Hold.java"), """
+                import java.nio.channels.FileChannel;
+                import java.nio.file.*;
+                public class Hold {
+                    public static void main(String[] a) throws Exception {
+                        var c = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        c.lock();
+                        Thread.sleep(30_000);
+                    }
+                }
+                """);
+        var java = ProcessHandle.current().info().command().orElse("java");
+        var holder = new ProcessBuilder(java, source.toString(), state.resolve("drill.lock").toString()).start();
+        try {
+            long end = System.nanoTime() + 30_000_000_000L; // a JVM compiling a source file: seconds
+            while (store.running().isEmpty() && System.nanoTime() < end) Thread.sleep(20);
+            assertThat(VigilCommand.run("drill", "status", "--state-dir", state.toString())).isZero();
+            assertThat(out.toString()).contains("running: ");
+            assertThat(VigilCommand.run("drill", "abort", "--state-dir", state.toString())).isZero();
+            assertThat(store.abortRequested()).isTrue();
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor();
+        }
+    }
+
+    @Test
     void drillsAreNotOfferedOverTheSshConsole() {
         assertThat(RemoteCli.notOffered(List.of("drill", "run", "x"))).isPresent();
     }

@@ -103,6 +103,35 @@ public final class ReportStore {
         });
     }
 
+    /**
+     * Asks the drill running from this state directory to abort (and restore): {@code vigil drill
+     * abort}, or Ctrl-C of {@code vigil drill run}. The run looks at every poll.
+     */
+    public void requestAbort() throws IOException {
+        Files.createDirectories(dir);
+        AtomicFile.write(dir.resolve("drill.abort"), ("abort requested by pid " + ProcessHandle.current().pid() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    public boolean abortRequested() {
+        return Files.exists(dir.resolve("drill.abort"));
+    }
+
+    /** Forgets an abort request: when a run starts (an old request is not for it) and when it ends. */
+    public void clearAbort() throws IOException {
+        Files.deleteIfExists(dir.resolve("drill.abort"));
+    }
+
+    /** The holder of the lock when a drill runs now, else empty. */
+    public Optional<String> running() throws IOException {
+        var lock = tryLock("-");
+        if (lock.isPresent()) {
+            lock.get().close();
+            return Optional.empty();
+        }
+        return Optional.of(holder());
+    }
+
     /** Who holds the lock, as written in it; for the refusal message. */
     public String holder() {
         try {

@@ -176,6 +176,7 @@ public final class DrillRun {
                     refused.get().name() + ": " + refused.get().detail(), List.of(), null);
         }
         try (var held = lock.get(); var feed = cluster.events(this::onEvent)) {
+            store.clearAbort();
             probes.start();
             var baseline = baseline();
             if (baseline.isPresent()) {
@@ -188,6 +189,12 @@ public final class DrillRun {
             checks.add(new Check("every probe answers", true, drill.probes().isEmpty() ? "no probes" : "all answered"));
             listener.check(checks.get(checks.size() - 1));
 
+            if (store.abortRequested()) {
+                probes.close();
+                store.clearAbort();
+                return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
+                        "the operator aborted the drill before anything was done", List.of(), null);
+            }
             enter(Phase.INJECT);
             injectNanos = clock.nanos();
             injectEpochMs = clock.epochMillis();
@@ -212,6 +219,7 @@ public final class DrillRun {
             enter(Phase.RESTORE);
             restore(fault);
             probes.close();
+            store.clearAbort();
             return finish(id, startEpoch, checks, injected, digest, status.configVersion(), null, null,
                     probeSeries(observeEnd), observeEnd);
         } catch (IOException e) {
@@ -253,6 +261,11 @@ public final class DrillRun {
         boolean settledBefore = false;
         while (true) {
             long now = clock.nanos();
+            if (store.abortRequested()) {
+                abortReason = "the operator aborted the drill (vigil drill abort, or Ctrl-C)";
+                note("abort", null, abortReason);
+                return;
+            }
             if (now >= budgetEnd) {
                 abortReason = "the time budget of " + drill.limits().budget().toMillis() + " ms was exceeded";
                 note("abort", null, abortReason);

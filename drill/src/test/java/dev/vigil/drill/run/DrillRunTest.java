@@ -230,6 +230,29 @@ class DrillRunTest {
                 .filteredOn(t -> t.kind().equals("start")).hasSize(1);
     }
 
+    @Test
+    void anOperatorsAbortEndsTheObservationAndRestores() throws Exception {
+        var store = new ReportStore(dir);
+        var cluster = new FakeCluster(() -> {
+            long since = fault.since(clock.nanos);
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (since == 700) {
+                try {
+                    store.requestAbort(); // as `vigil drill abort` from another shell would
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            if (since >= 500 && fault.restoredAt < 0) s.node("ha1", "dead").lost = List.of("ha1");
+            return s.build();
+        });
+        var report = run(drill(CRASH.formatted("2m")), cluster, Optional.empty(), t -> pageDownBetween(t, 0, 1_000_000));
+        assertThat(report.verdict()).isEqualTo("aborted");
+        assertThat(report.reason()).isEqualTo("the operator aborted the drill (vigil drill abort, or Ctrl-C)");
+        assertThat(fault.since(fault.restoredAt)).as("restored at the next poll").isEqualTo(800);
+        assertThat(store.abortRequested()).as("the request is used up").isFalse();
+    }
+
     // ---- refused: nothing touched
 
     @Test
