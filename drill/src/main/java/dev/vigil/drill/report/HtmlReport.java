@@ -91,7 +91,7 @@ public final class HtmlReport {
         r.timeline().stream().filter(t -> !"drill".equals(t.source()) || t.node() != null)
                 .map(HtmlReport::lane).forEach(lanes::add);
         var laneList = new ArrayList<>(lanes);
-        int height = 30 + (laneList.size() + r.probes().size()) * LANE + 20;
+        int height = 30 + (laneList.size() + r.probes().size()) * LANE + 20 + LANE;
         double scale = (WIDTH - LEFT - 10) / (double) (to - from);
         var sb = new StringBuilder();
         sb.append("<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
@@ -101,11 +101,11 @@ public final class HtmlReport {
         for (long t = (from / step) * step; t <= to; t += step) {
             double x = LEFT + (t - from) * scale;
             if (x < LEFT) continue;
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>", x, x, height - 10));
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>", x, x, height - 10 - LANE));
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"14\" text-anchor=\"middle\">%s</text>", x, t == 0 ? "0" : signed(t / 1000) + "s"));
         }
         double zero = LEFT + (0 - from) * scale;
-        sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%d\" stroke=\"#d62728\" stroke-dasharray=\"4 2\"/>", zero, zero, height - 10));
+        sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%d\" stroke=\"#d62728\" stroke-dasharray=\"4 2\"/>", zero, zero, height - 10 - LANE));
         for (int i = 0; i < laneList.size(); i++) {
             int y = 30 + i * LANE;
             sb.append("<text x=\"4\" y=\"").append(y + 16).append("\">").append(esc(laneList.get(i))).append("</text>");
@@ -129,7 +129,8 @@ public final class HtmlReport {
             for (var s : p.samples()) {
                 if (s.atMs() < from) continue;
                 double x = LEFT + (s.atMs() - from) * scale;
-                double w = Math.max(1.0, Math.min(p.intervalMs(), Math.max(1, s.tookMs())) * scale);
+                // As wide as the probe waited: a connect that timed out shows as a long red bar.
+                double w = Math.max(1.0, Math.max(1, s.tookMs()) * scale);
                 sb.append(String.format(Locale.ROOT, "<rect class=\"probe %s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"><title>%s ms: %s</title></rect>",
                         s.ok() ? "ok" : "failed", x, y + 4, w, s.ok() ? "#2ca02c" : "#d62728", signed(s.atMs()), esc(s.detail())));
             }
@@ -138,12 +139,29 @@ public final class HtmlReport {
                 sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#2ca02c\">▲ first answer +%d ms</text>", x, y + 2, p.firstOkAfterMs()));
             }
         }
+        // A legend of the colours, on the last line.
+        int ly = height - 18;
+        int lx = LEFT;
+        for (var kind : List.of("inject", "detection", "fencing", "stop", "start", "failure", "restore", "probe-ok", "probe-fail")) {
+            sb.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>",
+                    lx, ly, COLOURS.get(kind), lx + 8, ly + 4, kind));
+            lx += 95;
+        }
         sb.append("</svg>");
         return sb.toString();
     }
 
-    /** The lane an entry goes in: the node it is about, else the agent that reported it, else the drill. */
+    /** What a node saw or decided (a death, a fence, a new coordinator) goes in its own lane. */
+    private static final java.util.Set<String> OBSERVER_KINDS = java.util.Set.of("detection", "membership", "fencing",
+            "coordinator", "quorum");
+
+    /**
+     * The lane an entry goes in: what a node saw or decided in that node's lane (so each node's
+     * detection shows on its own line); a start, stop or failure in the lane of the node it
+     * happened on; the drill's own steps in the drill's lane, or the target's.
+     */
     private static String lane(TimelineEntry t) {
+        if (OBSERVER_KINDS.contains(t.kind()) && t.source() != null && !"drill".equals(t.source())) return t.source();
         if (t.node() != null && !t.node().isEmpty()) return t.node();
         return t.source() == null ? "drill" : t.source();
     }

@@ -46,10 +46,11 @@ class HtmlReportTest {
         String svg = html.substring(html.indexOf("<svg"), html.indexOf("</svg>") + 6);
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
-        assertThat(doc.getElementsByTagName("circle").getLength()).as("one mark per timeline entry").isEqualTo(4);
+        assertThat(doc.getElementsByTagName("g").getLength()).as("one mark per timeline entry").isEqualTo(4);
+        assertThat(svg).as("the legend").contains(">detection</text>").contains(">probe-fail</text>");
         assertThat(doc.getElementsByTagName("rect").getLength()).as("one mark per probe sample").isEqualTo(3);
         assertThat(svg).contains("class=\"probe failed\"").contains("first answer +1601 ms");
-        // Lanes: the drill, then ha1 (what happened to it) and ha2.
+        // Lanes: the drill, then ha1 (the target), ha2 (its detection and fence of ha1, its start).
         assertThat(svg).contains(">drill</text>").contains(">ha1</text>").contains(">ha2</text>").contains(">probe page</text>");
     }
 
