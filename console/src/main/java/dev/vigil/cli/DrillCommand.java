@@ -185,7 +185,7 @@ final class DrillCommand {
             var clock = DrillClock.system();
             var store = new ReportStore(files.stateDir);
             var run = new DrillRun(d, cluster, () -> Faults.create(d, cluster, new ShellCommands(), Optional.of(fenceRunner), devices),
-                    new InProcessProbes(d.probes(), clock), store, clock, json ? new DrillRun.Listener() {} : new Printer(out),
+                    new InProcessProbes(d.probes(), clock), store, clock, json ? new DrillRun.Listener() {} : new Printer(out, yes),
                     DrillRun.Settings.DEFAULT);
             // Ctrl-C (or a SIGTERM) must not leave the fault in place: it asks the run to abort, and
             // the JVM waits (bounded by the drill's budget) until restore has run and the report is kept.
@@ -267,9 +267,19 @@ final class DrillCommand {
     /** Streams the run to the terminal: phases, preconditions, timeline entries as they come. */
     private static final class Printer implements DrillRun.Listener {
         private final PrintWriter out;
+        /** With --yes nobody saw the preconditions before the run: show them as it checks them. */
+        private final boolean showChecks;
 
-        Printer(PrintWriter out) {
+        Printer(PrintWriter out, boolean showChecks) {
             this.out = out;
+            this.showChecks = showChecks;
+        }
+
+        @Override
+        public synchronized void check(DrillReport.Check c) {
+            if (!showChecks) return;
+            out.println("  " + (c.ok() ? "✓" : "✗") + " " + c.name() + ": " + c.detail());
+            out.flush();
         }
 
         @Override

@@ -64,7 +64,7 @@ class DrillCommandTest {
         int code = VigilCommand.run("drill", "run", "web-switchover", "--yes", "--file", EXAMPLES.toString(),
                 "--socket", dir.resolve("nobody.sock").toString(), "--state-dir", state.toString());
         assertThat(code).as(out + " " + err).isEqualTo(2);
-        assertThat(out.toString()).contains("Verdict: REFUSED — no agent answers");
+        assertThat(out.toString()).contains("Verdict: REFUSED — no agent answers").contains("== preconditions");
         var ids = new ReportStore(state).ids();
         assertThat(ids).singleElement().asString().endsWith("-web-switchover");
 
