@@ -132,7 +132,13 @@ public final class DrillRun {
         } else {
             other.get().close();
         }
-        var checks = new ArrayList<>(Preconditions.check(drill, cluster.status(), holder));
+        StatusReport status;
+        try {
+            status = cluster.status();
+        } catch (IOException e) {
+            return List.of(new Check("an agent answers", false, e.getMessage()));
+        }
+        var checks = new ArrayList<>(Preconditions.check(drill, status, holder));
         try {
             faults.create();
             checks.add(new Check("kind can be injected", true, drill.kind().key()));
@@ -146,7 +152,7 @@ public final class DrillRun {
     public DrillReport run() throws IOException {
         startNanos = clock.nanos();
         long startEpoch = clock.epochMillis();
-        String id = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+        String id = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC)
                 .format(Instant.ofEpochMilli(startEpoch)) + "-" + drill.name();
         enter(Phase.PRECONDITIONS);
 
@@ -155,6 +161,7 @@ public final class DrillRun {
             status = cluster.status();
         } catch (IOException e) {
             var checks = List.of(new Check("an agent answers", false, e.getMessage()));
+            listener.check(checks.get(0));
             return finish(id, startEpoch, checks, null, "unknown", 0, Verdict.REFUSED, "no agent answers: " + e.getMessage(), List.of(), null);
         }
         lastStatus = status;
