@@ -300,6 +300,9 @@ final class DrillCommand {
         var sb = new StringBuilder();
         sb.append("Verdict: ").append(r.verdict().toUpperCase(java.util.Locale.ROOT)).append(" — ").append(r.reason()).append('\n');
         if (r.gapMs() != null) sb.append("Client gap: ").append(r.gapMs()).append(" ms\n");
+        if (r.heartbeatSlips() != null && !r.heartbeatSlips().isEmpty()) {
+            sb.append("Heartbeat slips during the drill: ").append(r.heartbeatSlips()).append('\n');
+        }
         if (!r.phases().isEmpty()) {
             sb.append("Phases:");
             r.phases().forEach(p -> sb.append(' ').append(p.phase()).append(' ').append(p.durationMs()).append(" ms"));

@@ -19,6 +19,14 @@ public interface ClusterAccess {
     /** An operator verb ({@code move}, {@code clear}, {@code cleanup}, ...); returns once the coordinator answered. */
     AdminOutcome admin(String verb, List<String> args) throws IOException;
 
+    /**
+     * Every agent's own status, where it answers (for each agent's heartbeat slip counter, which
+     * only the agent itself reports). Empty by default.
+     */
+    default List<StatusReport> statusOfEach() {
+        return List.of();
+    }
+
     /** The cluster file the agents run; its SHA-256 goes into the report. */
     String runningConfig() throws IOException;
 

@@ -31,6 +31,19 @@ final class ControlClusterAccess implements ClusterAccess {
     }
 
     @Override
+    public List<StatusReport> statusOfEach() {
+        var out = new ArrayList<StatusReport>();
+        for (var agent : perAgent) {
+            try {
+                out.add(agent.client().status());
+            } catch (IOException e) {
+                // a dead or cut-off node has no count to give; the report says which nodes were counted
+            }
+        }
+        return out;
+    }
+
+    @Override
     public String runningConfig() throws IOException {
         return any.runningConfig();
     }

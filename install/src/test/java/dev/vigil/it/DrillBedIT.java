@@ -164,6 +164,8 @@ class DrillBedIT {
         assertThat(detection.atMs()).isLessThanOrEqualTo(start.atMs());
         // The agents' clocks and this machine's are one here (one kernel), so their order holds to the ms.
         assertThat(start.atMs()).isLessThanOrEqualTo(firstAnswer + 1);
+        log("heartbeat slips during the crash drill: %s", crash.heartbeatSlips());
+        assertThat(crash.heartbeatSlips()).as("the survivor's agent was counted").containsKey("ha1");
         assertThat(crash.restore()).extracting(s -> s.what() + ": " + s.ok()).containsExactly(
                 "ha2's agent restarted: true", "every node online and the cluster settled: true");
         assertThat(cluster.status("ha1").orElseThrow().members()).containsExactly("ha1", "ha2");

@@ -2,6 +2,7 @@ package dev.vigil.drill.report;
 
 import dev.vigil.drill.fault.RestoreStep;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one drill run found, written as JSON (the shape is a promise like {@code vigil status
@@ -15,12 +16,16 @@ import java.util.List;
  * @param configDigest  the first 16 hex digits of the SHA-256 of the cluster file the agents run
  * @param injected      what the injection did, or null when it never happened
  * @param gapMs         the longest outage any probe saw (last answer before → first answer after), null without probes
+ * @param heartbeatSlips node → heartbeats its agent sent more than half a keepalive late during the run (the
+ *                       status's {@code heartbeat.slips}, before the injection and after restore); only nodes whose
+ *                       agent answered both times in the same life (a restarted agent counts from zero)
  */
 public record DrillReport(String id, String drill, String kind, String target, String file, String cluster,
                           long configVersion, String configDigest, long startedAtMs, long injectedAtMs,
                           String verdict, String reason, String injected, Long gapMs,
                           List<Check> preconditions, List<PhaseTime> phases, List<ExpectationResult> expectations,
-                          List<TimelineEntry> timeline, List<ProbeSeries> probes, List<RestoreStep> restore) {
+                          List<TimelineEntry> timeline, List<ProbeSeries> probes, List<RestoreStep> restore,
+                          Map<String, Long> heartbeatSlips) {
 
     /** One precondition: what was checked, whether it held, what was seen. */
     public record Check(String name, boolean ok, String detail) {}

@@ -48,6 +48,11 @@ public final class HtmlReport {
         if (r.gapMs() != null) sb.append("<tr><th>client gap</th><td id=\"gap\">").append(r.gapMs()).append(" ms</td></tr>");
         if (r.injected() != null) sb.append("<tr><th>injected</th><td>").append(esc(r.injected())).append(" at ")
                 .append(time(r.injectedAtMs())).append("</td></tr>");
+        if (r.heartbeatSlips() != null && !r.heartbeatSlips().isEmpty()) {
+            sb.append("<tr><th>heartbeat slips</th><td>");
+            r.heartbeatSlips().forEach((n, c) -> sb.append(esc(n)).append(": ").append(c).append(' '));
+            sb.append("</td></tr>");
+        }
         sb.append("</table>\n");
         if (!r.timeline().isEmpty() || !r.probes().isEmpty()) {
             sb.append("<h2>Timeline</h2>\n").append(svg(r)).append('\n');

@@ -28,6 +28,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -110,6 +111,8 @@ public final class DrillRun {
     private StatusReport lastStatus;
     private StatusReport endOfObserve;
     private String abortReason;
+    private List<StatusReport> slipsBefore = List.of();
+    private Map<String, Long> slips = Map.of();
 
     public DrillRun(Drill drill, ClusterAccess cluster, FaultSource faults, Probes probes, ReportStore store,
                     DrillClock clock, Listener listener, Settings settings) {
@@ -193,6 +196,7 @@ public final class DrillRun {
                 return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
                         "every probe answers: " + baseline.get(), List.of(), null);
             }
+            slipsBefore = cluster.statusOfEach();
             checks.add(new Check("every probe answers", true, drill.probes().isEmpty() ? "no probes" : "all answered"));
             listener.check(checks.get(checks.size() - 1));
 
@@ -227,6 +231,7 @@ public final class DrillRun {
             restore(fault);
             probes.close();
             store.clearAbort();
+            slips = slipsDuring(slipsBefore, cluster.statusOfEach());
             return finish(id, startEpoch, checks, injected, digest, status.configVersion(), null, null,
                     probeSeries(observeEnd), observeEnd);
         } catch (IOException e) {
@@ -234,6 +239,16 @@ public final class DrillRun {
         } catch (Exception e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /** Each agent's heartbeat slips between two readings, for the agents that answered both times in one life. */
+    static Map<String, Long> slipsDuring(List<StatusReport> before, List<StatusReport> after) {
+        var out = new java.util.TreeMap<String, Long>();
+        for (var b : before) {
+            after.stream().filter(a -> a.node().equals(b.node()) && a.incarnation() == b.incarnation()).findFirst()
+                    .ifPresent(a -> out.put(a.node(), a.heartbeat().slips() - b.heartbeat().slips()));
+        }
+        return out;
     }
 
     /** Empty when every probe answered once; else which did not and what it said last. */
@@ -475,7 +490,7 @@ public final class DrillRun {
         var report = new DrillReport(id, drill.name(), drill.kind().key(), drill.target(), drill.file().toString(),
                 lastStatus == null ? null : lastStatus.cluster(), version, digest, startEpoch,
                 injectNanos < 0 ? 0 : injectEpochMs, verdict.key(), reason, injected, gap, List.copyOf(checks),
-                List.copyOf(phases), expectations, timeline, series, List.copyOf(restoreSteps));
+                List.copyOf(phases), expectations, timeline, series, List.copyOf(restoreSteps), slips);
         store.save(report);
         return report;
     }

@@ -34,14 +34,14 @@ class HtmlReportTest {
                 List.of(new ProbeSeries("page", "http", "http://10.0.0.50/", 100,
                         List.of(new Sample(-100, 1, true, "200"), new Sample(0, 1, false, "refused"), new Sample(1600, 1, true, "200")),
                         1600, 1601L, true)),
-                List.of(RestoreStep.done("ha1's agent restarted", "exit 0")));
+                List.of(RestoreStep.done("ha1's agent restarted", "exit 0")), java.util.Map.of("ha2", 0L));
     }
 
     @Test
     void thePageIsSelfContainedAndItsTimelineIsWellFormedSvgWithEveryMark() throws Exception {
         String html = HtmlReport.render(sample());
         assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
-        assertThat(html).contains("FAIL").contains("version 7, sha256 0123456789abcdef").contains("1600 ms")
+        assertThat(html).contains("FAIL").contains("version 7, sha256 0123456789abcdef").contains("1600 ms").contains("ha2: 0")
                 .contains("ha1 rebooted &lt;through&gt; fence device").contains("web started on ha2 &amp; &lt;ok&gt;");
         String svg = html.substring(html.indexOf("<svg"), html.indexOf("</svg>") + 6);
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()

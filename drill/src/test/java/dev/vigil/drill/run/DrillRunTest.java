@@ -321,6 +321,20 @@ class DrillRunTest {
         assertThat(cluster.adminCalls).containsExactly("move www ha2", "clear www");
     }
 
+    @Test
+    void heartbeatSlipsAreCountedForAgentsThatLivedThroughTheDrill() {
+        var ha1 = new FakeCluster.S("ha1", "ha2").build();
+        var before = List.of(withSlips(ha1, "ha1", 1, 3), withSlips(ha1, "ha2", 1, 0), withSlips(ha1, "ha3", 1, 9));
+        var after = List.of(withSlips(ha1, "ha1", 1, 5), withSlips(ha1, "ha2", 2, 0)); // ha2 restarted, ha3 gone
+        assertThat(DrillRun.slipsDuring(before, after)).containsExactly(java.util.Map.entry("ha1", 2L));
+    }
+
+    private static dev.vigil.control.StatusReport withSlips(dev.vigil.control.StatusReport s, String node, long incarnation, long slips) {
+        return new dev.vigil.control.StatusReport(s.cluster(), node, incarnation, s.view(), s.members(), s.configVersion(),
+                s.timing(), s.votes(), s.nodes(), s.drops(), new dev.vigil.control.StatusReport.SenderReport(100, slips, 0, 0),
+                s.resources());
+    }
+
     private static PhaseTime phase(DrillReport r, String name) {
         return r.phases().stream().filter(p -> p.phase().equals(name)).findFirst().orElseThrow();
     }
