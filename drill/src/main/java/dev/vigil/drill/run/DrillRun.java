@@ -92,6 +92,7 @@ public final class DrillRun {
     private final DrillClock clock;
     private final Listener listener;
     private final Settings settings;
+    private final Sightings seen;
 
     /** A flapping cluster cannot grow a report without bound: the first this many events are kept. */
     static final int MAX_EVENTS = 10_000;
@@ -99,14 +100,11 @@ public final class DrillRun {
     private final List<TimelineEntry> own = new ArrayList<>();
     private final List<PhaseTime> phases = new ArrayList<>();
     private final List<RestoreStep> restoreSteps = new ArrayList<>();
-    private final List<String> doubleHolders = new ArrayList<>();
     private long startNanos;
     private long phaseStart;
     private Phase phase;
     private long injectNanos = -1;
     private long injectEpochMs;
-    private volatile long faultSeenNanos = -1;
-    private volatile boolean fencedSeen;
     private boolean settledInTime;
     private StatusReport lastStatus;
     private StatusReport endOfObserve;
@@ -124,6 +122,7 @@ public final class DrillRun {
         this.clock = clock;
         this.listener = listener;
         this.settings = settings;
+        this.seen = new Sightings(drill);
     }
 
     /** The preconditions on the cluster as it is now, without running anything (for {@code run}'s confirmation). */
@@ -165,7 +164,7 @@ public final class DrillRun {
         } catch (IOException e) {
             var checks = List.of(new Check("an agent answers", false, e.getMessage()));
             listener.check(checks.get(0));
-            return finish(id, startEpoch, checks, null, "unknown", 0, Verdict.REFUSED, "no agent answers: " + e.getMessage(), List.of(), null);
+            return finish(id, startEpoch, checks, null, "unknown", 0, Verdict.REFUSED, "no agent answers: " + e.getMessage(), List.of());
         }
         lastStatus = status;
         String digest = digest();
@@ -183,7 +182,7 @@ public final class DrillRun {
         if (refused.isPresent()) {
             if (lock.isPresent()) lock.get().close();
             return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
-                    refused.get().name() + ": " + refused.get().detail(), List.of(), null);
+                    refused.get().name() + ": " + refused.get().detail(), List.of());
         }
         try (var held = lock.get(); var feed = cluster.events(this::onEvent)) {
             store.clearAbort();
@@ -194,7 +193,7 @@ public final class DrillRun {
                 listener.check(checks.get(checks.size() - 1));
                 probes.close();
                 return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
-                        "every probe answers: " + baseline.get(), List.of(), null);
+                        "every probe answers: " + baseline.get(), List.of());
             }
             slipsBefore = cluster.statusOfEach();
             checks.add(new Check("every probe answers", true, drill.probes().isEmpty() ? "no probes" : "all answered"));
@@ -204,7 +203,7 @@ public final class DrillRun {
                 probes.close();
                 store.clearAbort();
                 return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
-                        "the operator aborted the drill before anything was done", List.of(), null);
+                        "the operator aborted the drill before anything was done", List.of());
             }
             enter(Phase.INJECT);
             injectNanos = clock.nanos();
@@ -215,7 +214,7 @@ public final class DrillRun {
                 // At the injection's start (the timeline's zero); the text says how long making it took.
                 noteAt(0, "inject", drill.kind().targetsNode() ? drill.target() : null, injected + " (took "
                         + Outages.millis(clock.nanos() - injectNanos) + " ms)");
-                if (drill.kind() == Kind.SWITCHOVER) faultSeenNanos = clock.nanos();
+                if (drill.kind() == Kind.SWITCHOVER) seen.noticed(clock.nanos()); // the move made is the notice
             } catch (Exception e) {
                 abortReason = "injection failed: " + e.getMessage();
                 note("inject", null, abortReason);
@@ -233,7 +232,7 @@ public final class DrillRun {
             store.clearAbort();
             slips = slipsDuring(slipsBefore, cluster.statusOfEach());
             return finish(id, startEpoch, checks, injected, digest, status.configVersion(), null, null,
-                    probeSeries(observeEnd), observeEnd);
+                    probeSeries(observeEnd));
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
@@ -299,28 +298,29 @@ public final class DrillRun {
                     restoreSteps.add(step); // the fault's own end belongs to what was restored, whenever it happened
                     undoNote(step);
                 });
-                if (faultSeenNanos < 0 && drill.kind() == Kind.AGENT_FREEZE) faultSeenNanos = clock.nanos();
+                // A freeze shorter than deadtime may go unnoticed; after it the cluster must simply be whole.
+                if (drill.kind() == Kind.AGENT_FREEZE) seen.noticed(clock.nanos());
             }
             try {
                 var s = cluster.status();
                 statusDown = false;
                 lastStatus = s;
-                var lostOthers = lostOthers(s);
+                var lostOthers = seen.lostOthers(s);
                 if (drill.expect().noOtherNodeLost() && !lostOthers.isEmpty()) {
                     abortReason = "node " + String.join(", ", lostOthers) + " lost during the drill (not the target)";
                     note("abort", lostOthers.get(0), abortReason);
                     return;
                 }
-                watch(s, now);
+                seen.status(s, now, injectNanos);
                 // Settled on two polls in a row: between a failure and the coordinator's plan there
                 // may be a moment with nothing pending. Where resources end is judged afterwards
                 // (the verdict), not waited for: a cluster that settled elsewhere is the finding.
                 boolean settledNow = Preconditions.settled(s);
-                if (faultSeenNanos >= 0 && undone && settledNow && settledBefore && serviceUp()) {
+                if (seen.noticed() && undone && settledNow && settledBefore && serviceUp()) {
                     settledInTime = true;
                     return;
                 }
-                settledBefore = settledNow && faultSeenNanos >= 0;
+                settledBefore = settledNow && seen.noticed();
             } catch (IOException e) {
                 if (!statusDown) note("status", null, "no agent answered the status: " + e.getMessage());
                 statusDown = true;
@@ -333,57 +333,12 @@ public final class DrillRun {
         }
     }
 
-    /** Facts sampled on each status: the fault noticed, the target fenced, a floating IP on two nodes. */
-    private void watch(StatusReport s, long now) {
-        var r = s.resources();
-        String target = drill.target();
-        switch (drill.kind()) {
-            case NODE_CRASH, LINK_CUT, AGENT_FREEZE, FENCE -> {
-                if (!s.members().contains(target) || r != null && (r.lost().contains(target) || r.fenced().contains(target))) {
-                    seen(now);
-                }
-            }
-            case RESOURCE_FAILURE -> {
-                if (r != null && r.resources().stream().filter(row -> row.id().equals(target) || target.equals(row.group()))
-                        .anyMatch(row -> row.failures().values().stream().anyMatch(f -> f > 0)
-                                || row.states().containsValue("failed") || row.transitions() != null && !row.transitions().isEmpty())) {
-                    seen(now);
-                }
-            }
-            case SWITCHOVER -> { }
-        }
-        if (r != null && r.fenced().contains(target)) fencedSeen = true;
-        if (r != null) {
-            for (var id : drill.expect().singleHolder()) {
-                r.resources().stream().filter(row -> row.id().equals(id) && row.runningOn().size() > 1).findFirst()
-                        .ifPresent(row -> doubleHolders.add(id + " on " + String.join(" and ", row.runningOn())
-                                + " at +" + Outages.millis(now - injectNanos) + " ms"));
-            }
-        }
-    }
-
-    private void seen(long now) {
-        if (faultSeenNanos < 0) faultSeenNanos = now;
-    }
-
-    private List<String> lostOthers(StatusReport s) {
-        var lost = new ArrayList<String>();
-        var r = s.resources();
-        for (var n : s.nodes()) {
-            if (drill.kind().targetsNode() && n.name().equals(drill.target())) continue;
-            if (n.state().equals("dead") || n.state().equals("left") || r != null && r.lost().contains(n.name())) {
-                lost.add(n.name());
-            }
-        }
-        return lost;
-    }
-
     /** Every probe's latest answer is good and came after the cluster noticed the fault. */
     private boolean serviceUp() {
         var samples = probes.samples();
         for (var p : drill.probes()) {
             var last = samples.stream().filter(s -> s.probe().equals(p.name())).reduce((a, b) -> b);
-            if (last.isEmpty() || !last.get().ok() || last.get().startNanos() < faultSeenNanos) return false;
+            if (last.isEmpty() || !last.get().ok() || last.get().startNanos() < seen.noticedNanos()) return false;
         }
         return true;
     }
@@ -443,33 +398,13 @@ public final class DrillRun {
     }
 
     private DrillReport finish(String id, long startEpoch, List<Check> checks, String injected, String digest, long version,
-                               Verdict forced, String forcedReason, List<DrillReport.ProbeSeries> series, Long observeEnd)
+                               Verdict forced, String forcedReason, List<DrillReport.ProbeSeries> series)
             throws IOException {
         enter(Phase.VERDICT);
-        var expectations = forced == null ? Expectations.evaluate(drill, series, endOfObserve, fencedSeen, faultSeenNanos >= 0,
-                settledInTime, doubleHolders) : List.<DrillReport.ExpectationResult>of();
-        Verdict verdict;
-        String reason;
-        if (forced != null) {
-            verdict = forced;
-            reason = forcedReason;
-        } else if (abortReason != null) {
-            verdict = Verdict.ABORTED;
-            reason = abortReason;
-        } else {
-            var failed = expectations.stream().filter(e -> !e.ok()).findFirst();
-            var restoreFailed = restoreSteps.stream().filter(s -> !s.ok()).findFirst();
-            if (failed.isPresent()) {
-                verdict = Verdict.FAIL;
-                reason = failed.get().name() + ": " + failed.get().detail();
-            } else if (restoreFailed.isPresent()) {
-                verdict = Verdict.FAIL;
-                reason = "restore incomplete: " + restoreFailed.get().what() + ": " + restoreFailed.get().detail();
-            } else {
-                verdict = Verdict.PASS;
-                reason = "every expectation held";
-            }
-        }
+        var expectations = forced == null ? Expectations.evaluate(drill, series, endOfObserve, seen.fenced(), seen.noticed(),
+                settledInTime, seen.doubleHolders()) : List.<DrillReport.ExpectationResult>of();
+        var decision = forced != null ? new Expectations.Decision(forced, forcedReason)
+                : Expectations.decide(abortReason, expectations, restoreSteps);
         endPhase();
         List<AgentEvent> recorded;
         synchronized (events) {
@@ -477,19 +412,12 @@ public final class DrillRun {
         }
         var timeline = new ArrayList<TimelineEntry>(TimelineEvents.entries(recorded, injectEpochMs));
         timeline.addAll(own);
-        for (var s : series) {
-            if (s.firstOkAfterMs() != null) {
-                timeline.add(new TimelineEntry(s.firstOkAfterMs(), "probe-ok", null, "drill",
-                        "probe " + s.name() + " answered" + (s.outageMs() > 0 ? " after an outage of " + s.outageMs() + " ms" : "")));
-            }
-            s.samples().stream().filter(x -> !x.ok() && x.atMs() >= 0).findFirst().ifPresent(x -> timeline.add(
-                    new TimelineEntry(x.atMs(), "probe-fail", null, "drill", "probe " + s.name() + " failed: " + x.detail())));
-        }
+        timeline.addAll(TimelineEvents.probeEntries(series));
         timeline.sort(java.util.Comparator.comparingLong(TimelineEntry::atMs));
         Long gap = series.isEmpty() ? null : series.stream().mapToLong(DrillReport.ProbeSeries::outageMs).max().orElse(0);
         var report = new DrillReport(id, drill.name(), drill.kind().key(), drill.target(), drill.file().toString(),
                 lastStatus == null ? null : lastStatus.cluster(), version, digest, startEpoch,
-                injectNanos < 0 ? 0 : injectEpochMs, verdict.key(), reason, injected, gap, List.copyOf(checks),
+                injectNanos < 0 ? 0 : injectEpochMs, decision.verdict().key(), decision.reason(), injected, gap, List.copyOf(checks),
                 List.copyOf(phases), expectations, timeline, series, List.copyOf(restoreSteps), slips);
         store.save(report);
         return report;
@@ -525,10 +453,7 @@ public final class DrillRun {
         if ("status".equals(ev.kind())) return; // snapshots: the run reads the status itself
         if (events.size() < MAX_EVENTS) events.add(e);
         String kind = TimelineEvents.classify(ev.kind(), ev.message());
-        if (injectNanos >= 0 && ev.atMs() >= injectEpochMs) {
-            if (kind.equals("detection") && drill.target().equals(ev.node())) seen(clock.nanos());
-            if (kind.equals("fencing") && drill.target().equals(ev.node())) fencedSeen = true;
-        }
+        if (injectNanos >= 0 && ev.atMs() >= injectEpochMs) seen.event(kind, ev.node(), clock.nanos());
         long at = injectNanos < 0 ? ev.atMs() - clock.epochMillis() : ev.atMs() - injectEpochMs;
         listener.entry(new TimelineEntry(at, kind, ev.node(), e.agent(), ev.message()));
     }

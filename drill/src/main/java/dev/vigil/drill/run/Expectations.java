@@ -3,6 +3,8 @@ package dev.vigil.drill.run;
 import dev.vigil.control.StatusReport;
 import dev.vigil.drill.Drill;
 import dev.vigil.drill.Kind;
+import dev.vigil.drill.fault.RestoreStep;
+import dev.vigil.drill.report.DrillReport;
 import dev.vigil.drill.report.DrillReport.ExpectationResult;
 import dev.vigil.drill.report.DrillReport.ProbeSeries;
 import java.util.ArrayList;
@@ -62,6 +64,25 @@ final class Expectations {
                 "settled", settled ? "settled" : "not settled", settled ? "the cluster settled and the service answered"
                 : "the cluster had not settled (or the service not answered) " + drill.limits().settle().toMillis() + " ms after the injection"));
         return out;
+    }
+
+    /** A verdict and the one line that says why. */
+    record Decision(DrillReport.Verdict verdict, String reason) {}
+
+    /**
+     * Aborted when the run was; else fail on the first expectation that failed, then on a restore
+     * step that did not complete (a cluster not back to normal is a failed drill); else pass.
+     */
+    static Decision decide(String abortReason, List<ExpectationResult> expectations, List<RestoreStep> restore) {
+        if (abortReason != null) return new Decision(DrillReport.Verdict.ABORTED, abortReason);
+        var failed = expectations.stream().filter(e -> !e.ok()).findFirst();
+        if (failed.isPresent()) return new Decision(DrillReport.Verdict.FAIL, failed.get().name() + ": " + failed.get().detail());
+        var restoreFailed = restore.stream().filter(s -> !s.ok()).findFirst();
+        if (restoreFailed.isPresent()) {
+            return new Decision(DrillReport.Verdict.FAIL, "restore incomplete: " + restoreFailed.get().what() + ": "
+                    + restoreFailed.get().detail());
+        }
+        return new Decision(DrillReport.Verdict.PASS, "every expectation held");
     }
 
     private static String runningOn(StatusReport s, String target) {

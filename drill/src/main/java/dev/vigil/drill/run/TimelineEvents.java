@@ -1,6 +1,7 @@
 package dev.vigil.drill.run;
 
 import dev.vigil.drill.ClusterAccess.AgentEvent;
+import dev.vigil.drill.report.DrillReport;
 import dev.vigil.drill.report.DrillReport.TimelineEntry;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +26,20 @@ final class TimelineEvents {
                     : m.matches("\\S+ started on .*") ? "start" : m.contains(" failed") ? "failure" : "resource";
             default -> kind;
         };
+    }
+
+    /** Each probe's first failure after the injection and its first answer after the outage. */
+    static List<TimelineEntry> probeEntries(List<DrillReport.ProbeSeries> series) {
+        var out = new ArrayList<TimelineEntry>();
+        for (var s : series) {
+            if (s.firstOkAfterMs() != null) {
+                out.add(new TimelineEntry(s.firstOkAfterMs(), "probe-ok", null, "drill",
+                        "probe " + s.name() + " answered" + (s.outageMs() > 0 ? " after an outage of " + s.outageMs() + " ms" : "")));
+            }
+            s.samples().stream().filter(x -> !x.ok() && x.atMs() >= 0).findFirst().ifPresent(x -> out.add(
+                    new TimelineEntry(x.atMs(), "probe-fail", null, "drill", "probe " + s.name() + " failed: " + x.detail())));
+        }
+        return out;
     }
 
     /** @param injectEpochMs the injection's wall-clock time, entries are relative to it */
