@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Runs each probe on its own thread, on a fixed grid of its interval (a slow answer does not shift
@@ -20,7 +19,8 @@ public final class InProcessProbes implements Probes {
     public static final int MAX_SAMPLES = 180_000;
     private final List<ProbeSpec> specs;
     private final DrillClock clock;
-    private final List<ProbeSample> samples = new CopyOnWriteArrayList<>();
+    /** Per probe, in order; appended by its own thread, read by the run (hence synchronized, not copy-on-write). */
+    private final java.util.Map<String, List<ProbeSample>> samples = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stop;
 
@@ -40,6 +40,7 @@ public final class InProcessProbes implements Probes {
     @Override
     public void start() {
         for (var spec : specs) {
+            samples.put(spec.name(), java.util.Collections.synchronizedList(new ArrayList<>()));
             var check = checkFor(spec);
             var t = new Thread(() -> loop(spec, check), "drill-probe-" + spec.name());
             t.setDaemon(true);
@@ -65,7 +66,7 @@ public final class InProcessProbes implements Probes {
                 ok = false;
                 detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
-            samples.add(new ProbeSample(spec.name(), start, clock.nanos(), ok, detail));
+            samples.get(spec.name()).add(new ProbeSample(spec.name(), start, clock.nanos(), ok, detail));
             count++;
             next += interval;
             long now = clock.nanos();
@@ -80,9 +81,23 @@ public final class InProcessProbes implements Probes {
 
     @Override
     public List<ProbeSample> samples() {
-        var all = new ArrayList<>(samples);
+        var all = new ArrayList<ProbeSample>();
+        for (var list : samples.values()) {
+            synchronized (list) {
+                all.addAll(list);
+            }
+        }
         all.sort(Comparator.comparingLong(ProbeSample::startNanos));
         return all;
+    }
+
+    @Override
+    public java.util.Optional<ProbeSample> last(String probe) {
+        var list = samples.get(probe);
+        if (list == null) return java.util.Optional.empty();
+        synchronized (list) {
+            return list.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(list.get(list.size() - 1));
+        }
     }
 
     @Override

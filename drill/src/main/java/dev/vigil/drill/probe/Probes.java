@@ -9,6 +9,11 @@ public interface Probes extends AutoCloseable {
     /** Every sample so far, all probes, oldest first per probe. */
     List<ProbeSample> samples();
 
+    /** One probe's latest sample (cheap: the run asks on every poll). */
+    default java.util.Optional<ProbeSample> last(String probe) {
+        return samples().stream().filter(s -> s.probe().equals(probe)).reduce((a, b) -> b);
+    }
+
     @Override
     void close();
 }

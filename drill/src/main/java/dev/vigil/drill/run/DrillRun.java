@@ -335,9 +335,8 @@ public final class DrillRun {
 
     /** Every probe's latest answer is good and came after the cluster noticed the fault. */
     private boolean serviceUp() {
-        var samples = probes.samples();
         for (var p : drill.probes()) {
-            var last = samples.stream().filter(s -> s.probe().equals(p.name())).reduce((a, b) -> b);
+            var last = probes.last(p.name());
             if (last.isEmpty() || !last.get().ok() || last.get().startNanos() < seen.noticedNanos()) return false;
         }
         return true;
