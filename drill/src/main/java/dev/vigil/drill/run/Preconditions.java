@@ -45,6 +45,13 @@ public final class Preconditions {
         checks.add(new Check("every node online", offline.isEmpty(), offline.isEmpty() ? String.join(", ", s.members())
                 : "not online: " + String.join(", ", offline)));
         checks.add(new Check("no other drill running", otherDrill.isEmpty(), otherDrill.orElse("none")));
+        if (drill.kind().targetsNode()) {
+            // The fault silences that agent (or makes it see everyone else lost): the drill must watch from elsewhere.
+            boolean away = !s.node().equals(drill.target());
+            checks.add(new Check("watched from another node", away, away ? "status from " + s.node()
+                    : "the agent answering is " + drill.target() + "'s own, which the fault silences; connect to the others "
+                    + "too (--connect HOST:PORT,... with another node's control port)"));
+        }
         return checks;
     }
 

@@ -299,6 +299,19 @@ class DrillRunTest {
     }
 
     @Test
+    void aNodeDrillWatchedOnlyThroughTheTargetsOwnAgentIsRefused() throws Exception {
+        var onlyHa1 = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            s.answering = "ha1";
+            return s.build();
+        });
+        var report = run(drill(CRASH.formatted("2m")), onlyHa1, Optional.empty(), t -> true);
+        assertThat(report.verdict()).isEqualTo("refused");
+        assertThat(report.reason()).startsWith("watched from another node: the agent answering is ha1's own");
+        assertThat(fault.injectedAt).isEqualTo(-1);
+    }
+
+    @Test
     void fenceDrillsAreRefusedUntilTheAgentsCanBeAskedToFence() throws Exception {
         var d = drill("  - {name: f, kind: fence, target: ha1}\n");
         var cluster = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build());

@@ -65,6 +65,8 @@ final class FakeCluster implements ClusterAccess {
         List<String> pending = List.of();
         Map<String, Integer> webFailures = Map.of();
         List<String> vipOn;
+        /** The agent that answers: not the node drills' target (ha1), as `vigil drill run` arranges. */
+        String answering = "ha2";
 
         S(String... names) {
             for (var n : names) nodes.put(n, "alive");
@@ -82,7 +84,7 @@ final class FakeCluster implements ClusterAccess {
 
         StatusReport build() {
             var members = nodes.entrySet().stream().filter(e -> e.getValue().equals("alive")).map(Map.Entry::getKey).toList();
-            var nodeReports = nodes.entrySet().stream().map(e -> new NodeReport(e.getKey(), e.getValue(), e.getKey().equals("ha1"),
+            var nodeReports = nodes.entrySet().stream().map(e -> new NodeReport(e.getKey(), e.getValue(), e.getKey().equals(answering),
                     1, 10L, List.of())).toList();
             List<String> on = wwwOn == null ? List.of() : List.of(wwwOn);
             var rows = List.of(
@@ -90,7 +92,7 @@ final class FakeCluster implements ClusterAccess {
                     new ResourceRow("web", "ocf:vigil:apache", "www", false, on, Map.of(), webFailures, Map.of()));
             var resources = new StatusReport.ResourcesReport(members.isEmpty() ? null : members.get(0), quorate, "2 of 3 votes",
                     maintenance, List.of(), List.of(), "", pending, List.of(), lost, fenced, rows);
-            return new StatusReport("web", "ha1", 1, 1, members, 7,
+            return new StatusReport("web", answering, 1, 1, members, 7,
                     new StatusReport.TimingReport("lan", 80, 500, 1000, 10000),
                     new StatusReport.VotesReport(members.size(), nodes.size()), nodeReports, Map.of(),
                     new StatusReport.SenderReport(1, 0, 0, 0), resources);
