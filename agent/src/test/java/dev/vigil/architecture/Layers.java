@@ -17,7 +17,7 @@ import java.util.List;
  * A package may import packages of its own layer and of the layers below it, never above; and no
  * two packages may import each other, directly or around a circle, even within one layer.
  * Each module's architecture test ({@code AgentArchitectureTest}, {@code ConsoleArchitectureTest},
- * {@code BenchArchitectureTest}, {@code PlaybookArchitectureTest})
+ * {@code BenchArchitectureTest}, {@code PlaybookArchitectureTest}, {@code DrillArchitectureTest})
  * checks the classes it can see against this list, so a cycle or an upward import fails
  * {@code mvn verify}. A new package must be given a layer here.
  *
@@ -53,6 +53,9 @@ public final class Layers {
             // on top of the cluster file's reader; the command line and the wizards drive it. Its
             // packages' own order (host, steps, core, ssh) is PlaybookArchitectureTest's.
             new Layer("playbook", "dev.vigil.playbook.."),
+            // Drills (module drill): failover drills run from the operator's side through the
+            // control channel; the command line drives them.
+            new Layer("drill", "dev.vigil.drill.."),
             // Console (module console): the operator model and the status summary, the text UI,
             // the SSH server, then the `vigil` command line that starts all of them.
             new Layer("console views", "dev.vigil.access..", "dev.vigil.status.."),

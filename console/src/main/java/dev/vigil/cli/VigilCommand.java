@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 RunAgentCommand.class,
                 ConsoleCommand.class,
                 PlaybookCommand.class,
+                DrillCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class VigilCommand {

@@ -33,6 +33,18 @@ class ReadmeTest {
     }
 
     @Test
+    void theModuleMapNamesEveryModuleOfTheBuild() throws IOException {
+        String moduleMap = section(readme(), "## Module map");
+        var modules = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")))
+                .results().map(m -> m.group(1)).toList();
+        assertThat(modules).as("modules of the root pom").contains("agent", "drill");
+        for (String module : modules) {
+            assertThat(moduleMap).as("README.md, \"Module map\", has a row for the module `%s/`", module)
+                    .contains("| `" + module + "/` |");
+        }
+    }
+
+    @Test
     void thePrerequisitesNameEveryPackageCiInstalls() throws IOException {
         String commands = section(readme(), "## The two commands");
         List<String> packages = ciPackages(Files.readString(ROOT.resolve(".ci/run")));

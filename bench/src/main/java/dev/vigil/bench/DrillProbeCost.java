@@ -1,0 +1,76 @@
+package dev.vigil.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.config.Durations;
+import dev.vigil.drill.Drill.ProbeKind;
+import dev.vigil.drill.Drill.ProbeSpec;
+import dev.vigil.drill.DrillClock;
+import dev.vigil.drill.probe.InProcessProbes;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a drill's in-process probing costs (issue 12: probing every 10 ms costs at most 2 % of a
+ * core): runs the drill's own {@link InProcessProbes} with one HTTP probe for a while and reports
+ * the CPU time of the probe's thread as a share of one core, and how many probes it made.
+ * Without a URL it probes a small web server in this JVM on loopback (whose own CPU time is not
+ * counted); with one it probes that (e.g. the test bed's VIP from the client namespace).
+ *
+ * <pre>
+ * DrillProbeCost [URL] [--interval 10ms] [--duration 30s]
+ * </pre>
+ */
+public final class DrillProbeCost {
+    private DrillProbeCost() {}
+
+    public static void main(String[] args) throws Exception {
+        String url = null;
+        Duration interval = Duration.ofMillis(10);
+        Duration duration = Duration.ofSeconds(30);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--interval" -> interval = Durations.parse(args[++i]).orElseThrow();
+                case "--duration" -> duration = Durations.parse(args[++i]).orElseThrow();
+                default -> url = args[i];
+            }
+        }
+        HttpServer server = null;
+        if (url == null) {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            server.createContext("/", ex -> {
+                byte[] body = "node=bench\n".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+            server.start();
+            url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        }
+        var spec = new ProbeSpec("cost", ProbeKind.HTTP, url, interval, Duration.ofMillis(500), ProbeSpec.LOCAL);
+        var threads = ManagementFactory.getThreadMXBean();
+        try (var probes = new InProcessProbes(List.of(spec), DrillClock.system())) {
+            probes.start();
+            Thread.sleep(2_000); // warm-up: class loading and JIT are not the steady cost
+            var probeThread = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("drill-probe-cost")).findFirst().orElseThrow();
+            long cpu0 = threads.getThreadCpuTime(probeThread.getId());
+            long wall0 = System.nanoTime();
+            int samples0 = probes.samples().size();
+            Thread.sleep(duration.toMillis());
+            long cpu = threads.getThreadCpuTime(probeThread.getId()) - cpu0;
+            long wall = System.nanoTime() - wall0;
+            var samples = probes.samples();
+            int n = samples.size() - samples0;
+            long failed = samples.subList(samples0, samples.size()).stream().filter(s -> !s.ok()).count();
+            System.out.printf(java.util.Locale.ROOT,
+                    "probing %s every %d ms for %.1f s: %d probes (%d failed), probe thread CPU %.1f ms = %.2f %% of one core, %.1f µs per probe%n",
+                    url, interval.toMillis(), wall / 1e9, n, failed, cpu / 1e6, 100.0 * cpu / wall, n == 0 ? 0 : cpu / 1e3 / n);
+        } finally {
+            if (server != null) server.stop(0);
+        }
+    }
+}

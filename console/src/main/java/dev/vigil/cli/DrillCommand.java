@@ -1,0 +1,428 @@
+package dev.vigil.cli;
+
+import dev.vigil.agent.AgentOptions;
+import dev.vigil.config.AtomicFile;
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.control.ControlClient;
+import dev.vigil.drill.ClusterAccess;
+import dev.vigil.drill.Drill;
+import dev.vigil.drill.DrillClock;
+import dev.vigil.drill.DrillError;
+import dev.vigil.drill.DrillReader;
+import dev.vigil.drill.fault.Faults;
+import dev.vigil.drill.fault.ShellCommands;
+import dev.vigil.drill.probe.InProcessProbes;
+import dev.vigil.drill.report.DrillReport;
+import dev.vigil.drill.report.HtmlReport;
+import dev.vigil.drill.report.ReportStore;
+import dev.vigil.drill.run.DrillRun;
+import dev.vigil.fencing.FenceRunner;
+import dev.vigil.model.FenceDevice;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil drill}: failover drills from the operator's machine (issue 12, first slice):
+ * {@code list | show NAME | run NAME [--yes] [--json] | status | abort | history | report ID [--html F | --json]}.
+ * The drill file defaults to {@code drills.yaml} next to the cluster file; reports are kept in
+ * {@code --state-dir} on this machine (docs/drills.md).
+ */
+@Command(name = "drill", mixinStandardHelpOptions = true,
+        description = {"Failover drills: inject a fault into the running cluster, measure what its clients see, "
+                + "restore, and report (see docs/drills.md)."},
+        subcommands = {DrillCommand.ListDrills.class, DrillCommand.Show.class, DrillCommand.Run.class,
+                DrillCommand.Status.class, DrillCommand.Abort.class, DrillCommand.History.class, DrillCommand.Report.class})
+final class DrillCommand {
+    static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vigil/drills");
+    static final String RUN_EXITS_HEADING = "%nExit codes:%n";
+
+    /** Where drills and reports are. */
+    static final class Files {
+        @Option(names = "--file", paramLabel = "F", description = "the drill file (default: drills.yaml next to --config's cluster file)")
+        Path file;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", description = "where reports are kept (default: ${DEFAULT-VALUE})")
+        Path stateDir = DEFAULT_STATE_DIR;
+
+        Path drillFile(Path config) {
+            if (file != null) return file;
+            var parent = config.toAbsolutePath().getParent();
+            return parent == null ? Path.of("drills.yaml") : parent.resolve("drills.yaml");
+        }
+    }
+
+    /** Reads the drill file; prints its errors (file:line:column) and returns empty when it has any. */
+    static Optional<List<Drill>> read(Path file, PrintWriter err) {
+        var r = DrillReader.read(file);
+        if (r.ok()) return Optional.of(r.drills());
+        r.errors().stream().map(DrillError::toString).forEach(err::println);
+        err.println("vigil: " + r.errors().size() + " error(s) in " + file);
+        return Optional.empty();
+    }
+
+    static Optional<Drill> find(List<Drill> drills, String name, PrintWriter err) {
+        var d = drills.stream().filter(x -> x.name().equals(name)).findFirst();
+        if (d.isEmpty()) {
+            err.println("vigil: no drill named '" + name + "'" + dev.vigil.coordination.Suggest.didYouMean(name,
+                    drills.stream().map(Drill::name).toList()) + " (vigil drill list)");
+        }
+        return d;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the drills of the drill file.",
+            exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:listed", "2:the drill file has errors"})
+    static final class ListDrills implements Callable<Integer> {
+        @Mixin
+        Files files;
+        @Mixin
+        NodeOptions target;
+
+        @Override
+        public Integer call() {
+            var drills = read(files.drillFile(target.config), target.err());
+            if (drills.isEmpty()) return 2;
+            for (var d : drills.get()) {
+                target.out().printf("%-24s %-17s %-10s %s%n", d.name(), d.kind().key(), d.target(), d.description());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one drill: fault, probes, expectations, limits.",
+            exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:shown", "2:no such drill, or the drill file has errors"})
+    static final class Show implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Mixin
+        Files files;
+        @Mixin
+        NodeOptions target;
+
+        @Override
+        public Integer call() {
+            var d = read(files.drillFile(target.config), target.err()).flatMap(all -> find(all, name, target.err()));
+            if (d.isEmpty()) return 2;
+            target.out().print(describe(d.get()));
+            return 0;
+        }
+    }
+
+    static String describe(Drill d) {
+        var sb = new StringBuilder();
+        sb.append("Drill ").append(d.name()).append(" (").append(d.file()).append(':').append(d.line()).append(")\n");
+        if (!d.description().isEmpty()) sb.append("  ").append(d.description()).append('\n');
+        sb.append("  fault:   ").append(d.kind().key()).append(" of ").append(d.target()).append(d.to().map(t -> " to " + t).orElse(""));
+        d.inject().method().ifPresent(m -> sb.append(", method ").append(m));
+        d.inject().duration().ifPresent(t -> sb.append(", for ").append(t.toMillis()).append(" ms"));
+        sb.append('\n');
+        d.inject().command().ifPresent(c -> sb.append("  command: ").append(c).append('\n'));
+        d.inject().restore().ifPresent(c -> sb.append("  restore: ").append(c).append('\n'));
+        for (var p : d.probes()) {
+            sb.append("  probe:   ").append(p.name()).append(": ").append(p.kind().key()).append(' ').append(p.address())
+                    .append(" every ").append(p.interval().toMillis()).append(" ms, timeout ").append(p.timeout().toMillis())
+                    .append(" ms, from ").append(p.vantage()).append('\n');
+        }
+        var e = d.expect();
+        e.serviceBackWithin().ifPresent(b -> sb.append("  expect:  service back within ").append(b.toMillis()).append(" ms\n"));
+        e.resources().forEach((r, n) -> sb.append("  expect:  ").append(r).append(" ends on ").append(n).append('\n'));
+        e.singleHolder().forEach(r -> sb.append("  expect:  never two holders of ").append(r).append('\n'));
+        e.fenced().ifPresent(f -> sb.append("  expect:  ").append(d.target()).append(f ? " fenced" : " not fenced").append('\n'));
+        sb.append("  expect:  ").append(e.noOtherNodeLost() ? "no node lost besides the target (else abort)" : "other nodes may be lost").append('\n');
+        sb.append("  limits:  budget ").append(d.limits().budget().toMillis()).append(" ms, settle ")
+                .append(d.limits().settle().toMillis()).append(" ms\n");
+        return sb.toString();
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run a drill: check the preconditions, ask for confirmation (unless --yes), inject the fault, "
+                    + "show the timeline as it happens, restore, print the verdict and keep the report."},
+            exitCodeListHeading = RUN_EXITS_HEADING,
+            exitCodeList = {"0:pass", "1:fail or aborted (restore ran)", "2:refused (nothing was done), not confirmed, "
+                    + "or the drill file has errors"})
+    static final class Run implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--yes", description = "do not ask for confirmation")
+        boolean yes;
+        @Option(names = "--json", description = "print the report as JSON at the end instead of the live timeline")
+        boolean json;
+        @Mixin
+        Files files;
+        @Mixin
+        NodeOptions target;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var out = target.out();
+            var err = target.err();
+            var drill = read(files.drillFile(target.config), err).flatMap(all -> find(all, name, err));
+            if (drill.isEmpty()) return 2;
+            var d = drill.get();
+            var any = target.clientOrExplain();
+            if (any == null) return 2;
+            var agents = perAgent(any);
+            var cluster = ClusterAccess.over(awayFromTarget(any, agents, d), agents);
+            var config = java.nio.file.Files.exists(target.config) ? target.loadForCliOrExplain() : null;
+            List<FenceDevice> devices = config == null ? List.of() : config.resources().fencing();
+            var fenceRunner = new FenceRunner(FenceRunner.defaultSearchPath(AgentOptions.defaultScriptsDir().resolve("fence")),
+                    Duration.ofSeconds(2));
+            var clock = DrillClock.system();
+            var store = new ReportStore(files.stateDir);
+            var run = new DrillRun(d, cluster, () -> Faults.create(d, cluster, new ShellCommands(), Optional.of(fenceRunner), devices),
+                    new InProcessProbes(d.probes(), clock), store, clock, json ? new DrillRun.Listener() {} : new Printer(out, yes),
+                    DrillRun.Settings.DEFAULT);
+            // Ctrl-C (or a SIGTERM) must not leave the fault in place: it asks the run to abort, and
+            // the JVM waits (bounded by the drill's budget) until restore has run and the report is kept.
+            var finished = new java.util.concurrent.CountDownLatch(1);
+            var onSignal = new Thread(() -> {
+                if (finished.getCount() == 0) return;
+                try {
+                    store.requestAbort();
+                    err.println("vigil: aborting the drill; restoring first (vigil drill report shows what was done)");
+                    err.flush();
+                    finished.await(d.limits().budget().plus(d.limits().settle()).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.io.IOException | InterruptedException e) {
+                    // nothing more can be done on the way out
+                }
+            }, "drill-abort-on-signal");
+            Runtime.getRuntime().addShutdownHook(onSignal);
+            try (fenceRunner) {
+                if (!json) out.print(describe(d));
+                if (!yes) {
+                    var checks = run.preconditions();
+                    out.println("Preconditions:");
+                    checks.forEach(c -> out.println("  " + (c.ok() ? "✓" : "✗") + " " + c.name() + ": " + c.detail()));
+                    if (checks.stream().allMatch(DrillReport.Check::ok)) {
+                        out.print("This injects a real fault into the running cluster. Type the drill's name (" + d.name()
+                                + ") to run it: ");
+                        out.flush();
+                        var line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                        if (line == null || !line.strip().equals(d.name())) {
+                            err.println("vigil: not confirmed; nothing was done");
+                            return 2;
+                        }
+                    }
+                }
+                var report = run.run();
+                if (json) {
+                    out.println(store.mapper().writeValueAsString(report));
+                } else {
+                    out.print(summary(report));
+                    out.println("Report " + report.id() + " (vigil drill report " + report.id() + " --html FILE)");
+                }
+                return DrillReport.Verdict.valueOf(report.verdict().toUpperCase(java.util.Locale.ROOT)).exitCode();
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs now and returns at once: the run has finished
+                }
+            }
+        }
+
+        /**
+         * With several agents, requests go to one that is not on the drill's target node first:
+         * the target's own agent is frozen, cut off or dead during the drill, and its view of the
+         * cluster (everyone else lost) would abort the drill.
+         */
+        private static ControlClient awayFromTarget(ControlClient any, List<ClusterAccess.Named> agents, Drill d) {
+            if (agents.size() < 2 || !d.kind().targetsNode()) return any;
+            var ordered = new ArrayList<ClusterAccess.Named>(agents);
+            ordered.sort(java.util.Comparator.comparing(a -> a.name().equals(d.target())));
+            return ControlClient.anyOf(ordered.stream().map(ClusterAccess.Named::client).toList());
+        }
+
+        /** One event stream per agent named by --connect (each node's detection shows); else the one agent. */
+        private List<ClusterAccess.Named> perAgent(ControlClient any) {
+            if (target.connect.isEmpty()) return List.of(new ClusterAccess.Named("agent", any));
+            var addresses = NodeOptions.parseHostPorts(target.connect.get()).orElse(List.of());
+            ClusterConfig config = target.loadForCliOrExplain();
+            var named = new ArrayList<ClusterAccess.Named>();
+            for (var a : addresses) {
+                String nodeName = config == null ? a.getHostString() : config.nodes().stream()
+                        .filter(n -> n.address().equals(a.getAddress())).map(n -> n.name()).findFirst().orElse(a.getHostString());
+                named.add(new ClusterAccess.Named(nodeName, config == null ? any : ControlClient.tcp(a, config.key())));
+            }
+            return named;
+        }
+    }
+
+    /** Streams the run to the terminal: phases, preconditions, timeline entries as they come. */
+    private static final class Printer implements DrillRun.Listener {
+        private final PrintWriter out;
+        /** With --yes nobody saw the preconditions before the run: show them as it checks them. */
+        private final boolean showChecks;
+
+        Printer(PrintWriter out, boolean showChecks) {
+            this.out = out;
+            this.showChecks = showChecks;
+        }
+
+        @Override
+        public synchronized void check(DrillReport.Check c) {
+            if (!showChecks) return;
+            out.println("  " + (c.ok() ? "✓" : "✗") + " " + c.name() + ": " + c.detail());
+            out.flush();
+        }
+
+        @Override
+        public synchronized void phase(DrillRun.Phase phase) {
+            out.println("== " + phase.key());
+            out.flush();
+        }
+
+        @Override
+        public synchronized void entry(DrillReport.TimelineEntry e) {
+            if (e.kind().equals("membership") || e.kind().equals("operator") || e.kind().equals("config")) return;
+            out.printf("  %+7d ms  %-10s %s%s%n", e.atMs(), e.kind(), "drill".equals(e.source()) ? "" : e.source() + ": ", e.text());
+            out.flush();
+        }
+    }
+
+    static String summary(DrillReport r) {
+        var sb = new StringBuilder();
+        sb.append("Verdict: ").append(r.verdict().toUpperCase(java.util.Locale.ROOT)).append(" — ").append(r.reason()).append('\n');
+        if (r.gapMs() != null) sb.append("Client gap: ").append(r.gapMs()).append(" ms\n");
+        if (r.heartbeatSlips() != null && !r.heartbeatSlips().isEmpty()) {
+            sb.append("Heartbeat slips during the drill: ").append(r.heartbeatSlips()).append('\n');
+        }
+        if (!r.phases().isEmpty()) {
+            sb.append("Phases:");
+            r.phases().forEach(p -> sb.append(' ').append(p.phase()).append(' ').append(p.durationMs()).append(" ms"));
+            sb.append('\n');
+        }
+        r.expectations().forEach(e -> sb.append("  ").append(e.ok() ? "✓ " : "✗ ").append(e.name()).append(": ").append(e.detail()).append('\n'));
+        if (!r.restore().isEmpty()) sb.append("Restored:\n");
+        r.restore().forEach(s -> sb.append("  ").append(s.ok() ? "✓ " : "✗ ").append(s.what())
+                .append(s.detail().isEmpty() ? "" : " (" + s.detail() + ")").append('\n'));
+        sb.append("Cluster ").append(r.cluster()).append(", configuration version ").append(r.configVersion())
+                .append(" (sha256 ").append(r.configDigest()).append("…)\n");
+        return sb.toString();
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether a drill runs from this state directory.",
+            exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:a drill runs", "1:no drill runs"})
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        Files files;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var running = new ReportStore(files.stateDir).running();
+            spec.commandLine().getOut().println(running.map(h -> "running: " + h).orElse("no drill runs from " + files.stateDir));
+            return running.isPresent() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "Ask the drill running from this state directory to abort; it restores, then reports `aborted`.",
+            exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:asked", "1:no drill runs"})
+    static final class Abort implements Callable<Integer> {
+        @Mixin
+        Files files;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var store = new ReportStore(files.stateDir);
+            var running = store.running();
+            if (running.isEmpty()) {
+                spec.commandLine().getErr().println("vigil: no drill runs from " + files.stateDir);
+                return 1;
+            }
+            store.requestAbort();
+            spec.commandLine().getOut().println("asked " + running.get() + " to abort; it restores, then reports");
+            return 0;
+        }
+    }
+
+    @Command(name = "history", mixinStandardHelpOptions = true, description = "List the drills run from this machine, oldest first.",
+            exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:listed"})
+    static final class History implements Callable<Integer> {
+        @Mixin
+        Files files;
+        @Option(names = "--json", description = "one JSON object per report: id, drill, verdict, reason, gapMs")
+        boolean json;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var store = new ReportStore(files.stateDir);
+            var out = spec.commandLine().getOut();
+            var ids = store.ids();
+            if (ids.isEmpty() && !json) out.println("no drills run from " + files.stateDir);
+            for (var id : ids) {
+                var r = store.load(id).orElseThrow();
+                if (json) {
+                    out.println(store.mapper().writer().writeValueAsString(java.util.Map.of("id", r.id(), "drill", r.drill(),
+                            "verdict", r.verdict(), "reason", r.reason(), "gapMs", r.gapMs() == null ? -1 : r.gapMs())));
+                } else {
+                    out.printf("%-40s %-8s %s%s%n", r.id(), r.verdict(), r.reason(), r.gapMs() == null ? "" : " (gap " + r.gapMs() + " ms)");
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Show a drill's report; --html F writes it as a self-contained HTML page with an SVG timeline.",
+            exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:shown or written", "2:no such report"})
+    static final class Report implements Callable<Integer> {
+        @Parameters(paramLabel = "ID")
+        String id;
+        @Option(names = "--html", paramLabel = "F", description = "write the HTML page to F")
+        Path html;
+        @Option(names = "--json", description = "print the report as JSON")
+        boolean json;
+        @Mixin
+        Files files;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var store = new ReportStore(files.stateDir);
+            var out = spec.commandLine().getOut();
+            var r = store.load(id);
+            if (r.isEmpty()) {
+                spec.commandLine().getErr().println("vigil: no report " + id + " in " + files.stateDir + " (vigil drill history)");
+                return 2;
+            }
+            if (html != null) {
+                AtomicFile.write(html, HtmlReport.render(r.get()).getBytes(StandardCharsets.UTF_8));
+                out.println("wrote " + html);
+            } else if (json) {
+                out.println(store.mapper().writeValueAsString(r.get()));
+            } else {
+                var rep = r.get();
+                out.println("Drill " + rep.drill() + " (" + rep.kind() + " of " + rep.target() + "), report " + rep.id());
+                out.print(summary(rep));
+                out.println("Timeline (ms from the injection):");
+                rep.timeline().forEach(t -> out.printf("  %+7d  %-10s %s%s%n", t.atMs(), t.kind(),
+                        "drill".equals(t.source()) ? "" : t.source() + ": ", t.text()));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package dev.vigil.drill.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.drill.Drill;
+import dev.vigil.drill.DrillReader;
+import dev.vigil.drill.fault.Faults;
+import dev.vigil.drill.report.DrillReport;
+import dev.vigil.drill.report.DrillReport.PhaseTime;
+import dev.vigil.drill.report.ReportStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The run's state machine on a fake clock with a fake cluster, fault and probes: every number in
+ * these reports follows from the scenario (probe grid 100 ms, each answer 1 ms after its start,
+ * status polled every 100 ms), so they are asserted exactly.
+ */
+class DrillRunTest {
+    @TempDir
+    Path dir;
+
+    private final FakeCluster.FakeClock clock = new FakeCluster.FakeClock();
+    private FakeFault fault;
+    private FakeProbes probes;
+
+    private static Drill drill(String yaml) {
+        var r = DrillReader.read(Path.of("d.yaml"), "drills:\n" + yaml);
+        assertThat(r.errors()).isEmpty();
+        return r.drills().get(0);
+    }
+
+    private static final String SWITCHOVER = """
+              - name: move
+                kind: switchover
+                target: www
+                to: ha2
+                probes: [{name: page, http: "http://10.0.0.50/", interval: 100ms, timeout: 1s}]
+                expect: {service_back_within: %s, resources: {www: ha2}, single_holder: [vip]}
+                limits: {budget: 2m, settle: 30s}
+            """;
+
+    private static final String CRASH = """
+              - name: crash
+                kind: node-crash
+                target: ha1
+                probes: [{name: page, http: "http://10.0.0.50/", interval: 100ms, timeout: 1s}]
+                expect: {service_back_within: 10s, fenced: true, single_holder: [vip]}
+                limits: {budget: %s, settle: 30s}
+            """;
+
+    private DrillReport run(Drill drill, FakeCluster cluster, Optional<Duration> hold, java.util.function.LongPredicate serviceAt)
+            throws Exception {
+        fault = new FakeFault(clock, hold);
+        probes = new FakeProbes(drill.probes(), clock, serviceAt);
+        return new DrillRun(drill, cluster, () -> fault, probes, new ReportStore(dir), clock, new DrillRun.Listener() {},
+                DrillRun.Settings.DEFAULT).run();
+    }
+
+    /** The switchover scenario: the page fails from +500 to +2000 ms; www is reported on ha2 from +2000 ms. */
+    private FakeCluster switchoverCluster() {
+        return new FakeCluster(() -> {
+            long since = fault.since(clock.nanos);
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (since >= 0 && since < 2000) s.pending = List.of("web:start@ha2");
+            if (since >= 2000) s.www("ha2");
+            return s.build();
+        });
+    }
+
+    private boolean pageDownBetween(long sampleStart, long fromMs, long toMs) {
+        long since = fault.since(sampleStart);
+        return !(since >= fromMs && since < toMs);
+    }
+
+    @Test
+    void aSwitchoverWithinItsBoundPassesAndReportsTheGapAndThePhases() throws Exception {
+        var report = run(drill(SWITCHOVER.formatted("5s")), switchoverCluster(), Optional.empty(),
+                t -> pageDownBetween(t, 500, 2000));
+
+        assertThat(report.verdict()).isEqualTo("pass");
+        assertThat(report.reason()).isEqualTo("every expectation held");
+        // Last answer before: the +400 ms probe, answered at +401; first after: +2000, answered at +2001.
+        assertThat(report.gapMs()).isEqualTo(1600);
+        assertThat(report.probes()).singleElement().satisfies(p -> {
+            assertThat(p.outageMs()).isEqualTo(1600);
+            assertThat(p.firstOkAfterMs()).isEqualTo(2001);
+            assertThat(p.back()).isTrue();
+        });
+        // Observe ends at the first poll that sees the +2000 ms answer: +2100 ms.
+        assertThat(report.phases()).extracting(PhaseTime::phase)
+                .containsExactly("preconditions", "inject", "observe", "restore", "verdict");
+        assertThat(phase(report, "observe").durationMs()).isEqualTo(2100);
+        assertThat(report.expectations()).allMatch(DrillReport.ExpectationResult::ok);
+        assertThat(report.expectations()).extracting(DrillReport.ExpectationResult::name).containsExactly(
+                "service back within 5000 ms (page)", "www ends on ha2", "never two holders of vip", "cluster settled within 30000 ms");
+        assertThat(report.restore()).extracting(r -> r.what()).containsExactly("fake fault restored",
+                "every node online and the cluster settled");
+        assertThat(report.configVersion()).isEqualTo(7);
+        assertThat(report.configDigest()).hasSize(16);
+        assertThat(report.timeline()).anyMatch(t -> t.kind().equals("inject") && t.atMs() == 0)
+                .anyMatch(t -> t.kind().equals("probe-ok") && t.atMs() == 2001)
+                .anyMatch(t -> t.kind().equals("probe-fail") && t.atMs() == 500);
+        assertThat(DrillReport.Verdict.PASS.exitCode()).isZero();
+        assertThat(new ReportStore(dir).load(report.id())).contains(report);
+    }
+
+    @Test
+    void aSlowerServiceFailsNamingTheExpectationAndByHowMuch() throws Exception {
+        var report = run(drill(SWITCHOVER.formatted("1s")), switchoverCluster(), Optional.empty(),
+                t -> pageDownBetween(t, 500, 2000));
+
+        assertThat(report.verdict()).isEqualTo("fail");
+        assertThat(report.reason()).isEqualTo(
+                "service back within 1000 ms (page): outage 1600 ms, 600 ms over the bound of 1000 ms");
+        assertThat(report.restore()).isNotEmpty();
+        assertThat(DrillReport.Verdict.FAIL.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aFloatingIpOnTwoNodesAndAMissingFenceFailWithTheSamples() throws Exception {
+        var cluster = new FakeCluster(() -> {
+            long since = fault.since(clock.nanos);
+            var s = new FakeCluster.S("ha1", "ha2", "ha3");
+            if (since >= 1000) {
+                s.node("ha1", "dead");
+                s.lost = List.of("ha1");
+            }
+            if (since >= 1500 && since < 1700) s.vipOn = List.of("ha1", "ha2");
+            if (since >= 2000) {
+                s.lost = List.of();
+                s.www("ha2");
+            }
+            if (fault.restoredAt >= 0) return new FakeCluster.S("ha1", "ha2", "ha3").www("ha2").build();
+            return s.build();
+        });
+        var report = run(drill(CRASH.formatted("2m")), cluster, Optional.empty(), t -> pageDownBetween(t, 0, 2300));
+
+        assertThat(report.verdict()).isEqualTo("fail");
+        var failed = report.expectations().stream().filter(e -> !e.ok()).map(DrillReport.ExpectationResult::detail).toList();
+        assertThat(failed).containsExactly(
+                "reported on two nodes in 2 sample(s), first vip on ha1 and ha2 at +1500 ms",
+                "ha1 was not fenced");
+        assertThat(report.reason()).startsWith("never two holders of vip: reported on two nodes in 2 sample(s)");
+        assertThat(report.expectations()).filteredOn(e -> e.name().equals("fault noticed")).singleElement()
+                .satisfies(e -> assertThat(e.ok()).isTrue());
+    }
+
+    @Test
+    void anotherNodeLostMidDrillAbortsAndRestoreStillRuns() throws Exception {
+        var cluster = new FakeCluster(() -> {
+            long since = fault.since(clock.nanos);
+            if (fault.restoredAt >= 0) return new FakeCluster.S("ha1", "ha2", "ha3").www("ha2").build();
+            var s = new FakeCluster.S("ha1", "ha2", "ha3");
+            if (since >= 1000) s.node("ha1", "dead").lost = List.of("ha1");
+            if (since >= 1500) s.node("ha3", "dead");
+            return s.build();
+        });
+        var report = run(drill(CRASH.formatted("2m")), cluster, Optional.empty(), t -> pageDownBetween(t, 0, 100_000));
+
+        assertThat(report.verdict()).isEqualTo("aborted");
+        assertThat(report.reason()).isEqualTo("node ha3 lost during the drill (not the target)");
+        assertThat(fault.since(fault.restoredAt)).as("restored right after the abort at +1500 ms").isEqualTo(1500);
+        assertThat(report.restore()).extracting(r -> r.what() + ": " + r.ok()).containsExactly(
+                "fake fault restored: true", "every node online and the cluster settled: true");
+        assertThat(report.timeline()).anyMatch(t -> t.kind().equals("abort") && t.atMs() == 1500);
+        assertThat(report.expectations()).isNotEmpty();
+        assertThat(DrillReport.Verdict.ABORTED.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void theTimeBudgetAbortsAndRestores() throws Exception {
+        var cluster = new FakeCluster(() -> {
+            long since = fault.since(clock.nanos);
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (since >= 500 && fault.restoredAt < 0) s.node("ha1", "dead").lost = List.of("ha1");
+            return s.build();
+        });
+        // Never back: the 3 s budget (counted from the start of the run) ends it.
+        var report = run(drill(CRASH.formatted("3s")), cluster, Optional.empty(), t -> pageDownBetween(t, 0, 1_000_000));
+
+        assertThat(report.verdict()).isEqualTo("aborted");
+        assertThat(report.reason()).isEqualTo("the time budget of 3000 ms was exceeded");
+        assertThat(fault.restoredAt).isGreaterThanOrEqualTo(3_000_000_000L);
+        assertThat(phase(report, "observe").startMs() + phase(report, "observe").durationMs()).isEqualTo(3000);
+        assertThat(report.probes().get(0).back()).isFalse();
+    }
+
+    @Test
+    void aFaultWithAHoldTimeIsUndoneThenAndTheAgentsEventsFormTheTimeline() throws Exception {
+        var pushed = new boolean[2];
+        var holder = new FakeCluster[1];
+        Supplier<dev.vigil.control.StatusReport> status = () -> {
+            long since = fault.since(clock.nanos);
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (since >= 1000 && !pushed[0]) {
+                pushed[0] = true;
+                holder[0].push("ha2", "membership", clock.epochMillis(), "ha1", "node ha1 is dead; view 3 = [ha2]");
+                holder[0].push("ha2", "resource", clock.epochMillis(), "ha2", "web started on ha2 (start: SUCCESS)");
+                holder[0].push("ha1", "resource", clock.epochMillis(), "ha2", "web started on ha2 (start: SUCCESS)");
+            }
+            if (since >= 1000 && fault.undoneAt < 0) s.node("ha1", "dead");
+            return s.build();
+        };
+        holder[0] = new FakeCluster(status);
+        var d = drill("""
+                  - name: freeze
+                    kind: agent-freeze
+                    target: ha1
+                    expect: {}
+                    inject: {command: "pidof java", duration: 3s}
+                """);
+        var report = run(d, holder[0], Optional.of(Duration.ofSeconds(3)), t -> true);
+
+        assertThat(report.verdict()).isEqualTo("pass");
+        assertThat(fault.since(fault.undoneAt)).isEqualTo(3000);
+        assertThat(report.timeline()).anyMatch(t -> t.kind().equals("undo") && t.atMs() == 3000);
+        assertThat(report.timeline()).filteredOn(t -> t.kind().equals("detection")).singleElement()
+                .satisfies(t -> {
+                    assertThat(t.source()).isEqualTo("ha2");
+                    assertThat(t.node()).isEqualTo("ha1");
+                    assertThat(t.atMs()).isEqualTo(1000);
+                });
+        assertThat(report.timeline()).as("a start every agent reports is shown once")
+                .filteredOn(t -> t.kind().equals("start")).hasSize(1);
+    }
+
+    @Test
+    void anOperatorsAbortEndsTheObservationAndRestores() throws Exception {
+        var store = new ReportStore(dir);
+        var cluster = new FakeCluster(() -> {
+            long since = fault.since(clock.nanos);
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (since == 700) {
+                try {
+                    store.requestAbort(); // as `vigil drill abort` from another shell would
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            if (since >= 500 && fault.restoredAt < 0) s.node("ha1", "dead").lost = List.of("ha1");
+            return s.build();
+        });
+        var report = run(drill(CRASH.formatted("2m")), cluster, Optional.empty(), t -> pageDownBetween(t, 0, 1_000_000));
+        assertThat(report.verdict()).isEqualTo("aborted");
+        assertThat(report.reason()).isEqualTo("the operator aborted the drill (vigil drill abort, or Ctrl-C)");
+        assertThat(fault.since(fault.restoredAt)).as("restored at the next poll").isEqualTo(800);
+        assertThat(store.abortRequested()).as("the request is used up").isFalse();
+    }
+
+    // ---- refused: nothing touched
+
+    @Test
+    void aDegradedClusterIsRefusedWithTheReasonAndNothingIsInjected() throws Exception {
+        var offline = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").node("ha2", "dead").build());
+        var report = run(drill(SWITCHOVER.formatted("5s")), offline, Optional.empty(), t -> true);
+        assertThat(report.verdict()).isEqualTo("refused");
+        assertThat(report.reason()).isEqualTo("every node online: not online: ha2 dead");
+        assertThat(fault.injectedAt).isEqualTo(-1);
+        assertThat(fault.restoredAt).as("nothing done, nothing to restore").isEqualTo(-1);
+        assertThat(report.phases()).extracting(PhaseTime::phase).containsExactly("preconditions", "verdict");
+        assertThat(DrillReport.Verdict.REFUSED.exitCode()).isEqualTo(2);
+
+        var maintenance = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            s.maintenance = true;
+            s.webFailures = java.util.Map.of("ha1", 2);
+            return s.build();
+        });
+        var both = run(drill(SWITCHOVER.formatted("5s")), maintenance, Optional.empty(), t -> true);
+        assertThat(both.verdict()).isEqualTo("refused");
+        assertThat(both.preconditions()).filteredOn(c -> !c.ok()).extracting(c -> c.name() + ": " + c.detail()).containsExactly(
+                "no maintenance: maintenance mode is on",
+                "no failed actions: failed: web on ha1 (2); `vigil resource cleanup` first");
+    }
+
+    @Test
+    void anotherDrillRunningOrAnUnknownTargetOrADeadServiceIsRefused() throws Exception {
+        var healthy = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build());
+        try (var other = new ReportStore(dir).tryLock("other").orElseThrow()) {
+            var report = run(drill(SWITCHOVER.formatted("5s")), healthy, Optional.empty(), t -> true);
+            assertThat(report.verdict()).isEqualTo("refused");
+            assertThat(report.reason()).startsWith("no other drill running: drill other, pid ");
+        }
+        var typo = run(drill(SWITCHOVER.formatted("5s").replace("target: www", "target: wwww")), healthy, Optional.empty(), t -> true);
+        assertThat(typo.reason()).isEqualTo("target exists: no resource or group 'wwww'; did you mean 'www'?");
+
+        var down = run(drill(SWITCHOVER.formatted("5s")), healthy, Optional.empty(), t -> false);
+        assertThat(down.verdict()).isEqualTo("refused");
+        // timeout 1 s + 2 intervals + 2 s of grace
+        assertThat(down.reason()).isEqualTo("every probe answers: probe page (http://10.0.0.50/) did not answer within "
+                + "3200 ms before the drill: connection refused");
+        assertThat(fault.injectedAt).isEqualTo(-1);
+    }
+
+    @Test
+    void aNodeDrillWatchedOnlyThroughTheTargetsOwnAgentIsRefused() throws Exception {
+        var onlyHa1 = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            s.answering = "ha1";
+            return s.build();
+        });
+        var report = run(drill(CRASH.formatted("2m")), onlyHa1, Optional.empty(), t -> true);
+        assertThat(report.verdict()).isEqualTo("refused");
+        assertThat(report.reason()).startsWith("watched from another node: the agent answering is ha1's own");
+        assertThat(fault.injectedAt).isEqualTo(-1);
+    }
+
+    @Test
+    void fenceDrillsAreRefusedUntilTheAgentsCanBeAskedToFence() throws Exception {
+        var d = drill("  - {name: f, kind: fence, target: ha1}\n");
+        var cluster = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build());
+        var report = new DrillRun(d, cluster, () -> Faults.create(d, cluster, null, Optional.empty(), List.of()),
+                new FakeProbes(List.of(), clock, t -> true), new ReportStore(dir), clock, new DrillRun.Listener() {},
+                DrillRun.Settings.DEFAULT).run();
+        assertThat(report.verdict()).isEqualTo("refused");
+        assertThat(report.reason()).startsWith("kind can be injected: fence drills are not done yet");
+    }
+
+    @Test
+    void theRealSwitchoverMovesThenClearsTheRule() throws Exception {
+        var d = drill(SWITCHOVER.formatted("5s"));
+        var cluster = switchoverCluster();
+        fault = new FakeFault(clock, Optional.empty()); // only for the status scenario's clock
+        var real = Faults.create(d, cluster, null, Optional.empty(), List.of());
+        fault.inject();
+        assertThat(real.inject()).isEqualTo("vigil resource move www ha2: move done");
+        assertThat(real.restore()).singleElement().satisfies(s -> assertThat(s.ok()).isTrue());
+        assertThat(cluster.adminCalls).containsExactly("move www ha2", "clear www");
+    }
+
+    @Test
+    void heartbeatSlipsAreCountedForAgentsThatLivedThroughTheDrill() {
+        var ha1 = new FakeCluster.S("ha1", "ha2").build();
+        var before = List.of(withSlips(ha1, "ha1", 1, 3), withSlips(ha1, "ha2", 1, 0), withSlips(ha1, "ha3", 1, 9));
+        var after = List.of(withSlips(ha1, "ha1", 1, 5), withSlips(ha1, "ha2", 2, 0)); // ha2 restarted, ha3 gone
+        assertThat(DrillRun.slipsDuring(before, after)).containsExactly(java.util.Map.entry("ha1", 2L));
+    }
+
+    private static dev.vigil.control.StatusReport withSlips(dev.vigil.control.StatusReport s, String node, long incarnation, long slips) {
+        return new dev.vigil.control.StatusReport(s.cluster(), node, incarnation, s.view(), s.members(), s.configVersion(),
+                s.timing(), s.votes(), s.nodes(), s.drops(), new dev.vigil.control.StatusReport.SenderReport(100, slips, 0, 0),
+                s.resources());
+    }
+
+    private static PhaseTime phase(DrillReport r, String name) {
+        return r.phases().stream().filter(p -> p.phase().equals(name)).findFirst().orElseThrow();
+    }
+}

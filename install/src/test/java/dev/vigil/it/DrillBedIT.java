@@ -1,0 +1,356 @@
+package dev.vigil.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vigil.config.ResourceSpec;
+import dev.vigil.config.Timing;
+import dev.vigil.config.TimingPreset;
+import dev.vigil.drill.report.DrillReport;
+import dev.vigil.drill.report.DrillReport.PhaseTime;
+import dev.vigil.drill.report.DrillReport.TimelineEntry;
+import dev.vigil.drill.report.ReportStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drills for real: `vigil drill run` (the launcher) from the HA bed's client namespace — the
+ * operator's machine, which reaches the agents' TCP control ports and the floating IP like any
+ * client — against real agents and apache on the bed's nodes: a switchover, then a node crash (its
+ * fence device reboots it; the drill's restore hook starts its agent again). Each report's
+ * verdict, client gap, phases and timeline are checked, with bounds from the cluster's timing
+ * ({@code fast}: deadtime 250 ms) and the configured timeouts, never from this machine's speed.
+ * Needs root, apache2 and the bed's tools.
+ */
+@Tag("integration")
+class DrillBedIT {
+    private static final Timing TIMING = TimingPreset.FAST.timing();
+    private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(20); // BedCluster's devices
+    /** Room for a loaded machine around decisions the agents make on their real-time threads. */
+    private static final Duration DECISION_SLACK = Duration.ofSeconds(1);
+    /** A move: the group's three stops on the old node, then its three starts, each within its timeout. */
+    private static final Duration SWITCHOVER_BOUND = ResourceSpec.DEFAULT_OPERATION_TIMEOUT.multipliedBy(6);
+    /** A takeover: detection (a young peer gets the joining deadtime), the fence, then the three starts. */
+    private static final Duration TAKEOVER_BOUND = Timing.JOINING_DEADTIME.plus(TIMING.keepalive()).plus(DECISION_SLACK)
+            .plus(FENCE_TIMEOUT).plus(ResourceSpec.DEFAULT_OPERATION_TIMEOUT.multipliedBy(3));
+    /** Apache killed: its monitor (every 2 s, 20 s timeout) notices, then a stop and a start, each within its timeout. */
+    private static final Duration RESOURCE_FAILURE_BOUND = Duration.ofSeconds(2).plus(Duration.ofSeconds(20))
+            .plus(ResourceSpec.DEFAULT_OPERATION_TIMEOUT.multipliedBy(2));
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+
+    private static final String WEB = """
+            cluster: drills
+            auth: {keyfile: KEYFILE}
+            timing: {preset: fast}
+            ${NODES}
+            links:
+              - {type: udp, mode: unicast, port: 694}
+            resources:
+              - {id: data, agent: "ocf:vigil:Filesystem", params: {device: ${DISK}, directory: ${MOUNT}, fstype: ext4}}
+              - {id: vip,  agent: "ocf:vigil:IPaddr", params: {ip: ${VIP}, cidr_netmask: ${PREFIX}, nic: eth0},
+                 monitor: {interval: 2s, timeout: 10s}}
+              - {id: web,  agent: "ocf:vigil:apache", params: {configfile: ${NODE_APACHE_CONF}},
+                 monitor: {interval: 2s, timeout: 20s}}
+            groups:
+              - {id: www, members: [data, vip, web], prefer: ha1}
+            policy: {auto_failback: false, no_quorum: stop}
+            ${FENCING}
+            """;
+
+    private BedCluster cluster;
+    private Path workDir;
+    private Path logDir;
+
+    @BeforeEach
+    void checkHost() throws IOException {
+        var why = HaBed.whyUnavailable();
+        assumeTrue(why.isEmpty(), () -> "skipping drills on the HA bed: " + why.orElse(""));
+        workDir = Files.createTempDirectory("vdr");
+        logDir = Path.of("target/drill-it").toAbsolutePath();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        try {
+            if (cluster != null) {
+                cluster.close();
+                assertThat(cluster.bed().leftovers()).as("what bed %s left behind", cluster.bed().name()).isEmpty();
+            }
+        } finally {
+            if (workDir != null) {
+                keep();
+                deleteTree(workDir);
+            }
+        }
+    }
+
+    @Test
+    void aSwitchoverAndANodeCrashRunForRealAndReportTheGapPhasesAndVerdict() throws Exception {
+        cluster = BedCluster.create(2, workDir, WEB);
+        var bed = cluster.bed();
+        cluster.startAll();
+        await("the page from ha1").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
+                .until(() -> cluster.servedBy(Duration.ofMillis(500)).orElse(""), "ha1"::equals);
+        await("the cluster settled").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
+                .until(() -> cluster.status("ha1").filter(s -> s.members().size() == 2 && s.resources() != null
+                        && s.resources().pending().isEmpty() && (s.resources().waitingFor() == null
+                        || s.resources().waitingFor().isEmpty())).isPresent());
+
+        var drills = Files.writeString(workDir.resolve("drills.yaml"), """
+                drills:
+                  - name: switchover
+                    kind: switchover
+                    target: www
+                    to: ha2
+                    probes: [{name: page, http: "http://%1$s/", interval: 50ms, timeout: 500ms}]
+                    expect: {service_back_within: %2$dms, resources: {www: ha2}, single_holder: [vip], fenced: false}
+                    limits: {budget: 5m, settle: 3m}
+                  - name: ha2-crash
+                    kind: node-crash
+                    target: ha2
+                    probes: [{name: page, http: "http://%1$s/", interval: 50ms, timeout: 500ms},
+                             {name: port, tcp: "%1$s:80", interval: 50ms, timeout: 500ms}]
+                    expect: {service_back_within: %3$dms, resources: {www: ha1}, single_holder: [vip], fenced: true}
+                    limits: {budget: 5m, settle: 3m}
+                    inject:
+                      method: fence
+                      restore: "%4$s"
+                      timeout: 30s
+                """.formatted(bed.vip(), SWITCHOVER_BOUND.toMillis(), TAKEOVER_BOUND.toMillis(), restartCommand("ha2")));
+
+        // ---- a planned switchover: the admin move, then the rule cleared
+        var switchover = drill(drills, "switchover");
+        log("switchover: %s, gap %d ms, phases %s", switchover.verdict(), switchover.gapMs(), switchover.phases());
+        assertThat(switchover.verdict()).as(switchover.reason()).isEqualTo("pass");
+        assertThat(switchover.injected()).startsWith("vigil resource move www ha2");
+        assertThat(switchover.gapMs()).as("the client saw the move (stops, then starts)").isPositive()
+                .isLessThanOrEqualTo(SWITCHOVER_BOUND.toMillis());
+        assertPhases(switchover);
+        assertThat(kinds(switchover.timeline())).contains("inject", "stop", "start", "probe-fail", "probe-ok");
+        assertThat(switchover.restore()).extracting(s -> s.what() + ": " + s.ok()).containsExactly(
+                "move/ban rule on www cleared: true",
+                "every node online and the cluster settled: true");
+        assertThat(cluster.runningOn("ha1", "web")).containsExactly("ha2");
+        assertThat(cluster.status("ha1").orElseThrow().resources().constraints()).as("the move rule, cleared").isEmpty();
+
+        // ---- ha2 (where www now runs) crashes: its fence device reboots it; ha1 fences it and takes over
+        var crash = drill(drills, "ha2-crash");
+        log("ha2 crash: %s, gap %d ms, phases %s", crash.verdict(), crash.gapMs(), crash.phases());
+        crash.timeline().forEach(t -> log("  %+6d ms %-10s %-5s %s", t.atMs(), t.kind(), t.source(), t.text()));
+        assertThat(crash.verdict()).as(crash.reason()).isEqualTo("pass");
+        assertThat(crash.injected()).startsWith("ha2 rebooted through fence device power-ha2");
+        // Nobody serves until ha1 has heard nothing from ha2 for a deadtime: the client's gap cannot be shorter.
+        assertThat(crash.gapMs()).isGreaterThanOrEqualTo(TIMING.deadtime().toMillis())
+                .isLessThanOrEqualTo(TAKEOVER_BOUND.toMillis());
+        assertThat(crash.probes()).hasSize(2).allSatisfy(p -> assertThat(p.back()).isTrue());
+        assertPhases(crash);
+        var detection = first(crash.timeline(), "detection", "ha1");
+        var start = crash.timeline().stream().filter(t -> t.kind().equals("start") && t.text().startsWith("web started on ha1"))
+                .findFirst().orElseThrow(() -> new AssertionError("no start of web on ha1 in " + crash.timeline()));
+        var firstAnswer = crash.timeline().stream().filter(t -> t.kind().equals("probe-ok")).mapToLong(TimelineEntry::atMs).max().orElseThrow();
+        assertThat(detection.atMs()).as("ha1 declared ha2 dead within deadtime of the reboot (+ a keepalive and slack)")
+                .isLessThan(Timing.JOINING_DEADTIME.plus(TIMING.keepalive()).plus(DECISION_SLACK).plus(FENCE_TIMEOUT).toMillis());
+        assertThat(kinds(crash.timeline())).contains("fencing");
+        assertThat(detection.atMs()).isLessThanOrEqualTo(start.atMs());
+        // The agents' clocks and this machine's are one here (one kernel), so their order holds to the ms.
+        assertThat(start.atMs()).isLessThanOrEqualTo(firstAnswer + 1);
+        log("heartbeat slips during the crash drill: %s", crash.heartbeatSlips());
+        assertThat(crash.heartbeatSlips()).as("the survivor's agent was counted").containsKey("ha1");
+        assertThat(crash.restore()).extracting(s -> s.what() + ": " + s.ok()).containsExactly(
+                "ha2's agent restarted: true", "every node online and the cluster settled: true");
+        assertThat(cluster.status("ha1").orElseThrow().members()).containsExactly("ha1", "ha2");
+        assertThat(bed.vipHolders()).containsExactly("ha1");
+
+        // The kept history has both, and the HTML page has its timeline.
+        var store = new ReportStore(workDir.resolve("drill-state"));
+        assertThat(store.ids()).containsExactly(switchover.id(), crash.id());
+        var html = workDir.resolve("crash.html");
+        var r = HaBed.run(List.of(VigilHome.launcher().toString(), "drill", "report", crash.id(), "--html", html.toString(),
+                "--state-dir", store.dir().toString()), Duration.ofSeconds(60));
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(Files.readString(html)).contains("<svg id=\"timeline\"").contains("class=\"event detection\"").contains("PASS");
+    }
+
+    /**
+     * Three nodes, so that a node whose links are cut is a minority and is fenced by the majority
+     * (with two, both halves claim the tie). The restore hooks bring a fenced node's agent back
+     * only if it is gone, as a service manager would.
+     */
+    @Test
+    void aResourceFailureAFrozenAgentAndACutLinkRunForReal() throws Exception {
+        cluster = BedCluster.create(3, workDir, WEB);
+        var bed = cluster.bed();
+        cluster.startAll();
+        awaitSettledServedBy("ha1");
+
+        // ---- apache killed behind the cluster's back: its monitor notices, the cluster recovers it in place.
+        // Its whole process group: a worker left holding port 80 would make the restart there fail
+        // (a first run of this drill found that), and the group would move instead.
+        var kill = "%s exec %s ha1 -- sh -c 'kill -9 -$(cat %s)'".formatted(HaBed.script(), bed.name(), bed.apachePidFile("ha1"));
+        var failure = drill(file("apache-killed", """
+                    kind: resource-failure
+                    target: web
+                    probes: [{name: page, http: "http://%s/", interval: 50ms, timeout: 500ms}]
+                    expect: {service_back_within: %dms, resources: {www: ha1}, fenced: false}
+                    limits: {budget: 5m, settle: 3m}
+                    inject: {command: "%s"}
+                """.formatted(bed.vip(), RESOURCE_FAILURE_BOUND.toMillis(), kill.replace("\"", "\\\""))), "apache-killed");
+        log("apache killed: %s (%s), gap %d ms", failure.verdict(), failure.reason(), failure.gapMs());
+        assertThat(failure.verdict()).as(failure.reason()).isEqualTo("pass");
+        assertThat(failure.gapMs()).as("the page was gone until the monitor noticed").isPositive()
+                .isLessThanOrEqualTo(RESOURCE_FAILURE_BOUND.toMillis());
+        assertThat(kinds(failure.timeline())).contains("failure", "start", "probe-ok");
+        assertThat(failure.restore()).extracting(x -> x.what() + ": " + x.ok()).containsExactly(
+                "failures of web forgotten: true", "every node online and the cluster settled: true");
+        assertThat(cluster.status("ha2").orElseThrow().resources().resources()).allMatch(r -> r.failures().isEmpty());
+        assertPhases(failure);
+
+        // ---- ha1's agent frozen for 12 deadtimes: the others fence it; the VIP is never on two nodes
+        long ha1Agent = cluster.agents().process("ha1").pid();
+        var freeze = drill(file("ha1-frozen", """
+                    kind: agent-freeze
+                    target: ha1
+                    probes: [{name: page, http: "http://%s/", interval: 50ms, timeout: 500ms}]
+                    expect: {service_back_within: %dms, single_holder: [vip], fenced: true}
+                    limits: {budget: 5m, settle: 3m}
+                    inject: {command: "echo %d", duration: %dms, restore: "%s"}
+                """.formatted(bed.vip(), TAKEOVER_BOUND.toMillis(), ha1Agent, TIMING.deadtime().multipliedBy(12).toMillis(),
+                restartCommand("ha1"))), "ha1-frozen");
+        log("ha1 frozen: %s (%s), gap %d ms", freeze.verdict(), freeze.reason(), freeze.gapMs());
+        assertThat(freeze.verdict()).as(freeze.reason()).isEqualTo("pass");
+        assertThat(freeze.injected()).startsWith("agent PID " + ha1Agent + " stopped (SIGSTOP)");
+        assertThat(kinds(freeze.timeline())).contains("detection", "fencing", "undo");
+        assertThat(freeze.restore()).extracting(x -> x.what() + ": " + x.ok()).containsExactly(
+                "agent PID " + ha1Agent + " continued (SIGCONT): true", "agent restarted (it was fenced): true",
+                "every node online and the cluster settled: true");
+        assertPhases(freeze);
+
+        // ---- the serving node's heartbeat links cut with nftables: a minority, it is fenced; the majority serves
+        // Asked of ha3, which no drill touched (ha1's agent has just started again and may not know yet).
+        var serving = cluster.runningOn("ha3", "web");
+        assertThat(serving).hasSize(1);
+        String victim = serving.get(0);
+        long victimAgent = cluster.agents().process(victim).pid();
+        var rules = Files.writeString(workDir.resolve("cut.nft"), """
+                table inet vigil_drill {
+                  chain input { type filter hook input priority 0; policy accept; udp dport 694 drop; }
+                  chain output { type filter hook output priority 0; policy accept; udp dport 694 drop; }
+                }
+                """);
+        var cut = drill(file(victim + "-cut-off", """
+                    kind: link-cut
+                    target: %s
+                    probes: [{name: page, http: "http://%s/", interval: 50ms, timeout: 500ms}]
+                    expect: {service_back_within: %dms, single_holder: [vip], fenced: true}
+                    limits: {budget: 5m, settle: 3m}
+                    inject:
+                      command: "ip netns exec %s nft -f %s"
+                      restore: "ip netns exec %s nft delete table inet vigil_drill; kill -0 %d 2>/dev/null || %s"
+                """.formatted(victim, bed.vip(), TAKEOVER_BOUND.toMillis(), bed.namespace(victim), rules, bed.namespace(victim),
+                victimAgent, restartCommand(victim))), victim + "-cut-off");
+        log("%s cut off: %s (%s), gap %d ms", victim, cut.verdict(), cut.reason(), cut.gapMs());
+        cut.timeline().forEach(t -> log("  %+6d ms %-10s %-5s %s", t.atMs(), t.kind(), t.source(), t.text()));
+        assertThat(cut.verdict()).as(cut.reason()).isEqualTo("pass");
+        assertThat(kinds(cut.timeline())).contains("detection", "fencing", "start");
+        assertThat(cut.restore()).extracting(x -> x.what() + ": " + x.ok()).containsExactly(
+                "links restored: true", "every node online and the cluster settled: true");
+        assertPhases(cut);
+        assertThat(cluster.status("ha1").orElseThrow().members()).containsExactly("ha1", "ha2", "ha3");
+        assertThat(bed.vipHolders()).hasSize(1).doesNotContain(victim);
+    }
+
+    private void awaitSettledServedBy(String node) {
+        await("the page from " + node).atMost(STARTUP).pollInterval(Duration.ofMillis(200))
+                .until(() -> cluster.servedBy(Duration.ofMillis(500)).orElse(""), node::equals);
+        await("the cluster settled").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
+                .until(() -> cluster.status("ha1").filter(s -> s.members().size() == cluster.bed().nodes().size()
+                        && s.resources() != null && s.resources().pending().isEmpty() && (s.resources().waitingFor() == null
+                        || s.resources().waitingFor().isEmpty())).isPresent());
+    }
+
+    /** A drill file with one drill, {@code body} its keys after {@code name}. */
+    private Path file(String name, String body) throws IOException {
+        return Files.writeString(workDir.resolve(name + ".yaml"), "drills:\n  - name: " + name + "\n" + body);
+    }
+
+    /** Runs `vigil drill run NAME --yes --json` in the client namespace; returns the report it kept. */
+    private DrillReport drill(Path drills, String name) throws IOException {
+        var bed = cluster.bed();
+        var state = workDir.resolve("drill-state");
+        var connect = bed.nodes().stream().map(n -> bed.address(n) + ":7695").reduce((a, b) -> a + "," + b).orElseThrow();
+        var before = new ReportStore(state).ids();
+        var r = bed.client(Duration.ofMinutes(8), VigilHome.launcher().toString(), "drill", "run", name, "--yes", "--json",
+                "--file", drills.toString(), "--config", cluster.agents().configFile().toString(), "--connect", connect,
+                "--state-dir", state.toString());
+        Files.writeString(workDir.resolve("drill-" + name + ".log"), r.all());
+        var ids = new ReportStore(state).ids().stream().filter(id -> !before.contains(id)).toList();
+        assertThat(ids).as("a new report; the command said: %s", r.all()).hasSize(1);
+        var report = new ReportStore(state).load(ids.get(0)).orElseThrow();
+        assertThat(r.exit()).as("exit code of a %s drill: %s", report.verdict(), report.reason())
+                .isEqualTo(DrillReport.Verdict.valueOf(report.verdict().toUpperCase(java.util.Locale.ROOT)).exitCode());
+        return report;
+    }
+
+    /** The drill's restore hook: ha's agent started again in its namespaces, detached, appending to its log. */
+    private String restartCommand(String node) {
+        var bed = cluster.bed();
+        var agents = cluster.agents();
+        return "setsid " + String.join(" ", bed.execPrefix(node)) + " " + VigilHome.launcher() + " agent --config "
+                + agents.configFile() + " --node " + node + " --socket " + agents.socket(node) + " --state-dir "
+                + workDir.resolve("state").resolve(node) + " >> " + agents.log(node) + " 2>&1 < /dev/null &";
+    }
+
+    private static void assertPhases(DrillReport r) {
+        assertThat(r.phases()).extracting(PhaseTime::phase)
+                .containsExactly("preconditions", "inject", "observe", "restore", "verdict");
+        for (int i = 1; i < r.phases().size(); i++) {
+            var prev = r.phases().get(i - 1);
+            assertThat(r.phases().get(i).startMs()).as("phases follow each other").isGreaterThanOrEqualTo(prev.startMs() + prev.durationMs());
+        }
+        assertThat(r.preconditions()).allMatch(DrillReport.Check::ok);
+        assertThat(r.configVersion()).as("the cluster file has no version: 1").isEqualTo(1);
+        assertThat(r.configDigest()).hasSize(16);
+    }
+
+    private static TimelineEntry first(List<TimelineEntry> timeline, String kind, String source) {
+        return timeline.stream().filter(t -> t.kind().equals(kind) && source.equals(t.source())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " from " + source + " in " + timeline));
+    }
+
+    private static List<String> kinds(List<TimelineEntry> timeline) {
+        return timeline.stream().map(TimelineEntry::kind).distinct().toList();
+    }
+
+    private void keep() throws IOException {
+        Files.createDirectories(logDir);
+        try (Stream<Path> files = Files.walk(workDir)) {
+            for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")
+                    || f.toString().endsWith(".json") || f.toString().endsWith(".html")).toList()) {
+                Files.copy(f, logDir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.println("DrillBedIT: " + String.format(format, args));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (var p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
