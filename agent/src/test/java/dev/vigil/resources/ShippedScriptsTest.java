@@ -19,7 +19,7 @@ class ShippedScriptsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @Test
-    void everyShippedScriptDescribesItselfAndRefusesAnEmptyConfiguration() throws Exception {
+    void everyShippedScriptDescribesItselfAndRefusesToRunWithoutItsRequiredParameters() throws Exception {
         assertThat(SHIPPED).isDirectory();
         try (var executor = new ResourceExecutor(ExecutorSettings.defaults(SHIPPED));
              var scripts = Files.list(SHIPPED)) {
@@ -37,8 +37,9 @@ class ShippedScriptsTest {
                 var full = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(process.waitFor()).as(type + " meta-data exit").isZero();
                 assertThat(full).as(type).contains("<resource-agent name=\"" + type + "\"");
-                // apache's and nfsserver's parameters all have defaults: nothing to refuse.
-                if (!type.equals("apache") && !type.equals("nfsserver")) {
+                // A script with a required parameter refuses to be configured without it; one whose
+                // parameters all have defaults (apache, nfsserver, loadleveler) has nothing to refuse.
+                if (full.contains("required=\"1\"")) {
                     var validate = executor.execute(OperationRequest.of("r", ref, Action.VALIDATE_ALL, Map.of(), TIMEOUT));
                     assertThat(validate.outcome()).as(type + " validate-all without parameters").isEqualTo(Outcome.ERR_CONFIGURED);
                 }
