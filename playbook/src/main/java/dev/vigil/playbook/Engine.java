@@ -186,6 +186,8 @@ public final class Engine {
         final Step.FileWatcher watcher;
         final Listener listener;
         final Path dir;
+        /** The {@code secret} variables' values: hidden in every result before anyone sees it. */
+        final Secrets secrets;
         /** Why the run stops ({@code any_errors_fatal}); set once, by the first host that fails. */
         final AtomicReference<String> fatal = new AtomicReference<>();
         /** Steps run here, so that the host's thread can stop waiting at the step's timeout. */
@@ -200,6 +202,7 @@ public final class Engine {
             this.watcher = watcher;
             this.listener = listener;
             this.dir = pb.file().toAbsolutePath().getParent();
+            this.secrets = Secrets.of(pb, values);
         }
 
         Report.HostReport host(Host host) {
@@ -217,8 +220,9 @@ public final class Engine {
             listener.stepStarted(host.name(), FACTS_STEP);
             var facts = facts(host);
             if (facts.failure != null) {
-                failed(host, facts.failure);
-                add(host, results, facts.failure);
+                var r = secrets.mask(facts.failure);
+                failed(host, r);
+                add(host, results, r);
                 return;
             }
             hostValues.putAll(facts.values);
@@ -226,7 +230,7 @@ public final class Engine {
             var notified = new LinkedHashSet<String>();
             for (StepSpec s : pb.steps()) {
                 if (fatal.get() != null) return; // any_errors_fatal: no further step starts
-                var r = step(s, host, apply, v, label(s.name(), v));
+                var r = secrets.mask(step(s, host, apply, v, label(s.name(), v)));
                 if (isFailure(r)) failed(host, r); // before the listener hears of it: the run is stopped by then
                 add(host, results, r);
                 if (isFailure(r)) return;
@@ -247,12 +251,14 @@ public final class Engine {
                         r = new Report.StepResult(name, h.type(), "fail", message(e), "");
                     }
                 }
+                r = secrets.mask(r);
                 if (isFailure(r)) failed(host, r); // before the listener hears of it: the run is stopped by then
                 add(host, results, r);
                 if (isFailure(r)) return;
             }
         }
 
+        /** @param r masked already ({@link Secrets#mask}): results, listeners and the report show no secret */
         private void add(Host host, List<Report.StepResult> results, Report.StepResult r) {
             results.add(r);
             listener.stepDone(host.name(), r);
@@ -294,7 +300,7 @@ public final class Engine {
             try {
                 var skip = skipped(s, v, label);
                 if (skip.isPresent()) return skip.get();
-                listener.stepStarted(host.name(), label);
+                listener.stepStarted(host.name(), secrets.mask(label));
                 var rendered = new LinkedHashMap<String, String>();
                 for (var e : s.params().entrySet()) rendered.put(e.getKey(), Template.render(e.getValue(), v));
                 var ctx = new Step.Context(dir, v, watcher, this::peer, timeout);
