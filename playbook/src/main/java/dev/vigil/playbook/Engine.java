@@ -114,7 +114,9 @@ public final class Engine {
     }
 
     /**
-     * @param values  the resolved variables ({@link Vars#resolve})
+     * @param values  the resolved variables ({@link Vars#resolve}); the values of those declared
+     *                {@code secret} are replaced by {@link Secrets#MASK} in every result, before the
+     *                listener or the report sees it
      * @param hosts   one {@link Host} per name in the playbook's {@code hosts}
      * @param watcher told of every file before it is replaced (the journal), from several threads
      *                (one per host); {@code FileWatcher.NONE} for none
@@ -140,7 +142,7 @@ public final class Engine {
                 }
                 var futures = new LinkedHashMap<String, Future<Report.HostReport>>();
                 for (String h : batch) futures.put(h, hostPool.submit(() -> run.host(hosts.get(h))));
-                for (var f : futures.entrySet()) reports.put(f.getKey(), await(f.getKey(), f.getValue()));
+                for (var f : futures.entrySet()) reports.put(f.getKey(), await(f.getKey(), f.getValue(), run.secrets));
                 boolean allFailed = batch.stream().map(reports::get).allMatch(r -> r.failed() + r.unreachable() > 0);
                 if (pb.serial() > 0 && allFailed && from + batchSize < order.size()) {
                     stopped = Optional.of("every host of the batch " + String.join(", ", batch)
@@ -164,7 +166,7 @@ public final class Engine {
     }
 
     /** A host's thread ends on its own (every step is bounded); an exception there is a bug, reported on the host. */
-    private static Report.HostReport await(String host, Future<Report.HostReport> f) {
+    private static Report.HostReport await(String host, Future<Report.HostReport> f, Secrets secrets) {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -172,8 +174,8 @@ public final class Engine {
             f.cancel(true);
             return new Report.HostReport(host, List.of(new Report.StepResult("(run)", "", "failed", "interrupted", "")));
         } catch (ExecutionException e) {
-            return new Report.HostReport(host, List.of(new Report.StepResult("(run)", "", "failed",
-                    "internal error: " + e.getCause(), "")));
+            return new Report.HostReport(host, List.of(secrets.mask(new Report.StepResult("(run)", "", "failed",
+                    "internal error: " + e.getCause(), ""))));
         }
     }
 
