@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 /** {@code vigil playbook}: check, plan and apply YAML playbooks (the engine is {@code dev.vigil.playbook}). */
 @Command(name = "playbook", mixinStandardHelpOptions = true,
         description = {"Check, plan and apply YAML playbooks.",
-                "Hosts are `local` (this machine) and the hosts of an inventory or of a cluster file, reached over SSH."
+                "Hosts are `local` (this machine) and the hosts of an inventory or of a cluster file (by default"
+                        + " $VIGIL_CONFIG, else /etc/vigil/cluster.yaml, when it exists), reached over SSH."
                         + " See docs/playbooks.md."},
         subcommands = {PlaybookCommand.Check.class, PlaybookCommand.Plan.class, PlaybookCommand.Apply.class,
                 PlaybookCommand.Runs.class, PlaybookCommand.Undo.class})
@@ -40,15 +41,17 @@ final class PlaybookCommand {
         @Parameters(paramLabel = "FILE", description = "the playbook")
         Path file;
 
-        @Option(names = "--vars", paramLabel = "F", description = "a YAML file of variable values (name: value)")
-        Path vars;
+        @Option(names = "--vars", paramLabel = "F",
+                description = "a YAML file of variable values (name: value); repeatable, a later file wins (e.g. --vars vars.yaml --vars secrets.yaml)")
+        List<Path> vars = new ArrayList<>();
 
         @Option(names = "--inventory", paramLabel = "F",
                 description = "a YAML file of hosts, groups and their SSH settings (it wins over --config)")
         Path inventory;
 
         @Option(names = "--config", paramLabel = "F",
-                description = "a cluster file: its nodes are hosts, reached over SSH at their address (root, port 22)")
+                description = "a cluster file: its nodes are hosts, reached over SSH at their address (root, port 22)"
+                        + " (default, without --inventory: $VIGIL_CONFIG, else /etc/vigil/cluster.yaml, when it exists)")
         Path config;
 
         @Option(names = "--limit", paramLabel = "HOSTS",
@@ -59,11 +62,23 @@ final class PlaybookCommand {
     /** A playbook with its values, or every error found on the way. */
     record Loaded(Optional<Playbook> playbook, Map<String, String> values, Inventory inventory, List<PlaybookError> errors) {}
 
+    /**
+     * The cluster file whose nodes are the hosts when neither --inventory nor --config is given: the
+     * one the other verbs use ($VIGIL_CONFIG, else /etc/vigil/cluster.yaml), when it exists; else
+     * none, and only {@code local} is known.
+     */
+    static Optional<Path> defaultCluster(Path inventory, Path config) {
+        if (inventory != null || config != null) return Optional.ofNullable(config);
+        Path p = NodeOptions.defaultConfig();
+        return java.nio.file.Files.exists(p) ? Optional.of(p) : Optional.empty();
+    }
+
     static Loaded load(Inputs in, boolean needValues) {
         var errors = new ArrayList<PlaybookError>();
         Inventory inventory = Inventory.localOnly();
-        if (in.inventory != null || in.config != null) {
-            var inv = Inventory.read(Optional.ofNullable(in.inventory), Optional.ofNullable(in.config));
+        var config = defaultCluster(in.inventory, in.config);
+        if (in.inventory != null || config.isPresent()) {
+            var inv = Inventory.read(Optional.ofNullable(in.inventory), config);
             errors.addAll(inv.errors());
             if (inv.inventory().isEmpty()) return new Loaded(Optional.empty(), Map.of(), inventory, errors);
             inventory = inv.inventory().get();
@@ -81,8 +96,8 @@ final class PlaybookCommand {
             }
         }
         Map<String, String> values = Map.of();
-        if (needValues || in.vars != null) {
-            var v = Vars.resolve(r.playbook().get(), Optional.ofNullable(in.vars));
+        if (needValues || !in.vars.isEmpty()) {
+            var v = Vars.resolve(r.playbook().get(), in.vars);
             errors.addAll(v.errors());
             values = v.values();
         }
@@ -211,15 +226,16 @@ final class PlaybookCommand {
     }
 
     /**
-     * The hosts whose journals {@code runs} and {@code undo} read: this machine alone, or with
-     * {@code --inventory}/{@code --config} every host they name (those of {@code --limit}), over
+     * The hosts whose journals {@code runs} and {@code undo} read: with {@code --inventory}/{@code --config}
+     * (or, without both, the default cluster file when it exists) every host they name (those of {@code --limit}), over
      * SSH. Each apply keeps its journal on the host it changed, so the run is undone where it ran.
      */
     static final class JournalHosts {
         @Option(names = "--inventory", paramLabel = "F", description = "the hosts of this inventory (with --config: merged)")
         Path inventory;
 
-        @Option(names = "--config", paramLabel = "F", description = "the nodes of this cluster file, over SSH")
+        @Option(names = "--config", paramLabel = "F", description = "the nodes of this cluster file, over SSH "
+                + "(default, without --inventory: $VIGIL_CONFIG, else /etc/vigil/cluster.yaml, when it exists)")
         Path config;
 
         @Option(names = "--limit", paramLabel = "HOSTS", description = "these hosts or groups only, separated by commas")
@@ -234,10 +250,11 @@ final class PlaybookCommand {
 
         /** Opens the hosts, or prints why not and gives the exit code. */
         Connections open(PrintWriter err) {
-            if (inventory == null && config == null) {
+            var cluster = defaultCluster(inventory, config);
+            if (inventory == null && cluster.isEmpty()) {
                 return Connections.open(Inventory.localOnly(), List.of(Inventory.LOCAL), false);
             }
-            var inv = Inventory.read(Optional.ofNullable(inventory), Optional.ofNullable(config));
+            var inv = Inventory.read(Optional.ofNullable(inventory), cluster);
             if (inv.inventory().isEmpty()) {
                 inv.errors().forEach(err::println);
                 return null;
@@ -258,7 +275,7 @@ final class PlaybookCommand {
 
     @Command(name = "runs", mixinStandardHelpOptions = true,
             description = {"List the applies journaled on each host (those that created or replaced a file), oldest first.",
-                    "This machine's, or with --inventory/--config every host's, over SSH."},
+                    "Every host's of --inventory/--config (default: the cluster file, when it exists), over SSH; else this machine's."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:listed", "1:a host could not be read", "2:bad usage", "3:invalid inventory or cluster file"})
     static final class Runs implements Callable<Integer> {
@@ -303,7 +320,7 @@ final class PlaybookCommand {
     @Command(name = "undo", mixinStandardHelpOptions = true,
             description = {"Put back every file run RUN created or replaced, newest first, on each host where it ran: "
                     + "previous content and mode restored, created files removed.",
-                    "This machine, or with --inventory/--config every host that journaled RUN, over SSH.",
+                    "Every host of --inventory/--config (default: the cluster file, when it exists) that journaled RUN, over SSH; else this machine.",
                     "A file that changed again since the run is left alone and reported, unless --force.",
                     "Commands the run ran and directories it created are not undone."},
             exitCodeListHeading = "%nExit codes:%n",

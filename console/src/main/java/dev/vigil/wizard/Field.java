@@ -28,14 +28,15 @@ public record Field(VarDecl decl, Kind kind, boolean secret) {
     }
 
     /**
-     * The playbook format has no secret type (yet): a {@code string} variable whose name ends in
-     * password, passwd, passphrase, secret or token is treated as one.
+     * A variable is secret when the playbook declares it so ({@code type: secret}): the one rule the
+     * engine and {@code vigil playbook} follow too, so a value the wizard hides is hidden in the CLI's
+     * output as well. (No guessing from the name: a {@code string} named {@code db_password} would be
+     * hidden here but printed by {@code vigil playbook plan}, which is worse than a visible mistake.)
      */
-    static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|passwd|passphrase|secret|token)");
-
     public static Field of(VarDecl d) {
-        boolean secret = d.type() == VarType.STRING && SECRET_NAME.matcher(d.name()).matches();
-        Kind k = secret ? Kind.SECRET : switch (d.type()) {
+        boolean secret = d.type() == VarType.SECRET;
+        Kind k = switch (d.type()) {
+            case SECRET -> Kind.SECRET;
             case STRING -> Kind.TEXT;
             case INT -> Kind.NUMBER;
             case BOOL -> Kind.BOOL;

@@ -23,6 +23,8 @@ class PlaybookCommandTest {
 
     @BeforeEach
     void capture() {
+        // The default cluster file is $VIGIL_CONFIG's: none here, whatever this machine's /etc holds.
+        noClusterFile();
         savedOut = System.out;
         savedErr = System.err;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -31,8 +33,17 @@ class PlaybookCommandTest {
 
     @AfterEach
     void restore() {
+        NodeOptions.environment = System::getenv;
         System.setOut(savedOut);
         System.setErr(savedErr);
+    }
+
+    private void noClusterFile() {
+        NodeOptions.environment = java.util.Map.of("VIGIL_CONFIG", dir.resolve("absent/cluster.yaml").toString())::get;
+    }
+
+    private void clusterFile(Path file) {
+        NodeOptions.environment = java.util.Map.of("VIGIL_CONFIG", file.toString())::get;
     }
 
     private Path playbook() throws Exception {
@@ -151,5 +162,60 @@ class PlaybookCommandTest {
         assertThat(json).contains("\"local\"").contains("\"ha1\"").doesNotContain("\"ha2\"")
                 .contains("ha1 unreachable (root@127.0.0.1:" + closed + "): connection refused");
         assertThat(json.replaceAll("\\s", "")).contains("\"local\":{\"ok\":0,\"changed\":2,\"failed\":0");
+    }
+
+    @Test
+    void varsGivenTwiceLaterWinsAndErrorsAreInTheirOwnFile() throws Exception {
+        Path pb = playbook();
+        String vars = dir.resolve("vars.yaml").toString();
+        Path more = dir.resolve("more.yaml");
+        Files.writeString(more, "greeting: bye\nroot: " + dir.resolve("www") + "\n"); // root given twice: fine
+        assertThat(VigilCommand.run("playbook", "plan", pb.toString(), "--vars", vars, "--vars", more.toString())).isZero();
+        assertThat(out.toString()).contains("    +bye").doesNotContain("+hello");
+        out.reset();
+
+        Files.writeString(more, "greeting: bye\nroot: relative\ngreetin: x\n");
+        assertThat(VigilCommand.run("playbook", "check", pb.toString(), "--vars", vars, "--vars", more.toString())).isEqualTo(3);
+        assertThat(err.toString()).contains(more + ":2:7: `root` must be an absolute path")
+                .contains(more + ":3:1: unknown variable `greetin`").contains("2 error(s)");
+    }
+
+    @Test
+    void hostsComeFromTheDefaultClusterFileWhenItExists() throws Exception {
+        Path pb = dir.resolve("nodes.yaml");
+        Files.writeString(pb, "hosts: all\nsteps:\n  - command: {cmd: \"true\"}\n");
+        Path named = dir.resolve("named.yaml");
+        Files.writeString(named, "hosts: [ha2]\nsteps:\n  - command: {cmd: \"true\"}\n");
+        Path cluster = dir.resolve("cluster.yaml");
+        Files.writeString(cluster, "nodes:\n  - {name: ha1, address: 127.0.0.1}\n  - {name: ha2, address: 127.0.0.1}\n");
+
+        // no cluster file at $VIGIL_CONFIG: `local` only, as before
+        assertThat(VigilCommand.run("playbook", "check", named.toString())).isEqualTo(3);
+        assertThat(err.toString()).contains(named + ":1:9: unknown host or group `ha2`");
+        err.reset();
+
+        clusterFile(cluster);
+        assertThat(VigilCommand.run("playbook", "check", pb.toString())).isZero();
+        assertThat(out.toString()).contains("hosts ha1, ha2");
+        assertThat(VigilCommand.run("playbook", "check", named.toString(), "--limit", "ha2")).isZero();
+        out.reset();
+
+        // --inventory alone: the default cluster file is not read
+        Path inv = dir.resolve("inv.yaml");
+        Files.writeString(inv, "hosts:\n  web1: {address: 127.0.0.1}\n");
+        assertThat(VigilCommand.run("playbook", "check", named.toString(), "--inventory", inv.toString())).isEqualTo(3);
+        assertThat(err.toString()).contains("unknown host or group `ha2`");
+        err.reset();
+
+        // a broken default cluster file is reported where it is broken, by every verb that reads hosts
+        Files.writeString(cluster, "nodes:\n  - {name: ha1, adress: 127.0.0.1}\n");
+        for (var verb : java.util.List.of(new String[] {"check", pb.toString()}, new String[] {"plan", pb.toString()},
+                new String[] {"runs"}, new String[] {"undo", "20261205T000000Z-0000"})) {
+            var args = new java.util.ArrayList<>(java.util.List.of("playbook"));
+            args.addAll(java.util.List.of(verb));
+            assertThat(VigilCommand.run(args.toArray(String[]::new))).as(verb[0]).isEqualTo(3);
+            assertThat(err.toString()).as(verb[0]).contains(cluster + ":2:");
+            err.reset();
+        }
     }
 }

@@ -147,11 +147,9 @@ class FormTest {
         assertThat(saved.commandLine()).isEqualTo("vigil playbook apply " + recipe.file().toAbsolutePath() + " --vars " + saved.vars()
                 + " --vars " + saved.secrets().get());
 
-        // The vars file read by the engine's own reader: every answer as the form gives it to the engine,
-        // the secret merged from its file (as a second --vars would).
-        var merged = dir.resolve("merged.yaml");
-        Files.writeString(merged, vars + Files.readString(saved.secrets().get()));
-        var resolved = Vars.resolve(recipe.playbook().get(), Optional.of(merged));
+        // Both files read by the engine's own reader, as the command line's two --vars give them: every
+        // answer as the form gives it to the engine.
+        var resolved = Vars.resolve(recipe.playbook().get(), List.of(saved.vars(), saved.secrets().get()));
         assertThat(resolved.errors()).isEmpty();
         assertThat(resolved.values()).isEqualTo(form.values());
         var withoutSecret = Vars.resolve(recipe.playbook().get(), Optional.of(saved.vars()));

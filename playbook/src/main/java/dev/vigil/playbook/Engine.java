@@ -114,7 +114,9 @@ public final class Engine {
     }
 
     /**
-     * @param values  the resolved variables ({@link Vars#resolve})
+     * @param values  the resolved variables ({@link Vars#resolve}); the values of those declared
+     *                {@code secret} are replaced by {@link Secrets#MASK} in every result, before the
+     *                listener or the report sees it
      * @param hosts   one {@link Host} per name in the playbook's {@code hosts}
      * @param watcher told of every file before it is replaced (the journal), from several threads
      *                (one per host); {@code FileWatcher.NONE} for none
@@ -140,7 +142,7 @@ public final class Engine {
                 }
                 var futures = new LinkedHashMap<String, Future<Report.HostReport>>();
                 for (String h : batch) futures.put(h, hostPool.submit(() -> run.host(hosts.get(h))));
-                for (var f : futures.entrySet()) reports.put(f.getKey(), await(f.getKey(), f.getValue()));
+                for (var f : futures.entrySet()) reports.put(f.getKey(), await(f.getKey(), f.getValue(), run.secrets));
                 boolean allFailed = batch.stream().map(reports::get).allMatch(r -> r.failed() + r.unreachable() > 0);
                 if (pb.serial() > 0 && allFailed && from + batchSize < order.size()) {
                     stopped = Optional.of("every host of the batch " + String.join(", ", batch)
@@ -164,7 +166,7 @@ public final class Engine {
     }
 
     /** A host's thread ends on its own (every step is bounded); an exception there is a bug, reported on the host. */
-    private static Report.HostReport await(String host, Future<Report.HostReport> f) {
+    private static Report.HostReport await(String host, Future<Report.HostReport> f, Secrets secrets) {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -172,8 +174,8 @@ public final class Engine {
             f.cancel(true);
             return new Report.HostReport(host, List.of(new Report.StepResult("(run)", "", "failed", "interrupted", "")));
         } catch (ExecutionException e) {
-            return new Report.HostReport(host, List.of(new Report.StepResult("(run)", "", "failed",
-                    "internal error: " + e.getCause(), "")));
+            return new Report.HostReport(host, List.of(secrets.mask(new Report.StepResult("(run)", "", "failed",
+                    "internal error: " + e.getCause(), ""))));
         }
     }
 
@@ -186,6 +188,8 @@ public final class Engine {
         final Step.FileWatcher watcher;
         final Listener listener;
         final Path dir;
+        /** The {@code secret} variables' values: hidden in every result before anyone sees it. */
+        final Secrets secrets;
         /** Why the run stops ({@code any_errors_fatal}); set once, by the first host that fails. */
         final AtomicReference<String> fatal = new AtomicReference<>();
         /** Steps run here, so that the host's thread can stop waiting at the step's timeout. */
@@ -200,6 +204,7 @@ public final class Engine {
             this.watcher = watcher;
             this.listener = listener;
             this.dir = pb.file().toAbsolutePath().getParent();
+            this.secrets = Secrets.of(pb, values);
         }
 
         Report.HostReport host(Host host) {
@@ -217,8 +222,9 @@ public final class Engine {
             listener.stepStarted(host.name(), FACTS_STEP);
             var facts = facts(host);
             if (facts.failure != null) {
-                failed(host, facts.failure);
-                add(host, results, facts.failure);
+                var r = secrets.mask(facts.failure);
+                failed(host, r);
+                add(host, results, r);
                 return;
             }
             hostValues.putAll(facts.values);
@@ -226,7 +232,7 @@ public final class Engine {
             var notified = new LinkedHashSet<String>();
             for (StepSpec s : pb.steps()) {
                 if (fatal.get() != null) return; // any_errors_fatal: no further step starts
-                var r = step(s, host, apply, v, label(s.name(), v));
+                var r = secrets.mask(step(s, host, apply, v, label(s.name(), v)));
                 if (isFailure(r)) failed(host, r); // before the listener hears of it: the run is stopped by then
                 add(host, results, r);
                 if (isFailure(r)) return;
@@ -247,12 +253,14 @@ public final class Engine {
                         r = new Report.StepResult(name, h.type(), "fail", message(e), "");
                     }
                 }
+                r = secrets.mask(r);
                 if (isFailure(r)) failed(host, r); // before the listener hears of it: the run is stopped by then
                 add(host, results, r);
                 if (isFailure(r)) return;
             }
         }
 
+        /** @param r masked already ({@link Secrets#mask}): results, listeners and the report show no secret */
         private void add(Host host, List<Report.StepResult> results, Report.StepResult r) {
             results.add(r);
             listener.stepDone(host.name(), r);
@@ -294,7 +302,7 @@ public final class Engine {
             try {
                 var skip = skipped(s, v, label);
                 if (skip.isPresent()) return skip.get();
-                listener.stepStarted(host.name(), label);
+                listener.stepStarted(host.name(), secrets.mask(label));
                 var rendered = new LinkedHashMap<String, String>();
                 for (var e : s.params().entrySet()) rendered.put(e.getKey(), Template.render(e.getValue(), v));
                 var ctx = new Step.Context(dir, v, watcher, this::peer, timeout);

@@ -9,7 +9,12 @@ import java.util.regex.Pattern;
  * vars file or a wizard's form) and says what is wrong with it in words an operator understands.
  */
 public enum VarType {
-    STRING, INT, BOOL, IP, CIDR, PORT, PATH, DURATION, NODE, NODES, CHOICE;
+    STRING, INT, BOOL, IP, CIDR, PORT, PATH, DURATION, NODE, NODES, CHOICE,
+    /**
+     * Any non-empty text, like {@code string}, whose value Vigil never shows: the engine replaces it
+     * by {@link Secrets#MASK} in every result it reports, and no error message quotes it.
+     */
+    SECRET;
 
     private static final Pattern IPV4 = Pattern.compile(
             "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
@@ -56,9 +61,12 @@ public enum VarType {
             case NODES -> nodes(v, value);
             case CHOICE -> decl.choices().contains(v) ? Optional.empty()
                     : Optional.of("must be one of " + String.join(", ", decl.choices()) + ", got '" + value + "'");
+            case SECRET -> v.isEmpty() ? Optional.of("must not be empty") : Optional.empty();
         };
         if (p.isEmpty() && decl.pattern().isPresent() && !decl.pattern().get().matcher(v).matches()) {
-            return Optional.of("must match the pattern " + decl.pattern().get().pattern() + ", got '" + value + "'");
+            // An error message is printed: a secret's value is not quoted in it.
+            return Optional.of("must match the pattern " + decl.pattern().get().pattern()
+                    + (this == SECRET ? " (the value given does not; a secret is not shown)" : ", got '" + value + "'"));
         }
         return p;
     }
@@ -69,7 +77,7 @@ public enum VarType {
         return switch (this) {
             case BOOL -> String.valueOf(v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes"));
             case NODES -> String.join(" ", v.split("[,\\s]+"));
-            case STRING -> value;
+            case STRING, SECRET -> value;
             default -> v;
         };
     }

@@ -114,7 +114,7 @@ class PlaybookReaderTest {
                 "4:28: default of `vip` must be an IPv4 or IPv6 address, got '10.0.0.300'",
                 "5:50: default of `mode` must be one of a, b, got 'c'",
                 "6:27: default of `n` must be at most 3, got 5",
-                "7:13: unknown type `strnig`; did you mean 'string'? (types: string, int, bool, ip, cidr, port, path, duration, node, nodes, choice)",
+                "7:13: unknown type `strnig`; did you mean 'string'? (types: string, int, bool, ip, cidr, port, path, duration, node, nodes, choice, secret)",
                 "9:23: `path` must be an absolute path, got 'relative/dir'",
                 "9:43: `mode` must be octal permissions such as 0644 (setuid, setgid and sticky bits are not supported yet), got '999'");
     }
