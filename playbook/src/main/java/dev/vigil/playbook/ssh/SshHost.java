@@ -78,7 +78,12 @@ public final class SshHost implements Host, AutoCloseable {
         try {
             if (!ch.open().verify(wait).isOpened()) throw lost("cannot open a channel");
             try (OutputStream in = ch.getInvertedIn()) {
-                in.write(stdin); // then EOF: a command that reads stdin ends there, as with </dev/null
+                if (stdin.length > 0) in.write(stdin); // then EOF: a command that reads stdin ends there, as with </dev/null
+            } catch (IOException e) {
+                // A command that does not read its input can end, and its channel close, before the
+                // input (or its EOF) is sent: its exit status, below, says how it went. A command
+                // that needed the input fails on its own (a short file is never renamed into place).
+                if (!ch.isClosing() && !ch.isClosed()) throw e;
             }
             var events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS), wait);
             if (!events.contains(ClientChannelEvent.EXIT_STATUS) && !events.contains(ClientChannelEvent.CLOSED)) {
@@ -191,6 +196,8 @@ public final class SshHost implements Host, AutoCloseable {
                 + "t=$(mktemp -- \"$(dirname -- \"$p\")/.vigil-XXXXXXXX\")\n"
                 + "trap 'rm -f -- \"$t\"' EXIT\n"
                 + "cat > \"$t\"\n"
+                // A transfer cut short is never renamed into place: the size must be all of it.
+                + "[ \"$(wc -c < \"$t\")\" -eq " + content.length + " ] || { echo 'the content arrived cut short' >&2; exit 1; }\n"
                 + "chmod \"$m\" -- \"$t\"\n"
                 + "if [ -f \"$p\" ]; then chown --reference=\"$p\" -- \"$t\" 2>/dev/null || true; fi\n"
                 + "sync -- \"$t\" 2>/dev/null || true\n"
