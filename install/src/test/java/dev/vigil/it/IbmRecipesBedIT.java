@@ -64,6 +64,26 @@ class IbmRecipesBedIT {
             """.formatted(QMGR, MQ_INSTALL);
     static final String MQ_GROUP_MEMBER = "mq-qmgr";
 
+    // ---- LoadLeveler
+
+    static final String LL_PLAYBOOK = "loadleveler/playbook.yaml";
+    /** The recipe's default installation directory (its bin/ holds llctl and llstatus). */
+    static final String LL_HOME = "/opt/ibmll/LoadL/full";
+    /** In the node's own /var: /home is the machine's on this bed, shared by the nodes. */
+    static final String LL_CONFIG = "/var/loadl/LoadL_config";
+    static final int LOADL_UID = 991;
+    static final String LL_VARS = """
+            vip: ${VIP}
+            cidr_netmask: ${PREFIX}
+            nic: eth0
+            ll_user: loadl
+            ll_home: %s
+            ll_config: %s
+            stop_timeout: 10
+            primary: ${FIRST_NODE}
+            """.formatted(LL_HOME, LL_CONFIG);
+    static final String LL_GROUP_MEMBER = "ll-cm";
+
     // ---- bounds
 
     /** A plan or apply over SSH on two nodes: connecting, facts, the steps' own timeouts (the queue manager step's 120 s). */
@@ -130,12 +150,11 @@ class IbmRecipesBedIT {
 
         // 2. the agents, from the cluster file the recipe wrote: the queue manager runs on the primary.
         var cluster = nodeCluster(primary);
-        var group = cluster.resources().groupOf(MQ_GROUP_MEMBER).orElseThrow();
-        var groupStarts = group.members().stream().map(id -> cluster.resources().resource(id).orElseThrow())
-                .map(ResourceSpec::startTimeout).reduce(Duration.ZERO, Duration::plus);
+        var groupStarts = groupStarts(cluster, MQ_GROUP_MEMBER);
         var startup = AGENT_LAUNCH.plus(cluster.timing().initdead()).plus(groupStarts);
         pb.startAgents();
-        awaitRunningOn(primary, startup, mount);
+        awaitMqRunningOn(primary, startup, mount);
+        assertThat(nodeProcesses(other, "amqzxma0", "-m", QMGR)).as("the queue manager's processes on %s", other).isEmpty();
         log("queue manager %s running on %s (start bound %s)", QMGR, primary, startup);
 
         // 3. a second apply, the cluster running: nothing to change on any node.
@@ -147,10 +166,54 @@ class IbmRecipesBedIT {
         var failover = failoverBound(cluster, groupStarts);
         long t0 = System.nanoTime();
         pb.killNode(primary);
-        awaitRunningOn(other, failover, mount);
+        awaitMqRunningOn(other, failover, mount);
         log("%s killed: %s running on %s after %d ms (bound %s)", primary, QMGR, other,
                 Duration.ofNanos(System.nanoTime() - t0).toMillis(), failover);
         assertThat(bed.vipHolders()).as("the floating IP").containsExactly(other);
+    }
+
+    @Test
+    void loadLeveler() throws Exception {
+        var playbook = recipe(LL_PLAYBOOK);
+        var standin = standin("loadleveler");
+        pb = PlaybookBed.up(2, false, dir);
+        var bed = pb.bed();
+        var primary = bed.nodes().get(0);
+        var other = bed.nodes().get(1);
+        for (var n : bed.nodes()) {
+            installLoadLStandin(n, standin);
+        }
+        pb.installClusterFileOnNodes();
+        var vars = pb.writeOperatorFile("vars.yaml", LL_VARS);
+
+        // 1. apply: every node's LoadL_config names the floating IP as the central manager.
+        var apply = playbook("apply", playbook, vars);
+        assertThat(apply.get("changed").asInt()).as("apply: changed").isPositive();
+        for (var n : bed.nodes()) {
+            assertThat(onNode(n, "grep '^CENTRAL_MANAGER_LIST' " + LL_CONFIG)).as("%s's LoadL_config", n)
+                    .isEqualTo("CENTRAL_MANAGER_LIST = " + bed.vip());
+        }
+
+        // 2. the agents: the central manager runs on the primary and answers llstatus at the floating IP.
+        var cluster = nodeCluster(primary);
+        var groupStarts = groupStarts(cluster, LL_GROUP_MEMBER);
+        var startup = AGENT_LAUNCH.plus(cluster.timing().initdead()).plus(groupStarts);
+        pb.startAgents();
+        awaitCentralManagerOn(primary, startup);
+        assertThat(nodeProcesses(other, "LoadL_master")).as("LoadLeveler's daemons on %s", other).isEmpty();
+        log("LoadLeveler central manager running on %s (start bound %s)", primary, startup);
+
+        // 3. a second apply, the cluster running: nothing to change.
+        var again = playbook("apply", playbook, vars);
+        assertThat(again.get("changed").asInt()).as("a second apply: changed (%s)", again).isZero();
+
+        // 4. the active node dies: the central manager runs on the other, at the same address.
+        var failover = failoverBound(cluster, groupStarts);
+        long t0 = System.nanoTime();
+        pb.killNode(primary);
+        awaitCentralManagerOn(other, failover);
+        log("%s killed: central manager on %s after %d ms (bound %s)", primary, other,
+                Duration.ofNanos(System.nanoTime() - t0).toMillis(), failover);
     }
 
     // ---- the stand-ins, installed where the products would be
@@ -182,26 +245,101 @@ class IbmRecipesBedIT {
         assertThat(r.exit()).as("installing the MQ stand-in on %s: %s", node, r.all()).isZero();
     }
 
+    /**
+     * "Install LoadLeveler on every node first": the loadl user (home /var/loadl, where its
+     * LoadL_config is), the stand-in in the node's own /opt at the recipe's default ll_home, and
+     * llctl and llstatus in its bin/ (wrappers naming the config file and bounding the daemons).
+     */
+    private void installLoadLStandin(String node, Path standin) throws IOException {
+        var script = """
+                set -e
+                getent group loadl >/dev/null || groupadd -g %1$d loadl
+                getent passwd loadl >/dev/null || useradd -u %1$d -g loadl -d /var/loadl -M -s /bin/sh loadl
+                mkdir -p /var/loadl && chown loadl:loadl /var/loadl
+                printf 'CENTRAL_MANAGER_LIST = localhost\nNEGOTIATOR_STREAM_PORT = 9614\n' >%3$s && chown loadl:loadl %3$s
+                rm -rf %2$s && mkdir -p %2$s/bin && cp -r %4$s %2$s/standin && chmod -R a+rX %2$s
+                for c in llctl llstatus; do
+                    printf '#!/bin/sh\nLOADL_STANDIN_CONFIG=%3$s LOADL_STANDIN_LIFETIME=%5$d exec %2$s/standin/bin/%%s "$@"\n' "$c" >%2$s/bin/$c
+                    chmod 755 %2$s/bin/$c
+                done
+                """.formatted(LOADL_UID, LL_HOME, LL_CONFIG, standin, STANDIN_LIFETIME_SECONDS);
+        var r = bed().exec(node, Duration.ofSeconds(60), "sh", "-c", script);
+        assertThat(r.exit()).as("installing the LoadLeveler stand-in on %s: %s", node, r.all()).isZero();
+    }
+
+    /** {@code llstatus} on {@code node} as loadl, over SSH: asks the central manager named in LoadL_config (the floating IP). */
+    private String llstatusOrEmpty(String node) {
+        try {
+            return onNode(node, "su - loadl -s /bin/sh -c '" + LL_HOME + "/bin/llstatus'");
+        } catch (IOException | AssertionError e) {
+            return "";
+        }
+    }
+
+    /**
+     * Waits until the central manager runs on {@code node}: the cluster says so, the node holds
+     * the floating IP, its LoadL_negotiator is one of the node's processes, and llstatus there
+     * gets the negotiator's answer through the floating IP.
+     */
+    private void awaitCentralManagerOn(String node, Duration within) throws IOException {
+        // comm holds 15 characters: LoadL_negotiator is LoadL_negotiato.
+        awaitOn(node, LL_GROUP_MEMBER, within, () -> bed().vipHolders().equals(List.of(node))
+                && !nodeProcesses(node, "LoadL_negotiato").isEmpty()
+                && llstatusOrEmpty(node).contains("The Central Manager is defined on " + bed().vip()),
+                () -> "llstatus: " + llstatusOrEmpty(node));
+    }
+
     /** The stand-in's {@code dspmq -m QM} on {@code node} as mqm, over SSH (what an operator would type). */
     private String dspmq(String node) throws IOException {
         return onNode(node, "su - mqm -s /bin/sh -c '" + MQ_INSTALL + "/bin/dspmq -m " + QMGR + "'");
     }
 
     /**
-     * Waits until the queue manager runs on {@code node} ({@code dspmq} there says Running and the
-     * cluster says mq-qmgr runs there), then checks it runs from the shared disk mounted there.
+     * Waits until the queue manager runs on {@code node}: the cluster says mq-qmgr runs there,
+     * {@code dspmq} there says Running, and its execution controller is one of that node's
+     * processes (the bed's nodes share one PID namespace, so dspmq, which reads /proc, would also
+     * see another node's); then checks it runs from the shared disk mounted there.
      */
-    private void awaitRunningOn(String node, Duration within, String mount) throws IOException {
-        try {
-            await("queue manager " + QMGR + " running on " + node).atMost(within).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> pb.runningOn(node, MQ_GROUP_MEMBER).equals(List.of(node))
-                            && dspmqOrEmpty(node).contains("STATUS(Running)"));
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "; dspmq: " + dspmqOrEmpty(node) + "; logs in " + logDir + "\n" + pb.agentLogs(), e);
-        }
+    private void awaitMqRunningOn(String node, Duration within, String mount) throws IOException {
+        awaitOn(node, MQ_GROUP_MEMBER, within, () -> dspmqOrEmpty(node).contains("STATUS(Running)")
+                && !nodeProcesses(node, "amqzxma0", "-m", QMGR).isEmpty(), () -> "dspmq: " + dspmqOrEmpty(node));
         assertThat(onNode(node, "findmnt -n -o SOURCE --target " + mount + "/data")).as("what holds the data on %s", node)
                 .isEqualTo(bed().disk());
         assertThat(onNodeExit(node, "test -f " + mount + "/data/" + QMGR + "/qm.ini")).as("qm.ini on the shared disk on %s", node).isZero();
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits until the cluster reports {@code resource} on {@code node} alone and {@code check} holds; {@code why} explains a timeout. */
+    private void awaitOn(String node, String resource, Duration within, Check check, java.util.function.Supplier<String> why) {
+        try {
+            await(resource + " running on " + node).atMost(within).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> pb.runningOn(node, resource).equals(List.of(node)) && check.holds());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; " + why.get() + "; cluster: " + pb.runningOn(node, resource)
+                    + "; logs in " + logDir + "\n" + pb.agentLogs(), e);
+        }
+    }
+
+    /**
+     * The pids of {@code node}'s processes (those in its network namespace) named {@code comm}
+     * whose arguments hold {@code args} in that order.
+     */
+    private List<Long> nodeProcesses(String node, String comm, String... args) throws IOException {
+        var found = new ArrayList<Long>();
+        var want = String.join("\0", args);
+        for (var pid : bed().pids(node)) {
+            try {
+                var proc = Path.of("/proc", Long.toString(pid));
+                if (!Files.readString(proc.resolve("comm")).strip().equals(comm)) continue;
+                if (Files.readString(proc.resolve("cmdline")).contains(want)) found.add(pid);
+            } catch (IOException gone) {
+                // Ended since it was listed.
+            }
+        }
+        return found;
     }
 
     private String dspmqOrEmpty(String node) {
@@ -224,6 +362,13 @@ class IbmRecipesBedIT {
         Files.writeString(key, onNode(node, "cat " + PlaybookBed.NODE_AUTHKEY) + "\n");
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return ConfigLoader.load(text.replace(PlaybookBed.NODE_AUTHKEY, key.toString()), dir.resolve("node-cluster.yaml"));
+    }
+
+    /** The start timeouts of {@code member}'s group, added up: the group starts one member after the other. */
+    private static Duration groupStarts(ClusterConfig cluster, String member) {
+        var group = cluster.resources().groupOf(member).orElseThrow();
+        return group.members().stream().map(id -> cluster.resources().resource(id).orElseThrow())
+                .map(ResourceSpec::startTimeout).reduce(Duration.ZERO, Duration::plus);
     }
 
     /**
