@@ -84,6 +84,28 @@ class IbmRecipesBedIT {
             """.formatted(LL_HOME, LL_CONFIG);
     static final String LL_GROUP_MEMBER = "ll-cm";
 
+    // ---- WebSphere Application Server
+
+    static final String WAS_PLAYBOOK = "websphere/playbook.yaml";
+    /** The only installation root ClusterLabs' WAS6 knows: the stand-in goes there, in the node's own /opt. */
+    static final String WAS_ROOT = "/opt/IBM/WebSphere/AppServer";
+    static final String WAS_PROFILE = "AppSrv01";
+    static final int WAS_STARTING_PORT = 9060;
+    /** WC_defaulthost, the profile's seventh port (manageprofiles' order), where WAS6 and the client fetch /snoop. */
+    static final int WAS_HTTP_PORT = WAS_STARTING_PORT + 6;
+    static final String WAS_VARS = """
+            vip: ${VIP}
+            cidr_netmask: ${PREFIX}
+            nic: eth0
+            device: ${DISK}
+            fstype: ext4
+            layout: server
+            profile: %s
+            starting_port: %d
+            primary: ${FIRST_NODE}
+            """.formatted(WAS_PROFILE, WAS_STARTING_PORT);
+    static final String WAS_GROUP_MEMBER = "was-server";
+
     // ---- bounds
 
     /** A plan or apply over SSH on two nodes: connecting, facts, the steps' own timeouts (the queue manager step's 120 s). */
@@ -216,6 +238,71 @@ class IbmRecipesBedIT {
                 Duration.ofNanos(System.nanoTime() - t0).toMillis(), failover);
     }
 
+    @Test
+    void webSphere() throws Exception {
+        var playbook = recipe(WAS_PLAYBOOK);
+        var standin = standin("was");
+        var was6 = Path.of("/usr/lib/ocf/resource.d/heartbeat/WAS6");
+        assumeTrue(Files.isRegularFile(was6), "skipping: the websphere recipe runs ClusterLabs' WAS6 (resource-agents): no " + was6);
+        for (var tool : List.of("/usr/bin/wget", "/usr/bin/netstat")) {
+            assumeTrue(Files.isExecutable(Path.of(tool)), "skipping: WAS6 needs " + tool);
+        }
+        pb = PlaybookBed.up(2, false, dir);
+        var bed = pb.bed();
+        var primary = bed.nodes().get(0);
+        var other = bed.nodes().get(1);
+        for (var n : bed.nodes()) {
+            var r = bed.exec(n, Duration.ofSeconds(60), "sh", "-c", "set -e; rm -rf " + WAS_ROOT + "; mkdir -p " + WAS_ROOT
+                    + " && cp -r " + standin.resolve("AppServer") + "/. " + WAS_ROOT + "/ && chmod -R a+rX " + WAS_ROOT);
+            assertThat(r.exit()).as("installing the WAS stand-in on %s: %s", n, r.all()).isZero();
+        }
+        pb.installClusterFileOnNodes();
+        var vars = pb.writeOperatorFile("vars.yaml", WAS_VARS);
+
+        // 1. apply: the profile created on the shared disk by the primary; every node's fsdb file.
+        var apply = playbook("apply", playbook, vars);
+        assertThat(apply.get("changed").asInt()).as("apply: changed").isPositive();
+        pb.onSharedDisk("test -f " + WAS_PROFILE + "/bin/setupCmdLine.sh && test -d " + WAS_PROFILE + "/config/cells");
+        for (var n : bed.nodes()) {
+            assertThat(onNodeExit(n, "test -f " + WAS_ROOT + "/properties/fsdb/" + WAS_PROFILE + ".sh")).as("the fsdb file on %s", n).isZero();
+            assertThat(onNodeExit(n, "mountpoint -q " + WAS_ROOT + "/profiles")).as("the disk is not left mounted on %s", n).isNotZero();
+        }
+
+        // What the cluster will do first on every node, the disk not mounted yet: probe WAS6 and,
+        // since its monitor answers 1 for a stopped server, stop it. That stop must succeed, or
+        // the cluster fences the node. WAS6 finds the server's ports in the profile's
+        // serverindex.xml, which is on the shared disk only: without it, its netstat pattern is
+        // empty and every listening socket of the node (sshd, the agent) counts as the server's.
+        var stop = pb.ssh(other, SSH_TIMEOUT, "OCF_ROOT=/usr/lib/ocf OCF_RESKEY_profile=" + WAS_PROFILE
+                + " OCF_RESOURCE_INSTANCE=" + WAS_GROUP_MEMBER + " " + was6 + " stop");
+        assumeTrue(stop.exit() == 0, () -> "skipping the websphere failover (recipe problem): on " + other
+                + ", where the shared disk is not mounted, ClusterLabs' WAS6 stop answers " + stop.exit()
+                + " (want 0): the profile's serverindex.xml is only on the shared disk, so WAS6 takes every"
+                + " listening port of the node (sshd, the agent) for the server's; the cluster would fence"
+                + " every node where the group does not run. " + stop.all().strip());
+
+        // 2. the agents: server1 runs on the primary and serves /snoop at the floating IP.
+        var cluster = nodeCluster(primary);
+        var groupStarts = groupStarts(cluster, WAS_GROUP_MEMBER);
+        var startup = AGENT_LAUNCH.plus(cluster.timing().initdead()).plus(groupStarts);
+        pb.startAgents();
+        awaitWasOn(primary, startup);
+        assertThat(nodeProcesses(other, "java", "server1")).as("server1 on %s", other).isEmpty();
+        log("WebSphere server1 running on %s (start bound %s)", primary, startup);
+
+        // 3. a second apply, the cluster running: nothing to change.
+        var again = playbook("apply", playbook, vars);
+        assertThat(again.get("changed").asInt()).as("a second apply: changed (%s)", again).isZero();
+
+        // 4. the active node dies: server1 runs on the other, from the profile on the shared disk.
+        var failover = failoverBound(cluster, groupStarts);
+        long t0 = System.nanoTime();
+        pb.killNode(primary);
+        awaitWasOn(other, failover);
+        log("%s killed: server1 on %s after %d ms (bound %s)", primary, other,
+                Duration.ofNanos(System.nanoTime() - t0).toMillis(), failover);
+    }
+
     // ---- the stand-ins, installed where the products would be
 
     private Path standin(String product) {
@@ -287,6 +374,20 @@ class IbmRecipesBedIT {
                 && !nodeProcesses(node, "LoadL_negotiato").isEmpty()
                 && llstatusOrEmpty(node).contains("The Central Manager is defined on " + bed().vip()),
                 () -> "llstatus: " + llstatusOrEmpty(node));
+    }
+
+    /**
+     * Waits until server1 runs on {@code node}: the cluster says so, its JVM is one of the node's
+     * processes, and the client gets /snoop at the floating IP; then checks the profile it runs
+     * is the shared disk's, mounted there.
+     */
+    private void awaitWasOn(String node, Duration within) throws IOException {
+        var snoop = "http://" + bed().vip() + ":" + WAS_HTTP_PORT + "/snoop";
+        awaitOn(node, WAS_GROUP_MEMBER, within, () -> bed().vipHolders().equals(List.of(node))
+                && !nodeProcesses(node, "java", "server1").isEmpty()
+                && pb.get(snoop, Duration.ofSeconds(2)).isPresent(), () -> "GET " + snoop + ": " + pb.get(snoop, Duration.ofSeconds(2)));
+        assertThat(onNode(node, "findmnt -n -o SOURCE --target " + WAS_ROOT + "/profiles/" + WAS_PROFILE))
+                .as("what holds the profile on %s", node).isEqualTo(bed().disk());
     }
 
     /** The stand-in's {@code dspmq -m QM} on {@code node} as mqm, over SSH (what an operator would type). */
