@@ -43,8 +43,6 @@ class IbmRecipesBedIT {
     static final String QMGR = "VIGILQM";
     /** IBM's default installation directory: the stand-in's command wrappers go to the node's {@code /opt/mqm/bin}. */
     static final String MQ_INSTALL = "/opt/mqm";
-    /** The mqm user, the same uid on every node (IBM: "the same mqm uid and gid on every node"). */
-    static final int MQM_UID = 990;
     /** How long a stand-in queue-manager process lives at most: longer than this test, ended by the bed's teardown. */
     static final int STANDIN_LIFETIME_SECONDS = 900;
     static final String MQ_VARS = """
@@ -71,7 +69,6 @@ class IbmRecipesBedIT {
     static final String LL_HOME = "/opt/ibmll/LoadL/full";
     /** In the node's own /var: /home is the machine's on this bed, shared by the nodes. */
     static final String LL_CONFIG = "/var/loadl/LoadL_config";
-    static final int LOADL_UID = 991;
     static final String LL_VARS = """
             vip: ${VIP}
             cidr_netmask: ${PREFIX}
@@ -327,7 +324,7 @@ class IbmRecipesBedIT {
                     printf '#!/bin/sh\\nMQ_STANDIN_LIFETIME=%4$d exec %2$s/standin/bin/%%s "$@"\\n' "$c" >%2$s/bin/$c
                     chmod 755 %2$s/bin/$c
                 done
-                """.formatted(MQM_UID, MQ_INSTALL, standin, STANDIN_LIFETIME_SECONDS);
+                """.formatted(freeId(), MQ_INSTALL, standin, STANDIN_LIFETIME_SECONDS);
         var r = bed().exec(node, Duration.ofSeconds(60), "sh", "-c", script);
         assertThat(r.exit()).as("installing the MQ stand-in on %s: %s", node, r.all()).isZero();
     }
@@ -349,7 +346,7 @@ class IbmRecipesBedIT {
                     printf '#!/bin/sh\nLOADL_STANDIN_CONFIG=%3$s LOADL_STANDIN_LIFETIME=%5$d exec %2$s/standin/bin/%%s "$@"\n' "$c" >%2$s/bin/$c
                     chmod 755 %2$s/bin/$c
                 done
-                """.formatted(LOADL_UID, LL_HOME, LL_CONFIG, standin, STANDIN_LIFETIME_SECONDS);
+                """.formatted(freeId(), LL_HOME, LL_CONFIG, standin, STANDIN_LIFETIME_SECONDS);
         var r = bed().exec(node, Duration.ofSeconds(60), "sh", "-c", script);
         assertThat(r.exit()).as("installing the LoadLeveler stand-in on %s: %s", node, r.all()).isZero();
     }
@@ -388,6 +385,24 @@ class IbmRecipesBedIT {
                 && pb.get(snoop, Duration.ofSeconds(2)).isPresent(), () -> "GET " + snoop + ": " + pb.get(snoop, Duration.ofSeconds(2)));
         assertThat(onNode(node, "findmnt -n -o SOURCE --target " + WAS_ROOT + "/profiles/" + WAS_PROFILE))
                 .as("what holds the profile on %s", node).isEqualTo(bed().disk());
+    }
+
+    /**
+     * A uid and gid that no user or group of this machine has: a product's user gets the same
+     * ids on every node (as IBM asks), and every node's /etc starts as this machine's.
+     */
+    private static int freeId() throws IOException {
+        var taken = new java.util.HashSet<String>();
+        for (var f : List.of("/etc/passwd", "/etc/group")) {
+            for (var line : Files.readAllLines(Path.of(f))) {
+                var fields = line.split(":");
+                if (fields.length > 2) taken.add(fields[2]);
+            }
+        }
+        for (int id = 2900; id < 60000; id++) {
+            if (!taken.contains(Integer.toString(id))) return id;
+        }
+        throw new IOException("no free uid/gid on this machine");
     }
 
     /** The stand-in's {@code dspmq -m QM} on {@code node} as mqm, over SSH (what an operator would type). */
