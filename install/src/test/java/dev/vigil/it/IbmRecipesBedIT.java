@@ -34,6 +34,13 @@ import org.junit.jupiter.api.TestInfo;
  * node), a second apply changes nothing, the active node is killed and the product runs on the
  * other within a bound taken from the cluster file (detection, the fence, the group's starts).
  * Needs what {@link PlaybookBed} needs, and python3 (the stand-ins).
+ *
+ * <p>Covered: ibm-mq, loadleveler; websphere skips while ClusterLabs' WAS6 cannot stop (answers
+ * 1) on a node without the shared disk (the skip names it); db2 is not here: its recipe installs
+ * ksh with a {@code package} step, which on this bed would install into the machine's /usr
+ * (only /etc, /var, /srv, /opt and /usr/local are the node's own), and ksh is not on this machine.
+ * The bed's nodes share one PID namespace: a product's processes are told apart by their network
+ * namespace ({@link #nodeProcesses}).
  */
 @Tag("integration")
 class IbmRecipesBedIT {
