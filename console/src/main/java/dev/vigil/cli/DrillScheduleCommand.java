@@ -226,14 +226,15 @@ final class DrillScheduleCommand implements Callable<Integer> {
                 var errors = new java.io.StringWriter();
                 cli.setOut(quiet).setErr(new PrintWriter(errors, true));
                 int rc = cli.execute(args.toArray(String[]::new));
-                var report = store.ids().stream().filter(id -> !before.contains(id)).reduce((a, b) -> b);
-                String verdict = switch (rc) {
-                    case 0 -> "pass";
-                    case 1 -> "fail or aborted";
-                    default -> "refused or not run";
-                };
-                String why = errors.toString().strip().lines().reduce((a, b) -> b).orElse("");
-                return verdict + report.map(id -> ", report " + id).orElse("") + (report.isEmpty() && !why.isEmpty() ? ": " + why : "");
+                var id = store.ids().stream().filter(x -> !before.contains(x)).reduce((a, b) -> b);
+                var report = id.isPresent() ? store.load(id.get()) : Optional.<dev.vigil.drill.report.DrillReport>empty();
+                if (report.isPresent()) {
+                    var r = report.get();
+                    return r.verdict() + (r.reason() == null || r.reason().isEmpty() ? "" : " (" + r.reason() + ")") + ", report " + r.id();
+                }
+                // No report: the drill did not start (a drill file with errors, no agent answering).
+                String why = errors.toString().strip().lines().reduce((a, b) -> b).orElse("exit " + rc);
+                return "not run: " + why;
             };
         }
 
