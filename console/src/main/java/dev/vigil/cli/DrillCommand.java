@@ -187,7 +187,7 @@ final class DrillCommand {
             var store = new ReportStore(files.stateDir);
             var run = new DrillRun(d, cluster, () -> Faults.create(d, cluster, new ShellCommands(), Optional.of(fenceRunner), devices),
                     new InProcessProbes(d.probes(), clock), store, clock, json ? new DrillRun.Listener() {} : new Printer(out, yes),
-                    DrillRun.Settings.DEFAULT);
+                    DrillRun.Settings.DEFAULT.withBlackout(DrillScheduleCommand.blackouts(any, target.config)));
             // Ctrl-C (or a SIGTERM) must not leave the fault in place: it asks the run to abort, and
             // the JVM waits (bounded by the drill's budget) until restore has run and the report is kept.
             var finished = new java.util.concurrent.CountDownLatch(1);

@@ -69,6 +69,31 @@ final class DrillScheduleCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
+    /**
+     * The blackout covering an instant, for a manual run's precondition: from the cluster file the agent
+     * runs, else from {@code config}. A schedule with errors covers every instant (the run is refused
+     * until it is fixed: an unreadable blackout must not let a drill through).
+     */
+    static java.util.function.Function<Instant, Optional<String>> blackouts(dev.vigil.control.ControlClient agent, Path config) {
+        String text;
+        try {
+            text = agent.runningConfig();
+        } catch (java.io.IOException e) {
+            try {
+                text = java.nio.file.Files.exists(config) ? java.nio.file.Files.readString(config) : "";
+            } catch (java.io.IOException e2) {
+                text = "";
+            }
+        }
+        var r = ScheduleReader.read(config, text, Optional.empty());
+        if (!r.ok()) {
+            String why = "unknown: the drill schedule has errors (vigil drill schedule list): " + r.errors().get(0);
+            return t -> Optional.of(why);
+        }
+        var b = Blackouts.of(r.schedule().blackouts());
+        return b::covering;
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Each schedule entry's next fires (those inside a blackout marked) and its last outcome.",
             exitCodeListHeading = DrillCommand.RUN_EXITS_HEADING, exitCodeList = {"0:listed", "2:the schedule has errors"})
