@@ -154,7 +154,7 @@ public final class ScheduleRunner implements AutoCloseable {
             log.result(e.name(), d.scheduled(), result);
             say.accept("drill schedule: " + e.name() + " @" + d.scheduled() + ": " + result);
         } catch (IOException ex) {
-            // Without a record the fire could run twice; stop rather than run unrecorded.
+            // Without a record the fire could run twice: it is not run (the exception goes to Quartz, which logs it).
             throw new UncheckedIOException("cannot write the fire log " + log.file(), ex);
         }
     }
