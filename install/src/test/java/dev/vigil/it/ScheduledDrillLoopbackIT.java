@@ -219,5 +219,23 @@ class ScheduledDrillLoopbackIT {
         // Missed fires (none ran while no runner was up) are recorded, only between the kill and the takeover.
         assertThat(fires.stream().filter(f -> f.outcome().equals("SKIPPED_LATE")))
                 .as(all).allSatisfy(f -> assertThat(f.at()).isAfter(killed.minus(PERIOD)));
+        // A schedule change applied with `vigil config apply` reaches the runner (it reads the agent's file
+        // every --reload, 1 s): a blackout over every second stops the runs.
+        String v2 = Files.readString(cluster.configFile()).replace("cluster: scheduled\n", "cluster: scheduled\nversion: 2\n")
+                .replace("cron: \"0/6 * * * * ?\"}", "cron: \"0/6 * * * * ?\"}\n    - {name: all-day, cron: \"* * * * * ?\"}");
+        var newFile = Files.writeString(dir.resolve("cluster-v2.yaml"), v2);
+        String survivor = after.get(0).runner();
+        var apply = new ProcessBuilder(VigilHome.launcher().toString(), "config", "apply", newFile.toString(),
+                "--socket", cluster.socket(survivor).toString()).redirectErrorStream(true).start();
+        String applyOut = new String(apply.getInputStream().readAllBytes());
+        assertThat(apply.waitFor()).as(applyOut).isZero();
+        Instant applied = Instant.now();
+        await("the new blackout in force").atMost(PERIOD.multipliedBy(4)).pollInterval(Duration.ofMillis(200))
+                .until(() -> fires().stream().anyMatch(f -> f.at().isAfter(applied) && f.reason().equals("inside blackout all-day")));
+        Thread.sleep(PERIOD.toMillis());
+        String all2 = diagnostics();
+        assertThat(fires()).as(all2).filteredOn(f -> f.at().isAfter(applied.plus(Duration.ofSeconds(1)).plus(PERIOD)))
+                .isNotEmpty().allSatisfy(f -> assertThat(f.outcome()).isEqualTo("SKIPPED_BLACKOUT"));
+        assertThat(fires()).as(all2).extracting(Fire::scheduled).doesNotHaveDuplicates();
     }
 }
