@@ -48,10 +48,12 @@ final class DrillScheduleCommand implements Callable<Integer> {
     DrillCommand.Files files;
     @Mixin
     NodeOptions target;
+    @Option(names = "--running", description = "read the schedule from the cluster file the agent runs, not from --config")
+    boolean running;
 
     @Override
     public Integer call() {
-        return ListSchedule.list(files, target);
+        return ListSchedule.list(files, target, running);
     }
 
     /** The drill names of the drill file, when it can be read (the schedule's entries are checked against them). */
@@ -96,21 +98,36 @@ final class DrillScheduleCommand implements Callable<Integer> {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Each schedule entry's next fires (those inside a blackout marked) and its last outcome.",
-            exitCodeListHeading = DrillCommand.RUN_EXITS_HEADING, exitCodeList = {"0:listed", "2:the schedule has errors"})
+            exitCodeListHeading = DrillCommand.RUN_EXITS_HEADING, exitCodeList = {"0:listed", "2:the schedule has errors, or no agent answers (--running)"})
     static final class ListSchedule implements Callable<Integer> {
         @Mixin
         DrillCommand.Files files;
         @Mixin
         NodeOptions target;
+        @Option(names = "--running", description = "read the schedule from the cluster file the agent runs, not from --config")
+        boolean running;
 
         @Override
         public Integer call() {
-            return list(files, target);
+            return list(files, target, running);
         }
 
-        static Integer list(DrillCommand.Files files, NodeOptions target) {
+        static Integer list(DrillCommand.Files files, NodeOptions target, boolean running) {
             var out = target.out();
-            var schedule = read(ScheduleReader.read(target.config, knownDrills(files, target)), target.config, target.err());
+            ScheduleReader.Result r;
+            if (running) {
+                var agent = target.clientOrExplain();
+                if (agent == null) return 2;
+                try {
+                    r = ScheduleReader.read(target.config, agent.runningConfig(), knownDrills(files, target));
+                } catch (java.io.IOException e) {
+                    target.err().println("vigil: cannot read the agent's cluster file: " + e.getMessage());
+                    return 2;
+                }
+            } else {
+                r = ScheduleReader.read(target.config, knownDrills(files, target));
+            }
+            var schedule = read(r, target.config, target.err());
             if (schedule.isEmpty()) return 2;
             var s = schedule.get();
             if (s.entries().isEmpty()) {

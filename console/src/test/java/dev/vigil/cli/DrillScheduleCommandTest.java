@@ -86,5 +86,10 @@ class DrillScheduleCommandTest {
         assertThat(err.toString()).contains(bad + ":5:15: no drill named `web-swichover` in the drill file; did you mean 'web-switchover'?")
                 .contains(bad + ":5:66: unknown time zone `Europe/Pari`; did you mean 'Europe/Paris'?")
                 .contains(bad + ":7:92: unknown time zone `Europe/Pari`").contains("3 error(s) in the drill schedule of " + bad);
+
+        err.reset();
+        assertThat(VigilCommand.run("drill", "schedule", "--running", "--socket", dir.resolve("nobody.sock").toString(),
+                "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("vigil: cannot read the agent's cluster file");
     }
 }

@@ -237,5 +237,16 @@ class ScheduledDrillLoopbackIT {
         assertThat(fires()).as(all2).filteredOn(f -> f.at().isAfter(applied.plus(Duration.ofSeconds(1)).plus(PERIOD)))
                 .isNotEmpty().allSatisfy(f -> assertThat(f.outcome()).isEqualTo("SKIPPED_BLACKOUT"));
         assertThat(fires()).as(all2).extracting(Fire::scheduled).doesNotHaveDuplicates();
+
+        // `vigil drill schedule --running`: the applied schedule, its next fires marked, the last fire and its runner.
+        var list = new ProcessBuilder(VigilHome.launcher().toString(), "drill", "schedule", "--running",
+                "--socket", cluster.socket(survivor).toString(), "--config", cluster.configFile().toString(),
+                "--file", dir.resolve("drills.yaml").toString(), "--state-dir", dir.resolve("drill-state").toString())
+                .redirectErrorStream(true).start();
+        String listed = new String(list.getInputStream().readAllBytes());
+        assertThat(list.waitFor()).as(listed).isZero();
+        assertThat(listed).contains("tick: drill tick, cron \"0/3 * * * * ?\" in Europe/Paris")
+                .contains("(inside blackout all-day: will be skipped)").contains("SKIPPED_BLACKOUT (inside blackout")
+                .contains(" on " + survivor).contains("blackout all-day: every second of \"* * * * * ?\"");
     }
 }
