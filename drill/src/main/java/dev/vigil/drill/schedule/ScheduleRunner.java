@@ -136,12 +136,21 @@ public final class ScheduleRunner implements AutoCloseable {
                 FireDecision.atFire(ctx.getScheduledFireTime().toInstant(), clock.instant(), schedule.misfireGrace(), blackouts)));
     }
 
-    /** Records the decision, then runs the drill if it says so. A fire already in the log is never handled again. */
-    synchronized void handle(Entry e, Decision d) {
+    /** Records the decision unless the fire is already in the log; true when this call recorded it. */
+    private synchronized boolean claim(Entry e, Decision d) throws IOException {
+        if (log.has(e.name(), d.scheduled())) return false;
+        log.add(new FireLog.Fire(e.name(), e.drill(), d.scheduled().toString(), clock.instant().toString(), runnerName,
+                d.outcome().name(), d.reason(), d.outcome() == Outcome.RUN ? "running" : ""));
+        return true;
+    }
+
+    /**
+     * Records the decision, then runs the drill if it says so. A fire already in the log is never handled
+     * again. The drill runs outside the lock, so Quartz's misfire listener is not held up by it.
+     */
+    void handle(Entry e, Decision d) {
         try {
-            if (log.has(e.name(), d.scheduled())) return;
-            log.add(new FireLog.Fire(e.name(), e.drill(), d.scheduled().toString(), clock.instant().toString(), runnerName,
-                    d.outcome().name(), d.reason(), d.outcome() == Outcome.RUN ? "running" : ""));
+            if (!claim(e, d)) return;
             say.accept("drill schedule: " + e.name() + " @" + d.scheduled() + ": " + d.outcome()
                     + (d.reason().isEmpty() ? "" : " (" + d.reason() + ")"));
             if (d.outcome() != Outcome.RUN) return;
