@@ -30,9 +30,13 @@ import java.util.stream.Stream;
  */
 final class ClusterFileReader extends SectionReader {
 
-    /** The policy half of the file; {@link ConfigLoader#loadResources} reads a document of only these. */
+    /**
+     * The policy half of the file; {@link ConfigLoader#loadResources} reads a document of only these.
+     * {@code drills} (the drill schedule and blackouts) rides along with the file for the drill runner,
+     * which reads and checks it (dev.vigil.drill.schedule.ScheduleReader); the agent does not use it.
+     */
     private static final List<String> RESOURCES_TOP_KEYS =
-            List.of("resources", "groups", "constraints", "policy", "fencing", "ping");
+            List.of("resources", "groups", "constraints", "policy", "fencing", "ping", "drills");
     private static final List<String> TOP_KEYS = Stream.concat(
             Stream.of("cluster", "version", "auth", "timing", "nodes", "links", "control"), RESOURCES_TOP_KEYS.stream()).toList();
     private static final List<String> CONTROL_KEYS = List.of("enabled", "port", "socket_dir");

@@ -275,6 +275,23 @@ class AgentTest {
         }
     }
 
+    /** Issue 12: the drill schedule rides in the cluster file's policy half; the agent carries it to every node unread. */
+    @Test
+    void aDrillScheduleIsAppliedAndReplicatedWithTheFile() throws Exception {
+        startCluster("  - {type: udp, mode: unicast, port: 694}\n", "a", "b");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(status("a").members()).containsExactly("a", "b"));
+        String file = variant(2, "with a schedule") + """
+                drills:
+                  schedule:
+                    - {drill: web-switchover, cron: "0 0 3 ? * SUN#1", time_zone: Europe/Paris}
+                """;
+        var outcome = agents.get("a").applyConfig(file);
+        assertThat(outcome.ok()).as(outcome.message()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(persisted("b")).isEqualTo(file));
+        assertThat(status("b").configVersion()).isEqualTo(2);
+    }
+
     /** Issue 19 item 7: an apply that renames the cluster would split it; it is refused and changes nothing. */
     @Test
     void anApplyThatRenamesTheClusterIsRefusedAndChangesNothing() throws Exception {

@@ -50,7 +50,7 @@ class ResourcesConfigErrorsTest {
                 nodes: []
                 """);
         assertSingle(errors, 2, 1, "unknown key `nodes` in the resources section",
-                "valid keys: resources, groups, constraints, policy, fencing, ping");
+                "valid keys: resources, groups, constraints, policy, fencing, ping, drills");
     }
 
     @Test
@@ -349,7 +349,7 @@ class ResourcesConfigErrorsTest {
     void unknownTopLevelKeySuggestsTheNewKeys() {
         var errors = fileErrors(TWO_NODES + "resource: []\n");
         assertSingle(errors, 7, 1, "unknown key `resource` in the cluster file (did you mean `resources`?)",
-                "resources, groups, constraints, policy, fencing, ping");
+                "resources, groups, constraints, policy, fencing, ping, drills");
     }
 
     private List<ConfigError> errors(String yaml) {

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vigil drill}: failover drills from the operator's machine (issue 12, first slice):
- * {@code list | show NAME | run NAME [--yes] [--json] | status | abort | history | report ID [--html F | --json]}.
+ * {@code list | show NAME | run NAME [--yes] [--json] | status | abort | history | report ID [--html F | --json] | schedule [list|run]}.
  * The drill file defaults to {@code drills.yaml} next to the cluster file; reports are kept in
  * {@code --state-dir} on this machine (docs/drills.md).
  */
@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
         description = {"Failover drills: inject a fault into the running cluster, measure what its clients see, "
                 + "restore, and report (see docs/drills.md)."},
         subcommands = {DrillCommand.ListDrills.class, DrillCommand.Show.class, DrillCommand.Run.class,
-                DrillCommand.Status.class, DrillCommand.Abort.class, DrillCommand.History.class, DrillCommand.Report.class})
+                DrillCommand.Status.class, DrillCommand.Abort.class, DrillCommand.History.class, DrillCommand.Report.class,
+                DrillScheduleCommand.class})
 final class DrillCommand {
     static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vigil/drills");
     static final String RUN_EXITS_HEADING = "%nExit codes:%n";
@@ -186,7 +187,7 @@ final class DrillCommand {
             var store = new ReportStore(files.stateDir);
             var run = new DrillRun(d, cluster, () -> Faults.create(d, cluster, new ShellCommands(), Optional.of(fenceRunner), devices),
                     new InProcessProbes(d.probes(), clock), store, clock, json ? new DrillRun.Listener() {} : new Printer(out, yes),
-                    DrillRun.Settings.DEFAULT);
+                    DrillRun.Settings.DEFAULT.withBlackout(DrillScheduleCommand.blackouts(any, target.config)));
             // Ctrl-C (or a SIGTERM) must not leave the fault in place: it asks the run to abort, and
             // the JVM waits (bounded by the drill's budget) until restore has run and the report is kept.
             var finished = new java.util.concurrent.CountDownLatch(1);

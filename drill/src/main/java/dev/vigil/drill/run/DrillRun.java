@@ -79,9 +79,24 @@ public final class DrillRun {
     /**
      * @param poll          how often the status is read while observing and restoring
      * @param baselineGrace added to each probe's timeout and two intervals while waiting for its first answer
+     * @param blackout      the blackout window (its name) that covers an instant, from the cluster's drill
+     *                      schedule (docs/drills.md, "Scheduled drills"); a drill is refused inside one
      */
-    public record Settings(Duration poll, Duration baselineGrace) {
+    public record Settings(Duration poll, Duration baselineGrace, java.util.function.Function<java.time.Instant, Optional<String>> blackout) {
         public static final Settings DEFAULT = new Settings(Duration.ofMillis(100), Duration.ofSeconds(2));
+
+        public Settings(Duration poll, Duration baselineGrace) {
+            this(poll, baselineGrace, t -> Optional.empty());
+        }
+
+        public Settings withBlackout(java.util.function.Function<java.time.Instant, Optional<String>> b) {
+            return new Settings(poll, baselineGrace, b);
+        }
+    }
+
+    private Check blackoutCheck() {
+        var b = settings.blackout().apply(java.time.Instant.ofEpochMilli(clock.epochMillis()));
+        return new Check("not inside a blackout", b.isEmpty(), b.map(n -> "inside blackout " + n).orElse("none now"));
     }
 
     private final Drill drill;
@@ -141,6 +156,7 @@ public final class DrillRun {
             return List.of(new Check("an agent answers", false, e.getMessage()));
         }
         var checks = new ArrayList<>(Preconditions.check(drill, status, holder));
+        checks.add(blackoutCheck());
         try {
             faults.create();
             checks.add(new Check("kind can be injected", true, drill.kind().key()));
@@ -170,6 +186,7 @@ public final class DrillRun {
         String digest = digest();
         var lock = store.tryLock(drill.name());
         var checks = new ArrayList<>(Preconditions.check(drill, status, lock.isPresent() ? Optional.empty() : Optional.of(store.holder())));
+        checks.add(blackoutCheck());
         Fault fault = null;
         try {
             fault = faults.create();

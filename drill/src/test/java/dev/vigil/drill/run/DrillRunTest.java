@@ -10,6 +10,7 @@ import dev.vigil.drill.report.DrillReport.PhaseTime;
 import dev.vigil.drill.report.ReportStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -296,6 +297,24 @@ class DrillRunTest {
         assertThat(down.reason()).isEqualTo("every probe answers: probe page (http://10.0.0.50/) did not answer within "
                 + "3200 ms before the drill: connection refused");
         assertThat(fault.injectedAt).isEqualTo(-1);
+    }
+
+    @Test
+    void aDrillInsideABlackoutWindowIsRefusedAndNothingIsInjected() throws Exception {
+        var healthy = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build());
+        var d = drill(SWITCHOVER.formatted("5s"));
+        fault = new FakeFault(clock, Optional.empty());
+        probes = new FakeProbes(d.probes(), clock, t -> true);
+        var seen = new ArrayList<java.time.Instant>();
+        var report = new DrillRun(d, healthy, () -> fault, probes, new ReportStore(dir), clock, new DrillRun.Listener() {},
+                DrillRun.Settings.DEFAULT.withBlackout(t -> {
+                    seen.add(t);
+                    return Optional.of("office-hours");
+                })).run();
+        assertThat(report.verdict()).isEqualTo("refused");
+        assertThat(report.reason()).isEqualTo("not inside a blackout: inside blackout office-hours");
+        assertThat(fault.injectedAt).isEqualTo(-1);
+        assertThat(seen).containsExactly(java.time.Instant.ofEpochMilli(clock.epochMillis()));
     }
 
     @Test
