@@ -43,6 +43,8 @@ class ApacheNfsBedIT {
     static final String NFS_EXPORT = "/srv/nfs/www";
     static final String MOUNT_POINT = "/srv/www";
     static final String STANDIN_CONF = "/usr/local/etc/nfs-client-standin.conf";
+    /** The recipe's DocumentRoot below the mount point (its vigil-ha.conf: {@code {{mount_point}}/htdocs}). */
+    static final String DOCROOT_IN_EXPORT = "htdocs";
     static final String VARS = """
             vip: ${VIP}
             cidr_netmask: ${PREFIX}
@@ -118,7 +120,7 @@ class ApacheNfsBedIT {
         // The "server": its export is a directory of the bed's state dir, which every node sees
         // as the same files. apache's workers (www-data) read it.
         var serverRoot = bed.dir().resolve("nfs-server");
-        var export = Files.createDirectories(Path.of(serverRoot + NFS_EXPORT));
+        var export = Files.createDirectories(Path.of(serverRoot + NFS_EXPORT).resolve(DOCROOT_IN_EXPORT));
         var page = "the site of bed " + bed.name() + ", on its NFS export";
         Files.writeString(export.resolve("index.html"), page + "\n");
         Commands.run(List.of("chmod", "-R", "a+rX", serverRoot.toString()), null, Duration.ofSeconds(10));
@@ -150,7 +152,7 @@ class ApacheNfsBedIT {
             assertThat(fstab.stdout().lines().filter(l -> l.contains(" " + MOUNT_POINT + " ")).toList())
                     .as("%s's fstab lines for %s", n, MOUNT_POINT).containsExactly(FSTAB_LINE);
             assertThat(pb.ssh(n, SSH_TIMEOUT, "mountpoint -q " + MOUNT_POINT).exit()).as("%s mounted on %s", MOUNT_POINT, n).isZero();
-            var read = pb.ssh(n, SSH_TIMEOUT, "cat " + MOUNT_POINT + "/index.html");
+            var read = pb.ssh(n, SSH_TIMEOUT, "cat " + MOUNT_POINT + "/" + DOCROOT_IN_EXPORT + "/index.html");
             assertThat(read.stdout().strip()).as("the export's page read on %s", n).isEqualTo(page);
             // mount(8) on a mounted DIR: a mount failure (32), as mount.nfs says "already mounted".
             var again = pb.ssh(n, SSH_TIMEOUT, "mount " + MOUNT_POINT);
