@@ -35,8 +35,8 @@ import org.junit.jupiter.api.TestInfo;
  * other within a bound taken from the cluster file (detection, the fence, the group's starts).
  * Needs what {@link PlaybookBed} needs, and python3 (the stand-ins).
  *
- * <p>Covered: ibm-mq, loadleveler; websphere skips while ClusterLabs' WAS6 cannot stop (answers
- * 1) on a node without the shared disk (the skip names it); db2 is not here: its recipe installs
+ * <p>Covered: ibm-mq, loadleveler, websphere (layout server; also ClusterLabs' WAS6 answering
+ * stop 0 and status 7 where the group does not run, before the agents start); db2 is not here: its recipe installs
  * ksh with a {@code package} step, which on this bed would install into the machine's /usr
  * (only /etc, /var, /srv, /opt and /usr/local are the node's own), and ksh is not on this machine.
  * The bed's nodes share one PID namespace: a product's processes are told apart by their network
@@ -95,6 +95,10 @@ class IbmRecipesBedIT {
     static final String WAS_ROOT = "/opt/IBM/WebSphere/AppServer";
     static final String WAS_PROFILE = "AppSrv01";
     static final int WAS_STARTING_PORT = 9060;
+    static final String WAS_CELL = "haCell01";
+    static final String WAS_NODE = "haNode01";
+    /** The profile's transaction logs, WAS's default directory: the shared disk's mount point. */
+    static final String WAS_TRANLOG = WAS_ROOT + "/profiles/" + WAS_PROFILE + "/tranlog";
     /** WC_defaulthost, the profile's seventh port (manageprofiles' order), where WAS6 and the client fetch /snoop. */
     static final int WAS_HTTP_PORT = WAS_STARTING_PORT + 6;
     static final String WAS_VARS = """
@@ -105,9 +109,11 @@ class IbmRecipesBedIT {
             fstype: ext4
             layout: server
             profile: %s
+            cell: %s
+            was_node: %s
             starting_port: %d
             primary: ${FIRST_NODE}
-            """.formatted(WAS_PROFILE, WAS_STARTING_PORT);
+            """.formatted(WAS_PROFILE, WAS_CELL, WAS_NODE, WAS_STARTING_PORT);
     static final String WAS_GROUP_MEMBER = "was-server";
 
     // ---- bounds
@@ -263,27 +269,30 @@ class IbmRecipesBedIT {
         pb.installClusterFileOnNodes();
         var vars = pb.writeOperatorFile("vars.yaml", WAS_VARS);
 
-        // 1. apply: the profile created on the shared disk by the primary; every node's fsdb file.
+        // 1. apply: the same profile on every node's own disk (WAS6 reads its ports there), its
+        // tranlog/ the shared disk's mount point, not mounted by the recipe.
         var apply = playbook("apply", playbook, vars);
         assertThat(apply.get("changed").asInt()).as("apply: changed").isPositive();
-        pb.onSharedDisk("test -f " + WAS_PROFILE + "/bin/setupCmdLine.sh && test -d " + WAS_PROFILE + "/config/cells");
+        var index = WAS_ROOT + "/profiles/" + WAS_PROFILE + "/config/cells/" + WAS_CELL + "/nodes/" + WAS_NODE + "/serverindex.xml";
+        var indexes = new ArrayList<String>();
         for (var n : bed.nodes()) {
             assertThat(onNodeExit(n, "test -f " + WAS_ROOT + "/properties/fsdb/" + WAS_PROFILE + ".sh")).as("the fsdb file on %s", n).isZero();
-            assertThat(onNodeExit(n, "mountpoint -q " + WAS_ROOT + "/profiles")).as("the disk is not left mounted on %s", n).isNotZero();
+            indexes.add(onNode(n, "cat " + index));
+            assertThat(onNodeExit(n, "test -d " + WAS_TRANLOG)).as("the mount point %s on %s", WAS_TRANLOG, n).isZero();
+            assertThat(onNodeExit(n, "mountpoint -q " + WAS_TRANLOG)).as("the disk is not left mounted on %s", n).isNotZero();
         }
+        assertThat(indexes.get(1)).as("serverindex.xml of %s and %s", other, primary).isEqualTo(indexes.get(0))
+                .contains("port=\"" + WAS_HTTP_PORT + "\"");
 
-        // What the cluster will do first on every node, the disk not mounted yet: probe WAS6 and,
-        // since its monitor answers 1 for a stopped server, stop it. That stop must succeed, or
-        // the cluster fences the node. WAS6 finds the server's ports in the profile's
-        // serverindex.xml, which is on the shared disk only: without it, its netstat pattern is
-        // empty and every listening socket of the node (sshd, the agent) counts as the server's.
-        var stop = pb.ssh(other, SSH_TIMEOUT, "OCF_ROOT=/usr/lib/ocf OCF_RESKEY_profile=" + WAS_PROFILE
-                + " OCF_RESOURCE_INSTANCE=" + WAS_GROUP_MEMBER + " " + was6 + " stop");
-        assumeTrue(stop.exit() == 0, () -> "skipping the websphere failover (recipe problem): on " + other
-                + ", where the shared disk is not mounted, ClusterLabs' WAS6 stop answers " + stop.exit()
-                + " (want 0): the profile's serverindex.xml is only on the shared disk, so WAS6 takes every"
-                + " listening port of the node (sshd, the agent) for the server's; the cluster would fence"
-                + " every node where the group does not run. " + stop.all().strip());
+        // What the cluster does first on every node, the disk not mounted: probe WAS6 and, since
+        // its monitor answers 1 for a stopped server (it only fetches /snoop), stop it. That stop
+        // must answer 0, or the cluster fences the node: WAS6 takes the server's ports from the
+        // node's own serverindex.xml, so the node's other listening sockets (sshd) are not the server's.
+        var was6Env = "OCF_ROOT=/usr/lib/ocf OCF_RESKEY_profile=" + WAS_PROFILE + " OCF_RESOURCE_INSTANCE=" + WAS_GROUP_MEMBER + " " + was6;
+        var status = pb.ssh(other, SSH_TIMEOUT, was6Env + " status");
+        assertThat(status.exit()).as("WAS6 status on %s, where the disk is not mounted: %s", other, status.all()).isEqualTo(7);
+        var stop = pb.ssh(other, SSH_TIMEOUT, was6Env + " stop");
+        assertThat(stop.exit()).as("WAS6 stop on %s, where the disk is not mounted: %s", other, stop.all()).isZero();
 
         // 2. the agents: server1 runs on the primary and serves /snoop at the floating IP.
         var cluster = nodeCluster(primary);
@@ -298,7 +307,7 @@ class IbmRecipesBedIT {
         var again = playbook("apply", playbook, vars);
         assertThat(again.get("changed").asInt()).as("a second apply: changed (%s)", again).isZero();
 
-        // 4. the active node dies: server1 runs on the other, from the profile on the shared disk.
+        // 4. the active node dies: server1 runs on the other, its transaction logs on the shared disk.
         var failover = failoverBound(cluster, groupStarts);
         long t0 = System.nanoTime();
         pb.killNode(primary);
@@ -382,16 +391,16 @@ class IbmRecipesBedIT {
 
     /**
      * Waits until server1 runs on {@code node}: the cluster says so, its JVM is one of the node's
-     * processes, and the client gets /snoop at the floating IP; then checks the profile it runs
-     * is the shared disk's, mounted there.
+     * processes, and the client gets /snoop at the floating IP; then checks the shared disk is
+     * mounted there as the profile's transaction logs.
      */
     private void awaitWasOn(String node, Duration within) throws IOException {
         var snoop = "http://" + bed().vip() + ":" + WAS_HTTP_PORT + "/snoop";
         awaitOn(node, WAS_GROUP_MEMBER, within, () -> bed().vipHolders().equals(List.of(node))
                 && !nodeProcesses(node, "java", "server1").isEmpty()
                 && pb.get(snoop, Duration.ofSeconds(2)).isPresent(), () -> "GET " + snoop + ": " + pb.get(snoop, Duration.ofSeconds(2)));
-        assertThat(onNode(node, "findmnt -n -o SOURCE --target " + WAS_ROOT + "/profiles/" + WAS_PROFILE))
-                .as("what holds the profile on %s", node).isEqualTo(bed().disk());
+        assertThat(onNode(node, "findmnt -n -o SOURCE --target " + WAS_TRANLOG))
+                .as("what holds the transaction logs on %s", node).isEqualTo(bed().disk());
     }
 
     /**
