@@ -116,6 +116,27 @@ class IbmRecipesBedIT {
             """.formatted(WAS_PROFILE, WAS_CELL, WAS_NODE, WAS_STARTING_PORT);
     static final String WAS_GROUP_MEMBER = "was-server";
 
+    // ---- DB2
+
+    static final String DB2_PLAYBOOK = "db2/playbook.yaml";
+    static final String DB2_INSTANCE = "db2vig";
+    static final String DB2_DATABASE = "VIGILDB";
+    static final String DB2_VARS = """
+            vip: ${VIP}
+            cidr_netmask: ${PREFIX}
+            nic: eth0
+            device: ${DISK}
+            fstype: ext4
+            mount_point: ${MOUNT}
+            instance: %s
+            instance_uid: %%d
+            instance_gid: %%d
+            dblist: %s
+            port: 50000
+            primary: ${FIRST_NODE}
+            """.formatted(DB2_INSTANCE, DB2_DATABASE);
+    static final String DB2_GROUP_MEMBER = "db2-instance";
+
     // ---- bounds
 
     /** A plan or apply over SSH on two nodes: connecting, facts, the steps' own timeouts (the queue manager step's 120 s). */
@@ -314,6 +335,92 @@ class IbmRecipesBedIT {
         awaitWasOn(other, failover);
         log("%s killed: server1 on %s after %d ms (bound %s)", primary, other,
                 Duration.ofNanos(System.nanoTime() - t0).toMillis(), failover);
+    }
+
+    @Test
+    void db2() throws Exception {
+        var playbook = recipe(DB2_PLAYBOOK);
+        var standin = standin("db2");
+        var db2 = Path.of("/usr/lib/ocf/resource.d/heartbeat/db2");
+        assumeTrue(Files.isRegularFile(db2), "skipping: the db2 recipe runs ClusterLabs' db2 (resource-agents): no " + db2);
+        // The recipe's package step would install ksh into the machine's /usr (the bed's nodes
+        // share it): it must be there already (.ci/run installs it), so the step only looks.
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ksh")) || Files.isExecutable(Path.of("/bin/ksh")),
+                "skipping: ClusterLabs' db2 agent needs ksh, and the recipe would install it into the machine's /usr");
+        pb = PlaybookBed.up(2, false, dir);
+        var bed = pb.bed();
+        var primary = bed.nodes().get(0);
+        var other = bed.nodes().get(1);
+        pb.installClusterFileOnNodes();
+        int id = freeId();
+        var vars = pb.writeOperatorFile("vars.yaml", DB2_VARS.formatted(id, id));
+        var mount = bed.mountPoint().toString();
+        var home = mount + "/" + DB2_INSTANCE;
+
+        // 1. apply: the instance owner (same uid, home on the shared disk) and the port on every node.
+        var apply = playbook("apply", playbook, vars);
+        assertThat(apply.get("changed").asInt()).as("apply: changed").isPositive();
+        for (var n : bed.nodes()) {
+            assertThat(onNode(n, "getent passwd " + DB2_INSTANCE)).as("the instance owner on %s", n)
+                    .startsWith(DB2_INSTANCE + ":x:" + id + ":" + id + ":").contains(":" + home + ":");
+            assertThat(onNode(n, "grep '^db2c_" + DB2_INSTANCE + "' /etc/services")).as("/etc/services on %s", n).contains("50000/tcp");
+        }
+
+        // "Create the instance and the databases once, on the node that has the disk mounted":
+        // the stand-in's sqllib as the instance's (its engine bounded in time), a database.
+        var create = bed.exec(primary, Duration.ofSeconds(60), "sh", "-c", """
+                set -e
+                mount -t ext4 %1$s %2$s
+                trap 'umount %2$s' EXIT
+                mkdir -p %3$s && cp -r %4$s %3$s/sqllib
+                echo 'DB2_STANDIN_LIFETIME=%5$d; export DB2_STANDIN_LIFETIME' >>%3$s/sqllib/db2profile
+                chown -R %6$s: %3$s && chmod -R a+rX %3$s
+                su %6$s -c '. ~/sqllib/db2profile; db2start && db2 create database %7$s && db2stop force'
+                """.formatted(bed.disk(), mount, home, standin.resolve("sqllib"), STANDIN_LIFETIME_SECONDS, DB2_INSTANCE, DB2_DATABASE));
+        assertThat(create.exit()).as("creating the instance on the shared disk on %s: %s", primary, create.all()).isZero();
+
+        // 2. the agents: the instance runs on the primary, its database active.
+        var cluster = nodeCluster(primary);
+        var groupStarts = groupStarts(cluster, DB2_GROUP_MEMBER);
+        var startup = AGENT_LAUNCH.plus(cluster.timing().initdead()).plus(groupStarts);
+        pb.startAgents();
+        awaitDb2On(primary, startup, home);
+        log("DB2 instance %s running on %s (start bound %s)", DB2_INSTANCE, primary, startup);
+
+        // 3. a second apply, the cluster running: nothing to change.
+        var again = playbook("apply", playbook, vars);
+        assertThat(again.get("changed").asInt()).as("a second apply: changed (%s)", again).isZero();
+
+        // 4. the active node dies: the instance runs on the other, from the same shared disk.
+        var failover = failoverBound(cluster, groupStarts);
+        long t0 = System.nanoTime();
+        pb.killNode(primary);
+        awaitDb2On(other, failover, home);
+        log("%s killed: %s running on %s after %d ms (bound %s)", primary, DB2_INSTANCE, other,
+                Duration.ofNanos(System.nanoTime() - t0).toMillis(), failover);
+        assertThat(bed.vipHolders()).as("the floating IP").containsExactly(other);
+    }
+
+    /** The stand-in's {@code db2pd -hadr -db DB} on {@code node} as the instance user, over SSH; empty when it fails. */
+    private String db2pdOrEmpty(String node) {
+        try {
+            return onNode(node, "su " + DB2_INSTANCE + " -c '. ~/sqllib/db2profile; db2pd -hadr -db " + DB2_DATABASE + "'");
+        } catch (IOException | AssertionError e) {
+            return "";
+        }
+    }
+
+    /**
+     * Waits until the instance runs on {@code node}: the cluster says so, its engine (db2sysc) is
+     * one of the node's processes, and db2pd there reports the database active; then checks the
+     * instance's home is the shared disk, mounted there.
+     */
+    private void awaitDb2On(String node, Duration within, String home) throws IOException {
+        awaitOn(node, DB2_GROUP_MEMBER, within, () -> bed().vipHolders().equals(List.of(node))
+                && !nodeProcesses(node, "db2sysc").isEmpty()
+                && db2pdOrEmpty(node).contains("Database " + DB2_DATABASE), () -> "db2pd: " + db2pdOrEmpty(node));
+        assertThat(onNode(node, "findmnt -n -o SOURCE --target " + home)).as("what holds the instance's home on %s", node)
+                .isEqualTo(bed().disk());
     }
 
     // ---- the stand-ins, installed where the products would be
