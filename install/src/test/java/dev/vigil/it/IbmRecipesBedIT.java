@@ -36,9 +36,10 @@ import org.junit.jupiter.api.TestInfo;
  * Needs what {@link PlaybookBed} needs, and python3 (the stand-ins).
  *
  * <p>Covered: ibm-mq, loadleveler, websphere (layout server; also ClusterLabs' WAS6 answering
- * stop 0 and status 7 where the group does not run, before the agents start); db2 is not here: its recipe installs
- * ksh with a {@code package} step, which on this bed would install into the machine's /usr
- * (only /etc, /var, /srv, /opt and /usr/local are the node's own), and ksh is not on this machine.
+ * stop 0 and status 7 where the group does not run, before the agents start), db2. db2's recipe
+ * installs ksh with a {@code package} step, which on this bed would install into the machine's
+ * /usr (only /etc, /var, /srv, /opt and /usr/local are the node's own): the test skips unless
+ * ksh is on this machine already (.ci/run installs it), so the step only finds it.
  * The bed's nodes share one PID namespace: a product's processes are told apart by their network
  * namespace ({@link #nodeProcesses}).
  */
