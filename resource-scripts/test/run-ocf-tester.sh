@@ -476,16 +476,19 @@ test_WAS6() {
         "$ra" stop || fail "second stop rc=$?"
         "$ra" status; r=$?; [ $r -eq 7 ] || fail "status after stop rc=$r"
         OCF_RESKEY_profile=nosuch "$ra" validate-all 2>/dev/null; r=$?; [ $r -ne 0 ] || fail "validate-all of an unknown profile rc=0"
-        # A node where the shared disk is not mounted, as the websphere recipe leaves it: an empty
-        # profile directory and an fsdb file that sources setupCmdLine.sh only when it is there.
-        mkdir -p /opt/IBM/WebSphere/AppServer/profiles/passive
-        printf "#!/bin/sh\nif [ -f %s ]; then WAS_USER_SCRIPT=%s; export WAS_USER_SCRIPT; fi\n" \
-            /opt/IBM/WebSphere/AppServer/profiles/passive/bin/setupCmdLine.sh \
-            /opt/IBM/WebSphere/AppServer/profiles/passive/bin/setupCmdLine.sh >/opt/IBM/WebSphere/AppServer/properties/fsdb/passive.sh
-        OCF_RESKEY_profile=passive "$ra" status; r=$?; [ $r -eq 7 ] || fail "status where the disk is not mounted rc=$r (want 7)"
-        OCF_RESKEY_profile=passive "$ra" stop; r=$?; [ $r -eq 0 ] || fail "stop where the disk is not mounted rc=$r (want 0)"
-        OCF_RESKEY_profile=passive "$ra" monitor; r=$?; [ $r -eq 1 ] || fail "monitor where the disk is not mounted rc=$r (WAS6 answers 1)"
-        echo "WAS6: status 7 stopped, start twice, monitor (snoop), stop twice, unknown profile refused; unmounted node: status 7, stop 0, monitor 1"
+        # A node where the group does not run, as the websphere recipe leaves it: the profile on the
+        # local disk of the node (its ports known), the shared disk (its tranlog/) not mounted, and other
+        # programs listening (sshd, the agent): they are not the server, so stop answers 0.
+        mkdir -p /opt/IBM/WebSphere/AppServer/profiles/vigil/tranlog
+        timeout 60 python3 -c "import socket,time; s=socket.socket(); s.bind((\"127.0.0.1\", 2222)); s.listen(); time.sleep(60)" &
+        other=$!
+        for _ in $(seq 50); do netstat -ltn 2>/dev/null | grep -q ":2222 " && break; sleep 0.1; done
+        netstat -ltn | grep -q ":2222 " || fail "the other listener did not start"
+        "$ra" status; r=$?; [ $r -eq 7 ] || fail "status beside another listener rc=$r (want 7)"
+        "$ra" stop; r=$?; [ $r -eq 0 ] || fail "stop beside another listener rc=$r (want 0)"
+        "$ra" monitor; r=$?; [ $r -eq 1 ] || fail "monitor beside another listener rc=$r (WAS6 answers 1)"
+        kill $other; wait $other 2>/dev/null
+        echo "WAS6: status 7 stopped, start twice, monitor (snoop), stop twice, unknown profile refused; beside another listener: status 7, stop 0, monitor 1"
     ' _ "$OCF_TESTER" "$ra" "$TMP" >>"$log" 2>&1 || rc=1
     if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
         echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; rc=1

@@ -35,10 +35,11 @@ import org.junit.jupiter.api.TestInfo;
  * other within a bound taken from the cluster file (detection, the fence, the group's starts).
  * Needs what {@link PlaybookBed} needs, and python3 (the stand-ins).
  *
- * <p>Covered: ibm-mq, loadleveler; websphere skips while ClusterLabs' WAS6 cannot stop (answers
- * 1) on a node without the shared disk (the skip names it); db2 is not here: its recipe installs
- * ksh with a {@code package} step, which on this bed would install into the machine's /usr
- * (only /etc, /var, /srv, /opt and /usr/local are the node's own), and ksh is not on this machine.
+ * <p>Covered: ibm-mq, loadleveler, websphere (layout server; also ClusterLabs' WAS6 answering
+ * stop 0 and status 7 where the group does not run, before the agents start), db2. db2's recipe
+ * installs ksh with a {@code package} step, which on this bed would install into the machine's
+ * /usr (only /etc, /var, /srv, /opt and /usr/local are the node's own): the test skips unless
+ * ksh is on this machine already (.ci/run installs it), so the step only finds it.
  * The bed's nodes share one PID namespace: a product's processes are told apart by their network
  * namespace ({@link #nodeProcesses}).
  */
@@ -95,6 +96,10 @@ class IbmRecipesBedIT {
     static final String WAS_ROOT = "/opt/IBM/WebSphere/AppServer";
     static final String WAS_PROFILE = "AppSrv01";
     static final int WAS_STARTING_PORT = 9060;
+    static final String WAS_CELL = "haCell01";
+    static final String WAS_NODE = "haNode01";
+    /** The profile's transaction logs, WAS's default directory: the shared disk's mount point. */
+    static final String WAS_TRANLOG = WAS_ROOT + "/profiles/" + WAS_PROFILE + "/tranlog";
     /** WC_defaulthost, the profile's seventh port (manageprofiles' order), where WAS6 and the client fetch /snoop. */
     static final int WAS_HTTP_PORT = WAS_STARTING_PORT + 6;
     static final String WAS_VARS = """
@@ -105,10 +110,33 @@ class IbmRecipesBedIT {
             fstype: ext4
             layout: server
             profile: %s
+            cell: %s
+            was_node: %s
             starting_port: %d
             primary: ${FIRST_NODE}
-            """.formatted(WAS_PROFILE, WAS_STARTING_PORT);
+            """.formatted(WAS_PROFILE, WAS_CELL, WAS_NODE, WAS_STARTING_PORT);
     static final String WAS_GROUP_MEMBER = "was-server";
+
+    // ---- DB2
+
+    static final String DB2_PLAYBOOK = "db2/playbook.yaml";
+    static final String DB2_INSTANCE = "db2vig";
+    static final String DB2_DATABASE = "VIGILDB";
+    static final String DB2_VARS = """
+            vip: ${VIP}
+            cidr_netmask: ${PREFIX}
+            nic: eth0
+            device: ${DISK}
+            fstype: ext4
+            mount_point: ${MOUNT}
+            instance: %s
+            instance_uid: %%d
+            instance_gid: %%d
+            dblist: %s
+            port: 50000
+            primary: ${FIRST_NODE}
+            """.formatted(DB2_INSTANCE, DB2_DATABASE);
+    static final String DB2_GROUP_MEMBER = "db2-instance";
 
     // ---- bounds
 
@@ -263,27 +291,30 @@ class IbmRecipesBedIT {
         pb.installClusterFileOnNodes();
         var vars = pb.writeOperatorFile("vars.yaml", WAS_VARS);
 
-        // 1. apply: the profile created on the shared disk by the primary; every node's fsdb file.
+        // 1. apply: the same profile on every node's own disk (WAS6 reads its ports there), its
+        // tranlog/ the shared disk's mount point, not mounted by the recipe.
         var apply = playbook("apply", playbook, vars);
         assertThat(apply.get("changed").asInt()).as("apply: changed").isPositive();
-        pb.onSharedDisk("test -f " + WAS_PROFILE + "/bin/setupCmdLine.sh && test -d " + WAS_PROFILE + "/config/cells");
+        var index = WAS_ROOT + "/profiles/" + WAS_PROFILE + "/config/cells/" + WAS_CELL + "/nodes/" + WAS_NODE + "/serverindex.xml";
+        var indexes = new ArrayList<String>();
         for (var n : bed.nodes()) {
             assertThat(onNodeExit(n, "test -f " + WAS_ROOT + "/properties/fsdb/" + WAS_PROFILE + ".sh")).as("the fsdb file on %s", n).isZero();
-            assertThat(onNodeExit(n, "mountpoint -q " + WAS_ROOT + "/profiles")).as("the disk is not left mounted on %s", n).isNotZero();
+            indexes.add(onNode(n, "cat " + index));
+            assertThat(onNodeExit(n, "test -d " + WAS_TRANLOG)).as("the mount point %s on %s", WAS_TRANLOG, n).isZero();
+            assertThat(onNodeExit(n, "mountpoint -q " + WAS_TRANLOG)).as("the disk is not left mounted on %s", n).isNotZero();
         }
+        assertThat(indexes.get(1)).as("serverindex.xml of %s and %s", other, primary).isEqualTo(indexes.get(0))
+                .contains("port=\"" + WAS_HTTP_PORT + "\"");
 
-        // What the cluster will do first on every node, the disk not mounted yet: probe WAS6 and,
-        // since its monitor answers 1 for a stopped server, stop it. That stop must succeed, or
-        // the cluster fences the node. WAS6 finds the server's ports in the profile's
-        // serverindex.xml, which is on the shared disk only: without it, its netstat pattern is
-        // empty and every listening socket of the node (sshd, the agent) counts as the server's.
-        var stop = pb.ssh(other, SSH_TIMEOUT, "OCF_ROOT=/usr/lib/ocf OCF_RESKEY_profile=" + WAS_PROFILE
-                + " OCF_RESOURCE_INSTANCE=" + WAS_GROUP_MEMBER + " " + was6 + " stop");
-        assumeTrue(stop.exit() == 0, () -> "skipping the websphere failover (recipe problem): on " + other
-                + ", where the shared disk is not mounted, ClusterLabs' WAS6 stop answers " + stop.exit()
-                + " (want 0): the profile's serverindex.xml is only on the shared disk, so WAS6 takes every"
-                + " listening port of the node (sshd, the agent) for the server's; the cluster would fence"
-                + " every node where the group does not run. " + stop.all().strip());
+        // What the cluster does first on every node, the disk not mounted: probe WAS6 and, since
+        // its monitor answers 1 for a stopped server (it only fetches /snoop), stop it. That stop
+        // must answer 0, or the cluster fences the node: WAS6 takes the server's ports from the
+        // node's own serverindex.xml, so the node's other listening sockets (sshd) are not the server's.
+        var was6Env = "OCF_ROOT=/usr/lib/ocf OCF_RESKEY_profile=" + WAS_PROFILE + " OCF_RESOURCE_INSTANCE=" + WAS_GROUP_MEMBER + " " + was6;
+        var status = pb.ssh(other, SSH_TIMEOUT, was6Env + " status");
+        assertThat(status.exit()).as("WAS6 status on %s, where the disk is not mounted: %s", other, status.all()).isEqualTo(7);
+        var stop = pb.ssh(other, SSH_TIMEOUT, was6Env + " stop");
+        assertThat(stop.exit()).as("WAS6 stop on %s, where the disk is not mounted: %s", other, stop.all()).isZero();
 
         // 2. the agents: server1 runs on the primary and serves /snoop at the floating IP.
         var cluster = nodeCluster(primary);
@@ -298,13 +329,99 @@ class IbmRecipesBedIT {
         var again = playbook("apply", playbook, vars);
         assertThat(again.get("changed").asInt()).as("a second apply: changed (%s)", again).isZero();
 
-        // 4. the active node dies: server1 runs on the other, from the profile on the shared disk.
+        // 4. the active node dies: server1 runs on the other, its transaction logs on the shared disk.
         var failover = failoverBound(cluster, groupStarts);
         long t0 = System.nanoTime();
         pb.killNode(primary);
         awaitWasOn(other, failover);
         log("%s killed: server1 on %s after %d ms (bound %s)", primary, other,
                 Duration.ofNanos(System.nanoTime() - t0).toMillis(), failover);
+    }
+
+    @Test
+    void db2() throws Exception {
+        var playbook = recipe(DB2_PLAYBOOK);
+        var standin = standin("db2");
+        var db2 = Path.of("/usr/lib/ocf/resource.d/heartbeat/db2");
+        assumeTrue(Files.isRegularFile(db2), "skipping: the db2 recipe runs ClusterLabs' db2 (resource-agents): no " + db2);
+        // The recipe's package step would install ksh into the machine's /usr (the bed's nodes
+        // share it): it must be there already (.ci/run installs it), so the step only looks.
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ksh")) || Files.isExecutable(Path.of("/bin/ksh")),
+                "skipping: ClusterLabs' db2 agent needs ksh, and the recipe would install it into the machine's /usr");
+        pb = PlaybookBed.up(2, false, dir);
+        var bed = pb.bed();
+        var primary = bed.nodes().get(0);
+        var other = bed.nodes().get(1);
+        pb.installClusterFileOnNodes();
+        int id = freeId();
+        var vars = pb.writeOperatorFile("vars.yaml", DB2_VARS.formatted(id, id));
+        var mount = bed.mountPoint().toString();
+        var home = mount + "/" + DB2_INSTANCE;
+
+        // 1. apply: the instance owner (same uid, home on the shared disk) and the port on every node.
+        var apply = playbook("apply", playbook, vars);
+        assertThat(apply.get("changed").asInt()).as("apply: changed").isPositive();
+        for (var n : bed.nodes()) {
+            assertThat(onNode(n, "getent passwd " + DB2_INSTANCE)).as("the instance owner on %s", n)
+                    .startsWith(DB2_INSTANCE + ":x:" + id + ":" + id + ":").contains(":" + home + ":");
+            assertThat(onNode(n, "grep '^db2c_" + DB2_INSTANCE + "' /etc/services")).as("/etc/services on %s", n).contains("50000/tcp");
+        }
+
+        // "Create the instance and the databases once, on the node that has the disk mounted":
+        // the stand-in's sqllib as the instance's (its engine bounded in time), a database.
+        var create = bed.exec(primary, Duration.ofSeconds(60), "sh", "-c", """
+                set -e
+                mount -t ext4 %1$s %2$s
+                trap 'umount %2$s' EXIT
+                mkdir -p %3$s && cp -r %4$s %3$s/sqllib
+                echo 'DB2_STANDIN_LIFETIME=%5$d; export DB2_STANDIN_LIFETIME' >>%3$s/sqllib/db2profile
+                chown -R %6$s: %3$s && chmod -R a+rX %3$s
+                su %6$s -c '. ~/sqllib/db2profile; db2start && db2 create database %7$s && db2stop force'
+                """.formatted(bed.disk(), mount, home, standin.resolve("sqllib"), STANDIN_LIFETIME_SECONDS, DB2_INSTANCE, DB2_DATABASE));
+        assertThat(create.exit()).as("creating the instance on the shared disk on %s: %s", primary, create.all()).isZero();
+
+        // 2. the agents: the instance runs on the primary, its database active.
+        var cluster = nodeCluster(primary);
+        var groupStarts = groupStarts(cluster, DB2_GROUP_MEMBER);
+        var startup = AGENT_LAUNCH.plus(cluster.timing().initdead()).plus(groupStarts);
+        pb.startAgents();
+        awaitDb2On(primary, startup, home);
+        log("DB2 instance %s running on %s (start bound %s)", DB2_INSTANCE, primary, startup);
+
+        // 3. a second apply, the cluster running: nothing to change.
+        var again = playbook("apply", playbook, vars);
+        assertThat(again.get("changed").asInt()).as("a second apply: changed (%s)", again).isZero();
+
+        // 4. the active node dies: the instance runs on the other, from the same shared disk.
+        var failover = failoverBound(cluster, groupStarts);
+        long t0 = System.nanoTime();
+        pb.killNode(primary);
+        awaitDb2On(other, failover, home);
+        log("%s killed: %s running on %s after %d ms (bound %s)", primary, DB2_INSTANCE, other,
+                Duration.ofNanos(System.nanoTime() - t0).toMillis(), failover);
+        assertThat(bed.vipHolders()).as("the floating IP").containsExactly(other);
+    }
+
+    /** The stand-in's {@code db2pd -hadr -db DB} on {@code node} as the instance user, over SSH; empty when it fails. */
+    private String db2pdOrEmpty(String node) {
+        try {
+            return onNode(node, "su " + DB2_INSTANCE + " -c '. ~/sqllib/db2profile; db2pd -hadr -db " + DB2_DATABASE + "'");
+        } catch (IOException | AssertionError e) {
+            return "";
+        }
+    }
+
+    /**
+     * Waits until the instance runs on {@code node}: the cluster says so, its engine (db2sysc) is
+     * one of the node's processes, and db2pd there reports the database active; then checks the
+     * instance's home is the shared disk, mounted there.
+     */
+    private void awaitDb2On(String node, Duration within, String home) throws IOException {
+        awaitOn(node, DB2_GROUP_MEMBER, within, () -> bed().vipHolders().equals(List.of(node))
+                && !nodeProcesses(node, "db2sysc").isEmpty()
+                && db2pdOrEmpty(node).contains("Database " + DB2_DATABASE), () -> "db2pd: " + db2pdOrEmpty(node));
+        assertThat(onNode(node, "findmnt -n -o SOURCE --target " + home)).as("what holds the instance's home on %s", node)
+                .isEqualTo(bed().disk());
     }
 
     // ---- the stand-ins, installed where the products would be
@@ -382,16 +499,16 @@ class IbmRecipesBedIT {
 
     /**
      * Waits until server1 runs on {@code node}: the cluster says so, its JVM is one of the node's
-     * processes, and the client gets /snoop at the floating IP; then checks the profile it runs
-     * is the shared disk's, mounted there.
+     * processes, and the client gets /snoop at the floating IP; then checks the shared disk is
+     * mounted there as the profile's transaction logs.
      */
     private void awaitWasOn(String node, Duration within) throws IOException {
         var snoop = "http://" + bed().vip() + ":" + WAS_HTTP_PORT + "/snoop";
         awaitOn(node, WAS_GROUP_MEMBER, within, () -> bed().vipHolders().equals(List.of(node))
                 && !nodeProcesses(node, "java", "server1").isEmpty()
                 && pb.get(snoop, Duration.ofSeconds(2)).isPresent(), () -> "GET " + snoop + ": " + pb.get(snoop, Duration.ofSeconds(2)));
-        assertThat(onNode(node, "findmnt -n -o SOURCE --target " + WAS_ROOT + "/profiles/" + WAS_PROFILE))
-                .as("what holds the profile on %s", node).isEqualTo(bed().disk());
+        assertThat(onNode(node, "findmnt -n -o SOURCE --target " + WAS_TRANLOG))
+                .as("what holds the transaction logs on %s", node).isEqualTo(bed().disk());
     }
 
     /**
