@@ -207,13 +207,15 @@ class TuiSessionTest {
     }
 
     @Test
-    void aPushedChangeIsOnScreenWithin250msAndBecomesAnEvent() throws Exception {
+    void aPushedChangeIsOnScreenBeforeTheViewWouldCountAsStaleAndBecomesAnEvent() throws Exception {
         start(Role.VIEWER, 80, 24);
         awaitScreen("cluster web");
         long t0 = System.nanoTime();
         backend.push(Fixtures.cluster("dead", "ha1"));
         awaitScreen("[DEAD]");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(250));
+        // The bound is the console's own promise (a view older than staleAfter is marked stale),
+        // not this machine's speed: the loop draws a push at its next tick (20 ms) when it is idle.
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TuiOptions.defaults().staleAfter());
         awaitScreen("! node ha3 died");
     }
 
