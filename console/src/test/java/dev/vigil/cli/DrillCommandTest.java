@@ -4,38 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.drill.report.ReportStore;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vigil drill}: the file's errors and exit codes, list/show, a refusal without an agent, history and report. */
 class DrillCommandTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
+    private final ByteArrayOutputStream out = io.out;
+    private final ByteArrayOutputStream err = io.err;
 
     private static final Path EXAMPLES = Path.of("../playbooks/drills/web.yaml");
 

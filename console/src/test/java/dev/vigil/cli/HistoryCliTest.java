@@ -13,8 +13,6 @@ import dev.vigil.control.HistoryReport.OperationRecord;
 import dev.vigil.control.StatusReport;
 import dev.vigil.ssh.FakeAgent;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -22,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 18 item 6: {@code vigil history} shows what the agent keeps, in text and JSON. */
@@ -40,10 +39,10 @@ class HistoryCliTest {
 
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
+    private final ByteArrayOutputStream out = io.out;
+    private final ByteArrayOutputStream err = io.err;
     private ControlServer server;
     private EventBus bus;
 
@@ -73,10 +72,6 @@ class HistoryCliTest {
 
     @BeforeEach
     void start() throws Exception {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         bus = new EventBus(Clock.systemUTC(), agent::status, EventBus.DEFAULT_STATUS_INTERVAL, EventBus.DEFAULT_QUEUE_CAPACITY);
         server = new ControlServer(dir.resolve("web-ha1.sock"), agent, bus);
         server.start();
@@ -88,8 +83,6 @@ class HistoryCliTest {
         NodeOptions.environment = System::getenv;
         server.close();
         bus.close();
-        System.setOut(savedOut);
-        System.setErr(savedErr);
     }
 
     @Test

@@ -9,8 +9,6 @@ import dev.vigil.control.EventBus;
 import dev.vigil.control.StatusReport;
 import dev.vigil.ssh.FakeAgent;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,16 +18,17 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 18, items 5 and 7: the CLI finds the local agent by itself, and its verbs say what they do and did. */
 class OperatorTruthCliTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
+    private final ByteArrayOutputStream out = io.out;
+    private final ByteArrayOutputStream err = io.err;
     private ControlServer server;
     private EventBus bus;
     private Path config;
@@ -61,10 +60,6 @@ class OperatorTruthCliTest {
 
     @BeforeEach
     void start() throws Exception {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         var key = dir.resolve("authkey");
         Files.writeString(key, "0123456789abcdef0123456789abcdef\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -92,8 +87,6 @@ class OperatorTruthCliTest {
         System.clearProperty("vigil.home");
         server.close();
         bus.close();
-        System.setOut(savedOut);
-        System.setErr(savedErr);
     }
 
     private void env(Map<String, String> vars) {

@@ -3,39 +3,32 @@ package dev.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vigil playbook check|plan|apply} through the real command line, in a temp directory. */
 class PlaybookCommandTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
+    private final ByteArrayOutputStream out = io.out;
+    private final ByteArrayOutputStream err = io.err;
 
     @BeforeEach
     void capture() {
         // The default cluster file is $VIGIL_CONFIG's: none here, whatever this machine's /etc holds.
         noClusterFile();
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void restore() {
         NodeOptions.environment = System::getenv;
-        System.setOut(savedOut);
-        System.setErr(savedErr);
     }
 
     private void noClusterFile() {
