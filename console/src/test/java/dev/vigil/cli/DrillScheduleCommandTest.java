@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.drill.schedule.FireLog;
 import dev.vigil.drill.schedule.ScheduleReader;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,8 +29,6 @@ class DrillScheduleCommandTest {
     Path dir;
     @RegisterExtension
     final CapturedOutput io = new CapturedOutput();
-    private final ByteArrayOutputStream out = io.out;
-    private final ByteArrayOutputStream err = io.err;
 
     @Test
     void theNextFiresInTheEntrysZoneWithBlackoutsMarkedAndTheLastOutcome() throws Exception {
@@ -56,23 +53,23 @@ class DrillScheduleCommandTest {
     void theCommandListsAndChecksTheEntriesAgainstTheDrillFile() throws Exception {
         var file = Files.writeString(dir.resolve("cluster.yaml"), CLUSTER);
         assertThat(VigilCommand.run("drill", "schedule", "--config", file.toString(), "--file", EXAMPLES.toString(),
-                "--state-dir", dir.resolve("none").toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("web-switchover: drill web-switchover").contains("last: never");
-        out.reset();
+                "--state-dir", dir.resolve("none").toString())).as(io.err.toString()).isZero();
+        assertThat(io.out.toString()).contains("web-switchover: drill web-switchover").contains("last: never");
+        io.out.reset();
         assertThat(VigilCommand.run("drill", "schedule", "list", "--config", file.toString(), "--file", EXAMPLES.toString(),
                 "--state-dir", dir.resolve("none").toString())).isZero();
-        assertThat(out.toString()).contains("next: ");
+        assertThat(io.out.toString()).contains("next: ");
 
         var bad = Files.writeString(dir.resolve("bad.yaml"), CLUSTER.replace("drill: web-switchover", "drill: web-swichover")
                 .replace("Europe/Paris}", "Europe/Pari}"));
         assertThat(VigilCommand.run("drill", "schedule", "list", "--config", bad.toString(), "--file", EXAMPLES.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains(bad + ":5:15: no drill named `web-swichover` in the drill file; did you mean 'web-switchover'?")
+        assertThat(io.err.toString()).contains(bad + ":5:15: no drill named `web-swichover` in the drill file; did you mean 'web-switchover'?")
                 .contains(bad + ":5:66: unknown time zone `Europe/Pari`; did you mean 'Europe/Paris'?")
                 .contains(bad + ":7:92: unknown time zone `Europe/Pari`").contains("3 error(s) in the drill schedule of " + bad);
 
-        err.reset();
+        io.err.reset();
         assertThat(VigilCommand.run("drill", "schedule", "--running", "--socket", dir.resolve("nobody.sock").toString(),
                 "--config", file.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("vigil: cannot read the agent's cluster file");
+        assertThat(io.err.toString()).contains("vigil: cannot read the agent's cluster file");
     }
 }

@@ -12,7 +12,6 @@ import dev.vigil.control.HistoryReport.FenceRecord;
 import dev.vigil.control.HistoryReport.OperationRecord;
 import dev.vigil.control.StatusReport;
 import dev.vigil.ssh.FakeAgent;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -41,8 +40,6 @@ class HistoryCliTest {
     Path dir;
     @RegisterExtension
     final CapturedOutput io = new CapturedOutput();
-    private final ByteArrayOutputStream out = io.out;
-    private final ByteArrayOutputStream err = io.err;
     private ControlServer server;
     private EventBus bus;
 
@@ -87,8 +84,8 @@ class HistoryCliTest {
 
     @Test
     void theTextShowsOperationsWithRcReasonAndDurationFencesWithTheirDevicesAndEvents() {
-        assertThat(VigilCommand.run("history")).as(err.toString()).isZero();
-        assertThat(out.toString())
+        assertThat(VigilCommand.run("history")).as(io.err.toString()).isZero();
+        assertThat(io.out.toString())
                 .contains("Cluster history kept by ha1")
                 .contains("  2026-12-05 18:40:01Z  web start on ha1: SUCCESS, 12 ms\n")
                 .contains("  2026-12-05 18:40:06Z  web monitor on ha1: FAILED NOT_RUNNING (rc 7) pid file gone, 30 ms\n")
@@ -100,18 +97,18 @@ class HistoryCliTest {
 
     @Test
     void resourceAndEventsNarrowTheText() {
-        assertThat(VigilCommand.run("history", "--resource", "vip", "--events", "1")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("Operations of vip:").contains("vip start on ha2")
+        assertThat(VigilCommand.run("history", "--resource", "vip", "--events", "1")).as(io.err.toString()).isZero();
+        assertThat(io.out.toString()).contains("Operations of vip:").contains("vip start on ha2")
                 .doesNotContain("web start").contains("Events (the latest 1 of 2; --events N for more)")
                 .contains("node ha1 fenced").doesNotContain("node ha1 is dead");
     }
 
     @Test
     void theJsonIsTheDocumentedShape() throws Exception {
-        assertThat(VigilCommand.run("history", "--json")).as(err.toString()).isZero();
-        var back = ControlProtocol.mapper().readValue(out.toString(), HistoryReport.class);
+        assertThat(VigilCommand.run("history", "--json")).as(io.err.toString()).isZero();
+        var back = ControlProtocol.mapper().readValue(io.out.toString(), HistoryReport.class);
         assertThat(back).isEqualTo(HISTORY);
-        assertThat(out.toString()).contains("\"fencing\"").contains("\"durationMs\" : 30");
+        assertThat(io.out.toString()).contains("\"fencing\"").contains("\"durationMs\" : 30");
     }
 
     @Test

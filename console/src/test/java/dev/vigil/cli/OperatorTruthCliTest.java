@@ -8,7 +8,6 @@ import dev.vigil.control.ControlServer;
 import dev.vigil.control.EventBus;
 import dev.vigil.control.StatusReport;
 import dev.vigil.ssh.FakeAgent;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,8 +26,6 @@ class OperatorTruthCliTest {
     Path dir;
     @RegisterExtension
     final CapturedOutput io = new CapturedOutput();
-    private final ByteArrayOutputStream out = io.out;
-    private final ByteArrayOutputStream err = io.err;
     private ControlServer server;
     private EventBus bus;
     private Path config;
@@ -95,35 +92,35 @@ class OperatorTruthCliTest {
 
     @Test
     void configAndNodeLeadToTheAgentsSocketThroughTheFilesSocketDir() {
-        assertThat(VigilCommand.run("status", "--config", config.toString(), "--node", "ha1")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("ha1");
+        assertThat(VigilCommand.run("status", "--config", config.toString(), "--node", "ha1")).as(io.err.toString()).isZero();
+        assertThat(io.out.toString()).contains("ha1");
     }
 
     @Test
     void vigilSocketAndVigilConfigComeFromTheEnvironment() {
         env(Map.of("VIGIL_SOCKET", dir.resolve("web-ha1.sock").toString()));
-        assertThat(VigilCommand.run("status")).as(err.toString()).isZero();
+        assertThat(VigilCommand.run("status")).as(io.err.toString()).isZero();
 
         env(Map.of("VIGIL_CONFIG", config.toString()));
-        assertThat(VigilCommand.run("status", "--node", "ha1")).as(err.toString()).isZero();
+        assertThat(VigilCommand.run("status", "--node", "ha1")).as(io.err.toString()).isZero();
         // an explicit --node wins over VIGIL_SOCKET: ha2's socket is not there
         env(Map.of("VIGIL_CONFIG", config.toString(), "VIGIL_SOCKET", dir.resolve("web-ha1.sock").toString()));
         assertThat(VigilCommand.run("status", "--node", "ha2")).isEqualTo(3);
-        assertThat(err.toString()).contains("no agent answers on " + dir.resolve("web-ha2.sock"));
+        assertThat(io.err.toString()).contains("no agent answers on " + dir.resolve("web-ha2.sock"));
     }
 
     @Test
     void withoutAClusterFileTheMessageSaysHowToFindTheAgentNotThatTheAgentWillNotStart() {
         env(Map.of("VIGIL_CONFIG", dir.resolve("missing.yaml").toString()));
         assertThat(VigilCommand.run("status")).isEqualTo(2);
-        assertThat(err.toString()).contains("no cluster file at " + dir.resolve("missing.yaml"))
+        assertThat(io.err.toString()).contains("no cluster file at " + dir.resolve("missing.yaml"))
                 .contains("VIGIL_SOCKET").doesNotContain("not starting");
     }
 
     @Test
     void configShowPrintsTheRunningDistributedFile() {
-        assertThat(VigilCommand.run("config", "show", "--config", config.toString(), "--node", "ha1")).as(err.toString()).isZero();
-        assertThat(out.toString()).isEqualTo("cluster: web\nversion: 7\n");
+        assertThat(VigilCommand.run("config", "show", "--config", config.toString(), "--node", "ha1")).as(io.err.toString()).isZero();
+        assertThat(io.out.toString()).isEqualTo("cluster: web\nversion: 7\n");
     }
 
     @Test
@@ -141,26 +138,26 @@ class OperatorTruthCliTest {
                 """);
 
         assertThat(VigilCommand.run("config", "check", f.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("resource web: agent ocf:vigil:apach does not exist on this node")
+        assertThat(io.err.toString()).contains("resource web: agent ocf:vigil:apach does not exist on this node")
                 .contains("did you mean ocf:vigil:apache?")
                 .contains("warning: " + f + ": resource db: agent lsb:no-such-init-script does not exist on this node");
 
         Files.writeString(f, Files.readString(config) + "resources:\n  - {id: web, agent: \"ocf:vigil:apache\"}\n");
-        out.reset();
+        io.out.reset();
         assertThat(VigilCommand.run("config", "check", f.toString())).isZero();
-        assertThat(out.toString()).contains("OK");
+        assertThat(io.out.toString()).contains("OK");
     }
 
     @Test
     void agentHelpHasNoConnectAndVerbsHelpListsExitCodes() {
         VigilCommand.run("agent", "--help");
-        assertThat(out.toString()).contains("--socket").doesNotContain("--connect");
-        out.reset();
+        assertThat(io.out.toString()).contains("--socket").doesNotContain("--connect");
+        io.out.reset();
         VigilCommand.run("resource", "move", "--help");
-        assertThat(out.toString()).contains("Exit codes:").contains("3   no agent answers");
-        out.reset();
+        assertThat(io.out.toString()).contains("Exit codes:").contains("3   no agent answers");
+        io.out.reset();
         VigilCommand.run("status", "--help");
-        assertThat(out.toString()).contains("Exit codes:");
+        assertThat(io.out.toString()).contains("Exit codes:");
     }
 
     @Test
