@@ -41,15 +41,8 @@ import picocli.CommandLine.Option;
         description = {"The cluster's drill schedule: `list` (the default) shows the next fires of each entry and its last "
                 + "outcome; `run` is the runner (run it as a cluster resource, see docs/drills.md)."},
         subcommands = {DrillScheduleCommand.ListSchedule.class, DrillScheduleCommand.Run.class})
-final class DrillScheduleCommand implements Callable<Integer> {
+final class DrillScheduleCommand extends ScheduleListOptions implements Callable<Integer> {
     static final int NEXT_FIRES = 3;
-
-    @Mixin
-    DrillCommand.Files files;
-    @Mixin
-    NodeOptions target;
-    @Option(names = "--running", description = "read the schedule from the cluster file the agent runs, not from --config")
-    boolean running;
 
     @Override
     public Integer call() {
@@ -99,14 +92,7 @@ final class DrillScheduleCommand implements Callable<Integer> {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Each schedule entry's next fires (those inside a blackout marked) and its last outcome.",
             exitCodeListHeading = DrillCommand.RUN_EXITS_HEADING, exitCodeList = {"0:listed", "2:the schedule has errors, or no agent answers (--running)"})
-    static final class ListSchedule implements Callable<Integer> {
-        @Mixin
-        DrillCommand.Files files;
-        @Mixin
-        NodeOptions target;
-        @Option(names = "--running", description = "read the schedule from the cluster file the agent runs, not from --config")
-        boolean running;
-
+    static final class ListSchedule extends ScheduleListOptions implements Callable<Integer> {
         @Override
         public Integer call() {
             return list(files, target, running);

@@ -5,11 +5,12 @@ import com.googlecode.lanterna.input.KeyType;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Key handling shared by the pages: scrolling, and the action keys on a target. */
-final class Keys {
+/** Key handling shared by the pages (the wizards' too): scrolling, and the action keys on a target. */
+public final class Keys {
     private Keys() {}
 
-    static boolean is(KeyStroke k, char c) {
+    /** {@code k} is the plain character {@code c}: no Ctrl, no Alt. */
+    public static boolean is(KeyStroke k, char c) {
         return k.getKeyType() == KeyType.Character && k.getCharacter() == c && !k.isCtrlDown() && !k.isAltDown();
     }
 
@@ -27,15 +28,22 @@ final class Keys {
     }
 
     /** A page of lines that scrolls: arrows, PgUp/PgDn, Home/End. */
-    static final class Scroll {
+    public static final class Scroll {
         private int top;
 
-        List<Line> window(List<Line> lines, int height) {
+        /** Back to the first line, for a page whose lines are now others. */
+        public void toTop() {
+            top = 0;
+        }
+
+        /** Lines {@code top..top+height}; {@code top} is clamped so the last page is full. */
+        public List<Line> window(List<Line> lines, int height) {
             top = Math.max(0, Math.min(top, Math.max(0, lines.size() - height)));
             return lines.subList(top, Math.min(lines.size(), top + height));
         }
 
-        boolean onKey(KeyStroke k) {
+        /** Moves on a scroll key and says so; any other key is left to the page. */
+        public boolean onKey(KeyStroke k) {
             switch (k.getKeyType()) {
                 case ArrowUp -> top--;
                 case ArrowDown -> top++;

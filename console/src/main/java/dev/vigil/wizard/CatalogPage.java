@@ -6,6 +6,7 @@ import dev.vigil.tui.Context;
 import dev.vigil.tui.Line;
 import dev.vigil.tui.Page;
 import dev.vigil.tui.Reaction;
+import dev.vigil.tui.Text;
 import dev.vigil.tui.Tone;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class CatalogPage implements Page {
         for (int i = 0; i < recipes.size(); i++) {
             var r = recipes.get(i);
             boolean sel = i == selected;
-            var b = Line.builder().add(sel ? "> " : "  ", Tone.TITLE).add(Views.fit(r.id(), idWidth), sel ? Tone.SELECTED : Tone.NORMAL);
+            var b = Line.builder().add(sel ? "> " : "  ", Tone.TITLE).add(Text.fit(r.id(), idWidth), sel ? Tone.SELECTED : Tone.NORMAL);
             if (r.playbook().isPresent()) {
                 int n = r.playbook().get().vars().size();
                 b.add(r.title()).add("  (" + n + " question" + (n == 1 ? "" : "s") + ")", Tone.DIM);

@@ -2,52 +2,20 @@ package dev.vigil.wizard;
 
 import dev.vigil.playbook.Report;
 import dev.vigil.tui.Line;
+import dev.vigil.tui.Text;
 import dev.vigil.tui.Tone;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Text helpers of the wizard pages: fitting, wrapping, masking secrets, and a report as lines. */
+/** Text helpers of the wizard pages: wrapping into lines, masking secrets, and a report as lines (fitting and wrapping are {@link Text}'s). */
 final class Views {
     private Views() {}
 
     static final String STARS = "********";
 
-    static String fit(String s, int width) {
-        if (width <= 0) return "";
-        if (s.length() > width) return width == 1 ? s.substring(0, 1) : s.substring(0, width - 1) + "~";
-        return s + " ".repeat(width - s.length());
-    }
-
-    /** Word-wrapped to {@code width}; longer words cut into pieces. */
-    static List<String> wrap(String text, int width) {
-        int w = Math.max(1, width);
-        var out = new ArrayList<String>();
-        for (String para : text.split("\n", -1)) {
-            var line = new StringBuilder();
-            for (String word : para.split(" ")) {
-                while (word.length() > w) {
-                    if (line.length() > 0) {
-                        out.add(line.toString());
-                        line.setLength(0);
-                    }
-                    out.add(word.substring(0, w));
-                    word = word.substring(w);
-                }
-                if (line.length() > 0 && line.length() + 1 + word.length() > w) {
-                    out.add(line.toString());
-                    line.setLength(0);
-                }
-                if (line.length() > 0) line.append(' ');
-                line.append(word);
-            }
-            out.add(line.toString());
-        }
-        return out;
-    }
-
     static List<Line> wrapped(String text, int width, String indent, Tone tone) {
         var out = new ArrayList<Line>();
-        for (String l : wrap(text, width - indent.length())) out.add(Line.of(indent + l, tone));
+        for (String l : Text.wrap(text, width - indent.length())) out.add(Line.of(indent + l, tone));
         return out;
     }
 
@@ -80,7 +48,7 @@ final class Views {
         };
         String msg = mask(s.message(), secrets);
         String first = msg.lines().findFirst().orElse("");
-        out.add(Line.builder().add("  " + marker).add(fit(s.status(), s.status().length() > 8 ? s.status().length() : 8), tone(s.status()))
+        out.add(Line.builder().add("  " + marker).add(Text.fit(s.status(), s.status().length() > 8 ? s.status().length() : 8), tone(s.status()))
                 .add(" " + mask(s.name(), secrets)).add(first.isEmpty() ? "" : ": " + first, Tone.DIM).build());
         if (isFailure(s.status())) {
             msg.lines().skip(1).limit(20).forEach(l -> out.add(Line.of("      " + l, Tone.BAD)));

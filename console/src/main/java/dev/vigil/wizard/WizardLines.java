@@ -3,6 +3,7 @@ package dev.vigil.wizard;
 import dev.vigil.playbook.Journal;
 import dev.vigil.playbook.Report;
 import dev.vigil.tui.Line;
+import dev.vigil.tui.Text;
 import dev.vigil.tui.Tone;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ final class WizardLines {
             var f = form.fields().get(i);
             boolean here = i == form.current();
             if (here) currentFirst = lines.size();
-            var b = Line.builder().add(here ? "> " : "  ", Tone.TITLE).add(Views.fit(f.name(), labelWidth), here ? Tone.TITLE : Tone.NORMAL);
+            var b = Line.builder().add(here ? "> " : "  ", Tone.TITLE).add(Text.fit(f.name(), labelWidth), here ? Tone.TITLE : Tone.NORMAL);
             value(b, form, f, here, nodes);
             lines.add(b.build());
             var problem = form.problem(f.name());
@@ -80,7 +81,7 @@ final class WizardLines {
         int labelWidth = Math.min(Math.max(12, width / 3), form.fields().stream().mapToInt(f -> f.name().length()).max().orElse(4) + 1);
         for (var f : form.fields()) {
             String v = form.values().get(f.name());
-            out.add(Line.builder().add("  " + Views.fit(f.name(), labelWidth))
+            out.add(Line.builder().add("  " + Text.fit(f.name(), labelWidth))
                     .add(f.secret() ? Views.STARS + " (secret: kept apart from the saved answers)" : v.isEmpty() ? "(empty)" : v,
                             f.secret() || v.isEmpty() ? Tone.DIM : Tone.NORMAL).build());
         }

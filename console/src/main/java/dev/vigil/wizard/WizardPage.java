@@ -9,6 +9,7 @@ import dev.vigil.playbook.Engine;
 import dev.vigil.playbook.Journal;
 import dev.vigil.playbook.Playbook;
 import dev.vigil.tui.Context;
+import dev.vigil.tui.Keys;
 import dev.vigil.tui.Line;
 import dev.vigil.tui.Page;
 import dev.vigil.tui.Reaction;
@@ -53,7 +54,7 @@ public final class WizardPage implements Page {
     private WizardRun applied;
     private SavedRun saved;
     private boolean confirming;
-    private int top;
+    private final Keys.Scroll scroll = new Keys.Scroll(); // summary, plan and apply
     private int formTop;
 
     public WizardPage(Recipe recipe, WizardSettings settings) {
@@ -117,8 +118,7 @@ public final class WizardPage implements Page {
             head.add(Line.empty());
         }
         int rest = Math.max(0, height - head.size());
-        top = Math.max(0, Math.min(top, Math.max(0, lines.size() - rest)));
-        head.addAll(Views.window(lines, top, rest));
+        head.addAll(scroll.window(lines, rest));
         return head;
     }
 
@@ -192,10 +192,6 @@ public final class WizardPage implements Page {
         };
     }
 
-    private static boolean isChar(KeyStroke k, char c) {
-        return k.getKeyType() == KeyType.Character && k.getCharacter() == c && !k.isCtrlDown() && !k.isAltDown();
-    }
-
     private Reaction cancel() {
         return new Reaction.Back();
     }
@@ -220,7 +216,7 @@ public final class WizardPage implements Page {
                             + (n == 1 ? "" : "s") + " marked ! (Next refuses until then)", Tone.WARN);
                 }
                 stage = Stage.SUMMARY;
-                top = 0;
+                scroll.toTop();
             }
             case Character -> {
                 if (k.isCtrlDown() || k.isAltDown()) return Reaction.HANDLED;
@@ -234,32 +230,16 @@ public final class WizardPage implements Page {
         return Reaction.HANDLED; // every key: a letter typed here is an answer, not a screen's key
     }
 
-    private boolean scrollKey(KeyStroke k) {
-        switch (k.getKeyType()) {
-            case ArrowUp -> top--;
-            case ArrowDown -> top++;
-            case PageUp -> top -= 10;
-            case PageDown -> top += 10;
-            case Home -> top = 0;
-            case End -> top = Integer.MAX_VALUE / 2;
-            default -> {
-                return false;
-            }
-        }
-        top = Math.max(0, top);
-        return true;
-    }
-
     private Reaction summaryKey(KeyStroke k) {
-        if (scrollKey(k)) return Reaction.HANDLED;
+        if (scroll.onKey(k)) return Reaction.HANDLED;
         if (k.getKeyType() == KeyType.Escape) return cancel();
-        if (isChar(k, 'b') || k.getKeyType() == KeyType.Backspace || k.getKeyType() == KeyType.ArrowLeft) {
+        if (Keys.is(k, 'b') || k.getKeyType() == KeyType.Backspace || k.getKeyType() == KeyType.ArrowLeft) {
             stage = Stage.FORM;
             return Reaction.HANDLED;
         }
         if (k.getKeyType() == KeyType.Enter) {
             stage = Stage.PLAN;
-            top = 0;
+            scroll.toTop();
             plan = WizardRun.start(playbook, form.values(), settings.hosts(), false, Engine.newRunId(), Engine.noJournal(), r -> { });
             return Reaction.HANDLED;
         }
@@ -267,14 +247,14 @@ public final class WizardPage implements Page {
     }
 
     private Reaction planKey(KeyStroke k, Context ctx) {
-        if (scrollKey(k)) return Reaction.HANDLED;
+        if (scroll.onKey(k)) return Reaction.HANDLED;
         if (k.getKeyType() == KeyType.Escape) return cancel();
-        if (isChar(k, 'b') || k.getKeyType() == KeyType.Backspace || k.getKeyType() == KeyType.ArrowLeft) {
+        if (Keys.is(k, 'b') || k.getKeyType() == KeyType.Backspace || k.getKeyType() == KeyType.ArrowLeft) {
             stage = Stage.SUMMARY;
-            top = 0;
+            scroll.toTop();
             return Reaction.HANDLED;
         }
-        if (isChar(k, 'a')) {
+        if (Keys.is(k, 'a')) {
             var why = Permissions.refusal(ctx.operator(), verb);
             if (why.isPresent()) {
                 audit(ctx, recipe.id(), "refused: " + why.get());
@@ -288,7 +268,7 @@ public final class WizardPage implements Page {
     }
 
     private Reaction applyKey(KeyStroke k) {
-        if (scrollKey(k)) return Reaction.HANDLED;
+        if (scroll.onKey(k)) return Reaction.HANDLED;
         boolean close = k.getKeyType() == KeyType.Escape || k.getKeyType() == KeyType.Enter;
         if (close && applied.finished()) return new Reaction.Back();
         if (close) return new Reaction.Say("the apply runs to its end (every step has its timeout); its result follows here", Tone.WARN);
@@ -328,7 +308,7 @@ public final class WizardPage implements Page {
             log.info("wizard: recipe {} run {} by {}: {}", recipe.id(), runId, who.user(), outcome);
         });
         stage = Stage.APPLY;
-        top = 0;
+        scroll.toTop();
         return new Reaction.Say("applying " + recipe.id() + " (run " + runId + ")", Tone.WARN);
     }
 

@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.drill.schedule.FireLog;
 import dev.vigil.drill.schedule.ScheduleReader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vigil drill schedule [list]}: next fires with blackouts marked, the last outcome, errors at line:column. */
@@ -31,24 +27,8 @@ class DrillScheduleCommandTest {
 
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
 
     @Test
     void theNextFiresInTheEntrysZoneWithBlackoutsMarkedAndTheLastOutcome() throws Exception {
@@ -73,23 +53,23 @@ class DrillScheduleCommandTest {
     void theCommandListsAndChecksTheEntriesAgainstTheDrillFile() throws Exception {
         var file = Files.writeString(dir.resolve("cluster.yaml"), CLUSTER);
         assertThat(VigilCommand.run("drill", "schedule", "--config", file.toString(), "--file", EXAMPLES.toString(),
-                "--state-dir", dir.resolve("none").toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("web-switchover: drill web-switchover").contains("last: never");
-        out.reset();
+                "--state-dir", dir.resolve("none").toString())).as(io.err.toString()).isZero();
+        assertThat(io.out.toString()).contains("web-switchover: drill web-switchover").contains("last: never");
+        io.out.reset();
         assertThat(VigilCommand.run("drill", "schedule", "list", "--config", file.toString(), "--file", EXAMPLES.toString(),
                 "--state-dir", dir.resolve("none").toString())).isZero();
-        assertThat(out.toString()).contains("next: ");
+        assertThat(io.out.toString()).contains("next: ");
 
         var bad = Files.writeString(dir.resolve("bad.yaml"), CLUSTER.replace("drill: web-switchover", "drill: web-swichover")
                 .replace("Europe/Paris}", "Europe/Pari}"));
         assertThat(VigilCommand.run("drill", "schedule", "list", "--config", bad.toString(), "--file", EXAMPLES.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains(bad + ":5:15: no drill named `web-swichover` in the drill file; did you mean 'web-switchover'?")
+        assertThat(io.err.toString()).contains(bad + ":5:15: no drill named `web-swichover` in the drill file; did you mean 'web-switchover'?")
                 .contains(bad + ":5:66: unknown time zone `Europe/Pari`; did you mean 'Europe/Paris'?")
                 .contains(bad + ":7:92: unknown time zone `Europe/Pari`").contains("3 error(s) in the drill schedule of " + bad);
 
-        err.reset();
+        io.err.reset();
         assertThat(VigilCommand.run("drill", "schedule", "--running", "--socket", dir.resolve("nobody.sock").toString(),
                 "--config", file.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("vigil: cannot read the agent's cluster file");
+        assertThat(io.err.toString()).contains("vigil: cannot read the agent's cluster file");
     }
 }

@@ -12,9 +12,6 @@ import dev.vigil.control.HistoryReport.FenceRecord;
 import dev.vigil.control.HistoryReport.OperationRecord;
 import dev.vigil.control.StatusReport;
 import dev.vigil.ssh.FakeAgent;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -22,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 18 item 6: {@code vigil history} shows what the agent keeps, in text and JSON. */
@@ -40,10 +38,8 @@ class HistoryCliTest {
 
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
     private ControlServer server;
     private EventBus bus;
 
@@ -73,10 +69,6 @@ class HistoryCliTest {
 
     @BeforeEach
     void start() throws Exception {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         bus = new EventBus(Clock.systemUTC(), agent::status, EventBus.DEFAULT_STATUS_INTERVAL, EventBus.DEFAULT_QUEUE_CAPACITY);
         server = new ControlServer(dir.resolve("web-ha1.sock"), agent, bus);
         server.start();
@@ -88,14 +80,12 @@ class HistoryCliTest {
         NodeOptions.environment = System::getenv;
         server.close();
         bus.close();
-        System.setOut(savedOut);
-        System.setErr(savedErr);
     }
 
     @Test
     void theTextShowsOperationsWithRcReasonAndDurationFencesWithTheirDevicesAndEvents() {
-        assertThat(VigilCommand.run("history")).as(err.toString()).isZero();
-        assertThat(out.toString())
+        assertThat(VigilCommand.run("history")).as(io.err.toString()).isZero();
+        assertThat(io.out.toString())
                 .contains("Cluster history kept by ha1")
                 .contains("  2026-12-05 18:40:01Z  web start on ha1: SUCCESS, 12 ms\n")
                 .contains("  2026-12-05 18:40:06Z  web monitor on ha1: FAILED NOT_RUNNING (rc 7) pid file gone, 30 ms\n")
@@ -107,18 +97,18 @@ class HistoryCliTest {
 
     @Test
     void resourceAndEventsNarrowTheText() {
-        assertThat(VigilCommand.run("history", "--resource", "vip", "--events", "1")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("Operations of vip:").contains("vip start on ha2")
+        assertThat(VigilCommand.run("history", "--resource", "vip", "--events", "1")).as(io.err.toString()).isZero();
+        assertThat(io.out.toString()).contains("Operations of vip:").contains("vip start on ha2")
                 .doesNotContain("web start").contains("Events (the latest 1 of 2; --events N for more)")
                 .contains("node ha1 fenced").doesNotContain("node ha1 is dead");
     }
 
     @Test
     void theJsonIsTheDocumentedShape() throws Exception {
-        assertThat(VigilCommand.run("history", "--json")).as(err.toString()).isZero();
-        var back = ControlProtocol.mapper().readValue(out.toString(), HistoryReport.class);
+        assertThat(VigilCommand.run("history", "--json")).as(io.err.toString()).isZero();
+        var back = ControlProtocol.mapper().readValue(io.out.toString(), HistoryReport.class);
         assertThat(back).isEqualTo(HISTORY);
-        assertThat(out.toString()).contains("\"fencing\"").contains("\"durationMs\" : 30");
+        assertThat(io.out.toString()).contains("\"fencing\"").contains("\"durationMs\" : 30");
     }
 
     @Test

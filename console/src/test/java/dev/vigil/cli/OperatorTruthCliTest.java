@@ -8,9 +8,6 @@ import dev.vigil.control.ControlServer;
 import dev.vigil.control.EventBus;
 import dev.vigil.control.StatusReport;
 import dev.vigil.ssh.FakeAgent;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,16 +17,15 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 18, items 5 and 7: the CLI finds the local agent by itself, and its verbs say what they do and did. */
 class OperatorTruthCliTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
     private ControlServer server;
     private EventBus bus;
     private Path config;
@@ -61,10 +57,6 @@ class OperatorTruthCliTest {
 
     @BeforeEach
     void start() throws Exception {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         var key = dir.resolve("authkey");
         Files.writeString(key, "0123456789abcdef0123456789abcdef\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -92,8 +84,6 @@ class OperatorTruthCliTest {
         System.clearProperty("vigil.home");
         server.close();
         bus.close();
-        System.setOut(savedOut);
-        System.setErr(savedErr);
     }
 
     private void env(Map<String, String> vars) {
@@ -102,35 +92,35 @@ class OperatorTruthCliTest {
 
     @Test
     void configAndNodeLeadToTheAgentsSocketThroughTheFilesSocketDir() {
-        assertThat(VigilCommand.run("status", "--config", config.toString(), "--node", "ha1")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("ha1");
+        assertThat(VigilCommand.run("status", "--config", config.toString(), "--node", "ha1")).as(io.err.toString()).isZero();
+        assertThat(io.out.toString()).contains("ha1");
     }
 
     @Test
     void vigilSocketAndVigilConfigComeFromTheEnvironment() {
         env(Map.of("VIGIL_SOCKET", dir.resolve("web-ha1.sock").toString()));
-        assertThat(VigilCommand.run("status")).as(err.toString()).isZero();
+        assertThat(VigilCommand.run("status")).as(io.err.toString()).isZero();
 
         env(Map.of("VIGIL_CONFIG", config.toString()));
-        assertThat(VigilCommand.run("status", "--node", "ha1")).as(err.toString()).isZero();
+        assertThat(VigilCommand.run("status", "--node", "ha1")).as(io.err.toString()).isZero();
         // an explicit --node wins over VIGIL_SOCKET: ha2's socket is not there
         env(Map.of("VIGIL_CONFIG", config.toString(), "VIGIL_SOCKET", dir.resolve("web-ha1.sock").toString()));
         assertThat(VigilCommand.run("status", "--node", "ha2")).isEqualTo(3);
-        assertThat(err.toString()).contains("no agent answers on " + dir.resolve("web-ha2.sock"));
+        assertThat(io.err.toString()).contains("no agent answers on " + dir.resolve("web-ha2.sock"));
     }
 
     @Test
     void withoutAClusterFileTheMessageSaysHowToFindTheAgentNotThatTheAgentWillNotStart() {
         env(Map.of("VIGIL_CONFIG", dir.resolve("missing.yaml").toString()));
         assertThat(VigilCommand.run("status")).isEqualTo(2);
-        assertThat(err.toString()).contains("no cluster file at " + dir.resolve("missing.yaml"))
+        assertThat(io.err.toString()).contains("no cluster file at " + dir.resolve("missing.yaml"))
                 .contains("VIGIL_SOCKET").doesNotContain("not starting");
     }
 
     @Test
     void configShowPrintsTheRunningDistributedFile() {
-        assertThat(VigilCommand.run("config", "show", "--config", config.toString(), "--node", "ha1")).as(err.toString()).isZero();
-        assertThat(out.toString()).isEqualTo("cluster: web\nversion: 7\n");
+        assertThat(VigilCommand.run("config", "show", "--config", config.toString(), "--node", "ha1")).as(io.err.toString()).isZero();
+        assertThat(io.out.toString()).isEqualTo("cluster: web\nversion: 7\n");
     }
 
     @Test
@@ -148,26 +138,26 @@ class OperatorTruthCliTest {
                 """);
 
         assertThat(VigilCommand.run("config", "check", f.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("resource web: agent ocf:vigil:apach does not exist on this node")
+        assertThat(io.err.toString()).contains("resource web: agent ocf:vigil:apach does not exist on this node")
                 .contains("did you mean ocf:vigil:apache?")
                 .contains("warning: " + f + ": resource db: agent lsb:no-such-init-script does not exist on this node");
 
         Files.writeString(f, Files.readString(config) + "resources:\n  - {id: web, agent: \"ocf:vigil:apache\"}\n");
-        out.reset();
+        io.out.reset();
         assertThat(VigilCommand.run("config", "check", f.toString())).isZero();
-        assertThat(out.toString()).contains("OK");
+        assertThat(io.out.toString()).contains("OK");
     }
 
     @Test
     void agentHelpHasNoConnectAndVerbsHelpListsExitCodes() {
         VigilCommand.run("agent", "--help");
-        assertThat(out.toString()).contains("--socket").doesNotContain("--connect");
-        out.reset();
+        assertThat(io.out.toString()).contains("--socket").doesNotContain("--connect");
+        io.out.reset();
         VigilCommand.run("resource", "move", "--help");
-        assertThat(out.toString()).contains("Exit codes:").contains("3   no agent answers");
-        out.reset();
+        assertThat(io.out.toString()).contains("Exit codes:").contains("3   no agent answers");
+        io.out.reset();
         VigilCommand.run("status", "--help");
-        assertThat(out.toString()).contains("Exit codes:");
+        assertThat(io.out.toString()).contains("Exit codes:");
     }
 
     @Test

@@ -2,40 +2,30 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vigil playbook check|plan|apply} through the real command line, in a temp directory. */
 class PlaybookCommandTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
 
     @BeforeEach
-    void capture() {
+    void noClusterFileByDefault() {
         // The default cluster file is $VIGIL_CONFIG's: none here, whatever this machine's /etc holds.
         noClusterFile();
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
-    void restore() {
+    void realEnvironment() {
         NodeOptions.environment = System::getenv;
-        System.setOut(savedOut);
-        System.setErr(savedErr);
     }
 
     private void noClusterFile() {
@@ -76,20 +66,20 @@ class PlaybookCommandTest {
                   - fiel: {path: /x}
                 """);
         assertThat(VigilCommand.run("playbook", "check", pb.toString())).isEqualTo(3);
-        assertThat(err.toString()).contains(pb + ":1:9: unknown host or group `ha1`")
+        assertThat(io.err.toString()).contains(pb + ":1:9: unknown host or group `ha1`")
                 .contains(pb + ":3:5: unknown step type `fiel`; did you mean 'file'?").contains("2 error(s)");
     }
 
     @Test
     void checkAcceptsAGoodPlaybook() throws Exception {
         assertThat(VigilCommand.run("playbook", "check", playbook().toString())).isZero();
-        assertThat(out.toString()).contains("OK (1 step(s), 1 handler(s), hosts local)");
+        assertThat(io.out.toString()).contains("OK (1 step(s), 1 handler(s), hosts local)");
     }
 
     @Test
     void planWithoutARequiredVariableExits3() throws Exception {
         assertThat(VigilCommand.run("playbook", "plan", playbook().toString())).isEqualTo(3);
-        assertThat(err.toString()).contains("variable `root` (path) has no default; give it a value with --vars FILE");
+        assertThat(io.err.toString()).contains("variable `root` (path) has no default; give it a value with --vars FILE");
     }
 
     @Test
@@ -97,33 +87,33 @@ class PlaybookCommandTest {
         Path pb = playbook();
         String vars = dir.resolve("vars.yaml").toString();
         assertThat(VigilCommand.run("playbook", "plan", pb.toString(), "--vars", vars)).isZero();
-        assertThat(out.toString()).contains("local      change  page: would create it (6 bytes)")
+        assertThat(io.out.toString()).contains("local      change  page: would create it (6 bytes)")
                 .contains("    +hello").contains("PLAN RECAP").contains("local : ok=0    change=2    failed=0");
         assertThat(Files.exists(dir.resolve("www/index.html"))).isFalse();
-        out.reset();
+        io.out.reset();
 
         String state = dir.resolve("state").toString();
         assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--vars", vars, "--json", "--state-dir", state)).isZero();
-        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(io.out.toString());
         assertThat(tree.get("changed").asInt()).isEqualTo(2);
         assertThat(tree.get("hosts").get("local").get("changed").asInt()).isEqualTo(2);
         assertThat(Files.readString(dir.resolve("www/index.html"))).isEqualTo("hello\n");
-        out.reset();
+        io.out.reset();
 
         assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--vars", vars, "--state-dir", state)).isZero();
-        assertThat(out.toString()).contains("local : ok=1    changed=0    failed=0");
+        assertThat(io.out.toString()).contains("local : ok=1    changed=0    failed=0");
         assertThat(Files.readString(dir.resolve("www/handled"))).isEqualTo("x\n");
-        out.reset();
+        io.out.reset();
 
         assertThat(VigilCommand.run("playbook", "runs", "--state-dir", state)).isZero();
         String run = tree.get("run").asText();
-        assertThat(out.toString()).containsPattern(run + " +1 +no +" + java.util.regex.Pattern.quote(pb.toString()));
-        out.reset();
+        assertThat(io.out.toString()).containsPattern(run + " +1 +no +" + java.util.regex.Pattern.quote(pb.toString()));
+        io.out.reset();
         assertThat(VigilCommand.run("playbook", "undo", run, "--state-dir", state)).isZero();
-        assertThat(out.toString()).contains("removed (the run created it)").contains("1 file(s) undone, 0 left alone");
+        assertThat(io.out.toString()).contains("removed (the run created it)").contains("1 file(s) undone, 0 left alone");
         assertThat(Files.exists(dir.resolve("www/index.html"))).isFalse();
         assertThat(VigilCommand.run("playbook", "undo", run, "--state-dir", state)).isEqualTo(2);
-        assertThat(err.toString()).contains("vigil: run " + run + " was undone already");
+        assertThat(io.err.toString()).contains("vigil: run " + run + " was undone already");
     }
 
     @Test
@@ -135,7 +125,7 @@ class PlaybookCommandTest {
                   - command: {cmd: "exit 4"}
                 """);
         assertThat(VigilCommand.run("playbook", "apply", pb.toString(), "--state-dir", dir.resolve("state").toString())).isEqualTo(1);
-        assertThat(out.toString()).contains("failed  command exit 4: exit code 4").contains("failed=1");
+        assertThat(io.out.toString()).contains("failed  command exit 4: exit code 4").contains("failed=1");
     }
 
     @Test
@@ -154,11 +144,11 @@ class PlaybookCommandTest {
 
         assertThat(VigilCommand.run("playbook", "check", pb.toString(), "--config", cluster.toString(), "--limit", "ha11"))
                 .isEqualTo(3);
-        assertThat(err.toString()).contains("--limit: unknown host or group `ha11`; did you mean 'ha1'?").doesNotContain("site.yaml");
+        assertThat(io.err.toString()).contains("--limit: unknown host or group `ha11`; did you mean 'ha1'?").doesNotContain("site.yaml");
 
         assertThat(VigilCommand.run("playbook", "plan", pb.toString(), "--vars", vars, "--config", cluster.toString(),
                 "--inventory", inv.toString(), "--limit", "local,ha1", "--json")).isEqualTo(1);
-        String json = out.toString();
+        String json = io.out.toString();
         assertThat(json).contains("\"local\"").contains("\"ha1\"").doesNotContain("\"ha2\"")
                 .contains("ha1 unreachable (root@127.0.0.1:" + closed + "): connection refused");
         assertThat(json.replaceAll("\\s", "")).contains("\"local\":{\"ok\":0,\"changed\":2,\"failed\":0");
@@ -171,12 +161,12 @@ class PlaybookCommandTest {
         Path more = dir.resolve("more.yaml");
         Files.writeString(more, "greeting: bye\nroot: " + dir.resolve("www") + "\n"); // root given twice: fine
         assertThat(VigilCommand.run("playbook", "plan", pb.toString(), "--vars", vars, "--vars", more.toString())).isZero();
-        assertThat(out.toString()).contains("    +bye").doesNotContain("+hello");
-        out.reset();
+        assertThat(io.out.toString()).contains("    +bye").doesNotContain("+hello");
+        io.out.reset();
 
         Files.writeString(more, "greeting: bye\nroot: relative\ngreetin: x\n");
         assertThat(VigilCommand.run("playbook", "check", pb.toString(), "--vars", vars, "--vars", more.toString())).isEqualTo(3);
-        assertThat(err.toString()).contains(more + ":2:7: `root` must be an absolute path")
+        assertThat(io.err.toString()).contains(more + ":2:7: `root` must be an absolute path")
                 .contains(more + ":3:1: unknown variable `greetin`").contains("2 error(s)");
     }
 
@@ -191,21 +181,21 @@ class PlaybookCommandTest {
 
         // no cluster file at $VIGIL_CONFIG: `local` only, as before
         assertThat(VigilCommand.run("playbook", "check", named.toString())).isEqualTo(3);
-        assertThat(err.toString()).contains(named + ":1:9: unknown host or group `ha2`");
-        err.reset();
+        assertThat(io.err.toString()).contains(named + ":1:9: unknown host or group `ha2`");
+        io.err.reset();
 
         clusterFile(cluster);
         assertThat(VigilCommand.run("playbook", "check", pb.toString())).isZero();
-        assertThat(out.toString()).contains("hosts ha1, ha2");
+        assertThat(io.out.toString()).contains("hosts ha1, ha2");
         assertThat(VigilCommand.run("playbook", "check", named.toString(), "--limit", "ha2")).isZero();
-        out.reset();
+        io.out.reset();
 
         // --inventory alone: the default cluster file is not read
         Path inv = dir.resolve("inv.yaml");
         Files.writeString(inv, "hosts:\n  web1: {address: 127.0.0.1}\n");
         assertThat(VigilCommand.run("playbook", "check", named.toString(), "--inventory", inv.toString())).isEqualTo(3);
-        assertThat(err.toString()).contains("unknown host or group `ha2`");
-        err.reset();
+        assertThat(io.err.toString()).contains("unknown host or group `ha2`");
+        io.err.reset();
 
         // a broken default cluster file is reported where it is broken, by every verb that reads hosts
         Files.writeString(cluster, "nodes:\n  - {name: ha1, adress: 127.0.0.1}\n");
@@ -214,8 +204,8 @@ class PlaybookCommandTest {
             var args = new java.util.ArrayList<>(java.util.List.of("playbook"));
             args.addAll(java.util.List.of(verb));
             assertThat(VigilCommand.run(args.toArray(String[]::new))).as(verb[0]).isEqualTo(3);
-            assertThat(err.toString()).as(verb[0]).contains(cluster + ":2:");
-            err.reset();
+            assertThat(io.err.toString()).as(verb[0]).contains(cluster + ":2:");
+            io.err.reset();
         }
     }
 }

@@ -2,32 +2,23 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code vigil run-agent} against a scripted agent: what reaches it, and what comes back. */
 class RunAgentCommandTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
 
     @BeforeEach
-    void capture() throws Exception {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    void writeAgent() throws Exception {
         // An OCF agent that echoes what it got and answers with the code it is told to.
         var agent = dir.resolve("scripts/Probe");
         Files.createDirectories(agent.getParent());
@@ -39,12 +30,6 @@ class RunAgentCommandTest {
                 exit "$OCF_RESKEY_rc"
                 """);
         Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
     }
 
     private int run(String... args) {
@@ -59,7 +44,7 @@ class RunAgentCommandTest {
         int rc = run("ocf:vigil:Probe", "start", "-p", "colour=blue", "-p", "rc=0", "--timeout", "7s", "--id", "web-ip");
 
         assertThat(rc).isZero();
-        assertThat(out.toString()).contains("outcome: SUCCESS", "exit code: 0",
+        assertThat(io.out.toString()).contains("outcome: SUCCESS", "exit code: 0",
                 "action=start instance=web-ip colour=blue timeout=7000");
     }
 
@@ -68,7 +53,7 @@ class RunAgentCommandTest {
         int rc = run("ocf:vigil:Probe", "monitor", "-p", "rc=7");
 
         assertThat(rc).isEqualTo(7);
-        assertThat(out.toString()).contains("outcome: NOT_RUNNING", "exit reason: told to fail with 7",
+        assertThat(io.out.toString()).contains("outcome: NOT_RUNNING", "exit reason: told to fail with 7",
                 "instance=probe");
     }
 
@@ -77,7 +62,7 @@ class RunAgentCommandTest {
         int rc = run("ocf:vigil:Probe", "start", "-p", "rc=0", "-p", "sleep=30", "--timeout", "300ms");
 
         assertThat(rc).isEqualTo(1);
-        assertThat(out.toString()).contains("outcome: TIMED_OUT", "exit code: none");
+        assertThat(io.out.toString()).contains("outcome: TIMED_OUT", "exit code: none");
     }
 
     @Test
@@ -85,18 +70,18 @@ class RunAgentCommandTest {
         int rc = run("ocf:vigil:NoSuchAgent", "start");
 
         assertThat(rc).isEqualTo(5);
-        assertThat(out.toString()).contains("outcome: ERR_INSTALLED");
+        assertThat(io.out.toString()).contains("outcome: ERR_INSTALLED");
     }
 
     @Test
     void badInputIsRefusedBeforeAnythingRuns() {
         assertThat(run("ocf:vigil:Probe", "start", "-p", "noequals")).isEqualTo(2);
-        assertThat(err.toString()).contains("'noequals' is not KEY=VALUE");
+        assertThat(io.err.toString()).contains("'noequals' is not KEY=VALUE");
         assertThat(run("ocf:vigil:Probe", "launch")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown action 'launch'");
+        assertThat(io.err.toString()).contains("unknown action 'launch'");
         assertThat(run("ocf:Probe", "start")).isEqualTo(2);
-        assertThat(err.toString()).contains("ocf:provider:type");
+        assertThat(io.err.toString()).contains("ocf:provider:type");
         assertThat(run("ocf:vigil:Probe", "start", "--timeout", "soon")).isEqualTo(2);
-        assertThat(err.toString()).contains("'soon' is not a duration");
+        assertThat(io.err.toString()).contains("'soon' is not a duration");
     }
 }

@@ -2,40 +2,25 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class VigilCommandTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
 
     @BeforeEach
-    void capture() throws Exception {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    void writeKey() throws Exception {
         var key = dir.resolve("authkey");
         Files.writeString(key, "0123456789abcdef0123456789abcdef\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
     }
 
     private Path write(String yaml) throws Exception {
@@ -56,7 +41,7 @@ class VigilCommandTest {
                   - {type: udp, mode: unicast, port: 694}
                 """);
         assertThat(VigilCommand.run("config", "check", f.toString())).isZero();
-        assertThat(out.toString()).contains("OK");
+        assertThat(io.out.toString()).contains("OK");
     }
 
     @Test
@@ -71,7 +56,7 @@ class VigilCommandTest {
                   - {type: udp, mode: unicast, port: 99999}
                 """);
         assertThat(VigilCommand.run("config", "check", f.toString())).isEqualTo(1);
-        var lines = err.toString().lines().toList();
+        var lines = io.err.toString().lines().toList();
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(f + ":3:").contains("deadtime"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(f + ":5:").contains("colour"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(f + ":7:").contains("port"));
@@ -81,7 +66,7 @@ class VigilCommandTest {
     @Test
     void statusWithoutAnAgentSaysSoAndFails() {
         assertThat(VigilCommand.run("status", "--socket", dir.resolve("none.sock").toString())).isEqualTo(3);
-        assertThat(err.toString()).contains("no agent answers on").contains("none.sock");
+        assertThat(io.err.toString()).contains("no agent answers on").contains("none.sock");
     }
 
     private Path twoNodes(String extra) throws Exception {
@@ -100,14 +85,14 @@ class VigilCommandTest {
     void connectWithSeveralAgentsTriesEachAndNamesThemAll() throws Exception {
         var f = twoNodes("");
         assertThat(VigilCommand.run("status", "--config", f.toString(), "--connect", "127.0.0.1:1,127.0.0.2:1")).isEqualTo(3);
-        assertThat(err.toString()).contains("no agent answers").contains("127.0.0.1:1").contains("127.0.0.2:1");
+        assertThat(io.err.toString()).contains("no agent answers").contains("127.0.0.1:1").contains("127.0.0.2:1");
     }
 
     @Test
     void connectListsMustBeHostPortEach() throws Exception {
         var f = twoNodes("");
         assertThat(VigilCommand.run("status", "--config", f.toString(), "--connect", "127.0.0.1:7695,ha2")).isEqualTo(2);
-        assertThat(err.toString()).contains("--connect 127.0.0.1:7695,ha2: expected HOST:PORT[,HOST:PORT...]");
+        assertThat(io.err.toString()).contains("--connect 127.0.0.1:7695,ha2: expected HOST:PORT[,HOST:PORT...]");
     }
 
     @Test
@@ -115,7 +100,7 @@ class VigilCommandTest {
         var f = twoNodes("control: {enabled: false}\n");
         assertThat(VigilCommand.run("console", "--config", f.toString(), "--listen", "127.0.0.1:0",
                 "--host-key", dir.resolve("host").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("turns the agents' control ports off").contains("give --socket or --node");
+        assertThat(io.err.toString()).contains("turns the agents' control ports off").contains("give --socket or --node");
         assertThat(dir.resolve("host")).doesNotExist();
     }
 
@@ -124,13 +109,13 @@ class VigilCommandTest {
         var f = twoNodes("");
         assertThat(VigilCommand.run("console", "--config", f.toString(), "--listen", "127.0.0.1:0",
                 "--socket", dir.resolve("a.sock").toString(), "--connect", "127.0.0.1:7695")).isEqualTo(2);
-        assertThat(err.toString()).contains("--connect and --socket/--node name different agents");
+        assertThat(io.err.toString()).contains("--connect and --socket/--node name different agents");
     }
 
     @Test
     void connectNeedsHostAndPort() {
         assertThat(VigilCommand.run("status", "--connect", "10.0.0.48")).isEqualTo(2);
-        assertThat(err.toString()).contains("--connect 10.0.0.48: expected HOST:PORT");
+        assertThat(io.err.toString()).contains("--connect 10.0.0.48: expected HOST:PORT");
         assertThat(NodeOptions.parseHostPort("[::1]:7695")).hasValueSatisfying(a -> assertThat(a.getPort()).isEqualTo(7695));
         assertThat(NodeOptions.parseHostPort("::1:7695")).isEmpty();
         assertThat(NodeOptions.parseHostPort("127.0.0.1:70000")).isEmpty();
@@ -149,7 +134,7 @@ class VigilCommandTest {
         for (String[] args : new String[][] {{"config", "check", fifo.toString()},
                 {"config", "apply", fifo.toString(), "--socket", dir.resolve("none.sock").toString()},
                 {"agent", "--config", fifo.toString(), "--node", "ha1"}}) {
-            err.reset();
+            io.err.reset();
             var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> VigilCommand.run(args));
             int code;
             try {
@@ -161,7 +146,7 @@ class VigilCommandTest {
                 throw new AssertionError(String.join(" ", args) + " hangs on a FIFO");
             }
             assertThat(code).as(String.join(" ", args)).isNotZero();
-            assertThat(err.toString()).as(String.join(" ", args))
+            assertThat(io.err.toString()).as(String.join(" ", args))
                     .contains(fifo + " is a FIFO (named pipe), not a regular file").doesNotContain("Exception");
         }
     }
@@ -170,7 +155,7 @@ class VigilCommandTest {
     void agentRefusesToStartOnABadFile() throws Exception {
         var f = write("cluster: web\n");
         assertThat(VigilCommand.run("agent", "--config", f.toString(), "--node", "ha1")).isEqualTo(2);
-        assertThat(err.toString()).contains("not starting");
+        assertThat(io.err.toString()).contains("not starting");
     }
 
     @Test

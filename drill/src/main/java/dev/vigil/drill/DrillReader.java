@@ -1,6 +1,5 @@
 package dev.vigil.drill;
 
-import com.fasterxml.jackson.core.JsonToken;
 import dev.vigil.config.BoundedFile;
 import dev.vigil.config.Durations;
 import dev.vigil.config.LocatedYaml;
@@ -9,7 +8,7 @@ import dev.vigil.config.LocatedYaml.ListNode;
 import dev.vigil.config.LocatedYaml.MapNode;
 import dev.vigil.config.LocatedYaml.Node;
 import dev.vigil.config.LocatedYaml.Pos;
-import dev.vigil.config.LocatedYaml.Scalar;
+import dev.vigil.config.YamlChecks;
 import dev.vigil.coordination.Suggest;
 import dev.vigil.drill.Drill.Expectations;
 import dev.vigil.drill.Drill.Inject;
@@ -107,7 +106,7 @@ public final class DrillReader {
     }
 
     /** One file's reading: the errors found so far and the drills read. */
-    private static final class Reading {
+    private static final class Reading implements YamlChecks {
         final Path file;
         final List<DrillError> errors = new ArrayList<>();
         final List<Drill> drills = new ArrayList<>();
@@ -116,7 +115,8 @@ public final class DrillReader {
             this.file = file;
         }
 
-        void error(Pos pos, String message) {
+        @Override
+        public void error(Pos pos, String message) {
             errors.add(new DrillError(file, pos.line(), pos.column(), message));
         }
 
@@ -324,30 +324,6 @@ public final class DrillReader {
         }
 
         // ---- value helpers: each records its own error and returns empty
-
-        Optional<Node> required(MapNode m, String key, String what) {
-            var e = m.entry(key);
-            if (e.isEmpty()) error(m.pos(), what + " needs `" + key + ":`");
-            return e.map(Entry::value);
-        }
-
-        Optional<MapNode> map(Node n, String what) {
-            if (n instanceof MapNode m) return Optional.of(m);
-            error(n.pos(), what + " must be a map (key: value lines)");
-            return Optional.empty();
-        }
-
-        Optional<String> text(Node n, String what) {
-            if (n instanceof Scalar s && !s.reported()) {
-                if (s.token() == JsonToken.VALUE_NULL) {
-                    error(n.pos(), what + " has no value");
-                    return Optional.empty();
-                }
-                return Optional.of(s.text());
-            }
-            if (!(n instanceof Scalar)) error(n.pos(), what + " must be a single value, not a " + (n instanceof MapNode ? "map" : "list"));
-            return Optional.empty();
-        }
 
         List<String> scalars(Node n, String what) {
             if (n instanceof ListNode l) {

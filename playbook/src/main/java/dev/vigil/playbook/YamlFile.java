@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.vigil.config.BoundedFile;
 import dev.vigil.config.LocatedYaml;
 import dev.vigil.config.LocatedYaml.ListNode;
-import dev.vigil.config.LocatedYaml.MapNode;
 import dev.vigil.config.LocatedYaml.Node;
 import dev.vigil.config.LocatedYaml.Pos;
 import dev.vigil.config.LocatedYaml.Scalar;
+import dev.vigil.config.YamlChecks;
 import dev.vigil.coordination.Suggest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * cluster file's located reader, collecting every problem at its line:column instead of stopping
  * at the first.
  */
-final class YamlFile {
+final class YamlFile implements YamlChecks {
     /** A playbook, a vars file or an inventory: the same bound as a cluster file. */
     static final int LIMIT = BoundedFile.CLUSTER_FILE_LIMIT;
 
@@ -78,14 +78,9 @@ final class YamlFile {
         return new Pos(s.pos().line(), s.pos().column() + (quoted ? 1 : 0) + offset);
     }
 
-    void error(Pos pos, String message) {
+    @Override
+    public void error(Pos pos, String message) {
         errors.add(new PlaybookError(file, pos.line(), pos.column(), message));
-    }
-
-    Optional<MapNode> map(Node n, String what) {
-        if (n instanceof MapNode m) return Optional.of(m);
-        error(n.pos(), what + " must be a map (key: value lines)");
-        return Optional.empty();
     }
 
     /** A list, or one scalar taken as a list of one (as Ansible accepts {@code hosts: web}). */
@@ -102,19 +97,6 @@ final class YamlFile {
             error(n.pos(), what + " must be a value or a list of values");
         }
         return out;
-    }
-
-    /** A single value as text (strings, numbers and booleans as written); empty after an error. */
-    Optional<String> text(Node n, String what) {
-        if (n instanceof Scalar s && !s.reported()) {
-            if (s.token() == JsonToken.VALUE_NULL) {
-                error(n.pos(), what + " has no value");
-                return Optional.empty();
-            }
-            return Optional.of(s.text());
-        }
-        if (!(n instanceof Scalar)) error(n.pos(), what + " must be a single value, not a " + (n instanceof MapNode ? "map" : "list"));
-        return Optional.empty();
     }
 
     /** "unknown KIND `key`WHERE; did you mean ...? (known: ...)" */

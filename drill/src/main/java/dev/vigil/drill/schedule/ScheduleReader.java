@@ -1,6 +1,5 @@
 package dev.vigil.drill.schedule;
 
-import com.fasterxml.jackson.core.JsonToken;
 import dev.vigil.config.BoundedFile;
 import dev.vigil.config.Durations;
 import dev.vigil.config.LocatedYaml;
@@ -8,7 +7,7 @@ import dev.vigil.config.LocatedYaml.ListNode;
 import dev.vigil.config.LocatedYaml.MapNode;
 import dev.vigil.config.LocatedYaml.Node;
 import dev.vigil.config.LocatedYaml.Pos;
-import dev.vigil.config.LocatedYaml.Scalar;
+import dev.vigil.config.YamlChecks;
 import dev.vigil.coordination.Suggest;
 import dev.vigil.drill.DrillError;
 import dev.vigil.drill.schedule.DrillSchedule.Blackout;
@@ -90,7 +89,7 @@ public final class ScheduleReader {
         return new Result(new DrillSchedule(file, List.copyOf(r.entries), List.copyOf(r.blackouts), r.grace), List.of());
     }
 
-    private static final class Reading {
+    private static final class Reading implements YamlChecks {
         final Path file;
         final Optional<Collection<String>> knownDrills;
         final List<DrillError> errors = new ArrayList<>();
@@ -103,7 +102,8 @@ public final class ScheduleReader {
             this.knownDrills = knownDrills;
         }
 
-        void error(Pos pos, String message) {
+        @Override
+        public void error(Pos pos, String message) {
             errors.add(new DrillError(file, pos.line(), pos.column(), message));
         }
 
@@ -236,30 +236,6 @@ public final class ScheduleReader {
                             + " (known: " + String.join(", ", known) + ")");
                 }
             }
-        }
-
-        Optional<Node> required(MapNode m, String key, String what) {
-            var e = m.entry(key);
-            if (e.isEmpty()) error(m.pos(), what + " needs `" + key + ":`");
-            return e.map(LocatedYaml.Entry::value);
-        }
-
-        Optional<MapNode> map(Node n, String what) {
-            if (n instanceof MapNode m) return Optional.of(m);
-            error(n.pos(), what + " must be a map (key: value lines)");
-            return Optional.empty();
-        }
-
-        Optional<String> text(Node n, String what) {
-            if (n instanceof Scalar s && !s.reported()) {
-                if (s.token() == JsonToken.VALUE_NULL) {
-                    error(n.pos(), what + " has no value");
-                    return Optional.empty();
-                }
-                return Optional.of(s.text());
-            }
-            if (!(n instanceof Scalar)) error(n.pos(), what + " must be a single value, not a " + (n instanceof MapNode ? "map" : "list"));
-            return Optional.empty();
         }
 
         Optional<Duration> duration(Node n, String what) {
