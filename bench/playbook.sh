@@ -7,6 +7,7 @@
 #     plan2    `vigil playbook plan` of the recipe on 2 hosts (nodes fresh)        target <= 3 s
 #     apply2   `vigil playbook apply` of the recipe on 2 hosts, packages already
 #              present, every trial on fresh nodes (`vigil-bed reset`)             target <= 10 s
+#     apply8s / cpu8    the 8-host apply with --forks 1, and the machine's busy CPU during apply8
 #     apply1 / apply8   the same apply on 1 host (--limit ha1) and on 8 hosts, the
 #              same 8-node cluster file and variables: only the parallelism differs
 #                                                                                  target apply8 <= 1.5 x apply1
@@ -177,16 +178,31 @@ for ((t = 1; t <= trials; t++)); do
 done
 stats apply2 "${apply2[@]}"; m_apply2=$median
 
-# ---- 1 host vs 8, the same 8-node cluster; alternated so that load drifts hit both alike
-apply1=(); apply8=()
+# The machine's busy CPU time so far, in ms (every process: the CLI, the nodes' sshd and shells).
+cpu_busy_ms() { awk '/^cpu / { print ($2 + $3 + $4 + $7 + $8 + $9) * 10; exit }' /proc/stat; }
+
+# ---- 1 host vs 8, the same 8-node cluster; alternated so that load drifts hit both alike.
+# apply8s is the same 8-host apply with --forks 1 (one host after the other): what parallelism
+# buys on this bed; cpu8 the whole machine's busy CPU time during an 8-host apply, which says
+# whether the bed's 8 "hosts", sharing this machine's cores, leave the run CPU-bound.
+apply1=(); apply8=(); apply8s=(); cpu8=()
 for ((t = 1; t <= trials; t++)); do
   reset_nodes 8; seed_nodes 8
   apply1+=("$(cli_ms 8 apply --limit "${all_nodes[0]}")") || exit 1
   reset_nodes 8; seed_nodes 8
+  c0=$(cpu_busy_ms)
   apply8+=("$(cli_ms 8 apply)") || exit 1
+  cpu8+=("$(( $(cpu_busy_ms) - c0 ))")
+  reset_nodes 8; seed_nodes 8
+  apply8s+=("$(cli_ms 8 apply --forks 1)") || exit 1
 done
 stats apply1 "${apply1[@]}"; m_apply1=$median
 stats apply8 "${apply8[@]}"; m_apply8=$median
+stats apply8s "${apply8s[@]}"; m_apply8s=$median
+stats cpu8 "${cpu8[@]}"; m_cpu8=$median
+echo "apply8: busy CPU ${m_cpu8} ms over ${m_apply8} ms of wall time on $(nproc) vCPUs" \
+     "($(python3 -c "print(f'{$m_cpu8 / $m_apply8 / $(nproc) * 100:.0f}')") % of the machine);" \
+     "parallel vs one host at a time: $(python3 -c "print(f'{$m_apply8s / $m_apply8:.2f}')")x faster"
 
 # check OK TEXT: prints TEXT with its verdict; a miss fails the run.
 check() { if (($1)); then echo "$2: met"; else echo "$2: MISSED"; failed=1; fi; }
