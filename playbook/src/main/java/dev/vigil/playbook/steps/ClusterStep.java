@@ -75,7 +75,10 @@ final class ClusterStep implements Step {
         String nodeOption = nodeNames.contains(host.name()) ? " --node " + Quoting.sh(host.name()) : "";
 
         // Asked first: a degraded cluster refuses the step, and the running version is the floor of the new one.
-        Optional<JsonNode> status = status(host, vigil, file, nodeOption, ctx);
+        // Where the agent's socket is not there, no agent can answer: the host is spared a JVM start.
+        Optional<JsonNode> status = agentSocket(current, file, host.name(), nodeNames)
+                .filter(socket -> kindOrMissing(host, socket) != Host.Kind.OTHER)
+                .isPresent() ? Optional.empty() : status(host, vigil, file, nodeOption, ctx);
         if (status.isEmpty() && mode == ApplyMode.ALWAYS) {
             throw new Failure("no agent answers on " + host.name() + " (`" + vigil + " status --json --config " + file
                     + "` failed) and `apply: always` needs one; nothing written");
@@ -142,6 +145,37 @@ final class ClusterStep implements Step {
             // no names: the agent is then looked for by uname -n
         }
         return out;
+    }
+
+    /**
+     * Where the agent of this host listens, derived as {@code vigil status} and the agent derive it
+     * (the file's {@code control: {socket_dir}}, relative to the file, else /run/vigil;
+     * {@code <cluster>-<node>.sock}); empty when it cannot be told here (the host's name is not
+     * one of the file's nodes, or the file does not say its cluster), and then status is asked.
+     */
+    static Optional<String> agentSocket(String text, String file, String hostName, List<String> nodeNames) {
+        if (!nodeNames.contains(hostName)) return Optional.empty();
+        try {
+            var tree = ClusterFileMerge.treeOf(text);
+            if (!(tree.get("cluster") instanceof ClusterFileMerge.Text cluster)) return Optional.empty();
+            String dir = "/run/vigil";
+            if (tree.get("control") instanceof Map<?, ?> control && control.get("socket_dir") != null) {
+                if (!(control.get("socket_dir") instanceof ClusterFileMerge.Text d)) return Optional.empty();
+                dir = d.text().startsWith("/") ? d.text()
+                        : java.nio.file.Path.of(file).resolveSibling(d.text()).normalize().toString();
+            }
+            return Optional.of(dir + "/" + cluster.text() + "-" + hostName + ".sock");
+        } catch (Failure e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Host.Kind kindOrMissing(Host host, String path) {
+        try {
+            return host.kind(path);
+        } catch (IOException e) {
+            return Host.Kind.OTHER; // cannot tell: ask the agent
+        }
     }
 
     /** The agent's status on the host, or empty when none answers (any exit but 0, or not JSON). */

@@ -42,6 +42,7 @@ class ClusterStepTest {
               - {name: ha2, address: 127.0.0.2}
             links:
               - {type: udp, mode: unicast, port: 694}
+            control: {socket_dir: run}
 
             # resources below, also kept
             resources:
@@ -60,7 +61,7 @@ class ClusterStepTest {
                 #!/bin/sh
                 d=$(dirname "$0")
                 case "$1" in
-                  status) [ -f "$d/status.json" ] && cat "$d/status.json"; exit $(cat "$d/status.rc" 2>/dev/null || echo 3) ;;
+                  status) echo status >> "$d/asked.log"; [ -f "$d/status.json" ] && cat "$d/status.json"; exit $(cat "$d/status.rc" 2>/dev/null || echo 3) ;;
                   config) echo "$@" >> "$d/applied.log"; exit $(cat "$d/apply.rc" 2>/dev/null || echo 0) ;;
                 esac
                 exit 2
@@ -68,11 +69,33 @@ class ClusterStepTest {
         Files.setPosixFilePermissions(vigil, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /** The agent's socket where the file says (control.socket_dir, relative to it), as a running agent has it. */
+    private java.nio.channels.ServerSocketChannel agentSocket;
+
     private void agentAnswers(String recorded) throws IOException {
         try (InputStream in = getClass().getResourceAsStream(recorded)) {
             Files.write(dir.resolve("status.json"), in.readAllBytes());
         }
         Files.writeString(dir.resolve("status.rc"), "0");
+        if (agentSocket == null) {
+            Files.createDirectories(dir.resolve("run"));
+            agentSocket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            agentSocket.bind(java.net.UnixDomainSocketAddress.of(dir.resolve("run/web-ha1.sock")));
+        }
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeAgentSocket() throws IOException {
+        if (agentSocket != null) agentSocket.close();
+    }
+
+    @Test
+    void withoutTheAgentsSocketNoAgentIsAskedAndTheFileIsOnlyWritten() throws Exception {
+        var o = run("ping: [10.0.0.1]\n", true);
+        assertThat(o.changed()).isTrue();
+        assertThat(Files.readString(file)).contains("ping: [10.0.0.1]");
+        assertThat(dir.resolve("asked.log")).as("vigil status, a JVM on the host, was not started").doesNotExist();
+        assertThat(dir.resolve("applied.log")).doesNotExist();
     }
 
     private Step.Outcome run(String content, boolean apply, String... more) throws Exception {
@@ -160,8 +183,8 @@ class ClusterStepTest {
         assertThatThrownBy(() -> run("groups:\n  - {id: www, members: [vip, nosuch]}\n", true))
                 .isInstanceOf(Step.Failure.class)
                 .hasMessageContaining("the merged cluster file would be invalid, nothing written")
-                // the new groups item is line 17 of the merged file (version inserted after cluster:), `nosuch` at column 30
-                .hasMessageMatching("(?s).*" + java.util.regex.Pattern.quote(file.toString()) + ":17:30: unknown resource `nosuch`.*");
+                // the new groups item is line 18 of the merged file (version inserted after cluster:), `nosuch` at column 30
+                .hasMessageMatching("(?s).*" + java.util.regex.Pattern.quote(file.toString()) + ":18:30: unknown resource `nosuch`.*");
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
     }
 
