@@ -98,14 +98,7 @@ class ApacheNfsBedIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (pb != null) {
-                pb.close();
-                assertThat(pb.bed().leftovers()).as("what bed %s left behind", pb.bed().name()).isEmpty();
-            }
-        } finally {
-            Commands.run(List.of("rm", "-rf", dir.toString()), null, Duration.ofSeconds(30));
-        }
+        PlaybookBed.tearDown(pb, dir, logDir);
     }
 
     @Test

@@ -165,15 +165,7 @@ class IbmRecipesBedIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (pb != null) {
-                pb.close();
-                assertThat(pb.bed().leftovers()).as("what bed %s left behind", pb.bed().name()).isEmpty();
-            }
-        } finally {
-            keepLogs();
-            Commands.run(List.of("rm", "-rf", dir.toString()), null, Duration.ofSeconds(30));
-        }
+        PlaybookBed.tearDown(pb, dir, logDir);
     }
 
     @Test
@@ -661,16 +653,6 @@ class IbmRecipesBedIT {
         doc.get("hosts").fieldNames().forEachRemaining(hosts::add);
         assertThat(hosts).as("hosts of the %s", verb).containsExactlyInAnyOrderElementsOf(bed().nodes());
         return doc;
-    }
-
-    private void keepLogs() throws IOException {
-        if (dir == null || !Files.isDirectory(dir) || logDir == null) return;
-        Files.createDirectories(logDir);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
-                Files.copy(f, logDir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
     }
 
     private static void log(String format, Object... args) {

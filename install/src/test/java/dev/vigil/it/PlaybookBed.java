@@ -27,6 +27,31 @@ import java.util.stream.Stream;
  * file the playbook wrote there. {@link #close()} kills the agents, then takes the bed down.
  */
 final class PlaybookBed implements AutoCloseable {
+    /**
+     * The end of every test on the SSH bed: the bed down (and nothing of it left behind), the
+     * operator's files (cluster file, vars, CLI logs) copied under {@code logDir} for whoever reads
+     * a failure (none when {@code logDir} is null), and the operator's directory removed.
+     */
+    static void tearDown(PlaybookBed pb, Path dir, Path logDir) throws Exception {
+        try {
+            if (pb != null) {
+                pb.close();
+                org.assertj.core.api.Assertions.assertThat(pb.bed().leftovers())
+                        .as("what bed %s left behind", pb.bed().name()).isEmpty();
+            }
+        } finally {
+            if (logDir != null && dir != null && Files.isDirectory(dir)) {
+                Files.createDirectories(logDir);
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
+                        Files.copy(f, logDir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            if (dir != null) Commands.run(List.of("rm", "-rf", dir.toString()), null, Duration.ofSeconds(30));
+        }
+    }
+
     /** The cluster's name in the cluster file this bed writes (the agents' socket names follow it). */
     static final String CLUSTER = "pbbed";
     /** Where Vigil's files live on a node (the defaults of the agent and of the playbook steps). */

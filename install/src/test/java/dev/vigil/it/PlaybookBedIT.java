@@ -163,15 +163,7 @@ class PlaybookBedIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (pb != null) {
-                pb.close();
-                assertThat(pb.bed().leftovers()).as("what bed %s left behind", pb.bed().name()).isEmpty();
-            }
-        } finally {
-            keepLogs();
-            Commands.run(List.of("rm", "-rf", dir.toString()), null, Duration.ofSeconds(30));
-        }
+        PlaybookBed.tearDown(pb, dir, logDir);
     }
 
     // ---- the recipes
@@ -433,16 +425,6 @@ class PlaybookBedIT {
     }
 
     /** The operator's files (cluster file, vars) and the agents' logs, kept under target/ for whoever reads a failure. */
-    private void keepLogs() throws IOException {
-        if (dir == null || !Files.isDirectory(dir)) return;
-        Files.createDirectories(logDir);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
-                Files.copy(f, logDir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-    }
-
     private static void log(String format, Object... args) {
         System.out.println("PlaybookBedIT: " + String.format(format, args));
     }
