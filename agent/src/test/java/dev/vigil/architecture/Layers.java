@@ -60,6 +60,7 @@ public final class Layers {
             // the SSH server, then the `vigil` command line that starts all of them.
             new Layer("console views", "dev.vigil.access..", "dev.vigil.status.."),
             new Layer("text ui", "dev.vigil.tui.."),
+            new Layer("drill room", "dev.vigil.drillroom.."), // pages of the text UI that run drills (the drill library)
             new Layer("wizards", "dev.vigil.wizard.."), // pages of the text UI that drive the playbook engine
             new Layer("ssh", "dev.vigil.ssh.."),
             new Layer("cli", "dev.vigil.cli.."),

@@ -15,7 +15,7 @@ public final class Permissions {
             Map.entry("restart", Role.OPERATOR), Map.entry("cleanup", Role.OPERATOR),
             Map.entry("standby", Role.OPERATOR), Map.entry("online", Role.OPERATOR),
             Map.entry("maintenance-on", Role.OPERATOR), Map.entry("maintenance-off", Role.OPERATOR),
-            Map.entry("drill", Role.OPERATOR),
+            Map.entry("drill", Role.OPERATOR), Map.entry("drill-abort", Role.OPERATOR),
             // a recipe wizard's apply (dev.vigil.wizard): a plan needs no role, it changes nothing
             Map.entry("recipe-apply", Role.OPERATOR),
             // ... of a recipe that distributes the cluster key (an authkey step): the key is the admin's

@@ -5,6 +5,11 @@ import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.control.ControlClient;
+import dev.vigil.drill.ClusterAccess;
+import dev.vigil.drill.report.ReportStore;
+import dev.vigil.drillroom.DrillOffer;
+import dev.vigil.drillroom.DrillRoom;
+import dev.vigil.drillroom.DrillRoomSettings;
 import dev.vigil.ssh.AuthorizedKeysFile;
 import dev.vigil.ssh.ConsoleServer;
 import dev.vigil.ssh.FailureThrottle;
@@ -20,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -70,6 +76,15 @@ final class ConsoleCommand implements Callable<Integer> {
             description = "where each wizard apply saves its answers, to repeat it with vigil playbook apply (default: ${DEFAULT-VALUE})")
     Path wizardSaves = WizardSettings.DEFAULT_SAVED;
 
+    @Option(names = "--drills", paramLabel = "FILE",
+            description = "the drill file the drill room (key D) offers (default: drills.yaml next to --config's cluster file, "
+                    + "as vigil drill's --file)")
+    Path drills;
+
+    @Option(names = "--drill-state-dir", paramLabel = "DIR",
+            description = "where the drill room keeps reports and the one-drill lock, as vigil drill's --state-dir (default: ${DEFAULT-VALUE})")
+    Path drillStateDir = DrillCommand.DEFAULT_STATE_DIR;
+
     @Mixin
     NodeOptions agent;
 
@@ -91,8 +106,10 @@ final class ConsoleCommand implements Callable<Integer> {
         // The wizards' recipes run on the cluster file's nodes over SSH, as `vigil playbook --config` would.
         var wizards = WizardSettings.defaults().withPlaybooks(playbooks).withSaved(wizardSaves)
                 .withHosts(Files.isReadable(agent.config) ? WizardHosts.cluster(agent.config, Optional.empty()) : WizardHosts.local());
+        var drillRoom = drillRoom(agents.client());
         var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(clusterFile().orElse(null))
-                .withScreens(Screens.standard().with(Wizards.entry(wizards))));
+                .withScreens(Screens.standard().with(Wizards.entry(wizards.withDrills(DrillOffer.from(drillRoom))))
+                        .with(DrillRoom.entry(drillRoom))));
         var server = new ConsoleServer(new ConsoleServer.Settings(address.get(), hostKey),
                 new AuthorizedKeysFile(authorizedKeys),
                 new FailureThrottle(Clock.systemUTC(), FailureThrottle.Policy.defaults()),
@@ -115,6 +132,24 @@ final class ConsoleCommand implements Callable<Integer> {
         agent.out().flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The drill room's drills, reports and runs: the drill file and state directory of {@code vigil drill}, runs put
+     * together as {@code vigil drill run} does, with one event stream per node of the cluster file.
+     */
+    private DrillRoomSettings drillRoom(ControlClient any) {
+        var files = new DrillCommand.Files();
+        files.file = drills;
+        files.stateDir = drillStateDir;
+        Path drillFile = files.drillFile(agent.config);
+        var store = new ReportStore(drillStateDir);
+        var config = clusterFile().orElse(null);
+        List<ClusterAccess.Named> agents = config == null || agent.connect.isPresent() || agent.socket.isPresent() || agent.node.isPresent()
+                ? List.of(new ClusterAccess.Named("agent", any)) : DrillRuns.perNode(config);
+        return new DrillRoomSettings(drillFile, store,
+                (d, listener) -> DrillRuns.prepare(d, any, agents, agent.config, config, store, listener),
+                () -> DrillScheduleCommand.runningSchedule(any, agent.config, drillFile, drillStateDir));
     }
 
     /** The agents the console follows, and how to name them in its first log line. */

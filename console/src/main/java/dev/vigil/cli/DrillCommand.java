@@ -15,6 +15,7 @@ import dev.vigil.drill.probe.InProcessProbes;
 import dev.vigil.drill.report.DrillReport;
 import dev.vigil.drill.report.HtmlReport;
 import dev.vigil.drill.report.ReportStore;
+import dev.vigil.drill.report.ReportText;
 import dev.vigil.drill.run.DrillRun;
 import dev.vigil.fencing.FenceRunner;
 import dev.vigil.model.FenceDevice;
@@ -178,16 +179,11 @@ final class DrillCommand {
             var any = target.clientOrExplain();
             if (any == null) return 2;
             var agents = perAgent(any);
-            var cluster = ClusterAccess.over(awayFromTarget(any, agents, d), agents);
             var config = java.nio.file.Files.exists(target.config) ? target.loadForCliOrExplain() : null;
-            List<FenceDevice> devices = config == null ? List.of() : config.resources().fencing();
-            var fenceRunner = new FenceRunner(FenceRunner.defaultSearchPath(AgentOptions.defaultScriptsDir().resolve("fence")),
-                    Duration.ofSeconds(2));
-            var clock = DrillClock.system();
             var store = new ReportStore(files.stateDir);
-            var run = new DrillRun(d, cluster, () -> Faults.create(d, cluster, new ShellCommands(), Optional.of(fenceRunner), devices),
-                    new InProcessProbes(d.probes(), clock), store, clock, json ? new DrillRun.Listener() {} : new Printer(out, yes),
-                    DrillRun.Settings.DEFAULT.withBlackout(DrillScheduleCommand.blackouts(any, target.config)));
+            var prepared = DrillRuns.prepare(d, any, agents, target.config, config, store,
+                    json ? new DrillRun.Listener() {} : new Printer(out, yes));
+            var run = prepared.run();
             // Ctrl-C (or a SIGTERM) must not leave the fault in place: it asks the run to abort, and
             // the JVM waits (bounded by the drill's budget) until restore has run and the report is kept.
             var finished = new java.util.concurrent.CountDownLatch(1);
@@ -203,12 +199,12 @@ final class DrillCommand {
                 }
             }, "drill-abort-on-signal");
             Runtime.getRuntime().addShutdownHook(onSignal);
-            try (fenceRunner) {
+            try (prepared) {
                 if (!json) out.print(describe(d));
                 if (!yes) {
                     var checks = run.preconditions();
                     out.println("Preconditions:");
-                    checks.forEach(c -> out.println("  " + (c.ok() ? "✓" : "✗") + " " + c.name() + ": " + c.detail()));
+                    checks.forEach(c -> out.println("  " + ReportText.check(c)));
                     if (checks.stream().allMatch(DrillReport.Check::ok)) {
                         out.print("This injects a real fault into the running cluster. Type the drill's name (" + d.name()
                                 + ") to run it: ");
@@ -236,18 +232,6 @@ final class DrillCommand {
                     // the hook runs now and returns at once: the run has finished
                 }
             }
-        }
-
-        /**
-         * With several agents, requests go to one that is not on the drill's target node first:
-         * the target's own agent is frozen, cut off or dead during the drill, and its view of the
-         * cluster (everyone else lost) would abort the drill.
-         */
-        private static ControlClient awayFromTarget(ControlClient any, List<ClusterAccess.Named> agents, Drill d) {
-            if (agents.size() < 2 || !d.kind().targetsNode()) return any;
-            var ordered = new ArrayList<ClusterAccess.Named>(agents);
-            ordered.sort(java.util.Comparator.comparing(a -> a.name().equals(d.target())));
-            return ControlClient.anyOf(ordered.stream().map(ClusterAccess.Named::client).toList());
         }
 
         /** One event stream per agent named by --connect (each node's detection shows); else the one agent. */
@@ -279,7 +263,7 @@ final class DrillCommand {
         @Override
         public synchronized void check(DrillReport.Check c) {
             if (!showChecks) return;
-            out.println("  " + (c.ok() ? "✓" : "✗") + " " + c.name() + ": " + c.detail());
+            out.println("  " + ReportText.check(c));
             out.flush();
         }
 
@@ -291,30 +275,15 @@ final class DrillCommand {
 
         @Override
         public synchronized void entry(DrillReport.TimelineEntry e) {
-            if (e.kind().equals("membership") || e.kind().equals("operator") || e.kind().equals("config")) return;
-            out.printf("  %+7d ms  %-10s %s%s%n", e.atMs(), e.kind(), "drill".equals(e.source()) ? "" : e.source() + ": ", e.text());
+            if (ReportText.chatter(e)) return;
+            out.println("  " + ReportText.entry(e));
             out.flush();
         }
     }
 
     static String summary(DrillReport r) {
         var sb = new StringBuilder();
-        sb.append("Verdict: ").append(r.verdict().toUpperCase(java.util.Locale.ROOT)).append(" — ").append(r.reason()).append('\n');
-        if (r.gapMs() != null) sb.append("Client gap: ").append(r.gapMs()).append(" ms\n");
-        if (r.heartbeatSlips() != null && !r.heartbeatSlips().isEmpty()) {
-            sb.append("Heartbeat slips during the drill: ").append(r.heartbeatSlips()).append('\n');
-        }
-        if (!r.phases().isEmpty()) {
-            sb.append("Phases:");
-            r.phases().forEach(p -> sb.append(' ').append(p.phase()).append(' ').append(p.durationMs()).append(" ms"));
-            sb.append('\n');
-        }
-        r.expectations().forEach(e -> sb.append("  ").append(e.ok() ? "✓ " : "✗ ").append(e.name()).append(": ").append(e.detail()).append('\n'));
-        if (!r.restore().isEmpty()) sb.append("Restored:\n");
-        r.restore().forEach(s -> sb.append("  ").append(s.ok() ? "✓ " : "✗ ").append(s.what())
-                .append(s.detail().isEmpty() ? "" : " (" + s.detail() + ")").append('\n'));
-        sb.append("Cluster ").append(r.cluster()).append(", configuration version ").append(r.configVersion())
-                .append(" (sha256 ").append(r.configDigest()).append("…)\n");
+        ReportText.summary(r).forEach(l -> sb.append(l).append('\n'));
         return sb.toString();
     }
 
@@ -420,8 +389,7 @@ final class DrillCommand {
                 out.println("Drill " + rep.drill() + " (" + rep.kind() + " of " + rep.target() + "), report " + rep.id());
                 out.print(summary(rep));
                 out.println("Timeline (ms from the injection):");
-                rep.timeline().forEach(t -> out.printf("  %+7d  %-10s %s%s%n", t.atMs(), t.kind(),
-                        "drill".equals(t.source()) ? "" : t.source() + ": ", t.text()));
+                rep.timeline().forEach(t -> out.println("  " + ReportText.entry(t)));
             }
             return 0;
         }

@@ -132,6 +132,42 @@ final class DrillScheduleCommand extends ScheduleListOptions implements Callable
         }
     }
 
+    /**
+     * The listing of the schedule the agents run (else {@code config}'s), as {@code schedule list --running}
+     * prints it; its errors as text. For the console's schedule page.
+     */
+    static String runningSchedule(dev.vigil.control.ControlClient agent, Path config, Path drillFile, Path stateDir) {
+        String text;
+        String from;
+        try {
+            text = agent.runningConfig();
+            from = "the cluster file the agents run";
+        } catch (java.io.IOException e) {
+            try {
+                text = java.nio.file.Files.readString(config);
+                from = config + " (no agent answered: " + e.getMessage() + ")";
+            } catch (java.io.IOException e2) {
+                return "! no agent answered (" + e.getMessage() + ") and " + config + " cannot be read: " + e2.getMessage() + "\n";
+            }
+        }
+        var drills = DrillReader.read(drillFile);
+        Optional<Collection<String>> known = drills.ok() ? Optional.of(drills.drills().stream().map(Drill::name).toList()) : Optional.empty();
+        var r = ScheduleReader.read(config, text, known);
+        if (!r.ok()) {
+            var sb = new StringBuilder("! the drill schedule in " + from + " has errors; every drill is refused until they are fixed:\n");
+            r.errors().forEach(e -> sb.append("! ").append(e).append('\n'));
+            return sb.toString();
+        }
+        if (r.schedule().entries().isEmpty()) return "No scheduled drills in " + from + " (the `drills:` section, docs/drills.md).\n";
+        Optional<FireLog> log;
+        try {
+            log = java.nio.file.Files.isDirectory(stateDir) ? Optional.of(FireLog.open(stateDir)) : Optional.empty();
+        } catch (java.io.IOException e) {
+            log = Optional.empty();
+        }
+        return "From " + from + ":\n" + describe(r.schedule(), log, Instant.now());
+    }
+
     /** The listing: per entry, its cron and zone, the next fires (blackouts marked), the last recorded fire. */
     static String describe(DrillSchedule s, Optional<FireLog> log, Instant now) {
         var blackouts = Blackouts.of(s.blackouts());

@@ -5,6 +5,7 @@ import com.googlecode.lanterna.input.KeyType;
 import dev.vigil.access.Operator;
 import dev.vigil.access.Permissions;
 import dev.vigil.control.StatusReport;
+import dev.vigil.drillroom.DrillOffer;
 import dev.vigil.playbook.Engine;
 import dev.vigil.playbook.Journal;
 import dev.vigil.playbook.Playbook;
@@ -54,6 +55,7 @@ public final class WizardPage implements Page {
     private WizardRun applied;
     private SavedRun saved;
     private boolean confirming;
+    private volatile java.util.Optional<DrillOffer.Offer> drillOffer = java.util.Optional.empty(); // after a good apply
     private final Keys.Scroll scroll = new Keys.Scroll(); // summary, plan and apply
     private int formTop;
 
@@ -105,7 +107,7 @@ public final class WizardPage implements Page {
             case FORM -> formBody(ctx, width, height);
             case SUMMARY -> scrolled(WizardLines.summary(recipe, form, width), height);
             case PLAN -> scrolled(plan == null ? List.of() : WizardLines.plan(plan, form, width), height);
-            case APPLY -> scrolled(applied == null ? List.of() : WizardLines.apply(recipe, applied, saved, settings.stateDir(), form, width), height);
+            case APPLY -> scrolled(withOffer(applied == null ? List.of() : WizardLines.apply(recipe, applied, saved, settings.stateDir(), form, width)), height);
         };
     }
 
@@ -120,6 +122,15 @@ public final class WizardPage implements Page {
         int rest = Math.max(0, height - head.size());
         head.addAll(scroll.window(lines, rest));
         return head;
+    }
+
+    /** The result page's first line offers a drill of what was just set up, when the drill file has one. */
+    private List<Line> withOffer(List<Line> lines) {
+        if (drillOffer.isEmpty() || applied == null || !applied.finished()) return lines;
+        var out = new ArrayList<Line>();
+        out.add(Line.of("d: run a drill of what was just set up: " + drillOffer.get().label(), Tone.TITLE));
+        out.addAll(lines);
+        return out;
     }
 
     private String failedNote() {
@@ -171,6 +182,7 @@ public final class WizardPage implements Page {
             }
             case APPLY -> {
                 h.add(new KeyHint("↑↓ PgUp PgDn", "scroll"));
+                if (applied != null && applied.finished() && drillOffer.isPresent()) h.add(new KeyHint("d", "drill it"));
                 if (applied != null && applied.finished()) h.add(new KeyHint("Enter/Esc", "close"));
             }
         }
@@ -269,6 +281,7 @@ public final class WizardPage implements Page {
 
     private Reaction applyKey(KeyStroke k) {
         if (scroll.onKey(k)) return Reaction.HANDLED;
+        if (Keys.is(k, 'd') && applied.finished() && drillOffer.isPresent()) return new Reaction.Open(drillOffer.get().open().get());
         boolean close = k.getKeyType() == KeyType.Escape || k.getKeyType() == KeyType.Enter;
         if (close && applied.finished()) return new Reaction.Back();
         if (close) return new Reaction.Say("the apply runs to its end (every step has its timeout); its result follows here", Tone.WARN);
@@ -305,6 +318,9 @@ public final class WizardPage implements Page {
                 return (r.anyFailed() ? "failed: " : "ok: ") + counts + r.stopped().map(s -> "; stopped: " + Views.mask(s, form.secrets())).orElse("");
             });
             record(auditLog, who, target, outcome);
+            if (run.report().filter(r -> !r.anyFailed()).isPresent()) {
+                drillOffer = settings.drills().of(DrillOffer.definedBy(playbook, form.values()));
+            }
             log.info("wizard: recipe {} run {} by {}: {}", recipe.id(), runId, who.user(), outcome);
         });
         stage = Stage.APPLY;

@@ -1,5 +1,6 @@
 package dev.vigil.wizard;
 
+import dev.vigil.drillroom.DrillOffer;
 import dev.vigil.playbook.Journal;
 import java.nio.file.Path;
 
@@ -11,9 +12,18 @@ import java.nio.file.Path;
  *                  with {@code vigil playbook apply}
  * @param stateDir  the engine's journal directory on each host ({@code vigil playbook undo RUN} reads it)
  * @param hosts     how the recipes' hosts are reached
+ * @param drills    after an apply, a drill of what it set up (the console's drill room); {@link DrillOffer#NONE} without one
  */
-public record WizardSettings(Path playbooks, Path saved, String stateDir, WizardHosts hosts) {
+public record WizardSettings(Path playbooks, Path saved, String stateDir, WizardHosts hosts, DrillOffer drills) {
     public static final Path DEFAULT_SAVED = Path.of("/var/lib/vigil/wizards");
+
+    public WizardSettings(Path playbooks, Path saved, String stateDir, WizardHosts hosts) {
+        this(playbooks, saved, stateDir, hosts, DrillOffer.NONE);
+    }
+
+    public WizardSettings withDrills(DrillOffer d) {
+        return new WizardSettings(playbooks, saved, stateDir, hosts, d);
+    }
 
     /** The distribution's {@code playbooks/} (beside {@code lib/} under {@code vigil.home}), hosts: {@code local} only. */
     public static WizardSettings defaults() {

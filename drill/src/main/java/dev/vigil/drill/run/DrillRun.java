@@ -63,6 +63,9 @@ public final class DrillRun {
 
     /** What a watcher (the command line) is told as the run goes. */
     public interface Listener {
+        /** The run's id (its report's), as soon as it is known: a console audits the start with it. */
+        default void started(String id) {}
+
         default void phase(Phase phase) {}
 
         default void check(Check check) {}
@@ -172,6 +175,7 @@ public final class DrillRun {
         long startEpoch = clock.epochMillis();
         String id = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC)
                 .format(Instant.ofEpochMilli(startEpoch)) + "-" + drill.name();
+        listener.started(id);
         enter(Phase.PRECONDITIONS);
 
         StatusReport status;
