@@ -95,8 +95,8 @@ final class GuidedRunPage implements Page {
             out.addAll(RoomLines.text(List.of("✗ Refused: " + first.map(c -> c.name() + ": " + c.detail()).orElse("")
                     + ". Nothing was done; c checks again."), width));
         } else if (typed != null) {
-            out.addAll(RoomLines.text(List.of("This injects a real fault into the running cluster. Type the drill's name ("
-                    + drill.name() + ") and Enter to run it; Esc: not now."), width).stream().map(l -> Line.of(l.text(), Tone.WARN)).toList());
+            out.add(Line.of("This injects a real fault into the running cluster.", Tone.WARN));
+            out.addAll(RoomLines.text(List.of("Type its name (" + drill.name() + ") and Enter to run it; Esc: not now."), width));
             out.add(Line.builder().add("> ", Tone.TITLE).add(typed.toString()).add("_", Tone.DIM).build());
         } else if (Permissions.refusal(ctx.operator(), DrillRoom.VERB).isPresent()) {
             out.add(Line.of("Starting a drill needs the operator role; you are " + ctx.operator().role().configName() + ".", Tone.DIM));

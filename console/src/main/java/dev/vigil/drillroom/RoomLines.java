@@ -117,14 +117,14 @@ final class RoomLines {
     static List<Line> phases(DrillReport r, int width) {
         var out = new ArrayList<Line>();
         long total = r.phases().stream().mapToLong(p -> p.startMs() + p.durationMs()).max().orElse(0);
-        int label = 14 + 10 + 11;
+        int label = 16 + 10 + 11;
         int bar = Math.max(1, width - label - 2);
         out.add(Line.of("Phases (ms from the start of the run, " + total + " ms in all):", Tone.TITLE));
         for (var p : r.phases()) {
             int from = total == 0 ? 0 : (int) (p.startMs() * bar / total);
             int len = total == 0 ? 1 : Math.max(1, (int) Math.round((double) p.durationMs() * bar / total));
             len = Math.min(len, bar - Math.min(from, bar - 1));
-            out.add(Line.builder().add("  " + Text.fit(p.phase(), 12)).add(Text.fit("+" + p.startMs(), 10), Tone.DIM)
+            out.add(Line.builder().add("  " + Text.fit(p.phase(), 14)).add(Text.fit("+" + p.startMs(), 10), Tone.DIM)
                     .add(Text.fit(p.durationMs() + " ms", 11)).add(" ".repeat(Math.min(from, bar - 1)))
                     .add("#".repeat(len), Tone.TITLE).build());
         }
@@ -134,7 +134,8 @@ final class RoomLines {
     /** A report in full: what ran, the verdict and its numbers, the phases' timeline, the probes, every event. */
     static List<Line> report(DrillReport r, int width) {
         var out = new ArrayList<Line>();
-        out.add(Line.of("Drill " + r.drill() + " (" + r.kind() + " of " + r.target() + "), report " + r.id(), Tone.TITLE));
+        RoomLines.text(List.of("Drill " + r.drill() + " (" + r.kind() + " of " + r.target() + "), report " + r.id()), width)
+                .forEach(l -> out.add(Line.of(l.text(), Tone.TITLE)));
         out.addAll(text(ReportText.summary(r), width));
         out.add(Line.empty());
         out.addAll(phases(r, width));
