@@ -68,6 +68,7 @@ final class CataloguePage implements Page {
         var d = drills.get(selected);
         var about = new ArrayList<String>();
         if (!d.description().isEmpty()) about.add(d.description());
+        about.add("expects: " + RoomLines.expects(d));
         d.probes().forEach(p -> about.add("probe " + p.name() + ": " + p.kind().key() + " " + p.address() + " every "
                 + p.interval().toMillis() + " ms"));
         about.add("limits: budget " + d.limits().budget().toSeconds() + " s, settle " + d.limits().settle().toSeconds() + " s");

@@ -25,6 +25,7 @@ final class GuidedRun implements DrillRun.Listener {
 
     /** A long drill's live timeline keeps its newest entries; the report keeps all. */
     static final int MAX_ENTRIES = 2000;
+    private static final java.util.Set<String> ONCE = java.util.Set.of("stop", "start", "failure", "fencing", "resource");
 
     private final Drill drill;
     private final AtomicLong revision = new AtomicLong(1);
@@ -176,6 +177,9 @@ final class GuidedRun implements DrillRun.Listener {
     @Override
     public synchronized void entry(TimelineEntry e) {
         if (ReportText.chatter(e)) return;
+        // a stop, start, failure or fence is news once, though every agent reports it (as in the report);
+        // a detection is each agent's own
+        if (ONCE.contains(e.kind()) && timeline.stream().anyMatch(x -> x.kind().equals(e.kind()) && x.text().equals(e.text()))) return;
         if (timeline.size() >= MAX_ENTRIES) timeline.remove(0);
         timeline.add(e);
         revision.incrementAndGet();

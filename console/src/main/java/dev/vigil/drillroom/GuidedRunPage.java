@@ -127,7 +127,7 @@ final class GuidedRunPage implements Page {
                 all.add(Line.of("Preconditions as the run checked them:", Tone.TITLE));
                 all.addAll(RoomLines.checks(run.runChecks(), width));
             }
-            all.add(Line.of("Report " + r.id() + ": r opens it (also under r on the drills screen, and vigil drill report)", Tone.DIM));
+            all.add(Line.of("Report " + r.id() + " (r shows it)", Tone.DIM));
             all.add(Line.of("Timeline (ms from the injection):", Tone.TITLE));
             r.timeline().stream().filter(e -> !ReportText.chatter(e)).forEach(e -> all.add(RoomLines.entry(e)));
         } else {
@@ -234,7 +234,7 @@ final class GuidedRunPage implements Page {
             record(audit, who, DrillRoom.VERB, target, outcome);
             log.info("drill: {} by {}: {}", target, who.user(), outcome);
         });
-        return new Reaction.Say("running " + drill.name() + ": a aborts it", Tone.WARN);
+        return new Reaction.Say("started " + drill.name() + " (a aborts it while it runs)", Tone.WARN);
     }
 
     private Reaction abort(Context ctx) {

@@ -136,9 +136,12 @@ final class RoomLines {
         var out = new ArrayList<Line>();
         RoomLines.text(List.of("Drill " + r.drill() + " (" + r.kind() + " of " + r.target() + "), report " + r.id()), width)
                 .forEach(l -> out.add(Line.of(l.text(), Tone.TITLE)));
-        out.addAll(text(ReportText.summary(r), width));
-        out.add(Line.empty());
+        // the verdict and the gap, then where the time went, then the rest of the summary
+        var summary = ReportText.summary(r).stream().filter(l -> !l.startsWith("Phases:")).toList();
+        int head = r.gapMs() == null ? 1 : 2;
+        out.addAll(text(summary.subList(0, head), width));
         out.addAll(phases(r, width));
+        out.addAll(text(summary.subList(head, summary.size()), width));
         if (!r.probes().isEmpty()) {
             out.add(Line.empty());
             out.add(Line.of("Probes:", Tone.TITLE));
