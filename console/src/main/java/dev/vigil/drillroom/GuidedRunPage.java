@@ -129,7 +129,7 @@ final class GuidedRunPage implements Page {
             }
             all.add(Line.of("Report " + r.id() + " (r shows it)", Tone.DIM));
             all.add(Line.of("Timeline (ms from the injection):", Tone.TITLE));
-            r.timeline().stream().filter(e -> !ReportText.chatter(e)).forEach(e -> all.add(RoomLines.entry(e)));
+            r.timeline().stream().filter(e -> !ReportText.chatter(e)).forEach(e -> all.addAll(RoomLines.entry(e, width)));
         } else {
             all.add(Line.of("✗ the run ended without a report: " + run.error().orElse("unknown"), Tone.BAD));
         }

@@ -55,10 +55,13 @@ final class RoomLines {
         var out = new ArrayList<Line>();
         for (String s : texts) {
             Tone tone = tone(s);
-            var wrapped = Text.wrap(s, width);
-            out.add(Line.of(wrapped.get(0), tone));
+            String body = s.stripLeading();
+            String lead = s.substring(0, s.length() - body.length());
+            if (lead.length() > width / 3) lead = "";
+            var wrapped = Text.wrap(body, width - lead.length());
+            out.add(Line.of(lead + wrapped.get(0), tone));
             if (wrapped.size() == 1) continue;
-            String indent = " ".repeat(Math.min(s.length() - s.stripLeading().length() + 2, Math.max(0, width / 3)));
+            String indent = lead + "  ";
             String rest = String.join(" ", wrapped.subList(1, wrapped.size())).strip();
             for (String r : Text.wrap(rest, width - indent.length())) out.add(Line.of(indent + r, tone));
         }
@@ -98,6 +101,12 @@ final class RoomLines {
 
     private static String cut(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "~";
+    }
+
+    /** An entry wrapped to the width (a report has room to scroll), continuation under its text. */
+    static List<Line> entry(DrillReport.TimelineEntry e, int width) {
+        Tone tone = entry(e).spans().get(0).tone();
+        return text(List.of("  " + ReportText.entry(e)), width).stream().map(l -> Line.of(l.text(), tone)).toList();
     }
 
     static Line entry(DrillReport.TimelineEntry e) {
@@ -158,7 +167,7 @@ final class RoomLines {
         }
         out.add(Line.empty());
         out.add(Line.of("Timeline (ms from the injection):", Tone.TITLE));
-        r.timeline().stream().filter(e -> !ReportText.chatter(e)).forEach(e -> out.add(entry(e)));
+        r.timeline().stream().filter(e -> !ReportText.chatter(e)).forEach(e -> out.addAll(entry(e, width)));
         return out;
     }
 
