@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.TimingPreset;
 import dev.vigil.control.StatusReport;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +43,7 @@ class ConsoleLoopbackIT {
     private Path operatorKey;
     private Path viewerKey;
     private Path strangerKey;
-    private final List<String> tmuxServers = new ArrayList<>();
+    private SshInTmux ui;
 
     @BeforeAll
     static void installFixture() throws IOException {
@@ -90,6 +88,10 @@ class ConsoleLoopbackIT {
                     }
                 });
 
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            sshPort = probe.getLocalPort();
+        }
+        ui = new SshInTmux(dir, sshPort, PATIENCE);
         operatorKey = keygen("ed25519", "otto on call");
         viewerKey = keygen("ecdsa", "vera@desk");
         strangerKey = keygen("ed25519", "stranger");
@@ -97,9 +99,6 @@ class ConsoleLoopbackIT {
         Files.writeString(keys, "role=operator " + Files.readString(pub(operatorKey)) + Files.readString(pub(viewerKey)));
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
 
-        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            sshPort = probe.getLocalPort();
-        }
         var log = dir.resolve("console.log");
         console = new ProcessBuilder(VigilHome.launcher().toString(), "console", "--config", cluster.configFile().toString(),
                 "--listen", "127.0.0.1:" + sshPort, "--authorized-keys", keys.toString(),
@@ -112,12 +111,7 @@ class ConsoleLoopbackIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (String s : tmuxServers) {
-            run(List.of("tmux", "-L", s, "kill-server"), Duration.ofSeconds(5));
-            // kill-server leaves its socket file behind
-            Files.deleteIfExists(Path.of(System.getenv().getOrDefault("TMUX_TMPDIR", "/tmp"),
-                    "tmux-" + new com.sun.security.auth.module.UnixSystem().getUid(), s));
-        }
+        if (ui != null) ui.close();
         if (console != null) {
             console.destroy();
             if (!console.waitFor(10, TimeUnit.SECONDS)) console.destroyForcibly();
@@ -246,22 +240,13 @@ class ConsoleLoopbackIT {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    private record Result(int exit, String out, String err) {}
-
     /** {@code ssh} into the text UI inside a fresh private tmux server of cols x rows; the server's name. */
     private String openUi(Path key, String user, int cols, int rows) throws Exception {
-        String tmux = "vigil-con-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        tmuxServers.add(tmux);
-        String sshLine = String.join(" ", sshArgs(key, user));
-        var started = run(List.of("tmux", "-L", tmux, "-f", "/dev/null", "new-session", "-d", "-s", "ui", "-x",
-                String.valueOf(cols), "-y", String.valueOf(rows), "sh", "-c",
-                sshLine + "; echo $? > " + dir.resolve("ui.exit") + "; sleep 30"), PATIENCE);
-        assertThat(started.exit()).as(started.err()).isZero();
-        return tmux;
+        return ui.openUi(key, user, cols, rows, dir.resolve("ui.exit"));
     }
 
     private String capture(String tmux) throws Exception {
-        return run(List.of("tmux", "-L", tmux, "capture-pane", "-p", "-t", "ui"), PATIENCE).out();
+        return ui.capture(tmux);
     }
 
     private static int widthOfLineWith(String screen, String text) {
@@ -269,43 +254,18 @@ class ConsoleLoopbackIT {
     }
 
     private Path keygen(String type, String comment) throws Exception {
-        Path key = dir.resolve("id_" + type + "_" + comment.replaceAll("[^a-z]", ""));
-        var r = run(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-C", comment, "-f", key.toString()), PATIENCE);
-        assertThat(r.exit()).as(r.err()).isZero();
-        return key;
+        return ui.keygen(type, comment);
     }
 
     private static Path pub(Path key) {
-        return key.resolveSibling(key.getFileName() + ".pub");
+        return SshInTmux.pub(key);
     }
 
-    private List<String> sshArgs(Path key, String user) {
-        return new ArrayList<>(List.of("ssh", "-p", String.valueOf(sshPort), "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
-                "-o", "LogLevel=ERROR", "-F", "/dev/null", "-i", key.toString(), user + "@127.0.0.1"));
+    private SshInTmux.Result ssh(Path key, String user, String command) throws Exception {
+        return ui.ssh(key, user, command);
     }
 
-    private Result ssh(Path key, String user, String command) throws Exception {
-        var args = sshArgs(key, user);
-        args.add(command);
-        return run(args, PATIENCE);
-    }
-
-    /** Output in files, so a client that hangs cannot hang the test past {@code timeout}. */
-    private Result run(List<String> command, Duration timeout) throws Exception {
-        var out = Files.createTempFile(dir, "out", ".txt");
-        var err = Files.createTempFile(dir, "err", ".txt");
-        var p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("timed out after " + timeout + ": " + command + "; stderr: " + Files.readString(err));
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            p.destroyForcibly();
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    private SshInTmux.Result run(List<String> command, Duration timeout) throws Exception {
+        return ui.run(command, timeout);
     }
 }
