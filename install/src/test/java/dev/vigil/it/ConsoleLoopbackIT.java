@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The operator console against real agents: three agents on 127.0.0.21-23 (lan preset) running a
  * group www of StateFile resources, {@code vigil console} as its own process through the launcher
  * following them over their TCP control ports (its default: the cluster file's nodes in order),
- * and the real OpenSSH client inside a private tmux server.
+ * and the real OpenSSH client inside a private tmux server; a drill file next to the cluster file
+ * for the drill room (the guided drill).
  */
 @Tag("integration")
 class ConsoleLoopbackIT {
@@ -78,6 +79,22 @@ class ConsoleLoopbackIT {
                 groups:
                   - {id: www, members: [vip, web], prefer: ha2}
                 """.formatted(controlPort, heartbeatPort, fixture.provider(), states, fixture.provider(), states), Map.of());
+        // the drill room's drill file where the console looks by default: next to its cluster file
+        Files.writeString(dir.resolve("drills.yaml"), """
+                drills:
+                  - name: www-to-ha3
+                    description: planned move of www to ha3
+                    kind: switchover
+                    target: www
+                    to: ha3
+                    probes:
+                      - {name: web, command: "ls %s | grep -q '^state-.*-web$'", interval: 250ms, timeout: 2s}
+                    expect:
+                      service_back_within: 25s
+                      resources: {www: ha3}
+                      fenced: false
+                    limits: {budget: 50s, settle: 30s}
+                """.formatted(states));
         for (var n : NODES) cluster.start(n);
         await("all three agents see each other").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
@@ -102,7 +119,8 @@ class ConsoleLoopbackIT {
         var log = dir.resolve("console.log");
         console = new ProcessBuilder(VigilHome.launcher().toString(), "console", "--config", cluster.configFile().toString(),
                 "--listen", "127.0.0.1:" + sshPort, "--authorized-keys", keys.toString(),
-                "--host-key", dir.resolve("console/host_ed25519").toString(), "--audit-log", dir.resolve("audit.log").toString())
+                "--host-key", dir.resolve("console/host_ed25519").toString(), "--audit-log", dir.resolve("audit.log").toString(),
+                "--drill-state-dir", dir.resolve("drill-state").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await("the console listens").atMost(PATIENCE).until(() -> Files.readString(log).contains("vigil console: listening on"));
         assertThat(Files.readString(log)).contains("agents 127.0.0.21:" + controlPort + ",127.0.0.22:" + controlPort
@@ -236,6 +254,95 @@ class ConsoleLoopbackIT {
         run(List.of("tmux", "-L", tmux, "send-keys", "-t", "ui", "h"), PATIENCE);
         await("the history screen").atMost(PATIENCE).untilAsserted(() -> assertThat(capture(tmux))
                 .contains("dashboard > history").contains("web monitor on ha3: FAILED NOT_RUNNING (rc 7)"));
+    }
+
+    /**
+     * The console's guided drill (issue 12) at 80×24: a viewer sees the catalogue and the
+     * preconditions and is refused; the operator's switchover of www to ha3, confirmed by typing its
+     * name, is watched in the middle (web's start on ha3 held with the StateFile agent's hold file):
+     * the stop on ha2 once and the start of vip on ha3 on the live timeline, the probe strip in the
+     * outage; then the verdict, the audit lines with the run id, the report and its view.
+     */
+    @Test
+    void aGuidedDrillIsWatchedLiveToItsVerdictAndAuditedAndAViewerCannotStartOne() throws Exception {
+        var services = dir.resolve("services");
+        Path audit = dir.resolve("audit.log");
+        Path state = dir.resolve("drill-state");
+        await("www runs on ha2").atMost(PATIENCE).untilAsserted(() -> assertThat(cluster.status("ha1").orElseThrow()
+                .resources().resources()).allSatisfy(x -> assertThat(x.runningOn()).containsExactly("ha2")));
+        // A viewer sees the catalogue and the preconditions, and cannot start the drill.
+        String vera = ui.openUi(viewerKey, "vera", 80, 24, dir.resolve("vera.exit"));
+        await("the dashboard").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(vera)).contains("vera (viewer)"));
+        ui.send(vera, "D");
+        await("the catalogue").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(vera))
+                .contains("dashboard > drills").contains("www-to-ha3").contains("switchover of www to ha3")
+                .contains("expects: back within 25s; www on ha3; not fenced"));
+        ui.send(vera, "Enter");
+        await("preconditions for a viewer").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(vera))
+                .contains("✓ every node online").contains("Starting a drill needs the operator role; you are viewer."));
+        ui.send(vera, "Enter");
+        await("refused").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(vera)).contains("refused: drill needs the operator role"));
+        assertThat(Files.readAllLines(audit)).singleElement().satisfies(l -> assertThat(l).contains("\"user\":\"vera\"",
+                "\"action\":\"drill\"", "\"target\":\"www-to-ha3\"", "\"outcome\":\"refused: drill needs the operator role"));
+        ui.send(vera, "q");
+
+        // The operator: preconditions, a typed confirmation, the run watched live, the verdict.
+        String otto = ui.openUi(operatorKey, "otto", 80, 24, dir.resolve("otto.exit"));
+        await("the dashboard").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(otto)).contains("otto (operator)"));
+        ui.send(otto, "D");
+        await("the catalogue").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(otto)).contains("www-to-ha3"));
+        ui.send(otto, "Enter");
+        await("every precondition holds").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(otto))
+                .contains("✓ quorum").contains("✓ every node online").contains("✓ no other drill running")
+                .contains("All preconditions hold"));
+        assertThat(ui.capture(otto)).doesNotContain("✗");
+        Files.writeString(services.resolve("hold-start-ha3-web"), "");
+        ui.send(otto, "Enter");
+        await("the confirmation").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(otto)).contains("Type its name (www-to-ha3)"));
+        ui.send(otto, "-l", "www-to-ha3");
+        ui.send(otto, "Enter");
+
+        // Held in the start of web on ha3: the run is in the middle, the screen live.
+        await("web's start on ha3 is held").atMost(PATIENCE).until(() -> Files.exists(services.resolve("start-held-ha3-web")));
+        await("the live timeline and the probe strip in the outage").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(otto))
+                .contains("drill www-to-ha3: running").contains("Timeline (ms from the injection):")
+                .containsPattern("stop .*web stopped on ha2").containsPattern("start .*vip started on ha3").containsPattern("web +\\|+X+").contains("a abort and restore"));
+        String held = ui.capture(otto);
+        System.out.println("ConsoleLoopbackIT: the run held in web's start on ha3, at 80x24:\n" + held);
+        assertThat(held.lines().filter(l -> l.contains("web stopped on ha2"))).as("each stop once, though three agents report it")
+                .hasSize(1);
+        var started = auditLines(audit).get(1);
+        assertThat(started.get("user").asText()).isEqualTo("otto");
+        assertThat(started.get("action").asText()).isEqualTo("drill");
+        assertThat(started.get("target").asText()).matches("www-to-ha3 run \\d{8}T\\d{6}\\.\\d{3}Z-www-to-ha3");
+        assertThat(started.get("outcome").asText()).isEqualTo("started: switchover of www to ha3");
+        String id = started.get("target").asText().substring("www-to-ha3 run ".length());
+        Files.writeString(services.resolve("release-ha3-web"), "");
+
+        await("the verdict").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(otto))
+                .contains("drill www-to-ha3: verdict").contains("Verdict: PASS").contains("Client gap: ")
+                .contains("✓ www ends on ha3").contains("Restored:"));
+        await("the end audited").atMost(PATIENCE).until(() -> auditLines(audit).size() == 3);
+        var ended = auditLines(audit).get(2);
+        assertThat(ended.get("target").asText()).isEqualTo("www-to-ha3 run " + id);
+        assertThat(ended.get("outcome").asText()).startsWith("pass: every expectation held (gap ");
+        var report = new ObjectMapper().readTree(state.resolve("reports/" + id + ".json").toFile());
+        assertThat(report.get("verdict").asText()).isEqualTo("pass");
+        assertThat(report.get("gapMs").asLong()).as("the outage covers the held start").isPositive();
+        assertThat(ui.capture(otto)).contains("Client gap: " + report.get("gapMs").asLong() + " ms");
+        System.out.println("ConsoleLoopbackIT: the verdict at 80x24:\n" + ui.capture(otto));
+
+        ui.send(otto, "r");
+        await("the report view").atMost(PATIENCE).untilAsserted(() -> assertThat(ui.capture(otto))
+                .contains("verdict > report").contains("Phases (ms from the start of the run").contains("  observe "));
+        ui.send(otto, "q");
+        await("q leaves").atMost(PATIENCE).untilAsserted(() -> assertThat(Files.readString(dir.resolve("otto.exit")).strip()).isEqualTo("0"));
+    }
+
+    private static List<com.fasterxml.jackson.databind.JsonNode> auditLines(Path audit) throws IOException {
+        var out = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+        for (String l : Files.readAllLines(audit)) out.add(new ObjectMapper().readTree(l));
+        return out;
     }
 
     // ---- helpers ------------------------------------------------------------------------------
