@@ -106,8 +106,9 @@ final class ConsoleCommand implements Callable<Integer> {
         // The wizards' recipes run on the cluster file's nodes over SSH, as `vigil playbook --config` would.
         var wizards = WizardSettings.defaults().withPlaybooks(playbooks).withSaved(wizardSaves)
                 .withHosts(Files.isReadable(agent.config) ? WizardHosts.cluster(agent.config, Optional.empty()) : WizardHosts.local());
-        var drillRoom = drillRoom(agents.client());
-        var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(clusterFile().orElse(null))
+        var config = clusterFile().orElse(null);
+        var drillRoom = drillRoom(agents.client(), config);
+        var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(config)
                 .withScreens(Screens.standard().with(Wizards.entry(wizards.withDrills(DrillOffer.from(drillRoom))))
                         .with(DrillRoom.entry(drillRoom))));
         var server = new ConsoleServer(new ConsoleServer.Settings(address.get(), hostKey),
@@ -138,13 +139,12 @@ final class ConsoleCommand implements Callable<Integer> {
      * The drill room's drills, reports and runs: the drill file and state directory of {@code vigil drill}, runs put
      * together as {@code vigil drill run} does, with one event stream per node of the cluster file.
      */
-    private DrillRoomSettings drillRoom(ControlClient any) {
+    private DrillRoomSettings drillRoom(ControlClient any, ClusterConfig config) {
         var files = new DrillCommand.Files();
         files.file = drills;
         files.stateDir = drillStateDir;
         Path drillFile = files.drillFile(agent.config);
         var store = new ReportStore(drillStateDir);
-        var config = clusterFile().orElse(null);
         List<ClusterAccess.Named> agents = config == null || agent.connect.isPresent() || agent.socket.isPresent() || agent.node.isPresent()
                 ? List.of(new ClusterAccess.Named("agent", any)) : DrillRuns.perNode(config);
         return new DrillRoomSettings(drillFile, store,

@@ -247,6 +247,13 @@ class DrillRoomPageTest {
         assertThat(a.get(0).outcome()).startsWith("refused: drill needs the operator role");
         assertThat(cluster.adminCalls).isEmpty();
         key(KeyType.Escape);
+        // the catalogue follows a resize: at 120 columns a row has room for all it expects
+        terminal.setTerminalSize(new TerminalSize(120, 30));
+        awaitScreen("> web-switchover  switchover of www to ha2  expects back within 5s; www on ha2");
+        assertThat(screen().lines().toList()).hasSize(30);
+        terminal.setTerminalSize(new TerminalSize(80, 24));
+        awaitScreen("expects: back within 5s; www on ha2");
+        assertThat(screen().lines().toList()).hasSize(24).allSatisfy(l -> assertThat(l).hasSize(80));
         key('s');
         awaitScreen("dashboard > drills > schedule", "read-only", "next: 2026-12-06 03:00:00 UTC");
     }
