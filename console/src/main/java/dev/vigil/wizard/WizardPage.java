@@ -325,6 +325,14 @@ public final class WizardPage implements Page {
         }
     }
 
+    /** Straight to the summary when every answer is right (a wizard that asked and checked first: the serial link's). */
+    void showSummary() {
+        if (stage == Stage.FORM && form.checkAll()) {
+            stage = Stage.SUMMARY;
+            scroll.toTop();
+        }
+    }
+
     /** For the tests: when the answers were saved (after an apply started). */
     SavedRun saved() {
         return saved;
