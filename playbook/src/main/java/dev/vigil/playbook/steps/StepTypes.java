@@ -54,7 +54,7 @@ public final class StepTypes {
         SUPPORTED.put("authkey", List.of(new Param("path", false, "where the key goes on the host (default /etc/vigil/authkey)"),
                 new Param("source", false, "the key on this machine, relative to the playbook (default authkey; created once when missing)")));
         SUPPORTED.put("cluster", List.of(new Param("file", false, "the cluster file on the host (default /etc/vigil/cluster.yaml)"),
-                new Param("content", false, "a YAML fragment of resources, groups, constraints, fencing, policy, ping"),
+                new Param("content", false, "a YAML fragment of resources, groups, constraints, fencing, policy, ping, links"),
                 new Param("template", false, "the fragment as a template file, relative to the playbook"),
                 new Param("apply", false, "auto (default: when an agent answers), always or never: run `vigil config apply`"),
                 new Param("vigil", false, "the vigil command on the host (default vigil)")));
