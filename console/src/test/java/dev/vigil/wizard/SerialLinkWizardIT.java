@@ -2,9 +2,7 @@ package dev.vigil.wizard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.vigil.access.AuditLog;
 import dev.vigil.agent.Agent;
 import dev.vigil.agent.AgentOptions;
 import dev.vigil.agent.TransportFactory;
@@ -13,10 +11,6 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.control.ControlClient;
 import dev.vigil.control.ControlProtocol;
 import dev.vigil.control.StatusReport;
-import dev.vigil.ssh.AuthorizedKeysFile;
-import dev.vigil.ssh.ConsoleServer;
-import dev.vigil.ssh.FailureThrottle;
-import dev.vigil.ssh.ShellSessionFactory;
 import dev.vigil.time.MonotonicClock;
 import dev.vigil.transport.serial.SocatPair;
 import dev.vigil.tui.ConsoleBackend;
@@ -25,16 +19,12 @@ import dev.vigil.tui.TuiOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,14 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class SerialLinkWizardIT {
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
-
     @TempDir Path dir;
     private final List<Agent> agents = new ArrayList<>();
     private final List<SocatPair> cables = new ArrayList<>();
-    private ConsoleServer console;
-    private AuditLog audit;
-    private String tmux;
+    private TmuxConsole ui;
 
     @BeforeEach
     void start() throws Exception {
@@ -89,20 +75,10 @@ class SerialLinkWizardIT {
         }
         var ha1 = ControlClient.tcp(new InetSocketAddress("127.0.0.41", config.control().port()), config.key());
 
-        var sshKey = dir.resolve("id_ed25519");
-        var r = run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "otto", "-f", sshKey.toString()));
-        assertThat(r.exit()).as(r.err()).isZero();
-        Path keys = dir.resolve("authorized_keys");
-        Files.writeString(keys, "role=operator " + Files.readString(dir.resolve("id_ed25519.pub")));
-        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
-        audit = new AuditLog(dir.resolve("audit.log"), Clock.systemUTC());
         var settings = new WizardSettings(ShippedRecipesTest.SHIPPED, dir.resolve("saved"), dir.resolve("state").toString(),
                 WizardHosts.cluster(dir.resolve("cluster.yaml"), Optional.empty()));
         var options = TuiOptions.defaults().withScreens(Screens.standard().with(Wizards.entry(settings))).withConfig(config);
-        console = new ConsoleServer(new ConsoleServer.Settings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("host_ed25519")),
-                new AuthorizedKeysFile(keys), new FailureThrottle(Clock.systemUTC(), FailureThrottle.Policy.defaults()),
-                (who, words, in, out, err) -> 2, ShellSessionFactory.tui(new Following(ha1), audit, options));
-        console.start();
+        ui = new TmuxConsole(dir, "operator", new Following(ha1), options);
     }
 
     /** The console follows ha1's agent (its status names the nodes the wizard's node fields offer). */
@@ -130,11 +106,9 @@ class SerialLinkWizardIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (tmux != null) run(List.of("tmux", "-L", tmux, "kill-server"));
-        if (console != null) console.close();
+        if (ui != null) ui.close();
         agents.forEach(Agent::close);
         for (var c : cables) c.close();
-        if (audit != null) audit.close();
     }
 
     private SocatPair cable(String name) throws Exception {
@@ -149,14 +123,7 @@ class SerialLinkWizardIT {
         var cable = cable("cable");
         var loose = cable("loose"); // another port on ha2, its cable going nowhere we listen
         var ids = Recipes.scan(ShippedRecipesTest.SHIPPED, WizardHosts.local()).stream().map(Recipe::id).toList();
-        tmux = "vigil-serial-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        Path exit = dir.resolve("ssh.exit");
-        String ssh = String.join(" ", "ssh", "-p", String.valueOf(console.port()), "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
-                "-F", "/dev/null", "-i", dir.resolve("id_ed25519").toString(), "-t", "otto@127.0.0.1");
-        var started = run(List.of("tmux", "-L", tmux, "-f", "/dev/null", "new-session", "-d", "-s", "ui", "-x", "80", "-y", "24",
-                "sh", "-c", ssh + "; echo $? > " + exit + "; sleep 30"));
-        assertThat(started.exit()).as(started.err()).isZero();
+        ui.connect();
         awaitScreen("cluster serialwiz");
 
         keys("w");
@@ -197,14 +164,12 @@ class SerialLinkWizardIT {
         awaitScreen("sent 40  back 0");
         awaitScreen("the cable is absent");
 
-        assertThat(audit.tail(10)).extracting(e -> e.user() + " " + e.action() + " " + e.outcome().split(":")[0])
+        assertThat(ui.audit.tail(10)).extracting(e -> e.user() + " " + e.action() + " " + e.outcome().split(":")[0])
                 .containsExactly("otto serial-test started at 19200 baud for 2s", "otto serial-test OK",
                         "otto serial-test started at 19200 baud for 2s", "otto serial-test NO_LINK");
         keys("Escape");
         awaitScreen("Recipes in ");
-        keys("q");
-        await().atMost(PATIENCE).until(() -> Files.exists(exit) && !Files.readString(exit).isBlank());
-        assertThat(Files.readString(exit).strip()).isEqualTo("0");
+        assertThat(ui.quit()).isEqualTo("0");
     }
 
     private static int freePort() throws IOException {
@@ -222,38 +187,14 @@ class SerialLinkWizardIT {
     }
 
     private void keys(String... keys) throws Exception {
-        var cmd = new ArrayList<>(List.of("tmux", "-L", tmux, "send-keys", "-t", "ui"));
-        cmd.addAll(List.of(keys));
-        assertThat(run(cmd).exit()).isZero();
+        ui.keys(keys);
     }
 
     private void literal(String text) throws Exception {
-        assertThat(run(List.of("tmux", "-L", tmux, "send-keys", "-t", "ui", "-l", text)).exit()).isZero();
-    }
-
-    private String capture() throws Exception {
-        return run(List.of("tmux", "-L", tmux, "capture-pane", "-p", "-t", "ui")).out();
+        ui.literal(text);
     }
 
     private void awaitScreen(String text) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(capture()).contains(text));
-    }
-
-    private record Result(int exit, String out, String err) {}
-
-    /** A process with its output in files, bounded by {@link #PATIENCE}. */
-    private Result run(List<String> command) throws Exception {
-        var out = Files.createTempFile(dir, "out", ".txt");
-        var err = Files.createTempFile(dir, "err", ".txt");
-        var p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try {
-            if (!p.waitFor(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError("timed out: " + command);
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            p.destroyForcibly();
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        ui.awaitScreen(text);
     }
 }
