@@ -401,6 +401,21 @@ public final class Agent implements AutoCloseable, ControlHandler {
         return history == null ? null : history.snapshot();
     }
 
+    /** The setup wizard's serial link test; never on a configured link's device (read once: links change only by restart). */
+    private final dev.vigil.transport.serial.SerialLinkTestService serialTests =
+            new dev.vigil.transport.serial.SerialLinkTestService(this::serialLinkDevices);
+
+    private java.util.Set<String> serialLinkDevices() {
+        return config.linksOf(options.node()).stream().filter(l -> l instanceof LinkConfig.Serial)
+                .map(l -> ((LinkConfig.Serial) l).deviceByNode().get(options.node())).filter(java.util.Objects::nonNull)
+                .collect(Collectors.toSet());
+    }
+
+    @Override
+    public dev.vigil.control.SerialTestReport serialTest(String verb, List<String> args) throws Refused {
+        return dev.vigil.control.SerialTestOp.answer(serialTests, verb, args);
+    }
+
     @Override
     public StatusReport status() {
         var now = clock.instant();

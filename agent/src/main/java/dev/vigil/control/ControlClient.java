@@ -106,6 +106,11 @@ public final class ControlClient {
         return call(new ControlProtocol.Request("config-show"), String.class);
     }
 
+    /** {@code serial-test}: one end of a serial link test (send, echo) or its progress; answers at once. */
+    public SerialTestReport serialTest(String verb, List<String> args) throws IOException {
+        return call(new ControlProtocol.Request(SerialTestReport.OP, verb, args, null), SerialTestReport.class);
+    }
+
     /**
      * Subscribes to the agent's pushed events: a status snapshot first, then events as they
      * happen (see {@link ControlEvent}). Close the stream to unsubscribe.
@@ -129,7 +134,7 @@ public final class ControlClient {
         try (var connection = connector.open()) {
             try {
                 connection.send(json.writeValueAsBytes(request));
-                if (!"status".equals(request.op()) && !"history".equals(request.op())) {
+                if (!"status".equals(request.op()) && !"history".equals(request.op()) && !SerialTestReport.OP.equals(request.op())) {
                     // Operator verbs answer once the cluster has settled, which may take minutes.
                     connection.readTimeout(Duration.ZERO);
                 }

@@ -6,7 +6,7 @@ import java.util.List;
 /** What both control servers (Unix socket and TCP) do with one request, so they cannot drift apart. */
 final class ControlDispatch {
     static final String EVENTS = "events";
-    private static final String KNOWN = "status, history, admin, config-apply, config-show, events";
+    private static final String KNOWN = "status, history, admin, config-apply, config-show, serial-test, events";
 
     private final ControlHandler handler;
 
@@ -55,8 +55,19 @@ final class ControlDispatch {
                 yield text == null ? error("this agent has no configuration text to show")
                         : new ControlProtocol.Response<>(true, text, null);
             }
+            case SerialTestReport.OP -> serialTest(request);
             default -> error("unknown op '" + request.op() + "'; known: " + KNOWN);
         };
+    }
+
+    private ControlProtocol.Response<?> serialTest(ControlProtocol.Request request) {
+        try {
+            var report = handler.serialTest(request.verb() == null ? "" : request.verb(),
+                    request.args() == null ? List.of() : request.args());
+            return report == null ? error("this agent runs no serial tests") : new ControlProtocol.Response<>(true, report, null);
+        } catch (ControlHandler.Refused e) {
+            return error(e.getMessage());
+        }
     }
 
     static ControlProtocol.Response<?> error(String message) {

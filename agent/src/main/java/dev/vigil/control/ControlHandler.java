@@ -30,4 +30,20 @@ public interface ControlHandler {
     default HistoryReport history() {
         return null;
     }
+
+    /**
+     * {@code serial-test}: one end of the setup wizard's serial link test ({@code verb} send, echo or
+     * progress; {@code args} device, baud, duration). Answers at once: a test runs on a thread of its
+     * own and is polled with {@code progress}. Null where the agent has none (test doubles).
+     */
+    default SerialTestReport serialTest(String verb, List<String> args) throws Refused {
+        return null;
+    }
+
+    /** A request the agent will not run, with why (sent back as the error). */
+    final class Refused extends Exception {
+        public Refused(String message) {
+            super(message);
+        }
+    }
 }

@@ -94,6 +94,8 @@ final class ControlJson {
             status(g, s);
         } else if (result instanceof HistoryReport h) {
             HistoryJson.history(g, h);
+        } else if (result instanceof SerialTestReport r) {
+            serialTest(g, r);
         } else if (result instanceof ControlProtocol.AdminOutcome o) {
             g.writeStartObject();
             bool(g, "ok", o.ok());
@@ -102,6 +104,25 @@ final class ControlJson {
         } else {
             throw new IllegalArgumentException("no JSON form for a " + result.getClass().getName());
         }
+    }
+
+    private static void serialTest(JsonGenerator g, SerialTestReport r) throws IOException {
+        g.writeStartObject();
+        string(g, "state", r.state());
+        string(g, "role", r.role());
+        string(g, "device", r.device());
+        number(g, "baud", r.baud());
+        number(g, "sent", r.sent());
+        number(g, "received", r.received());
+        number(g, "corrupted", r.corrupted());
+        number(g, "lost", r.lost());
+        for (var e : new Object[][] {{"rttMinMs", r.rttMinMs()}, {"rttP50Ms", r.rttP50Ms()}, {"rttP99Ms", r.rttP99Ms()},
+                {"rttMaxMs", r.rttMaxMs()}}) {
+            if (e[1] != null) g.writeNumberField((String) e[0], (Double) e[1]);
+        }
+        string(g, "verdict", r.verdict());
+        string(g, "explanation", r.explanation());
+        g.writeEndObject();
     }
 
     private static void event(JsonGenerator g, ControlEvent e) throws IOException {

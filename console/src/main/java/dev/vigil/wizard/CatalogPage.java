@@ -93,7 +93,7 @@ public final class CatalogPage implements Page {
                 if (r.playbook().isEmpty()) {
                     return new Reaction.Say(r.id() + " cannot be read: " + r.firstError(), Tone.BAD);
                 }
-                return new Reaction.Open(new WizardPage(r, settings));
+                return new Reaction.Open(WizardPages.open(r, settings));
             }
             default -> {
                 return Reaction.IGNORED;

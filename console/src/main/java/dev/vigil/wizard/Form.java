@@ -163,6 +163,30 @@ public final class Form {
         return out;
     }
 
+    /** The answers as given (not normalized), by field name. */
+    Map<String, String> answersByName() {
+        return Map.copyOf(answers);
+    }
+
+    /**
+     * The same answers on other fields (a form whose fields follow its answers: a group repeated by
+     * a count, a field per chosen node): every answer kept by name (a field that goes and comes back has it again), a new field starting
+     * from its default, the current field kept by name (else the nearest before it).
+     */
+    Form relaid(List<Field> next) {
+        var f = new Form(next);
+        f.answers.putAll(answers); // those of fields gone too: a field that comes back has its answer again
+        for (var field : next) {
+            if (problems.containsKey(field.name())) f.problems.put(field.name(), problems.get(field.name()));
+        }
+        String here = fields.isEmpty() ? "" : currentField().name();
+        int at = -1;
+        for (int i = 0; i < next.size(); i++) if (next.get(i).name().equals(here)) at = i;
+        f.current = at >= 0 ? at : Math.max(0, Math.min(current, next.size() - 1));
+        f.highlight = at >= 0 ? highlight : 0;
+        return f;
+    }
+
     /** The secret answers (non-empty), to mask wherever text is shown. */
     public List<String> secrets() {
         return fields.stream().filter(Field::secret).map(f -> answers.get(f.name())).filter(s -> !s.isEmpty()).toList();

@@ -209,37 +209,16 @@ public final class WizardPage implements Page {
     }
 
     private Reaction formKey(KeyStroke k, Context ctx) {
-        var nodes = nodes(ctx);
-        switch (k.getKeyType()) {
-            case Escape -> {
-                return cancel();
+        return FormKeys.onKey(form, k, nodes(ctx), () -> {
+            if (!form.checkAll()) {
+                int n = form.wrongCount();
+                return new Reaction.Say(n + " answer" + (n == 1 ? " is" : "s are") + " not right: fix the field"
+                        + (n == 1 ? "" : "s") + " marked ! (Next refuses until then)", Tone.WARN);
             }
-            case ArrowUp, ReverseTab -> form.previous();
-            case ArrowDown, Tab -> form.next();
-            case PageUp -> form.moveTo(form.current() - 5);
-            case PageDown -> form.moveTo(form.current() + 5);
-            case ArrowLeft -> form.cycle(-1, nodes);
-            case ArrowRight -> form.cycle(1, nodes);
-            case Backspace -> form.backspace(nodes);
-            case Enter -> {
-                if (!form.checkAll()) {
-                    int n = form.wrongCount();
-                    return new Reaction.Say(n + " answer" + (n == 1 ? " is" : "s are") + " not right: fix the field"
-                            + (n == 1 ? "" : "s") + " marked ! (Next refuses until then)", Tone.WARN);
-                }
-                stage = Stage.SUMMARY;
-                scroll.toTop();
-            }
-            case Character -> {
-                if (k.isCtrlDown() || k.isAltDown()) return Reaction.HANDLED;
-                char c = k.getCharacter();
-                if (form.fields().isEmpty()) return Reaction.HANDLED;
-                if (c == ' ' && !form.currentField().typed(nodes)) form.toggle(nodes);
-                else if (c >= ' ') form.type(c, nodes);
-            }
-            default -> { }
-        }
-        return Reaction.HANDLED; // every key: a letter typed here is an answer, not a screen's key
+            stage = Stage.SUMMARY;
+            scroll.toTop();
+            return Reaction.HANDLED;
+        });
     }
 
     private Reaction summaryKey(KeyStroke k) {
@@ -338,6 +317,14 @@ public final class WizardPage implements Page {
             audit.record(who, verb, target, outcome);
         } catch (IOException e) {
             log.error("console: cannot write the audit log: {} ({} {} by {}: {})", e.getMessage(), verb, target, who.user(), outcome);
+        }
+    }
+
+    /** Straight to the summary when every answer is right (a wizard that asked and checked first: the serial link's). */
+    void showSummary() {
+        if (stage == Stage.FORM && form.checkAll()) {
+            stage = Stage.SUMMARY;
+            scroll.toTop();
         }
     }
 

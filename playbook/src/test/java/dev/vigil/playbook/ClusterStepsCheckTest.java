@@ -44,7 +44,7 @@ class ClusterStepsCheckTest {
                 "5:21: `path` must be an absolute path, got 'etc/vigil/authkey'",
                 "5:40: unknown parameter `secret` of `authkey` (known: path, source)",
                 "6:21: `file` must be an absolute path, got 'cluster.yaml'",
-                "6:44: the fragment, line 1, column 1: `nodes` cannot be merged by a cluster step; it merges resources, groups, constraints, fencing, policy, ping (write the rest of the cluster file with a file step)",
+                "6:44: the fragment, line 1, column 1: `nodes` cannot be merged by a cluster step; it merges resources, groups, constraints, fencing, policy, ping, links (write the rest of the cluster file with a file step)",
                 "6:64: `apply` must be auto, always or never, got 'sometimes'",
                 "7:5: `cluster` needs exactly one of `content` and `template`",
                 "8:5: `serial_test` needs `peer` (the host at the cable's other end, a host of the same run)",

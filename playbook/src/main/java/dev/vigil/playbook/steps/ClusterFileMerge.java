@@ -17,7 +17,9 @@ import java.util.Optional;
  * The {@code cluster} step's merge of a YAML fragment into a cluster file's text. Lists of
  * {@code resources}, {@code groups}, {@code constraints} and {@code fencing} are merged by
  * {@code id} (the same id replaced where it stands, new ids appended), {@code policy} by key,
- * {@code ping} replaced.
+ * {@code ping} replaced, {@code links} by medium ({@link #linkKey}: a serial cable by its two
+ * nodes, a UDP link by mode, port and group): a link of the same medium replaced where it stands,
+ * a new one appended, so the links already there keep their index.
  *
  * <p>The file is edited, not regenerated: only the top-level sections that change (and
  * {@code version}, bumped) are rewritten, each as one flow-style line per list item; the rest of
@@ -28,7 +30,7 @@ import java.util.Optional;
  */
 public final class ClusterFileMerge {
     static final List<String> BY_ID = List.of("resources", "groups", "constraints", "fencing");
-    static final List<String> MERGED_KEYS = List.of("resources", "groups", "constraints", "fencing", "policy", "ping");
+    static final List<String> MERGED_KEYS = List.of("resources", "groups", "constraints", "fencing", "policy", "ping", "links");
 
     private ClusterFileMerge() {}
 
@@ -84,6 +86,13 @@ public final class ClusterFileMerge {
                     if (seen.contains(id)) throw new Step.Failure(where + "`" + e.key() + "` names id `" + id + "` twice");
                     seen.add(id);
                 }
+            } else if (e.key().equals("links")) {
+                if (!(v instanceof List<?> items)) throw new Step.Failure(where + "`links` must be a list");
+                for (Object item : items) {
+                    if (linkKey(item).isEmpty()) {
+                        throw new Step.Failure(where + "every item of `links` needs a `type` (and a serial link its `between`)");
+                    }
+                }
             } else if (e.key().equals("policy") && !(v instanceof Map)) {
                 throw new Step.Failure(where + "`policy` must be a map such as {auto_failback: false}");
             }
@@ -109,6 +118,9 @@ public final class ClusterFileMerge {
             if (BY_ID.contains(key)) {
                 if (now != null && !(now instanceof List)) throw new Step.Failure("`" + key + "` in the cluster file is not a list");
                 next = byId(now == null ? List.of() : (List<?>) now, (List<?>) f.getValue(), key);
+            } else if (key.equals("links")) {
+                if (now != null && !(now instanceof List)) throw new Step.Failure("`links` in the cluster file is not a list");
+                next = byLink(now == null ? List.of() : (List<?>) now, (List<?>) f.getValue());
             } else if (key.equals("policy")) {
                 if (now != null && !(now instanceof Map)) throw new Step.Failure("`policy` in the cluster file is not a map");
                 var m = new LinkedHashMap<String, Object>();
@@ -184,6 +196,38 @@ public final class ClusterFileMerge {
             else out.add(item);
         }
         return out;
+    }
+
+    private static List<Object> byLink(List<?> now, List<?> given) {
+        var out = new ArrayList<Object>(now);
+        for (Object item : given) {
+            var key = linkKey(item);
+            int at = -1;
+            for (int i = 0; i < out.size(); i++) {
+                if (linkKey(out.get(i)).equals(key)) at = i;
+            }
+            if (at >= 0) out.set(at, item);
+            else out.add(item);
+        }
+        return out;
+    }
+
+    /**
+     * What makes two links the same medium: a serial cable's two nodes (in either order), or a UDP
+     * link's mode, port and group. Empty for an item without a type (or a serial link without its nodes).
+     */
+    static Optional<String> linkKey(Object item) {
+        if (!(item instanceof Map<?, ?> m) || !(m.get("type") instanceof Text type)) return Optional.empty();
+        if (type.text().equals("serial")) {
+            if (!(m.get("between") instanceof List<?> between)) return Optional.empty();
+            var nodes = between.stream().map(n -> n instanceof Text t ? t.text() : String.valueOf(n)).sorted().toList();
+            return Optional.of("serial " + nodes);
+        }
+        return Optional.of(type.text() + " " + text(m.get("mode")) + " " + text(m.get("port")) + " " + text(m.get("group")));
+    }
+
+    private static String text(Object o) {
+        return o instanceof Text t ? t.text() : "";
     }
 
     private static Optional<String> id(Object item) {

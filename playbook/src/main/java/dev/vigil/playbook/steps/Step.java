@@ -73,6 +73,7 @@ public interface Step {
             case "authkey" -> new AuthKeyStep();
             case "cluster" -> new ClusterStep();
             case "serial_test" -> new SerialTestStep();
+            case "require" -> new RequireStep();
             default -> throw new IllegalArgumentException("no step type " + type);
         };
     }

@@ -54,7 +54,7 @@ public final class StepTypes {
         SUPPORTED.put("authkey", List.of(new Param("path", false, "where the key goes on the host (default /etc/vigil/authkey)"),
                 new Param("source", false, "the key on this machine, relative to the playbook (default authkey; created once when missing)")));
         SUPPORTED.put("cluster", List.of(new Param("file", false, "the cluster file on the host (default /etc/vigil/cluster.yaml)"),
-                new Param("content", false, "a YAML fragment of resources, groups, constraints, fencing, policy, ping"),
+                new Param("content", false, "a YAML fragment of resources, groups, constraints, fencing, policy, ping, links"),
                 new Param("template", false, "the fragment as a template file, relative to the playbook"),
                 new Param("apply", false, "auto (default: when an agent answers), always or never: run `vigil config apply`"),
                 new Param("vigil", false, "the vigil command on the host (default vigil)")));
@@ -64,6 +64,9 @@ public final class StepTypes {
                 new Param("baud", false, "line speed (default 19200)"),
                 new Param("min", false, "the verdict the step needs: ok (default) or degraded"),
                 new Param("duration", false, "how long probes are sent, e.g. 5s (default 5s)")));
+        SUPPORTED.put("require", List.of(new Param("command", true, "a query for /bin/sh -c that exits 0 when the host meets the requirement (run by plan too)"),
+                new Param("message", false, "what the failure says, e.g. Vigil is not installed: install it first"),
+                new Param("timeout", false, "how long the query may run, e.g. 10s (default 30s)")));
     }
 
     /** Keys of a step that are not its type ({@code when}: a condition, read by the core's {@code Condition}; {@code timeout}: a duration). */

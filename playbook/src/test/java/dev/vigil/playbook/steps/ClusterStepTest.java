@@ -114,6 +114,28 @@ class ClusterStepTest {
     }
 
     @Test
+    void aSerialLinkIsAppendedThenReplacedByItsTwoNodesTheOtherLinksKeepTheirPlace() throws Exception {
+        var o = run("links:\n  - {type: serial, between: [ha1, ha2], device: {ha1: /dev/ttyS0, ha2: /dev/ttyUSB0}, baud: 19200}\n",
+                true, "apply", "never");
+        assertThat(o.message()).contains("merged links, version 2");
+        var links = ClusterFileMerge.treeOf(Files.readString(file)).get("links").toString();
+        assertThat(links).containsSubsequence("unicast", "serial", "ttyUSB0", "19200");
+        assertThat(Files.readString(file)).contains("# resources below, also kept");
+        // the same cable named from the other end, at another rate: replaced where it stands, not added
+        run("links:\n  - {type: serial, between: [ha2, ha1], device: /dev/ttyS1, baud: 9600}\n", true, "apply", "never");
+        var again = (java.util.List<?>) ClusterFileMerge.treeOf(Files.readString(file)).get("links");
+        assertThat(again).hasSize(2);
+        assertThat(again.get(0).toString()).contains("unicast");
+        assertThat(again.get(1).toString()).contains("ttyS1").contains("9600").doesNotContain("19200");
+        assertThat(ConfigLoader.checkAwayFromNodes(Files.readString(file), file)).isEmpty();
+        // applied again: nothing to do
+        assertThat(run("links:\n  - {type: serial, between: [ha2, ha1], device: /dev/ttyS1, baud: 9600}\n", true, "apply", "never")
+                .changed()).isFalse();
+        assertThat(ClusterFileMerge.fragmentProblem("links:\n  - {type: serial, device: /dev/ttyS0}\n")).get().asString()
+                .contains("`between`");
+    }
+
+    @Test
     void aSameIdIsReplacedWhereItStandsANewIdAppendedPolicyKeysMergedPingReplaced() throws Exception {
         var o = run("""
                 resources:
