@@ -47,6 +47,19 @@ class DrillBedIT {
     private static final Duration RESOURCE_FAILURE_BOUND = Duration.ofSeconds(2).plus(Duration.ofSeconds(20))
             .plus(ResourceSpec.DEFAULT_OPERATION_TIMEOUT.multipliedBy(2));
     private static final Duration STARTUP = Duration.ofSeconds(60);
+    /** The drill's page probe in the first case, the shortest interval a drill allows. */
+    private static final Duration DRILL_PROBE = Duration.ofMillis(10);
+    /** The independent prober beside it: finer, so that it is the reference. */
+    private static final Duration INDEPENDENT_PROBE = Duration.ofMillis(2);
+    /**
+     * How far the report's gap and the independent prober's may differ. Each prober sees each
+     * edge of the outage up to one of its intervals late (its last answer before the service
+     * stopped answering was up to an interval before; its first answer after, up to an interval
+     * after), so each measures the real gap plus [0, 2 intervals): the difference lies within
+     * (-2 x 2 ms, +2 x 10 ms). The issue's 10 ms plus one drill interval (10 ms), which the
+     * 10 ms minimum interval forces, covers both sides.
+     */
+    private static final Duration GAP_AGREEMENT = Duration.ofMillis(10).plus(DRILL_PROBE);
 
     private static final String WEB = """
             cluster: drills
@@ -112,13 +125,13 @@ class DrillBedIT {
                     kind: switchover
                     target: www
                     to: ha2
-                    probes: [{name: page, http: "http://%1$s/", interval: 50ms, timeout: 500ms}]
+                    probes: [{name: page, http: "http://%1$s/", interval: %5$dms, timeout: 500ms}]
                     expect: {service_back_within: %2$dms, resources: {www: ha2}, single_holder: [vip], fenced: false}
                     limits: {budget: 5m, settle: 3m}
                   - name: ha2-crash
                     kind: node-crash
                     target: ha2
-                    probes: [{name: page, http: "http://%1$s/", interval: 50ms, timeout: 500ms},
+                    probes: [{name: page, http: "http://%1$s/", interval: %5$dms, timeout: 500ms},
                              {name: port, tcp: "%1$s:80", interval: 50ms, timeout: 500ms}]
                     expect: {service_back_within: %3$dms, resources: {www: ha1}, single_holder: [vip], fenced: true}
                     limits: {budget: 5m, settle: 3m}
@@ -126,10 +139,11 @@ class DrillBedIT {
                       method: fence
                       restore: "%4$s"
                       timeout: 30s
-                """.formatted(bed.vip(), SWITCHOVER_BOUND.toMillis(), TAKEOVER_BOUND.toMillis(), restartCommand("ha2")));
+                """.formatted(bed.vip(), SWITCHOVER_BOUND.toMillis(), TAKEOVER_BOUND.toMillis(), restartCommand("ha2"),
+                DRILL_PROBE.toMillis()));
 
         // ---- a planned switchover: the admin move, then the rule cleared
-        var switchover = drill(drills, "switchover");
+        var switchover = drillBesideIndependentProber(drills, "switchover");
         log("switchover: %s, gap %d ms, phases %s", switchover.verdict(), switchover.gapMs(), switchover.phases());
         assertThat(switchover.verdict()).as(switchover.reason()).isEqualTo("pass");
         assertThat(switchover.injected()).startsWith("vigil resource move www ha2");
@@ -144,7 +158,7 @@ class DrillBedIT {
         assertThat(cluster.status("ha1").orElseThrow().resources().constraints()).as("the move rule, cleared").isEmpty();
 
         // ---- ha2 (where www now runs) crashes: its fence device reboots it; ha1 fences it and takes over
-        var crash = drill(drills, "ha2-crash");
+        var crash = drillBesideIndependentProber(drills, "ha2-crash");
         log("ha2 crash: %s, gap %d ms, phases %s", crash.verdict(), crash.gapMs(), crash.phases());
         crash.timeline().forEach(t -> log("  %+6d ms %-10s %-5s %s", t.atMs(), t.kind(), t.source(), t.text()));
         assertThat(crash.verdict()).as(crash.reason()).isEqualTo("pass");
@@ -276,6 +290,30 @@ class DrillBedIT {
                 .until(() -> cluster.status("ha1").filter(s -> s.members().size() == cluster.bed().nodes().size()
                         && s.resources() != null && s.resources().pending().isEmpty() && (s.resources().waitingFor() == null
                         || s.resources().waitingFor().isEmpty())).isPresent());
+    }
+
+    /**
+     * Runs the drill with the independent prober probing the same page meanwhile, and checks the
+     * report's gap of that page (the client gap, where the page is the only probe) against the
+     * prober's within {@link #GAP_AGREEMENT}.
+     */
+    private DrillReport drillBesideIndependentProber(Path drills, String name) throws Exception {
+        var bed = cluster.bed();
+        List<IndependentProber.Sample> samples;
+        DrillReport report;
+        try (var prober = IndependentProber.start(bed, bed.vip(), 80, INDEPENDENT_PROBE, Duration.ofMillis(500), workDir)) {
+            report = drill(drills, name);
+            samples = prober.stop(Duration.ofSeconds(10));
+        }
+        long independent = IndependentProber.longestOutageMs(samples);
+        var page = report.probes().stream().filter(p -> p.name().equals("page")).findFirst().orElseThrow();
+        log("%s: the report's page outage %d ms (client gap %d ms), the independent prober's %d ms (%d samples): difference %+d ms",
+                name, page.outageMs(), report.gapMs(), independent, samples.size(), page.outageMs() - independent);
+        assertThat(samples).as("the independent prober probed").hasSizeGreaterThan(100);
+        assertThat(independent).as("the independent prober saw the outage").isPositive();
+        assertThat(Math.abs(page.outageMs() - independent)).as("|report - independent prober| in ms")
+                .isLessThanOrEqualTo(GAP_AGREEMENT.toMillis());
+        return report;
     }
 
     /** A drill file with one drill, {@code body} its keys after {@code name}. */

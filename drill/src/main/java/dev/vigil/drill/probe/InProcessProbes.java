@@ -9,11 +9,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Runs each probe on its own thread, on a fixed grid of its interval (a slow answer does not shift
- * the grid; a missed slot is skipped, not caught up in a burst), from the machine that runs the
- * drill. Every sample is kept with its start and end on the run's monotonic clock. Bounded: at
- * most {@link #MAX_SAMPLES} per probe (a 10 ms probe for 30 minutes), then the probe stops and
- * says so.
+ * Runs each probe on a fixed grid of its interval, from the machine that runs the drill: a thread
+ * per probe keeps the grid and starts each attempt on the probe's pool, whatever earlier attempts
+ * are doing. Attempts overlap where one waits longer than an interval, as bench's HttpProbe's do:
+ * a connect hanging on an address that just moved (the client's ARP entry still names the old
+ * node) must not blind the probe for its whole timeout; a sequential probe reported a switchover's
+ * gap 263 ms longer than an independent prober beside it (DrillBedIT). At most
+ * {@code timeout / interval + 2} attempts are in flight; a slot beyond that is recorded as failed.
+ * A missed slot (the grid thread late) is skipped, not caught up in a burst. Every sample is kept
+ * with its start and end on the run's monotonic clock. Bounded: at most {@link #MAX_SAMPLES} per
+ * probe (a 10 ms probe for 30 minutes), then the probe stops.
  */
 public final class InProcessProbes implements Probes {
     public static final int MAX_SAMPLES = 180_000;
@@ -21,7 +26,11 @@ public final class InProcessProbes implements Probes {
     private final DrillClock clock;
     /** Per probe, in order; appended by its own thread, read by the run (hence synchronized, not copy-on-write). */
     private final java.util.Map<String, List<ProbeSample>> samples = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per probe, the sample of the latest attempt (by start) that has ended. */
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicReference<ProbeSample>> latest =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<java.util.concurrent.ExecutorService> pools = new ArrayList<>();
     private volatile boolean stop;
 
     public InProcessProbes(List<ProbeSpec> specs, DrillClock clock) {
@@ -41,32 +50,40 @@ public final class InProcessProbes implements Probes {
     public void start() {
         for (var spec : specs) {
             samples.put(spec.name(), java.util.Collections.synchronizedList(new ArrayList<>()));
+            latest.put(spec.name(), new java.util.concurrent.atomic.AtomicReference<>());
             var check = checkFor(spec);
-            var t = new Thread(() -> loop(spec, check), "drill-probe-" + spec.name());
+            var pool = attemptPool(spec);
+            pools.add(pool);
+            var t = new Thread(() -> loop(spec, check, pool), "drill-probe-" + spec.name());
             t.setDaemon(true);
             threads.add(t);
             t.start();
         }
     }
 
-    private void loop(ProbeSpec spec, Check check) {
+    /** Threads made on demand, kept a minute, as many as attempts can overlap within a timeout. */
+    private static java.util.concurrent.ExecutorService attemptPool(ProbeSpec spec) {
+        int max = (int) Math.min(1_000, spec.timeout().toNanos() / spec.interval().toNanos() + 2);
+        var names = new java.util.concurrent.atomic.AtomicInteger();
+        return new java.util.concurrent.ThreadPoolExecutor(0, max, 60, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    var t = new Thread(r, "drill-probe-" + spec.name() + "-" + names.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    private void loop(ProbeSpec spec, Check check, java.util.concurrent.ExecutorService pool) {
         long interval = spec.interval().toNanos();
         long next = clock.nanos();
         int count = 0;
         while (!stop && count < MAX_SAMPLES) {
             long start = clock.nanos();
-            boolean ok;
-            String detail;
             try {
-                detail = check.attempt(spec.timeout());
-                ok = true;
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                ok = false;
-                detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                pool.execute(() -> attempt(spec, check, start));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                record(new ProbeSample(spec.name(), start, start, false, "too many attempts in flight"));
             }
-            samples.get(spec.name()).add(new ProbeSample(spec.name(), start, clock.nanos(), ok, detail));
             count++;
             next += interval;
             long now = clock.nanos();
@@ -77,6 +94,26 @@ public final class InProcessProbes implements Probes {
                 return;
             }
         }
+    }
+
+    private void attempt(ProbeSpec spec, Check check, long start) {
+        boolean ok;
+        String detail;
+        try {
+            detail = check.attempt(spec.timeout());
+            ok = true;
+        } catch (InterruptedException e) {
+            return; // closed: the drill no longer looks
+        } catch (Exception e) {
+            ok = false;
+            detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        if (!stop) record(new ProbeSample(spec.name(), start, clock.nanos(), ok, detail));
+    }
+
+    private void record(ProbeSample sample) {
+        samples.get(sample.probe()).add(sample);
+        latest.get(sample.probe()).accumulateAndGet(sample, (a, b) -> a == null || b.startNanos() > a.startNanos() ? b : a);
     }
 
     @Override
@@ -93,11 +130,8 @@ public final class InProcessProbes implements Probes {
 
     @Override
     public java.util.Optional<ProbeSample> last(String probe) {
-        var list = samples.get(probe);
-        if (list == null) return java.util.Optional.empty();
-        synchronized (list) {
-            return list.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(list.get(list.size() - 1));
-        }
+        var ref = latest.get(probe);
+        return ref == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(ref.get());
     }
 
     @Override
@@ -105,6 +139,9 @@ public final class InProcessProbes implements Probes {
         stop = true;
         for (var t : threads) {
             t.interrupt();
+        }
+        for (var pool : pools) {
+            pool.shutdownNow();
         }
         for (var t : threads) {
             try {
