@@ -33,9 +33,17 @@ public final class InProcessProbes implements Probes {
     private final List<java.util.concurrent.ExecutorService> pools = new ArrayList<>();
     private volatile boolean stop;
 
+    /** Told of every sample as it is recorded, on the thread that made it ({@link ProbeStream} streams them). */
+    private final java.util.function.Consumer<ProbeSample> listener;
+
     public InProcessProbes(List<ProbeSpec> specs, DrillClock clock) {
+        this(specs, clock, s -> {});
+    }
+
+    public InProcessProbes(List<ProbeSpec> specs, DrillClock clock, java.util.function.Consumer<ProbeSample> listener) {
         this.specs = specs;
         this.clock = clock;
+        this.listener = listener;
     }
 
     static Check checkFor(ProbeSpec spec) {
@@ -114,6 +122,7 @@ public final class InProcessProbes implements Probes {
     private void record(ProbeSample sample) {
         samples.get(sample.probe()).add(sample);
         latest.get(sample.probe()).accumulateAndGet(sample, (a, b) -> a == null || b.startNanos() > a.startNanos() ? b : a);
+        listener.accept(sample);
     }
 
     @Override

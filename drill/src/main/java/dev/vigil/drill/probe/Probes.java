@@ -14,6 +14,11 @@ public interface Probes extends AutoCloseable {
         return samples().stream().filter(s -> s.probe().equals(probe)).reduce((a, b) -> b);
     }
 
+    /** For a probe whose times come from another clock (a vantage node's): whose, and how far off they can be. */
+    default java.util.Optional<String> clockNote(String probe) {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }
