@@ -48,6 +48,8 @@ public final class VantageProbes implements Probes {
         final Process process;
         final OutputStream stdin;
         final List<ProbeSample> remote = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Failures of the vantage itself, on the drill's clock (it may never have told its own). */
+        final List<ProbeSample> local = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicReference<ClockOffset> offset = new AtomicReference<>();
         final Map<Long, Long> pings = new ConcurrentHashMap<>();
         final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
@@ -57,7 +59,7 @@ public final class VantageProbes implements Probes {
         Vantage(ProbeSpec spec, Process process) {
             this.spec = spec;
             this.process = process;
-            this.stdin = process.getOutputStream();
+            this.stdin = process == null ? OutputStream.nullOutputStream() : process.getOutputStream();
         }
 
         synchronized void send(String text) {
@@ -101,10 +103,8 @@ public final class VantageProbes implements Probes {
             }
             if (!stop) {
                 // The vantage is gone mid-drill: from here on its probe has no answer, and says why.
-                var o = offset.get();
                 long now = clock.nanos();
-                long at = o == null ? now : now + o.offsetNanos();
-                remote.add(new ProbeSample(spec.name(), at, at, false, "vantage " + spec.vantage() + " lost"
+                local.add(new ProbeSample(spec.name(), now, now, false, "vantage " + spec.vantage() + " lost"
                         + (lastWords.isEmpty() ? "" : ": " + lastWords)));
             }
             ready.countDown();
@@ -132,8 +132,7 @@ public final class VantageProbes implements Probes {
                 var failed = new ProbeSample(spec.name(), clock.nanos(), clock.nanos(), false,
                         "vantage " + spec.vantage() + " not started: " + e.getMessage());
                 var v = new Vantage(spec, null);
-                v.offset.set(new ClockOffset(0, 0, 0));
-                v.remote.add(failed);
+                v.local.add(failed);
                 v.ready.countDown();
                 vantages.put(spec.name(), v);
                 continue;
@@ -177,11 +176,7 @@ public final class VantageProbes implements Probes {
     public List<ProbeSample> samples() {
         var all = new ArrayList<ProbeSample>();
         for (var v : vantages.values()) {
-            var o = v.offset.get();
-            if (o == null) continue;
-            synchronized (v.remote) {
-                for (var s : v.remote) all.add(local(s, o));
-            }
+            all.addAll(placed(v));
         }
         all.sort(Comparator.comparingLong(ProbeSample::startNanos));
         return all;
@@ -190,10 +185,22 @@ public final class VantageProbes implements Probes {
     @Override
     public Optional<ProbeSample> last(String probe) {
         var v = vantages.get(probe);
-        if (v == null || v.offset.get() == null) return Optional.empty();
-        synchronized (v.remote) {
-            return v.remote.stream().max(Comparator.comparingLong(ProbeSample::startNanos)).map(s -> local(s, v.offset.get()));
+        return v == null ? Optional.empty() : placed(v).stream().max(Comparator.comparingLong(ProbeSample::startNanos));
+    }
+
+    /** A vantage's samples on the drill's clock: its own, converted (none before its first ping came back), and its failures. */
+    private static List<ProbeSample> placed(Vantage v) {
+        var out = new ArrayList<ProbeSample>();
+        var o = v.offset.get();
+        if (o != null) {
+            synchronized (v.remote) {
+                for (var s : v.remote) out.add(local(s, o));
+            }
         }
+        synchronized (v.local) {
+            out.addAll(v.local);
+        }
+        return out;
     }
 
     @Override
