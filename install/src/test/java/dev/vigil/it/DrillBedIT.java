@@ -125,7 +125,8 @@ class DrillBedIT {
                     kind: switchover
                     target: www
                     to: ha2
-                    probes: [{name: page, http: "http://%1$s/", interval: %5$dms, timeout: 500ms}]
+                    probes: [{name: page, http: "http://%1$s/", interval: %5$dms, timeout: 500ms},
+                             {name: from-ha1, http: "http://%1$s/", interval: 50ms, timeout: 500ms, vantage: ha1}]
                     expect: {service_back_within: %2$dms, resources: {www: ha2}, single_holder: [vip], fenced: false}
                     limits: {budget: 5m, settle: 3m}
                   - name: ha2-crash
@@ -151,6 +152,14 @@ class DrillBedIT {
                 .isLessThanOrEqualTo(SWITCHOVER_BOUND.toMillis());
         assertPhases(switchover);
         assertThat(kinds(switchover.timeline())).contains("inject", "stop", "start", "probe-fail", "probe-ok");
+        // The probe from ha1 ran there (`vigil drill probe` in ha1's namespaces), stamped with its clock.
+        var fromHa1 = switchover.probes().stream().filter(p -> p.name().equals("from-ha1")).findFirst().orElseThrow();
+        log("switchover from ha1: outage %d ms, %s", fromHa1.outageMs(), fromHa1.clock());
+        assertThat(fromHa1.vantage()).isEqualTo("ha1");
+        assertThat(fromHa1.clock()).startsWith("from ha1, stamped with its monotonic clock");
+        assertThat(fromHa1.back()).isTrue();
+        assertThat(fromHa1.outageMs()).as("ha1 saw the move too").isPositive().isLessThanOrEqualTo(SWITCHOVER_BOUND.toMillis());
+        assertThat(fromHa1.samples()).anyMatch(x -> x.ok() && x.detail().contains("node=ha2"));
         assertThat(switchover.restore()).extracting(s -> s.what() + ": " + s.ok()).containsExactly(
                 "move/ban rule on www cleared: true",
                 "every node online and the cluster settled: true");
@@ -171,13 +180,18 @@ class DrillBedIT {
         var detection = first(crash.timeline(), "detection", "ha1");
         var start = crash.timeline().stream().filter(t -> t.kind().equals("start") && t.text().startsWith("web started on ha1"))
                 .findFirst().orElseThrow(() -> new AssertionError("no start of web on ha1 in " + crash.timeline()));
+        var vipStart = crash.timeline().stream().filter(t -> t.kind().equals("start") && t.text().startsWith("vip started on ha1"))
+                .findFirst().orElseThrow(() -> new AssertionError("no start of vip on ha1 in " + crash.timeline()));
         var firstAnswer = crash.timeline().stream().filter(t -> t.kind().equals("probe-ok")).mapToLong(TimelineEntry::atMs).max().orElseThrow();
         assertThat(detection.atMs()).as("ha1 declared ha2 dead within deadtime of the reboot (+ a keepalive and slack)")
                 .isLessThan(Timing.JOINING_DEADTIME.plus(TIMING.keepalive()).plus(DECISION_SLACK).plus(FENCE_TIMEOUT).toMillis());
         assertThat(kinds(crash.timeline())).contains("fencing");
         assertThat(detection.atMs()).isLessThanOrEqualTo(start.atMs());
         // The agents' clocks and this machine's are one here (one kernel), so their order holds to the ms.
-        assertThat(start.atMs()).isLessThanOrEqualTo(firstAnswer + 1);
+        // A start is on the timeline when its operation ends: apache answers before its agent's start
+        // returns (it waits for the server's status), but it is started only after the VIP's start ended.
+        assertThat(vipStart.atMs()).isLessThanOrEqualTo(firstAnswer + 1);
+        assertThat(start.atMs()).isGreaterThanOrEqualTo(vipStart.atMs());
         log("heartbeat slips during the crash drill: %s", crash.heartbeatSlips());
         assertThat(crash.heartbeatSlips()).as("the survivor's agent was counted").containsKey("ha1");
         assertThat(crash.restore()).extracting(s -> s.what() + ": " + s.ok()).containsExactly(
@@ -329,7 +343,8 @@ class DrillBedIT {
         var before = new ReportStore(state).ids();
         var r = bed.client(Duration.ofMinutes(8), VigilHome.launcher().toString(), "drill", "run", name, "--yes", "--json",
                 "--file", drills.toString(), "--config", cluster.agents().configFile().toString(), "--connect", connect,
-                "--state-dir", state.toString());
+                "--state-dir", state.toString(), "--vantage-command",
+                String.join(" ", bed.execPrefix("{node}")) + " " + VigilHome.launcher() + " drill probe");
         Files.writeString(workDir.resolve("drill-" + name + ".log"), r.all());
         var ids = new ReportStore(state).ids().stream().filter(id -> !before.contains(id)).toList();
         assertThat(ids).as("a new report; the command said: %s", r.all()).hasSize(1);
