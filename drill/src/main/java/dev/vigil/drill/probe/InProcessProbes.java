@@ -9,16 +9,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Runs each probe on a fixed grid of its interval, from the machine that runs the drill: a thread
- * per probe keeps the grid and starts each attempt on the probe's pool, whatever earlier attempts
- * are doing. Attempts overlap where one waits longer than an interval, as bench's HttpProbe's do:
- * a connect hanging on an address that just moved (the client's ARP entry still names the old
- * node) must not blind the probe for its whole timeout; a sequential probe reported a switchover's
- * gap 263 ms longer than an independent prober beside it (DrillBedIT). At most
- * {@code timeout / interval + 2} attempts are in flight; a slot beyond that is recorded as failed.
- * A missed slot (the grid thread late) is skipped, not caught up in a burst. Every sample is kept
- * with its start and end on the run's monotonic clock. Bounded: at most {@link #MAX_SAMPLES} per
- * probe (a 10 ms probe for 30 minutes), then the probe stops.
+ * Runs each probe on a fixed grid of its interval ({@link ProbeGrid}: attempts overlap where one
+ * hangs), from the machine that runs the drill. Every sample is kept with its start and end on the
+ * run's monotonic clock. Bounded: at most {@link #MAX_SAMPLES} per probe (a 10 ms probe for 30
+ * minutes), then the probe stops.
  */
 public final class InProcessProbes implements Probes {
     public static final int MAX_SAMPLES = 180_000;
@@ -29,8 +23,7 @@ public final class InProcessProbes implements Probes {
     /** Per probe, the sample of the latest attempt (by start) that has ended. */
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicReference<ProbeSample>> latest =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<java.util.concurrent.ExecutorService> pools = new ArrayList<>();
+    private final List<ProbeGrid> grids = new ArrayList<>();
     private volatile boolean stop;
 
     /** Told of every sample as it is recorded, on the thread that made it ({@link ProbeStream} streams them). */
@@ -59,67 +52,14 @@ public final class InProcessProbes implements Probes {
         for (var spec : specs) {
             samples.put(spec.name(), java.util.Collections.synchronizedList(new ArrayList<>()));
             latest.put(spec.name(), new java.util.concurrent.atomic.AtomicReference<>());
-            var check = checkFor(spec);
-            var pool = attemptPool(spec);
-            pools.add(pool);
-            var t = new Thread(() -> loop(spec, check, pool), "drill-probe-" + spec.name());
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+            var grid = new ProbeGrid(spec, checkFor(spec), clock, MAX_SAMPLES, this::record);
+            grids.add(grid);
+            grid.start();
         }
-    }
-
-    /** Threads made on demand, kept a minute, as many as attempts can overlap within a timeout. */
-    private static java.util.concurrent.ExecutorService attemptPool(ProbeSpec spec) {
-        int max = (int) Math.min(1_000, spec.timeout().toNanos() / spec.interval().toNanos() + 2);
-        var names = new java.util.concurrent.atomic.AtomicInteger();
-        return new java.util.concurrent.ThreadPoolExecutor(0, max, 60, java.util.concurrent.TimeUnit.SECONDS,
-                new java.util.concurrent.SynchronousQueue<>(), r -> {
-                    var t = new Thread(r, "drill-probe-" + spec.name() + "-" + names.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-    }
-
-    private void loop(ProbeSpec spec, Check check, java.util.concurrent.ExecutorService pool) {
-        long interval = spec.interval().toNanos();
-        long next = clock.nanos();
-        int count = 0;
-        while (!stop && count < MAX_SAMPLES) {
-            long start = clock.nanos();
-            try {
-                pool.execute(() -> attempt(spec, check, start));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                record(new ProbeSample(spec.name(), start, start, false, "too many attempts in flight"));
-            }
-            count++;
-            next += interval;
-            long now = clock.nanos();
-            if (next < now) next = now + (interval - (now - next) % interval); // skip missed slots
-            try {
-                clock.sleep(Duration.ofNanos(next - now));
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    private void attempt(ProbeSpec spec, Check check, long start) {
-        boolean ok;
-        String detail;
-        try {
-            detail = check.attempt(spec.timeout());
-            ok = true;
-        } catch (InterruptedException e) {
-            return; // closed: the drill no longer looks
-        } catch (Exception e) {
-            ok = false;
-            detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        }
-        if (!stop) record(new ProbeSample(spec.name(), start, clock.nanos(), ok, detail));
     }
 
     private void record(ProbeSample sample) {
+        if (stop) return;
         samples.get(sample.probe()).add(sample);
         latest.get(sample.probe()).accumulateAndGet(sample, (a, b) -> a == null || b.startNanos() > a.startNanos() ? b : a);
         listener.accept(sample);
@@ -146,15 +86,9 @@ public final class InProcessProbes implements Probes {
     @Override
     public void close() {
         stop = true;
-        for (var t : threads) {
-            t.interrupt();
-        }
-        for (var pool : pools) {
-            pool.shutdownNow();
-        }
-        for (var t : threads) {
+        for (var g : grids) {
             try {
-                t.join(5_000);
+                g.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
