@@ -54,21 +54,38 @@ final class IndependentProber implements AutoCloseable {
         return samples;
     }
 
-    /** The longest outage in ms: last answer's end before a run of failures → first answer's end after it. */
-    static long longestOutageMs(List<Sample> samples) {
-        long worst = 0;
-        Long lastOkEnd = null;
-        Long outageFrom = null;
+    /**
+     * A run of failures: from the end of the last answer before it to the end of the first answer
+     * after it; and the spacing of the attempts' starts at its two edges (last answer → first
+     * failure, last failure → first answer), which bounds how precisely each edge was seen.
+     */
+    record Outage(long nanos, long startEdgeNanos, long endEdgeNanos) {
+        long ms() {
+            return nanos / 1_000_000;
+        }
+    }
+
+    /** The longest outage in {@code samples} (ordered by start), or none. */
+    static java.util.Optional<Outage> longestOutage(List<Sample> samples) {
+        Outage worst = null;
+        Sample lastOk = null;
+        Sample firstFail = null;
+        Sample lastFail = null;
         for (var s : samples) {
             if (!s.ok()) {
-                if (outageFrom == null && lastOkEnd != null) outageFrom = lastOkEnd;
+                if (firstFail == null && lastOk != null) firstFail = s;
+                lastFail = s;
             } else {
-                if (outageFrom != null) worst = Math.max(worst, s.endNanos() - outageFrom);
-                outageFrom = null;
-                lastOkEnd = lastOkEnd == null ? s.endNanos() : Math.max(lastOkEnd, s.endNanos());
+                if (firstFail != null) {
+                    var o = new Outage(s.endNanos() - lastOk.endNanos(), firstFail.startNanos() - lastOk.startNanos(),
+                            s.startNanos() - lastFail.startNanos());
+                    if (worst == null || o.nanos() > worst.nanos()) worst = o;
+                    firstFail = null;
+                }
+                if (lastOk == null || s.endNanos() >= lastOk.endNanos()) lastOk = s;
             }
         }
-        return worst / 1_000_000;
+        return java.util.Optional.ofNullable(worst);
     }
 
     @Override
