@@ -28,23 +28,20 @@ fb_write_cluster "$work/cluster.yaml" cold "$preset"
 for node in "${fb_nodes[@]}"; do fb_start_agent "$node"; done
 fb_wait_settled cold 120 >/dev/null || { echo "the cluster did not settle" >&2; exit 1; }
 
-cat >"$work/drills.yaml" <<YAML
-drills:
-  - name: to-ha2
+{
+  echo "drills:"
+  for to in ha2 ha1; do
+    cat <<YAML
+  - name: to-$to
     kind: switchover
     target: www
-    to: ha2
+    to: $to
     probes: [{name: page, http: "http://$VIP/", interval: 10ms, timeout: 500ms}]
-    expect: {service_back_within: 60s, resources: {www: ha2}, single_holder: [vip], fenced: false}
-    limits: {budget: 5m, settle: 2m}
-  - name: to-ha1
-    kind: switchover
-    target: www
-    to: ha1
-    probes: [{name: page, http: "http://$VIP/", interval: 10ms, timeout: 500ms}]
-    expect: {service_back_within: 60s, resources: {www: ha1}, single_holder: [vip], fenced: false}
+    expect: {service_back_within: 60s, resources: {www: $to}, single_holder: [vip], fenced: false}
     limits: {budget: 5m, settle: 2m}
 YAML
+  done
+} >"$work/drills.yaml"
 
 slips() { for node in "${fb_nodes[@]}"; do echo "$node=$(fb_status "$node" | python3 -c 'import json,sys; print(json.load(sys.stdin)["heartbeat"]["slips"])')"; done; }
 before=$(slips | tr '\n' ' ')

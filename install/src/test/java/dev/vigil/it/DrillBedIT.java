@@ -209,6 +209,17 @@ class DrillBedIT {
                 "--state-dir", store.dir().toString()), Duration.ofSeconds(60));
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(Files.readString(html)).contains("<svg id=\"timeline\"").contains("class=\"event detection\"").contains("PASS");
+        // And in a real browser (HtmlReportBrowserTest checks the pixels of a made-up report): the
+        // DOM Chromium builds from this real one has the timeline with its marks.
+        if (Files.isExecutable(Path.of("/usr/bin/chromium"))) {
+            var dom = HaBed.run(List.of("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--user-data-dir=" + Files.createTempDirectory(workDir, "chromium"), "--host-resolver-rules=MAP * ~NOTFOUND",
+                    "--dump-dom", html.toUri().toString()), Duration.ofSeconds(20));
+            assertThat(dom.exit()).as(dom.all()).isZero();
+            assertThat(dom.all()).contains("<svg id=\"timeline\"").contains("class=\"event inject\"")
+                    .contains("class=\"event detection\"").contains("class=\"event fencing\"").contains("class=\"event start\"")
+                    .contains("first answer +").contains("id=\"verdict\">PASS</p>").contains("<td>restore</td>");
+        }
     }
 
     /**

@@ -71,7 +71,7 @@ public final class VantageProbes implements Probes {
             }
         }
 
-        void ping() {
+        synchronized void ping() { // from the reader (the first ones) and the pinger
             long n = ++seq;
             pings.put(n, clock.nanos());
             send("ping " + n + "\n");

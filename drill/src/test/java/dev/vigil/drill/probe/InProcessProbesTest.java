@@ -46,7 +46,8 @@ class InProcessProbesTest {
         }
     }
 
-    private static HttpServer server(int port) throws Exception {
+    /** A page on loopback that names node ha7, as the test bed's does (VantageProbesTest too). */
+    static HttpServer server(int port) throws Exception {
         var s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         s.createContext("/", ex -> {
             byte[] body = "<html>node=ha7</html>".getBytes(StandardCharsets.UTF_8);

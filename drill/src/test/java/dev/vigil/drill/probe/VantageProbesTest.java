@@ -6,8 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vigil.drill.Drill.ProbeKind;
 import dev.vigil.drill.Drill.ProbeSpec;
 import dev.vigil.drill.DrillClock;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,14 +110,6 @@ class VantageProbesTest {
     }
 
     private static HttpServer server(int port) throws Exception {
-        var s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        s.createContext("/", ex -> {
-            byte[] body = "<html>node=ha7</html>".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        s.start();
-        return s;
+        return InProcessProbesTest.server(port);
     }
 }
