@@ -34,6 +34,13 @@ public final class InProcessProbes implements Probes {
     }
 
     public InProcessProbes(List<ProbeSpec> specs, DrillClock clock, java.util.function.Consumer<ProbeSample> listener) {
+        for (var spec : specs) {
+            // Run here, a probe meant for another node would measure the wrong network, silently.
+            if (!spec.vantage().equals(ProbeSpec.LOCAL)) {
+                throw new IllegalArgumentException("probe " + spec.name() + " runs from " + spec.vantage()
+                        + ", not from here: AllProbes.of starts it there");
+            }
+        }
         this.specs = specs;
         this.clock = clock;
         this.listener = listener;

@@ -84,6 +84,36 @@ class VantageProbesTest {
     }
 
     @Test
+    void aDrillsProbesRunHereOrOnTheirNodeAndOnlyThere() throws Exception {
+        var server = server(0);
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        var here = new ProbeSpec("here", ProbeKind.HTTP, url, Duration.ofMillis(20), Duration.ofMillis(500), ProbeSpec.LOCAL);
+        var there = new ProbeSpec("there", ProbeKind.TCP, "127.0.0.1:" + server.getAddress().getPort(), Duration.ofMillis(20),
+                Duration.ofMillis(500), "ha2");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new InProcessProbes(List.of(here, there), DrillClock.system())))
+                .hasMessage("probe there runs from ha2, not from here: AllProbes.of starts it there");
+        var started = new java.util.ArrayList<String>();
+        try (var probes = AllProbes.of(List.of(here, there), DrillClock.system(), node -> {
+            started.add(node);
+            return JAVA;
+        })) {
+            probes.start();
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < end && !(probes.last("here").filter(ProbeSample::ok).isPresent()
+                    && probes.last("there").filter(ProbeSample::ok).isPresent())) {
+                Thread.sleep(10);
+            }
+            assertThat(started).containsExactly("ha2");
+            assertThat(probes.last("here")).hasValueSatisfying(x -> assertThat(x.detail()).isEqualTo("200 node=ha7"));
+            assertThat(probes.last("there")).hasValueSatisfying(x -> assertThat(x.detail()).isEqualTo("connected"));
+            assertThat(probes.clockNote("here")).isEmpty();
+            assertThat(probes.clockNote("there")).get().asString().startsWith("from ha2");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void theFarHalfRefusesABadSpecAndTheClockEstimateKeepsTheShortestTrip() throws Exception {
         var out = new java.io.ByteArrayOutputStream();
         int exit = ProbeStream.serve(new java.io.BufferedReader(new java.io.StringReader("spec ftp 10 100 x\nhost\n")),
