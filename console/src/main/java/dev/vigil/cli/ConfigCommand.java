@@ -33,6 +33,9 @@ final class ConfigCommand {
             var errors = new java.util.ArrayList<String>();
             ConfigLoader.check(file).forEach(e -> errors.add(String.valueOf(e)));
             if (errors.isEmpty()) {
+                errors.addAll(drillScheduleErrors(file));
+            }
+            if (errors.isEmpty()) {
                 errors.addAll(agentProblems(file, err));
             }
             if (errors.isEmpty()) {
@@ -42,6 +45,22 @@ final class ConfigCommand {
             errors.forEach(e -> err.println(e));
             err.println(errors.size() + " error(s)");
             return 1;
+        }
+
+        /**
+         * The {@code drills:} section read as the drill runner reads it (the agent only carries it),
+         * each mistake at file:line:column; its entries' drills checked against {@code drills.yaml}
+         * next to the file when that exists and reads.
+         */
+        static java.util.List<String> drillScheduleErrors(Path file) {
+            var parent = file.toAbsolutePath().getParent();
+            var drills = parent == null ? null : parent.resolve("drills.yaml");
+            java.util.Optional<java.util.Collection<String>> known = java.util.Optional.empty();
+            if (drills != null && java.nio.file.Files.exists(drills)) {
+                var r = dev.vigil.drill.DrillReader.read(drills);
+                if (r.ok()) known = java.util.Optional.of(r.drills().stream().map(dev.vigil.drill.Drill::name).toList());
+            }
+            return dev.vigil.drill.schedule.ScheduleReader.read(file, known).errors().stream().map(String::valueOf).toList();
         }
 
         /** Errors for missing ocf:vigil agents; warnings (printed here) for other missing scripts. */
@@ -143,7 +162,8 @@ final class ConfigCommand {
                     return 1;
                 }
             } else {
-                var errors = ConfigLoader.check(file);
+                var errors = new java.util.ArrayList<Object>(ConfigLoader.check(file));
+                if (errors.isEmpty()) errors.addAll(Check.drillScheduleErrors(file));
                 if (!errors.isEmpty()) {
                     errors.forEach(e -> err.println(e));
                     err.println("vigil: " + errors.size() + " error(s); nothing applied");

@@ -148,7 +148,8 @@ final class ConsoleCommand implements Callable<Integer> {
         List<ClusterAccess.Named> agents = config == null || agent.connect.isPresent() || agent.socket.isPresent() || agent.node.isPresent()
                 ? List.of(new ClusterAccess.Named("agent", any)) : DrillRuns.perNode(config);
         return new DrillRoomSettings(drillFile, store,
-                (d, listener) -> DrillRuns.prepare(d, any, agents, agent.config, config, store, listener),
+                (d, listener) -> DrillRuns.prepare(d, any, agents, agent.config, config, store,
+                        node -> DrillCommand.vantageCommand(DrillCommand.DEFAULT_VANTAGE_COMMAND, node), listener),
                 () -> DrillScheduleCommand.runningSchedule(any, agent.config, drillFile, drillStateDir));
     }
 

@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.agent.AgentOptions;
 import dev.vigil.config.AtomicFile;
 import dev.vigil.config.ClusterConfig;
 import dev.vigil.control.ControlClient;
@@ -9,22 +8,17 @@ import dev.vigil.drill.Drill;
 import dev.vigil.drill.DrillClock;
 import dev.vigil.drill.DrillError;
 import dev.vigil.drill.DrillReader;
-import dev.vigil.drill.fault.Faults;
-import dev.vigil.drill.fault.ShellCommands;
-import dev.vigil.drill.probe.InProcessProbes;
+import dev.vigil.drill.probe.ProbeStream;
 import dev.vigil.drill.report.DrillReport;
 import dev.vigil.drill.report.HtmlReport;
 import dev.vigil.drill.report.ReportStore;
 import dev.vigil.drill.report.ReportText;
 import dev.vigil.drill.run.DrillRun;
-import dev.vigil.fencing.FenceRunner;
-import dev.vigil.model.FenceDevice;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,10 +41,31 @@ import picocli.CommandLine.Spec;
                 + "restore, and report (see docs/drills.md)."},
         subcommands = {DrillCommand.ListDrills.class, DrillCommand.Show.class, DrillCommand.Run.class,
                 DrillCommand.Status.class, DrillCommand.Abort.class, DrillCommand.History.class, DrillCommand.Report.class,
-                DrillScheduleCommand.class})
+                DrillScheduleCommand.class, DrillCommand.Probe.class})
 final class DrillCommand {
     static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vigil/drills");
     static final String RUN_EXITS_HEADING = "%nExit codes:%n";
+    /** Starts a probe's far half on a node: OpenSSH in batch mode, the node's host key already known. */
+    static final String DEFAULT_VANTAGE_COMMAND =
+            "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 {node} vigil drill probe";
+
+    /** The words of a {@code --vantage-command}, {@code {node}} replaced by the node's name. */
+    static List<String> vantageCommand(String template, String node) {
+        return java.util.Arrays.stream(template.strip().split("\\s+")).map(w -> w.replace("{node}", node)).toList();
+    }
+
+    @Command(name = "probe", mixinStandardHelpOptions = true, hidden = true,
+            description = {"The far half of a probe from a named node (`vantage: NODE`), started there by `vigil drill run`: "
+                    + "reads the probe from stdin, streams its samples stamped with this node's monotonic clock, answers "
+                    + "pings, stops at the end of stdin (docs/drills.md)."})
+    static final class Probe implements Callable<Integer> {
+        @Override
+        public Integer call() throws java.io.IOException {
+            var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            var out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+            return ProbeStream.serve(in, out, DrillClock.system());
+        }
+    }
 
     /** Where drills and reports are. */
     static final class Files {
@@ -69,7 +84,11 @@ final class DrillCommand {
 
     /** Reads the drill file; prints its errors (file:line:column) and returns empty when it has any. */
     static Optional<List<Drill>> read(Path file, PrintWriter err) {
-        var r = DrillReader.read(file);
+        return read(file, Optional.empty(), err);
+    }
+
+    static Optional<List<Drill>> read(Path file, Optional<java.util.Set<String>> nodes, PrintWriter err) {
+        var r = DrillReader.read(file, nodes);
         if (r.ok()) return Optional.of(r.drills());
         r.errors().stream().map(DrillError::toString).forEach(err::println);
         err.println("vigil: " + r.errors().size() + " error(s) in " + file);
@@ -162,6 +181,10 @@ final class DrillCommand {
         boolean yes;
         @Option(names = "--json", description = "print the report as JSON at the end instead of the live timeline")
         boolean json;
+        @Option(names = "--vantage-command", paramLabel = "CMD", defaultValue = DEFAULT_VANTAGE_COMMAND,
+                description = {"how a probe with `vantage: NODE` is started on that node: words, {node} replaced by its name "
+                        + "(default: ${DEFAULT-VALUE})"})
+        String vantageCommand;
         @Mixin
         Files files;
         @Mixin
@@ -173,7 +196,12 @@ final class DrillCommand {
         public Integer call() throws Exception {
             var out = target.out();
             var err = target.err();
-            var drill = read(files.drillFile(target.config), err).flatMap(all -> find(all, name, err));
+            // With the cluster file at hand, a probe's vantage must name one of its nodes (file:line:column).
+            Optional<java.util.Set<String>> nodes = java.nio.file.Files.exists(target.config)
+                    ? Optional.ofNullable(target.loadForCliOrExplain()).map(c -> c.nodes().stream().map(n -> n.name())
+                            .collect(java.util.stream.Collectors.toSet()))
+                    : Optional.empty();
+            var drill = read(files.drillFile(target.config), nodes, err).flatMap(all -> find(all, name, err));
             if (drill.isEmpty()) return 2;
             var d = drill.get();
             var any = target.clientOrExplain();
@@ -182,7 +210,7 @@ final class DrillCommand {
             var config = java.nio.file.Files.exists(target.config) ? target.loadForCliOrExplain() : null;
             var store = new ReportStore(files.stateDir);
             var prepared = DrillRuns.prepare(d, any, agents, target.config, config, store,
-                    json ? new DrillRun.Listener() {} : new Printer(out, yes));
+                    node -> vantageCommand(vantageCommand, node), json ? new DrillRun.Listener() {} : new Printer(out, yes));
             var run = prepared.run();
             // Ctrl-C (or a SIGTERM) must not leave the fault in place: it asks the run to abort, and
             // the JVM waits (bounded by the drill's budget) until restore has run and the report is kept.

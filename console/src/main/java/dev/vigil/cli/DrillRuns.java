@@ -8,7 +8,7 @@ import dev.vigil.drill.Drill;
 import dev.vigil.drill.DrillClock;
 import dev.vigil.drill.fault.Faults;
 import dev.vigil.drill.fault.ShellCommands;
-import dev.vigil.drill.probe.InProcessProbes;
+import dev.vigil.drill.probe.AllProbes;
 import dev.vigil.drill.report.ReportStore;
 import dev.vigil.drill.run.DrillRun;
 import dev.vigil.drillroom.DrillStarter;
@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * How a drill run is put together on this machine: the same for {@code vigil drill run} and the
@@ -33,15 +34,17 @@ final class DrillRuns {
      * @param agents one event stream per agent, so each node's detection shows
      * @param configPath the cluster file (its fence devices, and the blackouts when no agent answers)
      * @param config the cluster file read, or null
+     * @param vantageCommand how a probe with {@code vantage: NODE} is started on that node
      */
     static DrillStarter.Prepared prepare(Drill d, ControlClient any, List<ClusterAccess.Named> agents, Path configPath,
-                                         ClusterConfig config, ReportStore store, DrillRun.Listener listener) {
+                                         ClusterConfig config, ReportStore store,
+                                         Function<String, List<String>> vantageCommand, DrillRun.Listener listener) {
         var cluster = ClusterAccess.over(awayFromTarget(any, agents, d), agents);
         List<FenceDevice> devices = config == null ? List.of() : config.resources().fencing();
         var fenceRunner = new FenceRunner(FenceRunner.defaultSearchPath(AgentOptions.defaultScriptsDir().resolve("fence")),
                 Duration.ofSeconds(2));
         var clock = DrillClock.system();
-        var probes = new InProcessProbes(d.probes(), clock);
+        var probes = AllProbes.of(d.probes(), clock, vantageCommand);
         var run = new DrillRun(d, cluster, () -> Faults.create(d, cluster, new ShellCommands(), Optional.of(fenceRunner), devices),
                 probes, store, clock, listener, DrillRun.Settings.DEFAULT.withBlackout(DrillScheduleCommand.blackouts(any, configPath)));
         return new DrillStarter.Prepared(run, probes::samples, fenceRunner);

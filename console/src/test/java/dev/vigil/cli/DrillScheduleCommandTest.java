@@ -72,4 +72,36 @@ class DrillScheduleCommandTest {
                 "--config", file.toString())).isEqualTo(2);
         assertThat(io.err.toString()).contains("vigil: cannot read the agent's cluster file");
     }
+
+    @Test
+    void configCheckAndApplyReadTheDrillsSectionAndNameEachMistakeAtItsLineAndColumn() throws Exception {
+        var key = Files.writeString(dir.resolve("authkey"), "0123456789abcdef0123456789abcdef\n");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.copy(EXAMPLES, dir.resolve("drills.yaml")); // next to the cluster file: its drills are known
+        String base = """
+                cluster: web
+                auth: {keyfile: authkey}
+                nodes:
+                  - {name: ha1, address: 127.0.0.1}
+                  - {name: ha2, address: 127.0.0.2}
+                links:
+                  - {type: udp, mode: unicast, port: 694}
+                policy: {two_node_unsafe: true}
+                drills:
+                  schedule:
+                    - {drill: web-switchover, cron: "0 0 3 ? * SUN#1", time_zone: Europe/Paris}
+                """;
+        var good = Files.writeString(dir.resolve("cluster.yaml"), base);
+        assertThat(VigilCommand.run("config", "check", good.toString())).as(io.err.toString()).isZero();
+
+        var bad = Files.writeString(dir.resolve("bad.yaml"), base.replace("drill: web-switchover", "drill: web-swichover")
+                .replace("0 0 3 ? * SUN#1", "0 0 25 ? * SUN#1"));
+        assertThat(VigilCommand.run("config", "check", bad.toString())).isEqualTo(1);
+        assertThat(io.err.toString()).contains(bad + ":11:15: no drill named `web-swichover` in the drill file; did you mean 'web-switchover'?")
+                .contains(bad + ":11:36: bad cron expression `0 0 25 ? * SUN#1`: Hour values must be between 0 and 23").contains("2 error(s)");
+        io.err.reset();
+        assertThat(VigilCommand.run("config", "apply", bad.toString(), "--socket", dir.resolve("nobody.sock").toString()))
+                .isEqualTo(1);
+        assertThat(io.err.toString()).contains(bad + ":11:15: no drill named").contains("nothing applied");
+    }
 }

@@ -22,7 +22,7 @@ public record Drill(Path file, int line, String name, String description, Kind k
     /** How clients reach the service: exactly one of http, tcp or command is set. */
     public record ProbeSpec(String name, ProbeKind kind, String address, Duration interval, Duration timeout,
                             String vantage) {
-        /** The only vantage point this slice runs probes from: the machine that runs the drill. */
+        /** Probes run on the machine that runs the drill; any other vantage names the node they run on. */
         public static final String LOCAL = "local";
     }
 

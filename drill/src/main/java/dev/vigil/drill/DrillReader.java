@@ -74,6 +74,15 @@ public final class DrillReader {
     }
 
     public static Result read(Path file) {
+        return read(file, Optional.empty());
+    }
+
+    /**
+     * @param nodes the cluster's nodes, where its file is known: a probe's {@code vantage} must then
+     *              be one of them (or {@code local}); without them any node name is accepted here
+     *              and the run finds out
+     */
+    public static Result read(Path file, Optional<java.util.Set<String>> nodes) {
         String text;
         try {
             text = BoundedFile.readText(file, BoundedFile.CLUSTER_FILE_LIMIT, "drill file");
@@ -81,11 +90,15 @@ public final class DrillReader {
             String m = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
             return new Result(List.of(), List.of(new DrillError(file, 1, 1, "cannot read the drill file: " + m)));
         }
-        return read(file, text);
+        return read(file, text, nodes);
     }
 
     public static Result read(Path file, String text) {
-        var r = new Reading(file);
+        return read(file, text, Optional.empty());
+    }
+
+    public static Result read(Path file, String text, Optional<java.util.Set<String>> nodes) {
+        var r = new Reading(file, nodes);
         try {
             var doc = LocatedYaml.read(text);
             doc.problems().forEach(p -> r.error(p.pos(), reword(p.message())));
@@ -110,9 +123,11 @@ public final class DrillReader {
         final Path file;
         final List<DrillError> errors = new ArrayList<>();
         final List<Drill> drills = new ArrayList<>();
+        final Optional<java.util.Set<String>> nodes;
 
-        Reading(Path file) {
+        Reading(Path file, Optional<java.util.Set<String>> nodes) {
             this.file = file;
+            this.nodes = nodes;
         }
 
         @Override
@@ -275,9 +290,10 @@ public final class DrillReader {
             }
             Duration timeout = m.entry("timeout").flatMap(e -> duration(e.value(), "`timeout`")).orElse(DEFAULT_PROBE_TIMEOUT);
             String vantage = m.entry("vantage").flatMap(e -> text(e.value(), "`vantage`")).orElse(ProbeSpec.LOCAL);
-            if (!vantage.equals(ProbeSpec.LOCAL)) {
-                error(m.entry("vantage").orElseThrow().value().pos(), "vantage `" + vantage + "`: this release probes only from "
-                        + "the machine that runs the drill (`vantage: local`); probes from a named node come later");
+            if (!vantage.equals(ProbeSpec.LOCAL) && nodes.isPresent() && !nodes.get().contains(vantage)) {
+                var known = nodes.get().stream().sorted().toList();
+                error(m.entry("vantage").orElseThrow().value().pos(), "vantage `" + vantage + "` is not a node of the cluster ("
+                        + String.join(", ", known) + ") nor `local`" + Suggest.didYouMean(vantage, known));
             }
             String name = m.entry("name").flatMap(e -> text(e.value(), "`name`")).orElse(kind.key() + "-" + index);
             if (errors.size() > before) return Optional.empty();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +14,11 @@ class DrillReaderTest {
     private static final Path FILE = Path.of("drills.yaml");
 
     private static List<String> errors(String yaml) {
-        var r = DrillReader.read(FILE, yaml);
+        return errors(yaml, Optional.empty());
+    }
+
+    private static List<String> errors(String yaml, Optional<Set<String>> nodes) {
+        var r = DrillReader.read(FILE, yaml, nodes);
         assertThat(r.drills()).as("no drills when there are errors").isEmpty();
         return r.errors().stream().map(DrillError::toString).toList();
     }
@@ -95,7 +101,7 @@ class DrillReaderTest {
     }
 
     @Test
-    void namesAreUniqueAndProbesComeOnlyFromHereForNow() {
+    void namesAreUniqueAndAVantageIsANodeOfTheCluster() {
         var errors = errors("""
                 drills:
                   - {name: web, kind: switchover, target: www}
@@ -103,17 +109,32 @@ class DrillReaderTest {
                   - name: far
                     kind: switchover
                     target: www
-                    probes: [{http: "http://10.0.0.50/", vantage: ha3, interval: 1ms}]
+                    probes: [{http: "http://10.0.0.50/", vantage: hq3, interval: 1ms}, {tcp: "10.0.0.50:80", vantage: ha3}]
                   - {name: "bad name", kind: switchover, target: www, expect: {service_back_within: 5s}}
-                """);
+                """, Optional.of(Set.of("ha1", "ha2", "ha3")));
         assertThat(errors).containsExactly(
                 "drills.yaml:3:5: drill `web` is defined twice (first at line 2)",
-                "drills.yaml:7:51: vantage `ha3`: this release probes only from the machine that runs the drill "
-                        + "(`vantage: local`); probes from a named node come later",
+                "drills.yaml:7:51: vantage `hq3` is not a node of the cluster (ha1, ha2, ha3) nor `local`; did you mean 'ha3'?",
                 "drills.yaml:7:66: `interval` must be at least 10ms",
                 "drills.yaml:8:12: drill name `bad name` must be letters, digits, '.', '_' and '-' (it names the drill on the command line)",
                 "drills.yaml:8:55: `service_back_within` needs at least one probe of drill `bad name` (add `probes:`), "
                         + "or nothing measures the service");
+    }
+
+    @Test
+    void aVantageNodeIsKeptAndWithoutTheClusterFileAnyNameIsLeftToTheRun() {
+        var yaml = """
+                drills:
+                  - name: far
+                    kind: switchover
+                    target: www
+                    probes: [{name: from-ha3, http: "http://10.0.0.50/", vantage: ha3}]
+                """;
+        for (var nodes : List.of(Optional.<Set<String>>empty(), Optional.of(Set.of("ha1", "ha3")))) {
+            var r = DrillReader.read(FILE, yaml, nodes);
+            assertThat(r.errors()).isEmpty();
+            assertThat(r.drills().get(0).probes().get(0).vantage()).isEqualTo("ha3");
+        }
     }
 
     @Test

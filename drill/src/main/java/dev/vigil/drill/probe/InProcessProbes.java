@@ -9,11 +9,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Runs each probe on its own thread, on a fixed grid of its interval (a slow answer does not shift
- * the grid; a missed slot is skipped, not caught up in a burst), from the machine that runs the
- * drill. Every sample is kept with its start and end on the run's monotonic clock. Bounded: at
- * most {@link #MAX_SAMPLES} per probe (a 10 ms probe for 30 minutes), then the probe stops and
- * says so.
+ * Runs each probe on a fixed grid of its interval ({@link ProbeGrid}: attempts overlap where one
+ * hangs), from the machine that runs the drill. Every sample is kept with its start and end on the
+ * run's monotonic clock. Bounded: at most {@link #MAX_SAMPLES} per probe (a 10 ms probe for 30
+ * minutes), then the probe stops.
  */
 public final class InProcessProbes implements Probes {
     public static final int MAX_SAMPLES = 180_000;
@@ -21,12 +20,30 @@ public final class InProcessProbes implements Probes {
     private final DrillClock clock;
     /** Per probe, in order; appended by its own thread, read by the run (hence synchronized, not copy-on-write). */
     private final java.util.Map<String, List<ProbeSample>> samples = new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<Thread> threads = new ArrayList<>();
+    /** Per probe, the sample of the latest attempt (by start) that has ended. */
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicReference<ProbeSample>> latest =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<ProbeGrid> grids = new ArrayList<>();
     private volatile boolean stop;
 
+    /** Told of every sample as it is recorded, on the thread that made it ({@link ProbeStream} streams them). */
+    private final java.util.function.Consumer<ProbeSample> listener;
+
     public InProcessProbes(List<ProbeSpec> specs, DrillClock clock) {
+        this(specs, clock, s -> {});
+    }
+
+    public InProcessProbes(List<ProbeSpec> specs, DrillClock clock, java.util.function.Consumer<ProbeSample> listener) {
+        for (var spec : specs) {
+            // Run here, a probe meant for another node would measure the wrong network, silently.
+            if (!spec.vantage().equals(ProbeSpec.LOCAL)) {
+                throw new IllegalArgumentException("probe " + spec.name() + " runs from " + spec.vantage()
+                        + ", not from here: AllProbes.of starts it there");
+            }
+        }
         this.specs = specs;
         this.clock = clock;
+        this.listener = listener;
     }
 
     static Check checkFor(ProbeSpec spec) {
@@ -41,42 +58,18 @@ public final class InProcessProbes implements Probes {
     public void start() {
         for (var spec : specs) {
             samples.put(spec.name(), java.util.Collections.synchronizedList(new ArrayList<>()));
-            var check = checkFor(spec);
-            var t = new Thread(() -> loop(spec, check), "drill-probe-" + spec.name());
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+            latest.put(spec.name(), new java.util.concurrent.atomic.AtomicReference<>());
+            var grid = new ProbeGrid(spec, checkFor(spec), clock, MAX_SAMPLES, this::record);
+            grids.add(grid);
+            grid.start();
         }
     }
 
-    private void loop(ProbeSpec spec, Check check) {
-        long interval = spec.interval().toNanos();
-        long next = clock.nanos();
-        int count = 0;
-        while (!stop && count < MAX_SAMPLES) {
-            long start = clock.nanos();
-            boolean ok;
-            String detail;
-            try {
-                detail = check.attempt(spec.timeout());
-                ok = true;
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                ok = false;
-                detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            }
-            samples.get(spec.name()).add(new ProbeSample(spec.name(), start, clock.nanos(), ok, detail));
-            count++;
-            next += interval;
-            long now = clock.nanos();
-            if (next < now) next = now + (interval - (now - next) % interval); // skip missed slots
-            try {
-                clock.sleep(Duration.ofNanos(next - now));
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+    private void record(ProbeSample sample) {
+        if (stop) return;
+        samples.get(sample.probe()).add(sample);
+        latest.get(sample.probe()).accumulateAndGet(sample, (a, b) -> a == null || b.startNanos() > a.startNanos() ? b : a);
+        listener.accept(sample);
     }
 
     @Override
@@ -93,22 +86,16 @@ public final class InProcessProbes implements Probes {
 
     @Override
     public java.util.Optional<ProbeSample> last(String probe) {
-        var list = samples.get(probe);
-        if (list == null) return java.util.Optional.empty();
-        synchronized (list) {
-            return list.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(list.get(list.size() - 1));
-        }
+        var ref = latest.get(probe);
+        return ref == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(ref.get());
     }
 
     @Override
     public void close() {
         stop = true;
-        for (var t : threads) {
-            t.interrupt();
-        }
-        for (var t : threads) {
+        for (var g : grids) {
             try {
-                t.join(5_000);
+                g.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

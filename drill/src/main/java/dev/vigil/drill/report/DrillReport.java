@@ -48,9 +48,12 @@ public record DrillReport(String id, String drill, String kind, String target, S
      * @param outageMs       the longest run of failures (last answer before → first answer after), 0 without one
      * @param firstOkAfterMs the first answer after the outage (or after the injection), from the injection
      * @param back           the probe answered again before the run ended
+     * @param vantage        where it ran: {@code local} (the machine that ran the drill) or a node
+     * @param clock          for a probe from a node: whose clock stamped its samples and how far off
+     *                       they can be on the drill's (null for local probes and older reports)
      */
     public record ProbeSeries(String name, String kind, String address, long intervalMs, List<Sample> samples,
-                              long outageMs, Long firstOkAfterMs, boolean back) {}
+                              long outageMs, Long firstOkAfterMs, boolean back, String vantage, String clock) {}
 
     /** @param atMs when it started, from the injection; {@code tookMs} until its answer */
     public record Sample(long atMs, long tookMs, boolean ok, String detail) {}

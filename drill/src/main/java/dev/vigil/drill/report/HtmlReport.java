@@ -57,6 +57,14 @@ public final class HtmlReport {
         if (!r.timeline().isEmpty() || !r.probes().isEmpty()) {
             sb.append("<h2>Timeline</h2>\n").append(svg(r)).append('\n');
         }
+        if (!r.probes().isEmpty()) {
+            sb.append("<h2>Probes</h2>\n<table><tr><th>probe</th><th>what</th><th>every</th><th>outage</th><th>from</th><th>clock</th></tr>");
+            r.probes().forEach(p -> sb.append("<tr><td>").append(esc(p.name())).append("</td><td>").append(esc(p.kind())).append(' ')
+                    .append(esc(p.address())).append("</td><td>").append(p.intervalMs()).append(" ms</td><td>").append(p.outageMs())
+                    .append(" ms</td><td>").append(esc(p.vantage() == null ? "local" : p.vantage())).append("</td><td>")
+                    .append(esc(p.clock() == null ? "this machine's" : p.clock())).append("</td></tr>"));
+            sb.append("</table>\n");
+        }
         sb.append("<h2>Phases</h2>\n<table><tr><th>phase</th><th>from</th><th>took</th></tr>");
         r.phases().forEach(p -> sb.append("<tr><td>").append(esc(p.phase())).append("</td><td>").append(p.startMs())
                 .append(" ms</td><td>").append(p.durationMs()).append(" ms</td></tr>"));

@@ -412,7 +412,7 @@ public final class DrillRun {
         var samples = probes.samples();
         var series = new ArrayList<DrillReport.ProbeSeries>();
         for (var p : drill.probes()) {
-            series.add(Outages.series(p, samples, injectNanos, observeEnd));
+            series.add(Outages.series(p, samples, injectNanos, observeEnd, probes.clockNote(p.name())));
         }
         return series;
     }

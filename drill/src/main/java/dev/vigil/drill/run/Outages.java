@@ -19,8 +19,10 @@ public final class Outages {
     /**
      * @param injectNanos when the fault was injected
      * @param endNanos    when observation ended: an outage still open then lasts until here, and the probe is not back
+     * @param clock       whose clock stamped the samples, for a probe from a node ({@link dev.vigil.drill.probe.Probes#clockNote})
      */
-    public static ProbeSeries series(ProbeSpec spec, List<ProbeSample> all, long injectNanos, long endNanos) {
+    public static ProbeSeries series(ProbeSpec spec, List<ProbeSample> all, long injectNanos, long endNanos,
+                                     java.util.Optional<String> clock) {
         var mine = all.stream().filter(s -> s.probe().equals(spec.name())).toList();
         long worst = 0;
         Long firstOkAfter = null;
@@ -53,7 +55,7 @@ public final class Outages {
             samples.add(new Sample(millis(s.startNanos() - injectNanos), millis(s.endNanos() - s.startNanos()), s.ok(), s.detail()));
         }
         return new ProbeSeries(spec.name(), spec.kind().key(), spec.address(), spec.interval().toMillis(), samples,
-                millis(worst), firstOkAfter == null ? null : millis(firstOkAfter), back);
+                millis(worst), firstOkAfter == null ? null : millis(firstOkAfter), back, spec.vantage(), clock.orElse(null));
     }
 
     static long millis(long nanos) {

@@ -33,7 +33,7 @@ class HtmlReportTest {
                         new TimelineEntry(1500, "start", "ha2", "ha2", "web started on ha2 & <ok>")),
                 List.of(new ProbeSeries("page", "http", "http://10.0.0.50/", 100,
                         List.of(new Sample(-100, 1, true, "200"), new Sample(0, 1, false, "refused"), new Sample(1600, 1, true, "200")),
-                        1600, 1601L, true)),
+                        1600, 1601L, true, "ha3", "from ha3, stamped with its monotonic clock, placed on this machine's within ±0.4 ms")),
                 List.of(RestoreStep.done("ha1's agent restarted", "exit 0")), java.util.Map.of("ha2", 0L));
     }
 
@@ -42,7 +42,8 @@ class HtmlReportTest {
         String html = HtmlReport.render(sample());
         assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
         assertThat(html).contains("FAIL").contains("version 7, sha256 0123456789abcdef").contains("1600 ms").contains("ha2: 0")
-                .contains("ha1 rebooted &lt;through&gt; fence device").contains("web started on ha2 &amp; &lt;ok&gt;");
+                .contains("ha1 rebooted &lt;through&gt; fence device").contains("web started on ha2 &amp; &lt;ok&gt;")
+                .contains("<td>ha3</td><td>from ha3, stamped with its monotonic clock, placed on this machine&#39;s within ±0.4 ms</td>");
         String svg = html.substring(html.indexOf("<svg"), html.indexOf("</svg>") + 6);
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
