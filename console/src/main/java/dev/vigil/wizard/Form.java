@@ -1,5 +1,6 @@
 package dev.vigil.wizard;
 
+import dev.vigil.playbook.Flags;
 import dev.vigil.playbook.Playbook;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,7 +122,7 @@ public final class Form {
         var f = currentField();
         var opts = f.options(nodes);
         if (opts.isEmpty()) return;
-        if (f.kind() == Field.Kind.NODES) {
+        if (f.kind() == Field.Kind.NODES || f.kind() == Field.Kind.FLAGS) {
             highlight = Math.floorMod(highlight + step, opts.size());
             return;
         }
@@ -130,12 +131,19 @@ public final class Form {
         set(f.name(), opts.get(next));
     }
 
-    /** Space: ticks or unticks the highlighted node of a multi-select, flips a bool, else the next option. */
+    /**
+     * Space: ticks or unticks the highlighted node of a multi-select, picks the next alternative of
+     * the highlighted set of flags, flips a bool, else the next option.
+     */
     void toggle(List<String> nodes) {
         if (fields.isEmpty()) return;
         var f = currentField();
         var opts = f.options(nodes);
         if (opts.isEmpty()) return;
+        if (f.kind() == Field.Kind.FLAGS) {
+            set(f.name(), Flags.cycle(answer(f.name()), opts, Math.min(highlight, opts.size() - 1), 1));
+            return;
+        }
         if (f.kind() == Field.Kind.NODES) {
             var chosen = chosenNodes(f.name());
             String n = opts.get(Math.min(highlight, opts.size() - 1));
@@ -159,7 +167,7 @@ public final class Form {
     /** The answers as the engine takes them (normalized, as {@code Vars.resolve} gives them). */
     public Map<String, String> values() {
         var out = new LinkedHashMap<String, String>();
-        for (var f : fields) out.put(f.name(), f.decl().type().normalize(answers.get(f.name())));
+        for (var f : fields) out.put(f.name(), f.decl().type().normalize(answers.get(f.name()), f.decl()));
         return out;
     }
 

@@ -195,9 +195,21 @@ public final class PlaybookReader {
         var choicesEntry = m.get().entry("choices");
         if (choicesEntry.isPresent()) {
             y.scalars(choicesEntry.get().value(), "`choices`").forEach(s -> choices.add(s.text()));
-            if (type != VarType.CHOICE && type != null) y.error(choicesEntry.get().keyPos(), "`choices` applies to type choice only");
+            if (type != VarType.CHOICE && type != VarType.FLAGS && type != null) {
+                y.error(choicesEntry.get().keyPos(), "`choices` applies to types choice and flags only");
+            }
+            if (type == VarType.FLAGS) {
+                var p = Flags.declarationProblem(choices);
+                if (p.isPresent()) {
+                    y.error(choicesEntry.get().value().pos(), "variable `" + name + "` of type flags: " + p.get());
+                    ok = false;
+                }
+            }
         } else if (type == VarType.CHOICE) {
             y.error(e.keyPos(), "variable `" + name + "` of type choice needs `choices: [a, b, ...]`");
+            ok = false;
+        } else if (type == VarType.FLAGS) {
+            y.error(e.keyPos(), "variable `" + name + "` of type flags " + Flags.declarationProblem(List.of()).orElseThrow());
             ok = false;
         }
         Optional<Pattern> pattern = Optional.empty();
@@ -219,7 +231,7 @@ public final class PlaybookReader {
         var defEntry = m.get().entry("default");
         if (defEntry.isPresent()) {
             Node dv = defEntry.get().value();
-            if (type == VarType.NODES && dv instanceof ListNode l) {
+            if ((type == VarType.NODES || type == VarType.CLIENTS) && dv instanceof ListNode l) {
                 var names = new ArrayList<String>();
                 y.scalars(l, "the default").forEach(s -> names.add(s.text()));
                 def = Optional.of(String.join(" ", names));

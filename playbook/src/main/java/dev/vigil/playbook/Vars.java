@@ -43,7 +43,7 @@ public final class Vars {
                         : varsFiles.size() == 1 ? " in this file" : " in one of the vars files")));
                 continue;
             }
-            values.put(decl.name(), decl.type().normalize(v));
+            values.put(decl.name(), decl.type().normalize(v, decl));
         }
         return new Result(values, errors);
     }
@@ -59,7 +59,7 @@ public final class Vars {
                     continue;
                 }
                 Optional<String> v;
-                if (decl.type() == VarType.NODES && e.value() instanceof ListNode l) {
+                if ((decl.type() == VarType.NODES || decl.type() == VarType.CLIENTS) && e.value() instanceof ListNode l) {
                     var names = new ArrayList<String>();
                     y.scalars(l, "`" + e.key() + "`").forEach(s -> names.add(s.text()));
                     v = Optional.of(String.join(" ", names));
