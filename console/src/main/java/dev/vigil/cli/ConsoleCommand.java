@@ -70,6 +70,11 @@ final class ConsoleCommand implements Callable<Integer> {
             description = "where each wizard apply saves its answers, to repeat it with vigil playbook apply (default: ${DEFAULT-VALUE})")
     Path wizardSaves = WizardSettings.DEFAULT_SAVED;
 
+    @Option(names = "--inventory", paramLabel = "FILE",
+            description = "the wizards' hosts: an inventory as vigil playbook --inventory reads it (addresses, groups, SSH user, "
+                    + "port, key, known_hosts per host), merged with the nodes of a readable --config")
+    Optional<Path> inventory = Optional.empty();
+
     @Mixin
     NodeOptions agent;
 
@@ -88,9 +93,10 @@ final class ConsoleCommand implements Callable<Integer> {
 
         var audit = new AuditLog(auditLog, Clock.systemUTC());
         var backend = new StreamingBackend(agents.client(), agents.described());
-        // The wizards' recipes run on the cluster file's nodes over SSH, as `vigil playbook --config` would.
+        // The wizards' recipes run on the cluster file's nodes (and --inventory's hosts) over SSH, as
+        // `vigil playbook --config F --inventory F` would.
         var wizards = WizardSettings.defaults().withPlaybooks(playbooks).withSaved(wizardSaves)
-                .withHosts(Files.isReadable(agent.config) ? WizardHosts.cluster(agent.config, Optional.empty()) : WizardHosts.local());
+                .withHosts(WizardHosts.of(Files.isReadable(agent.config) ? Optional.of(agent.config) : Optional.empty(), inventory));
         var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(clusterFile().orElse(null))
                 .withScreens(Screens.standard().with(Wizards.entry(wizards))));
         var server = new ConsoleServer(new ConsoleServer.Settings(address.get(), hostKey),
