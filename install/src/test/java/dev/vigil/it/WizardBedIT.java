@@ -138,15 +138,7 @@ class WizardBedIT {
         open(OPERATOR, "bed-secret");
         console.type(OPERATOR, SECRET);
         console.awaitScreen(OPERATOR, "*".repeat(SECRET.length()));
-        console.keys(OPERATOR, "Enter");
-        console.awaitScreen(OPERATOR, "bed-secret: summary (2/5)");
-        console.keys(OPERATOR, "Enter");
-        console.awaitScreen(OPERATOR, "Plan: ", RUN);
-        console.keys(OPERATOR, "a");
-        console.awaitScreen(OPERATOR, "[y/N]");
-        console.keys(OPERATOR, "y");
-        console.awaitScreen(OPERATOR, "Done: a token on every node", RUN);
-        log("bed-secret applied: %d ms since start", sinceStart());
+        applyTheForm(OPERATOR, "bed-secret", "a token on every node");
         for (var n : pb.bed().nodes()) {
             var read = pb.ssh(n, Duration.ofSeconds(30), "cat " + SECRET_DIR + "/token && stat -c %a " + SECRET_DIR + "/token");
             assertThat(read.stdout()).as("the token on %s", n).isEqualTo("token=" + SECRET + "\n600\n");
@@ -227,17 +219,7 @@ class WizardBedIT {
     void nfsExportsThroughTheWizardReadBackWithLibnfsThroughTheFloatingIp() throws Exception {
         open(OPERATOR, "nfs-server");
         fillNfs(OPERATOR);
-        console.keys(OPERATOR, "Enter");
-        console.awaitScreen(OPERATOR, "nfs-server: summary (2/5)");
-        long summary = System.nanoTime();
-        console.keys(OPERATOR, "Enter");
-        console.awaitScreen(OPERATOR, "nothing has been changed yet", RUN);
-        log("nfs-server: the plan on screen %d ms after the summary's Enter (2 hosts over SSH)", (System.nanoTime() - summary) / 1_000_000);
-        console.keys(OPERATOR, "a");
-        console.awaitScreen(OPERATOR, "[y/N]");
-        console.keys(OPERATOR, "y");
-        console.awaitScreen(OPERATOR, "Done: HA NFS server", RUN);
-        log("nfs-server applied: %d ms since start", sinceStart());
+        applyTheForm(OPERATOR, "nfs-server", "HA NFS server");
         console.keys(OPERATOR, "Enter");
         console.awaitScreen(OPERATOR, "Recipes in ");
         var run = onlyRun("nfs-server");
@@ -278,15 +260,7 @@ class WizardBedIT {
         primary(OPERATOR);
         console.keys(OPERATOR, "Down");
         console.replace(OPERATOR, "2s");
-        console.keys(OPERATOR, "Enter");
-        console.awaitScreen(OPERATOR, "apache-shared-disk: summary (2/5)");
-        console.keys(OPERATOR, "Enter");
-        console.awaitScreen(OPERATOR, "nothing has been changed yet", RUN);
-        console.keys(OPERATOR, "a");
-        console.awaitScreen(OPERATOR, "[y/N]");
-        console.keys(OPERATOR, "y");
-        console.awaitScreen(OPERATOR, "Done: apache on a shared disk", RUN);
-        log("apache-shared-disk applied: %d ms since start", sinceStart());
+        applyTheForm(OPERATOR, "apache-shared-disk", "apache on a shared disk");
         startAgents();
         awaitClient(List.of("curl", "-sf", "-m", "2", "http://" + vip + "/"), page());
         log("apache served through %s; %d ms since start", vip, sinceStart());
@@ -307,6 +281,21 @@ class WizardBedIT {
         for (int i = 0; i < RECIPES.indexOf(recipe); i++) console.keys(user, "Down");
         console.keys(user, "Enter");
         console.awaitScreen(user, recipe + ": answers (1/5)");
+    }
+
+    /** The form filled in: Enter, the summary, Enter, the plan (its time from the summary logged), a, y, the result. */
+    private void applyTheForm(String user, String recipe, String title) throws IOException {
+        console.keys(user, "Enter");
+        console.awaitScreen(user, recipe + ": summary (2/5)");
+        long summary = System.nanoTime();
+        console.keys(user, "Enter");
+        console.awaitScreen(user, "nothing has been changed yet", RUN);
+        log("%s: the plan on screen %d ms after the summary's Enter (2 hosts over SSH)", recipe, (System.nanoTime() - summary) / 1_000_000);
+        console.keys(user, "a");
+        console.awaitScreen(user, "[y/N]");
+        console.keys(user, "y");
+        console.awaitScreen(user, "Done: " + title, RUN);
+        log("%s applied: %d ms since start", recipe, sinceStart());
     }
 
     /**
