@@ -80,8 +80,22 @@ public final class Form {
 
     private void check(int i) {
         if (i < 0 || i >= fields.size()) return;
+        checkOne(i);
+        // A field that must stay below this one (`within`) and is marked wrong is judged again: fixing
+        // the mount point clears the export's mark. One level only, so that no rule can loop.
+        String name = fields.get(i).name();
+        for (int j = 0; j < fields.size(); j++) {
+            var g = fields.get(j);
+            if (j != i && g.decl().within().filter(name::equals).isPresent() && problems.containsKey(g.name())) checkOne(j);
+        }
+    }
+
+    /** The field's own check, then the engine's rule across two answers ({@code within}). */
+    private void checkOne(int i) {
         var f = fields.get(i);
-        f.problem(answers.get(f.name())).ifPresentOrElse(p -> problems.put(f.name(), p), () -> problems.remove(f.name()));
+        String v = answers.get(f.name());
+        f.problem(v).or(() -> f.decl().within().flatMap(base -> f.decl().withinProblem(v, answer(base))))
+                .ifPresentOrElse(p -> problems.put(f.name(), p), () -> problems.remove(f.name()));
     }
 
     /** Checks every field (Next); true when all are right, else the first wrong one becomes current. */

@@ -80,6 +80,28 @@ class FormTest {
     }
 
     @Test
+    void aPathKeptWithinAnotherIsCheckedWhenLeftAndAgainWhenTheOtherIsFixed() throws Exception {
+        var file = Files.writeString(dir.resolve("within.yaml"), """
+                hosts: [local]
+                vars:
+                  mount_point: {type: path, default: /srv/nfs}
+                  export_dir:  {type: path, default: /srv/nfs/export, within: mount_point}
+                steps: []
+                """);
+        var form = new Form(dev.vigil.playbook.PlaybookReader.read(file, dev.vigil.playbook.Inventory.localOnly()).playbook().orElseThrow());
+        form.set("mount_point", "/srv/www");
+        form.next(); // mount_point left: the export below it is not marked yet (not left since)
+        form.next(); // export_dir left
+        assertThat(form.problem("export_dir")).contains("must be `mount_point` (/srv/www) or below it, got '/srv/nfs/export'");
+        assertThat(form.checkAll()).isFalse();
+        form.moveTo(0);
+        form.set("mount_point", "/srv/nfs");
+        form.next(); // fixed where the mistake was: the export's mark goes
+        assertThat(form.problem("export_dir")).isEmpty();
+        assertThat(form.checkAll()).isTrue();
+    }
+
+    @Test
     void flagsPickOneOfEachSetWithArrowsAndSpace() throws Exception {
         var form = new Form(everyType());
         int at = form.fields().indexOf(form.fields().stream().filter(f -> f.name().equals("export_opts")).findFirst().orElseThrow());

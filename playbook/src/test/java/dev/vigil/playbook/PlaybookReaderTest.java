@@ -166,6 +166,41 @@ class PlaybookReaderTest {
     }
 
     @Test
+    void withinKeepsOnePathBelowAnotherInDeclarationsAndVarsFiles() throws IOException {
+        assertThat(errors("""
+                hosts: local
+                vars:
+                  mnt:  {type: path, default: /srv/nfs}
+                  bad:  {type: path, default: /srv/other, within: mnt}
+                  who:  {type: path, within: mtn}
+                  n:    {type: int, within: mnt}
+                steps: []
+                """)).containsExactly(
+                "4:43: default of `bad` must be `mnt` (/srv/nfs) or below it, got '/srv/other'",
+                "5:22: `within` of `who` must name another path variable, got `mtn`; did you mean 'mnt'?",
+                "6:21: `within` applies to type path only");
+        var pb = PlaybookReader.read(write("ok.yaml", """
+                hosts: local
+                vars:
+                  mnt:    {type: path, default: /srv/nfs}
+                  export: {type: path, default: /srv/nfs/export, within: mnt}
+                steps: []
+                """), Inventory.localOnly()).playbook().orElseThrow();
+        var export = pb.vars().get("export");
+        assertThat(export.withinProblem("/srv/nfs", "/srv/nfs/")).isEmpty();
+        assertThat(export.withinProblem("/srv/nfs/./a/../b", "/srv/nfs")).isEmpty();
+        assertThat(export.withinProblem("/srv/nfs2/x", "/srv/nfs")).isPresent();
+        // a vars file moving the mount point away from the default export: said where it was given
+        var r = Vars.resolve(pb, Optional.of(write("vars.yaml", "mnt: /srv/www\n")));
+        assertThat(r.errors()).extracting(e -> e.file().getFileName() + ":" + e.line() + ":" + e.column() + ": " + e.message())
+                .containsExactly("ok.yaml:1:1: `export` must be `mnt` (/srv/www) or below it, got '/srv/nfs/export'");
+        r = Vars.resolve(pb, Optional.of(write("vars2.yaml", "mnt: /srv/www\nexport: /srv/nfs\n")));
+        assertThat(r.errors()).extracting(e -> e.file().getFileName() + ":" + e.line() + ":" + e.column() + ": " + e.message())
+                .containsExactly("vars2.yaml:2:9: `export` must be `mnt` (/srv/www) or below it, got '/srv/nfs'");
+        assertThat(Vars.resolve(pb, Optional.of(write("vars3.yaml", "mnt: /srv/www\nexport: /srv/www/x\n"))).errors()).isEmpty();
+    }
+
+    @Test
     void undefinedVariableInATemplate() throws IOException {
         assertThat(errors("""
                 hosts: local
