@@ -182,31 +182,7 @@ class WizardBedIT {
                 .contains("recipe-apply").contains("refused");
         assertThat(Files.readString(console.auditLog())).doesNotContain(SECRET);
         auditBefore++; // the viewer's refusal
-        // the plan, then the confirmation declined, then Esc on the plan
-        open(OPERATOR, "nfs-server");
-        fillNfs(OPERATOR);
-        console.keys(OPERATOR, "Enter");
-        console.awaitScreen(OPERATOR, "nfs-server: summary (2/5)");
-        console.keys(OPERATOR, "Enter");
-        console.awaitScreen(OPERATOR, "nothing has been changed yet", RUN);
-        console.keys(OPERATOR, "a");
-        console.awaitScreen(OPERATOR, "[y/N]");
-        console.keys(OPERATOR, "n");
-        console.awaitScreen(OPERATOR, "nfs-server: plan (3/5)");
-        console.keys(OPERATOR, "Escape");
-        console.awaitScreen(OPERATOR, "Recipes in ");
-        // Esc on the summary
-        open(OPERATOR, "nfs-server");
-        fillNfs(OPERATOR);
-        console.keys(OPERATOR, "Enter");
-        console.awaitScreen(OPERATOR, "nfs-server: summary (2/5)");
-        console.keys(OPERATOR, "Escape");
-        console.awaitScreen(OPERATOR, "Recipes in ");
-        // Esc on the form
-        open(OPERATOR, "nfs-server");
-        fillNfs(OPERATOR);
-        console.keys(OPERATOR, "Escape");
-        console.awaitScreen(OPERATOR, "Recipes in ");
+        for (var page : List.of("plan", "summary", "form")) cancelTheNfsWizardOn(page);
 
         assertThat(pb.snapshotAll()).as("every node's files after the viewer's refusal and Cancel on each page").isEqualTo(before);
         assertThat(console.savedRuns()).as("nothing saved").isEqualTo(savedBefore);
@@ -247,15 +223,7 @@ class WizardBedIT {
         assertThat(pb.bed().vipHolders()).as("the floating IP after the cluster stopped").isEmpty();
         pb.installClusterFileOnNodes(); // a fresh cluster file: the apache group alone
         open(OPERATOR, "apache-shared-disk");
-        console.type(OPERATOR, vip);
-        console.keys(OPERATOR, "Down");
-        console.replace(OPERATOR, pb.expand("${PREFIX}"));
-        console.keys(OPERATOR, "Down");
-        console.type(OPERATOR, "eth0");
-        console.keys(OPERATOR, "Down");
-        console.type(OPERATOR, pb.bed().disk());
-        console.keys(OPERATOR, "Down", "Down"); // fstype: ext4
-        console.replace(OPERATOR, pb.bed().mountPoint().toString());
+        fillTheSharedDiskQuestions(OPERATOR);
         console.keys(OPERATOR, "Down", "Down", "Down"); // port 80, server_name
         primary(OPERATOR);
         console.keys(OPERATOR, "Down");
@@ -283,6 +251,29 @@ class WizardBedIT {
         console.awaitScreen(user, recipe + ": answers (1/5)");
     }
 
+    /**
+     * The NFS exports wizard opened, filled and cancelled with Esc on {@code page} (form, summary
+     * or plan); on the plan the apply's confirmation is declined first.
+     */
+    private void cancelTheNfsWizardOn(String page) throws IOException {
+        open(OPERATOR, "nfs-server");
+        fillNfs(OPERATOR);
+        if (!page.equals("form")) {
+            console.keys(OPERATOR, "Enter");
+            console.awaitScreen(OPERATOR, "nfs-server: summary (2/5)");
+        }
+        if (page.equals("plan")) {
+            console.keys(OPERATOR, "Enter");
+            console.awaitScreen(OPERATOR, "nothing has been changed yet", RUN);
+            console.keys(OPERATOR, "a");
+            console.awaitScreen(OPERATOR, "[y/N]");
+            console.keys(OPERATOR, "n");
+            console.awaitScreen(OPERATOR, "nfs-server: plan (3/5)");
+        }
+        console.keys(OPERATOR, "Escape");
+        console.awaitScreen(OPERATOR, "Recipes in ");
+    }
+
     /** The form filled in: Enter, the summary, Enter, the plan (its time from the summary logged), a, y, the result. */
     private void applyTheForm(String user, String recipe, String title) throws IOException {
         console.keys(user, "Enter");
@@ -305,15 +296,7 @@ class WizardBedIT {
      * fixed; the options' last set (subtree checking) picked with → and Space.
      */
     private void fillNfs(String user) throws IOException {
-        console.type(user, vip);
-        console.keys(user, "Down");
-        console.replace(user, pb.expand("${PREFIX}"));
-        console.keys(user, "Down");
-        console.type(user, "eth0");
-        console.keys(user, "Down");
-        console.type(user, pb.bed().disk());
-        console.keys(user, "Down", "Down"); // fstype: ext4
-        console.replace(user, pb.bed().mountPoint().toString());
+        fillTheSharedDiskQuestions(user);
         console.keys(user, "Down");
         console.replace(user, pb.bed().mountPoint() + "/" + EXPORT_ON_DISK);
         console.keys(user, "Down");
@@ -331,6 +314,22 @@ class WizardBedIT {
         console.keys(user, "Down", "Down"); // state_dir
         primary(user);
         assertThat(console.screen(user)).doesNotContain("! '");
+    }
+
+    /**
+     * The first six questions both recipes ask, in their order: the floating IP, its prefix, the
+     * NIC, the shared disk, its filesystem (ext4, the default), the mount point; the last one current.
+     */
+    private void fillTheSharedDiskQuestions(String user) throws IOException {
+        console.type(user, vip);
+        console.keys(user, "Down");
+        console.replace(user, pb.expand("${PREFIX}"));
+        console.keys(user, "Down");
+        console.type(user, "eth0");
+        console.keys(user, "Down");
+        console.type(user, pb.bed().disk());
+        console.keys(user, "Down", "Down");
+        console.replace(user, pb.bed().mountPoint().toString());
     }
 
     /**
