@@ -30,20 +30,10 @@ ssh_port=${SSH_PORT:-7763}
 work=${WORK_DIR:-/tmp/vigil-bench-console}
 tmux_server=vigil-bench-console-$$
 ensure_built
-for tool in ssh ssh-keygen tmux python3; do
-  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }
-done
+needs_tools ssh ssh-keygen tmux python3
 
 console_pid=
-cleanup() {
-  tmux -L "$tmux_server" kill-server 2>/dev/null || true
-  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$tmux_server"   # kill-server leaves the socket file
-  if [[ -n $console_pid ]] && kill -0 "$console_pid" 2>/dev/null; then
-    kill -TERM "$console_pid"; for _ in $(seq 50); do kill -0 "$console_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$console_pid" 2>/dev/null || true
-  fi
-  for n in "${nodes[@]}"; do stop_agent "$work" "$n"; done
-}
+cleanup() { console_bench_cleanup "$work" "$tmux_server" "$console_pid" "${nodes[@]}"; }
 trap cleanup EXIT
 rm -rf "$work"; mkdir -p "$work"
 write_cluster "$work/cluster.yaml" lan "$port" "${addrs[@]}"

@@ -79,3 +79,26 @@ wait_all_alive() {
 json_num() {
   grep -o "\"$2\" : [0-9]*" <<<"$1" | head -1 | grep -o '[0-9]*$'
 }
+
+# For the scripts that drive `vigil console` through ssh in a private tmux server (console.sh,
+# wizard.sh). needs_tools TOOL...: exit 2 naming the first missing one.
+needs_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }
+  done
+}
+
+# console_bench_cleanup WORKDIR TMUX_SERVER CONSOLE_PID NODE...: the tmux server (and the socket
+# file kill-server leaves), the console (SIGTERM, SIGKILL after 5 s) and the agents; only what the
+# script started, by PID or by its private server's name.
+console_bench_cleanup() {
+  local w=$1 server=$2 pid=$3 n; shift 3
+  tmux -L "$server" kill-server 2>/dev/null || true
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$server"
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"; for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  for n in "$@"; do stop_agent "$w" "$n"; done
+}

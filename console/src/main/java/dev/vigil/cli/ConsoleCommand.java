@@ -85,6 +85,11 @@ final class ConsoleCommand implements Callable<Integer> {
             description = "where the drill room keeps reports and the one-drill lock, as vigil drill's --state-dir (default: ${DEFAULT-VALUE})")
     Path drillStateDir = DrillCommand.DEFAULT_STATE_DIR;
 
+    @Option(names = "--inventory", paramLabel = "FILE",
+            description = "the wizards' hosts: an inventory as vigil playbook --inventory reads it (addresses, groups, SSH user, "
+                    + "port, key, known_hosts per host), merged with the nodes of a readable --config")
+    Optional<Path> inventory = Optional.empty();
+
     @Mixin
     NodeOptions agent;
 
@@ -103,9 +108,10 @@ final class ConsoleCommand implements Callable<Integer> {
 
         var audit = new AuditLog(auditLog, Clock.systemUTC());
         var backend = new StreamingBackend(agents.client(), agents.described());
-        // The wizards' recipes run on the cluster file's nodes over SSH, as `vigil playbook --config` would.
+        // The wizards' recipes run on the cluster file's nodes (and --inventory's hosts) over SSH, as
+        // `vigil playbook --config F --inventory F` would.
         var wizards = WizardSettings.defaults().withPlaybooks(playbooks).withSaved(wizardSaves)
-                .withHosts(Files.isReadable(agent.config) ? WizardHosts.cluster(agent.config, Optional.empty()) : WizardHosts.local());
+                .withHosts(WizardHosts.of(Files.isReadable(agent.config) ? Optional.of(agent.config) : Optional.empty(), inventory));
         var config = clusterFile().orElse(null);
         var drillRoom = drillRoom(agents.client(), config);
         var shells = ShellSessionFactory.tui(backend, audit, TuiOptions.defaults().withConfig(config)

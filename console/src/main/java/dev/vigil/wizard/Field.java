@@ -24,7 +24,11 @@ public record Field(VarDecl decl, Kind kind, boolean secret) {
         /** some of the cluster's nodes (←→ moves, Space ticks), typed when the console knows no node */
         NODES,
         /** typed, shown as stars, never saved beside the other answers nor written to any log */
-        SECRET
+        SECRET,
+        /** NFS clients, typed: *, names, wildcards, addresses, networks, @netgroups (each checked) */
+        CLIENTS,
+        /** one of each declared set (←→ moves between the sets, Space picks the next of one) */
+        FLAGS
     }
 
     /**
@@ -48,6 +52,8 @@ public record Field(VarDecl decl, Kind kind, boolean secret) {
             case NODE -> Kind.NODE;
             case NODES -> Kind.NODES;
             case CHOICE -> Kind.CHOICE;
+            case CLIENTS -> Kind.CLIENTS;
+            case FLAGS -> Kind.FLAGS;
         };
         return new Field(d, k, secret);
     }
@@ -59,7 +65,7 @@ public record Field(VarDecl decl, Kind kind, boolean secret) {
     /** What the field starts with: the declared default, else nothing (the operator must answer). */
     public String initial() {
         String d = decl.defaultValue().orElse("");
-        return kind == Kind.BOOL && !d.isEmpty() ? decl.type().normalize(d) : d;
+        return (kind == Kind.BOOL || kind == Kind.FLAGS) && !d.isEmpty() ? decl.type().normalize(d, decl) : d;
     }
 
     /** Empty when the answer is acceptable, else why not, in the engine's words. */
@@ -87,6 +93,8 @@ public record Field(VarDecl decl, Kind kind, boolean secret) {
             case NODE -> "a node";
             case NODES -> "nodes";
             case SECRET -> "secret (not shown, not saved)";
+            case CLIENTS -> "clients: *, host, *.domain, address, network/prefix, @netgroup; separated by commas";
+            case FLAGS -> "one of each: " + String.join("  ", decl.choices().stream().map(c -> c.replace("|", "/")).toList());
         };
     }
 
@@ -96,6 +104,7 @@ public record Field(VarDecl decl, Kind kind, boolean secret) {
             case CHOICE -> decl.choices();
             case BOOL -> List.of("true", "false");
             case NODE, NODES -> nodes;
+            case FLAGS -> decl.choices();
             default -> List.of();
         };
     }

@@ -1,5 +1,6 @@
 package dev.vigil.wizard;
 
+import dev.vigil.playbook.Flags;
 import dev.vigil.playbook.Playbook;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,8 +80,22 @@ public final class Form {
 
     private void check(int i) {
         if (i < 0 || i >= fields.size()) return;
+        checkOne(i);
+        // A field that must stay below this one (`within`) and is marked wrong is judged again: fixing
+        // the mount point clears the export's mark. One level only, so that no rule can loop.
+        String name = fields.get(i).name();
+        for (int j = 0; j < fields.size(); j++) {
+            var g = fields.get(j);
+            if (j != i && g.decl().within().filter(name::equals).isPresent() && problems.containsKey(g.name())) checkOne(j);
+        }
+    }
+
+    /** The field's own check, then the engine's rule across two answers ({@code within}). */
+    private void checkOne(int i) {
         var f = fields.get(i);
-        f.problem(answers.get(f.name())).ifPresentOrElse(p -> problems.put(f.name(), p), () -> problems.remove(f.name()));
+        String v = answers.get(f.name());
+        f.problem(v).or(() -> f.decl().within().flatMap(base -> f.decl().withinProblem(v, answer(base))))
+                .ifPresentOrElse(p -> problems.put(f.name(), p), () -> problems.remove(f.name()));
     }
 
     /** Checks every field (Next); true when all are right, else the first wrong one becomes current. */
@@ -121,7 +136,7 @@ public final class Form {
         var f = currentField();
         var opts = f.options(nodes);
         if (opts.isEmpty()) return;
-        if (f.kind() == Field.Kind.NODES) {
+        if (f.kind() == Field.Kind.NODES || f.kind() == Field.Kind.FLAGS) {
             highlight = Math.floorMod(highlight + step, opts.size());
             return;
         }
@@ -130,12 +145,19 @@ public final class Form {
         set(f.name(), opts.get(next));
     }
 
-    /** Space: ticks or unticks the highlighted node of a multi-select, flips a bool, else the next option. */
+    /**
+     * Space: ticks or unticks the highlighted node of a multi-select, picks the next alternative of
+     * the highlighted set of flags, flips a bool, else the next option.
+     */
     void toggle(List<String> nodes) {
         if (fields.isEmpty()) return;
         var f = currentField();
         var opts = f.options(nodes);
         if (opts.isEmpty()) return;
+        if (f.kind() == Field.Kind.FLAGS) {
+            set(f.name(), Flags.cycle(answer(f.name()), opts, Math.min(highlight, opts.size() - 1), 1));
+            return;
+        }
         if (f.kind() == Field.Kind.NODES) {
             var chosen = chosenNodes(f.name());
             String n = opts.get(Math.min(highlight, opts.size() - 1));
@@ -159,7 +181,7 @@ public final class Form {
     /** The answers as the engine takes them (normalized, as {@code Vars.resolve} gives them). */
     public Map<String, String> values() {
         var out = new LinkedHashMap<String, String>();
-        for (var f : fields) out.put(f.name(), f.decl().type().normalize(answers.get(f.name())));
+        for (var f : fields) out.put(f.name(), f.decl().type().normalize(answers.get(f.name()), f.decl()));
         return out;
     }
 

@@ -16,8 +16,8 @@ import java.util.Optional;
  * {@code hosts:} against, how each host is reached, and what the saved command line must add to
  * reach the same hosts again ({@code --config FILE} once the engine takes the cluster file's nodes).
  *
- * <p>The console uses {@link #cluster} with its own cluster file (its nodes reached over SSH, as
- * {@code vigil playbook --config} does), and {@link #local()} when it has none.
+ * <p>The console uses {@link #of} with its own cluster file (its nodes reached over SSH, as
+ * {@code vigil playbook --config} does) and its {@code --inventory}, and {@link #local()} when it has neither.
  */
 public interface WizardHosts {
     /** The hosts a recipe may name, read afresh (a node added to the cluster file is a host at once). */
@@ -46,10 +46,20 @@ public interface WizardHosts {
      * unless {@code inventory} says otherwise; and {@code local}.
      */
     static WizardHosts cluster(Path clusterFile, Optional<Path> inventory) {
+        return of(Optional.of(clusterFile), inventory);
+    }
+
+    /**
+     * The hosts of a cluster file's nodes and of an inventory ({@code vigil playbook}'s: names,
+     * addresses, groups and SSH settings per host), merged as {@code vigil playbook --config F
+     * --inventory F} merges them, read afresh for each recipe; {@code local} always. Neither: {@link #local()}.
+     */
+    static WizardHosts of(Optional<Path> clusterFile, Optional<Path> inventory) {
+        if (clusterFile.isEmpty() && inventory.isEmpty()) return local();
         return new WizardHosts() {
             @Override
             public Inventory inventory() throws IOException {
-                var r = Inventory.read(inventory, Optional.of(clusterFile));
+                var r = Inventory.read(inventory, clusterFile);
                 if (r.inventory().isEmpty()) {
                     throw new IOException("the hosts cannot be read: " + r.errors().get(0));
                 }
@@ -74,7 +84,8 @@ public interface WizardHosts {
 
             @Override
             public List<String> commandLineOptions() {
-                var out = new java.util.ArrayList<>(List.of("--config", clusterFile.toAbsolutePath().toString()));
+                var out = new java.util.ArrayList<String>();
+                clusterFile.ifPresent(f -> out.addAll(List.of("--config", f.toAbsolutePath().toString())));
                 inventory.ifPresent(i -> out.addAll(List.of("--inventory", i.toAbsolutePath().toString())));
                 return out;
             }

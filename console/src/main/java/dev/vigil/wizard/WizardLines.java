@@ -1,5 +1,6 @@
 package dev.vigil.wizard;
 
+import dev.vigil.playbook.Flags;
 import dev.vigil.playbook.Journal;
 import dev.vigil.playbook.Report;
 import dev.vigil.tui.Line;
@@ -55,6 +56,14 @@ final class WizardLines {
             for (int i = 0; i < nodes.size(); i++) {
                 String box = (chosen.contains(nodes.get(i)) ? "[x] " : "[ ] ") + nodes.get(i);
                 b.add(box, here && i == form.highlight() ? Tone.SELECTED : Tone.NORMAL).add(" ");
+            }
+            return;
+        }
+        if (f.kind() == Field.Kind.FLAGS) {
+            var sets = Flags.sets(f.decl().choices());
+            for (int i = 0; i < sets.size(); i++) {
+                String c = Flags.chosen(v, sets.get(i));
+                b.add(here && i == form.highlight() ? "<" + c + ">" : " " + c + " ", here && i == form.highlight() ? Tone.SELECTED : Tone.NORMAL);
             }
             return;
         }

@@ -163,7 +163,11 @@ public final class WizardPage implements Page {
                 if (!form.fields().isEmpty()) {
                     h.add(new KeyHint("↑↓", "field"));
                     var f = form.currentField();
-                    if (!f.typed(nodes(ctx))) h.add(new KeyHint(f.kind() == Field.Kind.NODES ? "←→ Space" : "←→", f.kind() == Field.Kind.NODES ? "tick" : "choose"));
+                    if (!f.typed(nodes(ctx))) h.add(switch (f.kind()) {
+                        case NODES -> new KeyHint("←→ Space", "tick");
+                        case FLAGS -> new KeyHint("←→ Space", "pick");
+                        default -> new KeyHint("←→", "choose");
+                    });
                     else h.add(new KeyHint("type", "answer"));
                 }
                 h.add(new KeyHint("Enter", "next"));

@@ -47,7 +47,8 @@ class FormTest {
                 Map.entry("enabled", Field.Kind.BOOL), Map.entry("vip", Field.Kind.IP), Map.entry("subnet", Field.Kind.CIDR),
                 Map.entry("port", Field.Kind.PORT), Map.entry("dir", Field.Kind.PATH), Map.entry("interval", Field.Kind.DURATION),
                 Map.entry("primary", Field.Kind.NODE), Map.entry("members", Field.Kind.NODES), Map.entry("flavour", Field.Kind.CHOICE),
-                Map.entry("db_password", Field.Kind.SECRET));
+                Map.entry("db_password", Field.Kind.SECRET), Map.entry("clients", Field.Kind.CLIENTS),
+                Map.entry("export_opts", Field.Kind.FLAGS));
         // the fixture covers every type the engine has: a new VarType must get a field kind (and this fixture a variable)
         assertThat(form.fields().stream().map(f -> f.decl().type()).collect(Collectors.toSet())).containsAll(Arrays.asList(VarType.values()));
         // defaults are the starting answers (a bool's as the engine normalises it); no default: empty
@@ -55,6 +56,73 @@ class FormTest {
         assertThat(form.answer("enabled")).isEqualTo("true");
         assertThat(form.answer("vip")).isEmpty();
         assertThat(form.fields().get(1).shape()).isEqualTo("integer 1..9");
+        // flags start as the default with every set filled in (a set not named takes its first)
+        assertThat(form.answer("export_opts")).isEqualTo("rw,sync,root_squash");
+    }
+
+    @Test
+    void clientSpecsAreCheckedOneByOneAndJoinedWithCommas() throws Exception {
+        var form = new Form(everyType());
+        int at = form.fields().indexOf(form.fields().stream().filter(f -> f.name().equals("clients")).findFirst().orElseThrow());
+        form.moveTo(at);
+        form.set("clients", "10.0.0.0/24 *.lan.example.com ha?.lan 192.168.1.7, @admins 10.1.0.0/255.255.0.0 fe80::1 *");
+        form.next();
+        assertThat(form.problem("clients")).isEmpty();
+        assertThat(form.values().get("clients")).isEqualTo("10.0.0.0/24,*.lan.example.com,ha?.lan,192.168.1.7,@admins,10.1.0.0/255.255.0.0,fe80::1,*");
+        for (var bad : Map.of("10.0.0.0/33", "'10.0.0.0/33' is not a network", "10.0.0.300", "'10.0.0.300' is not an IPv4 address",
+                "ok.lan bad_name", "'bad_name' is not a client", "10.0.0.0/255.0.255.0", "netmask that is not one",
+                "@", "is not a netgroup", "", "must name at least one client").entrySet()) {
+            form.moveTo(at);
+            form.set("clients", bad.getKey());
+            form.next();
+            assertThat(form.problem("clients")).as(bad.getKey()).get().asString().contains(bad.getValue());
+        }
+    }
+
+    @Test
+    void aPathKeptWithinAnotherIsCheckedWhenLeftAndAgainWhenTheOtherIsFixed() throws Exception {
+        var file = Files.writeString(dir.resolve("within.yaml"), """
+                hosts: [local]
+                vars:
+                  mount_point: {type: path, default: /srv/nfs}
+                  export_dir:  {type: path, default: /srv/nfs/export, within: mount_point}
+                steps: []
+                """);
+        var form = new Form(dev.vigil.playbook.PlaybookReader.read(file, dev.vigil.playbook.Inventory.localOnly()).playbook().orElseThrow());
+        form.set("mount_point", "/srv/www");
+        form.next(); // mount_point left: the export below it is not marked yet (not left since)
+        form.next(); // export_dir left
+        assertThat(form.problem("export_dir")).contains("must be `mount_point` (/srv/www) or below it, got '/srv/nfs/export'");
+        assertThat(form.checkAll()).isFalse();
+        form.moveTo(0);
+        form.set("mount_point", "/srv/nfs");
+        form.next(); // fixed where the mistake was: the export's mark goes
+        assertThat(form.problem("export_dir")).isEmpty();
+        assertThat(form.checkAll()).isTrue();
+    }
+
+    @Test
+    void flagsPickOneOfEachSetWithArrowsAndSpace() throws Exception {
+        var form = new Form(everyType());
+        int at = form.fields().indexOf(form.fields().stream().filter(f -> f.name().equals("export_opts")).findFirst().orElseThrow());
+        form.moveTo(at);
+        form.type('x', NODES); // picked, not typed
+        assertThat(form.answer("export_opts")).isEqualTo("rw,sync,root_squash");
+        form.toggle(NODES); // the first set: rw -> ro
+        assertThat(form.answer("export_opts")).isEqualTo("ro,sync,root_squash");
+        form.cycle(1, NODES);
+        form.cycle(1, NODES); // the third set
+        form.toggle(NODES);
+        assertThat(form.answer("export_opts")).isEqualTo("ro,sync,no_root_squash");
+        form.cycle(1, NODES); // wraps to the first set
+        form.toggle(NODES);
+        assertThat(form.answer("export_opts")).isEqualTo("rw,sync,no_root_squash");
+        // typed in a vars file in any order: the engine's reasons, and one spelling in templates
+        var decl = form.fields().get(at).decl();
+        assertThat(VarType.FLAGS.problem("async,rw", decl)).isEmpty();
+        assertThat(VarType.FLAGS.normalize("async,rw", decl)).isEqualTo("rw,async,root_squash");
+        assertThat(VarType.FLAGS.problem("rw,ro", decl)).contains("gives rw and ro: choose one of ro, rw");
+        assertThat(VarType.FLAGS.problem("rw,wdelay", decl)).get().asString().startsWith("'wdelay' is not one of ro, rw, sync");
     }
 
     @Test

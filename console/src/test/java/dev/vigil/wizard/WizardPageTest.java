@@ -360,7 +360,7 @@ class WizardPageTest {
         ui = new WizardSessionHarness(dir, Role.OPERATOR, 120, 30);
         ui.key('w');
         ui.awaitScreen("broken");
-        expect(s -> assertThat(s).contains("! cannot be read: playbook.yaml:6:5:").contains("every variable type  (12 questions)")
+        expect(s -> assertThat(s).contains("! cannot be read: playbook.yaml:6:5:").contains("every variable type  (14 questions)")
                 .contains("hello page  (2 questions)").doesNotContain("notarecipe"));
         ui.key(KeyType.Enter);
         ui.awaitScreen("broken cannot be read: playbook.yaml:6:5:");

@@ -46,7 +46,7 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class PlaybookReader {
     static final List<String> TOP_KEYS = List.of("name", "hosts", "vars", "steps", "handlers", "serial", "any_errors_fatal");
-    static final List<String> VAR_KEYS = List.of("type", "default", "description", "choices", "pattern", "min", "max");
+    static final List<String> VAR_KEYS = List.of("type", "default", "description", "choices", "pattern", "min", "max", "within");
     /** Variables every step sees without declaring them. */
     public static final Set<String> BUILTIN_VARS = Set.of("host");
     private static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -104,6 +104,7 @@ public final class PlaybookReader {
         var vars = new LinkedHashMap<String, VarDecl>();
         top.entry("vars").flatMap(e -> y.map(e.value(), "`vars`")).ifPresent(m -> {
             for (Entry e : m.entries()) readVar(y, e).ifPresent(d -> vars.putIfAbsent(d.name(), d));
+            withinRules(y, m, vars);
         });
         var defined = new HashSet<>(vars.keySet());
         defined.addAll(BUILTIN_VARS);
@@ -195,9 +196,21 @@ public final class PlaybookReader {
         var choicesEntry = m.get().entry("choices");
         if (choicesEntry.isPresent()) {
             y.scalars(choicesEntry.get().value(), "`choices`").forEach(s -> choices.add(s.text()));
-            if (type != VarType.CHOICE && type != null) y.error(choicesEntry.get().keyPos(), "`choices` applies to type choice only");
+            if (type != VarType.CHOICE && type != VarType.FLAGS && type != null) {
+                y.error(choicesEntry.get().keyPos(), "`choices` applies to types choice and flags only");
+            }
+            if (type == VarType.FLAGS) {
+                var p = Flags.declarationProblem(choices);
+                if (p.isPresent()) {
+                    y.error(choicesEntry.get().value().pos(), "variable `" + name + "` of type flags: " + p.get());
+                    ok = false;
+                }
+            }
         } else if (type == VarType.CHOICE) {
             y.error(e.keyPos(), "variable `" + name + "` of type choice needs `choices: [a, b, ...]`");
+            ok = false;
+        } else if (type == VarType.FLAGS) {
+            y.error(e.keyPos(), "variable `" + name + "` of type flags " + Flags.declarationProblem(List.of()).orElseThrow());
             ok = false;
         }
         Optional<Pattern> pattern = Optional.empty();
@@ -219,7 +232,7 @@ public final class PlaybookReader {
         var defEntry = m.get().entry("default");
         if (defEntry.isPresent()) {
             Node dv = defEntry.get().value();
-            if (type == VarType.NODES && dv instanceof ListNode l) {
+            if ((type == VarType.NODES || type == VarType.CLIENTS) && dv instanceof ListNode l) {
                 var names = new ArrayList<String>();
                 y.scalars(l, "the default").forEach(s -> names.add(s.text()));
                 def = Optional.of(String.join(" ", names));
@@ -228,8 +241,17 @@ public final class PlaybookReader {
             }
             if (def.isEmpty()) ok = false;
         }
+        Optional<String> within = Optional.empty();
+        var withinEntry = m.get().entry("within");
+        if (withinEntry.isPresent()) {
+            within = y.text(withinEntry.get().value(), "`within`");
+            if (type != null && type != VarType.PATH) {
+                y.error(withinEntry.get().keyPos(), "`within` applies to type path only");
+                ok = false;
+            }
+        }
         if (!ok) return Optional.empty();
-        var decl = new VarDecl(name, type, def, description, List.copyOf(choices), pattern, min, max);
+        var decl = new VarDecl(name, type, def, description, List.copyOf(choices), pattern, min, max, within);
         if (def.isPresent()) {
             var problem = type.problem(def.get(), decl);
             if (problem.isPresent()) {
@@ -238,6 +260,26 @@ public final class PlaybookReader {
             }
         }
         return Optional.of(decl);
+    }
+
+    /** Each {@code within} names another path variable, and the defaults keep to the rule. */
+    private static void withinRules(YamlFile y, MapNode m, Map<String, VarDecl> vars) {
+        for (var d : List.copyOf(vars.values())) {
+            if (d.within().isEmpty()) continue;
+            var pos = m.entry(d.name()).flatMap(e -> e.value() instanceof MapNode vm ? vm.entry("within") : Optional.empty())
+                    .map(Entry::keyPos).orElse(Pos.START);
+            var base = vars.get(d.within().get());
+            if (base == null || base.type() != VarType.PATH || base.name().equals(d.name())) {
+                y.error(pos, "`within` of `" + d.name() + "` must name another path variable, got `" + d.within().get() + "`"
+                        + Suggest.didYouMean(d.within().get(), vars.keySet()));
+                vars.remove(d.name());
+                continue;
+            }
+            if (d.defaultValue().isPresent() && base.defaultValue().isPresent()) {
+                d.withinProblem(d.defaultValue().get(), base.defaultValue().get())
+                        .ifPresent(p -> y.error(pos, "default of `" + d.name() + "` " + p));
+            }
+        }
     }
 
     private static Optional<Long> bound(YamlFile y, MapNode m, String key, VarType type) {

@@ -11,6 +11,19 @@ import java.util.regex.Pattern;
 public enum VarType {
     STRING, INT, BOOL, IP, CIDR, PORT, PATH, DURATION, NODE, NODES, CHOICE,
     /**
+     * Who may mount an export, as exports(5) and nfs-ganesha's {@code Clients} name them: one or
+     * more of {@code *}, a host name, a wildcard name ({@code *.example.com}, {@code ha?.lan}), an
+     * address, a network ({@code 10.0.0.0/24} or {@code 10.0.0.0/255.255.255.0}), {@code @netgroup};
+     * separated by commas or spaces (or a YAML list). In templates: comma-separated.
+     */
+    CLIENTS,
+    /**
+     * One of each of several sets, e.g. export options: {@code choices} lists the sets, each as its
+     * alternatives separated by {@code |} ({@code "rw|ro"}). The value names one alternative of every
+     * set, separated by commas, in any order; in templates: comma-separated, in the sets' order.
+     */
+    FLAGS,
+    /**
      * Any non-empty text, like {@code string}, whose value Vigil never shows: the engine replaces it
      * by {@link Secrets#MASK} in every result it reports, and no error message quotes it.
      */
@@ -62,6 +75,8 @@ public enum VarType {
             case CHOICE -> decl.choices().contains(v) ? Optional.empty()
                     : Optional.of("must be one of " + String.join(", ", decl.choices()) + ", got '" + value + "'");
             case SECRET -> v.isEmpty() ? Optional.of("must not be empty") : Optional.empty();
+            case CLIENTS -> Clients.problem(v, value);
+            case FLAGS -> Flags.problem(v, decl.choices());
         };
         if (p.isEmpty() && decl.pattern().isPresent() && !decl.pattern().get().matcher(v).matches()) {
             // An error message is printed: a secret's value is not quoted in it.
@@ -73,10 +88,17 @@ public enum VarType {
 
     /** The value as a template substitutes it: booleans as true/false, node lists space-separated. */
     public String normalize(String value) {
+        return normalize(value, null);
+    }
+
+    /** As {@link #normalize(String)}; a {@code flags} value needs its declaration to be put in its sets' order. */
+    public String normalize(String value, VarDecl decl) {
         String v = value.strip();
         return switch (this) {
             case BOOL -> String.valueOf(v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes"));
             case NODES -> String.join(" ", v.split("[,\\s]+"));
+            case CLIENTS -> String.join(",", Clients.split(v));
+            case FLAGS -> decl == null ? v : Flags.normalize(v, decl.choices());
             case STRING, SECRET -> value;
             default -> v;
         };
@@ -92,7 +114,7 @@ public enum VarType {
         return Optional.empty();
     }
 
-    private static boolean isIp(String v) {
+    static boolean isIp(String v) {
         if (IPV4.matcher(v).matches()) return true;
         if (!v.contains(":") || !IPV6.matcher(v).matches()) return false;
         try {
@@ -103,7 +125,7 @@ public enum VarType {
         }
     }
 
-    private static Optional<String> cidr(String v, String value) {
+    static Optional<String> cidr(String v, String value) {
         int slash = v.indexOf('/');
         String bad = "must be an address with a prefix length such as 10.0.0.0/24, got '" + value + "'";
         if (slash < 0) return Optional.of(bad);

@@ -29,7 +29,8 @@ public final class Vars {
     public static Result resolve(Playbook playbook, List<Path> varsFiles) {
         var errors = new ArrayList<PlaybookError>();
         var given = new LinkedHashMap<String, String>();
-        for (Path file : varsFiles) read(playbook, file, given, errors);
+        var positions = new LinkedHashMap<String, PlaybookError>();
+        for (Path file : varsFiles) read(playbook, file, given, positions, errors);
         var values = new LinkedHashMap<String, String>();
         for (var decl : playbook.vars().values()) {
             String v = given.containsKey(decl.name()) ? given.get(decl.name()) : decl.defaultValue().orElse(null);
@@ -43,13 +44,26 @@ public final class Vars {
                         : varsFiles.size() == 1 ? " in this file" : " in one of the vars files")));
                 continue;
             }
-            values.put(decl.name(), decl.type().normalize(v));
+            values.put(decl.name(), decl.type().normalize(v, decl));
+        }
+        // Rules across two answers, once both are known: reported where the value was given.
+        for (var decl : playbook.vars().values()) {
+            var base = decl.within().map(values::get);
+            if (base.isEmpty() || !values.containsKey(decl.name())) continue;
+            decl.withinProblem(values.get(decl.name()), base.get()).ifPresent(p -> {
+                var at = positions.getOrDefault(decl.name(), new PlaybookError(playbook.file(), 1, 1, ""));
+                errors.add(new PlaybookError(at.file(), at.line(), at.column(), "`" + decl.name() + "` " + p));
+            });
         }
         return new Result(values, errors);
     }
 
-    /** Adds the valid values of one file to {@code given} (over what is there) and its errors to {@code errors}. */
-    private static void read(Playbook playbook, Path file, Map<String, String> given, List<PlaybookError> errors) {
+    /**
+     * Adds the valid values of one file to {@code given} (over what is there), where each was
+     * given to {@code positions}, and its errors to {@code errors}.
+     */
+    private static void read(Playbook playbook, Path file, Map<String, String> given, Map<String, PlaybookError> positions,
+                             List<PlaybookError> errors) {
         var y = new YamlFile(file, errors);
         y.read("vars file").flatMap(n -> y.map(n, "a vars file")).ifPresent(m -> {
             for (Entry e : m.entries()) {
@@ -59,7 +73,7 @@ public final class Vars {
                     continue;
                 }
                 Optional<String> v;
-                if (decl.type() == VarType.NODES && e.value() instanceof ListNode l) {
+                if ((decl.type() == VarType.NODES || decl.type() == VarType.CLIENTS) && e.value() instanceof ListNode l) {
                     var names = new ArrayList<String>();
                     y.scalars(l, "`" + e.key() + "`").forEach(s -> names.add(s.text()));
                     v = Optional.of(String.join(" ", names));
@@ -72,6 +86,7 @@ public final class Vars {
                     y.error(e.value().pos(), "`" + e.key() + "` " + problem.get());
                 } else {
                     given.put(e.key(), v.get());
+                    positions.put(e.key(), new PlaybookError(file, e.value().pos().line(), e.value().pos().column(), ""));
                 }
             }
         });

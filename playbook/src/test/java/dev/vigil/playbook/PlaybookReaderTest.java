@@ -114,7 +114,7 @@ class PlaybookReaderTest {
                 "4:28: default of `vip` must be an IPv4 or IPv6 address, got '10.0.0.300'",
                 "5:50: default of `mode` must be one of a, b, got 'c'",
                 "6:27: default of `n` must be at most 3, got 5",
-                "7:13: unknown type `strnig`; did you mean 'string'? (types: string, int, bool, ip, cidr, port, path, duration, node, nodes, choice, secret)",
+                "7:13: unknown type `strnig`; did you mean 'string'? (types: string, int, bool, ip, cidr, port, path, duration, node, nodes, choice, clients, flags, secret)",
                 "9:23: `path` must be an absolute path, got 'relative/dir'",
                 "9:43: `mode` must be octal permissions such as 0644 (setuid, setgid and sticky bits are not supported yet), got '999'");
     }
@@ -141,6 +141,63 @@ class PlaybookReaderTest {
                 Optional.of(java.util.regex.Pattern.compile("[a-z]+")), Optional.empty(), Optional.empty());
         assertThat(VarType.STRING.problem("abc", withPattern)).isEmpty();
         assertThat(VarType.STRING.problem("ABC", withPattern)).hasValueSatisfying(m -> assertThat(m).contains("pattern"));
+    }
+
+    @Test
+    void clientsAndFlagsAreDeclaredCheckedAndGivenAsLists() throws IOException {
+        assertThat(errors("""
+                hosts: local
+                vars:
+                  opts: {type: flags}
+                  bad: {type: flags, choices: ["ro|rw", "rw|x y"]}
+                  who: {type: clients, default: "10.0.0.0/24 bad_name"}
+                  flavour: {type: string, choices: [a]}
+                steps: []
+                """)).containsExactly(
+                "3:3: variable `opts` of type flags needs `choices`: one entry per set, its alternatives separated by |, e.g. [\"rw|ro\", \"sync|async\"]",
+                "4:31: variable `bad` of type flags: choice 'rw' is in two sets",
+                "5:33: default of `who` 'bad_name' is not a client: *, a host name, a wildcard (*.example.com), an address, a network or @netgroup (in '10.0.0.0/24 bad_name')",
+                "6:27: `choices` applies to types choice and flags only");
+        var any = PlaybookReader.anyDecl();
+        assertThat(VarType.CLIENTS.problem("* host.lan *.lan @ng 10.0.0.1 10.0.0.0/8", any)).isEmpty();
+        assertThat(VarType.CLIENTS.normalize("10.0.0.1, host.lan")).isEqualTo("10.0.0.1,host.lan");
+        assertThat(VarType.CLIENTS.problem("10.0.0.0/255.255.0.1", any)).isPresent();
+        assertThat(VarType.CLIENTS.problem("x ".repeat(Clients.LIMIT + 1), any)).get().asString().contains("at most 64");
+    }
+
+    @Test
+    void withinKeepsOnePathBelowAnotherInDeclarationsAndVarsFiles() throws IOException {
+        assertThat(errors("""
+                hosts: local
+                vars:
+                  mnt:  {type: path, default: /srv/nfs}
+                  bad:  {type: path, default: /srv/other, within: mnt}
+                  who:  {type: path, within: mtn}
+                  n:    {type: int, within: mnt}
+                steps: []
+                """)).containsExactly(
+                "4:43: default of `bad` must be `mnt` (/srv/nfs) or below it, got '/srv/other'",
+                "5:22: `within` of `who` must name another path variable, got `mtn`; did you mean 'mnt'?",
+                "6:21: `within` applies to type path only");
+        var pb = PlaybookReader.read(write("ok.yaml", """
+                hosts: local
+                vars:
+                  mnt:    {type: path, default: /srv/nfs}
+                  export: {type: path, default: /srv/nfs/export, within: mnt}
+                steps: []
+                """), Inventory.localOnly()).playbook().orElseThrow();
+        var export = pb.vars().get("export");
+        assertThat(export.withinProblem("/srv/nfs", "/srv/nfs/")).isEmpty();
+        assertThat(export.withinProblem("/srv/nfs/./a/../b", "/srv/nfs")).isEmpty();
+        assertThat(export.withinProblem("/srv/nfs2/x", "/srv/nfs")).isPresent();
+        // a vars file moving the mount point away from the default export: said where it was given
+        var r = Vars.resolve(pb, Optional.of(write("vars.yaml", "mnt: /srv/www\n")));
+        assertThat(r.errors()).extracting(e -> e.file().getFileName() + ":" + e.line() + ":" + e.column() + ": " + e.message())
+                .containsExactly("ok.yaml:1:1: `export` must be `mnt` (/srv/www) or below it, got '/srv/nfs/export'");
+        r = Vars.resolve(pb, Optional.of(write("vars2.yaml", "mnt: /srv/www\nexport: /srv/nfs\n")));
+        assertThat(r.errors()).extracting(e -> e.file().getFileName() + ":" + e.line() + ":" + e.column() + ": " + e.message())
+                .containsExactly("vars2.yaml:2:9: `export` must be `mnt` (/srv/www) or below it, got '/srv/nfs'");
+        assertThat(Vars.resolve(pb, Optional.of(write("vars3.yaml", "mnt: /srv/www\nexport: /srv/www/x\n"))).errors()).isEmpty();
     }
 
     @Test
