@@ -81,16 +81,35 @@ public final class DrillRun {
      * @param baselineGrace added to each probe's timeout and two intervals while waiting for its first answer
      * @param blackout      the blackout window (its name) that covers an instant, from the cluster's drill
      *                      schedule (docs/drills.md, "Scheduled drills"); a drill is refused inside one
+     * @param runner        who runs the drill, as the cluster's drill lock names it (host and process)
+     * @param fire          the schedule fire this run is ({@code entry@epochMs}), taken once in the cluster; empty by hand
      */
-    public record Settings(Duration poll, Duration baselineGrace, java.util.function.Function<java.time.Instant, Optional<String>> blackout) {
+    public record Settings(Duration poll, Duration baselineGrace, java.util.function.Function<java.time.Instant, Optional<String>> blackout,
+                           String runner, Optional<String> fire) {
         public static final Settings DEFAULT = new Settings(Duration.ofMillis(100), Duration.ofSeconds(2));
 
         public Settings(Duration poll, Duration baselineGrace) {
-            this(poll, baselineGrace, t -> Optional.empty());
+            this(poll, baselineGrace, t -> Optional.empty(), ProcessHandle.current().pid() + "@" + host(), Optional.empty());
         }
 
         public Settings withBlackout(java.util.function.Function<java.time.Instant, Optional<String>> b) {
-            return new Settings(poll, baselineGrace, b);
+            return new Settings(poll, baselineGrace, b, runner, fire);
+        }
+
+        public Settings withRunner(String r) {
+            return new Settings(poll, baselineGrace, blackout, r, fire);
+        }
+
+        public Settings withFire(Optional<String> f) {
+            return new Settings(poll, baselineGrace, blackout, runner, f);
+        }
+
+        private static String host() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                return "localhost";
+            }
         }
     }
 
@@ -201,7 +220,18 @@ public final class DrillRun {
             return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
                     refused.get().name() + ": " + refused.get().detail(), List.of());
         }
-        try (var held = lock.get(); var feed = cluster.events(this::onEvent)) {
+        // The cluster's lock (and the schedule fire, taken once) after every local check passed:
+        // a refused drill takes nothing; a granted one releases it after its report is saved.
+        var grant = clusterLock(id);
+        checks.add(grant);
+        listener.check(grant);
+        if (!grant.ok()) {
+            lock.get().close();
+            return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
+                    grant.name() + ": " + grant.detail(), List.of());
+        }
+        try (var released = (AutoCloseable) () -> releaseClusterLock(id); var held = lock.get();
+             var feed = cluster.events(this::onEvent)) {
             store.clearAbort();
             probes.start();
             var baseline = baseline();
@@ -254,6 +284,37 @@ public final class DrillRun {
             throw e;
         } catch (Exception e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    static final String CLUSTER_LOCK = "no other drill in the cluster";
+
+    /**
+     * Long enough for the whole run (its budget) and restore's wait (settle) twice over, so a live
+     * run never loses it; a runner that dies holds it no longer than that.
+     */
+    Duration lease() {
+        return drill.limits().budget().plus(drill.limits().settle().multipliedBy(2)).plus(Duration.ofMinutes(1));
+    }
+
+    private Check clusterLock(String id) {
+        var args = new ArrayList<>(List.of(id, drill.name(), settings.runner(), Long.toString(lease().toMillis())));
+        settings.fire().ifPresent(args::add);
+        try {
+            var answer = cluster.admin("drill-begin", args);
+            return new Check(CLUSTER_LOCK, answer.ok(), answer.message());
+        } catch (IOException e) {
+            return new Check(CLUSTER_LOCK, false, "the coordinator did not answer: " + e.getMessage());
+        }
+    }
+
+    private void releaseClusterLock(String id) {
+        try {
+            cluster.admin("drill-end", List.of(id));
+        } catch (IOException e) {
+            // The lease ends it: the next drill waits at most that long.
+            listener.entry(new TimelineEntry(0, "restore", null, "drill", "could not release the cluster's drill lock ("
+                    + e.getMessage() + "); its lease of " + lease().toMinutes() + " min ends it"));
         }
     }
 

@@ -299,6 +299,42 @@ class DrillRunTest {
         assertThat(fault.injectedAt).isEqualTo(-1);
     }
 
+    /** One drill at a time in the whole cluster: the coordinator's lock, held from before the probes to after the report. */
+    @Test
+    void aDrillRunningElsewhereInTheClusterRefusesThisOneAndAGrantedLockIsReleasedAfterTheReport() throws Exception {
+        var elsewhere = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            s.drill = new dev.vigil.control.StatusReport.RunningDrill("20270115T080000.000Z-crash", "crash", "4242@ops2", "",
+                    1_800_000_000_000L, 1_800_000_600_000L);
+            return s.build();
+        });
+        var seen = run(drill(SWITCHOVER.formatted("5s")), elsewhere, Optional.empty(), t -> true);
+        assertThat(seen.verdict()).isEqualTo("refused");
+        assertThat(seen.reason()).isEqualTo("no other drill running: drill crash (run 20270115T080000.000Z-crash) by "
+                + "4242@ops2 since 2027-01-15T08:00:00Z");
+        assertThat(elsewhere.lockCalls).isEmpty();
+
+        // The status did not show it yet (a drill begun a moment ago): the coordinator refuses.
+        var racing = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build());
+        racing.lockAnswer = new dev.vigil.control.ControlProtocol.AdminOutcome(false, "drill crash (run r1) by 4242@ops2 is running");
+        var refused = run(drill(SWITCHOVER.formatted("5s")), racing, Optional.empty(), t -> true);
+        assertThat(refused.reason()).isEqualTo("no other drill in the cluster: drill crash (run r1) by 4242@ops2 is running");
+        assertThat(fault.injectedAt).isEqualTo(-1);
+        assertThat(racing.lockCalls).hasSize(1).allMatch(c -> c.startsWith("drill-begin "));
+
+        var free = switchoverCluster();
+        var d = drill(SWITCHOVER.formatted("5s"));
+        fault = new FakeFault(clock, Optional.empty());
+        probes = new FakeProbes(d.probes(), clock, t -> true);
+        var report = new DrillRun(d, free, () -> fault, probes, new ReportStore(dir), clock, new DrillRun.Listener() {},
+                DrillRun.Settings.DEFAULT.withRunner("runner@ha3").withFire(Optional.of("nightly@1800000000000"))).run();
+        assertThat(report.verdict()).isEqualTo("pass");
+        // lease = budget 2 min + 2 x settle 30 s + 1 min = 240 s
+        assertThat(free.lockCalls).containsExactly("drill-begin " + report.id() + " move runner@ha3 240000 nightly@1800000000000",
+                "drill-end " + report.id());
+        assertThat(new ReportStore(dir).load(report.id())).as("saved before the lock is released").isPresent();
+    }
+
     @Test
     void aDrillInsideABlackoutWindowIsRefusedAndNothingIsInjected() throws Exception {
         var healthy = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build());
