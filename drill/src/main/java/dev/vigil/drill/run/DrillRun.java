@@ -143,6 +143,8 @@ public final class DrillRun {
     private StatusReport lastStatus;
     private StatusReport endOfObserve;
     private String abortReason;
+    /** For a fence drill: the cluster history's record of the target's fence since the injection ("" when none). */
+    private String fenceRecord;
     private List<StatusReport> slipsBefore = List.of();
     private Map<String, Long> slips = Map.of();
 
@@ -272,6 +274,7 @@ public final class DrillRun {
             }
             endOfObserve = lastStatus;
             long observeEnd = clock.nanos();
+            if (drill.kind() == Kind.FENCE && injected != null) fenceRecord = fenceRecord();
 
             enter(Phase.RESTORE);
             restore(fault);
@@ -284,6 +287,21 @@ public final class DrillRun {
             throw e;
         } catch (Exception e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The target's successful fence since the injection, as the cluster's history says. Agents stamp
+     * records with their own clock: a second of slack for NTP offsets (the bed shares one clock).
+     */
+    private String fenceRecord() {
+        try {
+            return cluster.fencing().stream()
+                    .filter(f -> f.target().equals(drill.target()) && f.fenced() && f.atMs() >= injectEpochMs - 1_000)
+                    .map(f -> f.action() + " by " + f.by() + " at +" + (f.atMs() - injectEpochMs) + " ms (" + f.reason() + ")")
+                    .findFirst().orElse("");
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -478,7 +496,7 @@ public final class DrillRun {
                                Verdict forced, String forcedReason, List<DrillReport.ProbeSeries> series)
             throws IOException {
         enter(Phase.VERDICT);
-        var expectations = forced == null ? Expectations.evaluate(drill, series, endOfObserve, seen.fenced(), seen.noticed(),
+        var expectations = forced == null ? Expectations.evaluate(drill, series, endOfObserve, seen.fenced(), fenceRecord, seen.noticed(),
                 settledInTime, seen.doubleHolders()) : List.<DrillReport.ExpectationResult>of();
         var decision = forced != null ? new Expectations.Decision(forced, forcedReason)
                 : Expectations.decide(abortReason, expectations, restoreSteps);

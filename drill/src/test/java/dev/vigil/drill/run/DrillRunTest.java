@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.drill.Drill;
 import dev.vigil.drill.DrillReader;
+import dev.vigil.drill.fault.CommandRunner;
 import dev.vigil.drill.fault.Faults;
+import dev.vigil.drill.fault.RestoreStep;
 import dev.vigil.drill.report.DrillReport;
 import dev.vigil.drill.report.DrillReport.PhaseTime;
 import dev.vigil.drill.report.ReportStore;
@@ -366,15 +368,63 @@ class DrillRunTest {
         assertThat(fault.injectedAt).isEqualTo(-1);
     }
 
+    /**
+     * A fence drill through the operator's fence request: ha1 leaves the view when fenced and is back
+     * once the restore hook ran; the expectation is the fence in the cluster's history.
+     */
     @Test
-    void fenceDrillsAreRefusedUntilTheAgentsCanBeAskedToFence() throws Exception {
-        var d = drill("  - {name: f, kind: fence, target: ha1}\n");
-        var cluster = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build());
-        var report = new DrillRun(d, cluster, () -> Faults.create(d, cluster, null, Optional.empty(), List.of()),
+    void aFenceDrillAsksTheClusterToFenceAndChecksItsHistory() throws Exception {
+        var d = drill("  - {name: f, kind: fence, target: ha1, inject: {restore: start-ha1}}\n");
+        var restored = new java.util.concurrent.atomic.AtomicBoolean();
+        var fencedAt = new java.util.concurrent.atomic.AtomicLong(-1);
+        var cluster = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (fencedAt.get() >= 0 && !restored.get()) {
+                s.node("ha1", "dead");
+                s.www("ha2");
+            }
+            if (restored.get()) s.www("ha2");
+            return s.build();
+        }) {
+            @Override
+            public dev.vigil.control.ControlProtocol.AdminOutcome admin(String verb, List<String> args) {
+                var answer = super.admin(verb, args);
+                if (verb.equals("fence")) {
+                    fencedAt.set(clock.epochMillis());
+                    fencing.add(new dev.vigil.control.HistoryReport.FenceRecord(clock.epochMillis() + 300, "ha1", "ha2", "reboot",
+                            List.of("f1 reboot ha1: SUCCESS"), true, "operator request from ha2"));
+                    clock.sleep(Duration.ofMillis(1500)); // the request returns once the cluster settled
+                }
+                return answer;
+            }
+        };
+        CommandRunner commands = (command, env, timeout) -> {
+            restored.set(command.equals("start-ha1"));
+            return new CommandRunner.Result(0, "");
+        };
+        var report = new DrillRun(d, cluster, () -> Faults.create(d, cluster, commands, Optional.empty(), List.of()),
                 new FakeProbes(List.of(), clock, t -> true), new ReportStore(dir), clock, new DrillRun.Listener() {},
                 DrillRun.Settings.DEFAULT).run();
-        assertThat(report.verdict()).isEqualTo("refused");
-        assertThat(report.reason()).startsWith("kind can be injected: fence drills are not done yet");
+        assertThat(report.verdict()).as(report.reason()).isEqualTo("pass");
+        assertThat(cluster.adminCalls).containsExactly("fence ha1");
+        assertThat(report.expectations()).anySatisfy(e -> {
+            assertThat(e.name()).isEqualTo("fence in the cluster's history");
+            assertThat(e.ok()).isTrue();
+            assertThat(e.detail()).isEqualTo("reboot by ha2 at +300 ms (operator request from ha2)");
+        });
+        assertThat(report.restore()).extracting(RestoreStep::what).contains("ha1 back online");
+
+        // The cluster said yes but its history has no fence: the drill fails on it.
+        cluster.fencing.clear();
+        restored.set(false);
+        fencedAt.set(-1);
+        var unrecorded = new DrillRun(d, new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build()),
+                () -> Faults.create(d, cluster, commands, Optional.empty(), List.of()),
+                new FakeProbes(List.of(), clock, t -> true), new ReportStore(dir), clock, new DrillRun.Listener() {},
+                DrillRun.Settings.DEFAULT).run();
+        assertThat(unrecorded.verdict()).isEqualTo("fail");
+        assertThat(unrecorded.reason()).isEqualTo("fence in the cluster's history: the cluster's history has no successful "
+                + "fence of ha1 since the injection");
     }
 
     @Test

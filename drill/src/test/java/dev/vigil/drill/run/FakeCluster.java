@@ -17,13 +17,15 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** A cluster for the state machine's tests: its status is whatever the test's supplier says now. */
-final class FakeCluster implements ClusterAccess {
+class FakeCluster implements ClusterAccess {
     final List<String> adminCalls = new ArrayList<>();
     /** drill-begin and drill-end, kept apart from the fault's verbs. */
     final List<String> lockCalls = new ArrayList<>();
     /** What the coordinator answers to drill-begin. */
     AdminOutcome lockAnswer = new AdminOutcome(true, "drill holds the cluster's drill lock");
     Supplier<StatusReport> status;
+    /** The cluster history's fences. */
+    final List<dev.vigil.control.HistoryReport.FenceRecord> fencing = new ArrayList<>();
     Consumer<AgentEvent> sink;
 
     FakeCluster(Supplier<StatusReport> status) {
@@ -45,6 +47,11 @@ final class FakeCluster implements ClusterAccess {
         }
         adminCalls.add(verb + " " + String.join(" ", args));
         return new AdminOutcome(true, verb + " done");
+    }
+
+    @Override
+    public List<dev.vigil.control.HistoryReport.FenceRecord> fencing() {
+        return List.copyOf(fencing);
     }
 
     @Override
