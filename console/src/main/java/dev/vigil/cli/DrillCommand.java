@@ -161,6 +161,11 @@ final class DrillCommand {
         boolean yes;
         @Option(names = "--json", description = "print the report as JSON at the end instead of the live timeline")
         boolean json;
+        @Option(names = "--fire", hidden = true, description = "the schedule fire this run is (ENTRY@EPOCH-MS): "
+                + "the coordinator grants each fire once in the cluster (set by `vigil drill schedule run`)")
+        String fire;
+        @Option(names = "--runner", hidden = true, description = "who runs it, as the cluster's drill lock shows it")
+        String runner;
         @Mixin
         Files files;
         @Mixin
@@ -187,7 +192,7 @@ final class DrillCommand {
             var store = new ReportStore(files.stateDir);
             var run = new DrillRun(d, cluster, () -> Faults.create(d, cluster, new ShellCommands(), Optional.of(fenceRunner), devices),
                     new InProcessProbes(d.probes(), clock), store, clock, json ? new DrillRun.Listener() {} : new Printer(out, yes),
-                    DrillRun.Settings.DEFAULT.withBlackout(DrillScheduleCommand.blackouts(any, target.config)));
+                    settings(DrillRun.Settings.DEFAULT.withBlackout(DrillScheduleCommand.blackouts(any, target.config))));
             // Ctrl-C (or a SIGTERM) must not leave the fault in place: it asks the run to abort, and
             // the JVM waits (bounded by the drill's budget) until restore has run and the report is kept.
             var finished = new java.util.concurrent.CountDownLatch(1);
@@ -236,6 +241,11 @@ final class DrillCommand {
                     // the hook runs now and returns at once: the run has finished
                 }
             }
+        }
+
+        private DrillRun.Settings settings(DrillRun.Settings s) {
+            if (runner != null) s = s.withRunner(runner);
+            return s.withFire(Optional.ofNullable(fire));
         }
 
         /**

@@ -226,10 +226,10 @@ final class DrillScheduleCommand extends ScheduleListOptions implements Callable
                         continue;
                     }
                     if (current != null) current.close();
-                    current = new ScheduleRunner(schedule.get(), log, launcher(), Clock.systemUTC(), runner, m -> {
+                    current = new ScheduleRunner(schedule.get(), log, launcher(runner), Clock.systemUTC(), runner, m -> {
                         out.println(m);
                         out.flush();
-                    });
+                    }, clusterFires(client));
                     current.start();
                 } while (!stop.await(every.toMillis(), TimeUnit.MILLISECONDS));
                 return 0;
@@ -240,10 +240,11 @@ final class DrillScheduleCommand extends ScheduleListOptions implements Callable
         }
 
         /** Runs a drill in this process as `vigil drill run NAME --yes --json` would, with this runner's options. */
-        private ScheduleRunner.Launcher launcher() {
-            return (drill, scheduled) -> {
-                var args = new ArrayList<>(List.of("drill", "run", drill, "--yes", "--json",
-                        "--state-dir", files.stateDir.toString(), "--config", target.config.toString()));
+        private ScheduleRunner.Launcher launcher(String runner) {
+            return (entry, scheduled) -> {
+                var args = new ArrayList<>(List.of("drill", "run", entry.drill(), "--yes", "--json",
+                        "--state-dir", files.stateDir.toString(), "--config", target.config.toString(),
+                        "--fire", ScheduleRunner.fireKey(entry, scheduled), "--runner", runner));
                 if (files.file != null) args.addAll(List.of("--file", files.file.toString()));
                 target.connect.ifPresent(c -> args.addAll(List.of("--connect", c)));
                 target.socket.ifPresent(p -> args.addAll(List.of("--socket", p.toString())));
@@ -263,6 +264,23 @@ final class DrillScheduleCommand extends ScheduleListOptions implements Callable
                 // No report: the drill did not start (a drill file with errors, no agent answering).
                 String why = errors.toString().strip().lines().reduce((a, b) -> b).orElse("exit " + rc);
                 return "not run: " + why;
+            };
+        }
+
+        /**
+         * The cluster's fire log, from the coordinator's operator state in the agent's status: a runner
+         * on a node with a stale local log still knows what the others ran. Read at each fire.
+         */
+        private static ScheduleRunner.ClusterFires clusterFires(dev.vigil.control.ControlClient client) {
+            if (client == null) return ScheduleRunner.ClusterFires.NONE;
+            return entry -> {
+                try {
+                    var r = client.status().resources();
+                    if (r == null || r.drillFires() == null) return Optional.empty();
+                    return Optional.ofNullable(r.drillFires().get(entry)).map(java.time.Instant::ofEpochMilli);
+                } catch (java.io.IOException e) {
+                    return Optional.empty(); // the coordinator still refuses a taken fire at drill-begin
+                }
             };
         }
 
