@@ -6,7 +6,7 @@ import java.util.List;
 /** What both control servers (Unix socket and TCP) do with one request, so they cannot drift apart. */
 final class ControlDispatch {
     static final String EVENTS = "events";
-    private static final String KNOWN = "status, history, admin, config-apply, config-show, events";
+    private static final String KNOWN = "status, history, admin, config-apply, config-show, drill-reports, events";
 
     private final ControlHandler handler;
 
@@ -55,8 +55,20 @@ final class ControlDispatch {
                 yield text == null ? error("this agent has no configuration text to show")
                         : new ControlProtocol.Response<>(true, text, null);
             }
+            case "drill-reports" -> drillReports(request);
             default -> error("unknown op '" + request.op() + "'; known: " + KNOWN);
         };
+    }
+
+    private ControlProtocol.Response<?> drillReports(ControlProtocol.Request request) {
+        var shelf = handler.drillReports();
+        if (shelf == null) return error("this agent keeps no drill reports");
+        try {
+            return new ControlProtocol.Response<>(true, shelf.answer(request.verb(),
+                    request.args() == null ? List.of() : request.args(), request.text()), null);
+        } catch (IllegalArgumentException | IOException e) {
+            return error(e.getMessage());
+        }
     }
 
     static ControlProtocol.Response<?> error(String message) {

@@ -30,4 +30,9 @@ public interface ControlHandler {
     default HistoryReport history() {
         return null;
     }
+
+    /** The drill reports this agent keeps for the cluster (op {@code drill-reports}); null where there are none (test doubles). */
+    default DrillReportShelf drillReports() {
+        return null;
+    }
 }

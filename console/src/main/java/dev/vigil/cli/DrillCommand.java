@@ -12,6 +12,7 @@ import dev.vigil.drill.DrillReader;
 import dev.vigil.drill.fault.Faults;
 import dev.vigil.drill.fault.ShellCommands;
 import dev.vigil.drill.probe.InProcessProbes;
+import dev.vigil.drill.report.ClusterReports;
 import dev.vigil.drill.report.DrillReport;
 import dev.vigil.drill.report.HtmlReport;
 import dev.vigil.drill.report.ReportStore;
@@ -182,7 +183,7 @@ final class DrillCommand {
             var d = drill.get();
             var any = target.clientOrExplain();
             if (any == null) return 2;
-            var agents = perAgent(any);
+            var agents = DrillAgents.of(target, any);
             var cluster = ClusterAccess.over(awayFromTarget(any, agents, d), agents);
             var config = java.nio.file.Files.exists(target.config) ? target.loadForCliOrExplain() : null;
             List<FenceDevice> devices = config == null ? List.of() : config.resources().fencing();
@@ -226,6 +227,8 @@ final class DrillCommand {
                     }
                 }
                 var report = run.run();
+                // Every agent keeps a copy, so the history survives the loss of any one node (this machine's too).
+                DrillAgents.handOut(report, agents, DrillAgents.retention(any, target.config), json ? null : out, err);
                 if (json) {
                     out.println(store.mapper().writeValueAsString(report));
                 } else {
@@ -258,20 +261,6 @@ final class DrillCommand {
             var ordered = new ArrayList<ClusterAccess.Named>(agents);
             ordered.sort(java.util.Comparator.comparing(a -> a.name().equals(d.target())));
             return ControlClient.anyOf(ordered.stream().map(ClusterAccess.Named::client).toList());
-        }
-
-        /** One event stream per agent named by --connect (each node's detection shows); else the one agent. */
-        private List<ClusterAccess.Named> perAgent(ControlClient any) {
-            if (target.connect.isEmpty()) return List.of(new ClusterAccess.Named("agent", any));
-            var addresses = NodeOptions.parseHostPorts(target.connect.get()).orElse(List.of());
-            ClusterConfig config = target.loadForCliOrExplain();
-            var named = new ArrayList<ClusterAccess.Named>();
-            for (var a : addresses) {
-                String nodeName = config == null ? a.getHostString() : config.nodes().stream()
-                        .filter(n -> n.address().equals(a.getAddress())).map(n -> n.name()).findFirst().orElse(a.getHostString());
-                named.add(new ClusterAccess.Named(nodeName, config == null ? any : ControlClient.tcp(a, config.key())));
-            }
-            return named;
         }
     }
 
@@ -372,8 +361,10 @@ final class DrillCommand {
     static final class History implements Callable<Integer> {
         @Mixin
         Files files;
-        @Option(names = "--json", description = "one JSON object per report: id, drill, verdict, reason, gapMs")
+        @Option(names = "--json", description = "one JSON object per report: id, drill, verdict, reason, gapMs, heldBy")
         boolean json;
+        @Mixin
+        NodeOptions target;
         @Spec
         CommandSpec spec;
 
@@ -381,15 +372,16 @@ final class DrillCommand {
         public Integer call() throws Exception {
             var store = new ReportStore(files.stateDir);
             var out = spec.commandLine().getOut();
-            var ids = store.ids();
-            if (ids.isEmpty() && !json) out.println("no drills run from " + files.stateDir);
-            for (var id : ids) {
-                var r = store.load(id).orElseThrow();
+            var merged = DrillHistory.merge(store, DrillAgents.ifNamed(target).map(ClusterReports::history).orElse(List.of()));
+            if (merged.isEmpty() && !json) out.println("no drills run from " + files.stateDir + " or kept by the agents");
+            for (var r : merged) {
                 if (json) {
                     out.println(store.mapper().writer().writeValueAsString(java.util.Map.of("id", r.id(), "drill", r.drill(),
-                            "verdict", r.verdict(), "reason", r.reason(), "gapMs", r.gapMs() == null ? -1 : r.gapMs())));
+                            "verdict", r.verdict(), "reason", r.reason() == null ? "" : r.reason(), "gapMs", r.gapMs(),
+                            "heldBy", r.heldBy())));
                 } else {
-                    out.printf("%-40s %-8s %s%s%n", r.id(), r.verdict(), r.reason(), r.gapMs() == null ? "" : " (gap " + r.gapMs() + " ms)");
+                    out.printf("%-40s %-8s %s%s  [%s]%n", r.id(), r.verdict(), r.reason(), r.gapMs() < 0 ? "" : " (gap " + r.gapMs() + " ms)",
+                            String.join(" ", r.heldBy()));
                 }
             }
             return 0;
@@ -408,6 +400,8 @@ final class DrillCommand {
         boolean json;
         @Mixin
         Files files;
+        @Mixin
+        NodeOptions target;
         @Spec
         CommandSpec spec;
 
@@ -416,8 +410,10 @@ final class DrillCommand {
             var store = new ReportStore(files.stateDir);
             var out = spec.commandLine().getOut();
             var r = store.load(id);
+            if (r.isEmpty()) r = DrillAgents.ifNamed(target).flatMap(agents -> ClusterReports.fetch(id, agents));
             if (r.isEmpty()) {
-                spec.commandLine().getErr().println("vigil: no report " + id + " in " + files.stateDir + " (vigil drill history)");
+                spec.commandLine().getErr().println("vigil: no report " + id + " in " + files.stateDir
+                        + " or kept by the agents (vigil drill history)");
                 return 2;
             }
             if (html != null) {
