@@ -35,6 +35,24 @@ final class DrillAgents {
     }
 
     /**
+     * Every node's agent over TCP (the cluster file's addresses, its control port and key), so a report
+     * reaches all of them even from a runner that talks to its own agent by socket; with --connect, or a
+     * cluster file that cannot be read or turns the control port off, the agents {@link #of} names.
+     */
+    static List<ClusterAccess.Named> everyAgent(NodeOptions target, ControlClient any) {
+        if (target.connect.isPresent() || !java.nio.file.Files.exists(target.config)) return of(target, any);
+        ClusterConfig config;
+        try {
+            config = dev.vigil.config.ConfigLoader.load(target.config);
+        } catch (dev.vigil.config.ConfigException e) {
+            return of(target, any);
+        }
+        if (!config.control().enabled()) return of(target, any);
+        return config.nodes().stream().map(n -> new ClusterAccess.Named(n.name(),
+                ControlClient.tcp(new java.net.InetSocketAddress(n.address(), config.control().port()), config.key()))).toList();
+    }
+
+    /**
      * The agents, when the options name any (--connect, --socket, or a cluster file that says where the
      * local agent listens); empty when reports are to be read from the state directory only.
      */
@@ -43,7 +61,7 @@ final class DrillAgents {
             return Optional.empty();
         }
         var any = target.clientOrExplain();
-        return any == null ? Optional.empty() : Optional.of(of(target, any));
+        return any == null ? Optional.empty() : Optional.of(everyAgent(target, any));
     }
 
     /** The cluster's report retention, from the drills: section of the cluster file the agent runs (else --config's). */

@@ -228,7 +228,8 @@ final class DrillCommand {
                 }
                 var report = run.run();
                 // Every agent keeps a copy, so the history survives the loss of any one node (this machine's too).
-                DrillAgents.handOut(report, agents, DrillAgents.retention(any, target.config), json ? null : out, err);
+                DrillAgents.handOut(report, DrillAgents.everyAgent(target, any), DrillAgents.retention(any, target.config),
+                        json ? null : out, err);
                 if (json) {
                     out.println(store.mapper().writeValueAsString(report));
                 } else {

@@ -205,6 +205,14 @@ public final class DrillRun {
         }
         lastStatus = status;
         String digest = digest();
+        // A schedule fire is claimed in the cluster first, whatever the run's outcome: a refusal is how
+        // that fire was handled, and no runner elsewhere (with a stale log) may run it again.
+        Check early = settings.fire().isPresent() ? clusterLock(id) : null;
+        if (early != null && !early.ok()) {
+            listener.check(early);
+            return finish(id, startEpoch, List.of(early), null, digest, status.configVersion(), Verdict.REFUSED,
+                    early.name() + ": " + early.detail(), List.of());
+        }
         var lock = store.tryLock(drill.name());
         var checks = new ArrayList<>(Preconditions.check(drill, status, lock.isPresent() ? Optional.empty() : Optional.of(store.holder())));
         checks.add(blackoutCheck());
@@ -219,12 +227,16 @@ public final class DrillRun {
         var refused = checks.stream().filter(c -> !c.ok()).findFirst();
         if (refused.isPresent()) {
             if (lock.isPresent()) lock.get().close();
-            return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
-                    refused.get().name() + ": " + refused.get().detail(), List.of());
+            try {
+                return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
+                        refused.get().name() + ": " + refused.get().detail(), List.of());
+            } finally {
+                if (early != null) releaseClusterLock(id);
+            }
         }
-        // The cluster's lock (and the schedule fire, taken once) after every local check passed:
-        // a refused drill takes nothing; a granted one releases it after its report is saved.
-        var grant = clusterLock(id);
+        // By hand, the cluster's lock after every local check passed: a refused drill takes nothing.
+        // A granted one is released after the report is saved.
+        var grant = early != null ? early : clusterLock(id);
         checks.add(grant);
         listener.check(grant);
         if (!grant.ok()) {

@@ -335,6 +335,19 @@ class DrillRunTest {
         assertThat(free.lockCalls).containsExactly("drill-begin " + report.id() + " move runner@ha3 240000 nightly@1800000000000",
                 "drill-end " + report.id());
         assertThat(new ReportStore(dir).load(report.id())).as("saved before the lock is released").isPresent();
+
+        // A schedule fire is claimed before the preconditions: refused here, it is still taken (and the lock let go).
+        var maintenance = new FakeCluster(() -> {
+            var st = new FakeCluster.S("ha1", "ha2");
+            st.maintenance = true;
+            return st.build();
+        });
+        fault = new FakeFault(clock, Optional.empty());
+        var refusedFire = new DrillRun(d, maintenance, () -> fault, new FakeProbes(d.probes(), clock, t -> true), new ReportStore(dir),
+                clock, new DrillRun.Listener() {}, DrillRun.Settings.DEFAULT.withFire(Optional.of("nightly@1800000003000"))).run();
+        assertThat(refusedFire.reason()).isEqualTo("no maintenance: maintenance mode is on");
+        assertThat(maintenance.lockCalls).extracting(c -> c.split(" ")[0]).containsExactly("drill-begin", "drill-end");
+        assertThat(maintenance.lockCalls.get(0)).endsWith(" nightly@1800000003000");
     }
 
     @Test
