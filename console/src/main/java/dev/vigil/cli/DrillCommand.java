@@ -377,7 +377,8 @@ final class DrillCommand {
             if (merged.isEmpty() && !json) out.println("no drills run from " + files.stateDir + " or kept by the agents");
             for (var r : merged) {
                 if (json) {
-                    out.println(store.mapper().writer().writeValueAsString(java.util.Map.of("id", r.id(), "drill", r.drill(),
+                    out.println(store.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(java.util.Map.of("id", r.id(), "drill", r.drill(),
                             "verdict", r.verdict(), "reason", r.reason() == null ? "" : r.reason(), "gapMs", r.gapMs(),
                             "heldBy", r.heldBy())));
                 } else {

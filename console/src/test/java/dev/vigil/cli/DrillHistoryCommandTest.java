@@ -89,6 +89,15 @@ class DrillHistoryCommandTest {
                 "20270116T080000.000Z-web-switchover      fail     fail reason (gap 1600 ms)  [agent]");
 
         io.out.reset();
+        assertThat(VigilCommand.run("drill", "history", "--json", "--state-dir", state.toString(), "--socket", socket.toString()))
+                .isZero();
+        var lines = io.out.toString().lines().toList();
+        assertThat(lines).as("one JSON object per line").hasSize(3);
+        var last = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(2));
+        assertThat(last.get("id").asText()).isEqualTo(onlyThere.id());
+        assertThat(last.get("heldBy").toString()).isEqualTo("[\"agent\"]");
+
+        io.out.reset();
         assertThat(VigilCommand.run("drill", "report", onlyThere.id(), "--json", "--state-dir", state.toString(),
                 "--socket", socket.toString())).isZero();
         assertThat(io.out.toString()).contains("\"verdict\" : \"fail\"").contains(onlyThere.id());
