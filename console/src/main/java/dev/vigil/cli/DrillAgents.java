@@ -66,17 +66,7 @@ final class DrillAgents {
 
     /** The cluster's report retention, from the drills: section of the cluster file the agent runs (else --config's). */
     static DrillSchedule.Retention retention(ControlClient any, java.nio.file.Path config) {
-        String text;
-        try {
-            text = any.runningConfig();
-        } catch (java.io.IOException e) {
-            try {
-                text = java.nio.file.Files.exists(config) ? java.nio.file.Files.readString(config) : "";
-            } catch (java.io.IOException e2) {
-                text = "";
-            }
-        }
-        var r = ScheduleReader.read(config, text, Optional.empty());
+        var r = ScheduleReader.read(config, DrillScheduleCommand.clusterFileText(any, config), Optional.empty());
         return r.ok() ? r.schedule().reports() : DrillSchedule.Retention.DEFAULT;
     }
 

@@ -70,23 +70,26 @@ final class DrillScheduleCommand extends ScheduleListOptions implements Callable
      * until it is fixed: an unreadable blackout must not let a drill through).
      */
     static java.util.function.Function<Instant, Optional<String>> blackouts(dev.vigil.control.ControlClient agent, Path config) {
-        String text;
-        try {
-            text = agent.runningConfig();
-        } catch (java.io.IOException e) {
-            try {
-                text = java.nio.file.Files.exists(config) ? java.nio.file.Files.readString(config) : "";
-            } catch (java.io.IOException e2) {
-                text = "";
-            }
-        }
-        var r = ScheduleReader.read(config, text, Optional.empty());
+        var r = ScheduleReader.read(config, clusterFileText(agent, config), Optional.empty());
         if (!r.ok()) {
             String why = "unknown: the drill schedule has errors (vigil drill schedule list): " + r.errors().get(0);
             return t -> Optional.of(why);
         }
         var b = Blackouts.of(r.schedule().blackouts());
         return b::covering;
+    }
+
+    /** The cluster file the agent runs (the schedule and retention are in it), else {@code config}'s text, else none. */
+    static String clusterFileText(dev.vigil.control.ControlClient agent, Path config) {
+        try {
+            return agent.runningConfig();
+        } catch (java.io.IOException e) {
+            try {
+                return java.nio.file.Files.exists(config) ? java.nio.file.Files.readString(config) : "";
+            } catch (java.io.IOException e2) {
+                return "";
+            }
+        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,

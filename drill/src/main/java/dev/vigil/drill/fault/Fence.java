@@ -2,7 +2,6 @@ package dev.vigil.drill.fault;
 
 import dev.vigil.drill.ClusterAccess;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,14 +36,6 @@ final class Fence implements Fault {
 
     @Override
     public List<RestoreStep> restore() {
-        var steps = new ArrayList<RestoreStep>();
-        if (!asked) return steps;
-        if (restart.isPresent()) {
-            steps.add(hook.step(target + " back online", restart.get()));
-        } else {
-            steps.add(RestoreStep.failed(target + " back online", "no `inject: {restore: ...}` command configured to bring "
-                    + "it back (e.g. `ssh " + target + " systemctl start vigil`); start it by hand"));
-        }
-        return steps;
+        return asked ? List.of(hook.bringBack(target + " back online", target, restart)) : List.of();
     }
 }
