@@ -57,11 +57,14 @@ final class DrillAgents {
      * local agent listens); empty when reports are to be read from the state directory only.
      */
     static Optional<List<ClusterAccess.Named>> ifNamed(NodeOptions target) {
-        if (target.connect.isEmpty() && target.socket.isEmpty() && !java.nio.file.Files.exists(target.config)) {
-            return Optional.empty();
-        }
+        if (!named(target)) return Optional.empty();
         var any = target.clientOrExplain();
         return any == null ? Optional.empty() : Optional.of(everyAgent(target, any));
+    }
+
+    /** The options name an agent: --connect, --socket, or a cluster file that says where the local one listens. */
+    static boolean named(NodeOptions target) {
+        return target.connect.isPresent() || target.socket.isPresent() || java.nio.file.Files.exists(target.config);
     }
 
     /** The cluster's report retention, from the drills: section of the cluster file the agent runs (else --config's). */

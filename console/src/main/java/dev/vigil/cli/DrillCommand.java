@@ -318,19 +318,43 @@ final class DrillCommand {
         return sb.toString();
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether a drill runs from this state directory.",
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether a drill runs from this state directory, "
+            + "or anywhere in the cluster (its drill lock, when an agent is named or the cluster file says where it is).",
             exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:a drill runs", "1:no drill runs"})
     static final class Status implements Callable<Integer> {
         @Mixin
         Files files;
+        @Mixin
+        NodeOptions target;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            var out = spec.commandLine().getOut();
             var running = new ReportStore(files.stateDir).running();
-            spec.commandLine().getOut().println(running.map(h -> "running: " + h).orElse("no drill runs from " + files.stateDir));
-            return running.isPresent() ? 0 : 1;
+            if (running.isPresent()) {
+                out.println("running: " + running.get());
+                return 0;
+            }
+            // Not from here: the cluster's drill lock says whether one runs anywhere (when an agent is named).
+            var any = DrillAgents.named(target) ? target.clientOrExplain() : null;
+            Optional<dev.vigil.control.StatusReport.RunningDrill> elsewhere = Optional.empty();
+            if (any != null) {
+                try {
+                    elsewhere = Optional.ofNullable(any.status().resources()).map(r -> r.drill());
+                } catch (java.io.IOException e) {
+                    spec.commandLine().getErr().println("vigil: cannot ask the cluster: " + e.getMessage());
+                }
+            }
+            if (elsewhere.isPresent()) {
+                var d = elsewhere.get();
+                out.println("running in the cluster: " + d.drill() + " (run " + d.runId() + ") by " + d.runner() + " since "
+                        + java.time.Instant.ofEpochMilli(d.sinceMs()));
+                return 0;
+            }
+            out.println("no drill runs from " + files.stateDir + (any != null ? " or in the cluster" : ""));
+            return 1;
         }
     }
 

@@ -52,7 +52,8 @@ class DrillHistoryCommandTest {
         server = new ControlServer(socket, new ControlHandler() {
             @Override
             public StatusReport status() {
-                return null;
+                return statusWith(new StatusReport.RunningDrill("20270116T090000.000Z-ha2-crash", "ha2-crash", "4242@ops1", "",
+                        1_800_000_000_000L, 1_800_000_480_000L));
             }
 
             @Override
@@ -103,5 +104,19 @@ class DrillHistoryCommandTest {
         assertThat(io.out.toString()).contains("\"verdict\" : \"fail\"").contains(onlyThere.id());
         assertThat(VigilCommand.run("drill", "report", "20270101T000000.000Z-none", "--state-dir", state.toString(),
                 "--socket", socket.toString())).isEqualTo(2);
+
+        // `drill status`: nothing from this state directory, but the cluster's lock is held elsewhere.
+        io.out.reset();
+        assertThat(VigilCommand.run("drill", "status", "--state-dir", state.toString(), "--socket", socket.toString())).isZero();
+        assertThat(io.out.toString()).isEqualTo("running in the cluster: ha2-crash (run 20270116T090000.000Z-ha2-crash) by "
+                + "4242@ops1 since 2027-01-15T08:00:00Z\n");
+    }
+
+    private static StatusReport statusWith(StatusReport.RunningDrill drill) {
+        return new StatusReport("web", "ha1", 1, 3, List.of("ha1"), 1, new StatusReport.TimingReport("lan", 200, 600, 1000, 10000),
+                new StatusReport.VotesReport(1, 1), List.of(new StatusReport.NodeReport("ha1", "alive", true, 5, null, List.of())),
+                Map.of(), new StatusReport.SenderReport(1, 0, 0, 0),
+                new StatusReport.ResourcesReport("ha1", true, "1 of 1 votes", false, List.of(), List.of(), "", List.of(), List.of(),
+                        List.of(), List.of(), List.of(), drill, Map.of()));
     }
 }
