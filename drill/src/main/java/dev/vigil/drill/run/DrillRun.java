@@ -89,7 +89,11 @@ public final class DrillRun {
         public static final Settings DEFAULT = new Settings(Duration.ofMillis(100), Duration.ofSeconds(2));
 
         public Settings(Duration poll, Duration baselineGrace) {
-            this(poll, baselineGrace, t -> Optional.empty(), ProcessHandle.current().pid() + "@" + host(), Optional.empty());
+            this(poll, baselineGrace, t -> Optional.empty());
+        }
+
+        public Settings(Duration poll, Duration baselineGrace, java.util.function.Function<java.time.Instant, Optional<String>> blackout) {
+            this(poll, baselineGrace, blackout, ProcessHandle.current().pid() + "@" + host(), Optional.empty());
         }
 
         public Settings withBlackout(java.util.function.Function<java.time.Instant, Optional<String>> b) {
