@@ -63,6 +63,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private dev.vigil.control.EventBus events;
     /** Operations, fences and the event log, kept in the state directory across restarts (issue 18). */
     private dev.vigil.coordination.ClusterHistory history;
+    /** Drill reports kept for the cluster (docs/drills.md, "Reports in the cluster"). */
+    private dev.vigil.control.DrillReportShelf drillReports;
     /** The coordination snapshot the last resource events were computed from; coordination thread only. */
     private dev.vigil.coordination.CoordinationStatus lastCoordinationStatus;
     private Thread detectorThread;
@@ -98,6 +100,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         events = new dev.vigil.control.EventBus(Clock.systemUTC(), this::status,
                 dev.vigil.control.EventBus.DEFAULT_STATUS_INTERVAL, dev.vigil.control.EventBus.DEFAULT_QUEUE_CAPACITY);
         history = dev.vigil.coordination.ClusterHistory.open(self, options.stateDir());
+        drillReports = new dev.vigil.control.DrillReportShelf(options.stateDir().resolve("drill-reports"), Clock.systemUTC());
         events.journal(history::event);
         events.publish(dev.vigil.control.ControlEvent.Kind.MEMBERSHIP, self,
                 "agent on " + self + " started (incarnation " + incarnation + ")");
@@ -394,6 +397,11 @@ public final class Agent implements AutoCloseable, ControlHandler {
 
     public Membership membership() {
         return membership;
+    }
+
+    @Override
+    public dev.vigil.control.DrillReportShelf drillReports() {
+        return drillReports;
     }
 
     @Override

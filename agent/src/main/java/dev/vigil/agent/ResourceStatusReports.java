@@ -67,6 +67,8 @@ final class ResourceStatusReports {
         return new StatusReport.ResourcesReport(s.coordinator(), s.quorum().quorate(), s.quorum().reason(),
                 s.admin().maintenance(), List.copyOf(new TreeSet<>(s.admin().standby())), constraints, s.waitingFor(),
                 pending, s.plan().notes(), List.copyOf(new TreeSet<>(s.lost())), List.copyOf(new TreeSet<>(s.fenced())),
-                rows);
+                rows, s.admin().drillLock().filter(d -> d.leaseUntilMs() > System.currentTimeMillis())
+                        .map(d -> new StatusReport.RunningDrill(d.runId(), d.drill(), d.runner(), d.fire(), d.sinceMs(), d.leaseUntilMs()))
+                        .orElse(null), s.admin().fires());
     }
 }

@@ -101,6 +101,11 @@ public final class ControlClient {
         return call(new ControlProtocol.Request("history"), HistoryReport.class);
     }
 
+    /** The drill reports the agent keeps for the cluster (op {@code drill-reports}: put, list, get; see {@link DrillReportShelf}). */
+    public String drillReports(String verb, List<String> args, String text) throws IOException {
+        return call(new ControlProtocol.Request("drill-reports", verb, args, text), String.class);
+    }
+
     /** {@code vigil config show}: the cluster file the agent runs, as distributed. */
     public String runningConfig() throws IOException {
         return call(new ControlProtocol.Request("config-show"), String.class);

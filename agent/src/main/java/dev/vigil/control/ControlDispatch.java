@@ -6,7 +6,7 @@ import java.util.List;
 /** What both control servers (Unix socket and TCP) do with one request, so they cannot drift apart. */
 final class ControlDispatch {
     static final String EVENTS = "events";
-    private static final String KNOWN = "status, history, admin, config-apply, config-show, serial-test, events";
+    private static final String KNOWN = "status, history, admin, config-apply, config-show, serial-test, drill-reports, events";
 
     private final ControlHandler handler;
 
@@ -56,6 +56,7 @@ final class ControlDispatch {
                         : new ControlProtocol.Response<>(true, text, null);
             }
             case SerialTestReport.OP -> serialTest(request);
+            case "drill-reports" -> drillReports(request);
             default -> error("unknown op '" + request.op() + "'; known: " + KNOWN);
         };
     }
@@ -66,6 +67,17 @@ final class ControlDispatch {
                     request.args() == null ? List.of() : request.args());
             return report == null ? error("this agent runs no serial tests") : new ControlProtocol.Response<>(true, report, null);
         } catch (ControlHandler.Refused e) {
+            return error(e.getMessage());
+        }
+    }
+
+    private ControlProtocol.Response<?> drillReports(ControlProtocol.Request request) {
+        var shelf = handler.drillReports();
+        if (shelf == null) return error("this agent keeps no drill reports");
+        try {
+            return new ControlProtocol.Response<>(true, shelf.answer(request.verb(),
+                    request.args() == null ? List.of() : request.args(), request.text()), null);
+        } catch (IllegalArgumentException | IOException e) {
             return error(e.getMessage());
         }
     }

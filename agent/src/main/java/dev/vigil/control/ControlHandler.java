@@ -46,4 +46,9 @@ public interface ControlHandler {
             super(message);
         }
     }
+
+    /** The drill reports this agent keeps for the cluster (op {@code drill-reports}); null where there are none (test doubles). */
+    default DrillReportShelf drillReports() {
+        return null;
+    }
 }

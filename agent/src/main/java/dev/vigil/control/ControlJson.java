@@ -207,6 +207,19 @@ final class ControlJson {
         strings(g, "lost", r.lost());
         strings(g, "fenced", r.fenced());
         array(g, "resources", r.resources(), ControlJson::row);
+        value(g, "drill", r.drill(), ControlJson::runningDrill);
+        if (r.drillFires() != null) object(g, "drillFires", r.drillFires(), (h, v) -> h.writeNumber(v.longValue()));
+        g.writeEndObject();
+    }
+
+    private static void runningDrill(JsonGenerator g, StatusReport.RunningDrill d) throws IOException {
+        g.writeStartObject();
+        string(g, "runId", d.runId());
+        string(g, "drill", d.drill());
+        string(g, "runner", d.runner());
+        string(g, "fire", d.fire());
+        number(g, "sinceMs", d.sinceMs());
+        number(g, "leaseUntilMs", d.leaseUntilMs());
         g.writeEndObject();
     }
 

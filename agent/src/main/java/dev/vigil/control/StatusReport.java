@@ -47,11 +47,31 @@ public record StatusReport(
      * @param notes        what cannot be done and why (no node can run X, fencing failed)
      * @param lost         nodes declared dead that may still run something
      * @param fenced       nodes fenced since they were lost
+     * @param drill        the drill running in the cluster (its lock), or null; null from an older agent too
+     * @param drillFires   schedule entry → the latest scheduled fire (epoch ms) a runner took; null from an older agent
      */
     public record ResourcesReport(String coordinator, boolean quorate, String quorum, boolean maintenance,
                                   List<String> standby, List<String> constraints, String waitingFor,
                                   List<String> pending, List<String> notes, List<String> lost, List<String> fenced,
-                                  List<ResourceRow> resources) {}
+                                  List<ResourceRow> resources, RunningDrill drill, Map<String, Long> drillFires) {
+        /** Without drills, as before they were reported. */
+        public ResourcesReport(String coordinator, boolean quorate, String quorum, boolean maintenance,
+                               List<String> standby, List<String> constraints, String waitingFor,
+                               List<String> pending, List<String> notes, List<String> lost, List<String> fenced,
+                               List<ResourceRow> resources) {
+            this(coordinator, quorate, quorum, maintenance, standby, constraints, waitingFor, pending, notes, lost, fenced,
+                    resources, null, Map.of());
+        }
+    }
+
+    /**
+     * The cluster's drill lock (docs/drills.md, "One drill at a time in the cluster").
+     *
+     * @param runId        the run's id, which its report has
+     * @param fire         the schedule fire it runs ({@code entry@epochMs}), empty when run by hand
+     * @param leaseUntilMs when the lock is let go if its runner never ends it
+     */
+    public record RunningDrill(String runId, String drill, String runner, String fire, long sinceMs, long leaseUntilMs) {}
 
     /**
      * @param group          the group it belongs to, or null

@@ -23,7 +23,8 @@ public final class AdminRequests {
     private AdminRequests() {}
 
     public static final List<String> VERBS =
-            List.of("move", "ban", "clear", "restart", "cleanup", "standby", "online", "maintenance-on", "maintenance-off");
+            List.of("move", "ban", "clear", "restart", "cleanup", "standby", "online", "maintenance-on", "maintenance-off",
+                    "fence", "drill-begin", "drill-end");
 
     /** An action an operator verb needs directly, outside the scheduler's plan. */
     record DirectAction(String id, Operation op, String resource, String node) {}
@@ -62,9 +63,10 @@ public final class AdminRequests {
                     : r.resource(args.get(0)).isEmpty() ? noResource.apply(args.get(0))
                     : args.size() == 2 && !isNode.test(args.get(1)) ? noNode.apply(args.get(1))
                     : Optional.empty();
-            case "standby", "online" -> args.size() != 1 ? Optional.of(req.verb() + " needs a node")
+            case "standby", "online", "fence" -> args.size() != 1 ? Optional.of(req.verb() + " needs a node")
                     : !isNode.test(args.get(0)) ? noNode.apply(args.get(0))
                     : Optional.empty();
+            case "drill-begin", "drill-end" -> DrillLocks.validate(req);
             case "maintenance-on", "maintenance-off" -> args.isEmpty() ? Optional.empty()
                     : Optional.of(req.verb() + " takes no arguments");
             default -> Optional.of("unknown verb '" + req.verb() + "'; known: " + VERBS);
@@ -137,33 +139,59 @@ public final class AdminRequests {
     static AdminState withoutFailedMove(AdminRequest move, AdminState s) {
         var rule = new TemporaryConstraint(move.args().get(0), move.args().get(1), TemporaryConstraint.Kind.MOVE);
         if (!s.temporary().contains(rule)) return s;
-        return new AdminState(s.version() + 1, s.standby(), s.maintenance(),
-                s.temporary().stream().filter(t -> !t.equals(rule)).toList());
+        return s.changed(s.standby(), s.maintenance(), s.temporary().stream().filter(t -> !t.equals(rule)).toList());
+    }
+
+    /** Why an operator's fence of {@code node} (an existing node) cannot be done now; empty when it can. */
+    static Optional<String> fenceRefusal(String node, ClusterConfig config, boolean quorate, String coordinator) {
+        if (!config.resources().fencingConfigured()) {
+            return Optional.of("no fencing is configured (the cluster file's fencing: section): nothing can fence " + node);
+        }
+        if (config.resources().fencing().stream().noneMatch(d -> d.canFence(node))) {
+            return Optional.of("no fence device in the cluster file can fence " + node);
+        }
+        if (!quorate) return Optional.of("no quorum: a partition without quorum fences nobody");
+        if (node.equals(coordinator)) {
+            return Optional.of(node + " coordinates the cluster and would fence itself (and the record of it); "
+                    + "fence it from another node's coordinator, or reboot it through its device (a node-crash drill)");
+        }
+        return Optional.empty();
+    }
+
+    /** An operator's fence, answered from the fencing history recorded since it was taken. */
+    static Outcome fenceOutcome(String node, long sinceMs, List<dev.vigil.control.HistoryReport.FenceRecord> fences) {
+        var last = fences.stream().filter(f -> f.target().equals(node) && f.atMs() >= sinceMs)
+                .reduce((a, b) -> b);
+        if (last.isEmpty()) {
+            return new Outcome(false, "no fence of " + node + " was recorded (one failed a moment ago and waits for its retry?)");
+        }
+        var f = last.get();
+        return new Outcome(f.fenced(), (f.fenced() ? node + " fenced (" + f.action() + ") by " + f.by()
+                : "fencing " + node + " failed") + ": " + String.join("; ", f.devices()));
     }
 
     /** The operator state after the request; the same instance when it changes nothing there. */
     static AdminState apply(AdminRequest req, AdminState s) {
         var args = req.args();
-        long v = s.version() + 1;
         return switch (req.verb()) {
-            case "move" -> new AdminState(v, s.standby(), s.maintenance(), with(without(s.temporary(), args.get(0)),
+            case "move" -> s.changed(s.standby(), s.maintenance(), with(without(s.temporary(), args.get(0)),
                     new TemporaryConstraint(args.get(0), args.get(1), TemporaryConstraint.Kind.MOVE)));
-            case "ban" -> new AdminState(v, s.standby(), s.maintenance(), with(s.temporary().stream()
+            case "ban" -> s.changed(s.standby(), s.maintenance(), with(s.temporary().stream()
                     .filter(t -> !(t.target().equals(args.get(0)) && t.node().equals(args.get(1)))).toList(),
                     new TemporaryConstraint(args.get(0), args.get(1), TemporaryConstraint.Kind.BAN)));
-            case "clear" -> new AdminState(v, s.standby(), s.maintenance(), without(s.temporary(), args.get(0)));
+            case "clear" -> s.changed(s.standby(), s.maintenance(), without(s.temporary(), args.get(0)));
             case "standby" -> {
                 var st = new TreeSet<>(s.standby());
                 st.add(args.get(0));
-                yield new AdminState(v, st, s.maintenance(), s.temporary());
+                yield s.changed(st, s.maintenance(), s.temporary());
             }
             case "online" -> {
                 var st = new TreeSet<>(s.standby());
                 st.remove(args.get(0));
-                yield new AdminState(v, st, s.maintenance(), s.temporary());
+                yield s.changed(st, s.maintenance(), s.temporary());
             }
-            case "maintenance-on" -> new AdminState(v, s.standby(), true, s.temporary());
-            case "maintenance-off" -> new AdminState(v, s.standby(), false, s.temporary());
+            case "maintenance-on" -> s.changed(s.standby(), true, s.temporary());
+            case "maintenance-off" -> s.changed(s.standby(), false, s.temporary());
             default -> s;
         };
     }

@@ -166,7 +166,7 @@ final class CoordinatorRole {
         requests.take(reportsNow, a -> {
             long seq = nextSeq++;
             inFlight.put(seq, new DispatchedAction(seq, a.id(), a.op(), a.resource(), a.node()));
-        });
+        }, fencing::fence);
         var input = schedulerInput(reportsNow);
         Plan plan = scheduler.apply(input);
         if (!plan.equals(lastPlan)) {

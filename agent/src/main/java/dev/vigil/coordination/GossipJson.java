@@ -24,6 +24,7 @@ import dev.vigil.json.StreamingJson;
 import dev.vigil.model.ResourceStatus;
 import dev.vigil.resources.ResourceEntry;
 import dev.vigil.scheduler.AdminState;
+import dev.vigil.scheduler.AdminState.DrillLock;
 import dev.vigil.scheduler.AdminState.TemporaryConstraint;
 import java.io.IOException;
 import java.util.LinkedHashSet;
@@ -97,7 +98,39 @@ public final class GossipJson {
         strings(g, "standby", a.standby());
         bool(g, "maintenance", a.maintenance());
         array(g, "temporary", a.temporary(), GossipJson::constraint);
+        value(g, "drill", a.drill(), GossipJson::drillLock);
+        object(g, "fires", a.fires(), (h, v) -> h.writeNumber(v));
         g.writeEndObject();
+    }
+
+    private static void drillLock(JsonGenerator g, DrillLock d) throws IOException {
+        g.writeStartObject();
+        string(g, "runId", d.runId());
+        string(g, "drill", d.drill());
+        string(g, "runner", d.runner());
+        string(g, "fire", d.fire());
+        number(g, "sinceMs", d.sinceMs());
+        number(g, "leaseUntilMs", d.leaseUntilMs());
+        g.writeEndObject();
+    }
+
+    private static DrillLock drillLock(JsonParser p) throws IOException {
+        var f = new Object() {
+            String runId, drill, runner, fire;
+            long sinceMs, leaseUntilMs;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "runId" -> f.runId = text(q);
+                case "drill" -> f.drill = text(q);
+                case "runner" -> f.runner = text(q);
+                case "fire" -> f.fire = text(q);
+                case "sinceMs" -> f.sinceMs = longValue(q);
+                case "leaseUntilMs" -> f.leaseUntilMs = longValue(q);
+                default -> skip(q);
+            }
+        });
+        return new DrillLock(f.runId, f.drill, f.runner, f.fire, f.sinceMs, f.leaseUntilMs);
     }
 
     private static void constraint(JsonGenerator g, TemporaryConstraint c) throws IOException {
@@ -212,6 +245,8 @@ public final class GossipJson {
             Set<String> standby;
             boolean maintenance;
             List<TemporaryConstraint> temporary;
+            DrillLock drill;
+            Map<String, Long> fires;
         };
         object(p, (name, q) -> {
             switch (name) {
@@ -222,10 +257,13 @@ public final class GossipJson {
                 }
                 case "maintenance" -> f.maintenance = bool(q);
                 case "temporary" -> f.temporary = list(q, GossipJson::constraint);
+                case "drill" -> f.drill = StreamingJson.nullable(q, GossipJson::drillLock);
+                case "fires" -> f.fires = map(q, StreamingJson::longValue);
                 default -> skip(q);
             }
         });
-        return construct(p, () -> new AdminState(f.version, f.standby, f.maintenance, f.temporary));
+        return construct(p, () -> new AdminState(f.version, f.standby, f.maintenance, f.temporary,
+                f.drill, f.fires));
     }
 
     private static TemporaryConstraint constraint(JsonParser p) throws IOException {

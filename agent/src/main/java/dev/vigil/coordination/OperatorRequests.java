@@ -29,7 +29,8 @@ final class OperatorRequests {
     private static final Duration REPLY_DEADLINE = Duration.ofSeconds(120);
     private static final long REQUESTS_PER_LIFE = 1_000_000;
 
-    private record PendingReply(String node, AdminRequest request, Instant deadline) {}
+    /** @param sinceMs when it was taken (wall clock): a fence answers from the history records since then */
+    private record PendingReply(String node, AdminRequest request, Instant deadline, long sinceMs) {}
 
     private final ClusterKnowledge k;
 
@@ -100,9 +101,11 @@ final class OperatorRequests {
 
     /**
      * Validates and applies each request not handled yet; a restart or cleanup also becomes an
-     * action for {@code dispatch}.
+     * action for {@code dispatch}, an operator's fence a fence for {@code fence} (node, reason).
      */
-    void take(Map<String, NodeReport> reportsNow, Consumer<AdminRequests.DirectAction> dispatch) {
+    void take(Map<String, NodeReport> reportsNow, Consumer<AdminRequests.DirectAction> dispatch,
+              java.util.function.BiConsumer<String, String> fence) {
+        expireDrillLock();
         // Forget answered requests (no longer listed by their node), so this set stays small.
         var listed = new HashSet<String>();
         reportsNow.values().forEach(r -> r.requests().forEach(q -> listed.add(r.node() + "#" + q.id())));
@@ -111,6 +114,14 @@ final class OperatorRequests {
             for (var req : r.requests()) {
                 String key = r.node() + "#" + req.id();
                 if (!handledRequests.add(key)) continue;
+                if (DrillLocks.handles(req.verb())) {
+                    drillLock(r.node(), req);
+                    continue;
+                }
+                if (req.verb().equals("fence")) {
+                    operatorFence(r.node(), req, fence);
+                    continue;
+                }
                 var problem = AdminRequests.validate(req, k.config);
                 if (problem.isPresent()) {
                     addReply(new AdminReply(r.node(), req.id(), false, problem.get()));
@@ -130,9 +141,54 @@ final class OperatorRequests {
                 }
                 AdminRequests.directAction(req, reportsNow).ifPresent(dispatch);
                 LOG.info("operator request from {}: {} {}", r.node(), req.verb(), req.args());
-                pendingReplies.add(new PendingReply(r.node(), req, k.monotonic.instant().plus(REPLY_DEADLINE)));
+                pendingReplies.add(new PendingReply(r.node(), req, k.monotonic.instant().plus(REPLY_DEADLINE), k.wallClock.millis()));
             }
         }
+    }
+
+    /** {@code drill-begin} and {@code drill-end}, answered at once (a drill waits for nothing else). */
+    private void drillLock(String from, AdminRequest req) {
+        var problem = DrillLocks.validate(req);
+        var result = problem.isPresent() ? new DrillLocks.Result(k.admin, false, problem.get())
+                : req.verb().equals("drill-begin") ? DrillLocks.begin(req, k.admin, k.quorum.quorate(), k.wallClock.millis())
+                : DrillLocks.end(req, k.admin);
+        if (result.state() != k.admin) {
+            k.admin = result.state();
+            k.saveAdmin();
+        }
+        LOG.info("operator request from {}: {} {}: {}", from, req.verb(), req.args(), result.message());
+        addReply(new AdminReply(from, req.id(), result.ok(), result.message()));
+    }
+
+    /** A drill lock whose runner did not end it in time is let go, so the next drill can run. */
+    private void expireDrillLock() {
+        var after = DrillLocks.expire(k.admin, k.wallClock.millis());
+        if (after == k.admin) return;
+        var d = k.admin.drillLock().orElseThrow();
+        LOG.warn("drill lock of run {} ({} by {}) expired at {} without drill-end; released", d.runId(), d.drill(), d.runner(),
+                Instant.ofEpochMilli(d.leaseUntilMs()));
+        k.admin = after;
+        k.saveAdmin();
+    }
+
+    /**
+     * {@code vigil node fence NODE}: refused without fencing, without quorum, or of the coordinator
+     * itself (its own fence would kill the process that runs and records it); else fenced as a lost
+     * node is, and answered once the cluster settled after it, from the fencing history.
+     */
+    private void operatorFence(String from, AdminRequest req, java.util.function.BiConsumer<String, String> fence) {
+        var refusal = AdminRequests.validate(req, k.config)
+                .or(() -> AdminRequests.fenceRefusal(req.args().get(0), k.config, k.quorum.quorate(), k.self));
+        if (refusal.isPresent()) {
+            LOG.info("operator request from {}: fence {}: refused: {}", from, req.args(), refusal.get());
+            addReply(new AdminReply(from, req.id(), false, refusal.get()));
+            return;
+        }
+        String node = req.args().get(0);
+        LOG.warn("operator request from {}: fence {}", from, node);
+        long since = k.wallClock.millis();
+        fence.accept(node, "operator request from " + from);
+        pendingReplies.add(new PendingReply(from, req, k.monotonic.instant().plus(REPLY_DEADLINE), since));
     }
 
     /**
@@ -152,7 +208,9 @@ final class OperatorRequests {
             var p = it.next();
             boolean late = k.monotonic.instant().isAfter(p.deadline());
             if (!settled && !late) continue;
-            var outcome = AdminRequests.outcome(p.request(), plan, k.config, late);
+            var outcome = p.request().verb().equals("fence")
+                    ? AdminRequests.fenceOutcome(p.request().args().get(0), p.sinceMs(), k.history.snapshot().fencing())
+                    : AdminRequests.outcome(p.request(), plan, k.config, late);
             if (!outcome.ok() && !late && p.request().verb().equals("move")) {
                 // A failed move keeps no rule: left behind, it would move the target later, unasked.
                 AdminState before = k.admin;

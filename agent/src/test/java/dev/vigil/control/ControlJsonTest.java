@@ -41,7 +41,9 @@ class ControlJsonTest {
                                         states, failures, Map.of("ha1", "start: SUCCESS")),
                                 new StatusReport.ResourceRow("web", "ocf:vigil:apache", null, true, List.of(),
                                         Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of("ha1", "starting"),
-                                        true, false))));
+                                        true, false)),
+                        new StatusReport.RunningDrill("20260101T000000.000Z-tick", "tick", "4242@ops1", "nightly@1767225600000",
+                                1767225600000L, 1767226080000L), Map.of("nightly", 1767225600000L)));
     }
 
     private String ours(ControlProtocol.Response<?> r) throws IOException {

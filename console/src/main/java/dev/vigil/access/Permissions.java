@@ -13,7 +13,7 @@ public final class Permissions {
     private static final Map<String, Role> NEEDED = Map.ofEntries(
             Map.entry("move", Role.OPERATOR), Map.entry("ban", Role.OPERATOR), Map.entry("clear", Role.OPERATOR),
             Map.entry("restart", Role.OPERATOR), Map.entry("cleanup", Role.OPERATOR),
-            Map.entry("standby", Role.OPERATOR), Map.entry("online", Role.OPERATOR),
+            Map.entry("standby", Role.OPERATOR), Map.entry("online", Role.OPERATOR), Map.entry("fence", Role.OPERATOR),
             Map.entry("maintenance-on", Role.OPERATOR), Map.entry("maintenance-off", Role.OPERATOR),
             Map.entry("drill", Role.OPERATOR), Map.entry("drill-abort", Role.OPERATOR),
             // a recipe wizard's apply (dev.vigil.wizard): a plan needs no role, it changes nothing

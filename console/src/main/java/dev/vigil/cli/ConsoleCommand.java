@@ -154,7 +154,7 @@ final class ConsoleCommand implements Callable<Integer> {
         List<ClusterAccess.Named> agents = config == null || agent.connect.isPresent() || agent.socket.isPresent() || agent.node.isPresent()
                 ? List.of(new ClusterAccess.Named("agent", any)) : DrillRuns.perNode(config);
         return new DrillRoomSettings(drillFile, store,
-                (d, listener) -> DrillRuns.prepare(d, any, agents, agent.config, config, store,
+                (d, listener) -> DrillRuns.prepare(d, any, agents, agent.config, config, store, dev.vigil.drill.run.DrillRun.Settings.DEFAULT,
                         node -> DrillCommand.vantageCommand(DrillCommand.DEFAULT_VANTAGE_COMMAND, node), listener),
                 () -> DrillScheduleCommand.runningSchedule(any, agent.config, drillFile, drillStateDir));
     }

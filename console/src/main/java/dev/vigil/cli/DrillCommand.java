@@ -9,6 +9,7 @@ import dev.vigil.drill.DrillClock;
 import dev.vigil.drill.DrillError;
 import dev.vigil.drill.DrillReader;
 import dev.vigil.drill.probe.ProbeStream;
+import dev.vigil.drill.report.ClusterReports;
 import dev.vigil.drill.report.DrillReport;
 import dev.vigil.drill.report.HtmlReport;
 import dev.vigil.drill.report.ReportStore;
@@ -185,6 +186,11 @@ final class DrillCommand {
                 description = {"how a probe with `vantage: NODE` is started on that node: words, {node} replaced by its name "
                         + "(default: ${DEFAULT-VALUE})"})
         String vantageCommand;
+        @Option(names = "--fire", hidden = true, description = "the schedule fire this run is (ENTRY@EPOCH-MS): "
+                + "the coordinator grants each fire once in the cluster (set by `vigil drill schedule run`)")
+        String fire;
+        @Option(names = "--runner", hidden = true, description = "who runs it, as the cluster's drill lock shows it")
+        String runner;
         @Mixin
         Files files;
         @Mixin
@@ -206,10 +212,10 @@ final class DrillCommand {
             var d = drill.get();
             var any = target.clientOrExplain();
             if (any == null) return 2;
-            var agents = perAgent(any);
+            var agents = DrillAgents.of(target, any);
             var config = java.nio.file.Files.exists(target.config) ? target.loadForCliOrExplain() : null;
             var store = new ReportStore(files.stateDir);
-            var prepared = DrillRuns.prepare(d, any, agents, target.config, config, store,
+            var prepared = DrillRuns.prepare(d, any, agents, target.config, config, store, settings(DrillRun.Settings.DEFAULT),
                     node -> vantageCommand(vantageCommand, node), json ? new DrillRun.Listener() {} : new Printer(out, yes));
             var run = prepared.run();
             // Ctrl-C (or a SIGTERM) must not leave the fault in place: it asks the run to abort, and
@@ -245,6 +251,9 @@ final class DrillCommand {
                     }
                 }
                 var report = run.run();
+                // Every agent keeps a copy, so the history survives the loss of any one node (this machine's too).
+                DrillAgents.handOut(report, DrillAgents.everyAgent(target, any), DrillAgents.retention(any, target.config),
+                        json ? null : out, err);
                 if (json) {
                     out.println(store.mapper().writeValueAsString(report));
                 } else {
@@ -262,18 +271,9 @@ final class DrillCommand {
             }
         }
 
-        /** One event stream per agent named by --connect (each node's detection shows); else the one agent. */
-        private List<ClusterAccess.Named> perAgent(ControlClient any) {
-            if (target.connect.isEmpty()) return List.of(new ClusterAccess.Named("agent", any));
-            var addresses = NodeOptions.parseHostPorts(target.connect.get()).orElse(List.of());
-            ClusterConfig config = target.loadForCliOrExplain();
-            var named = new ArrayList<ClusterAccess.Named>();
-            for (var a : addresses) {
-                String nodeName = config == null ? a.getHostString() : config.nodes().stream()
-                        .filter(n -> n.address().equals(a.getAddress())).map(n -> n.name()).findFirst().orElse(a.getHostString());
-                named.add(new ClusterAccess.Named(nodeName, config == null ? any : ControlClient.tcp(a, config.key())));
-            }
-            return named;
+        private DrillRun.Settings settings(DrillRun.Settings s) {
+            if (runner != null) s = s.withRunner(runner);
+            return s.withFire(Optional.ofNullable(fire));
         }
     }
 
@@ -315,19 +315,43 @@ final class DrillCommand {
         return sb.toString();
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether a drill runs from this state directory.",
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether a drill runs from this state directory, "
+            + "or anywhere in the cluster (its drill lock, when an agent is named or the cluster file says where it is).",
             exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:a drill runs", "1:no drill runs"})
     static final class Status implements Callable<Integer> {
         @Mixin
         Files files;
+        @Mixin
+        NodeOptions target;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            var out = spec.commandLine().getOut();
             var running = new ReportStore(files.stateDir).running();
-            spec.commandLine().getOut().println(running.map(h -> "running: " + h).orElse("no drill runs from " + files.stateDir));
-            return running.isPresent() ? 0 : 1;
+            if (running.isPresent()) {
+                out.println("running: " + running.get());
+                return 0;
+            }
+            // Not from here: the cluster's drill lock says whether one runs anywhere (when an agent is named).
+            var any = DrillAgents.named(target) ? target.clientOrExplain() : null;
+            Optional<dev.vigil.control.StatusReport.RunningDrill> elsewhere = Optional.empty();
+            if (any != null) {
+                try {
+                    elsewhere = Optional.ofNullable(any.status().resources()).map(r -> r.drill());
+                } catch (java.io.IOException e) {
+                    spec.commandLine().getErr().println("vigil: cannot ask the cluster: " + e.getMessage());
+                }
+            }
+            if (elsewhere.isPresent()) {
+                var d = elsewhere.get();
+                out.println("running in the cluster: " + d.drill() + " (run " + d.runId() + ") by " + d.runner() + " since "
+                        + java.time.Instant.ofEpochMilli(d.sinceMs()));
+                return 0;
+            }
+            out.println("no drill runs from " + files.stateDir + (any != null ? " or in the cluster" : ""));
+            return 1;
         }
     }
 
@@ -359,8 +383,10 @@ final class DrillCommand {
     static final class History implements Callable<Integer> {
         @Mixin
         Files files;
-        @Option(names = "--json", description = "one JSON object per report: id, drill, verdict, reason, gapMs")
+        @Option(names = "--json", description = "one JSON object per report: id, drill, verdict, reason, gapMs, heldBy")
         boolean json;
+        @Mixin
+        NodeOptions target;
         @Spec
         CommandSpec spec;
 
@@ -368,15 +394,17 @@ final class DrillCommand {
         public Integer call() throws Exception {
             var store = new ReportStore(files.stateDir);
             var out = spec.commandLine().getOut();
-            var ids = store.ids();
-            if (ids.isEmpty() && !json) out.println("no drills run from " + files.stateDir);
-            for (var id : ids) {
-                var r = store.load(id).orElseThrow();
+            var merged = DrillHistory.merge(store, DrillAgents.ifNamed(target).map(ClusterReports::history).orElse(List.of()));
+            if (merged.isEmpty() && !json) out.println("no drills run from " + files.stateDir + " or kept by the agents");
+            for (var r : merged) {
                 if (json) {
-                    out.println(store.mapper().writer().writeValueAsString(java.util.Map.of("id", r.id(), "drill", r.drill(),
-                            "verdict", r.verdict(), "reason", r.reason(), "gapMs", r.gapMs() == null ? -1 : r.gapMs())));
+                    out.println(store.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(java.util.Map.of("id", r.id(), "drill", r.drill(),
+                            "verdict", r.verdict(), "reason", r.reason() == null ? "" : r.reason(), "gapMs", r.gapMs(),
+                            "heldBy", r.heldBy())));
                 } else {
-                    out.printf("%-40s %-8s %s%s%n", r.id(), r.verdict(), r.reason(), r.gapMs() == null ? "" : " (gap " + r.gapMs() + " ms)");
+                    out.printf("%-40s %-8s %s%s  [%s]%n", r.id(), r.verdict(), r.reason(), r.gapMs() < 0 ? "" : " (gap " + r.gapMs() + " ms)",
+                            String.join(" ", r.heldBy()));
                 }
             }
             return 0;
@@ -395,6 +423,8 @@ final class DrillCommand {
         boolean json;
         @Mixin
         Files files;
+        @Mixin
+        NodeOptions target;
         @Spec
         CommandSpec spec;
 
@@ -403,8 +433,10 @@ final class DrillCommand {
             var store = new ReportStore(files.stateDir);
             var out = spec.commandLine().getOut();
             var r = store.load(id);
+            if (r.isEmpty()) r = DrillAgents.ifNamed(target).flatMap(agents -> ClusterReports.fetch(id, agents));
             if (r.isEmpty()) {
-                spec.commandLine().getErr().println("vigil: no report " + id + " in " + files.stateDir + " (vigil drill history)");
+                spec.commandLine().getErr().println("vigil: no report " + id + " in " + files.stateDir
+                        + " or kept by the agents (vigil drill history)");
                 return 2;
             }
             if (html != null) {

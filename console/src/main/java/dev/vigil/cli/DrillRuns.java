@@ -34,10 +34,11 @@ final class DrillRuns {
      * @param agents one event stream per agent, so each node's detection shows
      * @param configPath the cluster file (its fence devices, and the blackouts when no agent answers)
      * @param config the cluster file read, or null
+     * @param settings the run's settings before the cluster's blackouts are added (who runs it, which fire)
      * @param vantageCommand how a probe with {@code vantage: NODE} is started on that node
      */
     static DrillStarter.Prepared prepare(Drill d, ControlClient any, List<ClusterAccess.Named> agents, Path configPath,
-                                         ClusterConfig config, ReportStore store,
+                                         ClusterConfig config, ReportStore store, DrillRun.Settings settings,
                                          Function<String, List<String>> vantageCommand, DrillRun.Listener listener) {
         var cluster = ClusterAccess.over(awayFromTarget(any, agents, d), agents);
         List<FenceDevice> devices = config == null ? List.of() : config.resources().fencing();
@@ -46,7 +47,7 @@ final class DrillRuns {
         var clock = DrillClock.system();
         var probes = AllProbes.of(d.probes(), clock, vantageCommand);
         var run = new DrillRun(d, cluster, () -> Faults.create(d, cluster, new ShellCommands(), Optional.of(fenceRunner), devices),
-                probes, store, clock, listener, DrillRun.Settings.DEFAULT.withBlackout(DrillScheduleCommand.blackouts(any, configPath)));
+                probes, store, clock, listener, settings.withBlackout(DrillScheduleCommand.blackouts(any, configPath)));
         return new DrillStarter.Prepared(run, probes::samples, fenceRunner);
     }
 

@@ -70,23 +70,26 @@ final class DrillScheduleCommand extends ScheduleListOptions implements Callable
      * until it is fixed: an unreadable blackout must not let a drill through).
      */
     static java.util.function.Function<Instant, Optional<String>> blackouts(dev.vigil.control.ControlClient agent, Path config) {
-        String text;
-        try {
-            text = agent.runningConfig();
-        } catch (java.io.IOException e) {
-            try {
-                text = java.nio.file.Files.exists(config) ? java.nio.file.Files.readString(config) : "";
-            } catch (java.io.IOException e2) {
-                text = "";
-            }
-        }
-        var r = ScheduleReader.read(config, text, Optional.empty());
+        var r = ScheduleReader.read(config, clusterFileText(agent, config), Optional.empty());
         if (!r.ok()) {
             String why = "unknown: the drill schedule has errors (vigil drill schedule list): " + r.errors().get(0);
             return t -> Optional.of(why);
         }
         var b = Blackouts.of(r.schedule().blackouts());
         return b::covering;
+    }
+
+    /** The cluster file the agent runs (the schedule and retention are in it), else {@code config}'s text, else none. */
+    static String clusterFileText(dev.vigil.control.ControlClient agent, Path config) {
+        try {
+            return agent.runningConfig();
+        } catch (java.io.IOException e) {
+            try {
+                return java.nio.file.Files.exists(config) ? java.nio.file.Files.readString(config) : "";
+            } catch (java.io.IOException e2) {
+                return "";
+            }
+        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -262,10 +265,10 @@ final class DrillScheduleCommand extends ScheduleListOptions implements Callable
                         continue;
                     }
                     if (current != null) current.close();
-                    current = new ScheduleRunner(schedule.get(), log, launcher(), Clock.systemUTC(), runner, m -> {
+                    current = new ScheduleRunner(schedule.get(), log, launcher(runner), Clock.systemUTC(), runner, m -> {
                         out.println(m);
                         out.flush();
-                    });
+                    }, clusterFires(client));
                     current.start();
                 } while (!stop.await(every.toMillis(), TimeUnit.MILLISECONDS));
                 return 0;
@@ -276,10 +279,11 @@ final class DrillScheduleCommand extends ScheduleListOptions implements Callable
         }
 
         /** Runs a drill in this process as `vigil drill run NAME --yes --json` would, with this runner's options. */
-        private ScheduleRunner.Launcher launcher() {
-            return (drill, scheduled) -> {
-                var args = new ArrayList<>(List.of("drill", "run", drill, "--yes", "--json",
-                        "--state-dir", files.stateDir.toString(), "--config", target.config.toString()));
+        private ScheduleRunner.Launcher launcher(String runner) {
+            return (entry, scheduled) -> {
+                var args = new ArrayList<>(List.of("drill", "run", entry.drill(), "--yes", "--json",
+                        "--state-dir", files.stateDir.toString(), "--config", target.config.toString(),
+                        "--fire", ScheduleRunner.fireKey(entry, scheduled), "--runner", runner));
                 if (files.file != null) args.addAll(List.of("--file", files.file.toString()));
                 target.connect.ifPresent(c -> args.addAll(List.of("--connect", c)));
                 target.socket.ifPresent(p -> args.addAll(List.of("--socket", p.toString())));
@@ -299,6 +303,23 @@ final class DrillScheduleCommand extends ScheduleListOptions implements Callable
                 // No report: the drill did not start (a drill file with errors, no agent answering).
                 String why = errors.toString().strip().lines().reduce((a, b) -> b).orElse("exit " + rc);
                 return "not run: " + why;
+            };
+        }
+
+        /**
+         * The cluster's fire log, from the coordinator's operator state in the agent's status: a runner
+         * on a node with a stale local log still knows what the others ran. Read at each fire.
+         */
+        private static ScheduleRunner.ClusterFires clusterFires(dev.vigil.control.ControlClient client) {
+            if (client == null) return ScheduleRunner.ClusterFires.NONE;
+            return entry -> {
+                try {
+                    var r = client.status().resources();
+                    if (r == null || r.drillFires() == null) return Optional.empty();
+                    return Optional.ofNullable(r.drillFires().get(entry)).map(java.time.Instant::ofEpochMilli);
+                } catch (java.io.IOException e) {
+                    return Optional.empty(); // the coordinator still refuses a taken fire at drill-begin
+                }
             };
         }
 

@@ -61,6 +61,12 @@ final class StatusText {
         }
         sb.append('\n');
         if (!res.standby().isEmpty()) sb.append("Standby: ").append(String.join(", ", res.standby())).append('\n');
+        if (res.drill() != null) {
+            var d = res.drill();
+            sb.append("Drill running: ").append(d.drill()).append(" (run ").append(d.runId()).append(") by ").append(d.runner())
+                    .append(" since ").append(java.time.Instant.ofEpochMilli(d.sinceMs()))
+                    .append(d.fire().isEmpty() ? "" : ", schedule fire " + d.fire()).append('\n');
+        }
         if (!res.lost().isEmpty()) sb.append("Lost (may still run resources): ").append(String.join(", ", res.lost())).append('\n');
         if (!res.fenced().isEmpty()) sb.append("Fenced: ").append(String.join(", ", res.fenced())).append('\n');
         if (!res.constraints().isEmpty()) sb.append("Operator rules: ").append(StatusSummary.operatorRules(res)).append('\n');

@@ -107,6 +107,21 @@ class RemoteCliTest {
                         org.assertj.core.groups.Tuple.tuple("standby", "ha9", "failed: no node ha9 in cluster web"));
     }
 
+    /** Issue 12: an operator's fence over the console needs the operator role and is audited with its outcome. */
+    @Test
+    void aFenceNeedsTheOperatorRoleAndIsAudited() throws Exception {
+        assertThat(run(VIEWER, "vigil", "node", "fence", "ha2")).isEqualTo(1);
+        assertThat(err).contains("refused: fence needs the operator role; vera (SHA256:viewerkey) is viewer");
+        assertThat(agent.received).isEmpty();
+
+        assertThat(run(OPERATOR, "node", "fence", "ha2")).isZero();
+        assertThat(agent.received).containsExactly("fence ha2");
+        assertThat(audit.tail(10)).extracting(AuditLog.Entry::action, AuditLog.Entry::target, AuditLog.Entry::outcome)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("fence", "ha2", "refused: fence needs the operator role; vera (SHA256:viewerkey) is viewer"),
+                        org.assertj.core.groups.Tuple.tuple("fence", "ha2", "ok: fence ha2: done"));
+    }
+
     @Test
     void configApplyNeedsAdminAndReadsTheFileFromStdin() throws Exception {
         assertThat(runWithInput(OPERATOR, "version: 9\n", "vigil", "config", "apply", "-")).isEqualTo(1);

@@ -201,18 +201,34 @@ class VigilCommandTest {
                 java.util.Map.of("ha1", "stop: SUCCESS"),
                 java.util.Map.of("ha1", "monitor: killed by SIGKILL (exit 137)"),
                 java.util.Map.of("ha1", 1796496001000L));
-        var report = new dev.vigil.control.StatusReport("web", "ha1", 1, 3, java.util.List.of("ha1"), 1,
+        var text = StatusText.render(oneNode(new dev.vigil.control.StatusReport.ResourcesReport("ha1", true, "1 of 1 votes", false,
+                java.util.List.of(), java.util.List.of(), "", java.util.List.of(), java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), java.util.List.of(row))));
+        assertThat(text).contains("web on ha1: 1 failure(s); monitor failed: killed by SIGKILL (exit 137) at "
+                + "2026-12-05 18:40:01Z").doesNotContain("last: stop: SUCCESS");
+    }
+
+    /** A one-node cluster's status with these resources. */
+    private static dev.vigil.control.StatusReport oneNode(dev.vigil.control.StatusReport.ResourcesReport resources) {
+        return new dev.vigil.control.StatusReport("web", "ha1", 1, 3, java.util.List.of("ha1"), 1,
                 new dev.vigil.control.StatusReport.TimingReport("lan", 200, 600, 1000, 10000),
                 new dev.vigil.control.StatusReport.VotesReport(1, 1),
                 java.util.List.of(new dev.vigil.control.StatusReport.NodeReport("ha1", "alive", true, 5, null,
                         java.util.List.of())),
-                java.util.Map.<String, Long>of(), new dev.vigil.control.StatusReport.SenderReport(1, 0, 0, 0),
-                new dev.vigil.control.StatusReport.ResourcesReport("ha1", true, "1 of 1 votes", false,
-                        java.util.List.of(), java.util.List.of(), "", java.util.List.of(), java.util.List.of(),
-                        java.util.List.of(), java.util.List.of(), java.util.List.of(row)));
-        var text = StatusText.render(report);
-        assertThat(text).contains("web on ha1: 1 failure(s); monitor failed: killed by SIGKILL (exit 137) at "
-                + "2026-12-05 18:40:01Z").doesNotContain("last: stop: SUCCESS");
+                java.util.Map.<String, Long>of(), new dev.vigil.control.StatusReport.SenderReport(1, 0, 0, 0), resources);
+    }
+
+    /** Issue 12: the drill holding the cluster's lock shows in the text status. */
+    @Test
+    void aRunningDrillShowsInTheStatus() {
+        var report = oneNode(new dev.vigil.control.StatusReport.ResourcesReport("ha1", true, "1 of 1 votes", false,
+                java.util.List.of(), java.util.List.of(), "", java.util.List.of(), java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), java.util.List.of(),
+                new dev.vigil.control.StatusReport.RunningDrill("20261205T184001.000Z-nightly-crash", "ha2-crash",
+                        "runner@ha3", "nightly@1796496000000", 1796496001000L, 1796496481000L),
+                java.util.Map.of("nightly", 1796496000000L)));
+        assertThat(StatusText.render(report)).contains("Drill running: ha2-crash (run 20261205T184001.000Z-nightly-crash) "
+                + "by runner@ha3 since 2026-12-05T18:40:01Z, schedule fire nightly@1796496000000\n");
     }
 
     /** Issue 18 item 4: Stopping/Starting while in flight, (unmanaged), and a loud multiple-active warning. */

@@ -88,7 +88,7 @@ class RoomLinesTest {
         var phases = List.of(new DrillReport.PhaseTime("preconditions", 0, 100), new DrillReport.PhaseTime("inject", 100, 300),
                 new DrillReport.PhaseTime("observe", 400, 1200), new DrillReport.PhaseTime("restore", 1600, 400),
                 new DrillReport.PhaseTime("verdict", 2000, 0));
-        var probes = List.of(new DrillReport.ProbeSeries("page", "http", "http://10.0.0.50/", 100, List.of(), 800, 900L, true, null, null));
+        var probes = List.of(new DrillReport.ProbeSeries("page", "http", "http://10.0.0.50/", 100, List.of(), 800, 900L, true));
         return new DrillReport("20261205T230000.000Z-web", "web", "switchover", "www", "drills.yaml", "web", 7, "abcd", 0, 100,
                 "pass", "every expectation held", "moved", 800L, List.of(new DrillReport.Check("quorum", true, "3 of 3")),
                 phases, List.of(new DrillReport.ExpectationResult("www ends on ha2", true, "ha2", "ha2", "www runs on ha2")),

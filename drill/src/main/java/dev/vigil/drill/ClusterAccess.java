@@ -27,6 +27,14 @@ public interface ClusterAccess {
         return List.of();
     }
 
+    /**
+     * The fences the cluster's history holds (the answering agent's, which is the coordinator's
+     * record when it coordinated them): a {@code fence} drill's expectation is checked against it.
+     */
+    default List<dev.vigil.control.HistoryReport.FenceRecord> fencing() throws IOException {
+        return List.of();
+    }
+
     /** The cluster file the agents run; its SHA-256 goes into the report. */
     String runningConfig() throws IOException;
 

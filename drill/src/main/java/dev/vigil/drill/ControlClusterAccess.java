@@ -43,6 +43,21 @@ final class ControlClusterAccess implements ClusterAccess {
         return out;
     }
 
+    /** Every agent's fencing history, merged: the coordinator that fenced keeps the record, and may be any of them. */
+    @Override
+    public List<dev.vigil.control.HistoryReport.FenceRecord> fencing() throws IOException {
+        var out = new ArrayList<dev.vigil.control.HistoryReport.FenceRecord>();
+        for (var agent : perAgent) {
+            try {
+                agent.client().history().fencing().stream().filter(f -> !out.contains(f)).forEach(out::add);
+            } catch (IOException e) {
+                // a fenced or cut-off node has nothing to add
+            }
+        }
+        if (perAgent.isEmpty()) out.addAll(any.history().fencing());
+        return out;
+    }
+
     @Override
     public String runningConfig() throws IOException {
         return any.runningConfig();

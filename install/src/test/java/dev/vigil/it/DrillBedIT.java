@@ -223,6 +223,48 @@ class DrillBedIT {
     }
 
     /**
+     * A fence drill (issue 12): the operator's fence request, which ha1 (the coordinator) carries out
+     * through ha2's device, fence_vigil_netns; ha2 is idle, so the service never stops. The fence must
+     * be in the cluster's history, and both agents keep the report.
+     */
+    @Test
+    void aFenceDrillFencesANodeThroughItsDeviceAndTheClusterRecordsIt() throws Exception {
+        cluster = BedCluster.create(2, workDir, WEB);
+        var bed = cluster.bed();
+        cluster.startAll();
+        awaitSettledServedBy("ha1");
+        var drills = file("ha2-fence", """
+                    kind: fence
+                    target: ha2
+                    probes: [{name: page, http: "http://%1$s/", interval: 50ms, timeout: 500ms}]
+                    expect: {resources: {www: ha1}, single_holder: [vip], fenced: true}
+                    limits: {budget: 5m, settle: 3m}
+                    inject: {restore: "%2$s", timeout: 30s}
+                """.formatted(bed.vip(), restartCommand("ha2")));
+
+        var fence = drill(drills, "ha2-fence");
+        log("ha2 fence: %s (%s), gap %d ms", fence.verdict(), fence.reason(), fence.gapMs());
+        fence.timeline().forEach(t -> log("  %+6d ms %-10s %-5s %s", t.atMs(), t.kind(), t.source(), t.text()));
+        assertThat(fence.verdict()).as(fence.reason()).isEqualTo("pass");
+        assertThat(fence.injected()).startsWith("vigil node fence ha2: ha2 fenced (reboot) by ha1");
+        assertThat(fence.expectations()).filteredOn(e -> e.name().equals("fence in the cluster's history"))
+                .singleElement().satisfies(e -> assertThat(e.detail()).startsWith("reboot by ha1 at +"));
+        assertThat(fence.preconditions()).extracting(DrillReport.Check::name).contains("no other drill in the cluster");
+        assertThat(fence.restore()).extracting(s -> s.what() + ": " + s.ok()).containsExactly(
+                "ha2 back online: true", "every node online and the cluster settled: true");
+        assertThat(cluster.status("ha1").orElseThrow().members()).containsExactly("ha1", "ha2");
+        assertThat(cluster.status("ha1").orElseThrow().resources().drill()).as("the cluster's drill lock, released").isNull();
+        assertThat(bed.vipHolders()).containsExactly("ha1");
+
+        // Both agents keep the report: `vigil drill history` through them, without the local state directory.
+        var connect = bed.nodes().stream().map(n -> bed.address(n) + ":7695").reduce((a, b) -> a + "," + b).orElseThrow();
+        var history = bed.client(Duration.ofSeconds(60), VigilHome.launcher().toString(), "drill", "history",
+                "--config", cluster.agents().configFile().toString(), "--connect", connect,
+                "--state-dir", workDir.resolve("elsewhere").toString());
+        assertThat(history.all()).contains(fence.id()).contains("[ha1 ha2]");
+    }
+
+    /**
      * Three nodes, so that a node whose links are cut is a minority and is fenced by the majority
      * (with two, both halves claim the tie). The restore hooks bring a fenced node's agent back
      * only if it is gone, as a service manager would.

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,12 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Scheduled drills with one runner in the cluster: three real agents on 127.0.0.61-63 (fast preset)
  * run {@code vigil drill schedule run} as a cluster resource (a small OCF script installed for the
  * test), so exactly one runner is up and it moves with a failover. The schedule, in the cluster file,
- * fires every 3 s; a blackout excludes every second divisible by 6, i.e. every other fire. The fire
- * log lives in one directory all nodes share here, as on the runner's group filesystem in production.
+ * fires every 3 s; a blackout excludes every second divisible by 6, i.e. every other fire. Each node's
+ * runner has its own state directory (its own local fire log and reports, stale when the runner comes
+ * back to it): "never twice" rests on the cluster's fire log, in the coordinator's operator state, and
+ * the reports on the copies every agent keeps (docs/drills.md, "One drill at a time in the cluster").
  *
  * <p>Checked: fires happen; after the node whose runner fired last is killed (its agent and its runner,
- * kill -9), the next fires still happen, from another node, and no scheduled time is run twice (one
- * fire-log record and at most one report each); fires inside the blackout are skipped and recorded.
+ * kill -9), the next fires still happen, from another node, and no scheduled time is run twice (over
+ * every node's fire log, and in the reports the agents keep); the killed node comes back with its
+ * stale log and still nothing runs twice; fires inside the blackout are skipped and recorded.
  * The scheduled drill targets a resource that does not exist, so each run is a refusal that touches
  * nothing (the drill runs themselves are DrillBedIT's business); it still leaves a report per run.
  */
@@ -69,7 +71,7 @@ class ScheduledDrillLoopbackIT {
                   start)
                     running && exit 0
                     nohup "$OCF_RESKEY_launcher" drill schedule run --node "$node" --socket "$d/$node.sock" \\
-                      --config "$d/cluster.yaml" --file "$d/drills.yaml" --state-dir "$d/drill-state" --reload 1s \\
+                      --config "$d/cluster.yaml" --file "$d/drills.yaml" --state-dir "$d/drill-state-$node" --reload 1s \\
                       >>"$d/runner-$node.log" 2>&1 </dev/null &
                     echo $! >"$pidfile"; exit 0 ;;
                   stop)
@@ -104,27 +106,40 @@ class ScheduledDrillLoopbackIT {
         }
     }
 
+    /** Every node's fire log, in time order. */
     private List<Fire> fires() {
-        var f = dir.resolve("drill-state/schedule.json");
-        if (!Files.exists(f)) return List.of();
-        try {
-            var out = new ArrayList<Fire>();
-            for (JsonNode n : JSON.readTree(f.toFile()).get("fires")) {
-                out.add(new Fire(n.get("scheduled").asText(), n.get("runner").asText(), n.get("outcome").asText(),
-                        n.get("reason").asText(), n.get("result").asText()));
+        var out = new ArrayList<Fire>();
+        for (var node : NODES) {
+            var f = dir.resolve("drill-state-" + node + "/schedule.json");
+            if (!Files.exists(f)) continue;
+            try {
+                for (JsonNode n : JSON.readTree(f.toFile()).get("fires")) {
+                    out.add(new Fire(n.get("scheduled").asText(), n.get("runner").asText(), n.get("outcome").asText(),
+                            n.get("reason").asText(), n.get("result").asText()));
+                }
+            } catch (IOException e) {
+                // written atomically; a read racing nothing but a missing file
             }
-            return out;
-        } catch (IOException e) {
-            return List.of(); // written atomically; a read racing nothing but a missing file
         }
+        out.sort(java.util.Comparator.comparing(Fire::at));
+        return out;
     }
 
-    private long reports() throws IOException {
-        var d = dir.resolve("drill-state/reports");
-        if (!Files.isDirectory(d)) return 0;
-        try (Stream<Path> s = Files.list(d)) {
-            return s.filter(p -> p.toString().endsWith(".json")).count();
-        }
+    /** A fire that ran a drill: recorded RUN and not turned away by the cluster as already taken. */
+    private static boolean ran(Fire f) {
+        return f.outcome().equals("RUN") && !f.result().contains("already taken");
+    }
+
+    /** The reports the agents keep for the cluster, by {@code vigil drill history --json} (every agent the cluster file names). */
+    private List<String> clusterReports(String node) throws Exception {
+        var p = new ProcessBuilder(VigilHome.launcher().toString(), "drill", "history", "--json", "--socket",
+                cluster.socket(node).toString(), "--config", cluster.configFile().toString(),
+                "--state-dir", dir.resolve("no-local-state").toString()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        var ids = new ArrayList<String>();
+        for (var line : out.lines().toList()) ids.add(JSON.readTree(line).get("id").asText());
+        return ids;
     }
 
     private String diagnostics() {
@@ -198,14 +213,28 @@ class ScheduledDrillLoopbackIT {
         System.out.println("killed " + victim + " at " + killed + "; fires:");
         fires.forEach(f -> System.out.println("  " + f));
 
-        assertThat(fires).as(all).extracting(Fire::scheduled).doesNotHaveDuplicates();
-        var after = fires.stream().filter(f -> f.at().isAfter(killed) && f.outcome().equals("RUN")).toList();
+        assertThat(fires.stream().filter(ScheduledDrillLoopbackIT::ran)).as(all).extracting(Fire::scheduled).doesNotHaveDuplicates();
+        var after = fires.stream().filter(f -> f.at().isAfter(killed) && ran(f)).toList();
         assertThat(after).as(all).isNotEmpty().allSatisfy(f -> assertThat(f.runner()).isNotEqualTo(victim));
         // Every run is a refusal (the target does not exist) with its own report: runs and reports agree.
-        var runs = fires.stream().filter(f -> f.outcome().equals("RUN")).toList();
+        var runs = fires.stream().filter(ScheduledDrillLoopbackIT::ran).toList();
         assertThat(runs).as(all).allSatisfy(f -> assertThat(f.result()).matches("refused \\(.*no-such-group.*\\), report .*-tick|running"));
         long finished = runs.stream().filter(f -> !f.result().equals("running")).count();
-        assertThat(reports()).as(all).isBetween(finished, (long) runs.size());
+        String survivor = after.get(0).runner();
+        // The reports are the agents' copies (the killed node's gone with it): every finished run's is there.
+        var kept = clusterReports(survivor);
+        long handled = fires.stream().filter(f -> f.outcome().equals("RUN")).count(); // a taken fire's refusal has a report too
+        assertThat(kept).as(all).doesNotHaveDuplicates().hasSizeBetween((int) finished, (int) handled);
+        assertThat(kept).as(all).allSatisfy(id -> assertThat(id).endsWith("-tick"));
+
+        // The killed node comes back, with the fire log its runner left: whichever node runs the runner
+        // now, the cluster's fire log keeps it from running a fire again.
+        cluster.start(victim);
+        Instant back = Instant.now();
+        await("a fire after the node's return").atMost(GRACE.plus(PERIOD.multipliedBy(4))).pollInterval(Duration.ofMillis(200))
+                .until(() -> fires().stream().filter(f -> f.at().isAfter(back.plus(PERIOD)) && f.outcome().equals("RUN")).count() >= 1);
+        String allBack = diagnostics();
+        assertThat(fires().stream().filter(ScheduledDrillLoopbackIT::ran)).as(allBack).extracting(Fire::scheduled).doesNotHaveDuplicates();
         // The blackout: fires at seconds divisible by 6 are skipped and recorded, the others run (or were missed).
         assertThat(fires).as(all).allSatisfy(f -> {
             boolean inBlackout = f.at().getEpochSecond() % 6 == 0;
@@ -213,7 +242,7 @@ class ScheduledDrillLoopbackIT {
                 assertThat(f.outcome()).isEqualTo("SKIPPED_BLACKOUT");
                 assertThat(f.reason()).isEqualTo("inside blackout every-sixth-second");
             } else {
-                assertThat(f.outcome()).isIn("RUN", "SKIPPED_LATE");
+                assertThat(f.outcome()).isIn("RUN", "SKIPPED_LATE", "SKIPPED_TAKEN");
             }
         });
         // Missed fires (none ran while no runner was up) are recorded, only between the kill and the takeover.
@@ -224,7 +253,6 @@ class ScheduledDrillLoopbackIT {
         String v2 = Files.readString(cluster.configFile()).replace("cluster: scheduled\n", "cluster: scheduled\nversion: 2\n")
                 .replace("cron: \"0/6 * * * * ?\"}", "cron: \"0/6 * * * * ?\"}\n    - {name: all-day, cron: \"* * * * * ?\"}");
         var newFile = Files.writeString(dir.resolve("cluster-v2.yaml"), v2);
-        String survivor = after.get(0).runner();
         var apply = new ProcessBuilder(VigilHome.launcher().toString(), "config", "apply", newFile.toString(),
                 "--socket", cluster.socket(survivor).toString()).redirectErrorStream(true).start();
         String applyOut = new String(apply.getInputStream().readAllBytes());
@@ -239,17 +267,19 @@ class ScheduledDrillLoopbackIT {
         String all2 = diagnostics();
         assertThat(fires()).as(all2).filteredOn(f -> f.at().isAfter(inForce))
                 .allSatisfy(f -> assertThat(f.outcome()).isEqualTo("SKIPPED_BLACKOUT"));
-        assertThat(fires()).as(all2).extracting(Fire::scheduled).doesNotHaveDuplicates();
+        assertThat(fires().stream().filter(ScheduledDrillLoopbackIT::ran)).as(all2).extracting(Fire::scheduled).doesNotHaveDuplicates();
 
-        // `vigil drill schedule --running`: the applied schedule, its next fires marked, the last fire and its runner.
+        // `vigil drill schedule --running`: the applied schedule, its next fires marked, the last fire and its runner
+        // (from the fire log of the node that runs the runner now).
+        String current = fires().stream().reduce((a, b) -> b).orElseThrow().runner();
         var list = new ProcessBuilder(VigilHome.launcher().toString(), "drill", "schedule", "--running",
                 "--socket", cluster.socket(survivor).toString(), "--config", cluster.configFile().toString(),
-                "--file", dir.resolve("drills.yaml").toString(), "--state-dir", dir.resolve("drill-state").toString())
+                "--file", dir.resolve("drills.yaml").toString(), "--state-dir", dir.resolve("drill-state-" + current).toString())
                 .redirectErrorStream(true).start();
         String listed = new String(list.getInputStream().readAllBytes());
         assertThat(list.waitFor()).as(listed).isZero();
         assertThat(listed).contains("tick: drill tick, cron \"0/3 * * * * ?\" in Europe/Paris")
                 .contains("(inside blackout all-day: will be skipped)").contains("SKIPPED_BLACKOUT (inside blackout")
-                .contains(" on " + survivor).contains("blackout all-day: every second of \"* * * * * ?\"");
+                .contains(" on " + current).contains("blackout all-day: every second of \"* * * * * ?\"");
     }
 }

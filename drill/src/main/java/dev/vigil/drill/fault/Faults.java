@@ -41,9 +41,7 @@ public final class Faults {
                 yield new NodeCrash(hook, drill.target(), byCommand ? inject.command() : Optional.empty(), inject.restore(),
                         fenceRunner, ours);
             }
-            case FENCE -> throw new Unsupported("fence drills are not done yet: the agents have no operator request to fence "
-                    + "a node (no `vigil node fence`); use a node-crash drill, whose default method reboots the node "
-                    + "through its fence device");
+            case FENCE -> new Fence(hook, cluster, drill.target(), inject.restore());
         };
     }
 }

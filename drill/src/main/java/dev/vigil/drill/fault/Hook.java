@@ -4,6 +4,7 @@ import dev.vigil.drill.Drill;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** A drill's configured command, run with {@code DRILL_NAME} and {@code DRILL_TARGET} in its environment. */
 final class Hook {
@@ -41,5 +42,14 @@ final class Hook {
             Thread.currentThread().interrupt();
             return RestoreStep.failed(what, "interrupted");
         }
+    }
+
+    /**
+     * A node brought back by the drill's {@code restore:} command (its agent started again), or a
+     * failed step that says how to configure one: the restore of a crashed or fenced node.
+     */
+    RestoreStep bringBack(String what, String node, Optional<String> command) {
+        return command.map(c -> step(what, c)).orElseGet(() -> RestoreStep.failed(what, "no `inject: {restore: ...}` command "
+                + "configured to bring it back (e.g. `ssh " + node + " systemctl start vigil`); start it by hand"));
     }
 }

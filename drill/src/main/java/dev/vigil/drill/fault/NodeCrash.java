@@ -4,7 +4,6 @@ import dev.vigil.fencing.FenceAction;
 import dev.vigil.fencing.FenceRunner;
 import dev.vigil.model.FenceDevice;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,14 +50,6 @@ final class NodeCrash implements Fault {
 
     @Override
     public List<RestoreStep> restore() {
-        var steps = new ArrayList<RestoreStep>();
-        if (!injected) return steps;
-        if (restart.isPresent()) {
-            steps.add(hook.step(target + "'s agent restarted", restart.get()));
-        } else {
-            steps.add(RestoreStep.failed(target + "'s agent restarted", "no `inject: {restore: ...}` command configured to "
-                    + "restart it (e.g. `ssh " + target + " systemctl start vigil`); start it by hand"));
-        }
-        return steps;
+        return injected ? List.of(hook.bringBack(target + "'s agent restarted", target, restart)) : List.of();
     }
 }

@@ -53,7 +53,13 @@ public record DrillReport(String id, String drill, String kind, String target, S
      *                       they can be on the drill's (null for local probes and older reports)
      */
     public record ProbeSeries(String name, String kind, String address, long intervalMs, List<Sample> samples,
-                              long outageMs, Long firstOkAfterMs, boolean back, String vantage, String clock) {}
+                              long outageMs, Long firstOkAfterMs, boolean back, String vantage, String clock) {
+        /** A probe from the drill's own machine, on its clock. */
+        public ProbeSeries(String name, String kind, String address, long intervalMs, List<Sample> samples,
+                           long outageMs, Long firstOkAfterMs, boolean back) {
+            this(name, kind, address, intervalMs, samples, outageMs, firstOkAfterMs, back, null, null);
+        }
+    }
 
     /** @param atMs when it started, from the injection; {@code tookMs} until its answer */
     public record Sample(long atMs, long tookMs, boolean ok, String detail) {}

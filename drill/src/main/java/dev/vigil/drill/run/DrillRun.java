@@ -84,16 +84,39 @@ public final class DrillRun {
      * @param baselineGrace added to each probe's timeout and two intervals while waiting for its first answer
      * @param blackout      the blackout window (its name) that covers an instant, from the cluster's drill
      *                      schedule (docs/drills.md, "Scheduled drills"); a drill is refused inside one
+     * @param runner        who runs the drill, as the cluster's drill lock names it (host and process)
+     * @param fire          the schedule fire this run is ({@code entry@epochMs}), taken once in the cluster; empty by hand
      */
-    public record Settings(Duration poll, Duration baselineGrace, java.util.function.Function<java.time.Instant, Optional<String>> blackout) {
+    public record Settings(Duration poll, Duration baselineGrace, java.util.function.Function<java.time.Instant, Optional<String>> blackout,
+                           String runner, Optional<String> fire) {
         public static final Settings DEFAULT = new Settings(Duration.ofMillis(100), Duration.ofSeconds(2));
 
         public Settings(Duration poll, Duration baselineGrace) {
             this(poll, baselineGrace, t -> Optional.empty());
         }
 
+        public Settings(Duration poll, Duration baselineGrace, java.util.function.Function<java.time.Instant, Optional<String>> blackout) {
+            this(poll, baselineGrace, blackout, ProcessHandle.current().pid() + "@" + host(), Optional.empty());
+        }
+
         public Settings withBlackout(java.util.function.Function<java.time.Instant, Optional<String>> b) {
-            return new Settings(poll, baselineGrace, b);
+            return new Settings(poll, baselineGrace, b, runner, fire);
+        }
+
+        public Settings withRunner(String r) {
+            return new Settings(poll, baselineGrace, blackout, r, fire);
+        }
+
+        public Settings withFire(Optional<String> f) {
+            return new Settings(poll, baselineGrace, blackout, runner, f);
+        }
+
+        private static String host() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                return "localhost";
+            }
         }
     }
 
@@ -127,6 +150,8 @@ public final class DrillRun {
     private StatusReport lastStatus;
     private StatusReport endOfObserve;
     private String abortReason;
+    /** For a fence drill: the cluster history's record of the target's fence since the injection ("" when none). */
+    private String fenceRecord;
     private List<StatusReport> slipsBefore = List.of();
     private Map<String, Long> slips = Map.of();
 
@@ -188,6 +213,14 @@ public final class DrillRun {
         }
         lastStatus = status;
         String digest = digest();
+        // A schedule fire is claimed in the cluster first, whatever the run's outcome: a refusal is how
+        // that fire was handled, and no runner elsewhere (with a stale log) may run it again.
+        Check early = settings.fire().isPresent() ? clusterLock(id) : null;
+        if (early != null && !early.ok()) {
+            listener.check(early);
+            return finish(id, startEpoch, List.of(early), null, digest, status.configVersion(), Verdict.REFUSED,
+                    early.name() + ": " + early.detail(), List.of());
+        }
         var lock = store.tryLock(drill.name());
         var checks = new ArrayList<>(Preconditions.check(drill, status, lock.isPresent() ? Optional.empty() : Optional.of(store.holder())));
         checks.add(blackoutCheck());
@@ -202,10 +235,25 @@ public final class DrillRun {
         var refused = checks.stream().filter(c -> !c.ok()).findFirst();
         if (refused.isPresent()) {
             if (lock.isPresent()) lock.get().close();
-            return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
-                    refused.get().name() + ": " + refused.get().detail(), List.of());
+            try {
+                return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
+                        refused.get().name() + ": " + refused.get().detail(), List.of());
+            } finally {
+                if (early != null) releaseClusterLock(id);
+            }
         }
-        try (var held = lock.get(); var feed = cluster.events(this::onEvent)) {
+        // By hand, the cluster's lock after every local check passed: a refused drill takes nothing.
+        // A granted one is released after the report is saved.
+        var grant = early != null ? early : clusterLock(id);
+        checks.add(grant);
+        listener.check(grant);
+        if (!grant.ok()) {
+            lock.get().close();
+            return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
+                    grant.name() + ": " + grant.detail(), List.of());
+        }
+        try (var released = (AutoCloseable) () -> releaseClusterLock(id); var held = lock.get();
+             var feed = cluster.events(this::onEvent)) {
             store.clearAbort();
             probes.start();
             var baseline = baseline();
@@ -246,6 +294,7 @@ public final class DrillRun {
             }
             endOfObserve = lastStatus;
             long observeEnd = clock.nanos();
+            if (drill.kind() == Kind.FENCE && injected != null) fenceRecord = fenceRecord();
 
             enter(Phase.RESTORE);
             restore(fault);
@@ -258,6 +307,52 @@ public final class DrillRun {
             throw e;
         } catch (Exception e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The target's successful fence since the injection, as the cluster's history says. Agents stamp
+     * records with their own clock: a second of slack for NTP offsets (the bed shares one clock).
+     */
+    private String fenceRecord() {
+        try {
+            return cluster.fencing().stream()
+                    .filter(f -> f.target().equals(drill.target()) && f.fenced() && f.atMs() >= injectEpochMs - 1_000)
+                    .map(f -> f.action() + " by " + f.by() + " at +" + (f.atMs() - injectEpochMs) + " ms (" + f.reason() + ")")
+                    .findFirst().orElse("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static final String CLUSTER_LOCK = "no other drill in the cluster";
+
+    /**
+     * Long enough for the whole run (its budget) and restore's wait (settle) twice over, so a live
+     * run never loses it; a runner that dies holds it no longer than that.
+     */
+    Duration lease() {
+        return drill.limits().budget().plus(drill.limits().settle().multipliedBy(2)).plus(Duration.ofMinutes(1));
+    }
+
+    private Check clusterLock(String id) {
+        var args = new ArrayList<>(List.of(id, drill.name(), settings.runner(), Long.toString(lease().toMillis())));
+        settings.fire().ifPresent(args::add);
+        try {
+            var answer = cluster.admin("drill-begin", args);
+            return new Check(CLUSTER_LOCK, answer.ok(), answer.message());
+        } catch (IOException e) {
+            return new Check(CLUSTER_LOCK, false, "the coordinator did not answer: " + e.getMessage());
+        }
+    }
+
+    private void releaseClusterLock(String id) {
+        try {
+            cluster.admin("drill-end", List.of(id));
+        } catch (IOException e) {
+            // The lease ends it: the next drill waits at most that long.
+            listener.entry(new TimelineEntry(0, "restore", null, "drill", "could not release the cluster's drill lock ("
+                    + e.getMessage() + "); its lease of " + lease().toMinutes() + " min ends it"));
         }
     }
 
@@ -421,7 +516,7 @@ public final class DrillRun {
                                Verdict forced, String forcedReason, List<DrillReport.ProbeSeries> series)
             throws IOException {
         enter(Phase.VERDICT);
-        var expectations = forced == null ? Expectations.evaluate(drill, series, endOfObserve, seen.fenced(), seen.noticed(),
+        var expectations = forced == null ? Expectations.evaluate(drill, series, endOfObserve, seen.fenced(), fenceRecord, seen.noticed(),
                 settledInTime, seen.doubleHolders()) : List.<DrillReport.ExpectationResult>of();
         var decision = forced != null ? new Expectations.Decision(forced, forcedReason)
                 : Expectations.decide(abortReason, expectations, restoreSteps);

@@ -17,17 +17,25 @@ final class Expectations {
     /**
      * @param end           the last status read while observing (null if none answered)
      * @param noticed       the cluster noticed the fault (the target lost, the resource failed)
+     * @param fenceRecord   for a fence drill, the history's record of the target's fence ("" or null: none)
      * @param settled       the cluster settled, with the service back, before {@code limits.settle}
      * @param doubleHolders samples where a single-holder resource was reported on two nodes
      */
     static List<ExpectationResult> evaluate(Drill drill, List<ProbeSeries> series, StatusReport end, boolean fenced,
-                                            boolean noticed, boolean settled, List<String> doubleHolders) {
+                                            String fenceRecord, boolean noticed, boolean settled, List<String> doubleHolders) {
         var out = new ArrayList<ExpectationResult>();
         var e = drill.expect();
         if (drill.kind() == Kind.NODE_CRASH || drill.kind() == Kind.RESOURCE_FAILURE) {
             String what = drill.kind() == Kind.NODE_CRASH ? drill.target() + " declared lost" : "the failure of " + drill.target() + " noticed";
             out.add(new ExpectationResult("fault noticed", noticed, what, noticed ? "yes" : "no",
                     noticed ? "the cluster noticed the fault" : "the cluster never reported the fault (" + what + ")"));
+        }
+        if (drill.kind() == Kind.FENCE) {
+            // The fence drill's own point: a fence happened, by the cluster's record of it, not only its word.
+            boolean recorded = fenceRecord != null && !fenceRecord.isEmpty();
+            out.add(new ExpectationResult("fence in the cluster's history", recorded, drill.target() + " fenced",
+                    recorded ? "fenced" : "no record", recorded ? fenceRecord
+                    : "the cluster's history has no successful fence of " + drill.target() + " since the injection"));
         }
         e.serviceBackWithin().ifPresent(bound -> {
             long boundMs = bound.toMillis();

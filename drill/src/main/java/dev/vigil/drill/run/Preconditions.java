@@ -44,7 +44,8 @@ public final class Preconditions {
                 .map(n -> n.name() + " " + n.state()).toList();
         checks.add(new Check("every node online", offline.isEmpty(), offline.isEmpty() ? String.join(", ", s.members())
                 : "not online: " + String.join(", ", offline)));
-        checks.add(new Check("no other drill running", otherDrill.isEmpty(), otherDrill.orElse("none")));
+        var elsewhere = otherDrill.or(() -> runningInCluster(s));
+        checks.add(new Check("no other drill running", elsewhere.isEmpty(), elsewhere.orElse("none")));
         if (drill.kind().targetsNode()) {
             // The fault silences that agent (or makes it see everyone else lost): the drill must watch from elsewhere.
             boolean away = !s.node().equals(drill.target());
@@ -53,6 +54,14 @@ public final class Preconditions {
                     + "too (--connect HOST:PORT,... with another node's control port)"));
         }
         return checks;
+    }
+
+    /** The drill holding the cluster's lock, as the coordinator's operator state says (docs/drills.md). */
+    static Optional<String> runningInCluster(StatusReport s) {
+        if (s.resources() == null || s.resources().drill() == null) return Optional.empty();
+        var d = s.resources().drill();
+        return Optional.of("drill " + d.drill() + " (run " + d.runId() + ") by " + d.runner() + " since "
+                + java.time.Instant.ofEpochMilli(d.sinceMs()) + (d.fire().isEmpty() ? "" : ", schedule fire " + d.fire()));
     }
 
     private static Check target(Drill drill, StatusReport s) {

@@ -23,7 +23,8 @@ import org.quartz.CronExpression;
  * </ul>
  */
 public final class FireDecision {
-    public enum Outcome { RUN, SKIPPED_BLACKOUT, SKIPPED_LATE, SKIPPED_RUNNING }
+    /** SKIPPED_TAKEN: the cluster's fire log says another runner took it (docs/drills.md). */
+    public enum Outcome { RUN, SKIPPED_BLACKOUT, SKIPPED_LATE, SKIPPED_RUNNING, SKIPPED_TAKEN }
 
     /** The decision for one scheduled fire; {@code reason} says why for anything but a timely run. */
     public record Decision(Outcome outcome, Instant scheduled, String reason) {}

@@ -47,7 +47,8 @@ import org.quartz.CronExpression;
  * Cron expressions are Quartz's (seconds first, {@code ?} for the unused day field).
  */
 public final class ScheduleReader {
-    static final List<String> SECTION_KEYS = List.of("schedule", "blackouts", "misfire_grace");
+    static final List<String> SECTION_KEYS = List.of("schedule", "blackouts", "misfire_grace", "reports");
+    static final List<String> REPORTS_KEYS = List.of("keep", "max_age");
     static final List<String> ENTRY_KEYS = List.of("name", "drill", "cron", "time_zone");
     static final List<String> BLACKOUT_KEYS = List.of("name", "cron", "from", "to", "time_zone");
 
@@ -86,7 +87,7 @@ public final class ScheduleReader {
         }
         r.errors.sort(Comparator.comparingInt(DrillError::line).thenComparingInt(DrillError::column));
         if (!r.errors.isEmpty()) return new Result(null, List.copyOf(r.errors));
-        return new Result(new DrillSchedule(file, List.copyOf(r.entries), List.copyOf(r.blackouts), r.grace), List.of());
+        return new Result(new DrillSchedule(file, List.copyOf(r.entries), List.copyOf(r.blackouts), r.grace, r.reports), List.of());
     }
 
     private static final class Reading implements YamlChecks {
@@ -96,6 +97,7 @@ public final class ScheduleReader {
         final List<Entry> entries = new ArrayList<>();
         final List<Blackout> blackouts = new ArrayList<>();
         Duration grace = DrillSchedule.DEFAULT_MISFIRE_GRACE;
+        DrillSchedule.Retention reports = DrillSchedule.Retention.DEFAULT;
 
         Reading(Path file, Optional<Collection<String>> knownDrills) {
             this.file = file;
@@ -115,6 +117,7 @@ public final class ScheduleReader {
             if (m.isEmpty()) return;
             checkKeys(m.get(), " in `drills`", SECTION_KEYS);
             m.get().entry("misfire_grace").flatMap(e -> duration(e.value(), "`misfire_grace`")).ifPresent(d -> grace = d);
+            m.get().entry("reports").flatMap(e -> map(e.value(), "`reports`")).ifPresent(this::reports);
             var names = new HashMap<String, Integer>();
             m.get().entry("schedule").ifPresent(e -> items(e, "`schedule`").forEach(item ->
                     map(item, "each schedule entry").flatMap(this::entry).ifPresent(x -> {
@@ -227,6 +230,24 @@ public final class ScheduleReader {
             if (e.value() instanceof ListNode l) return l.items();
             error(e.value().pos(), what + " must be a list (lines starting with `- `)");
             return List.of();
+        }
+
+        /** {@code reports: {keep: N, max_age: D}}; keep within the agents' hard bound. */
+        void reports(MapNode m) {
+            checkKeys(m, " in `reports`", REPORTS_KEYS);
+            int keep = reports.keep();
+            var k = m.entry("keep");
+            if (k.isPresent()) {
+                var t = text(k.get().value(), "`keep`");
+                int max = dev.vigil.control.DrillReportShelf.MAX_KEEP;
+                if (t.isPresent() && t.get().matches("\\d{1,4}") && Integer.parseInt(t.get()) >= 1 && Integer.parseInt(t.get()) <= max) {
+                    keep = Integer.parseInt(t.get());
+                } else if (t.isPresent()) {
+                    error(k.get().value().pos(), "`keep` must be a whole number from 1 to " + max + ", not `" + t.get() + "`");
+                }
+            }
+            var age = m.entry("max_age").flatMap(e -> duration(e.value(), "`max_age`")).orElse(reports.maxAge());
+            reports = new DrillSchedule.Retention(keep, age);
         }
 
         void checkKeys(MapNode m, String where, List<String> known) {

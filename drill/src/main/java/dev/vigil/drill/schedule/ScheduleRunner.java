@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TimeZone;
 import java.util.UUID;
@@ -40,10 +41,29 @@ import org.quartz.listeners.TriggerListenerSupport;
  * be a cluster resource (docs/drills.md), so exactly one is up and it moves with a failover.
  */
 public final class ScheduleRunner implements AutoCloseable {
-    /** Runs one drill for the schedule; returns a one-line result (verdict and report id). */
+    /**
+     * Runs one drill for the schedule; returns a one-line result (verdict and report id). The run
+     * claims the fire in the cluster ({@link #fireKey}), so a fire taken elsewhere is refused there.
+     */
     @FunctionalInterface
     public interface Launcher {
-        String run(String drill, Instant scheduled) throws Exception;
+        String run(Entry entry, Instant scheduled) throws Exception;
+    }
+
+    /**
+     * The cluster's fire log (the coordinator's operator state): per entry, the latest scheduled fire a
+     * runner took anywhere in the cluster. Empty when unknown (no agent answers, an older agent).
+     */
+    @FunctionalInterface
+    public interface ClusterFires {
+        Optional<Instant> lastTaken(String entry);
+
+        ClusterFires NONE = e -> Optional.empty();
+    }
+
+    /** How a fire is named in the cluster's drill lock: {@code entry@epochMs}. */
+    public static String fireKey(Entry e, Instant scheduled) {
+        return e.name() + "@" + scheduled.toEpochMilli();
     }
 
     /** How far back a starting runner looks for missed fires (a per-second cron over a long outage stays bounded). */
@@ -57,10 +77,17 @@ public final class ScheduleRunner implements AutoCloseable {
     private final Clock clock;
     private final String runnerName;
     private final Consumer<String> say;
+    private final ClusterFires cluster;
     private Scheduler quartz;
 
     public ScheduleRunner(DrillSchedule schedule, FireLog log, Launcher launcher, Clock clock, String runnerName,
                           Consumer<String> say) {
+        this(schedule, log, launcher, clock, runnerName, say, ClusterFires.NONE);
+    }
+
+    public ScheduleRunner(DrillSchedule schedule, FireLog log, Launcher launcher, Clock clock, String runnerName,
+                          Consumer<String> say, ClusterFires cluster) {
+        this.cluster = cluster;
         this.schedule = schedule;
         this.blackouts = Blackouts.of(schedule.blackouts());
         this.log = log;
@@ -84,8 +111,13 @@ public final class ScheduleRunner implements AutoCloseable {
     public void start() throws SchedulerException, IOException {
         Instant now = clock.instant();
         for (Entry e : schedule.entries()) {
-            // No record at all: this schedule entry is new to this log; nothing before now was ever due to it.
-            Instant since = log.last(e.name()).map(FireLog.Fire::scheduledAt).orElse(now);
+            // The later of this log's and the cluster's last fire: a runner whose local log is stale (it ran
+            // here before, another node's runner ran since) starts from the cluster's. No record at all:
+            // this schedule entry is new; nothing before now was ever due to it.
+            var local = log.last(e.name()).map(FireLog.Fire::scheduledAt);
+            var taken = cluster.lastTaken(e.name());
+            Instant since = local.isEmpty() ? taken.orElse(now)
+                    : taken.isEmpty() || taken.get().isBefore(local.get()) ? local.get() : taken.get();
             if (since.isBefore(now.minus(CATCH_UP_HORIZON))) since = now.minus(CATCH_UP_HORIZON);
             for (Decision d : FireDecision.catchUp(cron(e), since, now, schedule.misfireGrace(), blackouts, 1000)) {
                 handle(e, d);
@@ -149,6 +181,11 @@ public final class ScheduleRunner implements AutoCloseable {
      * again. The drill runs outside the lock, so Quartz's misfire listener is not held up by it.
      */
     void handle(Entry e, Decision d) {
+        var taken = cluster.lastTaken(e.name());
+        if (taken.isPresent() && !d.scheduled().isAfter(taken.get())) {
+            d = new Decision(Outcome.SKIPPED_TAKEN, d.scheduled(), "already taken in the cluster (its latest taken fire is @"
+                    + taken.get() + ")");
+        }
         try {
             if (!claim(e, d)) return;
             say.accept("drill schedule: " + e.name() + " @" + d.scheduled() + ": " + d.outcome()
@@ -156,7 +193,7 @@ public final class ScheduleRunner implements AutoCloseable {
             if (d.outcome() != Outcome.RUN) return;
             String result;
             try {
-                result = launcher.run(e.drill(), d.scheduled());
+                result = launcher.run(e, d.scheduled());
             } catch (Exception ex) {
                 result = "error: " + ex.getMessage();
             }

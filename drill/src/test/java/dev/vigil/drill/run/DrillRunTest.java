@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.drill.Drill;
 import dev.vigil.drill.DrillReader;
+import dev.vigil.drill.fault.CommandRunner;
 import dev.vigil.drill.fault.Faults;
+import dev.vigil.drill.fault.RestoreStep;
 import dev.vigil.drill.report.DrillReport;
 import dev.vigil.drill.report.DrillReport.PhaseTime;
 import dev.vigil.drill.report.ReportStore;
@@ -299,6 +301,55 @@ class DrillRunTest {
         assertThat(fault.injectedAt).isEqualTo(-1);
     }
 
+    /** One drill at a time in the whole cluster: the coordinator's lock, held from before the probes to after the report. */
+    @Test
+    void aDrillRunningElsewhereInTheClusterRefusesThisOneAndAGrantedLockIsReleasedAfterTheReport() throws Exception {
+        var elsewhere = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            s.drill = new dev.vigil.control.StatusReport.RunningDrill("20270115T080000.000Z-crash", "crash", "4242@ops2", "",
+                    1_800_000_000_000L, 1_800_000_600_000L);
+            return s.build();
+        });
+        var seen = run(drill(SWITCHOVER.formatted("5s")), elsewhere, Optional.empty(), t -> true);
+        assertThat(seen.verdict()).isEqualTo("refused");
+        assertThat(seen.reason()).isEqualTo("no other drill running: drill crash (run 20270115T080000.000Z-crash) by "
+                + "4242@ops2 since 2027-01-15T08:00:00Z");
+        assertThat(elsewhere.lockCalls).isEmpty();
+
+        // The status did not show it yet (a drill begun a moment ago): the coordinator refuses.
+        var racing = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build());
+        racing.lockAnswer = new dev.vigil.control.ControlProtocol.AdminOutcome(false, "drill crash (run r1) by 4242@ops2 is running");
+        var refused = run(drill(SWITCHOVER.formatted("5s")), racing, Optional.empty(), t -> true);
+        assertThat(refused.reason()).isEqualTo("no other drill in the cluster: drill crash (run r1) by 4242@ops2 is running");
+        assertThat(fault.injectedAt).isEqualTo(-1);
+        assertThat(racing.lockCalls).hasSize(1).allMatch(c -> c.startsWith("drill-begin "));
+
+        var free = switchoverCluster();
+        var d = drill(SWITCHOVER.formatted("5s"));
+        fault = new FakeFault(clock, Optional.empty());
+        probes = new FakeProbes(d.probes(), clock, t -> true);
+        var report = new DrillRun(d, free, () -> fault, probes, new ReportStore(dir), clock, new DrillRun.Listener() {},
+                DrillRun.Settings.DEFAULT.withRunner("runner@ha3").withFire(Optional.of("nightly@1800000000000"))).run();
+        assertThat(report.verdict()).isEqualTo("pass");
+        // lease = budget 2 min + 2 x settle 30 s + 1 min = 240 s
+        assertThat(free.lockCalls).containsExactly("drill-begin " + report.id() + " move runner@ha3 240000 nightly@1800000000000",
+                "drill-end " + report.id());
+        assertThat(new ReportStore(dir).load(report.id())).as("saved before the lock is released").isPresent();
+
+        // A schedule fire is claimed before the preconditions: refused here, it is still taken (and the lock let go).
+        var maintenance = new FakeCluster(() -> {
+            var st = new FakeCluster.S("ha1", "ha2");
+            st.maintenance = true;
+            return st.build();
+        });
+        fault = new FakeFault(clock, Optional.empty());
+        var refusedFire = new DrillRun(d, maintenance, () -> fault, new FakeProbes(d.probes(), clock, t -> true), new ReportStore(dir),
+                clock, new DrillRun.Listener() {}, DrillRun.Settings.DEFAULT.withFire(Optional.of("nightly@1800000003000"))).run();
+        assertThat(refusedFire.reason()).isEqualTo("no maintenance: maintenance mode is on");
+        assertThat(maintenance.lockCalls).extracting(c -> c.split(" ")[0]).containsExactly("drill-begin", "drill-end");
+        assertThat(maintenance.lockCalls.get(0)).endsWith(" nightly@1800000003000");
+    }
+
     @Test
     void aDrillInsideABlackoutWindowIsRefusedAndNothingIsInjected() throws Exception {
         var healthy = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build());
@@ -330,15 +381,63 @@ class DrillRunTest {
         assertThat(fault.injectedAt).isEqualTo(-1);
     }
 
+    /**
+     * A fence drill through the operator's fence request: ha1 leaves the view when fenced and is back
+     * once the restore hook ran; the expectation is the fence in the cluster's history.
+     */
     @Test
-    void fenceDrillsAreRefusedUntilTheAgentsCanBeAskedToFence() throws Exception {
-        var d = drill("  - {name: f, kind: fence, target: ha1}\n");
-        var cluster = new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build());
-        var report = new DrillRun(d, cluster, () -> Faults.create(d, cluster, null, Optional.empty(), List.of()),
+    void aFenceDrillAsksTheClusterToFenceAndChecksItsHistory() throws Exception {
+        var d = drill("  - {name: f, kind: fence, target: ha1, inject: {restore: start-ha1}}\n");
+        var restored = new java.util.concurrent.atomic.AtomicBoolean();
+        var fencedAt = new java.util.concurrent.atomic.AtomicLong(-1);
+        var cluster = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (fencedAt.get() >= 0 && !restored.get()) {
+                s.node("ha1", "dead");
+                s.www("ha2");
+            }
+            if (restored.get()) s.www("ha2");
+            return s.build();
+        }) {
+            @Override
+            public dev.vigil.control.ControlProtocol.AdminOutcome admin(String verb, List<String> args) {
+                var answer = super.admin(verb, args);
+                if (verb.equals("fence")) {
+                    fencedAt.set(clock.epochMillis());
+                    fencing.add(new dev.vigil.control.HistoryReport.FenceRecord(clock.epochMillis() + 300, "ha1", "ha2", "reboot",
+                            List.of("f1 reboot ha1: SUCCESS"), true, "operator request from ha2"));
+                    clock.sleep(Duration.ofMillis(1500)); // the request returns once the cluster settled
+                }
+                return answer;
+            }
+        };
+        CommandRunner commands = (command, env, timeout) -> {
+            restored.set(command.equals("start-ha1"));
+            return new CommandRunner.Result(0, "");
+        };
+        var report = new DrillRun(d, cluster, () -> Faults.create(d, cluster, commands, Optional.empty(), List.of()),
                 new FakeProbes(List.of(), clock, t -> true), new ReportStore(dir), clock, new DrillRun.Listener() {},
                 DrillRun.Settings.DEFAULT).run();
-        assertThat(report.verdict()).isEqualTo("refused");
-        assertThat(report.reason()).startsWith("kind can be injected: fence drills are not done yet");
+        assertThat(report.verdict()).as(report.reason()).isEqualTo("pass");
+        assertThat(cluster.adminCalls).containsExactly("fence ha1");
+        assertThat(report.expectations()).anySatisfy(e -> {
+            assertThat(e.name()).isEqualTo("fence in the cluster's history");
+            assertThat(e.ok()).isTrue();
+            assertThat(e.detail()).isEqualTo("reboot by ha2 at +300 ms (operator request from ha2)");
+        });
+        assertThat(report.restore()).extracting(RestoreStep::what).contains("ha1 back online");
+
+        // The cluster said yes but its history has no fence: the drill fails on it.
+        cluster.fencing.clear();
+        restored.set(false);
+        fencedAt.set(-1);
+        var unrecorded = new DrillRun(d, new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build()),
+                () -> Faults.create(d, cluster, commands, Optional.empty(), List.of()),
+                new FakeProbes(List.of(), clock, t -> true), new ReportStore(dir), clock, new DrillRun.Listener() {},
+                DrillRun.Settings.DEFAULT).run();
+        assertThat(unrecorded.verdict()).isEqualTo("fail");
+        assertThat(unrecorded.reason()).isEqualTo("fence in the cluster's history: the cluster's history has no successful "
+                + "fence of ha1 since the injection");
     }
 
     @Test

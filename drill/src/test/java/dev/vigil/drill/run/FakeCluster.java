@@ -17,9 +17,15 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** A cluster for the state machine's tests: its status is whatever the test's supplier says now. */
-final class FakeCluster implements ClusterAccess {
+class FakeCluster implements ClusterAccess {
     final List<String> adminCalls = new ArrayList<>();
+    /** drill-begin and drill-end, kept apart from the fault's verbs. */
+    final List<String> lockCalls = new ArrayList<>();
+    /** What the coordinator answers to drill-begin. */
+    AdminOutcome lockAnswer = new AdminOutcome(true, "drill holds the cluster's drill lock");
     Supplier<StatusReport> status;
+    /** The cluster history's fences. */
+    final List<dev.vigil.control.HistoryReport.FenceRecord> fencing = new ArrayList<>();
     Consumer<AgentEvent> sink;
 
     FakeCluster(Supplier<StatusReport> status) {
@@ -35,8 +41,17 @@ final class FakeCluster implements ClusterAccess {
 
     @Override
     public AdminOutcome admin(String verb, List<String> args) {
+        if (verb.startsWith("drill-")) {
+            lockCalls.add(verb + " " + String.join(" ", args));
+            return verb.equals("drill-begin") ? lockAnswer : new AdminOutcome(true, "released");
+        }
         adminCalls.add(verb + " " + String.join(" ", args));
         return new AdminOutcome(true, verb + " done");
+    }
+
+    @Override
+    public List<dev.vigil.control.HistoryReport.FenceRecord> fencing() {
+        return List.copyOf(fencing);
     }
 
     @Override
@@ -67,6 +82,7 @@ final class FakeCluster implements ClusterAccess {
         List<String> vipOn;
         /** The agent that answers: not the node drills' target (ha1), as `vigil drill run` arranges. */
         String answering = "ha2";
+        StatusReport.RunningDrill drill;
 
         S(String... names) {
             for (var n : names) nodes.put(n, "alive");
@@ -91,7 +107,7 @@ final class FakeCluster implements ClusterAccess {
                     new ResourceRow("vip", "ocf:vigil:IPaddr", "www", false, vipOn == null ? on : vipOn, Map.of(), Map.of(), Map.of()),
                     new ResourceRow("web", "ocf:vigil:apache", "www", false, on, Map.of(), webFailures, Map.of()));
             var resources = new StatusReport.ResourcesReport(members.isEmpty() ? null : members.get(0), quorate, "2 of 3 votes",
-                    maintenance, List.of(), List.of(), "", pending, List.of(), lost, fenced, rows);
+                    maintenance, List.of(), List.of(), "", pending, List.of(), lost, fenced, rows, drill, Map.of());
             return new StatusReport("web", answering, 1, 1, members, 7,
                     new StatusReport.TimingReport("lan", 80, 500, 1000, 10000),
                     new StatusReport.VotesReport(members.size(), nodes.size()), nodeReports, Map.of(),

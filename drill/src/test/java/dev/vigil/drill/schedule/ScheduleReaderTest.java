@@ -54,6 +54,19 @@ class ScheduleReaderTest {
         assertThat(r.schedule().misfireGrace()).isEqualTo(DrillSchedule.DEFAULT_MISFIRE_GRACE);
     }
 
+    /** How many drill reports, and how old, every agent keeps for the cluster. */
+    @Test
+    void reportRetentionIsReadAndCheckedWithinTheAgentsBound() {
+        var r = ScheduleReader.read(FILE, "drills:\n  reports: {keep: 20, max_age: 720h}\n", DRILLS);
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.schedule().reports()).isEqualTo(new DrillSchedule.Retention(20, Duration.ofDays(30)));
+        assertThat(ScheduleReader.read(FILE, "cluster: web\n", DRILLS).schedule().reports()).isEqualTo(DrillSchedule.Retention.DEFAULT);
+        assertThat(errors("drills:\n  reports: {keep: 0, max_age: soon, kept: 3}\n")).containsExactly(
+                "cluster.yaml:2:19: `keep` must be a whole number from 1 to 1000, not `0`",
+                "cluster.yaml:2:31: `max_age` must be a duration such as 30s, 10m or 1h, not `soon`",
+                "cluster.yaml:2:37: unknown key `kept` in `reports` (known: keep, max_age)");
+    }
+
     @Test
     void everyMistakeAtItsLineAndColumn() {
         assertThat(errors("""
@@ -71,7 +84,7 @@ class ScheduleReaderTest {
                     - {name: c, from: "2026-12-21T00:00", to: "2026-12-20T00:00"}
                     - {name: d}
                 """)).containsExactly(
-                "cluster.yaml:2:3: unknown key `misfire_grase` in `drills`; did you mean 'misfire_grace'? (known: schedule, blackouts, misfire_grace)",
+                "cluster.yaml:2:3: unknown key `misfire_grase` in `drills`; did you mean 'misfire_grace'? (known: schedule, blackouts, misfire_grace, reports)",
                 "cluster.yaml:4:15: no drill named `web-switchovr` in the drill file; did you mean 'web-switchover'?",
                 "cluster.yaml:5:32: bad cron expression `0 0 3 * * MON`: Support for specifying both a day-of-week AND a day-of-month parameter is not implemented. (Quartz syntax: seconds minutes hours day-of-month month day-of-week [year], e.g. \"0 0 3 ? * SUN#1\")",
                 "cluster.yaml:5:60: unknown time zone `Europe/Pariss`; did you mean 'Europe/Paris'? (a tz database name such as Europe/Paris, or UTC)",

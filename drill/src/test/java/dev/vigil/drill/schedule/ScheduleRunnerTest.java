@@ -125,4 +125,32 @@ class ScheduleRunnerTest {
         assertThat(log.fires().stream().filter(f -> f.scheduledAt().equals(t))).singleElement()
                 .extracting(FireLog.Fire::runner).isEqualTo("ha1");
     }
+
+    /**
+     * A runner on a node whose local log is stale (another node's runner fired since): the cluster's
+     * fire log says which fires were taken, so it neither catches up on them nor runs one again.
+     */
+    @Test
+    void aRunnerWithAStaleLocalLogFollowsTheClustersFireLog() throws Exception {
+        var s = new DrillSchedule(dir.resolve("cluster.yaml"), List.of(EVERY_SECOND), List.of(), Duration.ofSeconds(10));
+        Instant stale = Instant.now().minusSeconds(6).with(java.time.temporal.ChronoField.NANO_OF_SECOND, 0);
+        var log = FireLog.open(dir);
+        log.add(new FireLog.Fire("tick", "web-switchover", stale.toString(), stale.toString(), "ha1", "RUN", "", "pass"));
+        // Elsewhere, fires ran up to a second from now; the cluster says so.
+        Instant takenUpTo = Instant.now().plusSeconds(1).with(java.time.temporal.ChronoField.NANO_OF_SECOND, 0);
+        Instant start = Instant.now();
+        try (var r = new ScheduleRunner(s, log, (entry, scheduled) -> {
+            launched.add(scheduled);
+            return "pass";
+        }, Clock.systemUTC(), "ha1", m -> {}, e -> java.util.Optional.of(takenUpTo))) {
+            r.start();
+            waitFor(() -> launched.size() >= 1, PERIOD.multipliedBy(5));
+        }
+        assertThat(launched).allSatisfy(t -> assertThat(t).isAfter(takenUpTo));
+        var fires = log.fires();
+        assertThat(fires).filteredOn(f -> f.scheduledAt().isAfter(stale) && f.scheduledAt().isBefore(start.minusSeconds(1)))
+                .as("no catch-up over the fires another runner took").isEmpty();
+        assertThat(fires).filteredOn(f -> !f.scheduledAt().isAfter(takenUpTo) && f.scheduledAt().isAfter(start))
+                .allSatisfy(f -> assertThat(f.outcome()).isEqualTo("SKIPPED_TAKEN"));
+    }
 }
