@@ -30,6 +30,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,6 +46,7 @@ import picocli.CommandLine.Option;
                 "The console follows the cluster's agents over their TCP control ports (every node of --config, in file order, "
                         + "moving on when one dies), or those of --connect, or the local agent's socket with --socket/--node."})
 final class ConsoleCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleCommand.class);
     /**
      * Loopback by default: a node also carries the service addresses that float between nodes,
      * and a console listening on every address would be offered to whoever reaches the service.
@@ -155,7 +158,10 @@ final class ConsoleCommand implements Callable<Integer> {
                 ? List.of(new ClusterAccess.Named("agent", any)) : DrillRuns.perNode(config);
         return new DrillRoomSettings(drillFile, store,
                 (d, listener) -> DrillRuns.prepare(d, any, agents, agent.config, config, store, dev.vigil.drill.run.DrillRun.Settings.DEFAULT,
-                        node -> DrillCommand.vantageCommand(DrillCommand.DEFAULT_VANTAGE_COMMAND, node), listener),
+                        node -> DrillCommand.vantageCommand(DrillCommand.DEFAULT_VANTAGE_COMMAND, node), listener)
+                        // Every agent keeps a copy, as after `vigil drill run`: the history survives the loss of any one node.
+                        .keptBy(report -> LOG.info("drill report {} kept in the cluster: {}", report.id(),
+                                dev.vigil.drill.report.ClusterReports.handOut(report, agents, DrillAgents.retention(any, agent.config)))),
                 () -> DrillScheduleCommand.runningSchedule(any, agent.config, drillFile, drillStateDir));
     }
 

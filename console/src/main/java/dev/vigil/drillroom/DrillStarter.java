@@ -24,8 +24,18 @@ public interface DrillStarter {
      * @param run       the run: {@link DrillRun#preconditions()} to show, then {@link DrillRun#run()}
      * @param samples   the probes' samples so far (the live strip)
      * @param resources what to close after the run (the fence runner)
+     * @param keep      what to do with the report once it is saved (hand it to every agent, as {@code vigil drill run} does)
      */
-    record Prepared(DrillRun run, Supplier<List<ProbeSample>> samples, AutoCloseable resources) implements AutoCloseable {
+    record Prepared(DrillRun run, Supplier<List<ProbeSample>> samples, AutoCloseable resources,
+                    java.util.function.Consumer<dev.vigil.drill.report.DrillReport> keep) implements AutoCloseable {
+        public Prepared(DrillRun run, Supplier<List<ProbeSample>> samples, AutoCloseable resources) {
+            this(run, samples, resources, report -> {});
+        }
+
+        public Prepared keptBy(java.util.function.Consumer<dev.vigil.drill.report.DrillReport> k) {
+            return new Prepared(run, samples, resources, k);
+        }
+
         @Override
         public void close() throws Exception {
             resources.close();

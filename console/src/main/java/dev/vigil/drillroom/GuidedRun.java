@@ -83,6 +83,7 @@ final class GuidedRun implements DrillRun.Listener {
         var t = new Thread(() -> {
             try {
                 report = prepared.run().run();
+                prepared.keep().accept(report);
             } catch (Exception e) {
                 error = e.getMessage() == null ? e.toString() : e.getMessage();
             } finally {

@@ -189,7 +189,7 @@ class DrillRoomPageTest {
         cluster.release.countDown();
 
         awaitScreen("drill web-switchover: verdict", "Verdict: PASS", "Client gap: 0 ms", "✓ www ends on ha2", "Restored:");
-        assertThat(cluster.adminCalls).containsExactly("move www ha2", "clear www");
+        awaitFaultInsideTheClusterLock("move www ha2", "clear www");
         String id = started.get(0).target().substring("web-switchover run ".length());
         assertThat(store.ids()).containsExactly(id);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(audit.tail(10)).hasSize(2));
@@ -292,12 +292,23 @@ class DrillRoomPageTest {
         awaitScreen("aborting web-switchover: restoring first");
         cluster.unsettled = false; // restore waits for a settled cluster
         awaitScreen("Verdict: ABORTED", "the operator aborted the drill", "Restored:");
-        assertThat(cluster.adminCalls).containsExactly("move www ha2", "clear www");
+        awaitFaultInsideTheClusterLock("move www ha2", "clear www");
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(audit.tail(10)).extracting(AuditLog.Entry::action)
                 .containsExactly("drill", "drill-abort", "drill"));
         var a = audit.tail(10);
         assertThat(a.get(1).target()).isEqualTo(a.get(0).target());
         assertThat(a.get(2).outcome()).startsWith("aborted: ");
         assertThat(store.abortRequested()).isFalse();
+    }
+
+    /** The switchover's requests, between the cluster's drill lock taken and released (after the report). */
+    private void awaitFaultInsideTheClusterLock(String... fault) {
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            var calls = java.util.List.copyOf(cluster.adminCalls);
+            assertThat(calls).hasSize(fault.length + 2);
+            assertThat(calls.get(0)).startsWith("drill-begin ");
+            assertThat(calls.subList(1, calls.size() - 1)).containsExactly(fault);
+            assertThat(calls.get(calls.size() - 1)).startsWith("drill-end ");
+        });
     }
 }
