@@ -10,7 +10,7 @@
 # plus two that only reflection or a security provider lookup reach: jdk.crypto.ec (the EC and
 # ECDH algorithms of SSH host keys and key exchange) and jdk.unsupported (sun.misc.Unsafe, used
 # by MINA SSHD and Jackson when present). The runtime is rebuilt only when the module list or the
-# JDK changed: jlink costs ~15 s of CPU, the rest of the package about a second.
+# JDK changed: jlink and strip cost ~15 s of CPU; every build pays ~5 s (jdeps below, then jdeb).
 set -eu
 jdk=$1 lib=$2 out=$3
 modules=java.base,java.desktop,java.management,java.naming,java.rmi,java.security.jgss,java.sql,jdk.crypto.ec,jdk.unsupported
@@ -33,13 +33,21 @@ if [ ! -f "$out/runtime.stamp" ] || [ "$(cat "$out/runtime.stamp")" != "$stamp" 
     printf '%s' "$stamp" > "$out/runtime.stamp"
 fi
 # Everything missing from the jars' module graph would fail at run time, not here: check it now.
-need=$("$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps "$lib"/*.jar \
-    2>/dev/null | grep -E '^[a-z0-9.,]+$' | tail -n 1) || true
-if [ -z "$need" ]; then
-    echo "prepare.sh: jdeps found no module list for $lib" >&2
-    exit 1
+# The libraries' needs are remembered per set of library jars (their names carry their versions);
+# Vigil's own jars, which change on every build, are analysed every time (~3 s of CPU).
+module_deps() {
+    "$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps "$@" 2>/dev/null \
+        | grep -E '^[a-z0-9.,]+$' | tail -n 1
+}
+libs_key=$(cd "$lib" && ls | grep -v '^vigil-' | tr '\n' ' ')
+if [ ! -f "$out/libs.modules" ] || [ "$(head -n 1 "$out/libs.modules")" != "$libs_key" ]; then
+    libs_need=$(cd "$lib" && module_deps $(ls | grep -v '^vigil-')) || true
+    [ -n "$libs_need" ] || { echo "prepare.sh: jdeps found no module list for the libraries in $lib" >&2; exit 1; }
+    printf '%s\n%s\n' "$libs_key" "$libs_need" > "$out/libs.modules"
 fi
-missing=$(echo "$need" | tr ',' '\n' | while read -r m; do
+own_need=$(module_deps "$lib"/vigil-*.jar) || true
+[ -n "$own_need" ] || { echo "prepare.sh: jdeps found no module list for $lib/vigil-*.jar" >&2; exit 1; }
+missing=$(printf '%s,%s' "$(tail -n 1 "$out/libs.modules")" "$own_need" | tr ',' '\n' | while read -r m; do
     case ",$modules," in *",$m,"*) ;; *) echo "$m";; esac; done)
 if [ -n "$missing" ]; then
     echo "prepare.sh: the jars need modules the runtime lacks: $missing (add them to modules=)" >&2
