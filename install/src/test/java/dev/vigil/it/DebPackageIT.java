@@ -22,15 +22,28 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class DebPackageIT {
     private static final Path TARGET = VigilHome.home().getParent();
+    /** One node (its network is loopback only) with one resource, an LSB script marking that it runs. */
     private static final String CLUSTER = """
             cluster: it
             auth: {keyfile: /etc/vigil/authkey}
+            timing: {preset: fast}
             nodes:
               - {name: node1, address: 127.0.0.1}
-              - {name: node2, address: 127.0.0.2}
             links:
               - {type: udp, mode: unicast, port: 694}
+            resources:
+              - {id: marker, agent: "lsb:marker"}
             """;
+    private static final String MARKER_SCRIPT = """
+            #!/bin/sh
+            case "$1" in
+                start) touch /var/tmp/marker ;;
+                stop) rm -f /var/tmp/marker ;;
+                status) [ -e /var/tmp/marker ] || exit 3 ;;
+            esac
+            """;
+    /** The agent's start: its JVM, initdead (5 s at fast) and the resource's start; generous for a loaded VM. */
+    private static final Duration AGENT_UP = Duration.ofSeconds(60);
 
     private static Path deb() throws IOException {
         try (var files = Files.list(TARGET)) {
@@ -98,8 +111,10 @@ class DebPackageIT {
             byte[] key = new byte[32];
             ThreadLocalRandom.current().nextBytes(key);
             node.write("/etc/vigil/authkey", Base64.getEncoder().encodeToString(key) + "\n", "0600");
+            node.write("/etc/init.d/marker", MARKER_SCRIPT, "0755");
             node.ok("systemctl", "start", "vigil-agent.service");
             awaitSocket(node);
+            awaitResourceRunning(node);
             assertThat(show(node, "LimitRTPRIO")).isEqualTo("1");
             // A second install's preflight: the port the running agent holds is its own, no problem.
             var again = node.run("/usr/lib/vigil/bin/vigil-preflight", "--node", "node1", "--udp-port", "694");
@@ -119,10 +134,13 @@ class DebPackageIT {
             awaitSocket(node);
             assertThat(show(node, "ActiveState")).isEqualTo("active");
             assertThat(show(node, "MainPID")).as("try-restart on upgrade").isNotEqualTo(pidBefore);
+            awaitResourceRunning(node);
             assertThat(node.ok("cat", "/proc/" + show(node, "MainPID") + "/cmdline").replace('\0', ' ')).contains("--no-realtime");
 
-            // A stop is clean (the JVM's exit on SIGTERM is not a failure).
+            // A stop stops the resources first (systemctl waits for the agent), and is clean: the
+            // JVM's exit on SIGTERM is not a failure.
             node.ok("systemctl", "stop", "vigil-agent.service");
+            assertThat(node.root().resolve("var/tmp/marker")).as("the resource was stopped with the agent").doesNotExist();
             assertThat(show(node, "Result")).isEqualTo("success");
         }
     }
@@ -137,10 +155,20 @@ class DebPackageIT {
         return node.ok("systemctl", "show", "-P", property, "vigil-agent.service").strip();
     }
 
+    /** The agent started the marker resource (its script's file is there). */
+    private static void awaitResourceRunning(BareNode node) throws InterruptedException {
+        var marker = node.root().resolve("var/tmp/marker");
+        long deadline = System.nanoTime() + AGENT_UP.toNanos();
+        while (!Files.exists(marker) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(marker).as("the resource started by the agent").exists();
+    }
+
     /** The agent's control socket; bounded by the agent's start (a JVM, a few seconds here). */
     private static void awaitSocket(BareNode node) throws IOException, InterruptedException {
         // /run is the node's own tmpfs: looked at from inside.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + AGENT_UP.toNanos();
         boolean there;
         while (!(there = node.run("test", "-S", "/run/vigil/it-node1.sock").exit() == 0) && System.nanoTime() < deadline) {
             Thread.sleep(200);
