@@ -18,7 +18,7 @@ modules=java.base,java.desktop,java.management,java.naming,java.rmi,java.securit
 # in X11 libraries, libjsound ALSA, libfontmanager freetype.
 exclude='**/libawt_xawt.so,**/libjawt.so,**/libjsound.so,**/libsplashscreen.so,**/libfontmanager.so,**/liblcms.so,**/libjavajpeg.so'
 runtime=$out/runtime
-stamp="$modules $("$jdk/bin/java" -version 2>&1 | head -n 2 | tr '\n' ' ')"
+stamp="$modules $exclude $("$jdk/bin/java" -version 2>&1 | head -n 2 | tr '\n' ' ')"
 if [ ! -f "$out/runtime.stamp" ] || [ "$(cat "$out/runtime.stamp")" != "$stamp" ]; then
     rm -rf "$runtime" "$out/runtime.stamp"
     mkdir -p "$out"
