@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 ConsoleCommand.class,
                 PlaybookCommand.class,
                 DrillCommand.class,
+                InstallCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class VigilCommand {

@@ -58,6 +58,14 @@ final class BareNode implements AutoCloseable {
      * The machine's host name is {@code name}.
      */
     static BareNode boot(Path vigilHome, Path dir, String name) throws IOException, InterruptedException {
+        return boot(vigilHome, dir, name, Optional.empty());
+    }
+
+    /**
+     * As {@link #boot(Path, Path, String)}, in the network namespace {@code netns} (a
+     * {@link NetnsBed} host's: the node gets that host's eth0 and address) when given.
+     */
+    static BareNode boot(Path vigilHome, Path dir, String name, Optional<String> netns) throws IOException, InterruptedException {
         var tar = Commands.run(List.of(vigilHome.resolve("bed/vigil-node-rootfs").toString()), null, Duration.ofMinutes(8));
         if (tar.exit() != 0) {
             throw new IOException("vigil-node-rootfs failed: " + tar.all());
@@ -70,8 +78,9 @@ final class BareNode implements AutoCloseable {
         Files.writeString(root.resolve("etc/hostname"), name + "\n");
         Files.createSymbolicLink(root.resolve("etc/systemd/system/systemd-networkd-wait-online.service"), Path.of("/dev/null"));
         var log = dir.resolve(name + ".console.log");
-        var nspawn = new ProcessBuilder("systemd-nspawn", "--keep-unit", "--register=no", "--quiet",
-                "--console=passive", "--private-network", "--machine=" + name, "-D", root.toString(), "-b")
+        var nspawn = new ProcessBuilder("systemd-nspawn", "--keep-unit", "--register=no", "--quiet", "--console=passive",
+                netns.map(ns -> "--network-namespace-path=/run/netns/" + ns).orElse("--private-network"),
+                "--machine=" + name, "-D", root.toString(), "-b")
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
