@@ -45,7 +45,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Installs Vigil on the cluster file's nodes over SSH: preflight, package, cluster key, "
-                + "cluster file, agents; waits until every node sees every other. A second run changes nothing."})
+                + "cluster file, agents; waits until every node sees every other. A second run changes nothing."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every node installed and the cluster formed", "1:a preflight problem (nothing installed), "
+                + "a node failed, or the cluster did not form", "2:bad cluster file, package name or usage"})
 final class InstallCommand implements Callable<Integer> {
     static final String NODE_CLUSTER_FILE = "/etc/vigil/cluster.yaml";
     private static final String UPLOAD_DIR = "/var/cache/vigil-install";
