@@ -91,6 +91,7 @@ final class InstallCommand implements Callable<Integer> {
         var text = Files.readString(config);
         var keyFile = key != null ? key : config.resolveSibling(config.getFileName().toString().replaceFirst("\\.ya?ml$", "") + ".authkey");
         var keyMade = ensureKey(keyFile);
+        // The first `keyfile:` is auth's (the file's first section after `cluster:` by convention).
         var m = KEYFILE.matcher(text);
         String nodeKeyPath = m.find() ? m.group(2).replaceAll("^[\"']|[\"']$", "") : "/etc/vigil/authkey";
         ClusterConfig cluster;
@@ -167,6 +168,7 @@ final class InstallCommand implements Callable<Integer> {
         var script = Files.readAllBytes(Path.of(System.getProperty("vigil.home", "/usr/lib/vigil"), "bin", "vigil-preflight"));
         host.write("/tmp/vigil-preflight", script, Optional.of(0755));
         var cmd = new StringBuilder("sh /tmp/vigil-preflight --node " + node + " --arch " + arch);
+        var cleanup = "; rc=$?; rm -f /tmp/vigil-preflight; exit $rc";
         for (var link : cluster.links()) {
             if (link instanceof LinkConfig.Udp u) cmd.append(" --udp-port ").append(u.port());
             if (link instanceof LinkConfig.Serial s && s.deviceByNode().containsKey(node)) {
@@ -174,7 +176,7 @@ final class InstallCommand implements Callable<Integer> {
             }
         }
         long before = System.currentTimeMillis();
-        var r = host.shell(cmd.toString(), Duration.ofSeconds(30));
+        var r = host.shell(cmd + cleanup, Duration.ofSeconds(30));
         long after = System.currentTimeMillis();
         var problems = new ArrayList<String>();
         for (var line : r.output().lines().toList()) {

@@ -72,7 +72,9 @@ class InstallIT {
                 }
 
                 var clusterFile = Files.writeString(dir.resolve("cluster.yaml"), cluster);
+                long start = System.nanoTime();
                 var first = install(bed, dir, clusterFile, inv, deb);
+                System.out.printf("InstallIT: 2 bare nodes installed and formed in %.1f s%n", (System.nanoTime() - start) / 1e9);
                 assertThat(first.exit()).as(first.all()).isZero();
                 assertThat(first.stdout()).contains("n1: package", "n2: package", "n1: agent started", "cluster formed");
                 var operatorKey = Files.readString(dir.resolve("cluster.authkey"));
@@ -85,16 +87,24 @@ class InstallIT {
                 var second = install(bed, dir, clusterFile, inv, deb);
                 assertThat(second.exit()).as(second.all()).isZero();
                 assertThat(second.stdout()).contains("n1: up to date", "n2: up to date", "nothing to change", "cluster formed");
+                var json = install(bed, dir, clusterFile, inv, deb, "--json");
+                assertThat(json.exit()).as(json.all()).isZero();
+                var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.stdout());
+                assertThat(report.path("changed").asBoolean(true)).isFalse();
+                assertThat(report.path("formed").asBoolean()).isTrue();
+                assertThat(report.path("nodes").has("n1")).isTrue();
             } finally {
                 nodes.forEach(BareNode::close);
             }
         }
     }
 
-    private static Commands.Result install(NetnsBed bed, Path dir, Path cluster, Path inventory, Path deb) throws IOException {
+    private static Commands.Result install(NetnsBed bed, Path dir, Path cluster, Path inventory, Path deb, String... more)
+            throws IOException {
         var cmd = new ArrayList<>(bed.execPrefix("op"));
         cmd.addAll(List.of("env", "-u", "SSH_AUTH_SOCK", "HOME=" + dir, VigilHome.launcher().toString(), "install",
                 "--config", cluster.toString(), "--package", deb.toString(), "--inventory", inventory.toString(), "--accept-new"));
+        cmd.addAll(List.of(more));
         return Commands.run(cmd, null, Duration.ofMinutes(5), true);
     }
 
