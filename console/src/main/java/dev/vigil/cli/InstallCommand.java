@@ -134,7 +134,8 @@ final class InstallCommand implements Callable<Integer> {
             if (keyMade) outcomes.values().stream().findFirst().ifPresent(o -> o.changes().add(0, "cluster key made in " + keyFile));
             var ok = outcomes.entrySet().stream().filter(e -> e.getValue().failure().isEmpty()).map(Map.Entry::getKey).toList();
             var bound = cluster.timing().initdead().plus(cluster.timing().deadtime()).plusSeconds(30);
-            boolean formed = !ok.isEmpty() && waitFormed(hosts, ok, nodes, bound);
+            // The nodes that got through form the cluster among themselves; a failed one is reported.
+            boolean formed = !ok.isEmpty() && waitFormed(hosts, ok, bound);
             var status = ok.isEmpty() ? "" : hosts.get(ok.get(0)).shell("vigil status --config " + NODE_CLUSTER_FILE, Duration.ofSeconds(30)).output();
             report(out, json, Map.of(), outcomes, formed, status);
             return ok.size() == nodes.size() && formed ? 0 : 1;
@@ -258,8 +259,8 @@ final class InstallCommand implements Callable<Integer> {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
     }
 
-    /** Until every node in {@code ok} sees every node of the cluster alive, within {@code bound}. */
-    private static boolean waitFormed(Map<String, Host> hosts, List<String> ok, List<String> all, Duration bound)
+    /** Until every node in {@code ok} sees every node in {@code ok} alive, within {@code bound}. */
+    private static boolean waitFormed(Map<String, Host> hosts, List<String> ok, Duration bound)
             throws IOException, InterruptedException {
         var mapper = new ObjectMapper();
         long deadline = System.nanoTime() + bound.toNanos();
@@ -270,10 +271,10 @@ final class InstallCommand implements Callable<Integer> {
                 long alive = 0;
                 if (r.ok()) {
                     for (var node : mapper.readTree(r.output()).path("nodes")) {
-                        if (node.path("state").asText().equals("alive") && all.contains(node.path("name").asText())) alive++;
+                        if (node.path("state").asText().equals("alive") && ok.contains(node.path("name").asText())) alive++;
                     }
                 }
-                formed &= alive == all.size();
+                formed &= alive == ok.size();
             }
             if (formed) return true;
             Thread.sleep(1000);
@@ -312,7 +313,9 @@ final class InstallCommand implements Callable<Integer> {
         if (outcomes.values().stream().allMatch(o -> o.changes().isEmpty() && o.failure().isEmpty())) {
             out.println("nothing to change: every node is installed as the cluster file says");
         }
-        out.println(formed ? "cluster formed: every node sees every other" : "cluster NOT formed: some node does not see every other");
+        var failed = outcomes.entrySet().stream().filter(e -> e.getValue().failure().isPresent()).map(Map.Entry::getKey).toList();
+        out.println((formed ? "cluster formed: every node sees every other" : "cluster NOT formed: some node does not see every other")
+                + (failed.isEmpty() ? "" : " (leaving out the failed " + String.join(", ", failed) + ")"));
         out.print(status);
     }
 }

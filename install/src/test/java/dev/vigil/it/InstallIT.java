@@ -72,11 +72,21 @@ class InstallIT {
                 }
 
                 var clusterFile = Files.writeString(dir.resolve("cluster.yaml"), cluster);
+                // n2's admin masked the agent: n2 fails with the reason, n1 is installed and runs.
+                nodes.get(1).ok("systemctl", "mask", "vigil-agent.service");
                 long start = System.nanoTime();
                 var first = install(bed, dir, clusterFile, inv, deb);
-                System.out.printf("InstallIT: 2 bare nodes installed and formed in %.1f s%n", (System.nanoTime() - start) / 1e9);
-                assertThat(first.exit()).as(first.all()).isZero();
-                assertThat(first.stdout()).contains("n1: package", "n2: package", "n1: agent started", "cluster formed");
+                System.out.printf("InstallIT: 2 bare nodes installed (one failing) in %.1f s%n", (System.nanoTime() - start) / 1e9);
+                assertThat(first.exit()).as(first.all()).isEqualTo(1);
+                assertThat(first.stdout()).contains("n1: package", "n2: package", "n1: agent started",
+                        "n2: FAILED: systemctl enable vigil-agent.service failed", "masked",
+                        "cluster formed: every node sees every other (leaving out the failed n2)");
+                assertThat(nodes.get(0).ok("systemctl", "is-active", "vigil-agent.service").strip()).isEqualTo("active");
+
+                nodes.get(1).ok("systemctl", "unmask", "vigil-agent.service");
+                var fixed = install(bed, dir, clusterFile, inv, deb);
+                assertThat(fixed.exit()).as(fixed.all()).isZero();
+                assertThat(fixed.stdout()).contains("n1: up to date", "n2: agent started", "cluster formed: every node sees every other\n");
                 var operatorKey = Files.readString(dir.resolve("cluster.authkey"));
                 for (var node : nodes) {
                     assertThat(Files.readString(node.root().resolve("etc/vigil/authkey"))).isEqualTo(operatorKey);
