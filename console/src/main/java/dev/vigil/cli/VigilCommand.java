@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 PlaybookCommand.class,
                 DrillCommand.class,
                 InstallCommand.class,
+                UninstallCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class VigilCommand {

@@ -62,5 +62,6 @@ class InstallCommandTest {
     @Test
     void notOfferedOverTheConsole() {
         assertThat(RemoteCli.notOffered(java.util.List.of("install"))).isPresent();
+        assertThat(RemoteCli.notOffered(java.util.List.of("uninstall", "--purge"))).isPresent();
     }
 }

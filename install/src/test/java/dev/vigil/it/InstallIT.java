@@ -31,7 +31,7 @@ class InstallIT {
             """;
 
     @Test
-    void preflightThenInstallFormsTheClusterAndASecondRunChangesNothing(@TempDir Path dir) throws Exception {
+    void preflightInstallAgainAndUninstall(@TempDir Path dir) throws Exception {
         var why = BareNode.whyUnavailable().or(NetnsBed::whyUnavailable);
         assumeTrue(why.isEmpty(), () -> "skipping: " + why.orElse(""));
         Path deb;
@@ -103,6 +103,24 @@ class InstallIT {
                 assertThat(report.path("changed").asBoolean(true)).isFalse();
                 assertThat(report.path("formed").asBoolean()).isTrue();
                 assertThat(report.path("nodes").has("n1")).isTrue();
+
+                // Uninstall: the agent stopped and the package gone, the cluster file and key kept.
+                var removed = vigil(bed, dir, "uninstall", "--config", clusterFile.toString(), "--inventory", inv.toString());
+                assertThat(removed.exit()).as(removed.all()).isZero();
+                assertThat(removed.stdout()).contains("n1: removed (cluster file and key kept)", "n2: removed");
+                for (var node : nodes) {
+                    assertThat(node.run("systemctl", "is-active", "vigil-agent.service").stdout().strip()).isNotEqualTo("active");
+                    assertThat(node.root().resolve("usr/lib/vigil")).doesNotExist();
+                    assertThat(node.root().resolve("etc/vigil/cluster.yaml")).exists();
+                    assertThat(node.root().resolve("etc/vigil/authkey")).exists();
+                }
+                var purged = vigil(bed, dir, "uninstall", "--purge", "--config", clusterFile.toString(), "--inventory", inv.toString());
+                assertThat(purged.exit()).as(purged.all()).isZero();
+                assertThat(purged.stdout()).contains("n1: purged", "n2: purged");
+                for (var node : nodes) {
+                    assertThat(node.root().resolve("etc/vigil")).doesNotExist();
+                    assertThat(node.root().resolve("var/lib/vigil")).doesNotExist();
+                }
             } finally {
                 nodes.forEach(BareNode::close);
             }
@@ -111,10 +129,17 @@ class InstallIT {
 
     private static Commands.Result install(NetnsBed bed, Path dir, Path cluster, Path inventory, Path deb, String... more)
             throws IOException {
+        var args = new ArrayList<>(List.of("install", "--config", cluster.toString(), "--package", deb.toString(),
+                "--inventory", inventory.toString(), "--accept-new"));
+        args.addAll(List.of(more));
+        return vigil(bed, dir, args.toArray(String[]::new));
+    }
+
+    /** {@code vigil ARGS} from the operator's namespace, its home in {@code dir} (no ssh-agent). */
+    private static Commands.Result vigil(NetnsBed bed, Path dir, String... args) throws IOException {
         var cmd = new ArrayList<>(bed.execPrefix("op"));
-        cmd.addAll(List.of("env", "-u", "SSH_AUTH_SOCK", "HOME=" + dir, VigilHome.launcher().toString(), "install",
-                "--config", cluster.toString(), "--package", deb.toString(), "--inventory", inventory.toString(), "--accept-new"));
-        cmd.addAll(List.of(more));
+        cmd.addAll(List.of("env", "-u", "SSH_AUTH_SOCK", "HOME=" + dir, VigilHome.launcher().toString()));
+        cmd.addAll(List.of(args));
         return Commands.run(cmd, null, Duration.ofMinutes(5), true);
     }
 
