@@ -201,7 +201,8 @@ final class InstallCommand implements Callable<Integer> {
                 upload(host, pkg);
                 var deb = pkg.getFileName().toString();
                 var r = host.shell("cd " + UPLOAD_DIR + " && cat part.* > " + deb + " && rm -f part.* && DEBIAN_FRONTEND=noninteractive "
-                        + "apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=60 ./" + deb, Duration.ofMinutes(10));
+                        + "apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=60 ./" + deb
+                        + "; rc=$?; cd / && rm -rf " + UPLOAD_DIR + "; exit $rc", Duration.ofMinutes(10));
                 if (!r.ok()) return new NodeOutcome(changes, Optional.of("apt-get install ./" + deb + " failed: " + tail(r.output())));
                 changes.add("package " + version + (installed.isEmpty() ? " installed" : " replaced " + installed));
             }

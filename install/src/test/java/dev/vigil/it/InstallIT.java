@@ -92,6 +92,7 @@ class InstallIT {
                     assertThat(Files.readString(node.root().resolve("etc/vigil/authkey"))).isEqualTo(operatorKey);
                     assertThat(node.ok("stat", "-c", "%a", "/etc/vigil/authkey").strip()).isEqualTo("600");
                     assertThat(Files.readString(node.root().resolve("etc/vigil/cluster.yaml"))).isEqualTo(cluster);
+                    assertThat(node.root().resolve("var/cache/vigil-install")).as("the copied package removed").doesNotExist();
                 }
 
                 var second = install(bed, dir, clusterFile, inv, deb);
