@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -61,22 +62,16 @@ final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the cluster file to install")
-    Path config;
+    @Mixin
+    ClusterNodesOptions nodesOptions;
 
     @Option(names = "--package", paramLabel = "F.deb",
             description = "the package (default: the vigil_*.deb beside this distribution, as ./mvnw package builds it)")
     Path packageFile;
 
-    @Option(names = "--inventory", paramLabel = "FILE", description = "SSH settings of the nodes (user, port, key, known_hosts)")
-    Path inventory;
-
     @Option(names = "--key", paramLabel = "FILE",
             description = "this machine's copy of the cluster key (default: the cluster file's name with .authkey; made once, 0600)")
     Path key;
-
-    @Option(names = "--accept-new", description = "trust the host key of a node seen for the first time")
-    boolean acceptNew;
 
     @Option(names = "--json", description = "the outcome as JSON")
     boolean json;
@@ -86,6 +81,7 @@ final class InstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        Path config = nodesOptions.config;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         var text = Files.readString(config);
@@ -110,12 +106,12 @@ final class InstallCommand implements Callable<Integer> {
         }
         String version = name.group(1), arch = name.group(2);
         var nodes = cluster.nodes().stream().map(n -> n.name()).toList();
-        var inv = Inventory.read(Optional.ofNullable(inventory), Optional.of(config));
+        var inv = Inventory.read(Optional.ofNullable(nodesOptions.inventory), Optional.of(config));
         if (inv.inventory().isEmpty()) {
             inv.errors().forEach(e -> err.println(e));
             return 2;
         }
-        try (var connections = Connections.open(inv.inventory().get(), nodes, acceptNew)) {
+        try (var connections = Connections.open(inv.inventory().get(), nodes, nodesOptions.acceptNew)) {
             var hosts = connections.hosts();
             Map<String, List<String>> problems = new LinkedHashMap<>();
             connections.unreachable().forEach((n, why) -> problems.put(n, List.of("unreachable: " + why)));

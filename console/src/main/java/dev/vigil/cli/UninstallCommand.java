@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,14 +28,8 @@ final class UninstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the cluster file whose nodes to uninstall")
-    Path config;
-
-    @Option(names = "--inventory", paramLabel = "FILE", description = "SSH settings of the nodes (user, port, key, known_hosts)")
-    Path inventory;
-
-    @Option(names = "--accept-new", description = "trust the host key of a node seen for the first time")
-    boolean acceptNew;
+    @Mixin
+    ClusterNodesOptions nodesOptions;
 
     @Option(names = "--purge", description = "also delete the cluster file, its key, the console's keys and /var/lib/vigil")
     boolean purge;
@@ -43,9 +38,10 @@ final class UninstallCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Path config = nodesOptions.config;
         // The cluster file's nodes only; the inventory adds SSH settings (and maybe other hosts).
         var clusterOnly = Inventory.read(Optional.empty(), Optional.of(config));
-        var inv = Inventory.read(Optional.ofNullable(inventory), Optional.of(config));
+        var inv = Inventory.read(Optional.ofNullable(nodesOptions.inventory), Optional.of(config));
         if (clusterOnly.inventory().isEmpty() || inv.inventory().isEmpty()) {
             clusterOnly.errors().forEach(err::println);
             inv.errors().forEach(err::println);
@@ -54,7 +50,7 @@ final class UninstallCommand implements Callable<Integer> {
         var nodes = clusterOnly.inventory().get().hosts().stream().filter(h -> !h.local()).map(Inventory.HostEntry::name).toList();
         var verb = purge ? "purge" : "remove";
         int failed = 0;
-        try (var connections = Connections.open(inv.inventory().get(), nodes, acceptNew)) {
+        try (var connections = Connections.open(inv.inventory().get(), nodes, nodesOptions.acceptNew)) {
             for (var n : nodes) {
                 var host = connections.hosts().get(n);
                 if (host == null) {
