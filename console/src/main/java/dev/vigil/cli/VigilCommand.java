@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
                 ConsoleCommand.class,
                 PlaybookCommand.class,
                 DrillCommand.class,
+                InstallCommand.class,
+                UninstallCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class VigilCommand {

@@ -1,0 +1,176 @@
+package dev.vigil.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bare Debian machine for the package tests: the cached minimal root of
+ * {@code install/bed/vigil-node-rootfs} (systemd, sshd, no Java) unpacked into a directory and
+ * booted with {@code systemd-nspawn -b}, with a network of its own (only loopback).
+ *
+ * <p>Commands run inside with {@code nsenter} into every namespace of the container's init, with
+ * an emptied environment: nothing of this machine (JAVA_HOME, PATH to a JDK) leaks in. This
+ * machine has no systemd as PID 1, so nspawn runs with {@code --keep-unit --register=no} and
+ * {@code machinectl} is not used (testbed-notes.md §3).
+ */
+final class BareNode implements AutoCloseable {
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    private static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final String name;
+    private final Path root;
+    private final Process nspawn;
+    private final long initPid;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private BareNode(String name, Path root, Process nspawn, long initPid) {
+        this.name = name;
+        this.root = root;
+        this.nspawn = nspawn;
+        this.initPid = initPid;
+        this.shutdownHook = new Thread(this::stop, "bare-node-" + name + "-cleanup");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Why bare nodes cannot be made here, or empty if they can. */
+    static Optional<String> whyUnavailable() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return Optional.of("bare-node tests need root");
+        }
+        for (var tool : List.of("debootstrap", "systemd-nspawn", "nsenter", "tar")) {
+            if (List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").stream().noneMatch(d -> Files.isExecutable(Path.of(d, tool)))) {
+                return Optional.of("bare-node tests need " + tool + " (packages debootstrap, systemd-container)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Unpacks the cached root (making it first if needed) under {@code dir/name} and boots it.
+     * The machine's host name is {@code name}.
+     */
+    static BareNode boot(Path vigilHome, Path dir, String name) throws IOException, InterruptedException {
+        return boot(vigilHome, dir, name, Optional.empty());
+    }
+
+    /**
+     * As {@link #boot(Path, Path, String)}, in the network namespace {@code netns} (a
+     * {@link NetnsBed} host's: the node gets that host's eth0 and address) when given.
+     */
+    static BareNode boot(Path vigilHome, Path dir, String name, Optional<String> netns) throws IOException, InterruptedException {
+        var tar = Commands.run(List.of(vigilHome.resolve("bed/vigil-node-rootfs").toString()), null, Duration.ofMinutes(8));
+        if (tar.exit() != 0) {
+            throw new IOException("vigil-node-rootfs failed: " + tar.all());
+        }
+        var root = dir.resolve(name);
+        Files.createDirectories(root);
+        check(Commands.run(List.of("tar", "-C", root.toString(), "-xf", tar.stdout().strip()), null, Duration.ofMinutes(2)), "unpack");
+        // Its own host name (debootstrap copied this machine's). Its only network is loopback, so
+        // network-online.target would wait 2 minutes for systemd-networkd-wait-online: masked.
+        Files.writeString(root.resolve("etc/hostname"), name + "\n");
+        Files.createSymbolicLink(root.resolve("etc/systemd/system/systemd-networkd-wait-online.service"), Path.of("/dev/null"));
+        var log = dir.resolve(name + ".console.log");
+        var nspawn = new ProcessBuilder("systemd-nspawn", "--keep-unit", "--register=no", "--quiet", "--console=passive",
+                netns.map(ns -> "--network-namespace-path=/run/netns/" + ns).orElse("--private-network"),
+                "--machine=" + name, "-D", root.toString(), "-b")
+                .redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
+        long init = -1;
+        while (init < 0 && nspawn.isAlive() && System.nanoTime() < deadline) {
+            init = nspawn.toHandle().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
+            if (init < 0) Thread.sleep(50);
+        }
+        if (init < 0) {
+            nspawn.destroyForcibly();
+            throw new IOException("systemd-nspawn did not start " + name + ": " + Files.readString(log));
+        }
+        var node = new BareNode(name, root, nspawn, init);
+        // Booted once systemd says running (or degraded: a unit a container cannot run failed).
+        String state = "";
+        while (System.nanoTime() < deadline) {
+            state = node.run("systemctl", "is-system-running").stdout().strip();
+            if (state.equals("running") || state.equals("degraded")) return node;
+            Thread.sleep(200);
+        }
+        node.close();
+        throw new IOException(name + " did not boot within " + BOOT_TIMEOUT + " (state " + state + "): " + Files.readString(log));
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The node's root directory, as seen from this machine. */
+    Path root() {
+        return root;
+    }
+
+    /** Runs {@code cmd} inside the node, with only a PATH in its environment. */
+    Commands.Result run(String... cmd) throws IOException {
+        var full = new ArrayList<>(List.of("nsenter", "-t", Long.toString(initPid), "-a", "env", "-i", PATH));
+        full.addAll(List.of(cmd));
+        return Commands.run(full, null, COMMAND_TIMEOUT);
+    }
+
+    /** As {@link #run}, failing with the command's output unless it exits 0. */
+    String ok(String... cmd) throws IOException {
+        var r = run(cmd);
+        return check(r, String.join(" ", cmd)).stdout();
+    }
+
+    /** Writes a file inside the node (as root, with {@code mode}). */
+    void write(String path, String content, String mode) throws IOException {
+        var p = root.resolve(path.substring(1));
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        ok("chmod", mode, path);
+    }
+
+    private static Commands.Result check(Commands.Result r, String what) throws IOException {
+        if (r.exit() != 0) {
+            throw new IOException(what + " exited " + r.exit() + ": " + r.all());
+        }
+        return r;
+    }
+
+    /** Powers the node off (killing it if it does not go within 30 s) and deletes its root. */
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
+        }
+    }
+
+    private synchronized void stop() {
+        if (closed) return;
+        closed = true;
+        try {
+            if (nspawn.isAlive()) {
+                run("systemctl", "poweroff");
+                if (!nspawn.waitFor(30, TimeUnit.SECONDS)) {
+                    ProcessHandle.of(initPid).ifPresent(ProcessHandle::destroyForcibly);
+                    nspawn.destroyForcibly();
+                    nspawn.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            // nspawn has unmounted what it mounted; --one-file-system spares anything left mounted.
+            Commands.run(List.of("rm", "-rf", "--one-file-system", root.toString()), null, Duration.ofMinutes(2));
+        } catch (IOException e) {
+            System.err.println("bare node " + name + ": cleanup failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
