@@ -282,16 +282,7 @@ class DrillRoomPageTest {
 
     @Test
     void anAbortDuringTheRunRestoresAndReportsAbortedAndIsAudited() throws Exception {
-        open(Role.OPERATOR);
-        openGuidedRun();
-        awaitScreen("All preconditions hold");
-        key(KeyType.Enter);
-        type("web-switchover");
-        key(KeyType.Enter);
-        awaitScreen("phase inject");
-        cluster.unsettled = true; // from the move on the cluster never settles: only the abort ends the drill
-        cluster.release.countDown();
-        awaitScreen("phase observe");
+        runUntilItNeverSettles();
         key('a');
         awaitScreen("aborting web-switchover: restoring first");
         cluster.unsettled = false; // restore waits for a settled cluster
@@ -305,9 +296,8 @@ class DrillRoomPageTest {
         assertThat(store.abortRequested()).isFalse();
     }
 
-    /** `vigil console` stopped (SIGTERM) mid-drill: its shutdown hook aborts the run and returns once it is restored and reported. */
-    @Test
-    void aConsoleStoppingMidDrillAbortsItAndWaitsForItsRestoreAndReport() throws Exception {
+    /** An operator starts the drill; from the move on the cluster never settles, so only an abort ends it. */
+    private void runUntilItNeverSettles() throws Exception {
         open(Role.OPERATOR);
         openGuidedRun();
         awaitScreen("All preconditions hold");
@@ -315,9 +305,15 @@ class DrillRoomPageTest {
         type("web-switchover");
         key(KeyType.Enter);
         awaitScreen("phase inject");
-        cluster.unsettled = true; // only the abort ends the drill
+        cluster.unsettled = true;
         cluster.release.countDown();
         awaitScreen("phase observe");
+    }
+
+    /** `vigil console` stopped (SIGTERM) mid-drill: its shutdown hook aborts the run and returns once it is restored and reported. */
+    @Test
+    void aConsoleStoppingMidDrillAbortsItAndWaitsForItsRestoreAndReport() throws Exception {
+        runUntilItNeverSettles();
         assertThat(settings.running().isEmpty()).isFalse();
 
         var said = new java.util.concurrent.CopyOnWriteArrayList<String>();
