@@ -158,6 +158,12 @@ public final class DrillRun {
 
     public DrillRun(Drill drill, ClusterAccess cluster, FaultSource faults, Probes probes, ReportStore store,
                     DrillClock clock, Listener listener, Settings settings) {
+        this(drill, cluster, faults, probes, store, clock, listener, settings, ClusterLease.THREAD);
+    }
+
+    /** For tests on a fake clock: renewals of the cluster's lock run in place, so every number stays exact. */
+    DrillRun(Drill drill, ClusterAccess cluster, FaultSource faults, Probes probes, ReportStore store,
+             DrillClock clock, Listener listener, Settings settings, java.util.concurrent.Executor renewals) {
         this.drill = drill;
         this.cluster = cluster;
         this.faults = faults;
@@ -167,7 +173,7 @@ public final class DrillRun {
         this.listener = listener;
         this.settings = settings;
         this.seen = new Sightings(drill);
-        this.lease = new ClusterLease(cluster, clock, drill.limits(), text -> note("lock", null, text));
+        this.lease = new ClusterLease(cluster, clock, drill.limits(), text -> note("lock", null, text), renewals);
     }
 
     /** The preconditions on the cluster as it is now, without running anything (for {@code run}'s confirmation). */

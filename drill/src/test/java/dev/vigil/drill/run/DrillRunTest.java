@@ -62,7 +62,7 @@ class DrillRunTest {
         fault = new FakeFault(clock, hold);
         probes = new FakeProbes(drill.probes(), clock, serviceAt);
         return new DrillRun(drill, cluster, () -> fault, probes, new ReportStore(dir), clock, new DrillRun.Listener() {},
-                DrillRun.Settings.DEFAULT).run();
+                DrillRun.Settings.DEFAULT, Runnable::run).run();
     }
 
     /** The switchover scenario: the page fails from +500 to +2000 ms; www is reported on ha2 from +2000 ms. */
@@ -345,6 +345,29 @@ class DrillRunTest {
         assertThat(cluster.lockCalls).extracting(c -> c.split(" ")[0]).containsExactly("drill-begin", "drill-renew", "drill-end");
     }
 
+    /** While the coordinator is being replaced its agent answers "no answer": the lease still runs, the drill goes on. */
+    @Test
+    void anUnansweredRenewalIsNotedAndTheRunGoesOn() throws Exception {
+        var cluster = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (fault.since(clock.nanos) >= 0 && fault.since(clock.nanos) < 45_000) s.pending = List.of("web:start@ha2");
+            return s.build();
+        });
+        cluster.renewAnswer = new dev.vigil.control.ControlProtocol.AdminOutcome(false, "no answer from the coordinator: timed out");
+        var report = run(drill("""
+                  - name: move
+                    kind: switchover
+                    target: www
+                    to: ha2
+                    expect: {}
+                    limits: {budget: 5m, settle: 60s}
+                """), cluster, Optional.empty(), t -> true);
+        assertThat(report.verdict()).as(report.reason()).isEqualTo("pass");
+        assertThat(report.timeline()).filteredOn(t -> t.kind().equals("lock")).extracting(t -> t.text()).containsExactly(
+                "could not renew the cluster's drill lock (no answer from the coordinator: timed out); trying again every 37 s");
+        assertThat(cluster.lockCalls).extracting(c -> c.split(" ")[0]).containsExactly("drill-begin", "drill-renew", "drill-end");
+    }
+
     // ---- refused: nothing touched
 
     @Test
@@ -418,7 +441,7 @@ class DrillRunTest {
         fault = new FakeFault(clock, Optional.empty());
         probes = new FakeProbes(d.probes(), clock, t -> true);
         var report = new DrillRun(d, free, () -> fault, probes, new ReportStore(dir), clock, new DrillRun.Listener() {},
-                DrillRun.Settings.DEFAULT.withRunner("runner@ha3").withFire(Optional.of("nightly@1800000000000"))).run();
+                DrillRun.Settings.DEFAULT.withRunner("runner@ha3").withFire(Optional.of("nightly@1800000000000")), Runnable::run).run();
         assertThat(report.verdict()).isEqualTo("pass");
         // a short lease, renewed while the run lives: 2 x settle 30 s + 30 s = 90 s
         assertThat(free.lockCalls).containsExactly("drill-begin " + report.id() + " move runner@ha3 90000 nightly@1800000000000",
@@ -433,7 +456,7 @@ class DrillRunTest {
         });
         fault = new FakeFault(clock, Optional.empty());
         var refusedFire = new DrillRun(d, maintenance, () -> fault, new FakeProbes(d.probes(), clock, t -> true), new ReportStore(dir),
-                clock, new DrillRun.Listener() {}, DrillRun.Settings.DEFAULT.withFire(Optional.of("nightly@1800000003000"))).run();
+                clock, new DrillRun.Listener() {}, DrillRun.Settings.DEFAULT.withFire(Optional.of("nightly@1800000003000")), Runnable::run).run();
         assertThat(refusedFire.reason()).isEqualTo("no maintenance: maintenance mode is on");
         assertThat(maintenance.lockCalls).extracting(c -> c.split(" ")[0]).containsExactly("drill-begin", "drill-end");
         assertThat(maintenance.lockCalls.get(0)).endsWith(" nightly@1800000003000");
@@ -506,7 +529,7 @@ class DrillRunTest {
         };
         var report = new DrillRun(d, cluster, () -> Faults.create(d, cluster, commands, Optional.empty(), List.of()),
                 new FakeProbes(List.of(), clock, t -> true), new ReportStore(dir), clock, new DrillRun.Listener() {},
-                DrillRun.Settings.DEFAULT).run();
+                DrillRun.Settings.DEFAULT, Runnable::run).run();
         assertThat(report.verdict()).as(report.reason()).isEqualTo("pass");
         assertThat(cluster.adminCalls).containsExactly("fence ha1");
         assertThat(report.expectations()).anySatisfy(e -> {
@@ -523,7 +546,7 @@ class DrillRunTest {
         var unrecorded = new DrillRun(d, new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build()),
                 () -> Faults.create(d, cluster, commands, Optional.empty(), List.of()),
                 new FakeProbes(List.of(), clock, t -> true), new ReportStore(dir), clock, new DrillRun.Listener() {},
-                DrillRun.Settings.DEFAULT).run();
+                DrillRun.Settings.DEFAULT, Runnable::run).run();
         assertThat(unrecorded.verdict()).isEqualTo("fail");
         assertThat(unrecorded.reason()).isEqualTo("fence in the cluster's history: the cluster's history has no successful "
                 + "fence of ha1 since the injection");
