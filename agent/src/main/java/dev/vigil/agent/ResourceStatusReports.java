@@ -68,7 +68,7 @@ final class ResourceStatusReports {
                 s.admin().maintenance(), List.copyOf(new TreeSet<>(s.admin().standby())), constraints, s.waitingFor(),
                 pending, s.plan().notes(), List.copyOf(new TreeSet<>(s.lost())), List.copyOf(new TreeSet<>(s.fenced())),
                 rows, s.admin().drillLock().filter(d -> d.leaseUntilMs() > System.currentTimeMillis())
-                        .map(d -> new StatusReport.RunningDrill(d.runId(), d.drill(), d.runner(), d.fire(), d.sinceMs(), d.leaseUntilMs()))
+                        .map(d -> new StatusReport.RunningDrill(d.runId(), d.drill(), d.runner(), d.fire(), d.sinceMs(), d.leaseUntilMs(), d.abortBy()))
                         .orElse(null), s.admin().fires());
     }
 }

@@ -220,6 +220,7 @@ final class ControlJson {
         string(g, "fire", d.fire());
         number(g, "sinceMs", d.sinceMs());
         number(g, "leaseUntilMs", d.leaseUntilMs());
+        string(g, "abortBy", d.abortBy());
         g.writeEndObject();
     }
 

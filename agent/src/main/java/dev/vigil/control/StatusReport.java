@@ -69,9 +69,19 @@ public record StatusReport(
      *
      * @param runId        the run's id, which its report has
      * @param fire         the schedule fire it runs ({@code entry@epochMs}), empty when run by hand
-     * @param leaseUntilMs when the lock is let go if its runner never ends it
+     * @param leaseUntilMs when the lock is let go if its runner stops renewing it
+     * @param abortBy      who asked it to abort ({@code vigil drill abort} from any machine), empty when nobody did
      */
-    public record RunningDrill(String runId, String drill, String runner, String fire, long sinceMs, long leaseUntilMs) {}
+    public record RunningDrill(String runId, String drill, String runner, String fire, long sinceMs, long leaseUntilMs,
+                               String abortBy) {
+        public RunningDrill {
+            abortBy = abortBy == null ? "" : abortBy;
+        }
+
+        public RunningDrill(String runId, String drill, String runner, String fire, long sinceMs, long leaseUntilMs) {
+            this(runId, drill, runner, fire, sinceMs, leaseUntilMs, "");
+        }
+    }
 
     /**
      * @param group          the group it belongs to, or null

@@ -24,7 +24,7 @@ public final class AdminRequests {
 
     public static final List<String> VERBS =
             List.of("move", "ban", "clear", "restart", "cleanup", "standby", "online", "maintenance-on", "maintenance-off",
-                    "fence", "drill-begin", "drill-end");
+                    "fence", "drill-begin", "drill-end", "drill-renew", "drill-abort");
 
     /** An action an operator verb needs directly, outside the scheduler's plan. */
     record DirectAction(String id, Operation op, String resource, String node) {}
@@ -66,7 +66,7 @@ public final class AdminRequests {
             case "standby", "online", "fence" -> args.size() != 1 ? Optional.of(req.verb() + " needs a node")
                     : !isNode.test(args.get(0)) ? noNode.apply(args.get(0))
                     : Optional.empty();
-            case "drill-begin", "drill-end" -> DrillLocks.validate(req);
+            case "drill-begin", "drill-end", "drill-renew", "drill-abort" -> DrillLocks.validate(req);
             case "maintenance-on", "maintenance-off" -> args.isEmpty() ? Optional.empty()
                     : Optional.of(req.verb() + " takes no arguments");
             default -> Optional.of("unknown verb '" + req.verb() + "'; known: " + VERBS);

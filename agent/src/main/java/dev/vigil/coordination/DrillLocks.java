@@ -18,7 +18,9 @@ import java.util.Optional;
 final class DrillLocks {
     private DrillLocks() {}
 
-    static final List<String> VERBS = List.of("drill-begin", "drill-end");
+    static final List<String> VERBS = List.of("drill-begin", "drill-end", "drill-renew", "drill-abort");
+    /** {@code drill-abort --any}: whichever drill holds the lock. */
+    static final String ANY = "--any";
     /** Schedule entries remembered in the fire log; the oldest fires go first (a schedule has a few entries). */
     static final int MAX_FIRES = 64;
     /** No drill needs longer (budget and settle are minutes); a longer lease is a mistake, not a drill. */
@@ -33,7 +35,8 @@ final class DrillLocks {
     }
 
     /**
-     * {@code drill-begin RUN-ID DRILL RUNNER LEASE-MS [ENTRY@FIRE-MS]}, {@code drill-end RUN-ID}.
+     * {@code drill-begin RUN-ID DRILL RUNNER LEASE-MS [ENTRY@FIRE-MS]}, {@code drill-end RUN-ID},
+     * {@code drill-renew RUN-ID LEASE-MS}, {@code drill-abort RUN-ID|--any BY}.
      * Sizes are bounded: the state is gossiped on every heartbeat.
      */
     static Optional<String> validate(AdminRequest req) {
@@ -44,15 +47,39 @@ final class DrillLocks {
         if (req.verb().equals("drill-end")) {
             return a.size() == 1 ? Optional.empty() : Optional.of("drill-end needs the run id");
         }
+        if (req.verb().equals("drill-abort")) {
+            return a.size() == 2 ? Optional.empty() : Optional.of("drill-abort needs the run id (or " + ANY + ") and who asks");
+        }
+        if (req.verb().equals("drill-renew")) {
+            if (a.size() != 2) return Optional.of("drill-renew needs the run id and a lease in ms");
+            return leaseProblem(req.verb(), a.get(1));
+        }
         if (a.size() != 4 && a.size() != 5) return Optional.of("drill-begin needs run id, drill, runner, lease in ms [and entry@fire-ms]");
         try {
-            long lease = Long.parseLong(a.get(3));
-            if (lease <= 0 || lease > MAX_LEASE.toMillis()) return Optional.of("drill-begin: lease must be 1 ms to " + MAX_LEASE);
             if (a.size() == 5) fire(a.get(4));
         } catch (IllegalArgumentException e) {
             return Optional.of("drill-begin: " + e.getMessage());
         }
-        return Optional.empty();
+        return leaseProblem(req.verb(), a.get(3));
+    }
+
+    private static Optional<String> leaseProblem(String verb, String text) {
+        try {
+            long lease = Long.parseLong(text);
+            return lease <= 0 || lease > MAX_LEASE.toMillis() ? Optional.of(verb + ": lease must be 1 ms to " + MAX_LEASE) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.of(verb + ": lease '" + text + "' is not a number of ms");
+        }
+    }
+
+    /** The answer to a valid drill verb. */
+    static Result answer(AdminRequest req, AdminState s, boolean quorate, long nowMs) {
+        return switch (req.verb()) {
+            case "drill-begin" -> begin(req, s, quorate, nowMs);
+            case "drill-renew" -> renew(req, s, nowMs);
+            case "drill-abort" -> abort(req, s, nowMs);
+            default -> end(req, s);
+        };
     }
 
     /** Whether the lock (if any) is still held at {@code nowMs}. */
@@ -101,6 +128,43 @@ final class DrillLocks {
             return new Result(s, true, "run " + runId + " holds no drill lock; nothing to release");
         }
         return new Result(s.withDrills(Optional.empty(), s.fires()), true, "drill lock of run " + runId + " released");
+    }
+
+    /**
+     * The running run's lease moved to now + LEASE-MS (it may also shrink: the runner bounds it by its
+     * budget). Refused when the run holds the lock no more (its lease passed and it was let go, or
+     * another drill holds it): the runner has lost it and aborts. The answer names an abort mark.
+     */
+    static Result renew(AdminRequest req, AdminState s, long nowMs) {
+        String runId = req.args().get(0);
+        var holder = held(s, nowMs);
+        if (holder.isEmpty() || !holder.get().runId().equals(runId)) {
+            return new Result(s, false, "run " + runId + " does not hold the cluster's drill lock any more"
+                    + holder.map(d -> " (drill " + d.drill() + ", run " + d.runId() + ", holds it)").orElse(" (its lease passed)"));
+        }
+        var d = holder.get();
+        var renewed = new DrillLock(d.runId(), d.drill(), d.runner(), d.fire(), d.sinceMs(), nowMs + Long.parseLong(req.args().get(1)),
+                d.abortBy());
+        return new Result(s.withDrills(Optional.of(renewed), s.fires()), true, "drill " + d.drill() + " holds the cluster's drill lock until "
+                + Instant.ofEpochMilli(renewed.leaseUntilMs()) + (d.abortBy().isEmpty() ? "" : "; abort asked by " + d.abortBy()));
+    }
+
+    /**
+     * {@code vigil drill abort} from any machine: the lock marked "abort asked by BY"; the runner sees
+     * the mark in the status, aborts and restores, then ends the lock as usual. The first asker is kept.
+     */
+    static Result abort(AdminRequest req, AdminState s, long nowMs) {
+        String target = req.args().get(0);
+        var holder = held(s, nowMs);
+        if (holder.isEmpty()) return new Result(s, false, "no drill is running in the cluster");
+        var d = holder.get();
+        if (!target.equals(ANY) && !target.equals(d.runId())) {
+            return new Result(s, false, "run " + target + " is not running; drill " + d.drill() + " (run " + d.runId() + ") is");
+        }
+        String what = "drill " + d.drill() + " (run " + d.runId() + ") by " + d.runner();
+        if (!d.abortBy().isEmpty()) return new Result(s, true, "abort of " + what + " was already asked by " + d.abortBy());
+        var marked = new DrillLock(d.runId(), d.drill(), d.runner(), d.fire(), d.sinceMs(), d.leaseUntilMs(), req.args().get(1));
+        return new Result(s.withDrills(Optional.of(marked), s.fires()), true, "asked " + what + " to abort; it restores, then reports");
     }
 
     /** The state without a lock whose lease has passed; the same instance when there is none. */

@@ -111,12 +111,13 @@ public final class GossipJson {
         string(g, "fire", d.fire());
         number(g, "sinceMs", d.sinceMs());
         number(g, "leaseUntilMs", d.leaseUntilMs());
+        string(g, "abortBy", d.abortBy());
         g.writeEndObject();
     }
 
     private static DrillLock drillLock(JsonParser p) throws IOException {
         var f = new Object() {
-            String runId, drill, runner, fire;
+            String runId, drill, runner, fire, abortBy;
             long sinceMs, leaseUntilMs;
         };
         object(p, (name, q) -> {
@@ -127,10 +128,11 @@ public final class GossipJson {
                 case "fire" -> f.fire = text(q);
                 case "sinceMs" -> f.sinceMs = longValue(q);
                 case "leaseUntilMs" -> f.leaseUntilMs = longValue(q);
+                case "abortBy" -> f.abortBy = text(q);
                 default -> skip(q);
             }
         });
-        return new DrillLock(f.runId, f.drill, f.runner, f.fire, f.sinceMs, f.leaseUntilMs);
+        return new DrillLock(f.runId, f.drill, f.runner, f.fire, f.sinceMs, f.leaseUntilMs, f.abortBy);
     }
 
     private static void constraint(JsonGenerator g, TemporaryConstraint c) throws IOException {

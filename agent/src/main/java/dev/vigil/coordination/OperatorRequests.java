@@ -146,12 +146,11 @@ final class OperatorRequests {
         }
     }
 
-    /** {@code drill-begin} and {@code drill-end}, answered at once (a drill waits for nothing else). */
+    /** {@code drill-begin}, {@code -end}, {@code -renew} and {@code -abort}, answered at once (a drill waits for nothing else). */
     private void drillLock(String from, AdminRequest req) {
         var problem = DrillLocks.validate(req);
         var result = problem.isPresent() ? new DrillLocks.Result(k.admin, false, problem.get())
-                : req.verb().equals("drill-begin") ? DrillLocks.begin(req, k.admin, k.quorum.quorate(), k.wallClock.millis())
-                : DrillLocks.end(req, k.admin);
+                : DrillLocks.answer(req, k.admin, k.quorum.quorate(), k.wallClock.millis());
         if (result.state() != k.admin) {
             k.admin = result.state();
             k.saveAdmin();

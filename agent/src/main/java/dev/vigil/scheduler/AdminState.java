@@ -65,11 +65,20 @@ public record AdminState(long version, Set<String> standby, boolean maintenance,
      * @param runner       who runs it (host and process, or the schedule runner's name)
      * @param fire         the schedule fire it runs ({@code entry@epochMs}), empty when run by hand
      * @param sinceMs      when the coordinator granted it (epoch ms)
-     * @param leaseUntilMs past this the lock is free again, so a runner that died does not hold it for ever
+     * @param leaseUntilMs past this the lock is free again, so a runner that died does not hold it for
+     *                     ever; the runner renews it while it lives ({@code drill-renew})
+     * @param abortBy      who asked the drill to abort ({@code drill-abort}, from any machine), empty when
+     *                     nobody did: the runner watches the status, sees it, aborts and restores
      */
-    public record DrillLock(String runId, String drill, String runner, String fire, long sinceMs, long leaseUntilMs) {
+    public record DrillLock(String runId, String drill, String runner, String fire, long sinceMs, long leaseUntilMs,
+                            String abortBy) {
         public DrillLock {
             fire = fire == null ? "" : fire;
+            abortBy = abortBy == null ? "" : abortBy;
+        }
+
+        public DrillLock(String runId, String drill, String runner, String fire, long sinceMs, long leaseUntilMs) {
+            this(runId, drill, runner, fire, sinceMs, leaseUntilMs, "");
         }
     }
 }

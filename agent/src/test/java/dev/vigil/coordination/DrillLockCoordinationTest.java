@@ -61,8 +61,12 @@ class DrillLockCoordinationTest {
         var refused = ask("ha2", "drill-begin", "run-2", "web-switchover", "console@ha2", "600000");
         assertThat(refused.ok()).isFalse();
         assertThat(refused.message()).startsWith("drill ha3-crash (run run-1) by console@ha3 is running since ");
-        eventually("every node knows the lock").until(() -> List.of("ha1", "ha2", "ha3").stream().allMatch(n ->
-                net.coordination(n).status().admin().drillLock().map(d -> d.runId().equals("run-1")).orElse(false)));
+        // Aborted from another node than the runner's: the mark travels with the lock to every node.
+        var abort = ask("ha2", "drill-abort", "--any", "otto@ha2");
+        assertThat(abort.ok()).as(abort.message()).isTrue();
+        eventually("every node knows the lock and its abort mark").until(() -> List.of("ha1", "ha2", "ha3").stream().allMatch(n ->
+                net.coordination(n).status().admin().drillLock().map(d -> d.runId().equals("run-1") && d.abortBy().equals("otto@ha2"))
+                        .orElse(false)));
 
         // ha1, the coordinator, dies; ha2 coordinates from the operator state it was told.
         net.partition(List.of("ha1"), List.of("ha2", "ha3"));
@@ -76,6 +80,8 @@ class DrillLockCoordinationTest {
         var stillHeld = ask("ha2", "drill-begin", "run-3", "web-switchover", "console@ha2", "600000");
         assertThat(stillHeld.ok()).isFalse();
         assertThat(stillHeld.message()).contains("(run run-1)");
+        // The new coordinator renews the runner's lease and still knows who asked it to abort.
+        assertThat(ask("ha3", "drill-renew", "run-1", "600000").message()).endsWith("; abort asked by otto@ha2");
         assertThat(ask("ha3", "drill-end", "run-1").message()).isEqualTo("drill lock of run run-1 released");
 
         // The fire run-1 took is taken for good: a runner with a stale log cannot run it again.

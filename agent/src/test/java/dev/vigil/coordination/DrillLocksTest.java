@@ -114,4 +114,62 @@ class DrillLocksTest {
         assertThat(old.drillLock()).isEmpty();
         assertThat(old.fires()).isEmpty();
     }
+
+    private static AdminRequest renew(String run, String lease) {
+        return new AdminRequest(5, "drill-renew", List.of(run, lease));
+    }
+
+    @Test
+    void aRenewedLeaseOutlivesItsFirstEndAndALapsedOneIsLostForGood() {
+        var held = DrillLocks.begin(begin("run-1", "10000"), AdminState.INITIAL, true, T0).state();
+        var renewed = DrillLocks.answer(renew("run-1", "10000"), held, true, T0 + 8_000);
+        assertThat(renewed.ok()).isTrue();
+        assertThat(renewed.message()).isEqualTo("drill web-switchover holds the cluster's drill lock until 2027-01-15T08:00:18Z");
+        var lock = renewed.state().drillLock().orElseThrow();
+        assertThat(lock.leaseUntilMs()).isEqualTo(T0 + 18_000);
+        assertThat(lock.sinceMs()).as("still the same run since its grant").isEqualTo(T0);
+        assertThat(DrillLocks.begin(begin("run-2", "10000"), renewed.state(), true, T0 + 12_000).ok())
+                .as("past the first lease, the renewed one holds").isFalse();
+
+        // A runner that stopped renewing (killed) frees the lock when its short lease ends.
+        assertThat(DrillLocks.expire(renewed.state(), T0 + 18_000).drillLock()).isEmpty();
+        // Renewing after the lease passed is refused, even before the coordinator let the lock go: the runner aborts.
+        var late = DrillLocks.answer(renew("run-1", "10000"), renewed.state(), true, T0 + 18_000);
+        assertThat(late.ok()).isFalse();
+        assertThat(late.state()).isSameAs(renewed.state());
+        assertThat(late.message()).isEqualTo("run run-1 does not hold the cluster's drill lock any more (its lease passed)");
+        var other = DrillLocks.begin(begin("run-2", "10000"), renewed.state(), true, T0 + 19_000).state();
+        assertThat(DrillLocks.answer(renew("run-1", "10000"), other, true, T0 + 19_500).message())
+                .isEqualTo("run run-1 does not hold the cluster's drill lock any more (drill web-switchover, run run-2, holds it)");
+        assertThat(DrillLocks.validate(renew("run-1", "0"))).contains("drill-renew: lease must be 1 ms to PT6H");
+        assertThat(DrillLocks.validate(renew("run-1", "soon"))).contains("drill-renew: lease 'soon' is not a number of ms");
+        assertThat(DrillLocks.validate(new AdminRequest(6, "drill-renew", List.of("run-1")))).contains("drill-renew needs the run id and a lease in ms");
+    }
+
+    @Test
+    void anAbortFromAnywhereMarksTheRunningLockWithWhoAskedAndTheMarkSurvivesRenewal() {
+        var held = DrillLocks.begin(begin("run-1", "10000"), AdminState.INITIAL, true, T0).state();
+        var wrong = DrillLocks.answer(new AdminRequest(7, "drill-abort", List.of("run-9", "otto@ops2")), held, true, T0 + 1_000);
+        assertThat(wrong.ok()).isFalse();
+        assertThat(wrong.state()).isSameAs(held);
+        assertThat(wrong.message()).isEqualTo("run run-9 is not running; drill web-switchover (run run-1) is");
+
+        var asked = DrillLocks.answer(new AdminRequest(8, "drill-abort", List.of("--any", "otto@ops2")), held, true, T0 + 1_000);
+        assertThat(asked.ok()).isTrue();
+        assertThat(asked.message()).isEqualTo("asked drill web-switchover (run run-1) by host1:42 to abort; it restores, then reports");
+        assertThat(asked.state().drillLock().orElseThrow().abortBy()).isEqualTo("otto@ops2");
+        assertThat(asked.state().version()).isEqualTo(held.version() + 1);
+        var again = DrillLocks.answer(new AdminRequest(9, "drill-abort", List.of("run-1", "eve@ops3")), asked.state(), true, T0 + 2_000);
+        assertThat(again.state()).isSameAs(asked.state());
+        assertThat(again.message()).endsWith("was already asked by otto@ops2");
+
+        var renewed = DrillLocks.answer(renew("run-1", "10000"), asked.state(), true, T0 + 3_000);
+        assertThat(renewed.state().drillLock().orElseThrow().abortBy()).isEqualTo("otto@ops2");
+        assertThat(renewed.message()).endsWith("; abort asked by otto@ops2");
+
+        assertThat(DrillLocks.answer(new AdminRequest(10, "drill-abort", List.of("--any", "otto@ops2")), held, true, T0 + 10_000).message())
+                .as("past the lease nothing runs").isEqualTo("no drill is running in the cluster");
+        assertThat(DrillLocks.validate(new AdminRequest(11, "drill-abort", List.of("--any"))))
+                .contains("drill-abort needs the run id (or --any) and who asks");
+    }
 }

@@ -128,6 +128,17 @@ final class ConsoleCommand implements Callable<Integer> {
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                // A guided drill must not leave its fault in place: aborted, restored and reported (and
+                // audited) before the sessions and the audit log close, as `vigil drill run` on Ctrl-C.
+                var late = drillRoom.running().abortAndWait(drillRoom.store(), text -> {
+                    System.err.println("vigil console: stopping: " + text);
+                    LOG.warn("stopping: {}", text);
+                });
+                if (!late.isEmpty()) System.err.println("vigil console: stopping: no report in time from " + late);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
                 server.close();
                 backend.close();
                 audit.close();

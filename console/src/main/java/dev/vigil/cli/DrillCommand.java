@@ -347,7 +347,7 @@ final class DrillCommand {
             if (elsewhere.isPresent()) {
                 var d = elsewhere.get();
                 out.println("running in the cluster: " + d.drill() + " (run " + d.runId() + ") by " + d.runner() + " since "
-                        + java.time.Instant.ofEpochMilli(d.sinceMs()));
+                        + java.time.Instant.ofEpochMilli(d.sinceMs()) + (d.abortBy().isEmpty() ? "" : "; abort asked by " + d.abortBy()));
                 return 0;
             }
             out.println("no drill runs from " + files.stateDir + (any != null ? " or in the cluster" : ""));
@@ -356,25 +356,56 @@ final class DrillCommand {
     }
 
     @Command(name = "abort", mixinStandardHelpOptions = true,
-            description = "Ask the drill running from this state directory to abort; it restores, then reports `aborted`.",
-            exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:asked", "1:no drill runs"})
+            description = "Ask the running drill to abort; it restores, then reports `aborted`. A drill run from this state "
+                    + "directory is asked here; else the cluster's drill lock is marked (drill-abort), and the drill's runner, "
+                    + "on whatever machine, sees the mark and aborts.",
+            exitCodeListHeading = RUN_EXITS_HEADING, exitCodeList = {"0:asked", "1:no drill runs (or the coordinator refused)"})
     static final class Abort implements Callable<Integer> {
+        @Parameters(arity = "0..1", paramLabel = "RUN", description = "the run's id (as `vigil drill status` shows it); default: any")
+        String runId;
         @Mixin
         Files files;
+        @Mixin
+        NodeOptions target;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            var out = spec.commandLine().getOut();
+            var err = spec.commandLine().getErr();
             var store = new ReportStore(files.stateDir);
             var running = store.running();
-            if (running.isEmpty()) {
-                spec.commandLine().getErr().println("vigil: no drill runs from " + files.stateDir);
+            if (running.isPresent() && runId == null) {
+                store.requestAbort();
+                out.println("asked " + running.get() + " to abort; it restores, then reports");
+                return 0;
+            }
+            var any = DrillAgents.named(target) ? target.clientOrExplain() : null;
+            if (any == null) {
+                err.println("vigil: no drill runs from " + files.stateDir + " (name an agent to abort one elsewhere in the cluster)");
                 return 1;
             }
-            store.requestAbort();
-            spec.commandLine().getOut().println("asked " + running.get() + " to abort; it restores, then reports");
-            return 0;
+            dev.vigil.control.ControlProtocol.AdminOutcome answer;
+            try {
+                answer = any.admin("drill-abort", List.of(runId == null ? "--any" : runId, asker()));
+            } catch (java.io.IOException e) {
+                err.println("vigil: cannot ask the cluster: " + e.getMessage());
+                return 1;
+            }
+            (answer.ok() ? out : err).println((answer.ok() ? "" : "vigil: ") + answer.message());
+            return answer.ok() ? 0 : 1;
+        }
+
+        /** Who asks, as the runner's report will say: the user and this host. */
+        static String asker() {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+            return System.getProperty("user.name", "someone") + "@" + host;
         }
     }
 

@@ -65,7 +65,8 @@ final class StatusText {
             var d = res.drill();
             sb.append("Drill running: ").append(d.drill()).append(" (run ").append(d.runId()).append(") by ").append(d.runner())
                     .append(" since ").append(java.time.Instant.ofEpochMilli(d.sinceMs()))
-                    .append(d.fire().isEmpty() ? "" : ", schedule fire " + d.fire()).append('\n');
+                    .append(d.fire().isEmpty() ? "" : ", schedule fire " + d.fire())
+                    .append(d.abortBy().isEmpty() ? "" : "; abort asked by " + d.abortBy()).append('\n');
         }
         if (!res.lost().isEmpty()) sb.append("Lost (may still run resources): ").append(String.join(", ", res.lost())).append('\n');
         if (!res.fenced().isEmpty()) sb.append("Fenced: ").append(String.join(", ", res.fenced())).append('\n');

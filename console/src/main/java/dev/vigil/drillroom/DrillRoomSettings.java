@@ -13,5 +13,11 @@ import java.util.function.Supplier;
  * @param starter   puts a run together as {@code vigil drill run} does
  * @param schedule  the cluster's drill schedule as {@code vigil drill schedule list} prints it (slow: it
  *                  asks an agent for the running cluster file; the schedule page calls it off the screen's thread)
+ * @param running   the guided drills running now, which a console stopping aborts and waits for
  */
-public record DrillRoomSettings(Path drillFile, ReportStore store, DrillStarter starter, Supplier<String> schedule) {}
+public record DrillRoomSettings(Path drillFile, ReportStore store, DrillStarter starter, Supplier<String> schedule,
+                                RunningDrills running) {
+    public DrillRoomSettings(Path drillFile, ReportStore store, DrillStarter starter, Supplier<String> schedule) {
+        this(drillFile, store, starter, schedule, new RunningDrills());
+    }
+}

@@ -39,6 +39,8 @@ final class GuidedRun implements DrillRun.Listener {
     private volatile DrillReport report;
     private volatile String error;
     private volatile Consumer<String> onStarted = id -> { };
+    /** Counted down once the run ended (report kept and audited, or failed). */
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
     private GuidedRun(Drill drill) {
         this.drill = drill;
@@ -90,10 +92,19 @@ final class GuidedRun implements DrillRun.Listener {
                 closePrepared();
                 stage = Stage.DONE;
                 revision.incrementAndGet();
-                ended.accept(this);
+                try {
+                    ended.accept(this);
+                } finally {
+                    done.countDown();
+                }
             }
         }, "vigil-drillroom-run-" + drill.name());
         t.start();
+    }
+
+    /** Waits until the run ended (its report kept and audited), at most {@code bound}; true when it did. */
+    boolean awaitDone(java.time.Duration bound) throws InterruptedException {
+        return done.await(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void closePrepared() {

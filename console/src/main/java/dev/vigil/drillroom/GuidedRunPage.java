@@ -224,6 +224,8 @@ final class GuidedRunPage implements Page {
         if (run.stage() != GuidedRun.Stage.READY) return new Reaction.Say("the preconditions changed: c checks again", Tone.WARN);
         Operator who = ctx.operator();
         AuditLog audit = ctx.audit();
+        var running = settings.running();
+        running.add(run);
         run.start(id -> {
             record(audit, who, DrillRoom.VERB, drill.name() + " run " + id, "started: " + RoomLines.fault(drill));
             log.info("drill: {} ({}) runs {} (run {})", who.user(), who.role().configName(), drill.name(), id);
@@ -233,6 +235,7 @@ final class GuidedRunPage implements Page {
                     + (rep.gapMs() == null ? "" : " (gap " + rep.gapMs() + " ms)")).orElse("error: " + r.error().orElse("?"));
             record(audit, who, DrillRoom.VERB, target, outcome);
             log.info("drill: {} by {}: {}", target, who.user(), outcome);
+            running.remove(r);
         });
         return new Reaction.Say("started " + drill.name() + " (a aborts it while it runs)", Tone.WARN);
     }

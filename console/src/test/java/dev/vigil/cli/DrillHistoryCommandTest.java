@@ -112,6 +112,55 @@ class DrillHistoryCommandTest {
                 + "4242@ops1 since 2027-01-15T08:00:00Z\n");
     }
 
+    /** `vigil drill abort` with nothing running here marks the cluster's lock; `status` shows the mark. */
+    @Test
+    void abortReachesADrillRunningElsewhereThroughTheClustersLockAndStatusShowsTheMark() throws Exception {
+        var calls = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var abortBy = new java.util.concurrent.atomic.AtomicReference<>("");
+        var socket = dir.resolve("agent.sock");
+        server = new ControlServer(socket, new ControlHandler() {
+            @Override
+            public StatusReport status() {
+                return statusWith(new StatusReport.RunningDrill("20270116T090000.000Z-ha2-crash", "ha2-crash", "4242@ops1", "",
+                        1_800_000_000_000L, 1_800_000_150_000L, abortBy.get()));
+            }
+
+            @Override
+            public ControlProtocol.AdminOutcome admin(String verb, List<String> args) {
+                calls.add(verb + " " + String.join(" ", args));
+                if (!args.get(0).equals("--any") && !args.get(0).equals("20270116T090000.000Z-ha2-crash")) {
+                    return new ControlProtocol.AdminOutcome(false, "run " + args.get(0) + " is not running; drill ha2-crash "
+                            + "(run 20270116T090000.000Z-ha2-crash) is");
+                }
+                abortBy.set(args.get(1));
+                return new ControlProtocol.AdminOutcome(true, "asked drill ha2-crash (run 20270116T090000.000Z-ha2-crash) by "
+                        + "4242@ops1 to abort; it restores, then reports");
+            }
+
+            @Override
+            public ControlProtocol.AdminOutcome applyConfig(String text) {
+                return new ControlProtocol.AdminOutcome(false, "no");
+            }
+        });
+        server.start();
+        var state = dir.resolve("state").toString();
+        assertThat(VigilCommand.run("drill", "abort", "--state-dir", state, "--socket", socket.toString())).as(io.err.toString()).isZero();
+        String asker = DrillCommand.Abort.asker();
+        assertThat(asker).isEqualTo(System.getProperty("user.name") + "@" + java.net.InetAddress.getLocalHost().getHostName());
+        assertThat(calls).containsExactly("drill-abort --any " + asker);
+        assertThat(io.out.toString()).isEqualTo("asked drill ha2-crash (run 20270116T090000.000Z-ha2-crash) by 4242@ops1 to abort; "
+                + "it restores, then reports\n");
+
+        io.out.reset();
+        assertThat(VigilCommand.run("drill", "status", "--state-dir", state, "--socket", socket.toString())).isZero();
+        assertThat(io.out.toString()).endsWith("since 2027-01-15T08:00:00Z; abort asked by " + asker + "\n");
+
+        assertThat(VigilCommand.run("drill", "abort", "20270101T000000.000Z-other", "--state-dir", state, "--socket", socket.toString()))
+                .isEqualTo(1);
+        assertThat(calls).last().isEqualTo("drill-abort 20270101T000000.000Z-other " + asker);
+        assertThat(io.err.toString()).contains("vigil: run 20270101T000000.000Z-other is not running; drill ha2-crash");
+    }
+
     private static StatusReport statusWith(StatusReport.RunningDrill drill) {
         return new StatusReport("web", "ha1", 1, 3, List.of("ha1"), 1, new StatusReport.TimingReport("lan", 200, 600, 1000, 10000),
                 new StatusReport.VotesReport(1, 1), List.of(new StatusReport.NodeReport("ha1", "alive", true, 5, null, List.of())),

@@ -85,6 +85,9 @@ class DrillRoomPageTest {
         service.close();
     }
 
+    /** The settings the session runs with (its running drills are what a stopping console aborts). */
+    private DrillRoomSettings settings;
+
     DrillRoomSettings settings() {
         DrillStarter starter = (d, listener) -> {
             var clock = DrillClock.system();
@@ -118,7 +121,8 @@ class DrillRoomPageTest {
                 return () -> { };
             }
         };
-        var options = TuiOptions.defaults().withScreens(Screens.standard().with(DrillRoom.entry(settings())));
+        settings = settings();
+        var options = TuiOptions.defaults().withScreens(Screens.standard().with(DrillRoom.entry(settings)));
         var session = new TuiSession(terminal, backend, op, audit, options);
         ui = new Thread(session::run, "drillroom-test-ui");
         ui.start();
@@ -278,16 +282,7 @@ class DrillRoomPageTest {
 
     @Test
     void anAbortDuringTheRunRestoresAndReportsAbortedAndIsAudited() throws Exception {
-        open(Role.OPERATOR);
-        openGuidedRun();
-        awaitScreen("All preconditions hold");
-        key(KeyType.Enter);
-        type("web-switchover");
-        key(KeyType.Enter);
-        awaitScreen("phase inject");
-        cluster.unsettled = true; // from the move on the cluster never settles: only the abort ends the drill
-        cluster.release.countDown();
-        awaitScreen("phase observe");
+        runUntilItNeverSettles();
         key('a');
         awaitScreen("aborting web-switchover: restoring first");
         cluster.unsettled = false; // restore waits for a settled cluster
@@ -299,6 +294,51 @@ class DrillRoomPageTest {
         assertThat(a.get(1).target()).isEqualTo(a.get(0).target());
         assertThat(a.get(2).outcome()).startsWith("aborted: ");
         assertThat(store.abortRequested()).isFalse();
+    }
+
+    /** An operator starts the drill; from the move on the cluster never settles, so only an abort ends it. */
+    private void runUntilItNeverSettles() throws Exception {
+        open(Role.OPERATOR);
+        openGuidedRun();
+        awaitScreen("All preconditions hold");
+        key(KeyType.Enter);
+        type("web-switchover");
+        key(KeyType.Enter);
+        awaitScreen("phase inject");
+        cluster.unsettled = true;
+        cluster.release.countDown();
+        awaitScreen("phase observe");
+    }
+
+    /** `vigil console` stopped (SIGTERM) mid-drill: its shutdown hook aborts the run and returns once it is restored and reported. */
+    @Test
+    void aConsoleStoppingMidDrillAbortsItAndWaitsForItsRestoreAndReport() throws Exception {
+        runUntilItNeverSettles();
+        assertThat(settings.running().isEmpty()).isFalse();
+
+        var said = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var late = new java.util.concurrent.atomic.AtomicReference<List<String>>();
+        var stopping = new Thread(() -> {
+            try {
+                late.set(settings.running().abortAndWait(store, said::add));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "console-stop-hook");
+        stopping.start();
+        awaitScreen("phase restore");
+        assertThat(stopping.isAlive()).as("still waiting for restore").isTrue();
+        cluster.unsettled = false; // restore waits for a settled cluster
+        // The hook's own bound: budget 30 s + settle 20 s.
+        stopping.join(Duration.ofSeconds(50).plus(PATIENCE).toMillis());
+        assertThat(late.get()).as("every drill reported in time").isEmpty();
+        assertThat(said).singleElement().asString().startsWith("aborting drill web-switchover (run ")
+                .endsWith("): restoring first, waiting up to 50 s for its report");
+        // Already there when the hook returns: the report, the restore and the audit of the verdict.
+        assertThat(store.ids()).singleElement().satisfies(id -> assertThat(store.load(id).orElseThrow().verdict()).isEqualTo("aborted"));
+        assertThat(cluster.adminCalls).contains("clear www");
+        assertThat(audit.tail(10)).last().satisfies(e -> assertThat(e.outcome()).startsWith("aborted: "));
+        assertThat(settings.running().isEmpty()).isTrue();
     }
 
     /** The switchover's requests, between the cluster's drill lock taken and released (after the report). */

@@ -134,6 +134,7 @@ public final class DrillRun {
     private final Listener listener;
     private final Settings settings;
     private final Sightings seen;
+    private final ClusterLease lease;
 
     /** A flapping cluster cannot grow a report without bound: the first this many events are kept. */
     static final int MAX_EVENTS = 10_000;
@@ -157,6 +158,12 @@ public final class DrillRun {
 
     public DrillRun(Drill drill, ClusterAccess cluster, FaultSource faults, Probes probes, ReportStore store,
                     DrillClock clock, Listener listener, Settings settings) {
+        this(drill, cluster, faults, probes, store, clock, listener, settings, ClusterLease.THREAD);
+    }
+
+    /** For tests on a fake clock: renewals of the cluster's lock run in place, so every number stays exact. */
+    DrillRun(Drill drill, ClusterAccess cluster, FaultSource faults, Probes probes, ReportStore store,
+             DrillClock clock, Listener listener, Settings settings, java.util.concurrent.Executor renewals) {
         this.drill = drill;
         this.cluster = cluster;
         this.faults = faults;
@@ -166,6 +173,7 @@ public final class DrillRun {
         this.listener = listener;
         this.settings = settings;
         this.seen = new Sightings(drill);
+        this.lease = new ClusterLease(cluster, clock, drill.limits(), text -> note("lock", null, text), renewals);
     }
 
     /** The preconditions on the cluster as it is now, without running anything (for {@code run}'s confirmation). */
@@ -239,7 +247,7 @@ public final class DrillRun {
                 return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
                         refused.get().name() + ": " + refused.get().detail(), List.of());
             } finally {
-                if (early != null) releaseClusterLock(id);
+                if (early != null) releaseClusterLock();
             }
         }
         // By hand, the cluster's lock after every local check passed: a refused drill takes nothing.
@@ -252,7 +260,7 @@ public final class DrillRun {
             return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
                     grant.name() + ": " + grant.detail(), List.of());
         }
-        try (var released = (AutoCloseable) () -> releaseClusterLock(id); var held = lock.get();
+        try (var released = (AutoCloseable) this::releaseClusterLock; var held = lock.get();
              var feed = cluster.events(this::onEvent)) {
             store.clearAbort();
             probes.start();
@@ -268,11 +276,12 @@ public final class DrillRun {
             checks.add(new Check("every probe answers", true, drill.probes().isEmpty() ? "no probes" : "all answered"));
             listener.check(checks.get(checks.size() - 1));
 
-            if (store.abortRequested()) {
+            var asked = abortAsked(freshStatus());
+            if (asked.isPresent()) {
                 probes.close();
                 store.clearAbort();
                 return finish(id, startEpoch, checks, null, digest, status.configVersion(), Verdict.REFUSED,
-                        "the operator aborted the drill before anything was done", List.of());
+                        asked.get() + " before anything was done", List.of());
             }
             enter(Phase.INJECT);
             injectNanos = clock.nanos();
@@ -325,35 +334,35 @@ public final class DrillRun {
         }
     }
 
-    static final String CLUSTER_LOCK = "no other drill in the cluster";
-
-    /**
-     * Long enough for the whole run (its budget) and restore's wait (settle) twice over, so a live
-     * run never loses it; a runner that dies holds it no longer than that.
-     */
-    Duration lease() {
-        return drill.limits().budget().plus(drill.limits().settle().multipliedBy(2)).plus(Duration.ofMinutes(1));
-    }
+    static final String CLUSTER_LOCK = ClusterLease.CHECK;
 
     private Check clusterLock(String id) {
-        var args = new ArrayList<>(List.of(id, drill.name(), settings.runner(), Long.toString(lease().toMillis())));
-        settings.fire().ifPresent(args::add);
-        try {
-            var answer = cluster.admin("drill-begin", args);
-            return new Check(CLUSTER_LOCK, answer.ok(), answer.message());
-        } catch (IOException e) {
-            return new Check(CLUSTER_LOCK, false, "the coordinator did not answer: " + e.getMessage());
-        }
+        return lease.begin(id, drill.name(), settings.runner(), settings.fire());
     }
 
-    private void releaseClusterLock(String id) {
+    private void releaseClusterLock() {
+        // After the report is saved, so only the watcher hears of a failure; the short lease ends the lock.
+        lease.release().ifPresent(text -> listener.entry(new TimelineEntry(0, "restore", null, "drill", text)));
+    }
+
+    /**
+     * Why the run must abort now on someone's word: this machine's {@code vigil drill abort} (or
+     * Ctrl-C), the mark {@code drill-abort} left on the cluster's lock (from any machine; seen in
+     * {@code status}), or the lock lost.
+     */
+    private Optional<String> abortAsked(StatusReport status) {
+        if (store.abortRequested()) return Optional.of("the operator aborted the drill (vigil drill abort, or Ctrl-C)");
+        return lease.abortReason(status);
+    }
+
+    /** The status now, or the last one read when no agent answers. */
+    private StatusReport freshStatus() {
         try {
-            cluster.admin("drill-end", List.of(id));
+            lastStatus = cluster.status();
         } catch (IOException e) {
-            // The lease ends it: the next drill waits at most that long.
-            listener.entry(new TimelineEntry(0, "restore", null, "drill", "could not release the cluster's drill lock ("
-                    + e.getMessage() + "); its lease of " + lease().toMinutes() + " min ends it"));
+            // the last one read serves
         }
+        return lastStatus;
     }
 
     /** Each agent's heartbeat slips between two readings, for the agents that answered both times in one life. */
@@ -379,6 +388,7 @@ public final class DrillRun {
             var samples = probes.samples();
             var silent = drill.probes().stream().filter(p -> samples.stream().noneMatch(s -> s.probe().equals(p.name()) && s.ok())).toList();
             if (silent.isEmpty()) return Optional.empty();
+            lease.renewIfDue();
             if (clock.nanos() >= deadline) {
                 var p = silent.get(0);
                 var last = samples.stream().filter(s -> s.probe().equals(p.name())).reduce((a, b) -> b);
@@ -398,8 +408,10 @@ public final class DrillRun {
         boolean settledBefore = false;
         while (true) {
             long now = clock.nanos();
-            if (store.abortRequested()) {
-                abortReason = "the operator aborted the drill (vigil drill abort, or Ctrl-C)";
+            lease.renewIfDue();
+            var asked = abortAsked(lastStatus);
+            if (asked.isPresent()) {
+                abortReason = asked.get();
                 note("abort", null, abortReason);
                 return;
             }
@@ -472,6 +484,7 @@ public final class DrillRun {
         long began = clock.nanos();
         String last = "no status";
         while (true) {
+            lease.renewIfDue();
             try {
                 var s = cluster.status();
                 var offline = s.nodes().stream().filter(n -> !n.state().equals("alive") || !s.members().contains(n.name()))

@@ -62,7 +62,7 @@ class DrillRunTest {
         fault = new FakeFault(clock, hold);
         probes = new FakeProbes(drill.probes(), clock, serviceAt);
         return new DrillRun(drill, cluster, () -> fault, probes, new ReportStore(dir), clock, new DrillRun.Listener() {},
-                DrillRun.Settings.DEFAULT).run();
+                DrillRun.Settings.DEFAULT, Runnable::run).run();
     }
 
     /** The switchover scenario: the page fails from +500 to +2000 ms; www is reported on ha2 from +2000 ms. */
@@ -256,6 +256,118 @@ class DrillRunTest {
         assertThat(store.abortRequested()).as("the request is used up").isFalse();
     }
 
+    /** `vigil drill abort` on another machine marks the cluster's lock; the runner sees the mark in the status it polls. */
+    @Test
+    void anAbortAskedFromAnotherMachineIsSeenInTheClustersLockAndTheRunAbortsAndRestores() throws Exception {
+        var holder = new FakeCluster[1];
+        holder[0] = new FakeCluster(() -> {
+            long since = fault.since(clock.nanos);
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (since >= 500 && fault.restoredAt < 0) s.node("ha1", "dead").lost = List.of("ha1");
+            if (since >= 700) {
+                String runId = holder[0].lockCalls.get(0).split(" ")[1];
+                s.drill = new dev.vigil.control.StatusReport.RunningDrill(runId, "crash", "4242@ops1", "", 1_800_000_000_000L,
+                        1_800_000_090_000L, "otto@ops2");
+            }
+            return s.build();
+        });
+        var report = run(drill(CRASH.formatted("2m")), holder[0], Optional.empty(), t -> pageDownBetween(t, 0, 1_000_000));
+        assertThat(report.verdict()).isEqualTo("aborted");
+        assertThat(report.reason()).isEqualTo("otto@ops2 aborted the drill (vigil drill abort)");
+        assertThat(fault.since(fault.restoredAt)).as("restored at the poll after the status showed the mark").isEqualTo(800);
+        assertThat(report.timeline()).anyMatch(t -> t.kind().equals("abort") && t.atMs() == 800);
+        assertThat(holder[0].lockCalls).extracting(c -> c.split(" ")[0]).containsExactly("drill-begin", "drill-end");
+    }
+
+    private static final String NEVER_SETTLES = """
+              - name: crash
+                kind: node-crash
+                target: ha1
+                expect: {}
+                limits: {budget: 3s, settle: 60s}
+            """;
+
+    /**
+     * The lease is short and renewed while the run lives: settle 60 s gives a lease of 2 x 60 s + 30 s
+     * = 150 s, renewed every quarter of it, never past budget 3 s + 2 x settle + 1 min = 183 s after the grant.
+     */
+    @Test
+    void theClustersLockIsRenewedWhileTheRunLivesWithinItsLongestLease() throws Exception {
+        var times = new ArrayList<Long>();
+        var cluster = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (fault.since(clock.nanos) >= 0) s.pending = List.of("web:start@ha2"); // never settles, not even after restore
+            return s.build();
+        }) {
+            @Override
+            public dev.vigil.control.ControlProtocol.AdminOutcome admin(String verb, List<String> args) {
+                if (verb.startsWith("drill-")) times.add(clock.ms());
+                return super.admin(verb, args);
+            }
+        };
+        var d = drill(NEVER_SETTLES);
+        var report = run(d, cluster, Optional.empty(), t -> true);
+        assertThat(report.verdict()).isEqualTo("aborted");
+        assertThat(ClusterLease.shortLease(d.limits())).isEqualTo(Duration.ofSeconds(150));
+        assertThat(cluster.lockCalls.get(0)).contains(" 150000");
+        // The budget ends the observation at 3 s, restore waits up to settle (60 s): renewals at 37.5 s
+        // after the grant (a poll of 100 ms later at most), then 37.5 s after that one.
+        assertThat(cluster.lockCalls).extracting(c -> c.split(" ")[0]).containsExactly("drill-begin", "drill-renew", "drill-end");
+        long renewAfter = times.get(1) - times.get(0);
+        assertThat(renewAfter).isBetween(37_500L, 37_600L);
+        assertThat(cluster.lockCalls.get(1)).isEqualTo("drill-renew " + report.id() + " " + Math.min(150_000, 183_000 - renewAfter));
+    }
+
+    @Test
+    void aRunWhoseRenewalIsRefusedHasLostTheLockAndAbortsAndRestores() throws Exception {
+        var cluster = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (fault.since(clock.nanos) >= 0 && fault.restoredAt < 0) s.pending = List.of("web:start@ha2");
+            return s.build();
+        });
+        cluster.renewAnswer = new dev.vigil.control.ControlProtocol.AdminOutcome(false,
+                "run r does not hold the cluster's drill lock any more (its lease passed)");
+        var d = drill("""
+                  - name: crash
+                    kind: node-crash
+                    target: ha1
+                    expect: {}
+                    limits: {budget: 5m, settle: 60s}
+                """);
+        var report = run(d, cluster, Optional.empty(), t -> true);
+        assertThat(report.verdict()).isEqualTo("aborted");
+        assertThat(report.reason()).isEqualTo("the cluster's drill lock was lost: run r does not hold the cluster's drill lock "
+                + "any more (its lease passed)");
+        // settle 60 s: the first renewal is due 37.5 s after the grant, well inside the observation.
+        assertThat(fault.restoredAt).as("restored").isGreaterThanOrEqualTo(37_500_000_000L);
+        assertThat(report.restore()).extracting(r -> r.what() + ": " + r.ok()).containsExactly(
+                "fake fault restored: true", "every node online and the cluster settled: true");
+        assertThat(cluster.lockCalls).extracting(c -> c.split(" ")[0]).containsExactly("drill-begin", "drill-renew", "drill-end");
+    }
+
+    /** While the coordinator is being replaced its agent answers "no answer": the lease still runs, the drill goes on. */
+    @Test
+    void anUnansweredRenewalIsNotedAndTheRunGoesOn() throws Exception {
+        var cluster = new FakeCluster(() -> {
+            var s = new FakeCluster.S("ha1", "ha2");
+            if (fault.since(clock.nanos) >= 0 && fault.since(clock.nanos) < 45_000) s.pending = List.of("web:start@ha2");
+            return s.build();
+        });
+        cluster.renewAnswer = new dev.vigil.control.ControlProtocol.AdminOutcome(false, "no answer from the coordinator: timed out");
+        var report = run(drill("""
+                  - name: move
+                    kind: switchover
+                    target: www
+                    to: ha2
+                    expect: {}
+                    limits: {budget: 5m, settle: 60s}
+                """), cluster, Optional.empty(), t -> true);
+        assertThat(report.verdict()).as(report.reason()).isEqualTo("pass");
+        assertThat(report.timeline()).filteredOn(t -> t.kind().equals("lock")).extracting(t -> t.text()).containsExactly(
+                "could not renew the cluster's drill lock (no answer from the coordinator: timed out); trying again every 37 s");
+        assertThat(cluster.lockCalls).extracting(c -> c.split(" ")[0]).containsExactly("drill-begin", "drill-renew", "drill-end");
+    }
+
     // ---- refused: nothing touched
 
     @Test
@@ -329,10 +441,10 @@ class DrillRunTest {
         fault = new FakeFault(clock, Optional.empty());
         probes = new FakeProbes(d.probes(), clock, t -> true);
         var report = new DrillRun(d, free, () -> fault, probes, new ReportStore(dir), clock, new DrillRun.Listener() {},
-                DrillRun.Settings.DEFAULT.withRunner("runner@ha3").withFire(Optional.of("nightly@1800000000000"))).run();
+                DrillRun.Settings.DEFAULT.withRunner("runner@ha3").withFire(Optional.of("nightly@1800000000000")), Runnable::run).run();
         assertThat(report.verdict()).isEqualTo("pass");
-        // lease = budget 2 min + 2 x settle 30 s + 1 min = 240 s
-        assertThat(free.lockCalls).containsExactly("drill-begin " + report.id() + " move runner@ha3 240000 nightly@1800000000000",
+        // a short lease, renewed while the run lives: 2 x settle 30 s + 30 s = 90 s
+        assertThat(free.lockCalls).containsExactly("drill-begin " + report.id() + " move runner@ha3 90000 nightly@1800000000000",
                 "drill-end " + report.id());
         assertThat(new ReportStore(dir).load(report.id())).as("saved before the lock is released").isPresent();
 
@@ -344,7 +456,7 @@ class DrillRunTest {
         });
         fault = new FakeFault(clock, Optional.empty());
         var refusedFire = new DrillRun(d, maintenance, () -> fault, new FakeProbes(d.probes(), clock, t -> true), new ReportStore(dir),
-                clock, new DrillRun.Listener() {}, DrillRun.Settings.DEFAULT.withFire(Optional.of("nightly@1800000003000"))).run();
+                clock, new DrillRun.Listener() {}, DrillRun.Settings.DEFAULT.withFire(Optional.of("nightly@1800000003000")), Runnable::run).run();
         assertThat(refusedFire.reason()).isEqualTo("no maintenance: maintenance mode is on");
         assertThat(maintenance.lockCalls).extracting(c -> c.split(" ")[0]).containsExactly("drill-begin", "drill-end");
         assertThat(maintenance.lockCalls.get(0)).endsWith(" nightly@1800000003000");
@@ -417,7 +529,7 @@ class DrillRunTest {
         };
         var report = new DrillRun(d, cluster, () -> Faults.create(d, cluster, commands, Optional.empty(), List.of()),
                 new FakeProbes(List.of(), clock, t -> true), new ReportStore(dir), clock, new DrillRun.Listener() {},
-                DrillRun.Settings.DEFAULT).run();
+                DrillRun.Settings.DEFAULT, Runnable::run).run();
         assertThat(report.verdict()).as(report.reason()).isEqualTo("pass");
         assertThat(cluster.adminCalls).containsExactly("fence ha1");
         assertThat(report.expectations()).anySatisfy(e -> {
@@ -434,7 +546,7 @@ class DrillRunTest {
         var unrecorded = new DrillRun(d, new FakeCluster(() -> new FakeCluster.S("ha1", "ha2").build()),
                 () -> Faults.create(d, cluster, commands, Optional.empty(), List.of()),
                 new FakeProbes(List.of(), clock, t -> true), new ReportStore(dir), clock, new DrillRun.Listener() {},
-                DrillRun.Settings.DEFAULT).run();
+                DrillRun.Settings.DEFAULT, Runnable::run).run();
         assertThat(unrecorded.verdict()).isEqualTo("fail");
         assertThat(unrecorded.reason()).isEqualTo("fence in the cluster's history: the cluster's history has no successful "
                 + "fence of ha1 since the injection");

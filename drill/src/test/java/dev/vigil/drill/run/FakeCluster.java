@@ -19,10 +19,12 @@ import java.util.function.Supplier;
 /** A cluster for the state machine's tests: its status is whatever the test's supplier says now. */
 class FakeCluster implements ClusterAccess {
     final List<String> adminCalls = new ArrayList<>();
-    /** drill-begin and drill-end, kept apart from the fault's verbs. */
+    /** drill-begin, -renew and -end, kept apart from the fault's verbs. */
     final List<String> lockCalls = new ArrayList<>();
     /** What the coordinator answers to drill-begin. */
     AdminOutcome lockAnswer = new AdminOutcome(true, "drill holds the cluster's drill lock");
+    /** What the coordinator answers to drill-renew. */
+    AdminOutcome renewAnswer = new AdminOutcome(true, "drill holds the cluster's drill lock until later");
     Supplier<StatusReport> status;
     /** The cluster history's fences. */
     final List<dev.vigil.control.HistoryReport.FenceRecord> fencing = new ArrayList<>();
@@ -43,7 +45,7 @@ class FakeCluster implements ClusterAccess {
     public AdminOutcome admin(String verb, List<String> args) {
         if (verb.startsWith("drill-")) {
             lockCalls.add(verb + " " + String.join(" ", args));
-            return verb.equals("drill-begin") ? lockAnswer : new AdminOutcome(true, "released");
+            return verb.equals("drill-begin") ? lockAnswer : verb.equals("drill-renew") ? renewAnswer : new AdminOutcome(true, "released");
         }
         adminCalls.add(verb + " " + String.join(" ", args));
         return new AdminOutcome(true, verb + " done");
