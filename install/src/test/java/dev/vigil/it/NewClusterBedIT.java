@@ -102,7 +102,7 @@ class NewClusterBedIT {
         console.keys(ADMIN, "Down");
         console.awaitScreen(ADMIN, "> timing");
         console.keys(ADMIN, "Right"); // lan, the default, to fast: the bed's clusters' timing
-        console.awaitScreen(ADMIN, "fast");
+        console.awaitScreen(ADMIN, "< fast >");
         console.keys(ADMIN, "Down", "Down"); // unicast on (the default), its port
         console.awaitScreen(ADMIN, "> unicast_port");
         console.replace(ADMIN, UDP_PORT);
