@@ -137,7 +137,8 @@ public final class NewClusterPage implements Page {
         }
         stage = Stage.REVIEW;
         scroll.toTop();
-        return Reaction.HANDLED;
+        // Replaces a refusal still on the status line: the answers are good now.
+        return new Reaction.Say("the agent's loader accepts this cluster file", Tone.GOOD);
     }
 
     private Reaction reviewKey(KeyStroke k) {
