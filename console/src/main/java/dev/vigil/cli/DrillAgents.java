@@ -48,8 +48,7 @@ final class DrillAgents {
             return of(target, any);
         }
         if (!config.control().enabled()) return of(target, any);
-        return config.nodes().stream().map(n -> new ClusterAccess.Named(n.name(),
-                ControlClient.tcp(new java.net.InetSocketAddress(n.address(), config.control().port()), config.key()))).toList();
+        return DrillRuns.perNode(config);
     }
 
     /**
