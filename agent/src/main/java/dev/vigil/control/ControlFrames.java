@@ -24,6 +24,7 @@ import javax.crypto.spec.SecretKeySpec;
  * cannot make the agent allocate more than that limit. See {@link ControlSession} for the bodies.
  */
 public final class ControlFrames {
+    /** Announced in the hello; a client accepts its own and one either side ({@link #speaks}). */
     public static final int PROTOCOL_VERSION = 1;
     public static final int NONCE_BYTES = 16;
     public static final int TAG_BYTES = 32;
@@ -121,17 +122,31 @@ public final class ControlFrames {
         if (frame.type() == Type.REFUSED) {
             throw new FrameException(Refusal.MALFORMED, "the agent refused: " + refusalText(frame));
         }
-        if (frame.type() != Type.HELLO || frame.body().length != 1 + NONCE_BYTES) {
+        if (frame.type() != Type.HELLO || frame.body().length < 1 + NONCE_BYTES) {
             throw new FrameException(Refusal.MALFORMED, "expected the agent's hello, got a " + frame.type() + " frame of "
                     + frame.body().length + " bytes; is this a Vigil control port?");
         }
-        if (frame.body()[0] != PROTOCOL_VERSION) {
-            throw new FrameException(Refusal.MALFORMED, "the agent speaks control protocol version " + frame.body()[0]
-                    + ", this client " + PROTOCOL_VERSION);
+        int version = frame.body()[0] & 0xFF;
+        if (!speaks(version, PROTOCOL_VERSION)) {
+            throw new FrameException(Refusal.MALFORMED, "the agent speaks control protocol version " + version
+                    + ", this client " + PROTOCOL_VERSION + " (one version apart at most: upgrade one version at a time)");
+        }
+        // A newer agent may append to its hello (as to a heartbeat packet): skipped. Our own version has nothing after the nonce.
+        if (version <= PROTOCOL_VERSION && frame.body().length != 1 + NONCE_BYTES) {
+            throw new FrameException(Refusal.MALFORMED, "a hello of " + frame.body().length + " bytes; is this a Vigil control port?");
         }
         byte[] nonce = new byte[NONCE_BYTES];
         System.arraycopy(frame.body(), 1, nonce, 0, NONCE_BYTES);
         return nonce;
+    }
+
+    /**
+     * Whether a client of protocol {@code own} talks to an agent announcing {@code version}: its own
+     * and one either side, so that during a rolling upgrade an agent and a client of versions N and
+     * N+1 understand each other (the JSON bodies ignore unknown fields both ways).
+     */
+    static boolean speaks(int version, int own) {
+        return version >= Math.max(1, own - 1) && version <= own + 1;
     }
 
     public static String refusalText(Frame frame) {

@@ -31,6 +31,15 @@ import javax.crypto.spec.SecretKeySpec;
  *         32    HMAC-SHA256 over every byte above, keyed with the cluster key
  * </pre>
  *
+ * <p><b>Mixed versions</b> (a rolling upgrade runs agents of versions N and N+1 together): a new
+ * kind of information is a new extension type ({@link ExtensionTypes}; a receiver ignores types it
+ * does not know), which needs no new format version. A new format version may only <em>append</em>
+ * fields, after the extensions and before the tag. A receiver accepts its own version and the one
+ * either side of it ({@link #readable}): from a newer sender it reads the fields it knows and skips
+ * the appended bytes (the HMAC still covers them); from an older one the appended fields are
+ * absent. Anything further away is {@link DropReason#WRONG_VERSION}: upgrade one version at a time.
+ * A layout that cannot be an append needs a new magic, not a new version.
+ *
  * <p>Decoding checks cheap, unauthenticated things first (size, magic, version, structure,
  * cluster) so that garbage and other clusters are classified precisely, then the HMAC, which
  * is compared in constant time. Everything is bounds-checked: no input makes it throw.
@@ -49,11 +58,18 @@ public final class PacketCodec {
     /** magic, version, type, link, two 1-byte names, four longs, view count, extension count, tag. */
     static final int MIN_PACKET_BYTES = 2 + 1 + 1 + 1 + 2 + 2 + 32 + 1 + 2 + TAG_BYTES;
 
+    private final int formatVersion;
     private final Mac mac;
     private final byte[] clusterName;
     private final byte[] tagScratch = new byte[TAG_BYTES];
 
     public PacketCodec(ClusterKey key, String cluster) {
+        this(key, cluster, FORMAT_VERSION);
+    }
+
+    /** A codec that writes {@code formatVersion}: the tests' stand-in for an agent one version older or newer. */
+    PacketCodec(ClusterKey key, String cluster, int formatVersion) {
+        this.formatVersion = formatVersion;
         try {
             this.mac = Mac.getInstance("HmacSHA256");
             this.mac.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
@@ -65,7 +81,7 @@ public final class PacketCodec {
 
     public byte[] encode(HeartbeatPacket p) {
         var buf = ByteBuffer.allocate(MAX_PACKET_BYTES);
-        buf.put(MAGIC_0).put(MAGIC_1).put((byte) FORMAT_VERSION).put((byte) p.type().code());
+        buf.put(MAGIC_0).put(MAGIC_1).put((byte) formatVersion).put((byte) p.type().code());
         putUnsignedByte(buf, p.linkIndex(), "link index");
         putName(buf, p.cluster());
         putName(buf, p.sender());
@@ -117,8 +133,9 @@ public final class PacketCodec {
             return dropped(DropReason.TRUNCATED, length + " bytes");
         }
         int version = data[offset + 2] & 0xFF;
-        if (version != FORMAT_VERSION) {
-            return dropped(DropReason.WRONG_VERSION, "format version " + version + ", this agent speaks " + FORMAT_VERSION);
+        if (!readable(version, formatVersion)) {
+            return dropped(DropReason.WRONG_VERSION, "format version " + version + ", this agent reads "
+                    + Math.max(1, formatVersion - 1) + " to " + (formatVersion + 1) + ": upgrade one version at a time");
         }
         if (length < MIN_PACKET_BYTES) {
             return dropped(DropReason.TRUNCATED, length + " bytes, the minimum is " + MIN_PACKET_BYTES);
@@ -155,7 +172,8 @@ public final class PacketCodec {
         if (!r.ok()) {
             return dropped(r.failure, r.failureDetail);
         }
-        if (r.pos != r.end) {
+        // A newer sender's appended fields are skipped; from our own version they are garbage.
+        if (r.pos != r.end && version <= formatVersion) {
             return dropped(DropReason.MALFORMED, (r.end - r.pos) + " unexpected bytes before the tag");
         }
         if (!sameBytes(data, clusterStart, clusterEnd, clusterName)) {
@@ -178,6 +196,11 @@ public final class PacketCodec {
         }
         return new DecodeResult.Accepted(new HeartbeatPacket(type.get(), cluster, sender, incarnation, sequence,
                 linkIndex, configVersion, viewNumber, view, extensions));
+    }
+
+    /** Whether a receiver of format {@code own} reads a packet of format {@code version}: its own and one either side. */
+    static boolean readable(int version, int own) {
+        return version >= Math.max(1, own - 1) && version <= own + 1;
     }
 
     private static DecodeResult dropped(DropReason reason, String detail) {

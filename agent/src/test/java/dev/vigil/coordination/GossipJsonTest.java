@@ -104,6 +104,38 @@ class GossipJsonTest {
     }
 
     @Test
+    void aNewerCoordinatorsDirectiveWithAddedFieldsIsReadByTodaysAgent() throws IOException {
+        // Mixed versions during a rolling upgrade: the coordinator may be the upgraded node.
+        String json = """
+                {"coordinator": "ha1", "coordinatorIncarnation": 5, "probeGeneration": 6, "epoch": 9,
+                 "actions": [{"seq": 7, "id": "a7", "op": "start", "resource": "vip", "node": "ha2", "deadlineMs": 20000}],
+                 "admin": {"version": 3, "standby": ["ha3"], "maintenance": false, "temporary": [], "drill": null,
+                           "fires": {}, "upgrading": {"node": "ha3", "to": "0.2.0"}},
+                 "replies": [{"node": "ha2", "id": 4, "ok": true, "message": "done", "code": 0}], "formatRevision": 2}
+                """;
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        var ours = GossipJson.readDirective(bytes);
+        assertThat(ours).isEqualTo(databind.readValue(bytes, Directive.class));
+        assertThat(ours.actions()).containsExactly(new DispatchedAction(7, "a7", Operation.fromWire("start"), "vip", "ha2"));
+        assertThat(ours.admin().standby()).containsExactly("ha3");
+        assertThat(ours.replies()).containsExactly(new AdminReply("ha2", 4, true, "done"));
+        // ... and what today's agent writes back holds all of it that it knows: nothing it understood is lost.
+        assertThat(GossipJson.readDirective(GossipJson.write(ours))).isEqualTo(ours);
+    }
+
+    @Test
+    void aNewValueOfAnExistingEnumIsNotACompatibleChange() {
+        // Documented rule (docs/install.md, "Rolling upgrade"): a new resource status or operation
+        // makes today's agent refuse the whole message, so a newer agent must not send one while
+        // older agents remain; new information travels in new fields instead.
+        byte[] newOp = """
+                {"coordinator": "ha1", "actions": [{"seq": 1, "op": "migrate_to", "resource": "vip", "node": "ha2"}],
+                 "replies": []}
+                """.getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> GossipJson.readDirective(newOp)).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void missingFieldsReadAsDatabindReadThem() throws IOException {
         // Scalars absent: null and 0. Required collections absent: refused, by both.
         String scalarsMissing = """

@@ -83,10 +83,54 @@ class PacketCodecTest {
     }
 
     @Test
-    void otherVersionIsWrongVersion() {
+    void aVersionTwoAwayIsWrongVersion() {
         byte[] data = codec.encode(Packets.heartbeat("ha2", 5, 9, 0));
-        data[2] = 2;
-        assertThat(dropReason(data)).isEqualTo(DropReason.WRONG_VERSION);
+        data[2] = (byte) (PacketCodec.FORMAT_VERSION + 2);
+        assertThat(dropReason(resign(data))).isEqualTo(DropReason.WRONG_VERSION);
+        data[2] = 0;
+        assertThat(dropReason(resign(data))).as("there is no version 0").isEqualTo(DropReason.WRONG_VERSION);
+        assertThat(((DecodeResult.Dropped) codec.decode(data)).detail()).contains("upgrade one version at a time");
+    }
+
+    // Mixed versions (a rolling upgrade): today's agent (N) and the next one (N+1) read each other.
+
+    @Test
+    void aNewerSendersPacketWithAnAppendedFieldIsReadByTodaysCodec() {
+        var p = new HeartbeatPacket(MessageType.HEARTBEAT, "web", "ha2", 5, 9, 1, 3, 7, List.of("ha1", "ha2"),
+                List.of(new Extension(ExtensionTypes.NODE_REPORT, new byte[] {1, 2})));
+        byte[] newer = new PacketCodec(Packets.KEY, "web", PacketCodec.FORMAT_VERSION + 1).encode(p);
+        // N+1 appends a field after the extensions: 4 bytes today's codec has never heard of.
+        byte[] withField = resign(insertBeforeTag(newer, new byte[] {0, 2, 42, 42}));
+
+        assertThat(codec.decode(withField)).isEqualTo(new DecodeResult.Accepted(p));
+        assertThat(codec.decode(newer)).isEqualTo(new DecodeResult.Accepted(p));
+    }
+
+    @Test
+    void theAppendedBytesAreStillAuthenticated() {
+        byte[] newer = new PacketCodec(Packets.KEY, "web", PacketCodec.FORMAT_VERSION + 1).encode(Packets.heartbeat("ha2", 5, 9, 0));
+        byte[] withField = resign(insertBeforeTag(newer, new byte[] {0, 2, 42, 42}));
+        withField[withField.length - 33] ^= 1;
+        assertThat(dropReason(withField)).isEqualTo(DropReason.FORGED);
+    }
+
+    @Test
+    void theNextVersionReadsTodaysPackets() {
+        var p = Packets.heartbeat("ha2", 5, 9, 0);
+        var next = new PacketCodec(Packets.KEY, "web", PacketCodec.FORMAT_VERSION + 1);
+        assertThat(next.decode(codec.encode(p))).isEqualTo(new DecodeResult.Accepted(p));
+        // ... and the version after it no longer does: one version at a time.
+        var afterNext = new PacketCodec(Packets.KEY, "web", PacketCodec.FORMAT_VERSION + 2);
+        assertThat(afterNext.decode(afterNext.encode(p))).isEqualTo(new DecodeResult.Accepted(p));
+        assertThat(((DecodeResult.Dropped) afterNext.decode(codec.encode(p))).reason()).isEqualTo(DropReason.WRONG_VERSION);
+    }
+
+    @Test
+    void anExtensionTypeTodaysAgentDoesNotKnowArrivesAsIs() {
+        // A newer agent's new kind of cargo: delivered, and every consumer skips types it does not know.
+        var p = new HeartbeatPacket(MessageType.HEARTBEAT, "web", "ha2", 5, 9, 0, 3, 7, List.of("ha2"),
+                List.of(new Extension(4242, new byte[] {9})));
+        assertThat(codec.decode(codec.encode(p))).isEqualTo(new DecodeResult.Accepted(p));
     }
 
     @Test
@@ -126,6 +170,15 @@ class PacketCodecTest {
             }
             codec.decode(data);
         }
+    }
+
+    private static byte[] insertBeforeTag(byte[] data, byte[] field) {
+        byte[] out = new byte[data.length + field.length];
+        int body = data.length - 32;
+        System.arraycopy(data, 0, out, 0, body);
+        System.arraycopy(field, 0, out, body, field.length);
+        System.arraycopy(data, body, out, body + field.length, 32);
+        return out;
     }
 
     private static byte[] resign(byte[] data) {
