@@ -46,10 +46,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Installs Vigil on the cluster file's nodes over SSH: preflight, package, cluster key, "
-                + "cluster file, agents; waits until every node sees every other. A second run changes nothing."},
+                + "cluster file, agents; waits until every node sees every other. A second run changes nothing. "
+                + "With --upgrade, upgrades a running cluster one node at a time."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every node installed and the cluster formed", "1:a preflight problem (nothing installed), "
-                + "a node failed, or the cluster did not form", "2:bad cluster file, package name or usage"})
+        exitCodeList = {"0:every node installed and the cluster formed (upgraded and the cluster healthy)",
+                "1:a preflight problem (nothing installed), a node failed, or the cluster did not form "
+                + "(--upgrade: the cluster was not healthy, or a node did not come back)", "2:bad cluster file, package name or usage"})
 final class InstallCommand implements Callable<Integer> {
     static final String NODE_CLUSTER_FILE = "/etc/vigil/cluster.yaml";
     private static final String UPLOAD_DIR = "/var/cache/vigil-install";
@@ -76,6 +78,10 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = "--json", description = "the outcome as JSON")
     boolean json;
 
+    @Option(names = "--upgrade", description = {"a rolling upgrade of a running cluster to --package, one node at a time: "
+            + "standby, install, restart the agent, rejoin, online, settle; stops at the first node that does not come back"})
+    boolean upgrade;
+
     /** What happened on one node: the changes made, or why it failed. */
     record NodeOutcome(List<String> changes, Optional<String> failure) {}
 
@@ -86,7 +92,12 @@ final class InstallCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         var text = Files.readString(config);
         var keyFile = key != null ? key : config.resolveSibling(config.getFileName().toString().replaceFirst("\\.ya?ml$", "") + ".authkey");
-        var keyMade = ensureKey(keyFile);
+        if (upgrade && !Files.exists(keyFile)) {
+            // An upgrade copies no key: a new one made here would not be the nodes'.
+            err.println("vigil: no cluster key at " + keyFile + ": give --key F, the copy `vigil install` made");
+            return 2;
+        }
+        var keyMade = !upgrade && ensureKey(keyFile);
         // The first `keyfile:` is auth's (the file's first section after `cluster:` by convention).
         var m = KEYFILE.matcher(text);
         String nodeKeyPath = m.find() ? m.group(2).replaceAll("^[\"']|[\"']$", "") : "/etc/vigil/authkey";
@@ -113,6 +124,9 @@ final class InstallCommand implements Callable<Integer> {
         }
         try (var connections = Connections.open(inv.inventory().get(), nodes, nodesOptions.acceptNew)) {
             var hosts = connections.hosts();
+            if (upgrade) {
+                return new RollingUpgrade(cluster, hosts, connections.unreachable(), out).run(pkg, version, json);
+            }
             Map<String, List<String>> problems = new LinkedHashMap<>();
             connections.unreachable().forEach((n, why) -> problems.put(n, List.of("unreachable: " + why)));
             for (var n : nodes) {
@@ -192,16 +206,7 @@ final class InstallCommand implements Callable<Integer> {
     private static NodeOutcome install(Host host, Path pkg, String version, Path keyFile, String nodeKeyPath, String clusterText) {
         var changes = new ArrayList<String>();
         try {
-            var installed = host.shell("dpkg-query -W -f '${Version}' vigil 2>/dev/null", Duration.ofSeconds(30)).output().strip();
-            if (!installed.equals(version)) {
-                upload(host, pkg);
-                var deb = pkg.getFileName().toString();
-                var r = host.shell("cd " + UPLOAD_DIR + " && cat part.* > " + deb + " && rm -f part.* && DEBIAN_FRONTEND=noninteractive "
-                        + "apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=60 ./" + deb
-                        + "; rc=$?; cd / && rm -rf " + UPLOAD_DIR + "; exit $rc", Duration.ofMinutes(10));
-                if (!r.ok()) return new NodeOutcome(changes, Optional.of("apt-get install ./" + deb + " failed: " + tail(r.output())));
-                changes.add("package " + version + (installed.isEmpty() ? " installed" : " replaced " + installed));
-            }
+            ensurePackage(host, pkg, version).ifPresent(changes::add);
             var keyBytes = Files.readAllBytes(keyFile);
             if (host.kind(nodeKeyPath) != Host.Kind.FILE || !Arrays.equals(host.read(nodeKeyPath, 4096), keyBytes)) {
                 host.mkdirs(Path.of(nodeKeyPath).getParent().toString(), Optional.of(0755));
@@ -234,6 +239,29 @@ final class InstallCommand implements Callable<Integer> {
         }
     }
 
+    /** The version of Vigil installed on the node, empty when none is. */
+    static String installedVersion(Host host) throws IOException {
+        return host.shell("dpkg-query -W -f '${Version}' vigil 2>/dev/null", Duration.ofSeconds(30)).output().strip();
+    }
+
+    /**
+     * Copies the package and installs it with apt-get unless that version is installed; says
+     * what changed. Its postinst restarts a running agent (try-restart).
+     *
+     * @throws IOException with apt-get's last lines when it fails
+     */
+    static Optional<String> ensurePackage(Host host, Path pkg, String version) throws IOException {
+        var installed = installedVersion(host);
+        if (installed.equals(version)) return Optional.empty();
+        upload(host, pkg);
+        var deb = pkg.getFileName().toString();
+        var r = host.shell("cd " + UPLOAD_DIR + " && cat part.* > " + deb + " && rm -f part.* && DEBIAN_FRONTEND=noninteractive "
+                + "apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=60 ./" + deb
+                + "; rc=$?; cd / && rm -rf " + UPLOAD_DIR + "; exit $rc", Duration.ofMinutes(10));
+        if (!r.ok()) throw new IOException("apt-get install ./" + deb + " failed: " + tail(r.output()));
+        return Optional.of("package " + version + (installed.isEmpty() ? " installed" : " replaced " + installed));
+    }
+
     private static void upload(Host host, Path pkg) throws IOException {
         host.shell("rm -rf " + UPLOAD_DIR, Duration.ofSeconds(30));
         host.mkdirs(UPLOAD_DIR, Optional.of(0700));
@@ -246,18 +274,18 @@ final class InstallCommand implements Callable<Integer> {
         }
     }
 
-    private static void run(Host host, String command) throws IOException {
+    static void run(Host host, String command) throws IOException {
         var r = host.shell(command, Duration.ofSeconds(120));
         if (!r.ok()) throw new IOException(command + " failed: " + tail(r.output()));
     }
 
-    private static String tail(String output) {
+    static String tail(String output) {
         var lines = output.strip().lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
     }
 
     /** Until every node in {@code ok} sees every node in {@code ok} alive, within {@code bound}. */
-    private static boolean waitFormed(Map<String, Host> hosts, List<String> ok, Duration bound)
+    static boolean waitFormed(Map<String, Host> hosts, List<String> ok, Duration bound)
             throws IOException, InterruptedException {
         var mapper = new ObjectMapper();
         long deadline = System.nanoTime() + bound.toNanos();
