@@ -34,8 +34,13 @@ import java.util.Set;
 final class RollingUpgrade {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String CONFIG = " --config " + InstallCommand.NODE_CLUSTER_FILE;
-    /** Slack over what the configuration bounds: the coordinator's rounds, ssh and the JVM's start. */
-    private static final Duration SLACK = Duration.ofSeconds(30);
+    /**
+     * Slack over what the configuration bounds: the coordinator's rounds, and a round of {@code
+     * vigil status} over ssh on every node (a JVM start each: seconds on a loaded machine).
+     */
+    private static final Duration SLACK = Duration.ofSeconds(60);
+    /** A restarted agent's JVM start, which no setting bounds: a second or two on a quiet server, tens on a loaded VM. */
+    private static final Duration AGENT_START = Duration.ofSeconds(60);
 
     private final ClusterConfig cluster;
     private final Map<String, Host> hosts;
@@ -110,7 +115,7 @@ final class RollingUpgrade {
             // The postinst restarts a running agent (try-restart); restart it here when it did not.
             if (mainPid(host).equals(pid)) InstallCommand.run(host, "systemctl restart vigil-agent.service");
             changes.add("agent restarted");
-            var rejoin = cluster.timing().initdead().plus(cluster.timing().deadtime()).plus(SLACK);
+            var rejoin = cluster.timing().initdead().plus(cluster.timing().deadtime()).plus(AGENT_START).plus(SLACK);
             if (!InstallCommand.waitFormed(hosts, nodes, rejoin)) {
                 throw new IOException("did not rejoin within " + rejoin.toSeconds() + " s: not every node sees every other"
                         + " (see `journalctl -u vigil-agent` on " + n + ")");
