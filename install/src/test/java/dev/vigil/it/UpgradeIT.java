@@ -148,10 +148,13 @@ class UpgradeIT {
                         .containsExactly(failing.name());
 
                 // An unhealthy cluster (a node in standby) is refused before anything is touched.
-                var refused = upgrade(bed, dir, clusterFile, inv, newer.deb());
+                var refused = upgrade(bed, dir, clusterFile, inv, newer.deb(), "--json");
                 assertThat(refused.exit()).as(refused.all()).isEqualTo(1);
-                assertThat(refused.stdout()).contains("the cluster is not healthy; nothing was upgraded",
-                        failing.name() + " is in standby");
+                var report = MAPPER.readTree(refused.stdout());
+                assertThat(report.path("healthy").asBoolean(true)).isFalse();
+                assertThat(report.path("changed").asBoolean(true)).isFalse();
+                assertThat(report.path("problems")).extracting(JsonNode::asText)
+                        .contains(failing.name() + " is in standby: `vigil node online " + failing.name() + "` first");
 
                 failing.ok("apt-mark", "unhold", "vigil");
                 failing.ok("vigil", "node", "online", failing.name());
@@ -320,9 +323,12 @@ class UpgradeIT {
         return new Rebuilt(out, version, manifestVersion);
     }
 
-    private static Commands.Result upgrade(NetnsBed bed, Path dir, Path cluster, Path inventory, Path deb) throws IOException {
-        return vigil(bed, dir, "install", "--upgrade", "--config", cluster.toString(), "--package", deb.toString(),
-                "--inventory", inventory.toString());
+    private static Commands.Result upgrade(NetnsBed bed, Path dir, Path cluster, Path inventory, Path deb, String... more)
+            throws IOException {
+        var args = new ArrayList<>(List.of("install", "--upgrade", "--config", cluster.toString(), "--package", deb.toString(),
+                "--inventory", inventory.toString()));
+        args.addAll(List.of(more));
+        return vigil(bed, dir, args.toArray(String[]::new));
     }
 
     /** {@code vigil ARGS} from the operator's namespace, its home in {@code dir} (no ssh-agent). */
