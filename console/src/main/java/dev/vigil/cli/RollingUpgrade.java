@@ -102,9 +102,9 @@ final class RollingUpgrade {
         var changes = new ArrayList<String>();
         boolean standby = false;
         try {
+            long start = System.nanoTime();
             admin(host, "standby", n);
             standby = true;
-            long start = System.nanoTime();
             var stillHere = awaitEmpty(n, settleBound());
             if (!stillHere.isEmpty()) throw new IOException("in standby, but " + String.join(", ", stillHere) + " still run there");
             changes.add(String.format("standby: its resources moved (%.1f s)", (System.nanoTime() - start) / 1e9));
