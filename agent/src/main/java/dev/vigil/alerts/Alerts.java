@@ -2,6 +2,7 @@ package dev.vigil.alerts;
 
 import dev.vigil.config.AlertSpec;
 import dev.vigil.config.AlertTopic;
+import dev.vigil.config.NotifySpec;
 import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -32,6 +33,10 @@ public final class Alerts implements AutoCloseable {
     public static final int THREADS = 4;
     /** Deliveries waiting for a thread; beyond this they are dropped. */
     public static final int QUEUE = 64;
+    /** keepalived runs notify scripts without a limit; Vigil gives them this long. */
+    public static final java.time.Duration NOTIFY_TIMEOUT = java.time.Duration.ofSeconds(30);
+    /** What a notify script gets as PRIORITY: Vigil has no VRRP priority; keepalived's default. */
+    public static final int NOTIFY_PRIORITY = 100;
 
     private final String cluster;
     private final String self;
@@ -129,21 +134,52 @@ public final class Alerts implements AutoCloseable {
     }
 
     private void submit(AlertSpec spec, Delivery d) {
+        String what = "alert " + spec.name() + " (" + d.event().topic().configName()
+                + d.recipient().map(r -> " to " + r).orElse("") + ")";
+        submit(what, () -> senders.get(spec.kind()).send(spec, d));
+    }
+
+    /**
+     * keepalived's notify scripts of a floating IP: the one for {@code state}, and the one that gets
+     * {@code INSTANCE NAME STATE PRIORITY} as keepalived passes them. Queued like alerts.
+     */
+    public void notify(String resource, NotifySpec spec, NotifyState state) {
+        Optional<String> specific = switch (state) {
+            case MASTER -> spec.master();
+            case BACKUP -> spec.backup();
+            case FAULT -> spec.fault();
+        };
+        specific.ifPresent(cmd -> submitNotify(resource, state, List.of(cmd.split("\\s+"))));
+        spec.any().ifPresent(cmd -> {
+            var argv = new java.util.ArrayList<>(List.of(cmd.split("\\s+")));
+            argv.addAll(List.of("INSTANCE", resource, state.name(), Integer.toString(NOTIFY_PRIORITY)));
+            submitNotify(resource, state, argv);
+        });
+    }
+
+    private void submitNotify(String resource, NotifyState state, List<String> argv) {
+        String what = "notify " + state.name().toLowerCase(java.util.Locale.ROOT) + " of " + resource;
+        submit(what, () -> SessionCommand.run(argv, Map.of(), NOTIFY_TIMEOUT, what));
+    }
+
+    /** One send, as the alert threads run it. */
+    private interface Attempt {
+        void run() throws AlertSender.AlertFailure, InterruptedException;
+    }
+
+    private void submit(String what, Attempt attempt) {
         try {
-            executor.execute(() -> deliver(spec, d));
+            executor.execute(() -> deliver(what, attempt));
         } catch (RejectedExecutionException e) {
             count(Counter.DROPPED);
-            LOG.warn("alert {}: {} dropped: {} alerts already waiting", spec.name(), d.event().topic().configName(),
-                    executor.getQueue().size());
+            LOG.warn("{} dropped: {} alerts already waiting", what, executor.getQueue().size());
         }
     }
 
-    private void deliver(AlertSpec spec, Delivery d) {
+    private void deliver(String what, Attempt attempt) {
         long started = nanoTime.getAsLong();
-        String what = "alert " + spec.name() + " (" + d.event().topic().configName()
-                + d.recipient().map(r -> " to " + r).orElse("") + ")";
         try {
-            senders.get(spec.kind()).send(spec, d);
+            attempt.run();
             count(Counter.SENT);
             LOG.info("{} sent in {} ms", what, (nanoTime.getAsLong() - started) / 1_000_000);
         } catch (AlertSender.AlertFailure e) {
@@ -172,10 +208,24 @@ public final class Alerts implements AutoCloseable {
         return out;
     }
 
-    /** Stops taking alerts; those running are interrupted (an agent's session is killed). */
+    /** How long {@link #close} lets queued alerts (this node's resources stopping) go out. */
+    static final java.time.Duration CLOSE_GRACE = java.time.Duration.ofSeconds(2);
+
+    /**
+     * Stops taking alerts, gives those queued {@link #CLOSE_GRACE} to go out, then interrupts the
+     * rest (an agent's session is killed).
+     */
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Builds its sender on first use: the HTTP client's threads only exist where webhooks do. */
