@@ -40,6 +40,9 @@ final class SmtpSender implements AlertSender {
             props.put("mail.smtp.starttls.enable", "true");
             props.put("mail.smtp.starttls.required", "true");
             props.put("mail.smtp.ssl.checkserveridentity", "true");
+            if (smtp.caFile().isPresent()) {
+                props.put("mail.smtp.ssl.socketFactory", TrustedCertificates.socketFactory(smtp.caFile().get()));
+            }
         }
         Authenticator auth = null;
         if (smtp.user().isPresent()) {

@@ -51,9 +51,11 @@ public record AlertSpec(String name, Kind kind, Optional<Path> path, Optional<Sm
     /**
      * @param passwordFile read when a mail is sent, so the secret is not in the distributed file
      * @param from         the sender address
+     * @param caFile       PEM certificates to trust for the server's TLS certificate instead of the
+     *                     system's (a mail relay with an internal CA)
      */
     public record Smtp(String host, int port, boolean starttls, Optional<String> user, Optional<Path> passwordFile,
-                       String from) {}
+                       String from, Optional<Path> caFile) {}
 
     /** At most {@code count} sends per {@code per}. */
     public record RateLimit(int count, Duration per) {}

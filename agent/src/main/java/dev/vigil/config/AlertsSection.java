@@ -27,7 +27,8 @@ final class AlertsSection extends SectionReader {
 
     private static final List<String> ALERT_KEYS = List.of("name", "kind", "path", "smtp", "url", "events",
             "recipients", "timeout", "rate_limit", "timestamp_format");
-    private static final List<String> SMTP_KEYS = List.of("host", "port", "starttls", "user", "password_file", "from");
+    private static final List<String> SMTP_KEYS = List.of("host", "port", "starttls", "user", "password_file", "from",
+            "ca_file");
     private static final List<String> RATE_KEYS = List.of("count", "per");
     private static final List<String> NOTIFY_KEYS = List.of("master", "backup", "fault");
     private static final List<String> EVENT_NAMES = Arrays.stream(AlertTopic.values()).map(AlertTopic::configName).toList();
@@ -147,10 +148,11 @@ final class AlertsSection extends SectionReader {
             error(sm.get().pos(), "smtp needs both user and password_file for authentication, or neither");
         }
         String from = sm.get().entry("from").flatMap(e -> address(e.value(), "from")).orElse("vigil@localhost");
+        Optional<Path> ca = sm.get().entry("ca_file").flatMap(e -> absolutePath(e.value(), "ca_file"));
         if (errors.size() != before) {
             return Optional.empty();
         }
-        return Optional.of(new AlertSpec.Smtp(host.get(), port, starttls, user, password, from));
+        return Optional.of(new AlertSpec.Smtp(host.get(), port, starttls, user, password, from, ca));
     }
 
     private Optional<String> host(Node v) {

@@ -41,7 +41,7 @@ class AlertsConfigTest {
         assertThat(log.timestampFormat()).isEqualTo("%Y-%m-%d %H:%M:%S");
         var mail = alerts.get(1);
         assertThat(mail.smtp()).contains(new AlertSpec.Smtp("127.0.0.1", 2525, true, Optional.of("vigil"),
-                Optional.of(Path.of("/etc/vigil/smtp.pw")), "vigil@example.com"));
+                Optional.of(Path.of("/etc/vigil/smtp.pw")), "vigil@example.com", Optional.empty()));
         assertThat(mail.rateLimit()).contains(new AlertSpec.RateLimit(10, Duration.ofMinutes(1)));
         assertThat(mail.events()).isEqualTo(EnumSet.allOf(AlertTopic.class));
         assertThat(mail.timeout()).isEqualTo(AlertSpec.DEFAULT_TIMEOUT);
