@@ -14,7 +14,7 @@ class Store:
         name = os.path.join(out, uuid.uuid4().hex)
         with open(name + ".tmp", "wb") as f:
             f.write(("X-Rcpt: %s\nX-Auth: %s\nX-TLS: %s\n" % (",".join(envelope.rcpt_tos),
-                     session.authenticated and session.login_data is not None,
+                     bool(session.authenticated),
                      session.ssl is not None)).encode())
             f.write(envelope.original_content)
         os.rename(name + ".tmp", name)
