@@ -36,6 +36,8 @@ final class AlertRouting {
     private final Consumer<AlertEvent> alerts;
     private final Consumer<Notify> notifies;
     private volatile ResourcesConfig policy;
+    /** Whether this node ever had a peer in its view; membership thread only. */
+    private boolean hadPeers;
     /** resource → the node it was last seen started on, anywhere in the cluster; coordination thread only. */
     private final Map<String, String> lastStartedOn = new HashMap<>();
 
@@ -56,7 +58,8 @@ final class AlertRouting {
     /**
      * A membership event. The sender is the first configured node among the members other than
      * the one the event is about: for a death, the survivors' coordinator; for a join, the
-     * coordinator the cluster had before it (each side, when two partitions merge).
+     * coordinator the cluster had before it (each side, when two partitions merge). A node that
+     * has had no peer since it started tells no joins: it is the one joining.
      */
     void onMembership(MembershipEvent e, MembershipView view) {
         AlertTopic topic = switch (e.kind()) {
@@ -66,6 +69,12 @@ final class AlertRouting {
             case LEFT -> AlertTopic.NODE_LEFT;
             case RECOVERED -> null;
         };
+        boolean newcomer = !hadPeers;
+        hadPeers |= view.members().size() > 1;
+        // A node that has just started finds the cluster; it was not joined by it.
+        if (topic == AlertTopic.NODE_JOINED && newcomer) {
+            return;
+        }
         if (topic == null || e.node().equals(self) || !self.equals(firstMemberExcept(view, e.node()))) {
             return;
         }
