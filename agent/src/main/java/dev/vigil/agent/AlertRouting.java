@@ -117,6 +117,15 @@ final class AlertRouting {
                 }
             }
         }
+        var drill = before.admin().drillLock();
+        if (coordinating && drill.isPresent() && !after.admin().drillLock().map(l -> l.runId().equals(drill.get().runId()))
+                .orElse(false)) {
+            // The lock is let go when the run ends; its verdict is in the report the runner keeps in the cluster.
+            var l = drill.get();
+            out.add(new AlertEvent(AlertTopic.DRILL_FINISHED, now, l.runner(), null, null, 0,
+                    "drill " + l.drill() + " finished (run " + l.runId() + " by " + l.runner() + ")",
+                    Map.of("run_id", l.runId(), "drill", l.drill(), "runner", l.runner())));
+        }
         ownResources(before, after, now, out);
         moves(after, coordinating, now, out);
         out.forEach(alerts);

@@ -73,7 +73,7 @@ public final class Alerts implements AutoCloseable {
     public Alerts(String cluster, String self, List<AlertSpec> specs, ToIntFunction<String> nodeIds) {
         this(cluster, self, specs, System::nanoTime, Map.of(
                 AlertSpec.Kind.AGENT, new AgentAlertSender(nodeIds, ZoneId.systemDefault()),
-                AlertSpec.Kind.SMTP, new SmtpSender(),
+                AlertSpec.Kind.SMTP, new LazySender(SmtpSender::new),
                 AlertSpec.Kind.WEBHOOK, new LazySender(WebhookSender::new)), THREADS, QUEUE);
     }
 
@@ -228,7 +228,10 @@ public final class Alerts implements AutoCloseable {
         }
     }
 
-    /** Builds its sender on first use: the HTTP client's threads only exist where webhooks do. */
+    /**
+     * Builds its sender on first use: the HTTP client's threads only exist where webhooks do, and
+     * Jakarta Mail's classes are only loaded where mail is sent (the agent's memory budget).
+     */
     private static final class LazySender implements AlertSender {
         private final java.util.function.Supplier<AlertSender> factory;
         private AlertSender sender;

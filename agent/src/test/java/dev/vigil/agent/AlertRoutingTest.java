@@ -141,6 +141,25 @@ class AlertRoutingTest {
         assertThat(notified).containsExactly("ha2 vip BACKUP", "ha2 vip FAULT");
     }
 
+    @Test
+    void theEndOfADrillIsToldByTheCoordinator() throws Exception {
+        var lock = new AdminState.DrillLock("r-1", "crash-ha1", "console@ops", "", 0, 60_000, "");
+        var running = new AdminState(1, Set.of(), false, List.of(), lock, Map.of());
+        var done = new AdminState(2, Set.of(), false, List.of(), null, Map.of());
+        for (String n : List.of("ha1", "ha2")) {
+            node(n).onCoordination(withAdmin(running), withAdmin(done));
+        }
+        assertThat(sent).singleElement().satisfies(e -> {
+            assertThat(e.topic()).isEqualTo(AlertTopic.DRILL_FINISHED);
+            assertThat(e.message()).isEqualTo("drill crash-ha1 finished (run r-1 by console@ops)");
+        });
+    }
+
+    private static CoordinationStatus withAdmin(AdminState admin) {
+        return new CoordinationStatus("ha1", new Quorum(true, "2 of 3 votes"), admin, Map.of(), Plan.EMPTY, List.of(), "",
+                Set.of(), Set.of());
+    }
+
     private static ResourceEntry entry(ResourceStatus s) {
         return new ResourceEntry(s, 0, 0, s == ResourceStatus.STARTED ? "start: OK" : "");
     }
