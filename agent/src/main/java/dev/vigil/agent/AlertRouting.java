@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -38,6 +39,8 @@ final class AlertRouting {
     private volatile ResourcesConfig policy;
     /** Whether this node ever had a peer in its view; membership thread only. */
     private boolean hadPeers;
+    /** The members of the view before the event; membership thread only. */
+    private Set<String> members = Set.of();
     /** resource → the node it was last seen started on, anywhere in the cluster; coordination thread only. */
     private final Map<String, String> lastStartedOn = new HashMap<>();
 
@@ -71,8 +74,15 @@ final class AlertRouting {
         };
         boolean newcomer = !hadPeers;
         hadPeers |= view.members().size() > 1;
+        boolean wasMember = members.contains(e.node());
+        members = Set.copyOf(view.members().keySet());
         // A node that has just started finds the cluster; it was not joined by it.
         if (topic == AlertTopic.NODE_JOINED && newcomer) {
+            return;
+        }
+        // Only a member can die or leave: a peer never heard within initdead is each starting
+        // node's news, not the cluster's (every node would tell it).
+        if ((topic == AlertTopic.NODE_DEAD || topic == AlertTopic.NODE_LEFT) && !wasMember) {
             return;
         }
         if (topic == null || e.node().equals(self) || !self.equals(firstMemberExcept(view, e.node()))) {

@@ -57,7 +57,9 @@ class AlertRoutingTest {
     @Test
     void aDeathIsToldOnceByTheSurvivorsCoordinator() throws Exception {
         for (String survivor : List.of("ha2", "ha3")) {
-            node(survivor).onMembership(event(MembershipEvent.Kind.DEAD, "ha1"), view(2, "ha2", "ha3"));
+            var routing = node(survivor);
+            routing.onMembership(event(MembershipEvent.Kind.JOINED, "ha1"), view(1, "ha1", "ha2", "ha3"));
+            routing.onMembership(event(MembershipEvent.Kind.DEAD, "ha1"), view(2, "ha2", "ha3"));
         }
         assertThat(sent).singleElement().satisfies(e -> {
             assertThat(e.topic()).isEqualTo(AlertTopic.NODE_DEAD);
@@ -65,6 +67,14 @@ class AlertRoutingTest {
             assertThat(e.message()).isEqualTo("node ha1 is dead: no heartbeat for longer than deadtime");
             assertThat(e.at()).isEqualTo(CLOCK.instant());
         });
+    }
+
+    @Test
+    void aPeerNeverHeardWithinInitdeadIsNoDeathToTell() throws Exception {
+        for (String starting : List.of("ha2", "ha3")) {
+            node(starting).onMembership(event(MembershipEvent.Kind.DEAD, "ha1"), view(1, starting));
+        }
+        assertThat(sent).isEmpty();
     }
 
     @Test

@@ -1,12 +1,13 @@
-# A real SMTP server for SmtpSenderTest: Debian's python3-aiosmtpd on loopback, each message
+# A real SMTP server for SmtpSenderTest and AlertsBedIT: Debian's python3-aiosmtpd on loopback, each message
 # written to OUT_DIR as one file (atomically: written as .tmp, then renamed). With CERT and KEY it
 # offers STARTTLS and requires it, and AUTH PLAIN/LOGIN accepting only USER/PASSWORD.
-# Usage: smtp_server.py PORT OUT_DIR [CERT KEY USER PASSWORD]
+# Usage: smtp_server.py [HOST:]PORT OUT_DIR [CERT KEY USER PASSWORD]  (HOST: 127.0.0.1 by default)
 import asyncio, os, ssl, sys, uuid
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-port, out = int(sys.argv[1]), sys.argv[2]
+host, _, port = sys.argv[1].rpartition(":")
+host, port, out = host or "127.0.0.1", int(port), sys.argv[2]
 tls = len(sys.argv) > 3
 
 class Store:
@@ -30,7 +31,7 @@ if tls:
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(sys.argv[3], sys.argv[4])
     kwargs = dict(tls_context=ctx, require_starttls=True, authenticator=authenticator, auth_required=True)
-controller = Controller(Store(), hostname="127.0.0.1", port=port, **kwargs)
+controller = Controller(Store(), hostname=host, port=port, **kwargs)
 controller.start()
 print("ready", flush=True)
 try:
