@@ -107,6 +107,26 @@ class AlertsTest {
     }
 
     @Test
+    void keepalivedNotifyScriptsGetTheirArguments() throws Exception {
+        Path out = dir.resolve("notified");
+        Path script = dir.resolve("notify.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + out + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        try (var alerts = realAgents(AlertFixtures.agent("unused", script, List.of(), Duration.ofSeconds(30)))) {
+            alerts.notify("vip", new dev.vigil.config.NotifySpec(Optional.of(script + " up"), Optional.empty(),
+                    Optional.empty(), Optional.empty()), NotifyState.MASTER);
+            await().atMost(Duration.ofSeconds(30)).until(() -> alerts.counters().get("sent") == 1L);
+            alerts.notify("vip", new dev.vigil.config.NotifySpec(Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of(script.toString())), NotifyState.FAULT);
+            await().atMost(Duration.ofSeconds(30)).until(() -> alerts.counters().get("sent") == 2L);
+            // No backup command: nothing runs.
+            alerts.notify("vip", new dev.vigil.config.NotifySpec(Optional.of(script.toString()), Optional.empty(),
+                    Optional.empty(), Optional.empty()), NotifyState.BACKUP);
+        }
+        assertThat(Files.readAllLines(out)).containsExactly("up", "INSTANCE vip FAULT 100");
+    }
+
+    @Test
     void aFailingAgentIsCountedAsFailed() throws Exception {
         Path agent = dir.resolve("fail.sh");
         Files.writeString(agent, "#!/bin/sh\necho no route to pager >&2\nexit 3\n");
