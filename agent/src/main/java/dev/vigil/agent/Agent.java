@@ -78,6 +78,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private java.util.Optional<ResourceManagement> resources = java.util.Optional.empty();
     private volatile boolean running;
     private long incarnation;
+    /** The cluster file's alerts (docs/alerts.md), and which of them this node sends. */
+    private dev.vigil.alerts.Alerts alerts;
+    private AlertRouting alertRouting;
 
     /**
      * @param clock a monotonic clock for all timeouts (tests may pass a fake one)
@@ -94,6 +97,11 @@ public final class Agent implements AutoCloseable, ControlHandler {
         String self = options.node();
         incarnation = IncarnationStore.next(options.stateDir(), Clock.systemUTC());
         var votes = config.nodes().stream().collect(Collectors.toMap(NodeConfig::name, NodeConfig::votes));
+        // Before the distribution, which may adopt a newer file from the state directory at once.
+        alerts = new dev.vigil.alerts.Alerts(config.cluster(), self, config.resources().alerts(),
+                n -> config.nodeNames().indexOf(n) + 1);
+        alertRouting = new AlertRouting(self, config.nodeNames(), config.resources(), Clock.systemUTC(), alerts::fire,
+                n -> alerts.notify(n.resource().id(), n.resource().notifyCommands().orElseThrow(), n.state()));
         distribution = new dev.vigil.coordination.ConfigDistribution(self, options.stateDir(), config, this::adopt);
         membership = new Membership(self, incarnation, votes);
         currentView = membership.view();
@@ -109,6 +117,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
             distribution.onView(view.members().keySet());
             logMembership(event, view);
             events.publish(dev.vigil.control.ControlEvent.Kind.MEMBERSHIP, event.node(), membershipMessage(event, view));
+            alertRouting.onMembership(event, view);
         });
         if (!config.resources().resources().isEmpty()) {
             resources = java.util.Optional.of(new ResourceManagement(config, options, incarnation, clock,
@@ -194,6 +203,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         for (var change : StatusChanges.between(before, now)) {
             events.publish(change.kind(), change.node(), change.message());
         }
+        alertRouting.onCoordination(before, now);
         events.changed();
     }
 
@@ -311,6 +321,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
      */
     private void adopt(ClusterConfig newConfig) {
         resources.ifPresent(r -> r.reconfigure(newConfig));
+        alerts.reconfigure(newConfig.resources().alerts());
+        alertRouting.reconfigure(newConfig.resources());
         events.publish(dev.vigil.control.ControlEvent.Kind.CONFIG, options.node(),
                 "configuration version " + newConfig.version() + " adopted");
         boolean transportChanged = !newConfig.cluster().equals(config.cluster()) || !newConfig.nodes().equals(config.nodes())
@@ -337,6 +349,12 @@ public final class Agent implements AutoCloseable, ControlHandler {
         var outcome = applyConfigAndWait(text);
         events.publish(dev.vigil.control.ControlEvent.Kind.CONFIG, options.node(),
                 "config apply " + (outcome.ok() ? "done: " : "failed: ") + outcome.message());
+        if (outcome.ok()) {
+            // Told by the node it was applied on: exactly one per apply.
+            alerts.fire(new dev.vigil.alerts.AlertEvent(dev.vigil.config.AlertTopic.CONFIG_APPLIED, Clock.systemUTC().instant(),
+                    options.node(), null, null, 0, "configuration version " + distribution.version() + " applied: "
+                    + outcome.message(), java.util.Map.of("version", Long.toString(distribution.version()))));
+        }
         return outcome;
     }
 
@@ -458,7 +476,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 new StatusReport.VotesReport(quorum.presentVotes(), quorum.totalVotes()),
                 nodes, drops.snapshot(),
                 new StatusReport.SenderReport(sender.sent(), sender.slips(), sender.maxSlip().toMillis(), stalls.get()),
-                resources.map(r -> ResourceStatusReports.of(distribution.current(), r.coordination().status())).orElse(null));
+                resources.map(r -> ResourceStatusReports.of(distribution.current(), r.coordination().status())).orElse(null),
+                alerts.counters());
     }
 
     @Override
@@ -521,6 +540,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
         transports.forEach(Transport::close);
         if (history != null) {
             history.close(); // writes the last events (this node leaving) now, not a second later
+        }
+        if (alerts != null) {
+            alerts.close();
         }
         stopped.countDown();
     }

@@ -36,7 +36,7 @@ final class ClusterFileReader extends SectionReader {
      * which reads and checks it (dev.vigil.drill.schedule.ScheduleReader); the agent does not use it.
      */
     private static final List<String> RESOURCES_TOP_KEYS =
-            List.of("resources", "groups", "constraints", "policy", "fencing", "ping", "drills");
+            List.of("resources", "groups", "constraints", "policy", "fencing", "ping", "drills", "alerts");
     private static final List<String> TOP_KEYS = Stream.concat(
             Stream.of("cluster", "version", "auth", "timing", "nodes", "links", "control"), RESOURCES_TOP_KEYS.stream()).toList();
     private static final List<String> CONTROL_KEYS = List.of("enabled", "port", "socket_dir");
@@ -53,6 +53,7 @@ final class ClusterFileReader extends SectionReader {
     private final PolicySection policySection;
     private final FencingSection fencingSection;
     private final PingSection pingSection;
+    private final AlertsSection alertsSection;
 
     /**
      * @param file     where the text came from: the directory a relative keyfile is resolved against
@@ -76,6 +77,7 @@ final class ClusterFileReader extends SectionReader {
         this.policySection = new PolicySection(this);
         this.fencingSection = new FencingSection(this);
         this.pingSection = new PingSection(this);
+        this.alertsSection = new AlertsSection(this);
     }
 
     /** @return null when there are errors (the caller then discards it) */
@@ -197,6 +199,7 @@ final class ClusterFileReader extends SectionReader {
         Policy policy = m.entry("policy").map(e -> policySection.read(e.value())).orElse(Policy.DEFAULTS);
         List<FenceDevice> fencing = m.entry("fencing").map(e -> fencingSection.read(e, knownNodes)).orElse(List.of());
         List<String> ping = m.entry("ping").map(pingSection::read).orElse(List.of());
+        List<AlertSpec> alerts = m.entry("alerts").map(alertsSection::read).orElse(List.of());
 
         boolean hasFencing = m.entry("fencing").map(e -> e.value() instanceof ListNode l && !l.items().isEmpty())
                 .orElse(false);
@@ -209,7 +212,7 @@ final class ClusterFileReader extends SectionReader {
         boolean hasPing = m.entry("ping").map(e -> e.value() instanceof ListNode l && !l.items().isEmpty())
                 .orElse(false);
         ResourcesConfig config = errors.size() != before ? null
-                : new ResourcesConfig(resources, groups, constraints, policy, fencing, ping);
+                : new ResourcesConfig(resources, groups, constraints, policy, fencing, ping, alerts);
         return new Half(config, hasResources, hasFencing, hasPing, policy.twoNodeUnsafe());
     }
 

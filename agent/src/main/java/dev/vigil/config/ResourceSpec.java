@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param stopTimeout  how long a stop may take; a stop that fails or times out leaves the node unclean
  * @param onFail       what a failed monitor or start leads to
  * @param cloned       runs on every eligible node at once (haproxy or apache warm everywhere)
+ * @param notifyCommands keepalived-style notify commands of a floating IP (docs/alerts.md)
  */
 public record ResourceSpec(
         String id,
@@ -25,12 +26,19 @@ public record ResourceSpec(
         Duration startTimeout,
         Duration stopTimeout,
         OnFail onFail,
-        boolean cloned) {
+        boolean cloned,
+        Optional<NotifySpec> notifyCommands) {
 
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(20);
 
     public ResourceSpec {
         params = Map.copyOf(params);
+    }
+
+    /** Without notify commands. */
+    public ResourceSpec(String id, ResourceAgentRef agent, Map<String, String> params, Optional<MonitorSpec> monitor,
+                        Duration startTimeout, Duration stopTimeout, OnFail onFail, boolean cloned) {
+        this(id, agent, params, monitor, startTimeout, stopTimeout, onFail, cloned, Optional.empty());
     }
 
     /** A recurring monitor: every {@code interval}, each run killed after {@code timeout}. */

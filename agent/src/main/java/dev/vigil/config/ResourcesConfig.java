@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param fencing     fence devices, tried in order; empty means no fencing
  * @param ping        addresses whose reachability counts (a node that cannot reach any is a poor
  *                    home for resources; in a two-node cluster they break the tie)
+ * @param alerts      where the cluster tells people what happened ({@code alerts:}, docs/alerts.md)
  */
 public record ResourcesConfig(
         List<ResourceSpec> resources,
@@ -22,10 +23,17 @@ public record ResourcesConfig(
         List<Constraint> constraints,
         Policy policy,
         List<FenceDevice> fencing,
-        List<String> ping) {
+        List<String> ping,
+        List<AlertSpec> alerts) {
 
     public static final ResourcesConfig EMPTY =
             new ResourcesConfig(List.of(), List.of(), List.of(), Policy.DEFAULTS, List.of(), List.of());
+
+    /** Without alerts. */
+    public ResourcesConfig(List<ResourceSpec> resources, List<GroupSpec> groups, List<Constraint> constraints,
+                           Policy policy, List<FenceDevice> fencing, List<String> ping) {
+        this(resources, groups, constraints, policy, fencing, ping, List.of());
+    }
 
     public ResourcesConfig {
         resources = List.copyOf(resources);
@@ -33,6 +41,7 @@ public record ResourcesConfig(
         constraints = List.copyOf(constraints);
         fencing = List.copyOf(fencing);
         ping = List.copyOf(ping);
+        alerts = List.copyOf(alerts);
     }
 
     public Optional<ResourceSpec> resource(String id) {

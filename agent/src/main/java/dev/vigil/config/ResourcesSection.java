@@ -19,14 +19,18 @@ import java.util.Optional;
 final class ResourcesSection extends SectionReader {
 
     private static final List<String> RESOURCE_KEYS =
-            List.of("id", "agent", "params", "monitor", "start_timeout", "stop_timeout", "on_fail", "clone");
+            List.of("id", "agent", "params", "monitor", "start_timeout", "stop_timeout", "on_fail", "clone",
+                    "notify");
     private static final List<String> MONITOR_KEYS = List.of("interval", "timeout");
 
     /** A resource id seen in the file, whether or not the rest of the resource was valid. */
     record Seen(Pos pos, boolean cloned) {}
 
+    private final AlertsSection alertsSection;
+
     ResourcesSection(SectionReader shared) {
         super(shared);
+        this.alertsSection = new AlertsSection(shared);
     }
 
     /**
@@ -81,10 +85,11 @@ final class ResourcesSection extends SectionReader {
                 onFailFence.put(id.get(), v.pos());
             }
         }
+        Optional<NotifySpec> notify = rm.entry("notify").flatMap(e -> agent.flatMap(a -> alertsSection.notify(e, a.type())));
         if (errors.size() != before) {
             return Optional.empty();
         }
-        return Optional.of(new ResourceSpec(id.get(), agent.get(), params, monitor, start, stop, onFail, cloned));
+        return Optional.of(new ResourceSpec(id.get(), agent.get(), params, monitor, start, stop, onFail, cloned, notify));
     }
 
     /** Resource and group ids share one namespace: a constraint's target must name exactly one thing. */

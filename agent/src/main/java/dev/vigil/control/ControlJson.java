@@ -162,6 +162,7 @@ final class ControlJson {
             h.writeEndObject();
         });
         value(g, "resources", s.resources(), ControlJson::resources);
+        object(g, "alerts", s.alerts(), (h, v) -> h.writeNumber(v.longValue()));
         g.writeEndObject();
     }
 

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param drops         packets and bytes refused, by reason (see docs/architecture.md, "Heartbeats", for the list)
  * @param heartbeat     the answering node's own sending health
  * @param resources     resources, quorum and the coordinator; null when the cluster file has no resources
+ * @param alerts        the answering node's alert counters since it started (sent, failed, timed_out, dropped,
+ *                      rate_limited; docs/alerts.md); empty from an older agent
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record StatusReport(
@@ -34,7 +36,20 @@ public record StatusReport(
         List<NodeReport> nodes,
         Map<String, Long> drops,
         SenderReport heartbeat,
-        ResourcesReport resources) {
+        ResourcesReport resources,
+        Map<String, Long> alerts) {
+
+    public StatusReport {
+        alerts = alerts == null ? Map.of() : alerts;
+    }
+
+    /** Without alert counters, as before they were reported. */
+    public StatusReport(String cluster, String node, long incarnation, long view, List<String> members,
+                        long configVersion, TimingReport timing, VotesReport votes, List<NodeReport> nodes,
+                        Map<String, Long> drops, SenderReport heartbeat, ResourcesReport resources) {
+        this(cluster, node, incarnation, view, members, configVersion, timing, votes, nodes, drops, heartbeat,
+                resources, Map.of());
+    }
 
     /**
      * @param coordinator  the node that decides for this partition

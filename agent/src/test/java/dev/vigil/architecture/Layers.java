@@ -41,11 +41,12 @@ public final class Layers {
             // The cluster file and its typed view.
             new Layer("config", "dev.vigil.config.."),
             // One job each, from the configuration. Among themselves only the cycle rule applies
-            // (today: heartbeat → membership → detection, control → transport, fencing → resources).
+            // (today: heartbeat → membership → detection, control → transport, fencing → resources,
+            // alerts → resources).
             new Layer("mechanisms", "dev.vigil.transport..", "dev.vigil.detection..",
                     "dev.vigil.membership..", "dev.vigil.heartbeat..", "dev.vigil.control..",
                     "dev.vigil.quorum..", "dev.vigil.scheduler..", "dev.vigil.resources..",
-                    "dev.vigil.fencing.."),
+                    "dev.vigil.fencing..", "dev.vigil.alerts.."),
             new Layer("coordination", "dev.vigil.coordination.."),
             // The agent process: wires the layers below and runs them.
             new Layer("agent", "dev.vigil.agent.."),

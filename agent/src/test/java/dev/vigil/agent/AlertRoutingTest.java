@@ -1,0 +1,182 @@
+package dev.vigil.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.alerts.AlertEvent;
+import dev.vigil.alerts.NotifyState;
+import dev.vigil.config.AlertTopic;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.ResourcesConfig;
+import dev.vigil.coordination.CoordinationStatus;
+import dev.vigil.membership.MembershipEvent;
+import dev.vigil.membership.MembershipView;
+import dev.vigil.model.ResourceStatus;
+import dev.vigil.quorum.Quorum;
+import dev.vigil.resources.ResourceEntry;
+import dev.vigil.scheduler.AdminState;
+import dev.vigil.scheduler.Plan;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Who sends what: one alert per cluster-wide event across all nodes, a node's own operations from it. */
+class AlertRoutingTest {
+    private static final List<String> NODES = List.of("ha1", "ha2", "ha3");
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-06T03:00:00Z"), ZoneOffset.UTC);
+
+    private final List<AlertEvent> sent = new ArrayList<>();
+    private final List<String> notified = new ArrayList<>();
+
+    private AlertRouting node(String self) throws Exception {
+        ResourcesConfig policy = ConfigLoader.loadResources("""
+                resources:
+                  - {id: vip, agent: ocf:vigil:IPaddr, params: {ip: 10.0.0.46}, notify: {master: /bin/true}}
+                  - {id: web, agent: lsb:apache2, clone: true}
+                """, Path.of("c.yaml"), NODES);
+        return new AlertRouting(self, NODES, policy, CLOCK, e -> sent.add(e),
+                n -> notified.add(self + " " + n.resource().id() + " " + n.state()));
+    }
+
+    private static MembershipView view(long number, String... members) {
+        var m = new TreeMap<String, Long>();
+        for (String n : members) m.put(n, 1L);
+        return new MembershipView(number, m);
+    }
+
+    private static MembershipEvent event(MembershipEvent.Kind kind, String node) {
+        return new MembershipEvent(kind, node, 1, 2, Instant.EPOCH);
+    }
+
+    @Test
+    void aDeathIsToldOnceByTheSurvivorsCoordinator() throws Exception {
+        for (String survivor : List.of("ha2", "ha3")) {
+            var routing = node(survivor);
+            routing.onMembership(event(MembershipEvent.Kind.JOINED, "ha1"), view(1, "ha1", "ha2", "ha3"));
+            routing.onMembership(event(MembershipEvent.Kind.DEAD, "ha1"), view(2, "ha2", "ha3"));
+        }
+        assertThat(sent).singleElement().satisfies(e -> {
+            assertThat(e.topic()).isEqualTo(AlertTopic.NODE_DEAD);
+            assertThat(e.node()).isEqualTo("ha1");
+            assertThat(e.message()).isEqualTo("node ha1 is dead: no heartbeat for longer than deadtime");
+            assertThat(e.at()).isEqualTo(CLOCK.instant());
+        });
+    }
+
+    @Test
+    void aPeerNeverHeardWithinInitdeadIsNoDeathToTell() throws Exception {
+        for (String starting : List.of("ha2", "ha3")) {
+            node(starting).onMembership(event(MembershipEvent.Kind.DEAD, "ha1"), view(1, starting));
+        }
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void aLateCoordinatorIsToldByTheNextNode() throws Exception {
+        for (String n : List.of("ha2", "ha3")) {
+            node(n).onMembership(event(MembershipEvent.Kind.LATE, "ha1"), view(1, "ha1", "ha2", "ha3"));
+        }
+        assertThat(sent).extracting(AlertEvent::topic).containsExactly(AlertTopic.NODE_LATE);
+    }
+
+    @Test
+    void aJoinIsToldByTheCoordinatorItJoins() throws Exception {
+        // ha3 joins ha1 and ha2: each of the three sees the others; only "ha3 joined" is new to the cluster.
+        var ha1 = node("ha1");
+        var ha2 = node("ha2");
+        ha1.onMembership(event(MembershipEvent.Kind.JOINED, "ha2"), view(2, "ha1", "ha2")); // started together
+        ha2.onMembership(event(MembershipEvent.Kind.JOINED, "ha1"), view(2, "ha1", "ha2"));
+        ha1.onMembership(event(MembershipEvent.Kind.JOINED, "ha3"), view(3, "ha1", "ha2", "ha3"));
+        ha2.onMembership(event(MembershipEvent.Kind.JOINED, "ha3"), view(3, "ha1", "ha2", "ha3"));
+        var ha3 = node("ha3");
+        ha3.onMembership(event(MembershipEvent.Kind.JOINED, "ha2"), view(2, "ha2", "ha3"));
+        ha3.onMembership(event(MembershipEvent.Kind.JOINED, "ha1"), view(3, "ha1", "ha2", "ha3"));
+        assertThat(sent).extracting(e -> e.topic() + " " + e.node()).containsExactly("NODE_JOINED ha3");
+    }
+
+    @Test
+    void aRestartedNodeIsToldByTheNodeThatStayed() throws Exception {
+        var ha2 = node("ha2");
+        ha2.onMembership(event(MembershipEvent.Kind.JOINED, "ha1"), view(2, "ha1", "ha2")); // both starting: nobody tells
+        ha2.onMembership(event(MembershipEvent.Kind.DEAD, "ha1"), view(3, "ha2"));
+        var ha1 = node("ha1"); // ha1's agent, started again
+        ha1.onMembership(event(MembershipEvent.Kind.JOINED, "ha2"), view(2, "ha1", "ha2"));
+        ha2.onMembership(event(MembershipEvent.Kind.JOINED, "ha1"), view(4, "ha1", "ha2"));
+        assertThat(sent).extracting(e -> e.topic() + " " + e.node()).containsExactly("NODE_DEAD ha1", "NODE_JOINED ha1");
+    }
+
+    @Test
+    void aFailoverAfterTheCoordinatorsDeathIsToldOnceByTheNewOne() throws Exception {
+        var before = status("ha1", Set.of(), Map.of(
+                "ha1", Map.of("vip", entry(ResourceStatus.STARTED), "web", entry(ResourceStatus.STARTED)),
+                "ha2", Map.of("vip", entry(ResourceStatus.STOPPED), "web", entry(ResourceStatus.STARTED)),
+                "ha3", Map.of("vip", entry(ResourceStatus.STOPPED), "web", entry(ResourceStatus.STARTED))));
+        var after = status("ha2", Set.of("ha1"), Map.of(
+                "ha2", Map.of("vip", entry(ResourceStatus.STARTED), "web", entry(ResourceStatus.STARTED)),
+                "ha3", Map.of("vip", entry(ResourceStatus.STOPPED), "web", entry(ResourceStatus.STARTED))));
+        for (String n : List.of("ha2", "ha3")) {
+            var routing = node(n);
+            routing.onCoordination(before, before); // every node remembers where vip ran
+            routing.onCoordination(before, after);
+        }
+        assertThat(sent).extracting(e -> e.topic() + " " + e.node() + " " + e.message()).containsExactlyInAnyOrder(
+                "COORDINATOR_CHANGED ha2 node ha2 is the coordinator (was ha1)",
+                "NODE_FENCED ha1 node ha1 fenced by ha2",
+                "RESOURCE_STARTED ha2 vip started on ha2",
+                "RESOURCE_MOVED ha2 vip moved from ha1 to ha2");
+        assertThat(sent).filteredOn(e -> e.topic() == AlertTopic.RESOURCE_MOVED).singleElement()
+                .satisfies(e -> assertThat(e.details()).isEqualTo(Map.of("from", "ha1", "to", "ha2")));
+        assertThat(notified).containsExactly("ha2 vip " + NotifyState.MASTER);
+    }
+
+    @Test
+    void ownOperationsButNotProbes() throws Exception {
+        var routing = node("ha2");
+        var unknown = status("ha1", Set.of(), Map.of("ha2", Map.of("vip", entry(ResourceStatus.UNKNOWN))));
+        var started = status("ha1", Set.of(), Map.of("ha2", Map.of("vip", entry(ResourceStatus.STARTED))));
+        var stopped = status("ha1", Set.of(), Map.of("ha2", Map.of("vip", entry(ResourceStatus.STOPPED))));
+        var failed = status("ha1", Set.of(), Map.of("ha2", Map.of("vip",
+                new ResourceEntry(ResourceStatus.FAILED, 1, 0, "start: ERR_GENERIC (timeout)"))));
+        routing.onCoordination(unknown, started); // a probe found it running: nothing happened
+        routing.onCoordination(started, stopped);
+        routing.onCoordination(stopped, failed);
+        assertThat(sent).extracting(e -> e.topic() + " " + e.task() + " " + e.rc()).containsExactly(
+                "RESOURCE_STOPPED stop 0", "RESOURCE_FAILED start 1");
+        assertThat(notified).containsExactly("ha2 vip BACKUP", "ha2 vip FAULT");
+    }
+
+    @Test
+    void theEndOfADrillIsToldByTheCoordinator() throws Exception {
+        var lock = new AdminState.DrillLock("r-1", "crash-ha1", "console@ops", "", 0, 60_000, "");
+        var running = new AdminState(1, Set.of(), false, List.of(), lock, Map.of());
+        var done = new AdminState(2, Set.of(), false, List.of(), null, Map.of());
+        for (String n : List.of("ha1", "ha2")) {
+            node(n).onCoordination(withAdmin(running), withAdmin(done));
+        }
+        assertThat(sent).singleElement().satisfies(e -> {
+            assertThat(e.topic()).isEqualTo(AlertTopic.DRILL_FINISHED);
+            assertThat(e.message()).isEqualTo("drill crash-ha1 finished (run r-1 by console@ops)");
+        });
+    }
+
+    private static CoordinationStatus withAdmin(AdminState admin) {
+        return new CoordinationStatus("ha1", new Quorum(true, "2 of 3 votes"), admin, Map.of(), Plan.EMPTY, List.of(), "",
+                Set.of(), Set.of());
+    }
+
+    private static ResourceEntry entry(ResourceStatus s) {
+        return new ResourceEntry(s, 0, 0, s == ResourceStatus.STARTED ? "start: OK" : "");
+    }
+
+    private static CoordinationStatus status(String coordinator, Set<String> fenced,
+                                             Map<String, Map<String, ResourceEntry>> byNode) {
+        return new CoordinationStatus(coordinator, new Quorum(true, "2 of 3 votes"), AdminState.INITIAL, byNode,
+                Plan.EMPTY, List.of(), "", Set.of(), fenced);
+    }
+}

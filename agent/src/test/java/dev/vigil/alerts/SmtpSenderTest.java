@@ -1,0 +1,126 @@
+package dev.vigil.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vigil.config.AlertSpec;
+import dev.vigil.config.AlertTopic;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mail to a real SMTP server on loopback: Debian's python3-aiosmtpd (smtp_server.py beside this
+ * class), plain, and with STARTTLS required and AUTH, its certificate trusted through ca_file.
+ */
+class SmtpSenderTest {
+    /** Debian's interpreter: python3-aiosmtpd is installed for it, not for another python3 on the PATH. */
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    @TempDir
+    Path dir;
+    private Process server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.getOutputStream().close(); // the server stops when its stdin closes
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aMailReachesThePlainServer() throws Exception {
+        int port = startServer();
+        new SmtpSender().send(smtp(port, false, Optional.empty(), Optional.empty()), delivery());
+        String mail = oneMail();
+        assertThat(mail).contains("X-Rcpt: ops@example.com,oncall@example.com", "X-TLS: False",
+                "Subject: [vigil web] node-dead: node ha1 is dead", "From: vigil@example.com",
+                "node ha1 is dead", "event:    node-dead", "sent by:  ha2 (alert sequence 4)");
+    }
+
+    @Test
+    void starttlsAndAuthWithTheServersCertificateTrusted() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        var openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(openssl.exitValue()).isZero();
+        Path password = dir.resolve("smtp.pw");
+        Files.writeString(password, "s3cret\n");
+        int port = startServer(cert.toString(), key.toString(), "vigil", "s3cret");
+
+        new SmtpSender().send(smtp(port, true, Optional.of(password), Optional.of(cert)), delivery());
+        assertThat(oneMail()).contains("X-Auth: True", "X-TLS: True", "Subject: [vigil web] node-dead");
+
+        Files.writeString(password, "wrong\n");
+        assertThatThrownBy(() -> new SmtpSender().send(smtp(port, true, Optional.of(password), Optional.of(cert)),
+                delivery())).isInstanceOf(AlertSender.AlertFailure.class).hasMessageContaining("failed");
+        // Without the server's certificate trusted, nothing is sent in the clear either.
+        assertThatThrownBy(() -> new SmtpSender().send(smtp(port, true, Optional.of(password), Optional.empty()),
+                delivery())).isInstanceOf(AlertSender.AlertFailure.class);
+    }
+
+    private static AlertSpec smtp(int port, boolean starttls, Optional<Path> password, Optional<Path> ca) {
+        var settings = new AlertSpec.Smtp("127.0.0.1", port, starttls, password.map(p -> "vigil"), password,
+                "vigil@example.com", ca);
+        return new AlertSpec("mail", AlertSpec.Kind.SMTP, Optional.empty(), Optional.of(settings), Optional.empty(),
+                EnumSet.allOf(AlertTopic.class), List.of("ops@example.com", "oncall@example.com"), Duration.ofSeconds(20),
+                Optional.empty(), AlertSpec.DEFAULT_TIMESTAMP_FORMAT);
+    }
+
+    private static Delivery delivery() {
+        return AlertFixtures.delivery(AlertFixtures.nodeDead("ha1"), 4, null);
+    }
+
+    private int startServer(String... tls) throws Exception {
+        assumeTrue(Files.isExecutable(PYTHON), "needs Debian's python3 with python3-aiosmtpd");
+        int port;
+        try (var s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path script = dir.resolve("smtp_server.py");
+        try (var in = SmtpSenderTest.class.getResourceAsStream("smtp_server.py")) {
+            Files.copy(in, script);
+        }
+        Path out = Files.createDirectories(dir.resolve("mail"));
+        var command = new java.util.ArrayList<>(List.of(PYTHON.toString(), script.toString(), Integer.toString(port),
+                out.toString()));
+        command.addAll(List.of(tls));
+        server = new ProcessBuilder(command).redirectError(dir.resolve("smtp-server.log").toFile()).start();
+        var ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(ready.readLine()).as("the SMTP server's first line (python3-aiosmtpd installed?)").isEqualTo("ready");
+        return port;
+    }
+
+    private String oneMail() throws Exception {
+        Path out = dir.resolve("mail");
+        await().atMost(Duration.ofSeconds(20)).until(() -> mails(out).size() == 1);
+        return Files.readString(mails(out).get(0));
+    }
+
+    private static List<Path> mails(Path out) throws Exception {
+        try (Stream<Path> files = Files.list(out)) {
+            return files.filter(p -> !p.toString().endsWith(".tmp")).toList();
+        }
+    }
+}
