@@ -1,6 +1,7 @@
 package dev.vigil.metrics;
 
 import dev.vigil.control.StatusReport;
+import dev.vigil.heartbeat.DropReason;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -87,7 +88,15 @@ final class StatusCollector implements MultiCollector {
         out.add(linkAge.build());
     }
 
-    private static void drops(Map<String, Long> drops, List<MetricSnapshot> out) {
+    /**
+     * Every heartbeat refusal reason is exported, at 0 until the first: an alert on
+     * {@code increase(vigil_drops_total{reason="forged"}[5m])} then sees the first forged packet.
+     * Other reasons (socket errors, serial, control channel) appear when they first happen.
+     */
+    private static void drops(Map<String, Long> counted, List<MetricSnapshot> out) {
+        var drops = new java.util.TreeMap<String, Long>();
+        for (var reason : DropReason.values()) drops.put(reason.key(), 0L);
+        drops.putAll(counted);
         var byReason = counter("vigil_drops", "Packets, frames and connections refused, by reason (docs/architecture.md, \"Heartbeats\")");
         long garbage = 0;
         for (var e : drops.entrySet()) {

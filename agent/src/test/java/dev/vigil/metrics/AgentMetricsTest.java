@@ -93,7 +93,9 @@ class AgentMetricsTest {
         assertThat(gauge(scrape, "vigil_heartbeat_max_slip_seconds", Labels.EMPTY)).isEqualTo(0.64);
         assertThat(counter(scrape, "vigil_detector_stalls", Labels.EMPTY)).isEqualTo(2);
         assertThat(counter(scrape, "vigil_drops", Labels.of("reason", "forged"))).isEqualTo(2);
-        assertThat(points(scrape, "vigil_drops")).as("bytes are not packets").hasSize(1);
+        assertThat(counter(scrape, "vigil_drops", Labels.of("reason", "replayed"))).as("known reasons start at 0").isZero();
+        assertThat(points(scrape, "vigil_drops")).as("every heartbeat reason; bytes are not packets")
+                .hasSize(dev.vigil.heartbeat.DropReason.values().length);
         assertThat(counter(scrape, "vigil_serial_garbage_bytes", Labels.EMPTY)).isEqualTo(17);
         assertThat(gauge(scrape, "vigil_quorate", Labels.EMPTY)).isEqualTo(1);
         assertThat(gauge(scrape, "vigil_coordinator", Labels.of("coordinator", "ha1"))).isEqualTo(1);
