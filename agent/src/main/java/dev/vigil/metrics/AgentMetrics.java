@@ -8,10 +8,10 @@ import dev.vigil.coordination.ClusterHistory;
 import dev.vigil.coordination.CoordinationStatus;
 import dev.vigil.membership.MembershipEvent;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * One agent's Prometheus metrics ({@code metrics:} in the cluster file, docs/metrics.md): a
  * registry of its own (no global default registry), the state read at scrape time
  * ({@link StatusCollector}), the counters of what happened ({@link EventCounters}), the
- * client's process metrics (RSS, CPU, open files), and the HTTP endpoint that serves them.
+ * process's RSS, CPU and open files ({@link ProcessCollector}), and the HTTP endpoint that serves them.
  *
  * <p>The endpoint answers on one thread of its own at normal priority, so scrapes are served one
  * at a time and never compete with the heartbeat threads; a scrape costs one status snapshot.
@@ -42,7 +42,7 @@ public final class AgentMetrics implements AutoCloseable {
         counters = new EventCounters(registry, self,
                 config.peersOf(self).stream().map(NodeConfig::name).toList(),
                 config.resources().resources().stream().map(ResourceSpec::id).toList());
-        ProcessMetrics.builder().register(registry);
+        registry.register(new ProcessCollector(Path.of("/proc/self")));
     }
 
     /** On the membership's listener thread. */

@@ -36,22 +36,22 @@ final class EventCounters implements ClusterHistory.Tap {
         this.self = self;
         deaths = Counter.builder().name("vigil_peer_deaths_total")
                 .help("Times this agent declared the peer dead (silent for deadtime; a LEAVE is not a death)")
-                .labelNames("peer").register(registry);
+                .labelNames("peer").withoutExemplars().register(registry);
         late = Counter.builder().name("vigil_late_heartbeats_total")
-                .help("Times the peer went silent for longer than warntime").labelNames("peer").register(registry);
+                .help("Times the peer went silent for longer than warntime").labelNames("peer").withoutExemplars().register(registry);
         fences = Counter.builder().name("vigil_fences_total")
                 .help("Fences this node ran (as coordinator), by target and result (success, failure)")
-                .labelNames("target", "result").register(registry);
+                .labelNames("target", "result").withoutExemplars().register(registry);
         moves = Counter.builder().name("vigil_resource_moves_total")
                 .help("Times this agent saw a resource start on another node than the one it last ran on (failover, switchover, failback)")
-                .labelNames("resource").register(registry);
+                .labelNames("resource").withoutExemplars().register(registry);
         operations = Histogram.builder().name("vigil_resource_operation_duration_seconds")
                 .help("Resource agent operations run on this node, by operation and resource")
                 .labelNames("operation", "resource").classicOnly().classicUpperBounds(OPERATION_BUCKETS)
-                .register(registry);
+                .withoutExemplars().register(registry);
         operationFailures = Counter.builder().name("vigil_resource_operation_failures_total")
                 .help("Operations on this node that failed, by operation and resource")
-                .labelNames("operation", "resource").register(registry);
+                .labelNames("operation", "resource").withoutExemplars().register(registry);
         for (var peer : peers) {
             deaths.labelValues(peer);
             late.labelValues(peer);

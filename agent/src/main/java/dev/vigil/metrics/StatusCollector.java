@@ -140,47 +140,47 @@ final class StatusCollector implements MultiCollector {
         out.add(running.build());
     }
 
-    private static Gauges gauge(String name, String help) {
-        return new Gauges(name, help);
+    private static Family gauge(String name, String help) {
+        return new Family(name, help, false);
     }
 
-    private static Counters counter(String name, String help) {
-        return new Counters(name, help);
+    /** {@code name} without the {@code _total} the exposition adds. */
+    private static Family counter(String name, String help) {
+        return new Family(name, help, true);
     }
 
-    /** One gauge family being filled. */
-    private static final class Gauges {
-        private final GaugeSnapshot.Builder builder;
+    /** One metric family being filled: a gauge or a counter. */
+    private static final class Family {
+        private final String name;
+        private final String help;
+        private final boolean counter;
+        private final List<GaugeDataPointSnapshot> gauges = new ArrayList<>();
+        private final List<CounterDataPointSnapshot> counters = new ArrayList<>();
 
-        Gauges(String name, String help) {
-            builder = GaugeSnapshot.builder().name(name).help(help);
+        Family(String name, String help, boolean counter) {
+            this.name = name;
+            this.help = help;
+            this.counter = counter;
         }
 
-        Gauges add(double value, String... labels) {
-            builder.dataPoint(GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
+        Family add(double value, String... labels) {
+            if (counter) {
+                counters.add(CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
+            } else {
+                gauges.add(GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
+            }
             return this;
         }
 
-        GaugeSnapshot build() {
-            return builder.build();
-        }
-    }
-
-    /** One counter family being filled; {@code name} without the {@code _total} the exposition adds. */
-    private static final class Counters {
-        private final CounterSnapshot.Builder builder;
-
-        Counters(String name, String help) {
-            builder = CounterSnapshot.builder().name(name).help(help);
-        }
-
-        Counters add(double value, String... labels) {
-            builder.dataPoint(CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
-            return this;
-        }
-
-        CounterSnapshot build() {
-            return builder.build();
+        MetricSnapshot build() {
+            if (counter) {
+                var b = CounterSnapshot.builder().name(name).help(help);
+                counters.forEach(b::dataPoint);
+                return b.build();
+            }
+            var b = GaugeSnapshot.builder().name(name).help(help);
+            gauges.forEach(b::dataPoint);
+            return b.build();
         }
     }
 }

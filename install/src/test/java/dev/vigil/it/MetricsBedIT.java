@@ -242,32 +242,25 @@ class MetricsBedIT {
         throw new AssertionError("not reached within " + bound + "; last: " + last);
     }
 
+    /** Panels and their targets' queries. */
     private static Set<String> dashboardMetrics() throws IOException {
-        var names = new TreeSet<String>();
-        var dashboard = new ObjectMapper().readTree(MONITORING.resolve("vigil-dashboard.json").toFile());
-        for (var panel : dashboard.get("panels")) {
-            for (var target : panel.get("targets")) {
-                names.addAll(metricsIn(target.get("expr").asText()));
-            }
-        }
-        return names;
+        return metricsIn(new ObjectMapper().readTree(MONITORING.resolve("vigil-dashboard.json").toFile()), "panels", "targets");
     }
 
+    /** Rule groups and their rules' expressions. */
     private static Set<String> ruleMetrics() throws IOException {
-        var names = new TreeSet<String>();
-        var rules = new YAMLMapper().readTree(MONITORING.resolve("vigil-alerts.yml").toFile());
-        for (var group : rules.get("groups")) {
-            for (var rule : group.get("rules")) {
-                names.addAll(metricsIn(rule.get("expr").asText()));
-            }
-        }
-        return names;
+        return metricsIn(new YAMLMapper().readTree(MONITORING.resolve("vigil-alerts.yml").toFile()), "groups", "rules");
     }
 
-    private static Set<String> metricsIn(String promql) {
+    /** The metric names in the {@code expr} of every {@code inner} item of every {@code outer} item. */
+    private static Set<String> metricsIn(JsonNode root, String outer, String inner) {
         var names = new TreeSet<String>();
-        var m = METRIC.matcher(promql);
-        while (m.find()) names.add(m.group());
+        for (var o : root.get(outer)) {
+            for (var i : o.get(inner)) {
+                var m = METRIC.matcher(i.get("expr").asText());
+                while (m.find()) names.add(m.group());
+            }
+        }
         return names;
     }
 
