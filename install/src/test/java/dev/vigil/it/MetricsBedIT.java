@@ -160,8 +160,9 @@ class MetricsBedIT {
             during.add(s);
             return s;
         }, s -> s.ok() && s.value("vigil_resource_state", "resource", "vip", "node", "ha2", "state", "started").orElse(0.0) == 1);
-        log("ha1 killed: ha2's scrapes show the VIP started on ha2 after %d ms (%d scrapes)",
-                (System.nanoTime() - killedAt) / 1_000_000, during.size());
+        log("ha1 killed: ha2's scrapes show the VIP started on ha2 after %d ms (%d scrapes); RSS before: ha1 %.1f MB, "
+                + "ha2 %.1f MB; ha2 after the takeover %.1f MB", (System.nanoTime() - killedAt) / 1_000_000, during.size(),
+                megabytes(before.get("ha1")), megabytes(before.get("ha2")), megabytes(after));
 
         assertThat(after.get("vigil_peer_deaths_total", "peer", "ha1")).isEqualTo(1);
         assertThat(after.get("vigil_peer_state", "peer", "ha1", "state", "dead")).isEqualTo(1);
@@ -190,6 +191,10 @@ class MetricsBedIT {
         assertThat(dashboardMetrics()).as("metrics the dashboard's panels query").isNotEmpty().isSubsetOf(exported);
         assertThat(ruleMetrics()).as("metrics the alerting rules query").isNotEmpty().isSubsetOf(exported);
         log("wall time %d s", (System.nanoTime() - t0) / 1_000_000_000);
+    }
+
+    private static double megabytes(Scrape s) {
+        return s.get("process_resident_memory_bytes") / (1024.0 * 1024.0);
     }
 
     private static String other(String node) {
