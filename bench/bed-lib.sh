@@ -68,6 +68,8 @@ nodes:
 links:
   - {type: udp, mode: unicast, port: 694}
 YAML
+    # METRICS=1: each agent's Prometheus endpoint on (docs/metrics.md), for its memory cost.
+    if [[ ${METRICS:-0} == 1 ]]; then echo 'metrics: {listen: ":9469"}'; fi
     if [[ $mode == cold ]]; then
       cat <<YAML
 resources:

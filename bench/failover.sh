@@ -15,6 +15,7 @@
 #   Environment: BED (default fbench), SUBNET (default 78), WORK_DIR (default /tmp/vigil-bench-failover),
 #                WINDOW_S (seconds probed after the kill; default by mode and preset),
 #                FENCING=0 (no fence devices: the ping target breaks the two-node tie, keepalived-style),
+#                METRICS=1 (the agents' Prometheus endpoints on, scraped from the client every 5 s),
 #                PROBE_INTERVAL (HttpProbe's grid, default 10ms), BED_REUSE=1 (use the bed BED as it is
 #                and leave it up: bench/vs-*.sh). The checked trials' gaps go to WORK_DIR/MODE-PRESET/gaps.txt.
 #
@@ -49,6 +50,11 @@ probe_interval=${PROBE_INTERVAL:-10ms}
 fb_bed_up "$hot" "${SUBNET:-78}"
 fb_write_cluster "$work/cluster.yaml" "$cluster_mode" "$preset"
 for n in "${fb_nodes[@]}"; do fb_start_agent "$n"; done
+if [[ ${METRICS:-0} == 1 ]]; then
+  # Prometheus' part: both endpoints scraped from the client every 5 s while the trials run.
+  "$bedtool" client "$bed" -- sh -c "while :; do for a in $HA1_ADDR $HA2_ADDR; do curl -s -o /dev/null -m 2 http://\$a:9469/metrics; done; sleep 5; done" &
+  fb_bg_pids+=($!)
+fi
 active=$(fb_wait_settled "$cluster_mode" 90) || { echo "the cluster did not settle; logs in $work" >&2; tail -n 30 "$work"/ha*.log >&2; exit 1; }
 j=$(fb_status ha1)
 keepalive=$(json_num "$j" keepaliveMs); deadtime=$(json_num "$j" deadtimeMs)

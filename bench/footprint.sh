@@ -7,9 +7,11 @@
 #   bench/footprint.sh [seconds]          measuring window, default 300; WARMUP=30 seconds before it
 #   VIGIL_JAVA_OPTS="..." bench/footprint.sh 60    try other JVM flags (replaces the launcher's)
 #   PRESET=instant bench/footprint.sh 60           another timing preset (default lan)
+#   METRICS=1 bench/footprint.sh 60                 with the Prometheus endpoint on (metrics:
+#                                                   {listen: ":9469"}), scraped once a second
 #
 # Reports max and mean RSS in MB and the mean CPU use as % of one core. Targets: RSS <= 64 MB,
-# CPU <= 1 %. Nothing talks to the measured agent during the window (no status polling).
+# CPU <= 1 %. Nothing else talks to the measured agent during the window (no status polling).
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
@@ -26,6 +28,8 @@ trap cleanup EXIT
 rm -rf "$work"; mkdir -p "$work"
 preset=${PRESET:-lan}
 write_cluster "$work/cluster.yaml" "$preset" "$port" "${addrs[@]}"
+metrics=${METRICS:-0}
+[[ $metrics == 1 ]] && echo 'metrics: {listen: ":9469"}' >> "$work/cluster.yaml"
 for n in "${nodes[@]}"; do start_agent "$work" "$n"; done
 wait_all_alive "$work" 60 "${nodes[@]}" || { echo "agents did not come up" >&2; exit 2; }
 pid=$(cat "$work/n1.pid")
@@ -42,6 +46,9 @@ for ((i = 0; i < seconds; i++)); do
   read -r rss anon file threads < <(awk '/^VmRSS/{r=$2} /^RssAnon/{a=$2} /^RssFile/{f=$2} /^Threads/{t=$2} END{print r, a, f, t}' "/proc/$pid/status")
   ((rss > max)) && max=$rss && maxanon=$anon && maxfile=$file
   sum=$((sum + rss)); count=$((count + 1))
+  if [[ $metrics == 1 ]]; then
+    curl -s -o /dev/null --max-time 2 "http://${addrs[0]}:9469/metrics" || echo "scrape of n1 failed" >&2
+  fi
   sleep 1
 done
 t1=$(date +%s%N); c1=$(ticks)

@@ -81,6 +81,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
     /** The cluster file's alerts (docs/alerts.md), and which of them this node sends. */
     private dev.vigil.alerts.Alerts alerts;
     private AlertRouting alertRouting;
+    /** The Prometheus endpoint; absent unless the cluster file has {@code metrics:} (docs/metrics.md). */
+    private java.util.Optional<dev.vigil.metrics.AgentMetrics> metrics = java.util.Optional.empty();
 
     /**
      * @param clock a monotonic clock for all timeouts (tests may pass a fake one)
@@ -110,6 +112,10 @@ public final class Agent implements AutoCloseable, ControlHandler {
         history = dev.vigil.coordination.ClusterHistory.open(self, options.stateDir());
         drillReports = new dev.vigil.control.DrillReportShelf(options.stateDir().resolve("drill-reports"), Clock.systemUTC());
         events.journal(history::event);
+        if (config.metrics().enabled()) {
+            metrics = java.util.Optional.of(new dev.vigil.metrics.AgentMetrics(config, self, this::status));
+            history.tap(metrics.get().historyTap());
+        }
         events.publish(dev.vigil.control.ControlEvent.Kind.MEMBERSHIP, self,
                 "agent on " + self + " started (incarnation " + incarnation + ")");
         membership.addListener((event, view) -> {
@@ -118,6 +124,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
             logMembership(event, view);
             events.publish(dev.vigil.control.ControlEvent.Kind.MEMBERSHIP, event.node(), membershipMessage(event, view));
             alertRouting.onMembership(event, view);
+            metrics.ifPresent(m -> m.onMembership(event));
         });
         if (!config.resources().resources().isEmpty()) {
             resources = java.util.Optional.of(new ResourceManagement(config, options, incarnation, clock,
@@ -161,6 +168,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
         sender.attach(this::cargo);
         sender.start();
         resources.ifPresent(ResourceManagement::start);
+        // After the sender exists: a scrape reads its counters.
+        metrics.ifPresent(m -> m.serve(config.metrics().bindAddress(config.node(self).orElseThrow().address())));
         detectorThread = new Thread(this::detectorLoop, "vigil-detector");
         detectorThread.setDaemon(true);
         detectorThread.start();
@@ -200,6 +209,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private void onCoordinationStatus(dev.vigil.coordination.CoordinationStatus now) {
         var before = lastCoordinationStatus;
         lastCoordinationStatus = now;
+        metrics.ifPresent(m -> m.onCoordinationStatus(before, now));
         for (var change : StatusChanges.between(before, now)) {
             events.publish(change.kind(), change.node(), change.message());
         }
@@ -327,9 +337,10 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 "configuration version " + newConfig.version() + " adopted");
         boolean transportChanged = !newConfig.cluster().equals(config.cluster()) || !newConfig.nodes().equals(config.nodes())
                 || !newConfig.links().equals(config.links()) || !newConfig.timing().equals(config.timing())
-                || !newConfig.key().equals(config.key()) || !newConfig.control().equals(config.control());
+                || !newConfig.key().equals(config.key()) || !newConfig.control().equals(config.control())
+                || !newConfig.metrics().equals(config.metrics());
         if (transportChanged) {
-            LOG.warn("configuration version {} changes nodes, links, timing, the key or the control port: those take effect when this agent restarts",
+            LOG.warn("configuration version {} changes nodes, links, timing, the key, the control port or metrics: those take effect when this agent restarts",
                     newConfig.version());
         }
         if (resources.isEmpty() && !newConfig.resources().resources().isEmpty()) {
@@ -531,6 +542,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
             LockSupport.unpark(detectorThread);
         }
         controlTcp.ifPresent(dev.vigil.control.TcpControlServer::close);
+        metrics.ifPresent(dev.vigil.metrics.AgentMetrics::close);
         if (events != null) {
             events.close();
         }

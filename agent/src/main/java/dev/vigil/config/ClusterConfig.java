@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param timing        the preset with any explicit overrides applied
  * @param resources     resources, groups, constraints, policy, fencing and ping targets
  * @param control       the TCP control port ({@code control:}; on, port 7695 when absent)
+ * @param metrics       the Prometheus endpoint ({@code metrics:}; off when absent)
  * @param text          the file's text as read, which is what the cluster distributes
  */
 public record ClusterConfig(
@@ -32,6 +33,7 @@ public record ClusterConfig(
         List<LinkConfig> links,
         ResourcesConfig resources,
         ControlConfig control,
+        MetricsConfig metrics,
         String text) {
 
     public ClusterConfig {

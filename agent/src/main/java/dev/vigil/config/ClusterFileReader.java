@@ -38,7 +38,7 @@ final class ClusterFileReader extends SectionReader {
     private static final List<String> RESOURCES_TOP_KEYS =
             List.of("resources", "groups", "constraints", "policy", "fencing", "ping", "drills", "alerts");
     private static final List<String> TOP_KEYS = Stream.concat(
-            Stream.of("cluster", "version", "auth", "timing", "nodes", "links", "control"), RESOURCES_TOP_KEYS.stream()).toList();
+            Stream.of("cluster", "version", "auth", "timing", "nodes", "links", "control", "metrics"), RESOURCES_TOP_KEYS.stream()).toList();
     private static final List<String> CONTROL_KEYS = List.of("enabled", "port", "socket_dir");
 
     private final Path file;
@@ -54,6 +54,7 @@ final class ClusterFileReader extends SectionReader {
     private final FencingSection fencingSection;
     private final PingSection pingSection;
     private final AlertsSection alertsSection;
+    private final MetricsSection metricsSection;
 
     /**
      * @param file     where the text came from: the directory a relative keyfile is resolved against
@@ -78,6 +79,7 @@ final class ClusterFileReader extends SectionReader {
         this.fencingSection = new FencingSection(this);
         this.pingSection = new PingSection(this);
         this.alertsSection = new AlertsSection(this);
+        this.metricsSection = new MetricsSection(this);
     }
 
     /** @return null when there are errors (the caller then discards it) */
@@ -101,6 +103,8 @@ final class ClusterFileReader extends SectionReader {
                 "auth: {keyfile: /etc/vigil/authkey}").flatMap(keyFileSection::read);
         TimingChoice timing = timingSection.read(m.entry("timing"));
         ControlConfig control = m.entry("control").map(this::control).orElse(ControlConfig.DEFAULT);
+        MetricsConfig metrics = m.entry("metrics").map(e -> metricsSection.read(e,
+                control.enabled() ? Optional.of(control.port()) : Optional.empty())).orElse(MetricsConfig.OFF);
         Optional<List<NodeConfig>> nodes = required(m, "nodes", "the cluster file",
                 "the list of nodes, e.g. - {name: ha1, address: 10.0.0.48}").flatMap(nodesSection::read);
         Optional<List<LinkConfig>> links = required(m, "links", "the cluster file",
@@ -116,7 +120,7 @@ final class ClusterFileReader extends SectionReader {
             return null;
         }
         return new ClusterConfig(file, cluster, version, key.get().path(), key.get().key(),
-                timing.preset(), timing.timing(), nodes.get(), links.get(), half.config(), control, yamlText);
+                timing.preset(), timing.timing(), nodes.get(), links.get(), half.config(), control, metrics, yamlText);
     }
 
     /** The document of {@link ConfigLoader#loadResources}; null when there are errors. */

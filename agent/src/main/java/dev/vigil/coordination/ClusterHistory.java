@@ -109,6 +109,7 @@ public final class ClusterHistory implements AutoCloseable {
         synchronized (this) {
             addOperation(r);
         }
+        tap.operation(r);
         changed();
     }
 
@@ -116,7 +117,31 @@ public final class ClusterHistory implements AutoCloseable {
         synchronized (this) {
             addFence(r);
         }
+        tap.fence(r);
         changed();
+    }
+
+    /**
+     * Told of each operation and fence as it is recorded, not of what an earlier life kept: the
+     * agent's metrics count them. Called on the recording thread (the coordination thread, which
+     * runs real-time), so it must only count, never block.
+     */
+    public interface Tap {
+        void operation(OperationRecord r);
+
+        void fence(FenceRecord r);
+    }
+
+    private volatile Tap tap = new Tap() {
+        @Override
+        public void operation(OperationRecord r) {}
+
+        @Override
+        public void fence(FenceRecord r) {}
+    };
+
+    public void tap(Tap tap) {
+        this.tap = tap;
     }
 
     public void event(EventRecord r) {

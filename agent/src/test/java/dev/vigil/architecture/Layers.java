@@ -48,6 +48,8 @@ public final class Layers {
                     "dev.vigil.quorum..", "dev.vigil.scheduler..", "dev.vigil.resources..",
                     "dev.vigil.fencing..", "dev.vigil.alerts.."),
             new Layer("coordination", "dev.vigil.coordination.."),
+            // The Prometheus endpoint: reads the state of all the layers below; only the agent's wiring uses it.
+            new Layer("metrics", "dev.vigil.metrics.."),
             // The agent process: wires the layers below and runs them.
             new Layer("agent", "dev.vigil.agent.."),
             // Playbooks (module playbook): the engine that reads and runs YAML playbooks, a library

@@ -1,0 +1,202 @@
+package dev.vigil.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.config.ClusterConfig;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.control.HistoryReport.FenceRecord;
+import dev.vigil.control.HistoryReport.OperationRecord;
+import dev.vigil.control.StatusReport;
+import dev.vigil.membership.MembershipEvent;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry an agent serves: state read from a status snapshot, counters fed by events, the endpoint. */
+class AgentMetricsTest {
+    @TempDir
+    Path dir;
+    ClusterConfig config;
+
+    @BeforeEach
+    void cluster() throws Exception {
+        var key = dir.resolve("authkey");
+        Files.writeString(key, "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh5eg==\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        var file = dir.resolve("cluster.yaml");
+        Files.writeString(file, """
+                cluster: web
+                auth: {keyfile: authkey}
+                nodes: [{name: ha1, address: 127.0.0.1}, {name: ha2, address: 127.0.0.2}]
+                links: [{type: udp, mode: unicast}]
+                metrics: {listen: "127.0.0.1:9469"}
+                resources: [{id: www, agent: "ocf:heartbeat:apache"}]
+                policy: {two_node_unsafe: true}
+                """);
+        config = ConfigLoader.load(file);
+    }
+
+    /** ha1's view just after ha2 died and www moved to ha1, with a link down and some drops. */
+    static StatusReport afterFailover() {
+        var ha2 = new StatusReport.NodeReport("ha2", "dead", false, 7, 2_500L,
+                List.of(new StatusReport.LinkReport("ucast:694", 0, "down", 2_500L)));
+        var ha1 = new StatusReport.NodeReport("ha1", "alive", true, 9, null, List.of());
+        var www = new StatusReport.ResourceRow("www", "ocf:heartbeat:apache", null, false, List.of("ha1"),
+                Map.of("ha1", "started"), Map.of("ha1", 1), Map.of("ha1", "start: OK"));
+        var resources = new StatusReport.ResourcesReport("ha1", true, "fencing tie-breaker", false, List.of(), List.of(), "",
+                List.of(), List.of(), List.of(), List.of("ha2"), List.of(www));
+        return new StatusReport("web", "ha1", 9, 4, List.of("ha1"), 3,
+                new StatusReport.TimingReport("lan", 1000, 3000, 5000, 30000), new StatusReport.VotesReport(1, 2),
+                List.of(ha1, ha2), Map.of("forged", 2L, "serial-garbage", 17L),
+                new StatusReport.SenderReport(120, 1, 640, 2), resources);
+    }
+
+    @Test
+    void theStateIsReadFromOneStatusSnapshotPerScrape() {
+        var calls = new AtomicInteger();
+        var metrics = new AgentMetrics(config, "ha1", () -> {
+            calls.incrementAndGet();
+            return afterFailover();
+        });
+        MetricSnapshots scrape = metrics.registry().scrape();
+        assertThat(calls).hasValue(1);
+        assertThat(gauge(scrape, "vigil_members", Labels.EMPTY)).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_config_version", Labels.EMPTY)).isEqualTo(3);
+        assertThat(gauge(scrape, "vigil_peer_state", Labels.of("peer", "ha2", "state", "dead"))).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_peer_state", Labels.of("peer", "ha2", "state", "alive"))).isEqualTo(0);
+        assertThat(gauge(scrape, "vigil_peer_heartbeat_age_seconds", Labels.of("peer", "ha2"))).isEqualTo(2.5);
+        assertThat(gauge(scrape, "vigil_link_up", Labels.of("link", "ucast:694", "peer", "ha2"))).isEqualTo(0);
+        assertThat(gauge(scrape, "vigil_link_heartbeat_age_seconds", Labels.of("link", "ucast:694", "peer", "ha2"))).isEqualTo(2.5);
+        assertThat(counter(scrape, "vigil_heartbeat_slips", Labels.EMPTY)).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_heartbeat_max_slip_seconds", Labels.EMPTY)).isEqualTo(0.64);
+        assertThat(counter(scrape, "vigil_detector_stalls", Labels.EMPTY)).isEqualTo(2);
+        assertThat(counter(scrape, "vigil_drops", Labels.of("reason", "forged"))).isEqualTo(2);
+        assertThat(counter(scrape, "vigil_drops", Labels.of("reason", "replayed"))).as("known reasons start at 0").isZero();
+        assertThat(points(scrape, "vigil_drops")).as("every heartbeat reason; bytes are not packets")
+                .hasSize(dev.vigil.heartbeat.DropReason.values().length);
+        assertThat(counter(scrape, "vigil_serial_garbage_bytes", Labels.EMPTY)).isEqualTo(17);
+        assertThat(gauge(scrape, "vigil_quorate", Labels.EMPTY)).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_coordinator", Labels.of("coordinator", "ha1"))).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_is_coordinator", Labels.EMPTY)).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_resource_state", Labels.of("node", "ha1", "resource", "www", "state", "started"))).isEqualTo(1);
+        assertThat(points(scrape, "vigil_resource_state")).hasSize(StatusCollector.RESOURCE_STATES.size());
+        assertThat(gauge(scrape, "vigil_resource_fail_count", Labels.of("node", "ha1", "resource", "www"))).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_resource_running_nodes", Labels.of("resource", "www"))).isEqualTo(1);
+        assertThat(names(scrape)).as("the client's process collector").contains("process_resident_memory_bytes", "process_cpu_seconds");
+    }
+
+    @Test
+    void withoutResourcesThereIsNoQuorumOrResourceMetric() {
+        var s = afterFailover();
+        var bare = new StatusReport(s.cluster(), s.node(), s.incarnation(), s.view(), s.members(), s.configVersion(), s.timing(),
+                s.votes(), s.nodes(), s.drops(), s.heartbeat(), null);
+        var scrape = new AgentMetrics(config, "ha1", () -> bare).registry().scrape();
+        assertThat(names(scrape)).contains("vigil_members", "vigil_peer_state")
+                .doesNotContain("vigil_quorate", "vigil_coordinator", "vigil_resource_state");
+    }
+
+    @Test
+    void deathsLateBeatsFencesOperationsAndMovesAreCounted() {
+        var metrics = new AgentMetrics(config, "ha1", AgentMetricsTest::afterFailover);
+        var before = metrics.registry().scrape();
+        assertThat(counter(before, "vigil_peer_deaths", Labels.of("peer", "ha2"))).as("known peers start at 0").isEqualTo(0);
+        assertThat(counter(before, "vigil_fences", Labels.of("result", "failure", "target", "ha2"))).isEqualTo(0);
+        assertThat(counter(before, "vigil_resource_moves", Labels.of("resource", "www"))).isEqualTo(0);
+
+        var at = Instant.EPOCH;
+        metrics.onMembership(new MembershipEvent(MembershipEvent.Kind.LATE, "ha2", 7, 3, at));
+        metrics.onMembership(new MembershipEvent(MembershipEvent.Kind.DEAD, "ha2", 7, 4, at));
+        metrics.onMembership(new MembershipEvent(MembershipEvent.Kind.LEFT, "ha2", 7, 5, at));
+        metrics.historyTap().fence(new FenceRecord(1, "ha2", "ha1", "reboot", List.of("f1"), false, "timed out"));
+        metrics.historyTap().fence(new FenceRecord(2, "ha2", "ha1", "reboot", List.of("f1"), true, ""));
+        metrics.historyTap().fence(new FenceRecord(3, "ha1", "ha2", "reboot", List.of("f1"), true, "")); // ha2 fenced, not us
+        metrics.historyTap().operation(new OperationRecord(4, "ha1", "www", "start", "OK", 0, null, 180L, false));
+        metrics.historyTap().operation(new OperationRecord(5, "ha1", "www", "monitor", "NOT_RUNNING", 7, null, 40L, true));
+        metrics.historyTap().operation(new OperationRecord(6, "ha2", "www", "stop", "OK", 0, null, null, false)); // a peer's
+        metrics.onCoordinationStatus(MovesTest.status(), MovesTest.status("ha2", "www", "S"));
+        metrics.onCoordinationStatus(MovesTest.status("ha2", "www", "S"), MovesTest.status("ha1", "www", "S"));
+
+        var after = metrics.registry().scrape();
+        assertThat(counter(after, "vigil_peer_deaths", Labels.of("peer", "ha2"))).as("a LEAVE is no death").isEqualTo(1);
+        assertThat(counter(after, "vigil_late_heartbeats", Labels.of("peer", "ha2"))).isEqualTo(1);
+        assertThat(counter(after, "vigil_fences", Labels.of("result", "failure", "target", "ha2"))).isEqualTo(1);
+        assertThat(counter(after, "vigil_fences", Labels.of("result", "success", "target", "ha2"))).isEqualTo(1);
+        assertThat(points(after, "vigil_fences")).as("fences ha2 ran are its own to count").hasSize(2);
+        assertThat(counter(after, "vigil_resource_moves", Labels.of("resource", "www"))).isEqualTo(1);
+        assertThat(counter(after, "vigil_resource_operation_failures", Labels.of("operation", "monitor", "resource", "www"))).isEqualTo(1);
+        var starts = histogram(after, Labels.of("operation", "start", "resource", "www"));
+        assertThat(starts.getCount()).isEqualTo(1);
+        assertThat(starts.getSum()).isEqualTo(0.18);
+        assertThat(histogram(after, Labels.of("operation", "stop", "resource", "www")).getCount()).as("ha2's stop is ha2's").isZero();
+    }
+
+    @Test
+    void theEndpointServesTheTextFormatAndABusyPortCostsOnlyTheMetrics() throws Exception {
+        var metrics = new AgentMetrics(config, "ha1", AgentMetricsTest::afterFailover);
+        try (metrics; var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            var busy = new AgentMetrics(config, "ha1", AgentMetricsTest::afterFailover);
+            busy.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()));
+            assertThat(busy.port()).isEmpty();
+            busy.close();
+
+            metrics.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = metrics.port().orElseThrow();
+            var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+            assertThat(response.body()).contains("\nvigil_members 1.0\n".substring(1));
+        }
+        assertThat(metrics.port()).isEmpty();
+    }
+
+    private static List<String> names(MetricSnapshots scrape) {
+        return scrape.stream().map(m -> m.getMetadata().getName()).toList();
+    }
+
+    private static List<? extends DataPointSnapshot> points(MetricSnapshots scrape, String name) {
+        MetricSnapshot m = scrape.stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + name + " in " + names(scrape)));
+        return m.getDataPoints();
+    }
+
+    private static DataPointSnapshot point(MetricSnapshots scrape, String name, Labels labels) {
+        return points(scrape, name).stream().filter(p -> p.getLabels().equals(labels)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + labels + " in "
+                        + points(scrape, name).stream().map(DataPointSnapshot::getLabels).toList()));
+    }
+
+    private static double gauge(MetricSnapshots scrape, String name, Labels labels) {
+        return ((GaugeSnapshot.GaugeDataPointSnapshot) point(scrape, name, labels)).getValue();
+    }
+
+    private static double counter(MetricSnapshots scrape, String name, Labels labels) {
+        return ((CounterSnapshot.CounterDataPointSnapshot) point(scrape, name, labels)).getValue();
+    }
+
+    private static HistogramSnapshot.HistogramDataPointSnapshot histogram(MetricSnapshots scrape, Labels labels) {
+        return (HistogramSnapshot.HistogramDataPointSnapshot) point(scrape, "vigil_resource_operation_duration_seconds", labels);
+    }
+}
