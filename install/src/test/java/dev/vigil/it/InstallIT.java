@@ -138,7 +138,6 @@ class InstallIT {
 
                 n3.ok("systemctl", "unmask", "vigil-agent.service");
                 var fixed = install(bed, dir, clusterFile, inv, deb);
-                System.out.print(fixed.stdout());
                 assertThat(fixed.exit()).as(fixed.all()).isZero();
                 assertThat(fixed.stdout()).contains("n1: up to date", "n2: up to date", "n3: agent started",
                         "cluster formed: every node sees every other\n");
