@@ -2,7 +2,8 @@
 # Prepares what the Debian package holds besides the distribution (called by install/pom.xml in
 # the package phase, before jdeb):
 #   1. the Java runtime: jlink of only the modules Vigil needs, so a node needs no JDK;
-#   2. the compressed changelog Debian wants in /usr/share/doc/vigil/.
+#   2. the compressed changelog Debian wants in /usr/share/doc/vigil/, and the manual page
+#      /usr/share/man/man1/vigil.1.gz.
 # Usage: prepare.sh JAVA_HOME LIB_DIR OUT_DIR
 #
 # The modules are what `jdeps --print-module-deps` finds in lib/*.jar (java.base, java.desktop
@@ -57,3 +58,4 @@ if [ -n "$missing" ]; then
 fi
 mkdir -p "$out/doc"
 gzip -9n < "$(dirname "$0")/doc/changelog" > "$out/doc/changelog.gz"
+gzip -9n < "$(dirname "$0")/doc/vigil.1" > "$out/doc/vigil.1.gz"

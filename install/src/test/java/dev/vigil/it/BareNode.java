@@ -73,13 +73,20 @@ final class BareNode implements AutoCloseable {
         var root = dir.resolve(name);
         Files.createDirectories(root);
         check(Commands.run(List.of("tar", "-C", root.toString(), "-xf", tar.stdout().strip()), null, Duration.ofMinutes(2)), "unpack");
-        // Its own host name (debootstrap copied this machine's). Its only network is loopback, so
-        // network-online.target would wait 2 minutes for systemd-networkd-wait-online: masked.
+        // Its own host name (debootstrap copied this machine's), and the /etc/hosts Debian's
+        // installer writes (debootstrap writes none): localhost resolves, as apache's status URL needs.
         Files.writeString(root.resolve("etc/hostname"), name + "\n");
+        Files.writeString(root.resolve("etc/hosts"), "127.0.0.1\tlocalhost\n127.0.1.1\t" + name + "\n"
+                + "::1\tlocalhost ip6-localhost ip6-loopback\n");
+        // No network manager brings its link up, so network-online.target would wait 2 minutes
+        // for systemd-networkd-wait-online: masked.
         Files.createSymbolicLink(root.resolve("etc/systemd/system/systemd-networkd-wait-online.service"), Path.of("/dev/null"));
         var log = dir.resolve(name + ".console.log");
         var nspawn = new ProcessBuilder("systemd-nspawn", "--keep-unit", "--register=no", "--quiet", "--console=passive",
                 netns.map(ns -> "--network-namespace-path=/run/netns/" + ns).orElse("--private-network"),
+                // A machine's root may configure its network (a floating IP's `ip addr add`):
+                // nspawn keeps CAP_NET_ADMIN for --private-network only.
+                "--capability=CAP_NET_ADMIN",
                 "--machine=" + name, "-D", root.toString(), "-b")
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -140,6 +147,20 @@ final class BareNode implements AutoCloseable {
             throw new IOException(what + " exited " + r.exit() + ": " + r.all());
         }
         return r;
+    }
+
+    /**
+     * Pulls the node's plug, as {@code machinectl terminate} does (which needs systemd as PID 1,
+     * absent here): SIGKILL to the container's init ends every process of its PID namespace at
+     * once, no unit stops, and nspawn exits. Its root stays until {@link #close()}. A network
+     * namespace it was booted into (a {@link NetnsBed} host's) outlives it, addresses included:
+     * take that host's link down too, as a powered-off machine's NIC would be.
+     */
+    void terminate() throws IOException, InterruptedException {
+        ProcessHandle.of(initPid).ifPresent(ProcessHandle::destroyForcibly);
+        if (!nspawn.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IOException("systemd-nspawn of " + name + " did not exit within 30 s of its init's SIGKILL");
+        }
     }
 
     /** Powers the node off (killing it if it does not go within 30 s) and deletes its root. */

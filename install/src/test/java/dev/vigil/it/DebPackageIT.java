@@ -54,11 +54,13 @@ class DebPackageIT {
     }
 
     @Test
-    void lintianFindsNoError() throws IOException {
+    void lintianFindsNoErrorAndTheManPage() throws IOException {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/lintian")), "lintian is not installed (apt-get install lintian)");
         var r = Commands.run(List.of("lintian", "--no-tag-display-limit", deb().toString()), null, Duration.ofMinutes(5));
         // Exit 0 or 1 with warnings only; E: lines are errors, and anything else is lintian failing.
         assertThat(r.stdout().lines().filter(l -> l.startsWith("E: ")).toList()).as("lintian errors:\n%s", r.all()).isEmpty();
+        // The manual page is there and well formed (groff finds nothing wrong in it).
+        assertThat(r.stdout().lines().filter(l -> l.contains("manpage")).toList()).as("man page tags:\n%s", r.all()).isEmpty();
         assertThat(r.exit()).as("lintian ran: %s", r.all()).isIn(0, 1);
         if (r.exit() == 1) {
             assertThat(r.stdout()).as("lintian exit 1 without an error means a warning").contains("W: ");
