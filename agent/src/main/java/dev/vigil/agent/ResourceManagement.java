@@ -45,7 +45,7 @@ final class ResourceManagement implements AutoCloseable {
         fenceRunner = new FenceRunner(FenceRunner.defaultSearchPath(options.fenceScriptsDir()), Duration.ofSeconds(2));
         ping = new PingMonitor(config.resources().ping(), PING_INTERVAL, changed);
         // Pacemaker's default fencing action: power-cycle, so a healthy node comes back by itself.
-        Coordination.Fencer fencer = node -> {
+        Coordination.Fencer fencer = (node, delay) -> {
             var log = org.slf4j.LoggerFactory.getLogger(ResourceManagement.class);
             if (!config.resources().ping().isEmpty()) {
                 log.info("fencing {}: first checking that this node reaches a ping target", node);
@@ -56,7 +56,7 @@ final class ResourceManagement implements AutoCloseable {
                         node, config.resources().ping());
                 return new dev.vigil.fencing.FenceReport(node, FenceAction.REBOOT, false, java.util.List.of());
             }
-            return fenceRunner.fence(node, FenceAction.REBOOT, config.resources().fencing());
+            return fenceRunner.fence(node, FenceAction.REBOOT, config.resources().fencing(), false, delay);
         };
         coordination = new Coordination(self, incarnation, config, lrm, new Scheduler()::plan, fencer, ping,
                 Clock.systemUTC(), monotonic, options.stateDir(), () -> {

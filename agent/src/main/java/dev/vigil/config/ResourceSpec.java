@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param stopTimeout  how long a stop may take; a stop that fails or times out leaves the node unclean
  * @param onFail       what a failed monitor or start leads to
  * @param cloned       runs on every eligible node at once (haproxy or apache warm everywhere)
+ * @param priority     what running it makes its node worth in a fence race ({@code priority_fencing_delay})
  */
 public record ResourceSpec(
         String id,
@@ -25,9 +26,16 @@ public record ResourceSpec(
         Duration startTimeout,
         Duration stopTimeout,
         OnFail onFail,
-        boolean cloned) {
+        boolean cloned,
+        int priority) {
 
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(20);
+
+    /** With priority 0. */
+    public ResourceSpec(String id, ResourceAgentRef agent, Map<String, String> params, Optional<MonitorSpec> monitor,
+            Duration startTimeout, Duration stopTimeout, OnFail onFail, boolean cloned) {
+        this(id, agent, params, monitor, startTimeout, stopTimeout, onFail, cloned, 0);
+    }
 
     public ResourceSpec {
         params = Map.copyOf(params);

@@ -19,7 +19,8 @@ import java.util.Optional;
 final class ResourcesSection extends SectionReader {
 
     private static final List<String> RESOURCE_KEYS =
-            List.of("id", "agent", "params", "monitor", "start_timeout", "stop_timeout", "on_fail", "clone");
+            List.of("id", "agent", "params", "monitor", "start_timeout", "stop_timeout", "on_fail", "clone",
+                    "priority");
     private static final List<String> MONITOR_KEYS = List.of("interval", "timeout");
 
     /** A resource id seen in the file, whether or not the rest of the resource was valid. */
@@ -81,10 +82,12 @@ final class ResourcesSection extends SectionReader {
                 onFailFence.put(id.get(), v.pos());
             }
         }
+        int priority = rm.entry("priority").flatMap(e -> priority(e.value())).orElse(0);
         if (errors.size() != before) {
             return Optional.empty();
         }
-        return Optional.of(new ResourceSpec(id.get(), agent.get(), params, monitor, start, stop, onFail, cloned));
+        return Optional.of(new ResourceSpec(id.get(), agent.get(), params, monitor, start, stop, onFail, cloned,
+                priority));
     }
 
     /** Resource and group ids share one namespace: a constraint's target must name exactly one thing. */
