@@ -3,7 +3,7 @@
 # and no ping target, the heartbeat cable cut at a random moment on a random side, N times with
 # priority_fencing_delay (the priority-10 group on ha2: ha2 must survive every cut), then M times
 # with delay_base on ha1's switch only (ha1 must survive every cut). It is FenceRaceBedIT with more
-# cuts than the test command runs (8 and 4); it prints one line per cut (who was cut, who fenced
+# cuts than the test command runs (6 and 4); it prints one line per cut (who was cut, who fenced
 # whom, and how long after the cut the loser's agent was gone) and the test's verdict.
 #
 #   sudo bench/fence-race.sh [N] [M]      default 20 10; FENCERACE_SEED=S repeats a run's cut moments

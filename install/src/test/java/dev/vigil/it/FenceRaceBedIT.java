@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  *
  * After each cut the fenced node's agent is started again and the next cut waits until it has
  * rejoined and knows where the group runs. {@code -Dfencerace.cuts=N} sets the cuts for the first rule
- * and {@code -Dfencerace.device.cuts=N} for the second rule (default 8 and 4, to keep this class
+ * and {@code -Dfencerace.device.cuts=N} for the second rule (default 6 and 4, to keep this class
  * near a minute; {@code bench/fence-race.sh} runs 20 and 10).
  */
 @Tag("integration")
@@ -53,9 +53,9 @@ class FenceRaceBedIT {
      */
     private static final Duration RACE_BOUND = TIMING.deadtime().plus(TIMING.keepalive()).plus(RACE_DELAY)
             .plus(FENCE_TIMEOUT);
-    /** An agent started again: JVM, rejoin, the group's state learnt. */
-    private static final Duration REJOIN = Duration.ofSeconds(60);
-    private static final int PRIORITY_CUTS = Integer.getInteger("fencerace.cuts", 8);
+    /** An agent started again: JVM, rejoin, the group's state learnt (a JVM took 60 s at a load of 49). */
+    private static final Duration REJOIN = Duration.ofSeconds(120);
+    private static final int PRIORITY_CUTS = Integer.getInteger("fencerace.cuts", 6);
     private static final int DEVICE_CUTS = Integer.getInteger("fencerace.device.cuts", 4);
 
     private static final String TEMPLATE = """
@@ -133,6 +133,11 @@ class FenceRaceBedIT {
         var file = Files.writeString(workDir.resolve("cluster-v2.yaml"), v2);
         var apply = cluster.vigil("ha2", Duration.ofSeconds(60), "config", "apply", file.toString());
         assertThat(apply.exit()).as(apply.stdout() + apply.stderr()).isZero();
+        await("ha2 shows the new rule").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(cluster.status("ha2").orElseThrow().resources().fencing().nodes())
+                        .extracting(StatusReport.NodeFencing::name, StatusReport.NodeFencing::minDelayMs)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("ha1", RACE_DELAY.toMillis()),
+                                org.assertj.core.groups.Tuple.tuple("ha2", 0L)));
         for (int i = 1; i <= DEVICE_CUTS; i++) {
             race("delay_base " + i + "/" + DEVICE_CUTS, "ha1");
         }
@@ -141,8 +146,10 @@ class FenceRaceBedIT {
     /** One cut at a random moment on a random side; {@code winner} must be the only one left. */
     private void race(String round, String winner) throws Exception {
         String loser = winner.equals("ha1") ? "ha2" : "ha1";
-        // Any moment of the heartbeat cycle and of the monitor's (2 s).
-        Thread.sleep(random.nextInt(2000));
+        // Past the restarted node's joining period (in its first 3 s a peer is declared dead only
+        // after 1 s of silence, which would eat into the delay: the delay must exceed the winner's
+        // detection), then any moment of the heartbeat cycle and of the monitor's (2 s).
+        Thread.sleep(Timing.JOINING_PERIOD.toMillis() + random.nextInt(2000));
         String cut = random.nextBoolean() ? "ha1" : "ha2";
         long cutAt = System.nanoTime();
         cluster.bed().cutLink(cut);
