@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -91,19 +90,18 @@ class FenceRaceBedIT {
     void cleanUp() throws Exception {
         try {
             if (cluster != null) {
-                cluster.close();
-                assertThat(cluster.bed().leftovers()).as("what bed %s left behind", cluster.bed().name()).isEmpty();
+                cluster.closeLeavingNothing();
             }
         } finally {
             var keep = Path.of("target/fence-race-it").toAbsolutePath();
-            deleteTree(keep);
+            BedCluster.deleteTree(keep);
             Files.createDirectories(keep);
             try (Stream<Path> files = Files.list(workDir)) {
                 for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
                     Files.copy(f, keep.resolve(f.getFileName()));
                 }
             }
-            deleteTree(workDir);
+            BedCluster.deleteTree(workDir);
         }
     }
 
@@ -192,12 +190,4 @@ class FenceRaceBedIT {
         System.out.println("FenceRaceBedIT: " + String.format(format, args));
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (var p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }
