@@ -152,8 +152,7 @@ final class CoordinatorRole {
             var priority = FencingPriority.of(schedulerInput(reportsNow));
             for (var n : k.config.nodeNames()) {
                 if (!members.contains(n) && conditionOfAbsent(n) == NodeCondition.LOST) {
-                    fencing.fence(n, n + " lost" + priority.why(n).map(w -> "; waits " + w).orElse(""),
-                            priority.delayFor(n));
+                    fencing.fence(n, priority.reason(n, n + " lost"), priority.delayFor(n));
                 }
             }
         }

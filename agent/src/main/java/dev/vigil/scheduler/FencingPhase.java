@@ -65,8 +65,8 @@ final class FencingPhase {
         var result = new ArrayList<Draft>();
         var priority = FencingPriority.of(s.in);
         for (var e : s.fences.entrySet()) {
-            String reason = e.getValue() + priority.why(e.getKey()).map(w -> "; waits " + w).orElse("");
-            result.add(new Draft(e.getKey() + ":fence", ActionKind.FENCE, Optional.empty(), e.getKey(), reason));
+            result.add(new Draft(e.getKey() + ":fence", ActionKind.FENCE, Optional.empty(), e.getKey(),
+                    priority.reason(e.getKey(), e.getValue())));
         }
         return result;
     }

@@ -109,6 +109,11 @@ public final class FencingPriority {
                 + " has the highest priority, " + top);
     }
 
+    /** A fence's reason, with the wait when there is one: {@code ha1 lost; waits priority_fencing_delay 5s: ...}. */
+    public String reason(String node, String why) {
+        return why + why(node).map(w -> "; waits " + w).orElse("");
+    }
+
     /**
      * What {@link #delayFor} would say of {@code node} if it alone were lost and every other node
      * were online, with today's priorities: the case {@code vigil status} shows (in a two-node
