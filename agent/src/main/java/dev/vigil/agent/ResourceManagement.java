@@ -30,11 +30,17 @@ final class ResourceManagement implements AutoCloseable {
     private final PingMonitor ping;
     private final Coordination coordination;
     private final ClusterConfig config;
+    /**
+     * The fence devices as the cluster file now says, read by the fencer: {@code vigil config apply}
+     * changes fencing at once (a device's delay included), not when the agent restarts.
+     */
+    private volatile java.util.List<dev.vigil.model.FenceDevice> fenceDevices;
 
     /** @param sender read lazily: the sender is created after this */
     ResourceManagement(ClusterConfig config, AgentOptions options, long incarnation, Clock monotonic,
                        Supplier<HeartbeatSender> sender, dev.vigil.coordination.ClusterHistory history) {
         this.config = config;
+        this.fenceDevices = config.resources().fencing();
         var self = options.node();
         executor = new ResourceExecutor(ExecutorSettings.defaults(options.ocfScriptsDir()));
         var holder = new Coordination[1];
@@ -45,7 +51,7 @@ final class ResourceManagement implements AutoCloseable {
         fenceRunner = new FenceRunner(FenceRunner.defaultSearchPath(options.fenceScriptsDir()), Duration.ofSeconds(2));
         ping = new PingMonitor(config.resources().ping(), PING_INTERVAL, changed);
         // Pacemaker's default fencing action: power-cycle, so a healthy node comes back by itself.
-        Coordination.Fencer fencer = node -> {
+        Coordination.Fencer fencer = (node, delay) -> {
             var log = org.slf4j.LoggerFactory.getLogger(ResourceManagement.class);
             if (!config.resources().ping().isEmpty()) {
                 log.info("fencing {}: first checking that this node reaches a ping target", node);
@@ -56,7 +62,7 @@ final class ResourceManagement implements AutoCloseable {
                         node, config.resources().ping());
                 return new dev.vigil.fencing.FenceReport(node, FenceAction.REBOOT, false, java.util.List.of());
             }
-            return fenceRunner.fence(node, FenceAction.REBOOT, config.resources().fencing());
+            return fenceRunner.fence(node, FenceAction.REBOOT, fenceDevices, false, delay);
         };
         coordination = new Coordination(self, incarnation, config, lrm, new Scheduler()::plan, fencer, ping,
                 Clock.systemUTC(), monotonic, options.stateDir(), () -> {
@@ -67,6 +73,7 @@ final class ResourceManagement implements AutoCloseable {
     }
 
     void reconfigure(ClusterConfig newConfig) {
+        fenceDevices = newConfig.resources().fencing();
         coordination.reconfigure(newConfig);
     }
 

@@ -6,7 +6,16 @@ import dev.vigil.control.StatusReport;
 import dev.vigil.coordination.CoordinationStatus;
 import dev.vigil.coordination.Operation;
 import dev.vigil.model.ResourceStatus;
+import dev.vigil.model.FenceDevice;
+import dev.vigil.scheduler.FencingPriority;
+import dev.vigil.scheduler.NodeCondition;
+import dev.vigil.scheduler.NodeInfo;
 import dev.vigil.scheduler.PlannedAction;
+import dev.vigil.scheduler.ResourceOnNode;
+import dev.vigil.scheduler.SchedulerInput;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +78,35 @@ final class ResourceStatusReports {
                 pending, s.plan().notes(), List.copyOf(new TreeSet<>(s.lost())), List.copyOf(new TreeSet<>(s.fenced())),
                 rows, s.admin().drillLock().filter(d -> d.leaseUntilMs() > System.currentTimeMillis())
                         .map(d -> new StatusReport.RunningDrill(d.runId(), d.drill(), d.runner(), d.fire(), d.sinceMs(), d.leaseUntilMs(), d.abortBy()))
-                        .orElse(null), s.admin().fires());
+                        .orElse(null), s.admin().fires(), fencing(config, s));
+    }
+
+    /**
+     * The fence races' rules and what they say today: each device's delay, each node's priority
+     * (by its latest report) and what fencing it would wait if it alone were lost now.
+     */
+    static StatusReport.FencingReport fencing(ClusterConfig config, CoordinationStatus s) {
+        var res = config.resources();
+        if (!res.fencingConfigured()) return null;
+        var nodes = config.nodeNames().stream().map(n -> new NodeInfo(n, NodeCondition.ONLINE, false, true)).toList();
+        var statuses = new HashMap<ResourceOnNode, ResourceStatus>();
+        s.resourcesByNode().forEach((node, entries) ->
+                entries.forEach((id, e) -> statuses.put(new ResourceOnNode(id, node), e.status())));
+        var priority = FencingPriority.of(new SchedulerInput(res, nodes, true, statuses, Map.of(), s.admin(), Instant.EPOCH));
+        var devices = res.fencing().stream().map(d -> {
+            var byNode = new LinkedHashMap<String, Long>();
+            d.delay().basePerNode().forEach((n, v) -> byNode.put(n, v.toMillis()));
+            return new StatusReport.FenceDeviceDelay(d.id(), d.delay().describe(), d.delay().base().toMillis(), byNode,
+                    d.delay().max().toMillis());
+        }).toList();
+        var rows = new ArrayList<StatusReport.NodeFencing>();
+        for (var n : config.nodeNames()) {
+            long wait = priority.delayIfLost(n).toMillis();
+            var device = res.fencing().stream().filter(d -> d.canFence(n)).findFirst();
+            rows.add(new StatusReport.NodeFencing(n, priority.priority(n), wait, device.map(FenceDevice::id).orElse(null),
+                    wait + device.map(d -> d.delay().baseFor(n).toMillis()).orElse(0L),
+                    wait + device.map(d -> d.delay().longestFor(n).toMillis()).orElse(0L)));
+        }
+        return new StatusReport.FencingReport(res.policy().priorityFencingDelay().toMillis(), devices, rows);
     }
 }

@@ -5,6 +5,7 @@ import dev.vigil.config.LocatedYaml.ListNode;
 import dev.vigil.config.LocatedYaml.MapNode;
 import dev.vigil.config.LocatedYaml.Node;
 import dev.vigil.config.LocatedYaml.Pos;
+import dev.vigil.model.FenceDelay;
 import dev.vigil.model.FenceDevice;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.regex.Pattern;
  */
 final class FencingSection extends SectionReader {
 
-    private static final List<String> FENCE_KEYS = List.of("id", "agent", "params", "host_map", "timeout");
+    private static final List<String> FENCE_KEYS = List.of("id", "agent", "params", "host_map", "timeout",
+            "delay_base", "delay_max");
     private static final Pattern FENCE_AGENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
 
     FencingSection(SectionReader shared) {
@@ -66,16 +68,60 @@ final class FencingSection extends SectionReader {
                     .orElse(Optional.of(Map.of())).orElse(Map.of());
             Duration timeout = fm.get().entry("timeout").map(e -> positiveDuration(e.value(), "timeout"))
                     .orElse(Optional.of(FenceDevice.DEFAULT_TIMEOUT)).orElse(Duration.ZERO);
+            FenceDelay delay = delay(fm.get(), knownNodes);
             if (errors.size() != before) {
                 continue;
             }
             try {
-                devices.add(new FenceDevice(id.get(), agent.get(), params, hostMap, timeout));
+                devices.add(new FenceDevice(id.get(), agent.get(), params, hostMap, timeout, delay));
             } catch (IllegalArgumentException e) {
                 error(fm.get().pos(), "fence device `" + id.get() + "` is not valid: " + e.getMessage());
             }
         }
         return devices;
+    }
+
+    /**
+     * {@code delay_base} (a duration, or node → duration as Pacemaker's "node1:1s;node2:5s") and
+     * {@code delay_max}; see {@link FenceDelay} for the rule. A max below a base is refused
+     * (Pacemaker would quietly lower the base to it).
+     */
+    private FenceDelay delay(MapNode device, Optional<? extends Set<String>> knownNodes) {
+        int before = errors.size();
+        Duration base = Duration.ZERO;
+        var perNode = new LinkedHashMap<String, Duration>();
+        var perNodePos = new HashMap<String, Pos>();
+        Optional<Entry> baseEntry = device.entry("delay_base");
+        if (baseEntry.isPresent() && baseEntry.get().value() instanceof MapNode m) {
+            for (Entry e : m.entries()) {
+                if (knownNodes.isPresent() && !knownNodes.get().contains(e.key())) {
+                    error(e.keyPos(), "unknown node `" + e.key() + "` in delay_base; " + known("nodes", knownNodes.get()));
+                    continue;
+                }
+                duration(e.value(), "the delay_base of " + e.key()).ifPresent(d -> {
+                    perNode.put(e.key(), d);
+                    perNodePos.put(e.key(), e.value().pos());
+                });
+            }
+        } else if (baseEntry.isPresent()) {
+            base = duration(baseEntry.get().value(), "delay_base").orElse(Duration.ZERO);
+        }
+        Optional<Entry> maxEntry = device.entry("delay_max");
+        Duration max = maxEntry.flatMap(e -> duration(e.value(), "delay_max")).orElse(Duration.ZERO);
+        if (maxEntry.isPresent() && !max.isZero()) {
+            Pos at = maxEntry.get().value().pos();
+            if (max.compareTo(base) < 0) {
+                error(at, "delay_max (" + FenceDelay.words(max) + ") is below delay_base (" + FenceDelay.words(base)
+                        + "); the delay is delay_base plus a random part that keeps the sum below delay_max");
+            }
+            perNode.forEach((n, d) -> {
+                if (max.compareTo(d) < 0) {
+                    error(at, "delay_max (" + FenceDelay.words(max) + ") is below the delay_base of " + n + " ("
+                            + FenceDelay.words(d) + ", line " + perNodePos.get(n).line() + ")");
+                }
+            });
+        }
+        return errors.size() == before ? new FenceDelay(base, perNode, max) : FenceDelay.NONE;
     }
 
     private Optional<String> fenceAgent(Node v) {

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class GroupsSection extends SectionReader {
 
-    private static final List<String> GROUP_KEYS = List.of("id", "members", "prefer");
+    private static final List<String> GROUP_KEYS = List.of("id", "members", "prefer", "priority");
 
     /** Owns the id namespace that groups share with resources. */
     private final ResourcesSection resources;
@@ -59,9 +59,10 @@ final class GroupsSection extends SectionReader {
                     "the resources it runs, in start order, e.g. members: [vip, data, web]")
                     .flatMap(e -> members(e.value(), id.orElse("this group"), resourceIds, groupOf));
             Optional<String> prefer = gm.get().entry("prefer").flatMap(e -> node(e.value(), "prefer", knownNodes));
+            int priority = gm.get().entry("priority").flatMap(e -> priority(e.value())).orElse(0);
             id.ifPresent(g -> members.put(g, ms.orElse(List.of())));
             if (errors.size() == before) {
-                groups.add(new GroupSpec(id.get(), ms.get(), prefer));
+                groups.add(new GroupSpec(id.get(), ms.get(), prefer, priority));
             }
         }
         return groups;

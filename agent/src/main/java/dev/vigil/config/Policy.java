@@ -15,6 +15,10 @@ import java.time.Duration;
  * @param preferScore        score a group's {@code prefer:} node gets
  * @param twoNodeUnsafe      the operator accepts a two-node cluster with neither fencing nor a ping
  *                           tie-breaker, knowing both halves of a split will run the resources
+ * @param priorityFencingDelay Pacemaker's priority-fencing-delay: in a partition without a majority,
+ *                           fencing the node that runs the resources of the highest total priority
+ *                           waits this long, so that node wins a fence race (zero = off); see
+ *                           {@code dev.vigil.scheduler.FencingPriority}
  */
 public record Policy(
         boolean autoFailback,
@@ -23,7 +27,19 @@ public record Policy(
         Duration failureTimeout,
         int stickiness,
         int preferScore,
-        boolean twoNodeUnsafe) {
+        boolean twoNodeUnsafe,
+        Duration priorityFencingDelay) {
+
+    public Policy {
+        java.util.Objects.requireNonNull(priorityFencingDelay, "priorityFencingDelay");
+    }
+
+    /** Without a priority fencing delay. */
+    public Policy(boolean autoFailback, NoQuorumPolicy noQuorum, int migrationThreshold, Duration failureTimeout,
+            int stickiness, int preferScore, boolean twoNodeUnsafe) {
+        this(autoFailback, noQuorum, migrationThreshold, failureTimeout, stickiness, preferScore, twoNodeUnsafe,
+                Duration.ZERO);
+    }
 
     public static final Policy DEFAULTS =
             new Policy(true, NoQuorumPolicy.STOP, 3, Duration.ofMinutes(10), 0, 100, false);

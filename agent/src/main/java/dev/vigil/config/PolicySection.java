@@ -10,7 +10,8 @@ import java.util.Optional;
 final class PolicySection extends SectionReader {
 
     private static final List<String> POLICY_KEYS = List.of("auto_failback", "no_quorum", "migration_threshold",
-            "failure_timeout", "stickiness", "prefer_score", "two_node_unsafe");
+            "failure_timeout", "stickiness", "prefer_score", "two_node_unsafe",
+            "priority_fencing_delay");
 
     PolicySection(SectionReader shared) {
         super(shared);
@@ -40,6 +41,9 @@ final class PolicySection extends SectionReader {
                 .orElse(d.preferScore());
         boolean unsafe = m.entry("two_node_unsafe").flatMap(e -> bool(e.value(), "two_node_unsafe"))
                 .orElse(d.twoNodeUnsafe());
-        return new Policy(autoFailback, noQuorum, threshold, failureTimeout, stickiness, preferScore, unsafe);
+        Duration priorityDelay = m.entry("priority_fencing_delay")
+                .flatMap(e -> duration(e.value(), "priority_fencing_delay")).orElse(d.priorityFencingDelay());
+        return new Policy(autoFailback, noQuorum, threshold, failureTimeout, stickiness, preferScore, unsafe,
+                priorityDelay);
     }
 }

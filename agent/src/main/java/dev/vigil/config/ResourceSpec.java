@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param onFail       what a failed monitor or start leads to
  * @param cloned       runs on every eligible node at once (haproxy or apache warm everywhere)
  * @param notifyCommands keepalived-style notify commands of a floating IP (docs/alerts.md)
+ * @param priority     what running it makes its node worth in a fence race ({@code priority_fencing_delay})
  */
 public record ResourceSpec(
         String id,
@@ -27,7 +28,8 @@ public record ResourceSpec(
         Duration stopTimeout,
         OnFail onFail,
         boolean cloned,
-        Optional<NotifySpec> notifyCommands) {
+        Optional<NotifySpec> notifyCommands,
+        int priority) {
 
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(20);
 
@@ -35,10 +37,10 @@ public record ResourceSpec(
         params = Map.copyOf(params);
     }
 
-    /** Without notify commands. */
+    /** Without notify commands, with priority 0. */
     public ResourceSpec(String id, ResourceAgentRef agent, Map<String, String> params, Optional<MonitorSpec> monitor,
                         Duration startTimeout, Duration stopTimeout, OnFail onFail, boolean cloned) {
-        this(id, agent, params, monitor, startTimeout, stopTimeout, onFail, cloned, Optional.empty());
+        this(id, agent, params, monitor, startTimeout, stopTimeout, onFail, cloned, Optional.empty(), 0);
     }
 
     /** A recurring monitor: every {@code interval}, each run killed after {@code timeout}. */

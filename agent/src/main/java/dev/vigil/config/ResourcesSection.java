@@ -20,7 +20,7 @@ final class ResourcesSection extends SectionReader {
 
     private static final List<String> RESOURCE_KEYS =
             List.of("id", "agent", "params", "monitor", "start_timeout", "stop_timeout", "on_fail", "clone",
-                    "notify");
+                    "notify", "priority");
     private static final List<String> MONITOR_KEYS = List.of("interval", "timeout");
 
     /** A resource id seen in the file, whether or not the rest of the resource was valid. */
@@ -86,10 +86,12 @@ final class ResourcesSection extends SectionReader {
             }
         }
         Optional<NotifySpec> notify = rm.entry("notify").flatMap(e -> agent.flatMap(a -> alertsSection.notify(e, a.type())));
+        int priority = rm.entry("priority").flatMap(e -> priority(e.value())).orElse(0);
         if (errors.size() != before) {
             return Optional.empty();
         }
-        return Optional.of(new ResourceSpec(id.get(), agent.get(), params, monitor, start, stop, onFail, cloned, notify));
+        return Optional.of(new ResourceSpec(id.get(), agent.get(), params, monitor, start, stop, onFail, cloned,
+                notify, priority));
     }
 
     /** Resource and group ids share one namespace: a constraint's target must name exactly one thing. */

@@ -198,6 +198,11 @@ abstract class SectionReader {
         return d;
     }
 
+    /** A resource's or group's {@code priority}: what its node is worth in a fence race (priority_fencing_delay). */
+    Optional<Integer> priority(Node v) {
+        return intIn(v, "priority", 0, 1_000_000, "an integer from 0 to 1000000");
+    }
+
     Optional<Integer> score(Node v, String what) {
         String expected = "an integer from -1000000 to 1000000, INFINITY or -INFINITY";
         if (v instanceof Scalar s && !s.reported() && s.token() == JsonToken.VALUE_STRING) {

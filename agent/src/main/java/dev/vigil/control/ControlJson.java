@@ -210,6 +210,32 @@ final class ControlJson {
         array(g, "resources", r.resources(), ControlJson::row);
         value(g, "drill", r.drill(), ControlJson::runningDrill);
         if (r.drillFires() != null) object(g, "drillFires", r.drillFires(), (h, v) -> h.writeNumber(v.longValue()));
+        value(g, "fencing", r.fencing(), ControlJson::fencing);
+        g.writeEndObject();
+    }
+
+    private static void fencing(JsonGenerator g, StatusReport.FencingReport f) throws IOException {
+        g.writeStartObject();
+        number(g, "priorityFencingDelayMs", f.priorityFencingDelayMs());
+        array(g, "devices", f.devices(), (h, d) -> {
+            h.writeStartObject();
+            string(h, "id", d.id());
+            string(h, "rule", d.rule());
+            number(h, "baseMs", d.baseMs());
+            object(h, "baseByNodeMs", d.baseByNodeMs(), (j, v) -> j.writeNumber(v.longValue()));
+            number(h, "maxMs", d.maxMs());
+            h.writeEndObject();
+        });
+        array(g, "nodes", f.nodes(), (h, n) -> {
+            h.writeStartObject();
+            string(h, "name", n.name());
+            number(h, "priority", n.priority());
+            number(h, "priorityDelayMs", n.priorityDelayMs());
+            string(h, "device", n.device());
+            number(h, "minDelayMs", n.minDelayMs());
+            number(h, "maxDelayMs", n.maxDelayMs());
+            h.writeEndObject();
+        });
         g.writeEndObject();
     }
 

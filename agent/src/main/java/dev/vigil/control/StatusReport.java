@@ -64,11 +64,22 @@ public record StatusReport(
      * @param fenced       nodes fenced since they were lost
      * @param drill        the drill running in the cluster (its lock), or null; null from an older agent too
      * @param drillFires   schedule entry → the latest scheduled fire (epoch ms) a runner took; null from an older agent
+     * @param fencing      the fence races' rules (docs/fencing.md); null without fencing, and from an older agent
      */
     public record ResourcesReport(String coordinator, boolean quorate, String quorum, boolean maintenance,
                                   List<String> standby, List<String> constraints, String waitingFor,
                                   List<String> pending, List<String> notes, List<String> lost, List<String> fenced,
-                                  List<ResourceRow> resources, RunningDrill drill, Map<String, Long> drillFires) {
+                                  List<ResourceRow> resources, RunningDrill drill, Map<String, Long> drillFires,
+                                  FencingReport fencing) {
+        /** Without the fencing rules, as before they were reported. */
+        public ResourcesReport(String coordinator, boolean quorate, String quorum, boolean maintenance,
+                               List<String> standby, List<String> constraints, String waitingFor,
+                               List<String> pending, List<String> notes, List<String> lost, List<String> fenced,
+                               List<ResourceRow> resources, RunningDrill drill, Map<String, Long> drillFires) {
+            this(coordinator, quorate, quorum, maintenance, standby, constraints, waitingFor, pending, notes, lost, fenced,
+                    resources, drill, drillFires, null);
+        }
+
         /** Without drills, as before they were reported. */
         public ResourcesReport(String coordinator, boolean quorate, String quorum, boolean maintenance,
                                List<String> standby, List<String> constraints, String waitingFor,
@@ -78,6 +89,33 @@ public record StatusReport(
                     resources, null, Map.of());
         }
     }
+
+    /**
+     * Who would win a fence race (docs/fencing.md, "Fence races").
+     *
+     * @param priorityFencingDelayMs {@code policy.priority_fencing_delay}; 0 when off
+     * @param devices                each fence device's delay rule, in file order
+     * @param nodes                  each node's priority and what fencing it would wait now
+     */
+    public record FencingReport(long priorityFencingDelayMs, List<FenceDeviceDelay> devices, List<NodeFencing> nodes) {}
+
+    /**
+     * @param rule           the delay in words: {@code 2s}, {@code ha1 5s, others 0s + random, total < 8s}
+     * @param baseMs         delay_base for nodes not in {@code baseByNodeMs}
+     * @param baseByNodeMs   per-target delay_base
+     * @param maxMs          delay_max; 0 = no random part
+     */
+    public record FenceDeviceDelay(String id, String rule, long baseMs, Map<String, Long> baseByNodeMs, long maxMs) {}
+
+    /**
+     * @param priority        the sum of the priorities of what runs on it now (docs/fencing.md)
+     * @param priorityDelayMs what fencing it would wait for priority_fencing_delay if it alone were lost now
+     * @param device          the first device that would fence it, null if none can
+     * @param minDelayMs      the shortest wait before that device acts: priority delay + its delay_base
+     * @param maxDelayMs      the longest: priority delay + the device's longest delay
+     */
+    public record NodeFencing(String name, int priority, long priorityDelayMs, String device, long minDelayMs,
+                              long maxDelayMs) {}
 
     /**
      * The cluster's drill lock (docs/drills.md, "One drill at a time in the cluster").

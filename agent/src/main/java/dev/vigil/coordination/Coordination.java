@@ -75,7 +75,8 @@ public final class Coordination implements AutoCloseable {
 
     /** Runs fence agents for the coordinator; blocking, called off the event thread. */
     public interface Fencer {
-        FenceReport fence(String node);
+        /** @param delay waited before the first device runs (priority_fencing_delay); devices' own delays come on top */
+        FenceReport fence(String node, Duration delay);
     }
 
     private final ClusterKnowledge k;

@@ -4,6 +4,7 @@ import dev.vigil.config.ResourceSpec;
 import dev.vigil.model.ActionKind;
 import dev.vigil.model.ResourceStatus;
 import dev.vigil.scheduler.Failures;
+import dev.vigil.scheduler.FencingPriority;
 import dev.vigil.scheduler.NodeCondition;
 import dev.vigil.scheduler.NodeInfo;
 import dev.vigil.scheduler.Plan;
@@ -148,9 +149,10 @@ final class CoordinatorRole {
         // A lost node must be fenced whatever the records say, so fencing starts now and runs
         // while members finish what is in flight: a failover then costs max(those, fence), not their sum.
         if (k.quorum.quorate() && k.config.resources().fencingConfigured()) {
+            var priority = FencingPriority.of(schedulerInput(reportsNow));
             for (var n : k.config.nodeNames()) {
                 if (!members.contains(n) && conditionOfAbsent(n) == NodeCondition.LOST) {
-                    fencing.fence(n, n + " lost");
+                    fencing.fence(n, priority.reason(n, n + " lost"), priority.delayFor(n));
                 }
             }
         }
@@ -176,7 +178,7 @@ final class CoordinatorRole {
             }
             lastPlan = plan;
         }
-        dispatch(plan);
+        dispatch(plan, FencingPriority.of(input));
         requests.answer(plan, inFlight.isEmpty() && !fencing.anyRunning(), reportsNow);
     }
 
@@ -244,6 +246,7 @@ final class CoordinatorRole {
         var nodes = new ArrayList<NodeInfo>();
         var statuses = new HashMap<ResourceOnNode, ResourceStatus>();
         var failures = new HashMap<ResourceOnNode, Failures>();
+        var lastKnown = new HashMap<ResourceOnNode, ResourceStatus>();
         for (var n : k.config.nodes()) {
             String name = n.name();
             var report = reportsNow.get(name);
@@ -263,10 +266,15 @@ final class CoordinatorRole {
                 }
             } else {
                 nodes.add(new NodeInfo(name, conditionOfAbsent(name), k.admin.standby().contains(name), false));
+                // What it last told us, before it was lost: it weighs the node in a fence race, nothing more.
+                var last = k.reports.get(name);
+                if (last != null && !k.fenced.contains(name)) {
+                    last.resources().forEach((id, e) -> lastKnown.put(new ResourceOnNode(id, name), e.status()));
+                }
             }
         }
         return new SchedulerInput(k.config.resources(), nodes, k.quorum.quorate(), statuses, failures, k.admin,
-                k.wallClock.instant());
+                k.wallClock.instant(), lastKnown);
     }
 
     private NodeCondition conditionOfAbsent(String name) {
@@ -276,7 +284,7 @@ final class CoordinatorRole {
         return k.config.resources().fencingConfigured() ? NodeCondition.LOST : NodeCondition.OFFLINE;
     }
 
-    private void dispatch(Plan plan) {
+    private void dispatch(Plan plan, FencingPriority priority) {
         // One operation per resource at a time, cluster-wide; a clone's instances are separate.
         var busy = new HashSet<String>();
         inFlight.values().forEach(a -> busy.add(lane(a.resource(), a.node())));
@@ -285,7 +293,7 @@ final class CoordinatorRole {
         for (var a : plan.actions()) {
             if (!a.after().isEmpty()) continue;
             if (a.kind() == ActionKind.FENCE) {
-                fencing.fence(a.node(), a.reason());
+                fencing.fence(a.node(), a.reason(), priority.delayFor(a.node()));
                 continue;
             }
             String resource = a.resource().orElseThrow();

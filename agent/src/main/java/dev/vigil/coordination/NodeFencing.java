@@ -49,16 +49,29 @@ final class NodeFencing {
         return !fencesRunning.isEmpty();
     }
 
+    /** An operator's fence: no priority delay (the devices' own delays still apply). */
     void fence(String node, String reason) {
+        fence(node, reason, Duration.ZERO);
+    }
+
+    /**
+     * @param delay how long to wait before the devices run: the priority_fencing_delay that
+     *              {@link dev.vigil.scheduler.FencingPriority} gives this fence, zero for most
+     */
+    void fence(String node, String reason, Duration delay) {
         if (fencesRunning.contains(node)) return;
         var retryAt = fenceRetryAt.get(node);
         if (retryAt != null && k.monotonic.instant().isBefore(retryAt)) return;
         fencesRunning.add(node);
-        LOG.warn("fencing node {} ({})", node, reason);
+        if (delay.isZero()) {
+            LOG.warn("fencing node {} ({})", node, reason);
+        } else {
+            LOG.warn("fencing node {} ({}) after waiting {} ms (priority_fencing_delay)", node, reason, delay.toMillis());
+        }
         fenceWorkers.execute(() -> {
             FenceReport report;
             try {
-                report = fencer.fence(node);
+                report = fencer.fence(node, delay);
             } catch (RuntimeException | Error e) {
                 // Whatever went wrong, the fence did not happen, and the coordinator must hear so:
                 // a silent thread death would leave the takeover waiting for ever.

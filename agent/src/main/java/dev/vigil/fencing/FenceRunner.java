@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +52,17 @@ public final class FenceRunner implements AutoCloseable {
     private final String envPath;
     private final Duration killGrace;
     private final Clock clock;
+    private final RandomGenerator random;
+    private final Sleeper sleeper;
     private final ExecutorService readers;
+
+    /** Waits out a fence delay; tests record instead of sleeping. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+
+        Sleeper REAL = d -> Thread.sleep(d.toMillis());
+    }
 
     /**
      * @param searchPath directories searched in order for the agent's command name
@@ -61,6 +73,16 @@ public final class FenceRunner implements AutoCloseable {
     }
 
     public FenceRunner(List<Path> searchPath, Duration killGrace, Clock clock) {
+        this(searchPath, killGrace, clock, new SplittableRandom(), Sleeper.REAL);
+    }
+
+    /**
+     * @param random  draws the random part of a device's delay ({@code delay_max})
+     * @param sleeper waits out the delays
+     */
+    public FenceRunner(List<Path> searchPath, Duration killGrace, Clock clock, RandomGenerator random, Sleeper sleeper) {
+        this.random = Objects.requireNonNull(random, "random");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.searchPath = List.copyOf(searchPath);
         this.killGrace = Objects.requireNonNull(killGrace, "killGrace");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -178,13 +200,32 @@ public final class FenceRunner implements AutoCloseable {
      * node may be on again by the time we ask, which is the point of a reboot.
      */
     public FenceReport fence(String node, FenceAction action, List<FenceDevice> devices, boolean verifyOff) {
+        return fence(node, action, devices, verifyOff, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #fence(String, FenceAction, List, boolean)}, first waiting {@code firstDelay} (the
+     * priority_fencing_delay), and before each device's off or reboot that device's own delay
+     * ({@link dev.vigil.model.FenceDelay}), as Pacemaker adds pcmk_delay_base/max to the requested delay.
+     * An on or a status check never waits. Interrupted while waiting, it fences nobody.
+     */
+    public FenceReport fence(String node, FenceAction action, List<FenceDevice> devices, boolean verifyOff,
+            Duration firstDelay) {
         if (action != FenceAction.OFF && action != FenceAction.REBOOT && action != FenceAction.ON) {
             throw new IllegalArgumentException("fence() is for off, reboot or on, not " + action.wireName());
+        }
+        boolean delayed = action != FenceAction.ON;
+        if (delayed && !waited(firstDelay, "fence " + node + ": waiting {} ms first (priority_fencing_delay)")) {
+            return new FenceReport(node, action, false, List.of());
         }
         List<FenceResult> attempts = new ArrayList<>();
         for (FenceDevice device : devices) {
             if (!device.canFence(node)) {
                 continue;
+            }
+            if (delayed && !waited(device.delay().pick(node, random),
+                    "fence " + device.id() + " " + action.wireName() + " " + node + ": waiting {} ms first (delay_base/delay_max)")) {
+                return new FenceReport(node, action, false, attempts);
             }
             FenceResult r = run(FenceRequest.node(device, action, node));
             attempts.add(r);
@@ -206,6 +247,22 @@ public final class FenceRunner implements AutoCloseable {
         log.error("could not fence {} ({}): {}", node, action.wireName(),
                 devices.isEmpty() ? "no fence device configured" : "every device failed");
         return new FenceReport(node, action, false, attempts);
+    }
+
+    /** Waits {@code d} (logged with {@code message}); false if interrupted meanwhile. */
+    private boolean waited(Duration d, String message) {
+        if (d.isZero()) {
+            return true;
+        }
+        log.info(message, d.toMillis());
+        try {
+            sleeper.sleep(d);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("interrupted while waiting to fence; not fencing");
+            return false;
+        }
     }
 
     static FenceOutcome outcome(FenceAction action, int code) {

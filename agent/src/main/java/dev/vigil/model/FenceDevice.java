@@ -14,9 +14,10 @@ import java.util.TreeMap;
  * @param params  device parameters sent to the agent as {@code key=value} lines
  * @param hostMap node name → plug (Pacemaker's {@code pcmk_host_map}); a node not in it is its own plug
  * @param timeout how long one operation may take before its session is killed
+ * @param delay   how long it waits before an off or a reboot (Pacemaker's pcmk_delay_base/max)
  */
 public record FenceDevice(String id, String agent, Map<String, String> params, Map<String, String> hostMap,
-        Duration timeout) {
+        Duration timeout, FenceDelay delay) {
     /** Pacemaker's default fencing-timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -24,6 +25,7 @@ public record FenceDevice(String id, String agent, Map<String, String> params, M
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(delay, "delay");
         if (agent.isEmpty() || agent.contains("/") || agent.equals(".") || agent.equals("..")) {
             throw new IllegalArgumentException("agent must be a command name, not a path: " + agent);
         }
@@ -32,6 +34,12 @@ public record FenceDevice(String id, String agent, Map<String, String> params, M
         }
         params = checked(params, "params");
         hostMap = checked(hostMap, "hostMap");
+    }
+
+    /** Without a delay. */
+    public FenceDevice(String id, String agent, Map<String, String> params, Map<String, String> hostMap,
+            Duration timeout) {
+        this(id, agent, params, hostMap, timeout, FenceDelay.NONE);
     }
 
     public FenceDevice(String id, String agent, Map<String, String> params) {
@@ -49,11 +57,15 @@ public record FenceDevice(String id, String agent, Map<String, String> params, M
     }
 
     public FenceDevice withTimeout(Duration d) {
-        return new FenceDevice(id, agent, params, hostMap, d);
+        return new FenceDevice(id, agent, params, hostMap, d, delay);
+    }
+
+    public FenceDevice withDelay(FenceDelay d) {
+        return new FenceDevice(id, agent, params, hostMap, timeout, d);
     }
 
     public FenceDevice withHostMap(Map<String, String> map) {
-        return new FenceDevice(id, agent, params, map, timeout);
+        return new FenceDevice(id, agent, params, map, timeout, delay);
     }
 
     // A newline in a key or value would let configuration smuggle extra lines (another action=)

@@ -56,12 +56,17 @@ final class FencingPhase {
         }
     }
 
-    /** One fence action per fenced node, in node order: the head of the graph's natural order. */
+    /**
+     * One fence action per fenced node, in node order: the head of the graph's natural order. A
+     * fence that waits first (priority_fencing_delay) says so in its reason; the coordinator waits
+     * {@link FencingPriority#delayFor} of the same input.
+     */
     List<Draft> drafts() {
         var result = new ArrayList<Draft>();
+        var priority = FencingPriority.of(s.in);
         for (var e : s.fences.entrySet()) {
             result.add(new Draft(e.getKey() + ":fence", ActionKind.FENCE, Optional.empty(), e.getKey(),
-                    e.getValue()));
+                    priority.reason(e.getKey(), e.getValue())));
         }
         return result;
     }

@@ -16,6 +16,9 @@ import java.util.Map;
  *                 with {@code no_quorum} NOT folded in: the scheduler applies
  *                 {@link dev.vigil.config.Policy#noQuorum} itself when this is false
  * @param now      for expiring failures by {@code failure_timeout}
+ * @param lastKnown what nodes outside this partition last reported, before they were lost; used
+ *                 only to weigh them in a fence race ({@link FencingPriority}), never as a fact
+ *                 about what they run now (their entries in {@code statuses} stay unknown)
  */
 public record SchedulerInput(
         ResourcesConfig config,
@@ -24,15 +27,31 @@ public record SchedulerInput(
         Map<ResourceOnNode, ResourceStatus> statuses,
         Map<ResourceOnNode, Failures> failures,
         AdminState admin,
-        Instant now) {
+        Instant now,
+        Map<ResourceOnNode, ResourceStatus> lastKnown) {
 
     public SchedulerInput {
         nodes = List.copyOf(nodes);
         statuses = Map.copyOf(statuses);
         failures = Map.copyOf(failures);
+        lastKnown = Map.copyOf(lastKnown);
+    }
+
+    /** Nothing known beyond {@code statuses} (the scenarios state lost nodes' last statuses there). */
+    public SchedulerInput(ResourcesConfig config, List<NodeInfo> nodes, boolean quorate,
+            Map<ResourceOnNode, ResourceStatus> statuses, Map<ResourceOnNode, Failures> failures, AdminState admin,
+            Instant now) {
+        this(config, nodes, quorate, statuses, failures, admin, now, Map.of());
     }
 
     public ResourceStatus status(String resource, String node) {
         return statuses.getOrDefault(new ResourceOnNode(resource, node), ResourceStatus.UNKNOWN);
+    }
+
+    /** The status, or else what the node last reported before it was lost. */
+    public ResourceStatus knownStatus(String resource, String node) {
+        var key = new ResourceOnNode(resource, node);
+        ResourceStatus s = statuses.get(key);
+        return s != null ? s : lastKnown.getOrDefault(key, ResourceStatus.UNKNOWN);
     }
 }

@@ -64,4 +64,30 @@ class ResourceStatusReportsTest {
         assertThat(db.multipleActive()).as("a clone runs on several nodes by design").isFalse();
         assertThat(rows).as("maintenance: every row unmanaged").allMatch(r -> r.unmanaged());
     }
+
+    /** Issue 21: each device's delay rule, each node's priority and what fencing it would wait now. */
+    @Test
+    void fenceRacesShowTheDelaysAndThePriorities() throws Exception {
+        var key = dir.resolve("authkey");
+        java.nio.file.Files.writeString(key, "agent-test-key-0123456789\n");
+        java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        var config = ConfigLoader.load(YAML.replace("policy: {two_node_unsafe: true}", "policy: {priority_fencing_delay: 5s}")
+                .replace("- {id: vip, agent: \"ocf:test:StateFile\"}", "- {id: vip, agent: \"ocf:test:StateFile\", priority: 10}")
+                + "fencing:\n  - {id: f1, agent: fence_x, delay_base: {ha2: 2s}, delay_max: 3s}\n",
+                dir.resolve("cluster.yaml"));
+        var byNode = Map.<String, Map<String, ResourceEntry>>of("ha1", Map.of("vip", started()), "ha2", Map.of("db", started()));
+        var status = new CoordinationStatus("ha1", new Quorum(true, "2 of 2 votes"), AdminState.INITIAL, byNode, Plan.EMPTY,
+                List.of(), "", Set.of(), Set.of());
+
+        var fencing = ResourceStatusReports.of(config, status).fencing();
+        assertThat(fencing.priorityFencingDelayMs()).isEqualTo(5000);
+        assertThat(fencing.devices()).containsExactly(new dev.vigil.control.StatusReport.FenceDeviceDelay("f1",
+                "ha2 2s, others 0s + random, total < 3s", 0, Map.of("ha2", 2000L), 3000));
+        // ha1 runs vip (priority 10): a peer fencing it would wait 5 s, then the device's 0 to 2.999 s.
+        assertThat(fencing.nodes()).containsExactly(
+                new dev.vigil.control.StatusReport.NodeFencing("ha1", 10, 5000, "f1", 5000, 7999),
+                new dev.vigil.control.StatusReport.NodeFencing("ha2", 0, 0, "f1", 2000, 2999));
+        assertThat(ResourceStatusReports.of(ConfigLoader.load(YAML, dir.resolve("cluster.yaml")), status).fencing())
+                .as("no fencing, nothing to show").isNull();
+    }
 }

@@ -281,6 +281,30 @@ class ResourcesConfigErrorsTest {
     }
 
     @Test
+    void fenceRaceDelaysAndPrioritiesAreCheckedWhereTheyAreWritten() {
+        var errors = errors("""
+                resources:
+                  - {id: vip, agent: ocf:vigil:IPaddr, priority: -1}
+                groups:
+                  - {id: www, members: [vip], priority: lots}
+                fencing:
+                  - {id: a, agent: fence_ipmilan, delay_base: 5s, delay_max: 2s}
+                  - {id: b, agent: fence_ipmilan, delay_base: {ha1: 5s, ha9: 1s}, delay_max: 3s}
+                  - {id: c, agent: fence_ipmilan, delay_base: -1s, delay_max: soon}
+                policy: {priority_fencing_delay: -5s}
+                """);
+        assertThat(errors).hasSize(8);
+        assertError(errors.get(0), 2, 50, "priority must be an integer from 0 to 1000000, got -1");
+        assertError(errors.get(1), 4, 41, "priority must be an integer from 0 to 1000000");
+        assertError(errors.get(2), 6, 62, "delay_max (2s) is below delay_base (5s)");
+        assertError(errors.get(3), 7, 57, "unknown node `ha9` in delay_base", "nodes in this file: ha1, ha2, ha3");
+        assertError(errors.get(4), 7, 78, "delay_max (3s) is below the delay_base of ha1 (5s, line 7)");
+        assertError(errors.get(5), 8, 47, "delay_base must be a duration", "got `-1s`");
+        assertError(errors.get(6), 8, 63, "delay_max must be a duration", "got `soon`");
+        assertError(errors.get(7), 9, 34, "priority_fencing_delay must be a duration", "got `-5s`");
+    }
+
+    @Test
     void pingTargetsAreAddressesOrHostNames() {
         var errors = errors("""
                 ping: [10.0.0.1, "10.0.0.300", 10.0.0.1, gw.example.com, "fd00::1"]

@@ -4,6 +4,7 @@ import static dev.vigil.config.ConfigFixtures.NO_DNS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.ResourceSpec.MonitorSpec;
+import dev.vigil.model.FenceDelay;
 import dev.vigil.model.FenceDevice;
 import dev.vigil.model.ResourceAgentRef;
 import java.nio.file.Files;
@@ -140,6 +141,30 @@ class ResourcesConfigLoaderTest {
         assertThat(r.policy()).isEqualTo(Policy.DEFAULTS);
         assertThat(r.fencing()).isEmpty();
         assertThat(r.ping()).isEmpty();
+    }
+
+    @Test
+    void fenceRaceSettingsLoad() throws Exception {
+        ResourcesConfig r = ConfigLoader.loadResources("""
+                resources:
+                  - {id: vip, agent: ocf:vigil:IPaddr, priority: 3}
+                  - {id: db, agent: ocf:vigil:Dummy}
+                groups: [{id: www, members: [vip], priority: 10}]
+                fencing:
+                  - {id: one, agent: fence_ipmilan, delay_base: 2s}
+                  - {id: map, agent: fence_ipmilan, delay_base: {ha1: 5s}, delay_max: 8s}
+                  - {id: none, agent: fence_ipmilan}
+                policy: {priority_fencing_delay: 15s}
+                """, Path.of("s.yaml"), List.of("ha1", "ha2"));
+
+        assertThat(r.resource("vip").orElseThrow().priority()).isEqualTo(3);
+        assertThat(r.resource("db").orElseThrow().priority()).isZero();
+        assertThat(r.group("www").orElseThrow().priority()).isEqualTo(10);
+        assertThat(r.policy().priorityFencingDelay()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(r.fencing()).extracting(FenceDevice::delay).containsExactly(
+                new FenceDelay(Duration.ofSeconds(2), Map.of(), Duration.ZERO),
+                new FenceDelay(Duration.ZERO, Map.of("ha1", Duration.ofSeconds(5)), Duration.ofSeconds(8)),
+                FenceDelay.NONE);
     }
 
     @Test

@@ -43,7 +43,12 @@ class ControlJsonTest {
                                         Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of("ha1", "starting"),
                                         true, false)),
                         new StatusReport.RunningDrill("20260101T000000.000Z-tick", "tick", "4242@ops1", "nightly@1767225600000",
-                                1767225600000L, 1767226080000L), Map.of("nightly", 1767225600000L)));
+                                1767225600000L, 1767226080000L), Map.of("nightly", 1767225600000L),
+                        new StatusReport.FencingReport(5000,
+                                List.of(new StatusReport.FenceDeviceDelay("f1", "ha1 2s, others 0s + random, total < 3s", 0,
+                                        Map.of("ha1", 2000L), 3000)),
+                                List.of(new StatusReport.NodeFencing("ha1", 10, 5000, "f1", 7000, 7999),
+                                        new StatusReport.NodeFencing("ha2", 0, 0, null, 0, 0)))));
     }
 
     private String ours(ControlProtocol.Response<?> r) throws IOException {

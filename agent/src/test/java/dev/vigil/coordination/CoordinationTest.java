@@ -27,7 +27,7 @@ class CoordinationTest {
               - {id: vip, agent: "ocf:test:StateFile", params: {statedir: STATEDIR}, monitor: {interval: 200ms}}
               - {id: web, agent: "ocf:test:StateFile", params: {statedir: STATEDIR}, monitor: {interval: 200ms}}
             groups:
-              - {id: www, members: [vip, web], prefer: PREFER}
+              - {id: www, members: [vip, web], prefer: PREFER, priority: 10}
             """;
 
     @TempDir
@@ -130,6 +130,33 @@ class CoordinationTest {
                 .as(net.describe()).isEqualTo(Map.of("vip", Set.of("ha2"), "web", Set.of("ha2"))));
         assertThat(net.fencer.calls).containsExactly("ha1");
         assertThat(net.coordination("ha2").status().fenced()).containsExactly("ha1");
+    }
+
+    /**
+     * Issue 21: priority_fencing_delay. The lost node's priority comes from its last report (its
+     * state is unknown once it is lost): ha1 ran the priority-10 group, so ha2 waits before fencing
+     * it; ha1 fences ha2, which ran nothing, at once.
+     */
+    @Test
+    void fencingTheNodeThatRanTheHigherPriorityGroupWaitsThePriorityDelay() throws Exception {
+        twoNodesWithPriorityDelay();
+        net.kill("ha1");
+        eventually("ha2 fences ha1").until(() -> net.fencer.calls.equals(List.of("ha1")));
+        assertThat(net.fencer.delays).containsExactly(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void fencingTheNodeThatRanNothingDoesNotWait() throws Exception {
+        twoNodesWithPriorityDelay();
+        net.kill("ha2");
+        eventually("ha1 fences ha2").until(() -> net.fencer.calls.equals(List.of("ha2")));
+        assertThat(net.fencer.delays).containsExactly(Duration.ZERO);
+    }
+
+    private void twoNodesWithPriorityDelay() throws Exception {
+        twoNodes("ha1", "fencing: [{id: f1, agent: fence_test}]\npolicy: {priority_fencing_delay: 5s}\n");
+        awaitGroupOn("ha1");
+        awaitSettled();
     }
 
     /**

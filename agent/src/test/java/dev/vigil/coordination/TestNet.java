@@ -78,12 +78,15 @@ final class TestNet implements AutoCloseable {
     /** Records every fence and answers as told; can hold a fence until released. */
     static final class RecordingFencer implements Coordination.Fencer {
         final List<String> calls = new CopyOnWriteArrayList<>();
+        /** The priority delay each fence was asked to wait, in call order. */
+        final List<java.time.Duration> delays = new CopyOnWriteArrayList<>();
         final List<String> finished = new CopyOnWriteArrayList<>();
         final AtomicBoolean succeed = new AtomicBoolean(true);
         volatile CountDownLatch gate = new CountDownLatch(0);
 
         @Override
-        public FenceReport fence(String node) {
+        public FenceReport fence(String node, java.time.Duration delay) {
+            delays.add(delay);
             calls.add(node);
             try {
                 gate.await(20, TimeUnit.SECONDS);

@@ -105,5 +105,27 @@ final class StatusText {
             sb.append("\nNotes:\n");
             res.notes().forEach(n -> sb.append("  ").append(n).append('\n'));
         }
+        if (res.fencing() != null) renderFencing(sb, res.fencing());
+    }
+
+    /** Who would win a fence race: the delays, and per node what fencing it would wait now. */
+    private static void renderFencing(StringBuilder sb, StatusReport.FencingReport f) {
+        sb.append("\nFence races (if a node alone were lost now):\n");
+        sb.append("  priority_fencing_delay: ").append(f.priorityFencingDelayMs() == 0 ? "off" : f.priorityFencingDelayMs() + "ms")
+                .append('\n');
+        for (var d : f.devices()) {
+            sb.append(String.format("  device %-16s delay %s%n", d.id(), d.rule()));
+        }
+        for (var n : f.nodes()) {
+            sb.append(String.format("  node %-18s priority %-6d fencing it waits %s%n", n.name(), n.priority(),
+                    n.device() == null ? "(no device can fence it)"
+                            : span(n.minDelayMs(), n.maxDelayMs()) + (n.priorityDelayMs() > 0
+                                    ? " (" + n.priorityDelayMs() + "ms priority delay, then " + n.device() + ")"
+                                    : " (" + n.device() + ")")));
+        }
+    }
+
+    private static String span(long min, long max) {
+        return min == max ? min + "ms" : min + "-" + max + "ms";
     }
 }

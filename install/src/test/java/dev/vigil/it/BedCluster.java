@@ -161,6 +161,25 @@ final class BedCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the agents and the bed, then checks that the bed left nothing on the host
+     * (namespaces, loop devices, mounts, its directory).
+     */
+    void closeLeavingNothing() throws InterruptedException, IOException {
+        close();
+        org.assertj.core.api.Assertions.assertThat(bed.leftovers()).as("what bed %s left behind", bed.name()).isEmpty();
+    }
+
+    /** Removes a directory and everything in it; nothing if it is not there. */
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) return;
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (var p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         try {

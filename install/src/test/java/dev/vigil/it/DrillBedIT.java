@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -98,13 +97,12 @@ class DrillBedIT {
     void cleanUp() throws Exception {
         try {
             if (cluster != null) {
-                cluster.close();
-                assertThat(cluster.bed().leftovers()).as("what bed %s left behind", cluster.bed().name()).isEmpty();
+                cluster.closeLeavingNothing();
             }
         } finally {
             if (workDir != null) {
                 keep();
-                deleteTree(workDir);
+                BedCluster.deleteTree(workDir);
             }
         }
     }
@@ -467,12 +465,4 @@ class DrillBedIT {
         System.out.println("DrillBedIT: " + String.format(format, args));
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (var p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -93,7 +93,7 @@ class FailoverBedIT {
         var why = HaBed.whyUnavailable();
         assumeTrue(why.isEmpty(), () -> "skipping failover tests on the HA bed: " + why.orElse(""));
         logDir = Path.of("target/failover-it", info.getTestMethod().orElseThrow().getName()).toAbsolutePath();
-        deleteTree(logDir);
+        BedCluster.deleteTree(logDir);
         // Short: the agents' control sockets live here, and a Unix socket path has 108 bytes at most.
         workDir = Files.createTempDirectory("vfo");
     }
@@ -102,16 +102,15 @@ class FailoverBedIT {
     void cleanUp() throws Exception {
         try {
             if (cluster != null) {
-                cluster.close();
-                assertThat(cluster.bed().leftovers()).as("what bed %s left behind", cluster.bed().name()).isEmpty();
+                cluster.closeLeavingNothing();
             }
         } finally {
             try {
                 keepLogs();
             } finally {
-                deleteTree(workDir);
+                BedCluster.deleteTree(workDir);
                 if (testProviderInstalled) {
-                    deleteTree(OCF_TEST_PROVIDER);
+                    BedCluster.deleteTree(OCF_TEST_PROVIDER);
                 }
             }
         }
@@ -532,14 +531,6 @@ class FailoverBedIT {
         System.out.println("FailoverBedIT: " + String.format(format, args));
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (var p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     /** GETs the VIP from the client namespace in a loop (a fresh curl each time) until stopped; at most 2 minutes. */
     private static final class ClientProbe implements AutoCloseable {
