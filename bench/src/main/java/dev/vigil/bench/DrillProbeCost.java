@@ -45,17 +45,7 @@ public final class DrillProbeCost {
         }
         HttpServer server = null;
         if (url == null) {
-            // The JDK's server writes headers and body apart: with Nagle's algorithm a kept-alive
-            // connection waits for the client's delayed ACK (40 ms) before each body.
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            server.createContext("/", ex -> {
-                byte[] body = "node=bench\n".getBytes(StandardCharsets.UTF_8);
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-                ex.close();
-            });
-            server.start();
+            server = loopbackPage();
             url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
         }
         var spec = new ProbeSpec("cost", ProbeKind.HTTP, url, interval, Duration.ofMillis(500), ProbeSpec.LOCAL, reuse);
@@ -82,6 +72,22 @@ public final class DrillProbeCost {
         } finally {
             if (server != null) server.stop(0);
         }
+    }
+
+    /** A page naming node "bench", served by the JDK's server on loopback (its CPU time is not the probe's). */
+    static HttpServer loopbackPage() throws java.io.IOException {
+        // The JDK's server writes headers and body apart: with Nagle's algorithm a kept-alive
+        // connection waits for the client's delayed ACK (40 ms) before each body.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.createContext("/", ex -> {
+            byte[] body = "node=bench\n".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        return server;
     }
 
     /**

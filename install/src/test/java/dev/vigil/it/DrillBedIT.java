@@ -276,6 +276,7 @@ class DrillBedIT {
     void aResourceFailureAFrozenAgentAndACutLinkRunForReal() throws Exception {
         cluster = BedCluster.create(3, workDir, WEB);
         var bed = cluster.bed();
+        keepAliveOn(bed);
         cluster.startAll();
         awaitSettledServedBy("ha1");
 
