@@ -87,6 +87,8 @@ print("heartbeat slips over all drills (0): %s (per-drill reports: %d) -> %s"
 PY
 
 echo "probing $VIP every 10 ms for 20 s from the client namespace (DrillProbeCost, target <= 2 % of a core), load $(cut -d' ' -f1-3 /proc/loadavg):"
+# With the JVM flags of the launcher (install/src/bin/vigil), which `vigil drill run` runs under.
 for reuse in true false; do
-  ip netns exec "$CLIENT_NS" java -cp "$bench_jar" dev.vigil.bench.DrillProbeCost "http://$VIP/" --interval 10ms --duration 20s --reuse "$reuse"
+  ip netns exec "$CLIENT_NS" java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xmx48m \
+      -cp "$bench_jar" dev.vigil.bench.DrillProbeCost "http://$VIP/" --interval 10ms --duration 20s --reuse "$reuse"
 done

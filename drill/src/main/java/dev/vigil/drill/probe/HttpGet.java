@@ -141,6 +141,7 @@ public final class HttpGet implements Check {
             plain.setTcpNoDelay(true);
             plain.connect(new InetSocketAddress(host, port), millisLeft(deadline));
             Socket s = tls ? ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, true) : plain;
+            s.setSoTimeout(millisLeft(deadline)); // a TLS handshake reads before the answer does
             return new Connection(s);
         } catch (IOException e) {
             plain.close();
