@@ -48,6 +48,11 @@ class DrillBedIT {
             .plus(ResourceSpec.DEFAULT_OPERATION_TIMEOUT.multipliedBy(2));
     private static final Duration STARTUP = Duration.ofSeconds(60);
     /**
+     * A bound against a hung browser, not a speed: Chromium's start (a dozen processes) took over
+     * 20 s once at a load of ~19 from other builds, for a 150 KB page it renders in milliseconds.
+     */
+    private static final Duration CHROMIUM_TIMEOUT = Duration.ofSeconds(60);
+    /**
      * The drill's page probe in the first case: the shortest interval a drill allows, on kept-alive
      * connections (the default, `reuse: true`), against apache with KeepAlive On.
      */
@@ -217,7 +222,7 @@ class DrillBedIT {
         if (Files.isExecutable(Path.of("/usr/bin/chromium"))) {
             var dom = HaBed.run(List.of("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                     "--user-data-dir=" + Files.createTempDirectory(workDir, "chromium"), "--host-resolver-rules=MAP * ~NOTFOUND",
-                    "--dump-dom", html.toUri().toString()), Duration.ofSeconds(20));
+                    "--dump-dom", html.toUri().toString()), CHROMIUM_TIMEOUT);
             assertThat(dom.exit()).as(dom.all()).isZero();
             assertThat(dom.all()).contains("<svg id=\"timeline\"").contains("class=\"event inject\"")
                     .contains("class=\"event detection\"").contains("class=\"event fencing\"").contains("class=\"event start\"")
