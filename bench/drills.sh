@@ -2,7 +2,9 @@
 # Drills back to back on the namespace bed: N switchovers of the web group (Filesystem + IPaddr +
 # apache, fencing configured), alternating ha1 -> ha2 -> ha1, each a whole `vigil drill run --yes
 # --json` from the bed's client namespace with an HTTP probe of the VIP every 10 ms. Then the
-# drills' probe at 10 ms measured alone against the same page (dev.vigil.bench.DrillProbeCost).
+# drills' probe at 10 ms measured alone against the same page (dev.vigil.bench.DrillProbeCost),
+# with its connections reused (the default) and with a fresh one per probe (`reuse: false`).
+# The bed's apache runs with KeepAlive On here (Debian's default; the bed's own is Off).
 #
 #   sudo bench/drills.sh [N] [PRESET]      default 10 drills at `fast`
 #
@@ -24,6 +26,7 @@ fb_need_root_and_tools
 fb_traps
 rm -rf "$work"; mkdir -p "$work"
 fb_bed_up 0 "${SUBNET:-93}"
+for i in 1 2; do conf=HA${i}_APACHE_CONF; sed -i 's/^KeepAlive Off$/KeepAlive On/' "${!conf}"; done
 fb_write_cluster "$work/cluster.yaml" cold "$preset"
 for node in "${fb_nodes[@]}"; do fb_start_agent "$node"; done
 fb_wait_settled cold 120 >/dev/null || { echo "the cluster did not settle" >&2; exit 1; }
@@ -83,5 +86,9 @@ print("heartbeat slips over all drills (0): %s (per-drill reports: %d) -> %s"
          "met" if all(v == 0 for v in delta.values()) and per_drill == 0 else "NOT met"))
 PY
 
-echo "probing $VIP every 10 ms for 20 s from the client namespace (DrillProbeCost, target <= 2 % of a core):"
-ip netns exec "$CLIENT_NS" java -cp "$bench_jar" dev.vigil.bench.DrillProbeCost "http://$VIP/" --interval 10ms --duration 20s
+echo "probing $VIP every 10 ms for 20 s from the client namespace (DrillProbeCost, target <= 2 % of a core), load $(cut -d' ' -f1-3 /proc/loadavg):"
+# With the JVM flags of the launcher (install/src/bin/vigil), which `vigil drill run` runs under.
+for reuse in true false; do
+  ip netns exec "$CLIENT_NS" java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xmx48m \
+      -cp "$bench_jar" dev.vigil.bench.DrillProbeCost "http://$VIP/" --interval 10ms --duration 20s --reuse "$reuse"
+done

@@ -19,11 +19,21 @@ import java.util.Optional;
 public record Drill(Path file, int line, String name, String description, Kind kind, String target, Optional<String> to,
                     List<ProbeSpec> probes, Expectations expect, Limits limits, Inject inject) {
 
-    /** How clients reach the service: exactly one of http, tcp or command is set. */
+    /**
+     * How clients reach the service: exactly one of http, tcp or command is set.
+     *
+     * @param reuse http only: an answer's connection carries the next GET (keep-alive, refreshed
+     *              often; see {@code dev.vigil.drill.probe.HttpGet}), or a fresh connection each time
+     */
     public record ProbeSpec(String name, ProbeKind kind, String address, Duration interval, Duration timeout,
-                            String vantage) {
+                            String vantage, boolean reuse) {
         /** Probes run on the machine that runs the drill; any other vantage names the node they run on. */
         public static final String LOCAL = "local";
+
+        /** With the default: connections reused. */
+        public ProbeSpec(String name, ProbeKind kind, String address, Duration interval, Duration timeout, String vantage) {
+            this(name, kind, address, interval, timeout, vantage, true);
+        }
     }
 
     public enum ProbeKind {

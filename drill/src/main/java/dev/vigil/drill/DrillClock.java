@@ -29,9 +29,14 @@ public interface DrillClock {
                 return wall.millis();
             }
 
+            /** To the microsecond: Thread.sleep rounds up to the next millisecond, a 2 ms probe's grid would wobble by half. */
             @Override
             public void sleep(Duration d) throws InterruptedException {
-                Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+                long end = System.nanoTime() + d.toNanos();
+                for (long left = d.toNanos(); left > 0; left = end - System.nanoTime()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(left);
+                    if (Thread.interrupted()) throw new InterruptedException();
+                }
             }
         };
     }

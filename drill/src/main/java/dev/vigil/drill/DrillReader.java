@@ -51,7 +51,7 @@ public final class DrillReader {
     static final List<String> TOP_KEYS = List.of("drills");
     static final List<String> DRILL_KEYS = List.of("name", "description", "kind", "target", "to", "probes", "expect",
             "limits", "inject");
-    static final List<String> PROBE_KEYS = List.of("name", "http", "tcp", "command", "interval", "timeout", "vantage");
+    static final List<String> PROBE_KEYS = List.of("name", "http", "tcp", "command", "interval", "timeout", "vantage", "reuse");
     static final List<String> EXPECT_KEYS = List.of("service_back_within", "resources", "single_holder",
             "no_other_node_lost", "fenced");
     static final List<String> LIMIT_KEYS = List.of("budget", "settle");
@@ -59,8 +59,12 @@ public final class DrillReader {
     static final List<String> NODE_CRASH_METHODS = List.of("fence", "command");
     static final Duration DEFAULT_INTERVAL = Duration.ofMillis(200);
     static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(1);
-    /** Faster than this a probe measures the prober, not the service; and each one costs a connection. */
-    static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+    /**
+     * Faster than this a probe measures the prober, not the service: its wakeups (the timer's
+     * slack, the scheduler) are a fair share of the interval, and it costs ~4 % of a core with
+     * reused connections. 2 ms is what a drill needs to see a gap to within a few ms.
+     */
+    static final Duration MIN_INTERVAL = Duration.ofMillis(2);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:]+]|[^:\\s]+):(\\d{1,5})");
 
@@ -295,9 +299,12 @@ public final class DrillReader {
                 error(m.entry("vantage").orElseThrow().value().pos(), "vantage `" + vantage + "` is not a node of the cluster ("
                         + String.join(", ", known) + ") nor `local`" + Suggest.didYouMean(vantage, known));
             }
+            boolean reuse = m.entry("reuse").flatMap(e -> bool(e.value(), "`reuse`")).orElse(true);
+            m.entry("reuse").filter(e -> kind != ProbeKind.HTTP).ifPresent(e -> error(e.keyPos(),
+                    "`reuse` applies to http probes only (a tcp probe's point is the connect, a command's is the command)"));
             String name = m.entry("name").flatMap(e -> text(e.value(), "`name`")).orElse(kind.key() + "-" + index);
             if (errors.size() > before) return Optional.empty();
-            return Optional.of(new ProbeSpec(name, kind, address, interval, timeout, vantage));
+            return Optional.of(new ProbeSpec(name, kind, address, interval, timeout, vantage, reuse));
         }
 
         Expectations expectations(MapNode m) {

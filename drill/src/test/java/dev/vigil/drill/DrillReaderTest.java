@@ -73,7 +73,7 @@ class DrillReaderTest {
                         + "resource-failure, switchover, agent-freeze, fence)",
                 "drills.yaml:9:9: a probe needs exactly one of `http: URL`, `tcp: HOST:PORT` or `command: CMD`",
                 "drills.yaml:9:10: unknown key `htp` in a probe; did you mean 'http'? (known: name, http, tcp, command, "
-                        + "interval, timeout, vantage)",
+                        + "interval, timeout, vantage, reuse)",
                 "drills.yaml:10:15: `tcp` must be HOST:PORT (IPv6 as [::1]:80), not `no-port`",
                 "drills.yaml:11:35: `service_back_within` must be a duration such as 500ms, 10s or 2m, not `10 seconds`",
                 "drills.yaml:11:55: `fenced` must be true or false, not `maybe`",
@@ -109,16 +109,34 @@ class DrillReaderTest {
                   - name: far
                     kind: switchover
                     target: www
-                    probes: [{http: "http://10.0.0.50/", vantage: hq3, interval: 1ms}, {tcp: "10.0.0.50:80", vantage: ha3}]
+                    probes: [{http: "http://10.0.0.50/", vantage: hq3, interval: 1ms}, {tcp: "10.0.0.50:80", vantage: ha3, reuse: true},
+                             {http: "http://10.0.0.50/", reuse: sometimes}]
                   - {name: "bad name", kind: switchover, target: www, expect: {service_back_within: 5s}}
                 """, Optional.of(Set.of("ha1", "ha2", "ha3")));
         assertThat(errors).containsExactly(
                 "drills.yaml:3:5: drill `web` is defined twice (first at line 2)",
                 "drills.yaml:7:51: vantage `hq3` is not a node of the cluster (ha1, ha2, ha3) nor `local`; did you mean 'ha3'?",
-                "drills.yaml:7:66: `interval` must be at least 10ms",
-                "drills.yaml:8:12: drill name `bad name` must be letters, digits, '.', '_' and '-' (it names the drill on the command line)",
-                "drills.yaml:8:55: `service_back_within` needs at least one probe of drill `bad name` (add `probes:`), "
+                "drills.yaml:7:66: `interval` must be at least 2ms",
+                "drills.yaml:7:108: `reuse` applies to http probes only (a tcp probe's point is the connect, a command's is the command)",
+                "drills.yaml:8:49: `reuse` must be true or false, not `sometimes`",
+                "drills.yaml:9:12: drill name `bad name` must be letters, digits, '.', '_' and '-' (it names the drill on the command line)",
+                "drills.yaml:9:55: `service_back_within` needs at least one probe of drill `bad name` (add `probes:`), "
                         + "or nothing measures the service");
+    }
+
+    @Test
+    void anHttpProbeReusesItsConnectionUnlessToldNotAndMayProbeEvery2Ms() {
+        var r = DrillReader.read(FILE, """
+                drills:
+                  - name: web
+                    kind: switchover
+                    target: www
+                    probes: [{name: kept, http: "http://10.0.0.50/", interval: 2ms},
+                             {name: fresh, http: "http://10.0.0.50/", reuse: false}, {tcp: "10.0.0.50:80"}]
+                """, Optional.empty());
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.drills().get(0).probes()).extracting(p -> p.name() + " " + p.interval().toMillis() + " " + p.reuse())
+                .containsExactly("kept 2 true", "fresh 200 false", "tcp-3 200 true");
     }
 
     @Test

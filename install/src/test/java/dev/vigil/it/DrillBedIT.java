@@ -46,21 +46,28 @@ class DrillBedIT {
     private static final Duration RESOURCE_FAILURE_BOUND = Duration.ofSeconds(2).plus(Duration.ofSeconds(20))
             .plus(ResourceSpec.DEFAULT_OPERATION_TIMEOUT.multipliedBy(2));
     private static final Duration STARTUP = Duration.ofSeconds(60);
-    /** The drill's page probe in the first case, the shortest interval a drill allows. */
-    private static final Duration DRILL_PROBE = Duration.ofMillis(10);
-    /** The independent prober beside it: finer, so that it is the reference. */
+    /**
+     * A bound against a hung browser, not a speed: Chromium's start (a dozen processes) took over
+     * 20 s once at a load of ~19 from other builds, for a 150 KB page it renders in milliseconds.
+     */
+    private static final Duration CHROMIUM_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * The drill's page probe in the first case: the shortest interval a drill allows, on kept-alive
+     * connections (the default, `reuse: true`), against apache with KeepAlive On.
+     */
+    private static final Duration DRILL_PROBE = Duration.ofMillis(2);
+    /** The independent prober beside it: a fresh connection per GET, what a new client sees. */
     private static final Duration INDEPENDENT_PROBE = Duration.ofMillis(2);
     /**
-     * How far the report's gap and the independent prober's may differ. Each prober sees each
-     * edge of the outage up to one of its intervals late (its last answer before the service
-     * stopped answering was up to an interval before; its first answer after, up to an interval
-     * after), so each measures the real gap plus [0, 2 intervals): the difference lies within
-     * (-2 x 2 ms, +2 x 10 ms). The issue's 10 ms plus one drill interval (10 ms), which the
-     * 10 ms minimum interval forces, covers both sides — while each prober keeps its grid. Where
-     * a loaded machine woke a prober late at an edge, its attempts there were further apart than
-     * its interval and the edge is known only that well: that lateness (logged) is added.
+     * How far the report's gap and the independent prober's may differ: the issue's 10 ms. Both
+     * measure the same way (the end of the last answer before the outage to the end of the first
+     * after it), and each sees each edge up to one of its intervals late, so each measures the real
+     * gap plus [0, 2 intervals): while both keep their 2 ms grids the difference lies within
+     * (-4, +4) ms, plus the difference of the two answers' own durations (under a millisecond on
+     * the bed). The rest of the 10 ms is room for a prober woken a few ms late at an edge on a
+     * loaded machine; how late each was at each edge is logged.
      */
-    private static final Duration GAP_AGREEMENT = Duration.ofMillis(10).plus(DRILL_PROBE);
+    private static final Duration GAP_AGREEMENT = Duration.ofMillis(10);
 
     private static final String WEB = """
             cluster: drills
@@ -111,6 +118,7 @@ class DrillBedIT {
     void aSwitchoverAndANodeCrashRunForRealAndReportTheGapPhasesAndVerdict() throws Exception {
         cluster = BedCluster.create(2, workDir, WEB);
         var bed = cluster.bed();
+        keepAliveOn(bed);
         cluster.startAll();
         await("the page from ha1").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
                 .until(() -> cluster.servedBy(Duration.ofMillis(500)).orElse(""), "ha1"::equals);
@@ -212,7 +220,7 @@ class DrillBedIT {
         if (Files.isExecutable(Path.of("/usr/bin/chromium"))) {
             var dom = HaBed.run(List.of("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                     "--user-data-dir=" + Files.createTempDirectory(workDir, "chromium"), "--host-resolver-rules=MAP * ~NOTFOUND",
-                    "--dump-dom", html.toUri().toString()), Duration.ofSeconds(20));
+                    "--dump-dom", html.toUri().toString()), CHROMIUM_TIMEOUT);
             assertThat(dom.exit()).as(dom.all()).isZero();
             assertThat(dom.all()).contains("<svg id=\"timeline\"").contains("class=\"event inject\"")
                     .contains("class=\"event detection\"").contains("class=\"event fencing\"").contains("class=\"event start\"")
@@ -271,6 +279,7 @@ class DrillBedIT {
     void aResourceFailureAFrozenAgentAndACutLinkRunForReal() throws Exception {
         cluster = BedCluster.create(3, workDir, WEB);
         var bed = cluster.bed();
+        keepAliveOn(bed);
         cluster.startAll();
         awaitSettledServedBy("ha1");
 
@@ -350,6 +359,20 @@ class DrillBedIT {
         assertThat(bed.vipHolders()).hasSize(1).doesNotContain(victim);
     }
 
+    /**
+     * apache as Debian ships it, KeepAlive On (100 requests a connection, 5 s idle; the bed's is
+     * Off), so that the drill's probe really carries its GETs on kept-alive connections and a stop
+     * must end them: the bed's files, in its temporary directory, before any apache starts.
+     */
+    private static void keepAliveOn(HaBed bed) throws IOException {
+        for (var node : bed.nodes()) {
+            var conf = bed.apacheConfig(node);
+            var text = Files.readString(conf);
+            assertThat(text).as("the bed's apache configuration of %s", node).contains("\nKeepAlive Off\n");
+            Files.writeString(conf, text.replace("\nKeepAlive Off\n", "\nKeepAlive On\n"));
+        }
+    }
+
     private void awaitSettledServedBy(String node) {
         await("the page from " + node).atMost(STARTUP).pollInterval(Duration.ofMillis(200))
                 .until(() -> cluster.servedBy(Duration.ofMillis(500)).orElse(""), node::equals);
@@ -380,14 +403,15 @@ class DrillBedIT {
         assertThat(drillSide.ms()).as("the report's page outage, recomputed from its samples")
                 .isBetween(page.outageMs() - 2, page.outageMs() + 2); // the samples are kept in whole ms
         long late = lateness(drillSide, DRILL_PROBE) + lateness(independent, INDEPENDENT_PROBE);
-        log("%s: the report's page outage %d ms (client gap %d ms), the independent prober's %d ms (%d samples): "
-                + "difference %+d ms; edges seen %d/%d ms apart (drill), %d/%d ms (independent)", name, page.outageMs(),
-                report.gapMs(), independent.ms(), samples.size(), page.outageMs() - independent.ms(),
-                drillSide.startEdgeNanos() / 1_000_000, drillSide.endEdgeNanos() / 1_000_000,
-                independent.startEdgeNanos() / 1_000_000, independent.endEdgeNanos() / 1_000_000);
+        log("%s: the report's page outage %d ms (client gap %d ms, %d samples), the independent prober's %d ms (%d samples): "
+                + "difference %+d ms; edges seen %d/%d ms apart (drill), %d/%d ms (independent): %d ms late in all", name,
+                page.outageMs(), report.gapMs(), page.samples().size(), independent.ms(), samples.size(),
+                page.outageMs() - independent.ms(), drillSide.startEdgeNanos() / 1_000_000, drillSide.endEdgeNanos() / 1_000_000,
+                independent.startEdgeNanos() / 1_000_000, independent.endEdgeNanos() / 1_000_000, late);
         assertThat(samples).as("the independent prober probed").hasSizeGreaterThan(100);
+        assertThat(page.samples()).as("the drill's probe kept its grid").hasSizeGreaterThan(100);
         assertThat(Math.abs(page.outageMs() - independent.ms())).as("|report - independent prober| in ms (late edges: %d ms)", late)
-                .isLessThanOrEqualTo(GAP_AGREEMENT.toMillis() + late);
+                .isLessThanOrEqualTo(GAP_AGREEMENT.toMillis());
         return report;
     }
 

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A prober that shares nothing with the drill's: {@code independent-prober.py} (python3, its own
  * process in the client namespace, its own clock), GETting the page on a fixed grid with
- * overlapping requests. Its outage is computed here the way a report's is defined, but by code of
- * its own: from the last answer before a run of failures to the first answer after it.
+ * overlapping requests, each on a fresh connection. Its outage is computed here the way a report's
+ * is defined, but by code of its own: from the last answer before a run of failures to the first
+ * answer after it, in the order the answers came.
  */
 final class IndependentProber implements AutoCloseable {
     record Sample(long startNanos, long endNanos, boolean ok) {}
@@ -55,9 +56,11 @@ final class IndependentProber implements AutoCloseable {
     }
 
     /**
-     * A run of failures: from the end of the last answer before it to the end of the first answer
-     * after it; and the spacing of the attempts' starts at its two edges (last answer → first
-     * failure, last failure → first answer), which bounds how precisely each edge was seen.
+     * An outage: from the end of the last answer before a failure to the end of the first answer
+     * after it, answers taken in the order they came (attempts overlap: a slow answer may end
+     * after a later attempt's); and the spacing of the attempts' starts at its two edges (the
+     * answer before → the first failure, the last failure → the answer after), which bounds how
+     * precisely each edge was seen.
      */
     record Outage(long nanos, long startEdgeNanos, long endEdgeNanos) {
         long ms() {
@@ -65,25 +68,28 @@ final class IndependentProber implements AutoCloseable {
         }
     }
 
-    /** The longest outage in {@code samples} (ordered by start), or none. */
+    /** The longest outage in {@code samples}, or none. */
     static java.util.Optional<Outage> longestOutage(List<Sample> samples) {
+        var answers = samples.stream().filter(Sample::ok).sorted(java.util.Comparator.comparingLong(Sample::endNanos)).toList();
+        var failures = samples.stream().filter(s -> !s.ok()).sorted(java.util.Comparator.comparingLong(Sample::startNanos)).toList();
         Outage worst = null;
-        Sample lastOk = null;
-        Sample firstFail = null;
-        Sample lastFail = null;
-        for (var s : samples) {
-            if (!s.ok()) {
-                if (firstFail == null && lastOk != null) firstFail = s;
-                lastFail = s;
-            } else {
-                if (firstFail != null) {
-                    var o = new Outage(s.endNanos() - lastOk.endNanos(), firstFail.startNanos() - lastOk.startNanos(),
-                            s.startNanos() - lastFail.startNanos());
-                    if (worst == null || o.nanos() > worst.nanos()) worst = o;
-                    firstFail = null;
-                }
-                if (lastOk == null || s.endNanos() >= lastOk.endNanos()) lastOk = s;
+        // Each failure lies between the answer that came last before it started and the first that came after.
+        int next = 0;
+        for (int i = 0; i < failures.size(); ) {
+            long started = failures.get(i).startNanos();
+            while (next < answers.size() && answers.get(next).endNanos() <= started) next++;
+            if (next == 0 || next == answers.size()) { // before the first answer, or never answered again
+                i++;
+                continue;
             }
+            var before = answers.get(next - 1);
+            var after = answers.get(next);
+            int last = i;
+            while (last + 1 < failures.size() && failures.get(last + 1).startNanos() < after.endNanos()) last++;
+            var o = new Outage(after.endNanos() - before.endNanos(), started - before.startNanos(),
+                    after.startNanos() - failures.get(last).startNanos());
+            if (worst == null || o.nanos() > worst.nanos()) worst = o;
+            i = last + 1;
         }
         return java.util.Optional.ofNullable(worst);
     }

@@ -48,7 +48,7 @@ public final class InProcessProbes implements Probes {
 
     static Check checkFor(ProbeSpec spec) {
         return switch (spec.kind()) {
-            case HTTP -> new HttpGet(URI.create(spec.address()));
+            case HTTP -> new HttpGet(URI.create(spec.address()), spec.reuse());
             case TCP -> new TcpConnect(spec.address());
             case COMMAND -> new CommandCheck(spec.address());
         };

@@ -114,6 +114,7 @@ final class ProbeGrid {
             all = List.copyOf(workers);
         }
         all.forEach(Thread::interrupt);
+        check.close();
         // A worker hanging in a connect ends at its timeout, on its own: a daemon, it holds nothing.
         long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
         for (var t : all) t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));

@@ -17,7 +17,7 @@ import java.util.Locale;
  * clock, so that the drill can place the samples on its own. Line protocol, in UTF-8:
  *
  * <pre>
- * stdin:  spec KIND INTERVAL_MS TIMEOUT_MS NAME     (first line)
+ * stdin:  spec KIND INTERVAL_MS TIMEOUT_MS reuse=1|0 NAME   (first line; without reuse=, 1)
  *         ADDRESS                                   (second line: URL, HOST:PORT or command)
  *         ping SEQ                                  (any number)
  * stdout: ready NAME
@@ -25,7 +25,9 @@ import java.util.Locale;
  *         pong SEQ NOW_NS
  * </pre>
  *
- * The end of stdin (the drill closed it, or its connection died) stops the probe.
+ * The end of stdin (the drill closed it, or its connection died) stops the probe. A node of an
+ * older version takes {@code reuse=} as part of the name (which it only echoes): it probes on
+ * fresh connections, as it always did.
  */
 public final class ProbeStream {
     private ProbeStream() {}
@@ -55,11 +57,21 @@ public final class ProbeStream {
     static ProbeSpec spec(String header, String address) {
         if (header == null || address == null) throw new IllegalArgumentException("no probe given on stdin");
         var f = header.split(" ", 5);
-        if (f.length != 5 || !f[0].equals("spec")) throw new IllegalArgumentException("expected `spec KIND INTERVAL_MS TIMEOUT_MS NAME`, got: " + header);
+        if (f.length != 5 || !f[0].equals("spec")) {
+            throw new IllegalArgumentException("expected `spec KIND INTERVAL_MS TIMEOUT_MS reuse=1|0 NAME`, got: " + header);
+        }
         try {
             var kind = ProbeKind.valueOf(f[1].toUpperCase(Locale.ROOT));
-            return new ProbeSpec(f[4], kind, address, Duration.ofMillis(Long.parseLong(f[2])), Duration.ofMillis(Long.parseLong(f[3])),
-                    ProbeSpec.LOCAL);
+            boolean reuse = true;
+            String name = f[4];
+            if (name.startsWith("reuse=")) {
+                var r = name.split(" ", 2);
+                if (r.length != 2 || !r[0].matches("reuse=[01]")) throw new IllegalArgumentException("expected reuse=1 or reuse=0, then the name");
+                reuse = r[0].equals("reuse=1");
+                name = r[1];
+            }
+            return new ProbeSpec(name, kind, address, Duration.ofMillis(Long.parseLong(f[2])), Duration.ofMillis(Long.parseLong(f[3])),
+                    ProbeSpec.LOCAL, reuse);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad probe spec `" + header + "`: " + e.getMessage());
         }
@@ -67,7 +79,8 @@ public final class ProbeStream {
 
     /** What {@link VantageProbes} writes to start {@code spec}. */
     static String specLines(ProbeSpec spec) {
-        return "spec " + spec.kind().key() + " " + spec.interval().toMillis() + " " + spec.timeout().toMillis() + " " + spec.name()
+        return "spec " + spec.kind().key() + " " + spec.interval().toMillis() + " " + spec.timeout().toMillis()
+                + " reuse=" + (spec.reuse() ? 1 : 0) + " " + spec.name()
                 + "\n" + oneLine(spec.address()) + "\n";
     }
 

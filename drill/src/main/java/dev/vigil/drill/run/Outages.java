@@ -11,7 +11,9 @@ import java.util.List;
  * What one probe saw, measured the way bench's HttpProbe and the failover tests measure a client's
  * outage: from the last answer before a run of failures to the first answer after it (answer
  * times, on the run's monotonic clock). Only failures that started after the injection count.
- * Pure, for tests.
+ * Attempts overlap (a slow answer may come after a later attempt's), so answers are taken in the
+ * order they came, not the order their attempts started: an outage is a stretch between two
+ * consecutive answers in which some attempt started and failed. Pure, for tests.
  */
 public final class Outages {
     private Outages() {}
@@ -24,32 +26,32 @@ public final class Outages {
     public static ProbeSeries series(ProbeSpec spec, List<ProbeSample> all, long injectNanos, long endNanos,
                                      java.util.Optional<String> clock) {
         var mine = all.stream().filter(s -> s.probe().equals(spec.name())).toList();
+        var answers = mine.stream().filter(ProbeSample::ok).sorted(java.util.Comparator.comparingLong(ProbeSample::endNanos)).toList();
+        long[] failures = mine.stream().filter(s -> !s.ok() && s.startNanos() >= injectNanos).mapToLong(ProbeSample::startNanos)
+                .sorted().toArray();
         long worst = 0;
         Long firstOkAfter = null;
-        boolean back = true;
-        Long lastOkEnd = null;
-        Long outageStart = null;
-        for (var s : mine) {
-            if (s.ok()) {
-                if (outageStart != null) {
-                    long length = s.endNanos() - outageStart;
-                    if (length >= worst) {
-                        worst = length;
-                        firstOkAfter = s.endNanos() - injectNanos;
-                    }
-                    outageStart = null;
-                } else if (firstOkAfter == null && s.startNanos() >= injectNanos) {
+        Long lastAnswer = null; // the end of the answer before the one at hand
+        int f = 0;
+        for (var s : answers) {
+            boolean failed = false;
+            while (f < failures.length && failures[f] < s.endNanos()) {
+                failed = true;
+                f++;
+            }
+            if (failed) {
+                long length = s.endNanos() - (lastAnswer != null ? lastAnswer : injectNanos);
+                if (length >= worst) {
+                    worst = length;
                     firstOkAfter = s.endNanos() - injectNanos;
                 }
-                lastOkEnd = s.endNanos();
-            } else if (s.startNanos() >= injectNanos && outageStart == null) {
-                outageStart = lastOkEnd != null ? lastOkEnd : injectNanos;
+            } else if (firstOkAfter == null && s.startNanos() >= injectNanos) {
+                firstOkAfter = s.endNanos() - injectNanos;
             }
+            lastAnswer = s.endNanos();
         }
-        if (outageStart != null) {
-            back = false;
-            worst = Math.max(worst, endNanos - outageStart);
-        }
+        boolean back = f == failures.length; // no attempt failed after the last answer
+        if (!back) worst = Math.max(worst, endNanos - (lastAnswer != null ? lastAnswer : injectNanos));
         var samples = new ArrayList<Sample>(mine.size());
         for (var s : mine) {
             samples.add(new Sample(millis(s.startNanos() - injectNanos), millis(s.endNanos() - s.startNanos()), s.ok(), s.detail()));
