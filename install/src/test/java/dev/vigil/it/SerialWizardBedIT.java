@@ -144,14 +144,23 @@ class SerialWizardBedIT {
         console.keys(OPERATOR, "r");
         console.awaitScreen(OPERATOR, "Verdict: OK", VERDICT);
         console.keys(OPERATOR, "a");
-        console.awaitScreen(OPERATOR, "serial-link: summary (2/5)");
+        console.awaitScreen(OPERATOR, "> serial-link: summary"); // the breadcrumb, cut at 80 columns
         assertThat(console.screen(OPERATOR)).contains(cable.a.toString()).contains(cable.b.toString());
         console.keys(OPERATOR, "Enter");
         console.awaitScreen(OPERATOR, "nothing has been changed yet", RUN);
         console.keys(OPERATOR, "a");
         console.awaitScreen(OPERATOR, "[y/N]");
         console.keys(OPERATOR, "y");
-        console.awaitScreen(OPERATOR, "Done: a serial heartbeat link", RUN);
+        console.awaitScreen(OPERATOR, "result (5/5", RUN);
+        if (!console.screen(OPERATOR).contains("Done: a serial heartbeat link")) {
+            var screens = new StringBuilder(console.screen(OPERATOR));
+            for (int i = 0; i < 3; i++) { // the failed step's reason, below the counts
+                console.keys(OPERATOR, "PgDn");
+                Thread.sleep(300);
+                screens.append(console.screen(OPERATOR));
+            }
+            throw new AssertionError("the apply failed:\n" + screens + "\n" + pb.agentLogs());
+        }
         for (var n : pb.bed().nodes()) {
             var file = pb.ssh(n, Duration.ofSeconds(30), "cat " + PlaybookBed.NODE_CLUSTER_FILE).stdout();
             assertThat(file).as("the cluster file on %s", n).contains("type: serial").contains("between: [" + a + ", " + b + "]")
