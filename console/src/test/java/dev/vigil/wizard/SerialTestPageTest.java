@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The serial link wizard's page with two "agents" answering op {@code serial-test} with their real
- * test service (the dispatch's answer, without the TCP hop: {@code SerialLinkWizardIT} has that) on
+ * test service (the dispatch's answer, without the TCP hop: {@code SerialWizardBedIT} in install/ has that) on
  * socat cables: the cable tested OK with live counts and the offer to add it, a pulled cable's
  * verdict and hint, refusals before anything runs, and the verdicts' hints from the reports.
  */
