@@ -67,15 +67,7 @@ class SerialWizardBedIT {
         new java.security.SecureRandom().nextBytes(bytes);
         Files.writeString(key, java.util.Base64.getEncoder().encodeToString(bytes) + "\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(pb.clusterFile(), pb.expand("""
-                cluster: %s
-                auth: {keyfile: %s}
-                timing: {preset: fast}
-                ${NODES}
-                links:
-                  - {type: udp, mode: unicast, port: 694}
-                policy: {two_node_unsafe: true}
-                """.formatted(PlaybookBed.CLUSTER, key)));
+        Files.writeString(pb.clusterFile(), pb.expand(PlaybookBed.CLUSTER_TEMPLATE.replace(PlaybookBed.NODE_AUTHKEY, key.toString())));
         pb.installClusterFileOnNodes();
         pb.startAgents();
         await("both agents see both nodes").atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> pb.bed().nodes().stream()
