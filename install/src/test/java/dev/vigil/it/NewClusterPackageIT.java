@@ -11,39 +11,37 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The new-cluster recipe on installed nodes: two bare Debian nodes ({@link BareNode}s booted with
+ * The new-cluster wizard on installed nodes: two bare Debian nodes ({@link BareNode}s booted with
  * systemd in the namespaces of a {@link NetnsBed}) with the Debian package installed by
  * {@code dpkg -i} but no cluster file, so its {@code vigil-agent.service} is enabled and not
- * running; the recipe applied from the operator's namespace as the wizard saves it
- * ({@code vigil playbook apply playbooks/new-cluster/playbook.yaml --vars F --config F --inventory F},
- * the nodes' host keys known beforehand, as the wizard requires). The agents then run under
- * systemd (the unit, not a background process), enabled at boot, and each sees the other; a plan
- * of the same run afterwards changes nothing.
+ * running; {@code vigil console} in the operator's namespace ({@link BedConsole}) and an admin
+ * typing the wizard through the real OpenSSH client in tmux at 80x24 (the nodes' host keys known
+ * beforehand, as the wizard requires): the form, the review (which says the package's unit is
+ * used where it is installed), the recipe's plan and apply. The agents then run under systemd
+ * (the unit's main process, not a background one), enabled at boot, and each sees the other; the
+ * saved command line, run from a shell as a plan, changes nothing.
  */
 @Tag("integration")
 class NewClusterPackageIT {
     private static final List<String> NODES = List.of("n1", "n2");
+    private static final String CLUSTER = "pkg";
+    private static final String ADMIN = "adam";
     /** The apply: facts, each step within its timeout (60 s), the join wait within join_timeout below. */
     private static final Duration RUN = Duration.ofMinutes(4);
-    /** As the wizard writes it; two nodes with the unsafe mode chosen (no fencing on these nodes). */
-    private static final String CLUSTER = """
-            # cluster file made by the console's new-cluster wizard
-            cluster: pkg
-            auth: {keyfile: /etc/vigil/authkey}
-            timing: {preset: fast}
-            nodes:
-              - {name: n1, address: ${n1}}
-              - {name: n2, address: ${n2}}
-            links:
-              - {type: udp, mode: unicast, port: 694}
-            policy: {two_node_unsafe: true}
-            """;
+    private BedConsole console;
+
+    @AfterEach
+    void closeConsole() {
+        if (console != null) console.close();
+    }
 
     @Test
     void theAgentsRunAsThePackagesUnitAndSeeEachOther(@TempDir Path dir) throws Exception {
@@ -84,30 +82,20 @@ class NewClusterPackageIT {
                 Files.writeString(ssh.resolve("known_hosts"), knownHosts);
                 log("2 nodes booted, the package installed: %d ms", since(t0));
 
-                // What the wizard saves: the cluster file, its inventory, the answers.
-                var made = Files.createDirectories(dir.resolve("cluster-pkg"));
-                var cluster = Files.writeString(made.resolve("cluster.yaml"),
-                        CLUSTER.replace("${n1}", bed.address("n1")).replace("${n2}", bed.address("n2")));
-                var inventory = new StringBuilder("# how the new-cluster wizard reaches the nodes (vigil playbook --inventory)\nhosts:\n");
-                for (var n : NODES) {
-                    inventory.append("  ").append(n).append(": {address: ").append(bed.address(n)).append(", ssh: {user: root, port: 22}}\n");
-                }
-                var inv = Files.writeString(made.resolve("inventory.yaml"), inventory.toString());
-                var vars = Files.writeString(dir.resolve("vars.yaml"), """
-                        cluster_file: "%s"
-                        key_file: "%s"
-                        members: "n1 n2"
-                        vigil: "/usr/bin/vigil"
-                        join_timeout: "60s"
-                        """.formatted(cluster, made.resolve("authkey")));
-                var playbook = VigilHome.home().resolve("playbooks/new-cluster/playbook.yaml").toString();
-
+                // The wizard typed through the console, from the operator's namespace, by an admin.
+                var recipes = Files.createDirectories(dir.resolve("recipes"));
+                ok(Commands.run(List.of("cp", "-r", VigilHome.home().resolve("playbooks/new-cluster").toString(), recipes.toString()),
+                        null, Duration.ofSeconds(10)));
+                // no cluster yet: no cluster file of the console's, no agent for it to follow
+                console = new BedConsole(bed.namespace("op"), home, dir.resolve("none/cluster.yaml"), dir.resolve("none/agent.sock"),
+                        dir, recipes, Map.of(ADMIN, "admin"));
+                console.login(ADMIN);
+                typeTheWizard(bed);
                 long apply = System.nanoTime();
-                var applied = vigil(bed, home, "playbook", "apply", playbook, "--vars", vars.toString(), "--config", cluster.toString(),
-                        "--inventory", inv.toString());
+                console.keys(ADMIN, "y");
+                console.awaitScreen(ADMIN, "Done: a new cluster", RUN);
                 log("applied in %d ms", since(apply));
-                assertThat(applied.exit()).as(applied.all()).isZero();
-
+                var made = console.saved().resolve("cluster-" + CLUSTER);
                 String operatorKey = Files.readString(made.resolve("authkey"));
                 for (var node : nodes) {
                     String n = node.name();
@@ -125,16 +113,67 @@ class NewClusterPackageIT {
                     assertThat(members).as("members seen by %s: %s", n, status).containsExactlyInAnyOrderElementsOf(NODES);
                 }
 
-                // The same run again, as a plan: nothing would change, the agents are the units.
-                var plan = vigil(bed, home, "playbook", "plan", playbook, "--vars", vars.toString(), "--config", cluster.toString(),
-                        "--inventory", inv.toString(), "--json");
+                // The saved command line, from a shell, as a plan: nothing would change, the agents are the units.
+                var runs = console.savedRuns().stream().filter(p -> p.getFileName().toString().startsWith("new-cluster-")).toList();
+                assertThat(runs).as("saved runs").hasSize(1);
+                String repeat = Files.readString(runs.get(0).resolve("vars.yaml")).lines().filter(l -> l.startsWith("# repeat with: "))
+                        .findFirst().orElseThrow().substring("# repeat with: ".length());
+                var words = new ArrayList<>(List.of(repeat.split(" ")));
+                assertThat(words.subList(0, 3)).as("the saved command line: %s", repeat).containsExactly("vigil", "playbook", "apply");
+                words.set(2, "plan");
+                words.add("--json");
+                var plan = vigil(bed, home, words.subList(1, words.size()).toArray(String[]::new));
                 assertThat(plan.exit()).as(plan.all()).isZero();
                 assertThat(new ObjectMapper().readTree(plan.stdout()).path("changed").asInt(-1)).as(plan.stdout()).isZero();
+                assertThat(Files.readString(console.auditLog())).contains(ADMIN).contains("recipe-apply-key");
                 log("all but the teardown: %d ms", since(t0));
             } finally {
+                if (console != null) console.close();
+                console = null;
                 nodes.forEach(BareNode::close);
             }
         }
+    }
+
+    /**
+     * {@code w}, the new-cluster recipe, its form: the cluster's name, 2 nodes with their names and
+     * addresses (SSH as root on 22, the defaults), the {@code fast} preset, unicast on 694 (the
+     * default), {@code two_node_unsafe}; the review, the recipe's summary ({@code vigil} is
+     * /usr/bin/vigil, the package's, by default), the plan, {@code a}: the confirmation on screen.
+     */
+    private void typeTheWizard(NetnsBed bed) throws IOException {
+        console.keys(ADMIN, "w");
+        console.awaitScreen(ADMIN, "Recipes in ");
+        console.keys(ADMIN, "Home", "Enter");
+        console.awaitScreen(ADMIN, "new-cluster: the cluster (1/6)");
+        console.type(ADMIN, CLUSTER);
+        console.keys(ADMIN, "Down");
+        console.replace(ADMIN, "2");
+        for (int i = 1; i <= 2; i++) {
+            var n = NODES.get(i - 1);
+            console.keys(ADMIN, "Down");
+            console.awaitScreen(ADMIN, "> node" + i + "_name");
+            console.type(ADMIN, n);
+            console.keys(ADMIN, "Down");
+            console.type(ADMIN, bed.address(n));
+            console.keys(ADMIN, "Down", "Down");
+        }
+        console.keys(ADMIN, "Down");
+        console.awaitScreen(ADMIN, "> timing");
+        console.keys(ADMIN, "Right");
+        console.awaitScreen(ADMIN, "< fast >");
+        // unicast (on, port 694), multicast, broadcast, serial, fencing, ping_target: as they are
+        console.keys(ADMIN, "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down");
+        console.awaitScreen(ADMIN, "> two_node_unsafe");
+        console.keys(ADMIN, "Space", "Enter");
+        console.awaitScreen(ADMIN, "new-cluster: review the files (2/6)");
+        assertThat(console.screen(ADMIN)).contains("vigil-agent.service");
+        console.keys(ADMIN, "Enter");
+        console.awaitScreen(ADMIN, "> new-cluster: summary"); // the breadcrumb, cut at 80 columns
+        console.keys(ADMIN, "Enter");
+        console.awaitScreen(ADMIN, "nothing has been changed yet", RUN);
+        console.keys(ADMIN, "a");
+        console.awaitScreen(ADMIN, "[y/N]");
     }
 
     /** {@code vigil ARGS} from the operator's namespace, its home {@code home} (no ssh-agent). */
