@@ -341,6 +341,13 @@ public final class ConfigDistribution {
             // Under the lock that adopts: a file of this version that arrived from a peer since
             // the check above (a racing apply through another node) makes this one lose now.
             var r = running;
+            if (config.version() == r.config().version() && MessageDigest.isEqual(sha, r.sha())) {
+                // This very file runs already (applied through another node a moment ago: a playbook's
+                // `cluster` step on every node of the cluster, or the same command run twice): what
+                // was asked for is true, so it is not refused; the caller still waits for every member.
+                return new ApplyResult(true, r.config().version(), "version " + r.config().version()
+                        + " runs on " + self + " already: this same file", HexFormat.of().formatHex(sha));
+            }
             if (config.version() <= r.config().version()) {
                 String runningDigest = HexFormat.of().formatHex(r.sha());
                 String why = config.version() == r.config().version() && !MessageDigest.isEqual(sha, r.sha())

@@ -109,6 +109,24 @@ class ConfigDistributionTest {
     }
 
     @Test
+    void theFileTheClusterRunsAlreadyIsNotRefusedAndAdoptedOnce() throws Exception {
+        var adopted = new ArrayList<ClusterConfig>();
+        var ha1 = node("ha1", load(file(1, 1)), adopted);
+        String v2 = file(2, 2);
+        assertThat(ha1.apply(v2).adopted()).isTrue();
+        // the same file again (as a playbook's `cluster` step applies it through every node): success, nothing new
+        var again = ha1.apply(v2);
+        assertThat(again.adopted()).isTrue();
+        assertThat(again.version()).isEqualTo(2);
+        assertThat(again.message()).isEqualTo("version 2 runs on ha1 already: this same file");
+        assertThat(adopted).hasSize(1);
+        // another file of the running version is still refused
+        var other = ha1.apply(file(2, 3));
+        assertThat(other.adopted()).isFalse();
+        assertThat(other.message()).contains("already runs another file with version 2");
+    }
+
+    @Test
     void aStateDirectoryThatCannotBeWrittenIsLoggedOncePerIntervalNotOncePerHeartbeat() throws Exception {
         var v1 = load(file(1, 1));
         // The state directory is a file: every write fails, as on a full disk.

@@ -88,8 +88,11 @@ public final class NewClusterPage implements Page {
         var out = new ArrayList<Line>();
         out.add(Line.of("The cluster file (checked by the agent's loader) and how this machine reaches the nodes:", Tone.TITLE));
         out.add(Line.of("  Enter writes them to " + directory() + " and shows the plan; nothing on any node changes before the apply", Tone.DIM));
-        out.addAll(Views.wrapped("  Vigil must be installed on every node (the plan's first step checks it: the scripted install is not built yet),"
+        out.addAll(Views.wrapped("  Vigil must be installed on every node (vigil install, or the Debian package; the plan's first step checks it),"
                 + " and each node's SSH host key must be in ~/.ssh/known_hosts (a wizard never accepts a new one).", width, "  ", Tone.WARN));
+        out.addAll(Views.wrapped("  The agents: where the package is installed, its unit vigil-agent.service, enabled and started (systemd"
+                + " restarts it and starts it at boot); where Vigil runs from a copy of the distribution, a background process"
+                + " (log in /var/log/vigil/agent.log). The plan shows which, per node.", width, "  ", Tone.DIM));
         out.add(Line.empty());
         out.add(Line.of("cluster.yaml", Tone.TITLE));
         clusterText().lines().forEach(l -> out.add(Line.of("  " + l)));

@@ -34,9 +34,17 @@ public final class Recipes {
                     .sorted().limit(LIMIT).toList();
         }
         var inventory = hosts.inventory();
-        for (Path d : subdirs) out.add(read(d.getFileName().toString(), d.resolve("playbook.yaml"), inventory));
+        for (Path d : subdirs) {
+            String id = d.getFileName().toString();
+            // new-cluster's hosts are the nodes its own form names, not the console's: with no
+            // cluster file yet (where a new cluster is made) it must still open
+            out.add(read(id, d.resolve("playbook.yaml"), id.equals(NewClusterPage.RECIPE) ? NEW_NODES : inventory));
+        }
         return out;
     }
+
+    /** Stands for the nodes the new-cluster form will name, to read its recipe in the catalogue. */
+    private static final Inventory NEW_NODES = Inventory.toCome(List.of("node1", "node2"));
 
     static Recipe read(String id, Path file, Inventory inventory) {
         var examples = examples(file.resolveSibling("vars.example.yaml"));

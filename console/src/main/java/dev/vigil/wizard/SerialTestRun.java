@@ -20,8 +20,14 @@ final class SerialTestRun {
 
     /** Between polls: the counts move visibly and the agents are asked ~5 times a second. */
     static final Duration POLL = Duration.ofMillis(200);
-    /** The echoer waits this much longer than the sender sends: the sender starts a round trip later. */
-    static final Duration ECHO_SLACK = Duration.ofSeconds(15);
+    /**
+     * How long the echoer waits for the first probe: the sender's start answers once its device is
+     * open (the agent waits at most 5 s for that) and probes at once, a control round trip after
+     * the echoer's. Not the test's duration plus a slack: the echoer must be done within
+     * {@code duration + AFTER} when no probe ever comes (a pulled cable), so the run ends with both
+     * ends done and {@code r} right after the verdict finds both agents free.
+     */
+    static final Duration ECHO_FIRST_PROBE = Duration.ofSeconds(10);
     /** After its last probe the sender waits 2 s for stragglers, the echoer ~3 s of quiet: both done within this. */
     static final Duration AFTER = Duration.ofSeconds(10);
 
@@ -63,7 +69,7 @@ final class SerialTestRun {
     private void run(SerialAgents agents) {
         try {
             String b = Integer.toString(baud);
-            echoed = agents.call(echoer.node(), "echo", List.of(echoer.device(), b, Durations.format(duration.plus(ECHO_SLACK))));
+            echoed = agents.call(echoer.node(), "echo", List.of(echoer.device(), b, Durations.format(ECHO_FIRST_PROBE)));
             bump();
             if (echoed.done()) return; // its device could not be opened: that is the verdict
             sent = agents.call(sender.node(), "send", List.of(sender.device(), b, Durations.format(duration)));

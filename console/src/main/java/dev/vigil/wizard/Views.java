@@ -48,10 +48,13 @@ final class Views {
         };
         String msg = mask(s.message(), secrets);
         String first = msg.lines().findFirst().orElse("");
+        boolean failure = isFailure(s.status());
+        // A failure's reason goes on lines of its own, wrapped: after a long step name at 80 columns
+        // it would be cut off the screen, and it is what the operator must read.
         out.add(Line.builder().add("  " + marker).add(Text.fit(s.status(), s.status().length() > 8 ? s.status().length() : 8), tone(s.status()))
-                .add(" " + mask(s.name(), secrets)).add(first.isEmpty() ? "" : ": " + first, Tone.DIM).build());
-        if (isFailure(s.status())) {
-            msg.lines().skip(1).limit(20).forEach(l -> out.add(Line.of("      " + l, Tone.BAD)));
+                .add(" " + mask(s.name(), secrets)).add(first.isEmpty() || failure ? "" : ": " + first, Tone.DIM).build());
+        if (failure) {
+            msg.lines().limit(21).forEach(l -> out.addAll(wrapped(l, width, "      ", Tone.BAD)));
         }
         if (diffs && !s.diff().isEmpty()) {
             for (String l : mask(s.diff(), secrets).split("\n")) {

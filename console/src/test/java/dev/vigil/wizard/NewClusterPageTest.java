@@ -79,7 +79,8 @@ class NewClusterPageTest {
         assertThat(p.stage()).isEqualTo(NewClusterPage.Stage.REVIEW);
         String review = text(p.body(ctx(), 200, 60));
         assertThat(review).contains("cluster: web").contains("  - {name: ha2, address: 10.0.0.2}").contains("ping: [10.0.0.254]")
-                .contains("ha1: {address: 10.0.0.1, ssh: {user: root, port: 22}}").contains("Vigil must be installed on every node");
+                .contains("ha1: {address: 10.0.0.1, ssh: {user: root, port: 22}}").contains("Vigil must be installed on every node")
+                .contains("its unit vigil-agent.service, enabled and started");
         assertThat(dir.resolve("saved")).as("nothing written before the review's Enter").doesNotExist();
 
         var open = p.onKey(new KeyStroke(KeyType.Enter), ctx());

@@ -45,6 +45,18 @@ class RecipesTest {
     }
 
     @Test
+    void theNewClusterRecipeOpensWithNoClusterFileYet() throws Exception {
+        // the console of an operator who has no cluster yet: only `local` is known
+        var recipes = Recipes.scan(ShippedRecipesTest.SHIPPED, WizardHosts.local());
+        var newCluster = recipes.stream().filter(r -> r.id().equals(NewClusterPage.RECIPE)).findFirst().orElseThrow();
+        assertThat(newCluster.errors()).isEmpty();
+        assertThat(newCluster.playbook()).isPresent();
+        // the others run on the cluster's nodes: with none, they say so
+        assertThat(recipes.stream().filter(r -> r.id().equals("haproxy")).findFirst().orElseThrow().firstError())
+                .contains("`all` names no host here");
+    }
+
+    @Test
     void aMissingDirectoryIsSaidNotThrown() throws Exception {
         var page = new CatalogPage(WizardSettings.defaults().withPlaybooks(dir.resolve("nope")));
         assertThat(page.recipes()).isEmpty();

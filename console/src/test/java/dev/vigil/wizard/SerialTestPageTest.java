@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The serial link wizard's page with two "agents" answering op {@code serial-test} with their real
- * test service (the dispatch's answer, without the TCP hop: {@code SerialLinkWizardIT} has that) on
+ * test service (the dispatch's answer, without the TCP hop: {@code SerialWizardBedIT} in install/ has that) on
  * socat cables: the cable tested OK with live counts and the offer to add it, a pulled cable's
  * verdict and hint, refusals before anything runs, and the verdicts' hints from the reports.
  */
@@ -171,6 +171,8 @@ class SerialTestPageTest {
         assertThat(v.summary()).contains("20 sent, 0 back").contains("ha2 heard nothing");
         assertThat(v.hint()).contains("the cable is absent").contains("null-modem");
         assertThat(text(p.body(ctx, 200, 30))).contains("Verdict: NO_LINK");
+        // the echoer gave up waiting within the run: both agents free, so r right now is not refused
+        assertThat(p.run().echoed()).hasValueSatisfying(e -> assertThat(e.done()).isTrue());
         // r runs it again; b goes back to the answers
         assertThat(p.onKey(new KeyStroke('b', false, false), ctx)).isEqualTo(Reaction.HANDLED);
         assertThat(p.stage()).isEqualTo(SerialTestPage.Stage.FORM);

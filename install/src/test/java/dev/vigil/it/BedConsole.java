@@ -28,7 +28,8 @@ final class BedConsole implements AutoCloseable {
     /** A screen change after a key: the console redraws within its 20 ms tick; SSH and tmux add little. */
     static final Duration SCREEN = Duration.ofSeconds(20);
 
-    private final PlaybookBed pb;
+    /** The network namespace the console and the operators' ssh run in. */
+    private final String netns;
     private final Path dir;
     private final Process console;
     private final String tmux;
@@ -40,7 +41,18 @@ final class BedConsole implements AutoCloseable {
      * @param users    user name to role, e.g. otto=operator
      */
     BedConsole(PlaybookBed pb, Path dir, Path recipes, java.util.Map<String, String> users) throws IOException {
-        this.pb = pb;
+        // the status comes from ha1's agent once it runs; the wizards need none
+        this(pb.bed().clientNamespace(), pb.operatorHome(), pb.clusterFile(), pb.socket(pb.bed().nodes().get(0)), dir, recipes, users);
+    }
+
+    /**
+     * As above, anywhere: the console in network namespace {@code netns} with the operator's
+     * {@code home} (its .ssh reaches the nodes), {@code --config config} (the wizards' hosts, when
+     * it exists) and {@code --socket socket} (the agent it follows, when one runs there).
+     */
+    BedConsole(String netns, Path home, Path config, Path socket, Path dir, Path recipes, java.util.Map<String, String> users)
+            throws IOException {
+        this.netns = netns;
         this.dir = dir;
         var keys = new StringBuilder();
         for (var u : users.entrySet()) {
@@ -53,14 +65,12 @@ final class BedConsole implements AutoCloseable {
         var authorized = dir.resolve("console_authorized_keys");
         Files.writeString(authorized, keys);
         Files.setPosixFilePermissions(authorized, PosixFilePermissions.fromString("rw-------"));
-        var cmd = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + pb.bed().clientNamespace(),
-                "env", "-u", "SSH_AUTH_SOCK", "HOME=" + pb.operatorHome(), "JAVA_TOOL_OPTIONS=-Duser.home=" + pb.operatorHome(),
+        var cmd = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + netns,
+                "env", "-u", "SSH_AUTH_SOCK", "HOME=" + home, "JAVA_TOOL_OPTIONS=-Duser.home=" + home,
                 VigilHome.launcher().toString(), "console", "--listen", "127.0.0.1:" + PORT,
                 "--authorized-keys", authorized.toString(), "--host-key", dir.resolve("console_host_ed25519").toString(),
                 "--audit-log", auditLog().toString(), "--playbooks", recipes.toString(), "--wizard-saves", saved().toString(),
-                "--config", pb.clusterFile().toString(),
-                // the status comes from ha1's agent once it runs; the wizards need none
-                "--socket", pb.socket(pb.bed().nodes().get(0)).toString()));
+                "--config", config.toString(), "--socket", socket.toString()));
         console = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile()).start();
         tmux = "vigil-wizbed-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try {
@@ -95,7 +105,7 @@ final class BedConsole implements AutoCloseable {
 
     /** {@code user} logs in: ssh from the client namespace in a new 80x24 tmux window named after them. */
     void login(String user) throws Exception {
-        var ssh = String.join(" ", "nsenter", "--net=/run/netns/" + pb.bed().clientNamespace(),
+        var ssh = String.join(" ", "nsenter", "--net=/run/netns/" + netns,
                 "ssh", "-p", String.valueOf(PORT), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-F", "/dev/null",
                 "-i", dir.resolve("console-" + user).toString(), "-t", user + "@127.0.0.1");

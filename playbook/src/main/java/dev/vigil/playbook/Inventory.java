@@ -80,6 +80,17 @@ public final class Inventory {
         return new Inventory(localMap(), Map.of());
     }
 
+    /**
+     * {@code local} and hosts known by name only, their address their name: to read a playbook
+     * whose hosts are still to come (the new-cluster wizard's recipe, before its form has named
+     * the nodes); nothing is reached through it.
+     */
+    public static Inventory toCome(List<String> names) {
+        var m = localMap();
+        for (String n : names) m.put(n, new HostEntry(n, false, n, SshSettings.NONE));
+        return new Inventory(m, Map.of());
+    }
+
     private static LinkedHashMap<String, HostEntry> localMap() {
         var m = new LinkedHashMap<String, HostEntry>();
         m.put(LOCAL, new HostEntry(LOCAL, true, null, SshSettings.NONE));

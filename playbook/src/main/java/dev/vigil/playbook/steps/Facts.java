@@ -23,6 +23,9 @@ import java.util.TreeMap;
  * <li>{@code facts.hostname}</li>
  * <li>{@code facts.memory_mb}: MemTotal of /proc/meminfo, in MiB</li>
  * <li>{@code facts.init}: systemd when /run/systemd/system exists, else sysv</li>
+ * <li>{@code facts.vigil_unit}: yes when Vigil's package (or the admin) installed {@code vigil-agent.service}
+ *     in /lib, /usr/lib or /etc/systemd/system, else no: the new-cluster recipe starts the agent through
+ *     that unit where there is one, in the background where Vigil runs from a copy of the distribution</li>
  * <li>{@code facts.interfaces}: the interface names, space separated</li>
  * <li>{@code facts.addresses}: every address of every interface, without prefix length, space separated</li>
  * <li>{@code facts.ipv4.IFACE}, {@code facts.ipv6.IFACE}: that interface's addresses, space separated</li>
@@ -32,7 +35,7 @@ public final class Facts {
     public static final String PREFIX = "facts.";
     /** The facts every host has; {@code facts.ipv4.*} and {@code facts.ipv6.*} depend on its interfaces. */
     public static final Set<String> NAMES = Set.of("facts.os_family", "facts.os_id", "facts.os_version", "facts.hostname",
-            "facts.memory_mb", "facts.init", "facts.interfaces", "facts.addresses");
+            "facts.memory_mb", "facts.init", "facts.vigil_unit", "facts.interfaces", "facts.addresses");
     /** Facts whose value is a space-separated list (the right side of {@code in}). */
     public static final Set<String> LISTS = Set.of("facts.interfaces", "facts.addresses");
     /** Gathering runs once per host; a host that cannot answer this quickly is not in a state to be configured. */
@@ -48,6 +51,9 @@ public final class Facts {
             "while read -r k v u; do [ \"$k\" = MemTotal: ] && echo \"$v\"; done < /proc/meminfo",
             "echo @init",
             "if [ -d /run/systemd/system ]; then echo systemd; else echo sysv; fi",
+            "echo @vigil-unit",
+            "u=no; for d in /etc/systemd/system /lib/systemd/system /usr/lib/systemd/system; do "
+                    + "[ -e $d/vigil-agent.service ] && u=yes; done; echo $u",
             "echo @addr",
             "ip -o addr show || echo '@ip-failed'",
             "echo @end");
@@ -102,6 +108,7 @@ public final class Facts {
         facts.put("facts.memory_mb", String.valueOf(Long.parseLong(kb) / 1024));
 
         facts.put("facts.init", first(sections, "init").orElse("sysv"));
+        facts.put("facts.vigil_unit", first(sections, "vigil-unit").orElse("no"));
 
         var addr = sections.getOrDefault("addr", List.of());
         if (sections.containsKey("ip-failed")) throw new Step.Failure("gathering facts: `ip -o addr show` failed (is iproute2 installed?)");

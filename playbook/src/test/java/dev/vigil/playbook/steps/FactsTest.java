@@ -34,6 +34,9 @@ class FactsTest {
                 .findFirst().orElseThrow().replaceAll("\\D", "");
         assertThat(f.get("facts.memory_mb")).isEqualTo(String.valueOf(Long.parseLong(memTotal) / 1024));
         assertThat(f.get("facts.init")).isEqualTo(Files.isDirectory(Path.of("/run/systemd/system")) ? "systemd" : "sysv");
+        boolean unit = java.util.stream.Stream.of("/etc", "/lib", "/usr/lib")
+                .anyMatch(d -> Files.exists(Path.of(d, "systemd/system/vigil-agent.service"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertThat(f.get("facts.vigil_unit")).isEqualTo(unit ? "yes" : "no");
         var ifaces = NetworkInterface.networkInterfaces().filter(i -> i.inetAddresses().findAny().isPresent())
                 .map(NetworkInterface::getName).sorted().toList();
         assertThat(f.get("facts.interfaces").split(" ")).containsExactlyInAnyOrderElementsOf(ifaces);
@@ -53,6 +56,8 @@ class FactsTest {
             2097152
             @init
             systemd
+            @vigil-unit
+            yes
             @addr
             1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever
             2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\\       valid_lft forever preferred_lft forever
@@ -67,7 +72,7 @@ class FactsTest {
         var f = Facts.parse(REDHAT);
         assertThat(f).containsEntry("facts.os_family", "redhat").containsEntry("facts.os_id", "rocky")
                 .containsEntry("facts.os_version", "9.3").containsEntry("facts.hostname", "db1")
-                .containsEntry("facts.memory_mb", "2048").containsEntry("facts.init", "systemd")
+                .containsEntry("facts.memory_mb", "2048").containsEntry("facts.init", "systemd").containsEntry("facts.vigil_unit", "yes")
                 .containsEntry("facts.interfaces", "lo eth0 eth0.100")
                 .containsEntry("facts.ipv4.eth0", "10.0.0.5 10.0.0.100").containsEntry("facts.ipv6.eth0", "fe80::1")
                 .containsEntry("facts.ipv4.eth0.100", "192.168.100.5")
