@@ -300,6 +300,8 @@ final class InstallCommand implements Callable<Integer> {
                     }
                 }
                 formed &= alive == ok.size();
+                // One node not yet formed settles this look: asking the rest would cost a JVM start each for nothing.
+                if (!formed) break;
             }
             if (formed) return true;
             Thread.sleep(1000);

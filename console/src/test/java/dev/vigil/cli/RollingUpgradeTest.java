@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code vigil install --upgrade}'s decisions from {@code vigil status --json}: when the cluster is
- * healthy enough to start, and the order of the nodes. The upgrade itself runs on bare nodes in
- * {@code UpgradeIT} (install/).
+ * healthy enough to start, how a wait for health polls, and the order of the nodes. The upgrade
+ * itself runs on bare nodes in {@code InstallIT} (install/).
  */
 class RollingUpgradeTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -83,6 +86,64 @@ class RollingUpgradeTest {
         assertThat(RollingUpgrade.unhealthy(Map.of("n1", s, "n2", s), others, Set.of("n3"))).isEmpty();
         assertThat(RollingUpgrade.unhealthy(Map.of("n1", s, "n2", s), others, Set.of())).containsExactly(
                 "n3 is in standby: `vigil node online n3` first");
+    }
+
+    @Test
+    void oneNodesViewIsJudgedWithoutTheOthersAnswering() throws Exception {
+        var healthy = status(alive(), VIP_ON_N1);
+        assertThat(RollingUpgrade.unhealthy(Map.of("n1", healthy), List.of("n1"), NODES, Set.of())).isEmpty();
+        var n2Dead = status(alive("alive", "dead"), VIP_ON_N1);
+        assertThat(RollingUpgrade.unhealthy(Map.of("n1", n2Dead), List.of("n1"), NODES, Set.of())).containsExactly("n1 sees n2 dead");
+        assertThat(RollingUpgrade.unhealthy(Map.of(), List.of("n1"), NODES, Set.of()))
+                .containsExactly("n1: its agent does not answer `vigil status`");
+    }
+
+    /** Answers from a script: per look, the status each node gives; records who was asked. */
+    private static final class Scripted implements RollingUpgrade.Statuses {
+        final List<List<String>> asked = new ArrayList<>();
+        final List<Map<String, JsonNode>> looks;
+
+        Scripted(List<Map<String, JsonNode>> looks) {
+            this.looks = looks;
+        }
+
+        @Override
+        public Map<String, JsonNode> of(Collection<String> nodes) {
+            var look = looks.get(Math.min(asked.size(), looks.size() - 1));
+            asked.add(List.copyOf(nodes));
+            var answers = new java.util.LinkedHashMap<String, JsonNode>();
+            nodes.forEach(n -> { if (look.containsKey(n)) answers.put(n, look.get(n)); });
+            return answers;
+        }
+    }
+
+    @Test
+    void whileWaitingOnlyOneNodeIsAskedAndTheVerdictIsEveryNodes() throws Exception {
+        var moving = (com.fasterxml.jackson.databind.node.ObjectNode) status(alive(), VIP_ON_N1);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) moving.get("resources")).putArray("pending").add("vip:start@n2");
+        var settled = status(alive(), VIP_ON_N1);
+        var ask = new Scripted(List.of(Map.of("n1", moving), Map.of("n1", moving),
+                Map.of("n1", settled, "n2", settled, "n3", settled)));
+
+        var problems = RollingUpgrade.awaitHealthy(ask, NODES, Set.of(), Duration.ofMinutes(1), Duration.ZERO);
+
+        assertThat(problems).isEmpty();
+        assertThat(ask.asked).containsExactly(List.of("n1"), List.of("n1"), List.of("n1"), NODES);
+    }
+
+    @Test
+    void aPeerSeeingOtherwiseIsNotHiddenByTheFirstNodesView() throws Exception {
+        var fine = status(alive(), VIP_ON_N1);
+        var n3SeesN2Dead = status(alive("alive", "dead"), VIP_ON_N1);
+        var split = Map.of("n1", fine, "n2", fine, "n3", n3SeesN2Dead);
+        var ask = new Scripted(List.of(split, split, Map.of("n1", fine, "n2", fine, "n3", fine)));
+
+        assertThat(RollingUpgrade.awaitHealthy(ask, NODES, Set.of(), Duration.ofMinutes(1), Duration.ZERO)).isEmpty();
+        assertThat(ask.asked).containsExactly(List.of("n1"), NODES, List.of("n1"), NODES);
+
+        var stuck = new Scripted(List.of(split));
+        assertThat(RollingUpgrade.awaitHealthy(stuck, NODES, Set.of(), Duration.ZERO, Duration.ZERO))
+                .as("past the bound: the full round's problems").containsExactly("n3 sees n2 dead");
     }
 
     @Test
