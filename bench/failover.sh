@@ -236,5 +236,8 @@ if ((${#rejected[@]} > 0)); then
 fi
 rss_all=$(fb_rss_max "$work"/trials/*/rss.txt) || failed=1
 echo "agents RSS max over all trials: $rss_all"
+if [[ ${HUNG_ALERT:-0} == 1 ]]; then
+  echo "hung alert agent runs started: $(wc -l <"$work/hung-alert.runs" 2>/dev/null || echo 0) (each hangs until its 30 s timeout or its node's kill)"
+fi
 echo "logs and probe files: $work"
 exit "$failed"

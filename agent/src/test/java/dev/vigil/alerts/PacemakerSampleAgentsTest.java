@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.config.AlertSpec;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -51,14 +52,7 @@ class PacemakerSampleAgentsTest {
                     + "exec /usr/sbin/sendmail \"$@\"\n");
             Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwx------"));
             Path agent = wrapper("alert_smtp.sh", "HOME=" + home, "PATH=" + bin + ":/usr/sbin:/usr/bin:/sbin:/bin");
-            try (var alerts = AlertsTest.realAgents(AlertFixtures.agent("mail", agent, List.of("ops@example.com"),
-                    TIMEOUT))) {
-                alerts.fire(AlertFixtures.nodeDead("ha1"));
-                await().atMost(TIMEOUT).until(() -> done(alerts) == 1L);
-                alerts.fire(AlertFixtures.moved("www", "ha1", "ha2"));
-                await().atMost(TIMEOUT).until(() -> done(alerts) == 2L);
-                assertThat(alerts.counters()).containsEntry("sent", 2L);
-            }
+            runForNodeDeadThenMove(AlertFixtures.agent("mail", agent, List.of("ops@example.com"), TIMEOUT));
             List<String> mails = server.awaitMails(2);
             assertThat(mails).hasSize(2).allSatisfy(m -> assertThat(m).contains("X-Rcpt: ops@example.com",
                     "To: ops@example.com", "From: hacluster@", "CRM_alert_version=2.1.5"));
@@ -102,14 +96,7 @@ class PacemakerSampleAgentsTest {
             // It prints its version once it listens.
             await().atMost(TIMEOUT).until(() -> Files.readString(traps).contains("NET-SNMP version"));
             Path agent = wrapper("alert_snmp.sh", snmpEnv);
-            try (var alerts = AlertsTest.realAgents(AlertFixtures.agent("snmp", agent, List.of("127.0.0.1:" + port),
-                    TIMEOUT))) {
-                alerts.fire(AlertFixtures.nodeDead("ha1"));
-                await().atMost(TIMEOUT).until(() -> done(alerts) == 1L);
-                alerts.fire(AlertFixtures.moved("www", "ha1", "ha2"));
-                await().atMost(TIMEOUT).until(() -> done(alerts) == 2L);
-                assertThat(alerts.counters()).containsEntry("sent", 2L);
-            }
+            runForNodeDeadThenMove(AlertFixtures.agent("snmp", agent, List.of("127.0.0.1:" + port), TIMEOUT));
             await().atMost(TIMEOUT).until(() -> trapLines(traps).size() == 2);
         } finally {
             receiver.destroy();
@@ -128,6 +115,17 @@ class PacemakerSampleAgentsTest {
                 pcmk + "1.1 = STRING: \"ha2\"", pcmk + "1.2 = STRING: \"www\"", pcmk + "1.3 = STRING: \"move\"",
                 pcmk + "1.4 = STRING: \"ok\"", pcmk + "1.5 = INTEGER: 0", pcmk + "1.6 = INTEGER: 0",
                 pcmk + "1.7 = INTEGER: 0"));
+    }
+
+    /** ha1 dead, then www moved to ha2, one at a time: both must be sent (exit 0), none fail. */
+    private static void runForNodeDeadThenMove(AlertSpec spec) {
+        try (var alerts = AlertsTest.realAgents(spec)) {
+            alerts.fire(AlertFixtures.nodeDead("ha1"));
+            await().atMost(TIMEOUT).until(() -> done(alerts) == 1L);
+            alerts.fire(AlertFixtures.moved("www", "ha1", "ha2"));
+            await().atMost(TIMEOUT).until(() -> done(alerts) == 2L);
+            assertThat(alerts.counters()).containsEntry("sent", 2L);
+        }
     }
 
     private static long done(Alerts alerts) {
