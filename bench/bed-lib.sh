@@ -70,6 +70,15 @@ links:
 YAML
     # METRICS=1: each agent's Prometheus endpoint on (docs/metrics.md), for its memory cost.
     if [[ ${METRICS:-0} == 1 ]]; then echo 'metrics: {listen: ":9469"}'; fi
+    # HUNG_ALERT=1: an alert agent that hangs (sleep 1000, killed at its 30 s timeout) told of every
+    # event, to show the takeover does not wait for it (docs/alerts.md); each run is one line in
+    # hung-alert.runs, the proof that it ran.
+    if [[ ${HUNG_ALERT:-0} == 1 ]]; then
+      printf '#!/bin/sh\necho "$CRM_alert_kind $CRM_alert_node $CRM_alert_desc" >>%s\nsleep 1000\n' \
+        "$dir/hung-alert.runs" >"$dir/hung-alert.sh"; chmod 755 "$dir/hung-alert.sh"
+      echo 'alerts:'
+      echo "  - {name: hung, kind: agent, path: $dir/hung-alert.sh, timeout: 30s}"
+    fi
     if [[ $mode == cold ]]; then
       cat <<YAML
 resources:

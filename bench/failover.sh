@@ -16,6 +16,7 @@
 #                WINDOW_S (seconds probed after the kill; default by mode and preset),
 #                FENCING=0 (no fence devices: the ping target breaks the two-node tie, keepalived-style),
 #                METRICS=1 (the agents' Prometheus endpoints on, scraped from the client every 5 s),
+#                HUNG_ALERT=1 (an alert agent that hangs until its 30 s timeout, told of every event),
 #                PROBE_INTERVAL (HttpProbe's grid, default 10ms), BED_REUSE=1 (use the bed BED as it is
 #                and leave it up: bench/vs-*.sh). The checked trials' gaps go to WORK_DIR/MODE-PRESET/gaps.txt.
 #
@@ -30,7 +31,7 @@ set -euo pipefail
 # shellcheck source=bench/bed-lib.sh
 source "$(dirname "$(readlink -f "$0")")/bed-lib.sh"
 
-usage() { sed -n '6,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 mode=${1:-}; preset=${2:-}; trials=${3:-}
 case $mode in cold|hot|heartbeat|switchover) ;; *) usage ;; esac
 case $preset in lan|fast|instant|wan) ;; *) usage ;; esac
@@ -235,5 +236,8 @@ if ((${#rejected[@]} > 0)); then
 fi
 rss_all=$(fb_rss_max "$work"/trials/*/rss.txt) || failed=1
 echo "agents RSS max over all trials: $rss_all"
+if [[ ${HUNG_ALERT:-0} == 1 ]]; then
+  echo "hung alert agent runs started: $(wc -l <"$work/hung-alert.runs" 2>/dev/null || echo 0) (each hangs until its 30 s timeout or its node's kill)"
+fi
 echo "logs and probe files: $work"
 exit "$failed"

@@ -149,7 +149,8 @@ class AlertsTest {
         return state != 'Z' && state != 'X';
     }
 
-    private Alerts realAgents(AlertSpec spec) {
+    /** Real agents run by AgentAlertSender; ha1 is node 1, ha2 node 2. */
+    static Alerts realAgents(AlertSpec spec) {
         return new Alerts("web", "ha2", List.of(spec), System::nanoTime,
                 Map.of(AlertSpec.Kind.AGENT, new AgentAlertSender(n -> List.of("ha1", "ha2").indexOf(n) + 1, ZoneOffset.UTC)),
                 Alerts.THREADS, Alerts.QUEUE);

@@ -2,15 +2,9 @@ package dev.vigil.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.config.AlertSpec;
 import dev.vigil.config.AlertTopic;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +12,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,20 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
  * class), plain, and with STARTTLS required and AUTH, its certificate trusted through ca_file.
  */
 class SmtpSenderTest {
-    /** Debian's interpreter: python3-aiosmtpd is installed for it, not for another python3 on the PATH. */
-    static final Path PYTHON = Path.of("/usr/bin/python3");
-
     @TempDir
     Path dir;
-    private Process server;
+    private LocalSmtpServer server;
 
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
-            server.getOutputStream().close(); // the server stops when its stdin closes
-            if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            server.close();
         }
     }
 
@@ -93,34 +80,13 @@ class SmtpSenderTest {
     }
 
     private int startServer(String... tls) throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON), "needs Debian's python3 with python3-aiosmtpd");
-        int port;
-        try (var s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Path script = dir.resolve("smtp_server.py");
-        try (var in = SmtpSenderTest.class.getResourceAsStream("smtp_server.py")) {
-            Files.copy(in, script);
-        }
-        Path out = Files.createDirectories(dir.resolve("mail"));
-        var command = new java.util.ArrayList<>(List.of(PYTHON.toString(), script.toString(), Integer.toString(port),
-                out.toString()));
-        command.addAll(List.of(tls));
-        server = new ProcessBuilder(command).redirectError(dir.resolve("smtp-server.log").toFile()).start();
-        var ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        assertThat(ready.readLine()).as("the SMTP server's first line (python3-aiosmtpd installed?)").isEqualTo("ready");
-        return port;
+        server = LocalSmtpServer.start(dir, tls);
+        return server.port;
     }
 
     private String oneMail() throws Exception {
-        Path out = dir.resolve("mail");
-        await().atMost(Duration.ofSeconds(20)).until(() -> mails(out).size() == 1);
-        return Files.readString(mails(out).get(0));
-    }
-
-    private static List<Path> mails(Path out) throws Exception {
-        try (Stream<Path> files = Files.list(out)) {
-            return files.filter(p -> !p.toString().endsWith(".tmp")).toList();
-        }
+        List<String> mails = server.awaitMails(1);
+        assertThat(mails).hasSize(1);
+        return mails.get(0);
     }
 }
