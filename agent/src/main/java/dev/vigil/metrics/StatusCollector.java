@@ -56,6 +56,7 @@ final class StatusCollector implements MultiCollector {
         out.add(counter("vigil_detector_stalls", "Times the failure detector woke more than half a keepalive late (the process stalled)")
                 .add(hb.stalls()).build());
         drops(s.drops(), out);
+        alerts(s.alerts(), out);
         if (s.resources() != null) {
             resources(s.node(), s.resources(), out);
         }
@@ -108,6 +109,19 @@ final class StatusCollector implements MultiCollector {
         }
         out.add(byReason.build());
         out.add(counter("vigil_serial_garbage_bytes", "Bytes skipped on serial lines while looking for a frame").add(garbage).build());
+    }
+
+    /**
+     * The alert deliveries of this node by result (sent, failed, timed_out, dropped, rate_limited;
+     * docs/alerts.md): every result at 0 from the start, so a rule on the first failure fires.
+     */
+    private static void alerts(Map<String, Long> counted, List<MetricSnapshot> out) {
+        var byResult = new java.util.TreeMap<String, Long>();
+        for (var c : dev.vigil.alerts.Alerts.Counter.values()) byResult.put(c.key(), 0L);
+        byResult.putAll(counted);
+        var family = counter("vigil_alerts", "Alert deliveries of this node by result (docs/alerts.md)");
+        byResult.forEach((result, n) -> family.add(n, "result", result));
+        out.add(family.build());
     }
 
     private static void resources(String self, StatusReport.ResourcesReport r, List<MetricSnapshot> out) {

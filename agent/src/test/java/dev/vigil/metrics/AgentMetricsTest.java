@@ -108,6 +108,18 @@ class AgentMetricsTest {
     }
 
     @Test
+    void alertDeliveriesAreCountedByResultEachFromZero() {
+        var s = afterFailover();
+        var withAlerts = new StatusReport(s.cluster(), s.node(), s.incarnation(), s.view(), s.members(), s.configVersion(),
+                s.timing(), s.votes(), s.nodes(), s.drops(), s.heartbeat(), s.resources(), Map.of("sent", 3L, "timed_out", 1L));
+        var scrape = new AgentMetrics(config, "ha1", () -> withAlerts).registry().scrape();
+        assertThat(counter(scrape, "vigil_alerts", Labels.of("result", "sent"))).isEqualTo(3);
+        assertThat(counter(scrape, "vigil_alerts", Labels.of("result", "timed_out"))).isEqualTo(1);
+        assertThat(counter(scrape, "vigil_alerts", Labels.of("result", "dropped"))).as("every result starts at 0").isZero();
+        assertThat(points(scrape, "vigil_alerts")).hasSize(dev.vigil.alerts.Alerts.Counter.values().length);
+    }
+
+    @Test
     void withoutResourcesThereIsNoQuorumOrResourceMetric() {
         var s = afterFailover();
         var bare = new StatusReport(s.cluster(), s.node(), s.incarnation(), s.view(), s.members(), s.configVersion(), s.timing(),
