@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +52,9 @@ public final class OutputCollector implements Runnable {
     private final CountDownLatch finished = new CountDownLatch(1);
     /** True while the reader is inside a read call: it has taken in all it was given before. */
     private volatile boolean blockedInRead;
+    /** /proc/PID/task/TID/syscall of the reader's thread once it runs; null before, or without /proc. */
+    private volatile Path readerSyscall;
+    private volatile boolean started;
     /** {@link System#nanoTime()} when the last read returned. */
     private volatile long lastReadNanos = System.nanoTime();
 
@@ -57,6 +62,12 @@ public final class OutputCollector implements Runnable {
     static final Duration QUIET = Duration.ofMillis(5);
     /** At most this long after the exit before the result goes out whatever the readers do. */
     static final Duration SETTLE_LIMIT = Duration.ofMillis(15);
+    /**
+     * At most this long after the exit for a reader the kernel has woken but not yet run: on a
+     * loaded machine the reader's thread can wait for a CPU far longer than {@link #SETTLE_LIMIT},
+     * and reporting then would lose output the agent wrote before it exited (a meta-data answer).
+     */
+    static final Duration STARVED_LIMIT = Duration.ofSeconds(2);
     /** How long output of a background child is still read after the agent exited. */
     static final Duration LATE_OUTPUT_WINDOW = Duration.ofSeconds(10);
 
@@ -77,6 +88,12 @@ public final class OutputCollector implements Runnable {
 
     @Override
     public void run() {
+        try {
+            readerSyscall = Path.of("/proc/thread-self").toRealPath().resolve("syscall");
+        } catch (IOException | RuntimeException e) {
+            readerSyscall = null; // no procfs: the time-based judgement alone
+        }
+        started = true;
         try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             char[] buf = new char[1024];
             int n;
@@ -109,7 +126,10 @@ public final class OutputCollector implements Runnable {
      * Waits, after the agent exited at {@code exitNanos}, until every collector has read what the
      * agent wrote: it reached the end of its stream, or it has sat blocked in a read for
      * {@link #QUIET} since the exit and its last read (a background child holds the pipe and is
-     * silent). Never longer than {@link #SETTLE_LIMIT}. Collectors still open afterwards keep
+     * silent) — judged by the kernel where it can tell ({@code /proc/thread-self/syscall}: asleep in
+     * read(2) means the pipe is empty), by time otherwise. Never longer than {@link #SETTLE_LIMIT},
+     * except for a reader the kernel shows running or waiting for a CPU: it still has output to take
+     * in, and is waited for up to {@link #STARVED_LIMIT}. Collectors still open afterwards keep
      * reading until {@link #LATE_OUTPUT_WINDOW} after the exit and are then closed.
      *
      * @return true if every stream had ended
@@ -139,6 +159,12 @@ public final class OutputCollector implements Runnable {
             while (c.finished.getCount() > 0 && System.nanoTime() < limit && !c.idleSince(exitNanos)) {
                 LockSupport.parkNanos(500_000);
             }
+            // However long since the exit: a reader the kernel has woken but not yet run still has
+            // the agent's output to take in.
+            long starved = exitNanos + STARVED_LIMIT.toNanos();
+            while (c.finished.getCount() > 0 && System.nanoTime() < starved && c.readerThread() == ReaderThread.RUNNABLE) {
+                LockSupport.parkNanos(500_000);
+            }
             if (c.finished.getCount() > 0) {
                 allEnded = false;
                 c.closeLater(log, tag, logLimit);
@@ -153,6 +179,52 @@ public final class OutputCollector implements Runnable {
             }
         }
         return allEnded;
+    }
+
+    /** What the kernel says the reader's thread is doing. */
+    enum ReaderThread {
+        /** Running or waiting for a CPU (or not started yet): it has something to read or to handle. */
+        RUNNABLE,
+        /** Asleep in read(2): the pipe is empty, all written so far has been taken in. */
+        IN_READ,
+        /** Asleep elsewhere (a lock, a safepoint, a Java pipe): only time tells. */
+        ELSEWHERE,
+        UNKNOWN
+    }
+
+    /** read(2)'s number on this machine's architecture; -2 (never matched) where not known. */
+    private static final int READ_SYSCALL = switch (System.getProperty("os.arch", "")) {
+        case "amd64", "x86_64" -> 0;
+        case "aarch64" -> 63;
+        default -> -2;
+    };
+
+    ReaderThread readerThread() {
+        if (!started) {
+            return ReaderThread.RUNNABLE;
+        }
+        Path file = readerSyscall;
+        if (file == null) {
+            return ReaderThread.UNKNOWN;
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        } catch (IOException | RuntimeException e) {
+            return ReaderThread.UNKNOWN; // the thread has ended, or /proc refuses
+        }
+        // "running" for a runnable thread; "-1 sp pc" blocked outside a system call (a page
+        // fault); otherwise the number of the call it is asleep in, then its arguments.
+        int space = text.indexOf(' ');
+        String first = space < 0 ? text : text.substring(0, space);
+        if (first.equals("running") || first.equals("-1")) {
+            return ReaderThread.RUNNABLE;
+        }
+        try {
+            return Integer.parseInt(first) == READ_SYSCALL ? ReaderThread.IN_READ : ReaderThread.ELSEWHERE;
+        } catch (NumberFormatException e) {
+            return ReaderThread.UNKNOWN;
+        }
     }
 
     private boolean idleSince(long exitNanos) {
