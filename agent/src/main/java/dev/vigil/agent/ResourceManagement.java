@@ -53,13 +53,13 @@ final class ResourceManagement implements AutoCloseable {
         // Pacemaker's default fencing action: power-cycle, so a healthy node comes back by itself.
         Coordination.Fencer fencer = (node, delay) -> {
             var log = org.slf4j.LoggerFactory.getLogger(ResourceManagement.class);
-            if (!config.resources().ping().isEmpty()) {
+            if (!ping.targets().isEmpty()) {
                 log.info("fencing {}: first checking that this node reaches a ping target", node);
             }
             if (!ping.reachableNow(FENCE_PING_TIMEOUT)) {
                 org.slf4j.LoggerFactory.getLogger(ResourceManagement.class).error(
                         "not fencing {}: this node reaches none of the ping targets {}, so it is probably the one cut off",
-                        node, config.resources().ping());
+                        node, ping.targets());
                 return new dev.vigil.fencing.FenceReport(node, FenceAction.REBOOT, false, java.util.List.of());
             }
             return fenceRunner.fence(node, FenceAction.REBOOT, fenceDevices, false, delay);
@@ -74,6 +74,7 @@ final class ResourceManagement implements AutoCloseable {
 
     void reconfigure(ClusterConfig newConfig) {
         fenceDevices = newConfig.resources().fencing();
+        ping.retarget(newConfig.resources().ping());
         coordination.reconfigure(newConfig);
     }
 

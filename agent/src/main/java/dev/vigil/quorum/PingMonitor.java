@@ -15,18 +15,22 @@ import org.slf4j.LoggerFactory;
  * Whether this node reaches at least one ping target (heartbeat's {@code ping} nodes): a node that
  * reaches none is a poor home for resources, and in a two-node cluster the half that reaches one
  * breaks the tie. Targets are probed with ICMP echo (as root; otherwise Java falls back to TCP
- * port 7) every {@code interval}; one lost round is forgiven, two in a row are not.
+ * port 7) every {@code interval}; one lost round is forgiven, two in a row are not. The targets
+ * follow {@code vigil config apply} ({@link #retarget}): a cluster that gains, changes or drops its
+ * ping targets uses the new ones at once, both for placement and for fencing's check.
  */
 public final class PingMonitor implements BooleanSupplier, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PingMonitor.class);
     private static final int ROUNDS_TO_LOSE = 2;
 
-    private final List<String> targets;
+    private volatile List<String> targets;
     private final Duration interval;
     private final Runnable onChange;
     private final ScheduledExecutorService timer;
     private volatile boolean reachable = true;
     private int failedRounds;
+    private boolean started;
+    private boolean scheduled;
 
     public PingMonitor(List<String> targets, Duration interval, Runnable onChange) {
         this.targets = List.copyOf(targets);
@@ -39,14 +43,45 @@ public final class PingMonitor implements BooleanSupplier, AutoCloseable {
         });
     }
 
-    public void start() {
-        if (targets.isEmpty()) return;
-        timer.scheduleWithFixedDelay(this::round, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    public synchronized void start() {
+        started = true;
+        scheduleIfNeeded();
     }
 
-    private void round() {
+    /** The targets of a newly applied cluster file; none means "always reachable" again. */
+    public synchronized void retarget(List<String> newTargets) {
+        var copy = List.copyOf(newTargets);
+        if (copy.equals(targets)) return;
+        LOG.info("ping targets now {} (were {})", copy, targets);
+        targets = copy;
+        scheduleIfNeeded();
+        // A round decides from the new targets; until then the old verdict stands, except that
+        // with no targets at all there is nothing left to fail.
+        timer.execute(this::round);
+    }
+
+    /** All we probe now (for fencing's log). */
+    public List<String> targets() {
+        return targets;
+    }
+
+    // The probing thread is only created once there is something to probe.
+    private void scheduleIfNeeded() {
+        if (started && !scheduled && !targets.isEmpty()) {
+            timer.scheduleWithFixedDelay(this::round, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+            scheduled = true;
+        }
+    }
+
+    private synchronized void round() {
+        var current = targets;
+        if (current.isEmpty()) {
+            failedRounds = 0;
+            changeTo(true, current);
+            return;
+        }
         boolean any = false;
-        for (var target : targets) {
+        for (var target : current) {
             try {
                 if (InetAddress.getByName(target).isReachable((int) Math.max(100, interval.toMillis() / 2))) {
                     any = true;
@@ -57,13 +92,16 @@ public final class PingMonitor implements BooleanSupplier, AutoCloseable {
             }
         }
         failedRounds = any ? 0 : failedRounds + 1;
-        boolean now = failedRounds < ROUNDS_TO_LOSE;
+        changeTo(failedRounds < ROUNDS_TO_LOSE, current);
+    }
+
+    private void changeTo(boolean now, List<String> current) {
         if (now != reachable) {
             reachable = now;
             if (now) {
-                LOG.info("ping targets {} reachable again", targets);
+                LOG.info("ping targets {} reachable again", current);
             } else {
-                LOG.warn("no ping target of {} reachable", targets);
+                LOG.warn("no ping target of {} reachable", current);
             }
             onChange.run();
         }
@@ -75,8 +113,9 @@ public final class PingMonitor implements BooleanSupplier, AutoCloseable {
      * fence race against the healthy node. True when no targets are configured.
      */
     public boolean reachableNow(Duration timeout) {
-        if (targets.isEmpty()) return true;
-        for (var target : targets) {
+        var current = targets;
+        if (current.isEmpty()) return true;
+        for (var target : current) {
             try {
                 if (InetAddress.getByName(target).isReachable((int) Math.max(1, timeout.toMillis()))) {
                     return true;
