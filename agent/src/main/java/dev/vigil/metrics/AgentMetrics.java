@@ -96,7 +96,7 @@ public final class AgentMetrics implements AutoCloseable {
      */
     public synchronized void serve(InetSocketAddress address) {
         try {
-            server = new MetricsServer(address, this::answer);
+            server = new MetricsServer(address, this::answer, MetricsServer.REQUEST_TIMEOUT);
             LOG.info("Prometheus metrics on http://{}/metrics", hostPort(address.getAddress().getHostAddress(), server.port()));
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot serve Prometheus metrics on {}: {}; the agent runs on without them", address, e.toString());

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why not an HTTP server library: the agent's memory budget is 64 MB and a scrape every 15 s
  * needs no concurrency; the JDK's {@code com.sun.net.httpserver} under the Prometheus client cost
  * ~5 MB of classes and four threads more (docs/metrics.md). Bounds instead: a request head is read
- * within {@link #REQUEST_TIMEOUT} and at most {@link #MAX_HEAD} bytes, so a client that connects
+ * within its timeout ({@link #REQUEST_TIMEOUT}) and at most {@link #MAX_HEAD} bytes, so a client that connects
  * and says nothing holds up the next scrape for seconds, never for good; bodies are not read.
  */
 final class MetricsServer implements AutoCloseable {
@@ -41,12 +41,18 @@ final class MetricsServer implements AutoCloseable {
 
     private final ServerSocket socket;
     private final Function<Request, Response> handler;
+    private final Duration requestTimeout;
     private final Thread thread;
     private volatile boolean closed;
 
-    /** Binds now (an exception if it cannot) and serves on a daemon thread from then on. */
-    MetricsServer(InetSocketAddress address, Function<Request, Response> handler) throws IOException {
+    /**
+     * Binds now (an exception if it cannot) and serves on a daemon thread from then on.
+     *
+     * @param requestTimeout how long a connection may take to send its request head ({@link #REQUEST_TIMEOUT})
+     */
+    MetricsServer(InetSocketAddress address, Function<Request, Response> handler, Duration requestTimeout) throws IOException {
         this.handler = handler;
+        this.requestTimeout = requestTimeout;
         socket = new ServerSocket();
         try {
             socket.setReuseAddress(true);
@@ -77,7 +83,7 @@ final class MetricsServer implements AutoCloseable {
     }
 
     private void answer(Socket s) throws IOException {
-        long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
         String head = readHead(s, deadline);
         OutputStream out = s.getOutputStream();
         if (head == null) {
