@@ -35,6 +35,11 @@ class AgentMetricsTest {
 
     @BeforeEach
     void cluster() throws Exception {
+        config = twoNodes(dir);
+    }
+
+    /** ha1 and ha2 with the apache resource www and metrics on, written into {@code dir}. */
+    static ClusterConfig twoNodes(Path dir) throws Exception {
         var key = dir.resolve("authkey");
         Files.writeString(key, "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh5eg==\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -48,7 +53,7 @@ class AgentMetricsTest {
                 resources: [{id: www, agent: "ocf:heartbeat:apache"}]
                 policy: {two_node_unsafe: true}
                 """);
-        config = ConfigLoader.load(file);
+        return ConfigLoader.load(file);
     }
 
     /** ha1's view just after ha2 died and www moved to ha1, with a link down and some drops. */

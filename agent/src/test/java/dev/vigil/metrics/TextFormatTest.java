@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.config.ConfigLoader;
 import dev.vigil.control.HistoryReport.FenceRecord;
 import dev.vigil.control.HistoryReport.OperationRecord;
 import dev.vigil.membership.MembershipEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -114,20 +112,7 @@ class TextFormatTest {
 
     /** What an agent serves after a failover: every family of AgentMetricsTest's scrape, events counted. */
     private List<MetricFamily> fullScrape() throws Exception {
-        var key = dir.resolve("authkey");
-        Files.writeString(key, "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh5eg==\n");
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        var file = dir.resolve("cluster.yaml");
-        Files.writeString(file, """
-                cluster: web
-                auth: {keyfile: authkey}
-                nodes: [{name: ha1, address: 127.0.0.1}, {name: ha2, address: 127.0.0.2}]
-                links: [{type: udp, mode: unicast}]
-                metrics: {listen: "127.0.0.1:9469"}
-                resources: [{id: www, agent: "ocf:heartbeat:apache"}]
-                policy: {two_node_unsafe: true}
-                """);
-        var metrics = new AgentMetrics(ConfigLoader.load(file), "ha1", AgentMetricsTest::afterFailover);
+        var metrics = new AgentMetrics(AgentMetricsTest.twoNodes(dir), "ha1", AgentMetricsTest::afterFailover);
         metrics.onMembership(new MembershipEvent(MembershipEvent.Kind.DEAD, "ha2", 7, 4, Instant.EPOCH));
         metrics.historyTap().fence(new FenceRecord(2, "ha2", "ha1", "reboot", List.of("f1"), true, ""));
         metrics.historyTap().operation(new OperationRecord(4, "ha1", "www", "start", "OK", 0, null, 180L, false));
