@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * (util-linux {@code setsid}), stdin from /dev/null, killed with everything it started at its timeout.
  *
  * <p>Its stderr is drained by the alert thread itself while it waits ({@link #POLL}), not by a reader
- * thread of its own: four hung alerts were four more threads (~0.2 MB each with their stacks and
+ * thread of its own: four hung alerts were four more threads (~0.1 MB each with their stacks and
  * malloc arenas) in an agent with a 64 MB budget. The lines are logged when the agent has ended,
  * which for an alert (not on any failover's path) is soon enough. Output beyond {@link #KEPT} bytes
  * is skipped but for its last {@link #STDERR_TAIL} (the failure message's tail).

@@ -74,10 +74,8 @@ final class MetricsServer implements AutoCloseable {
         while (!closed) {
             try (Socket s = socket.accept()) {
                 answer(s);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 if (!closed) LOG.debug("metrics connection: {}", e.toString());
-            } catch (RuntimeException e) {
-                LOG.warn("metrics scrape failed", e); // a bug in a collector: the next scrape tries again
             }
         }
     }
@@ -112,7 +110,15 @@ final class MetricsServer implements AutoCloseable {
                 accept = lines[i].substring(colon + 1).trim();
             }
         }
-        Response r = handler.apply(new Request(path, accept));
+        Response r;
+        try {
+            r = handler.apply(new Request(path, accept));
+        } catch (RuntimeException e) {
+            LOG.warn("metrics scrape failed", e); // a bug in a collector: the next scrape tries again
+            respond(out, 500, "Internal Server Error", "text/plain; charset=utf-8",
+                    ("scrape failed: " + e + "\n").getBytes(StandardCharsets.UTF_8), withBody);
+            return;
+        }
         if (r == null) {
             respond(out, 404, "Not Found", "text/plain; charset=utf-8", "not found; try /metrics\n".getBytes(StandardCharsets.UTF_8), withBody);
         } else {

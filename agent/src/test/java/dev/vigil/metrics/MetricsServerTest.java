@@ -24,6 +24,7 @@ class MetricsServerTest {
 
     private static MetricsServer server() throws IOException {
         return new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), r -> switch (r.path()) {
+            case "/broken" -> throw new IllegalStateException("a collector's bug");
             case "/metrics" -> new MetricsServer.Response(TextFormat.wantsOpenMetrics(r.accept()) ? TextFormat.OPENMETRICS : TextFormat.TEXT,
                     "body\n".getBytes(StandardCharsets.UTF_8));
             default -> null;
@@ -53,6 +54,8 @@ class MetricsServerTest {
             assertThat(head.headers().firstValue("Content-Length")).hasValue("5");
             assertThat(get(s.port(), "/other", null, "GET").statusCode()).isEqualTo(404);
             assertThat(get(s.port(), "/metrics", null, "POST").statusCode()).isEqualTo(405);
+            assertThat(get(s.port(), "/broken", null, "GET").statusCode()).as("a failing scrape is an error, not a hang").isEqualTo(500);
+            assertThat(get(s.port(), "/metrics", null, "GET").statusCode()).isEqualTo(200);
         }
     }
 
