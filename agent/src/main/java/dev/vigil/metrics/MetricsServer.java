@@ -85,19 +85,19 @@ final class MetricsServer implements AutoCloseable {
         String head = readHead(s, deadline);
         OutputStream out = s.getOutputStream();
         if (head == null) {
-            respond(out, 400, "Bad Request", "text/plain; charset=utf-8", "bad request\n".getBytes(StandardCharsets.UTF_8), true);
+            plain(out, 400, "Bad Request", "bad request", true);
             return;
         }
         String[] lines = head.split("\r?\n");
         String[] requestLine = lines[0].split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
-            respond(out, 400, "Bad Request", "text/plain; charset=utf-8", "bad request\n".getBytes(StandardCharsets.UTF_8), true);
+            plain(out, 400, "Bad Request", "bad request", true);
             return;
         }
         String method = requestLine[0];
         boolean withBody = !method.equals("HEAD");
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            respond(out, 405, "Method Not Allowed", "text/plain; charset=utf-8", "only GET\n".getBytes(StandardCharsets.UTF_8), true);
+            plain(out, 405, "Method Not Allowed", "only GET", true);
             return;
         }
         String target = requestLine[1];
@@ -115,12 +115,11 @@ final class MetricsServer implements AutoCloseable {
             r = handler.apply(new Request(path, accept));
         } catch (RuntimeException e) {
             LOG.warn("metrics scrape failed", e); // a bug in a collector: the next scrape tries again
-            respond(out, 500, "Internal Server Error", "text/plain; charset=utf-8",
-                    ("scrape failed: " + e + "\n").getBytes(StandardCharsets.UTF_8), withBody);
+            plain(out, 500, "Internal Server Error", "scrape failed: " + e, withBody);
             return;
         }
         if (r == null) {
-            respond(out, 404, "Not Found", "text/plain; charset=utf-8", "not found; try /metrics\n".getBytes(StandardCharsets.UTF_8), withBody);
+            plain(out, 404, "Not Found", "not found; try /metrics", withBody);
         } else {
             respond(out, 200, "OK", r.contentType(), r.body(), withBody);
         }
@@ -151,6 +150,15 @@ final class MetricsServer implements AutoCloseable {
         return null;
     }
 
+    private static void plain(OutputStream out, int code, String reason, String message, boolean withBody) throws IOException {
+        respond(out, code, reason, "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8), withBody);
+    }
+
+    /**
+     * Writes without a timeout of its own: an answer (~22 kB) fits in the sockets' buffers (the
+     * client's receive buffer alone is 128 kB by Linux's default), so a client that stops reading
+     * does not hold the thread here.
+     */
     private static void respond(OutputStream out, int code, String reason, String type, byte[] body, boolean withBody) throws IOException {
         String head = "HTTP/1.1 " + code + " " + reason + "\r\nContent-Type: " + type + "\r\nContent-Length: " + body.length
                 + "\r\nConnection: close\r\n\r\n";
