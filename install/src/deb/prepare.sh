@@ -8,15 +8,14 @@
 #
 # The modules are what `jdeps --print-module-deps` finds in lib/*.jar (java.base, java.desktop
 # for Quartz's java.beans, java.management, java.naming, java.rmi, java.security.jgss, java.sql;
-# java.net.http for webhooks and HTTP probes, java.security.sasl for Angus Mail's SMTP AUTH,
-# jdk.httpserver for the agent's Prometheus endpoint),
+# java.net.http for webhooks and HTTP probes, java.security.sasl for Angus Mail's SMTP AUTH),
 # plus two that only reflection or a security provider lookup reach: jdk.crypto.ec (the EC and
 # ECDH algorithms of SSH host keys and key exchange) and jdk.unsupported (sun.misc.Unsafe, used
 # by MINA SSHD and Jackson when present). The runtime is rebuilt only when the module list or the
 # JDK changed: jlink and strip cost ~15 s of CPU; every build pays ~5 s (jdeps below, then jdeb).
 set -eu
 jdk=$1 lib=$2 out=$3
-modules=java.base,java.desktop,java.management,java.naming,java.net.http,java.rmi,java.security.jgss,java.security.sasl,java.sql,jdk.crypto.ec,jdk.httpserver,jdk.unsupported
+modules=java.base,java.desktop,java.management,java.naming,java.net.http,java.rmi,java.security.jgss,java.security.sasl,java.sql,jdk.crypto.ec,jdk.unsupported
 # java.desktop's native parts that headless Java never loads; libawt_xawt and libjawt would pull
 # in X11 libraries, libjsound ALSA, libfontmanager freetype.
 exclude='**/libawt_xawt.so,**/libjawt.so,**/libjsound.so,**/libsplashscreen.so,**/libfontmanager.so,**/liblcms.so,**/libjavajpeg.so'

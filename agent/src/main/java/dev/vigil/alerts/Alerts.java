@@ -73,8 +73,10 @@ public final class Alerts implements AutoCloseable {
     public Alerts(String cluster, String self, List<AlertSpec> specs, ToIntFunction<String> nodeIds) {
         this(cluster, self, specs, System::nanoTime, Map.of(
                 AlertSpec.Kind.AGENT, new AgentAlertSender(nodeIds, ZoneId.systemDefault()),
-                AlertSpec.Kind.SMTP, new LazySender(SmtpSender::new),
-                AlertSpec.Kind.WEBHOOK, new LazySender(WebhookSender::new)), THREADS, QUEUE);
+                // Lambdas, not SmtpSender::new: a constructor reference links its class at once, and
+                // verifying SmtpSender loads Jakarta Mail's classes into every agent.
+                AlertSpec.Kind.SMTP, new LazySender(() -> new SmtpSender()),
+                AlertSpec.Kind.WEBHOOK, new LazySender(() -> new WebhookSender())), THREADS, QUEUE);
     }
 
     Alerts(String cluster, String self, List<AlertSpec> specs, LongSupplier nanoTime,

@@ -7,23 +7,28 @@ import dev.vigil.control.StatusReport;
 import dev.vigil.coordination.ClusterHistory;
 import dev.vigil.coordination.CoordinationStatus;
 import dev.vigil.membership.MembershipEvent;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One agent's Prometheus metrics ({@code metrics:} in the cluster file, docs/metrics.md): a
- * registry of its own (no global default registry), the state read at scrape time
- * ({@link StatusCollector}), the counters of what happened ({@link EventCounters}), the
- * process's RSS, CPU and open files ({@link ProcessCollector}), and the HTTP endpoint that serves them.
+ * One agent's Prometheus metrics ({@code metrics:} in the cluster file, docs/metrics.md): the
+ * state read at scrape time ({@link StatusCollector}), the counters of what happened
+ * ({@link EventCounters}), the process's RSS, CPU and open files ({@link ProcessCollector}),
+ * written in Prometheus' text format ({@link TextFormat}) by the HTTP endpoint that serves them
+ * ({@link MetricsServer}).
+ *
+ * <p>Why not the Prometheus Java client: with its HTTP server it cost the agent ~5 MB of RSS
+ * (some 510 classes, five threads) and pushed it over its 64 MB budget; what the agent exports
+ * (gauges and counters built at scrape time, a few counters and one fixed-bucket histogram) needs
+ * none of its machinery. The exposition format is checked against Prometheus' own parsers.
  *
  * <p>The endpoint answers on one thread of its own at normal priority, so scrapes are served one
  * at a time and never compete with the heartbeat threads; a scrape costs one status snapshot.
@@ -31,18 +36,21 @@ import org.slf4j.LoggerFactory;
 public final class AgentMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMetrics.class);
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
+    /** Adds its metric families to a scrape. */
+    interface Collector {
+        void collect(List<MetricFamily> out);
+    }
+
     private final EventCounters counters;
-    private HTTPServer server;
-    private ExecutorService scrapes;
+    private final List<Collector> collectors;
+    private MetricsServer server;
 
     /** @param status the agent's {@code vigil status}, called once per scrape */
     public AgentMetrics(ClusterConfig config, String self, Supplier<StatusReport> status) {
-        registry.register(new StatusCollector(status));
-        counters = new EventCounters(registry, self,
+        counters = new EventCounters(self,
                 config.peersOf(self).stream().map(NodeConfig::name).toList(),
                 config.resources().resources().stream().map(ResourceSpec::id).toList());
-        registry.register(new ProcessCollector(Path.of("/proc/self")));
+        collectors = List.of(new StatusCollector(status), counters, new ProcessCollector(Path.of("/proc/self")));
     }
 
     /** On the membership's listener thread. */
@@ -60,8 +68,25 @@ public final class AgentMetrics implements AutoCloseable {
         return counters;
     }
 
-    public PrometheusRegistry registry() {
-        return registry;
+    /** One scrape's metric families, in the order they are served. */
+    List<MetricFamily> scrape() {
+        var out = new ArrayList<MetricFamily>();
+        for (var c : collectors) c.collect(out);
+        return out;
+    }
+
+    /** {@code /metrics} in the format the scraper asks for; {@code /-/healthy}; null (404) for the rest. */
+    private MetricsServer.Response answer(MetricsServer.Request request) {
+        return switch (request.path()) {
+            case "/metrics" -> {
+                boolean om = TextFormat.wantsOpenMetrics(request.accept());
+                yield new MetricsServer.Response(om ? TextFormat.OPENMETRICS : TextFormat.TEXT,
+                        TextFormat.write(scrape(), om).getBytes(StandardCharsets.UTF_8));
+            }
+            case "/-/healthy" -> new MetricsServer.Response("text/plain; charset=utf-8",
+                    "Exporter is healthy.\n".getBytes(StandardCharsets.UTF_8));
+            default -> null;
+        };
     }
 
     /**
@@ -70,25 +95,17 @@ public final class AgentMetrics implements AutoCloseable {
      * agent runs on (as with the control port).
      */
     public synchronized void serve(InetSocketAddress address) {
-        scrapes = Executors.newSingleThreadExecutor(r -> {
-            var t = new Thread(r, "vigil-metrics");
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            server = HTTPServer.builder().inetAddress(address.getAddress()).port(address.getPort())
-                    .registry(registry).executorService(scrapes).buildAndStart();
-            LOG.info("Prometheus metrics on http://{}/metrics", hostPort(address.getAddress().getHostAddress(), server.getPort()));
+            server = new MetricsServer(address, this::answer, MetricsServer.REQUEST_TIMEOUT);
+            LOG.info("Prometheus metrics on http://{}/metrics", hostPort(address.getAddress().getHostAddress(), server.port()));
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot serve Prometheus metrics on {}: {}; the agent runs on without them", address, e.toString());
-            scrapes.shutdownNow();
-            scrapes = null;
         }
     }
 
     /** The port it serves on (the one bound, when 0 was asked for); empty when it does not serve. */
     public synchronized Optional<Integer> port() {
-        return server == null ? Optional.empty() : Optional.of(server.getPort());
+        return server == null ? Optional.empty() : Optional.of(server.port());
     }
 
     private static String hostPort(String host, int port) {
@@ -100,10 +117,6 @@ public final class AgentMetrics implements AutoCloseable {
         if (server != null) {
             server.close();
             server = null;
-        }
-        if (scrapes != null) {
-            scrapes.shutdownNow();
-            scrapes = null;
         }
     }
 }

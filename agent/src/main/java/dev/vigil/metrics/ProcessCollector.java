@@ -1,16 +1,8 @@
 package dev.vigil.metrics;
 
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
@@ -18,12 +10,12 @@ import java.util.stream.Stream;
 /**
  * The standard process metrics (the names and meanings of Prometheus' client libraries:
  * {@code process_resident_memory_bytes}, {@code process_cpu_seconds_total}, ...), read from
- * {@code /proc/self} and {@link ProcessHandle} at scrape time. Not the client's
- * {@code ProcessMetrics}: that one goes through the platform MXBeans, which load the JMX
- * machinery into an agent whose memory budget is 64 MB (measured: docs/metrics.md). A value that
+ * {@code /proc/self} and {@link ProcessHandle} at scrape time. Not through the platform MXBeans
+ * (as the Java client's {@code ProcessMetrics} does): they load the JMX machinery into an agent
+ * whose memory budget is 64 MB (measured: docs/metrics.md). A value that
  * cannot be read is left out of the scrape, not reported as 0.
  */
-final class ProcessCollector implements MultiCollector {
+final class ProcessCollector implements AgentMetrics.Collector {
     private final Path proc;
 
     /** @param proc the process's /proc directory ({@code /proc/self}; a fixture in tests) */
@@ -32,12 +24,10 @@ final class ProcessCollector implements MultiCollector {
     }
 
     @Override
-    public MetricSnapshots collect() {
-        var out = new ArrayList<MetricSnapshot>();
+    public void collect(List<MetricFamily> out) {
         var info = ProcessHandle.current().info();
-        info.totalCpuDuration().ifPresent(cpu -> out.add(CounterSnapshot.builder().name("process_cpu_seconds")
-                .help("User and system CPU time spent, in seconds")
-                .dataPoint(CounterDataPointSnapshot.builder().value(cpu.toNanos() / 1e9).build()).build()));
+        info.totalCpuDuration().ifPresent(cpu -> out.add(MetricFamily.counter("process_cpu_seconds",
+                "User and system CPU time spent, in seconds").add(cpu.toNanos() / 1e9).build()));
         info.startInstant().ifPresent(start -> out.add(gauge("process_start_time_seconds",
                 "Start time of the process since the Unix epoch, in seconds", start.toEpochMilli() / 1000.0)));
         List<String> status = lines("status");
@@ -47,7 +37,6 @@ final class ProcessCollector implements MultiCollector {
                 "Virtual memory size, in bytes", kb * 1024.0)));
         openFds().ifPresent(n -> out.add(gauge("process_open_fds", "Open file descriptors", n)));
         maxFds(lines("limits")).ifPresent(n -> out.add(gauge("process_max_fds", "The limit of open file descriptors", n)));
-        return new MetricSnapshots(out);
     }
 
     /** A {@code Key:   1234 kB} line of /proc/PID/status. */
@@ -96,8 +85,7 @@ final class ProcessCollector implements MultiCollector {
         }
     }
 
-    private static GaugeSnapshot gauge(String name, String help, double value) {
-        return GaugeSnapshot.builder().name(name).help(help)
-                .dataPoint(GaugeDataPointSnapshot.builder().value(value).build()).build();
+    private static MetricFamily gauge(String name, String help, double value) {
+        return MetricFamily.gauge(name, help).add(value).build();
     }
 }

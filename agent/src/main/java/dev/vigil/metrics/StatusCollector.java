@@ -2,15 +2,6 @@ package dev.vigil.metrics;
 
 import dev.vigil.control.StatusReport;
 import dev.vigil.heartbeat.DropReason;
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -20,7 +11,7 @@ import java.util.function.Supplier;
  * snapshot per scrape: nothing is added to the heartbeat path, and every value agrees with what
  * {@code vigil status --json} says at the same moment. Names and labels: docs/metrics.md.
  */
-final class StatusCollector implements MultiCollector {
+final class StatusCollector implements AgentMetrics.Collector {
 
     /** A peer's states, as the detector names them; one series each, 1 for the current one. */
     static final List<String> PEER_STATES = List.of("unknown", "alive", "late", "dead", "left");
@@ -36,9 +27,8 @@ final class StatusCollector implements MultiCollector {
     }
 
     @Override
-    public MetricSnapshots collect() {
+    public void collect(List<MetricFamily> out) {
         StatusReport s = status.get();
-        var out = new ArrayList<MetricSnapshot>();
         out.add(gauge("vigil_agent_info", "The agent: its cluster, node and timing preset (always 1)")
                 .add(1, "cluster", s.cluster(), "node", s.node(), "timing", s.timing().preset()).build());
         out.add(gauge("vigil_config_version", "The version of the cluster file this agent runs").add(s.configVersion()).build());
@@ -60,10 +50,9 @@ final class StatusCollector implements MultiCollector {
         if (s.resources() != null) {
             resources(s.node(), s.resources(), out);
         }
-        return new MetricSnapshots(out);
     }
 
-    private static void peers(StatusReport s, List<MetricSnapshot> out) {
+    private static void peers(StatusReport s, List<MetricFamily> out) {
         var state = gauge("vigil_peer_state", "1 for each peer's current state (unknown, alive, late, dead, left), 0 for the others");
         var age = gauge("vigil_peer_heartbeat_age_seconds", "Since this agent last heard the peer on any link; absent if never");
         var linkUp = gauge("vigil_link_up", "1 while the peer's heartbeats arrive on the link, 0 when it is down");
@@ -94,7 +83,7 @@ final class StatusCollector implements MultiCollector {
      * {@code increase(vigil_drops_total{reason="forged"}[5m])} then sees the first forged packet.
      * Other reasons (socket errors, serial, control channel) appear when they first happen.
      */
-    private static void drops(Map<String, Long> counted, List<MetricSnapshot> out) {
+    private static void drops(Map<String, Long> counted, List<MetricFamily> out) {
         var drops = new java.util.TreeMap<String, Long>();
         for (var reason : DropReason.values()) drops.put(reason.key(), 0L);
         drops.putAll(counted);
@@ -115,7 +104,7 @@ final class StatusCollector implements MultiCollector {
      * The alert deliveries of this node by result (sent, failed, timed_out, dropped, rate_limited;
      * docs/alerts.md): every result at 0 from the start, so a rule on the first failure fires.
      */
-    private static void alerts(Map<String, Long> counted, List<MetricSnapshot> out) {
+    private static void alerts(Map<String, Long> counted, List<MetricFamily> out) {
         var byResult = new java.util.TreeMap<String, Long>();
         for (var c : dev.vigil.alerts.Alerts.Counter.values()) byResult.put(c.key(), 0L);
         byResult.putAll(counted);
@@ -124,7 +113,7 @@ final class StatusCollector implements MultiCollector {
         out.add(family.build());
     }
 
-    private static void resources(String self, StatusReport.ResourcesReport r, List<MetricSnapshot> out) {
+    private static void resources(String self, StatusReport.ResourcesReport r, List<MetricFamily> out) {
         out.add(gauge("vigil_quorate", "1 while this node's partition has quorum and may run resources").add(r.quorate() ? 1 : 0).build());
         var coordinator = gauge("vigil_coordinator", "1, labelled with the node that decides for this node's partition");
         if (r.coordinator() != null) {
@@ -154,47 +143,12 @@ final class StatusCollector implements MultiCollector {
         out.add(running.build());
     }
 
-    private static Family gauge(String name, String help) {
-        return new Family(name, help, false);
+    private static MetricFamily.Builder gauge(String name, String help) {
+        return MetricFamily.gauge(name, help);
     }
 
     /** {@code name} without the {@code _total} the exposition adds. */
-    private static Family counter(String name, String help) {
-        return new Family(name, help, true);
-    }
-
-    /** One metric family being filled: a gauge or a counter. */
-    private static final class Family {
-        private final String name;
-        private final String help;
-        private final boolean counter;
-        private final List<GaugeDataPointSnapshot> gauges = new ArrayList<>();
-        private final List<CounterDataPointSnapshot> counters = new ArrayList<>();
-
-        Family(String name, String help, boolean counter) {
-            this.name = name;
-            this.help = help;
-            this.counter = counter;
-        }
-
-        Family add(double value, String... labels) {
-            if (counter) {
-                counters.add(CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
-            } else {
-                gauges.add(GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
-            }
-            return this;
-        }
-
-        MetricSnapshot build() {
-            if (counter) {
-                var b = CounterSnapshot.builder().name(name).help(help);
-                counters.forEach(b::dataPoint);
-                return b.build();
-            }
-            var b = GaugeSnapshot.builder().name(name).help(help);
-            gauges.forEach(b::dataPoint);
-            return b.build();
-        }
+    private static MetricFamily.Builder counter(String name, String help) {
+        return MetricFamily.counter(name, help);
     }
 }

@@ -46,12 +46,27 @@ public final class ProcessSession {
      */
     public static Ending await(Process process, Duration timeout, Duration killGrace, List<OutputCollector> output,
                                Logger log, String tag) throws InterruptedException {
+        return await(process, timeout, killGrace, output, log, tag, timeout, () -> { });
+    }
+
+    /**
+     * {@link #await(Process, Duration, Duration, List, Logger, String)}, running {@code meanwhile}
+     * on the waiting thread every {@code every} until the child exits or times out: alerts drain
+     * their agent's stderr this way instead of with a reader thread each (the agent's memory budget).
+     */
+    public static Ending await(Process process, Duration timeout, Duration killGrace, List<OutputCollector> output,
+                               Logger log, String tag, Duration every, Runnable meanwhile) throws InterruptedException {
         boolean timedOut = false;
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                timedOut = true;
-                log.warn("{}: timed out after {}, killing its session", tag, timeout);
-                kill(process, killGrace, log, tag);
+            while (!process.waitFor(Math.max(0, Math.min(every.toNanos(), deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {
+                meanwhile.run();
+                if (deadline - System.nanoTime() <= 0) {
+                    timedOut = true;
+                    log.warn("{}: timed out after {}, killing its session", tag, timeout);
+                    kill(process, killGrace, log, tag);
+                    break;
+                }
             }
             process.waitFor();
         } catch (InterruptedException e) {

@@ -8,13 +8,6 @@ import dev.vigil.control.HistoryReport.FenceRecord;
 import dev.vigil.control.HistoryReport.OperationRecord;
 import dev.vigil.control.StatusReport;
 import dev.vigil.membership.MembershipEvent;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -42,6 +35,11 @@ class AgentMetricsTest {
 
     @BeforeEach
     void cluster() throws Exception {
+        config = twoNodes(dir);
+    }
+
+    /** ha1 and ha2 with the apache resource www and metrics on, written into {@code dir}. */
+    static ClusterConfig twoNodes(Path dir) throws Exception {
         var key = dir.resolve("authkey");
         Files.writeString(key, "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh5eg==\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -55,7 +53,7 @@ class AgentMetricsTest {
                 resources: [{id: www, agent: "ocf:heartbeat:apache"}]
                 policy: {two_node_unsafe: true}
                 """);
-        config = ConfigLoader.load(file);
+        return ConfigLoader.load(file);
     }
 
     /** ha1's view just after ha2 died and www moved to ha1, with a link down and some drops. */
@@ -80,31 +78,31 @@ class AgentMetricsTest {
             calls.incrementAndGet();
             return afterFailover();
         });
-        MetricSnapshots scrape = metrics.registry().scrape();
+        List<MetricFamily> scrape = metrics.scrape();
         assertThat(calls).hasValue(1);
-        assertThat(gauge(scrape, "vigil_members", Labels.EMPTY)).isEqualTo(1);
-        assertThat(gauge(scrape, "vigil_config_version", Labels.EMPTY)).isEqualTo(3);
-        assertThat(gauge(scrape, "vigil_peer_state", Labels.of("peer", "ha2", "state", "dead"))).isEqualTo(1);
-        assertThat(gauge(scrape, "vigil_peer_state", Labels.of("peer", "ha2", "state", "alive"))).isEqualTo(0);
-        assertThat(gauge(scrape, "vigil_peer_heartbeat_age_seconds", Labels.of("peer", "ha2"))).isEqualTo(2.5);
-        assertThat(gauge(scrape, "vigil_link_up", Labels.of("link", "ucast:694", "peer", "ha2"))).isEqualTo(0);
-        assertThat(gauge(scrape, "vigil_link_heartbeat_age_seconds", Labels.of("link", "ucast:694", "peer", "ha2"))).isEqualTo(2.5);
-        assertThat(counter(scrape, "vigil_heartbeat_slips", Labels.EMPTY)).isEqualTo(1);
-        assertThat(gauge(scrape, "vigil_heartbeat_max_slip_seconds", Labels.EMPTY)).isEqualTo(0.64);
-        assertThat(counter(scrape, "vigil_detector_stalls", Labels.EMPTY)).isEqualTo(2);
-        assertThat(counter(scrape, "vigil_drops", Labels.of("reason", "forged"))).isEqualTo(2);
-        assertThat(counter(scrape, "vigil_drops", Labels.of("reason", "replayed"))).as("known reasons start at 0").isZero();
+        assertThat(gauge(scrape, "vigil_members", Map.of())).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_config_version", Map.of())).isEqualTo(3);
+        assertThat(gauge(scrape, "vigil_peer_state", Map.of("peer", "ha2", "state", "dead"))).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_peer_state", Map.of("peer", "ha2", "state", "alive"))).isEqualTo(0);
+        assertThat(gauge(scrape, "vigil_peer_heartbeat_age_seconds", Map.of("peer", "ha2"))).isEqualTo(2.5);
+        assertThat(gauge(scrape, "vigil_link_up", Map.of("link", "ucast:694", "peer", "ha2"))).isEqualTo(0);
+        assertThat(gauge(scrape, "vigil_link_heartbeat_age_seconds", Map.of("link", "ucast:694", "peer", "ha2"))).isEqualTo(2.5);
+        assertThat(counter(scrape, "vigil_heartbeat_slips", Map.of())).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_heartbeat_max_slip_seconds", Map.of())).isEqualTo(0.64);
+        assertThat(counter(scrape, "vigil_detector_stalls", Map.of())).isEqualTo(2);
+        assertThat(counter(scrape, "vigil_drops", Map.of("reason", "forged"))).isEqualTo(2);
+        assertThat(counter(scrape, "vigil_drops", Map.of("reason", "replayed"))).as("known reasons start at 0").isZero();
         assertThat(points(scrape, "vigil_drops")).as("every heartbeat reason; bytes are not packets")
                 .hasSize(dev.vigil.heartbeat.DropReason.values().length);
-        assertThat(counter(scrape, "vigil_serial_garbage_bytes", Labels.EMPTY)).isEqualTo(17);
-        assertThat(gauge(scrape, "vigil_quorate", Labels.EMPTY)).isEqualTo(1);
-        assertThat(gauge(scrape, "vigil_coordinator", Labels.of("coordinator", "ha1"))).isEqualTo(1);
-        assertThat(gauge(scrape, "vigil_is_coordinator", Labels.EMPTY)).isEqualTo(1);
-        assertThat(gauge(scrape, "vigil_resource_state", Labels.of("node", "ha1", "resource", "www", "state", "started"))).isEqualTo(1);
+        assertThat(counter(scrape, "vigil_serial_garbage_bytes", Map.of())).isEqualTo(17);
+        assertThat(gauge(scrape, "vigil_quorate", Map.of())).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_coordinator", Map.of("coordinator", "ha1"))).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_is_coordinator", Map.of())).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_resource_state", Map.of("node", "ha1", "resource", "www", "state", "started"))).isEqualTo(1);
         assertThat(points(scrape, "vigil_resource_state")).hasSize(StatusCollector.RESOURCE_STATES.size());
-        assertThat(gauge(scrape, "vigil_resource_fail_count", Labels.of("node", "ha1", "resource", "www"))).isEqualTo(1);
-        assertThat(gauge(scrape, "vigil_resource_running_nodes", Labels.of("resource", "www"))).isEqualTo(1);
-        assertThat(names(scrape)).as("the client's process collector").contains("process_resident_memory_bytes", "process_cpu_seconds");
+        assertThat(gauge(scrape, "vigil_resource_fail_count", Map.of("node", "ha1", "resource", "www"))).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_resource_running_nodes", Map.of("resource", "www"))).isEqualTo(1);
+        assertThat(names(scrape)).as("the process collector").contains("process_resident_memory_bytes", "process_cpu_seconds");
     }
 
     @Test
@@ -112,10 +110,10 @@ class AgentMetricsTest {
         var s = afterFailover();
         var withAlerts = new StatusReport(s.cluster(), s.node(), s.incarnation(), s.view(), s.members(), s.configVersion(),
                 s.timing(), s.votes(), s.nodes(), s.drops(), s.heartbeat(), s.resources(), Map.of("sent", 3L, "timed_out", 1L));
-        var scrape = new AgentMetrics(config, "ha1", () -> withAlerts).registry().scrape();
-        assertThat(counter(scrape, "vigil_alerts", Labels.of("result", "sent"))).isEqualTo(3);
-        assertThat(counter(scrape, "vigil_alerts", Labels.of("result", "timed_out"))).isEqualTo(1);
-        assertThat(counter(scrape, "vigil_alerts", Labels.of("result", "dropped"))).as("every result starts at 0").isZero();
+        var scrape = new AgentMetrics(config, "ha1", () -> withAlerts).scrape();
+        assertThat(counter(scrape, "vigil_alerts", Map.of("result", "sent"))).isEqualTo(3);
+        assertThat(counter(scrape, "vigil_alerts", Map.of("result", "timed_out"))).isEqualTo(1);
+        assertThat(counter(scrape, "vigil_alerts", Map.of("result", "dropped"))).as("every result starts at 0").isZero();
         assertThat(points(scrape, "vigil_alerts")).hasSize(dev.vigil.alerts.Alerts.Counter.values().length);
     }
 
@@ -124,7 +122,7 @@ class AgentMetricsTest {
         var s = afterFailover();
         var bare = new StatusReport(s.cluster(), s.node(), s.incarnation(), s.view(), s.members(), s.configVersion(), s.timing(),
                 s.votes(), s.nodes(), s.drops(), s.heartbeat(), null);
-        var scrape = new AgentMetrics(config, "ha1", () -> bare).registry().scrape();
+        var scrape = new AgentMetrics(config, "ha1", () -> bare).scrape();
         assertThat(names(scrape)).contains("vigil_members", "vigil_peer_state")
                 .doesNotContain("vigil_quorate", "vigil_coordinator", "vigil_resource_state");
     }
@@ -132,10 +130,10 @@ class AgentMetricsTest {
     @Test
     void deathsLateBeatsFencesOperationsAndMovesAreCounted() {
         var metrics = new AgentMetrics(config, "ha1", AgentMetricsTest::afterFailover);
-        var before = metrics.registry().scrape();
-        assertThat(counter(before, "vigil_peer_deaths", Labels.of("peer", "ha2"))).as("known peers start at 0").isEqualTo(0);
-        assertThat(counter(before, "vigil_fences", Labels.of("result", "failure", "target", "ha2"))).isEqualTo(0);
-        assertThat(counter(before, "vigil_resource_moves", Labels.of("resource", "www"))).isEqualTo(0);
+        var before = metrics.scrape();
+        assertThat(counter(before, "vigil_peer_deaths", Map.of("peer", "ha2"))).as("known peers start at 0").isEqualTo(0);
+        assertThat(counter(before, "vigil_fences", Map.of("result", "failure", "target", "ha2"))).isEqualTo(0);
+        assertThat(counter(before, "vigil_resource_moves", Map.of("resource", "www"))).isEqualTo(0);
 
         var at = Instant.EPOCH;
         metrics.onMembership(new MembershipEvent(MembershipEvent.Kind.LATE, "ha2", 7, 3, at));
@@ -150,18 +148,18 @@ class AgentMetricsTest {
         metrics.onCoordinationStatus(MovesTest.status(), MovesTest.status("ha2", "www", "S"));
         metrics.onCoordinationStatus(MovesTest.status("ha2", "www", "S"), MovesTest.status("ha1", "www", "S"));
 
-        var after = metrics.registry().scrape();
-        assertThat(counter(after, "vigil_peer_deaths", Labels.of("peer", "ha2"))).as("a LEAVE is no death").isEqualTo(1);
-        assertThat(counter(after, "vigil_late_heartbeats", Labels.of("peer", "ha2"))).isEqualTo(1);
-        assertThat(counter(after, "vigil_fences", Labels.of("result", "failure", "target", "ha2"))).isEqualTo(1);
-        assertThat(counter(after, "vigil_fences", Labels.of("result", "success", "target", "ha2"))).isEqualTo(1);
+        var after = metrics.scrape();
+        assertThat(counter(after, "vigil_peer_deaths", Map.of("peer", "ha2"))).as("a LEAVE is no death").isEqualTo(1);
+        assertThat(counter(after, "vigil_late_heartbeats", Map.of("peer", "ha2"))).isEqualTo(1);
+        assertThat(counter(after, "vigil_fences", Map.of("result", "failure", "target", "ha2"))).isEqualTo(1);
+        assertThat(counter(after, "vigil_fences", Map.of("result", "success", "target", "ha2"))).isEqualTo(1);
         assertThat(points(after, "vigil_fences")).as("fences ha2 ran are its own to count").hasSize(2);
-        assertThat(counter(after, "vigil_resource_moves", Labels.of("resource", "www"))).isEqualTo(1);
-        assertThat(counter(after, "vigil_resource_operation_failures", Labels.of("operation", "monitor", "resource", "www"))).isEqualTo(1);
-        var starts = histogram(after, Labels.of("operation", "start", "resource", "www"));
-        assertThat(starts.getCount()).isEqualTo(1);
-        assertThat(starts.getSum()).isEqualTo(0.18);
-        assertThat(histogram(after, Labels.of("operation", "stop", "resource", "www")).getCount()).as("ha2's stop is ha2's").isZero();
+        assertThat(counter(after, "vigil_resource_moves", Map.of("resource", "www"))).isEqualTo(1);
+        assertThat(counter(after, "vigil_resource_operation_failures", Map.of("operation", "monitor", "resource", "www"))).isEqualTo(1);
+        var starts = histogram(after, Map.of("operation", "start", "resource", "www"));
+        assertThat(starts.count()).isEqualTo(1);
+        assertThat(starts.sum()).isEqualTo(0.18);
+        assertThat(histogram(after, Map.of("operation", "stop", "resource", "www")).count()).as("ha2's stop is ha2's").isZero();
     }
 
     @Test
@@ -184,31 +182,34 @@ class AgentMetricsTest {
         assertThat(metrics.port()).isEmpty();
     }
 
-    private static List<String> names(MetricSnapshots scrape) {
-        return scrape.stream().map(m -> m.getMetadata().getName()).toList();
+    private static List<String> names(List<MetricFamily> scrape) {
+        return scrape.stream().map(MetricFamily::name).toList();
     }
 
-    private static List<? extends DataPointSnapshot> points(MetricSnapshots scrape, String name) {
-        MetricSnapshot m = scrape.stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no metric " + name + " in " + names(scrape)));
-        return m.getDataPoints();
+    /** A gauge's or counter's samples (a counter's under its {@code _total} name). */
+    static List<MetricFamily.Sample> points(List<MetricFamily> scrape, String name) {
+        return scrape.stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + name + " in " + names(scrape))).samples();
     }
 
-    private static DataPointSnapshot point(MetricSnapshots scrape, String name, Labels labels) {
-        return points(scrape, name).stream().filter(p -> p.getLabels().equals(labels)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + name + labels + " in "
-                        + points(scrape, name).stream().map(DataPointSnapshot::getLabels).toList()));
+    private static double value(List<MetricFamily> scrape, String family, String sample, Map<String, String> labels) {
+        return points(scrape, family).stream().filter(p -> p.name().equals(sample) && p.labels().equals(labels)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + sample + labels + " in " + points(scrape, family))).value();
     }
 
-    private static double gauge(MetricSnapshots scrape, String name, Labels labels) {
-        return ((GaugeSnapshot.GaugeDataPointSnapshot) point(scrape, name, labels)).getValue();
+    private static double gauge(List<MetricFamily> scrape, String name, Map<String, String> labels) {
+        return value(scrape, name, name, labels);
     }
 
-    private static double counter(MetricSnapshots scrape, String name, Labels labels) {
-        return ((CounterSnapshot.CounterDataPointSnapshot) point(scrape, name, labels)).getValue();
+    private static double counter(List<MetricFamily> scrape, String name, Map<String, String> labels) {
+        return value(scrape, name, name + "_total", labels);
     }
 
-    private static HistogramSnapshot.HistogramDataPointSnapshot histogram(MetricSnapshots scrape, Labels labels) {
-        return (HistogramSnapshot.HistogramDataPointSnapshot) point(scrape, "vigil_resource_operation_duration_seconds", labels);
+    /** A histogram series' count and sum. */
+    private record Observed(double count, double sum) {}
+
+    private static Observed histogram(List<MetricFamily> scrape, Map<String, String> labels) {
+        String h = "vigil_resource_operation_duration_seconds";
+        return new Observed(value(scrape, h, h + "_count", labels), value(scrape, h, h + "_sum", labels));
     }
 }

@@ -2,10 +2,9 @@ package dev.vigil.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -26,19 +25,19 @@ class ProcessCollectorTest {
         Files.createDirectories(proc.resolve("fd"));
         for (int i = 0; i < 3; i++) Files.createFile(proc.resolve("fd").resolve(Integer.toString(i)));
 
-        var scrape = new ProcessCollector(proc).collect();
+        var scrape = collect(new ProcessCollector(proc));
 
         assertThat(gauge(scrape, "process_resident_memory_bytes")).isEqualTo(54180 * 1024.0);
         assertThat(gauge(scrape, "process_virtual_memory_bytes")).isEqualTo(1330380 * 1024.0);
         assertThat(gauge(scrape, "process_open_fds")).isEqualTo(3);
         assertThat(gauge(scrape, "process_max_fds")).isEqualTo(20000);
         assertThat(gauge(scrape, "process_start_time_seconds")).isPositive();
-        assertThat(scrape.stream().map(m -> m.getMetadata().getName())).contains("process_cpu_seconds");
+        assertThat(scrape.stream().map(MetricFamily::name)).contains("process_cpu_seconds");
     }
 
     @Test
     void whatCannotBeReadIsLeftOutNotZero() {
-        var names = new ProcessCollector(proc.resolve("gone")).collect().stream().map(m -> m.getMetadata().getName()).toList();
+        var names = collect(new ProcessCollector(proc.resolve("gone"))).stream().map(MetricFamily::name).toList();
         assertThat(names).doesNotContain("process_resident_memory_bytes", "process_open_fds", "process_max_fds");
         assertThat(ProcessCollector.maxFds(List.of("Max open files            unlimited            unlimited            files")))
                 .isEqualTo(OptionalLong.empty());
@@ -46,13 +45,19 @@ class ProcessCollectorTest {
 
     @Test
     void theRealProcessHasMemoryAndCpu() {
-        var scrape = new ProcessCollector(Path.of("/proc/self")).collect();
+        var scrape = collect(new ProcessCollector(Path.of("/proc/self")));
         assertThat(gauge(scrape, "process_resident_memory_bytes")).isGreaterThan(1024 * 1024);
         assertThat(gauge(scrape, "process_open_fds")).isPositive();
     }
 
-    private static double gauge(MetricSnapshots scrape, String name) {
-        return scrape.stream().filter(m -> m.getMetadata().getName().equals(name)).map(m -> (GaugeSnapshot) m)
-                .findFirst().orElseThrow(() -> new AssertionError("no " + name)).getDataPoints().get(0).getValue();
+    private static List<MetricFamily> collect(ProcessCollector c) {
+        var out = new ArrayList<MetricFamily>();
+        c.collect(out);
+        return out;
+    }
+
+    private static double gauge(List<MetricFamily> scrape, String name) {
+        return scrape.stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name)).samples().get(0).value();
     }
 }
