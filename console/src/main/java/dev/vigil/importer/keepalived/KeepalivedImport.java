@@ -129,7 +129,7 @@ public final class KeepalivedImport {
                         + "--node NAME=ADDRESS once per file, in the files' order"));
                 continue;
             }
-            String node = name.orElse(routerId.orElseThrow());
+            String node = name.orElseGet(routerId::orElseThrow);
             if (!node.matches("[A-Za-z0-9_.-]{1,64}")) {
                 problems.add(new ImportProblem(path, 1, 1, "`" + node + "` cannot be a node's name (letters, digits, "
                         + "`_`, `.`, `-`): give --node NAME=ADDRESS once per file"));

@@ -30,14 +30,14 @@ final class OtherSections {
     private void item(Item i) {
         String k = i.key().text();
         if (List.of("vrrp_instance", "vrrp_script", "vrrp_sync_group").contains(k)) return;
-        if (!seen.add(flatten(i))) return;
         if (k.equals("global_defs")) {
             for (var c : i.children()) {
-                if (c.key().text().equals("router_id")) continue;
+                if (c.key().text().equals("router_id") || !seen.add("global_defs/" + flatten(c))) continue;
                 draft.unmapped(Unmapped.at(c.key(), "`global_defs " + c.key().text() + "`", Reasons.topLevel(k)));
             }
             return;
         }
+        if (!seen.add(flatten(i))) return;
         draft.unmapped(Unmapped.at(i.key(), "`" + i.text() + (i.block().isPresent() ? " {…}" : "") + "`", Reasons.topLevel(k)));
         if (k.equals("virtual_server")) {
             Ipvsadm.rules(i).ifPresent(rules -> draft.note(i.key().source() + ": `" + i.text() + "` as ipvsadm rules:\n"

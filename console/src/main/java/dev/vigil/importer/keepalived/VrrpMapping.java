@@ -98,8 +98,8 @@ final class VrrpMapping {
             boolean master = item.arg("state").map("MASTER"::equalsIgnoreCase).orElse(false);
             boolean mine = master || prio >= DEFAULT_PRIORITY || nodeNames.size() == 1;
             String node = mine ? nodeNames.get(0) : nodeNames.get(1);
-            return new Preference(node, item, "prefers " + node + ": " + (master ? "state MASTER" : "priority " + prio)
-                    + " in " + item.key().source() + (mine ? " (this file's node)" : " (below keepalived's default 100: the peer's)"));
+            return new Preference(node, item, "from " + item.key().source() + ", prefers " + node + ": " + (master ? "state MASTER" : "priority " + prio)
+                    + (mine ? " (this file's node)" : " (below keepalived's default 100: the peer's)"));
         }
         String best = null;
         for (var e : instance.byNode().entrySet()) {
@@ -108,7 +108,8 @@ final class VrrpMapping {
         var item = instance.byNode().get(best);
         var others = new ArrayList<String>();
         instance.byNode().forEach((n, i) -> others.add(n + " " + priority(i)));
-        return new Preference(best, item, "prefers " + best + ": highest priority (" + String.join(", ", others) + ")");
+        return new Preference(best, item, "from " + item.key().source() + ", prefers " + best + ": highest priority ("
+                + String.join(", ", others) + ")");
     }
 
     private static long rank(Item i) {

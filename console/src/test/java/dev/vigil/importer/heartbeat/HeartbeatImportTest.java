@@ -54,7 +54,7 @@ class HeartbeatImportTest {
         assertArrayEquals("PutYourSuperSecretKeyHere\n".getBytes(StandardCharsets.UTF_8), result.key());
         var config = ConfigLoader.load(Golden.assertPassesConfigCheck(dir, result));
         assertEquals(List.of("ha1.example.com", "ha2.example.com"), config.nodes().stream().map(n -> n.name()).toList());
-        assertEquals(3, config.links().size());
+        assertEquals(2, config.links().size()); // the serial cable and the broadcast link
         assertEquals(3, config.resources().resources().size());
         assertTrue(result.unmapped().stream().anyMatch(u -> u.source().equals("ha.cf:15") && u.directive().contains("watchdog")),
                 result.unmapped().toString());
