@@ -34,6 +34,7 @@ final class VrrpMapping {
     private final Resources ids = new Resources();
     private final Map<String, Item> scripts = new LinkedHashMap<>();
     private final Set<String> trackedScripts = new HashSet<>();
+    private final Set<String> unmappedScripts = new HashSet<>();
     private final Map<String, String> scriptClones = new LinkedHashMap<>();
     private final Set<String> ips = new HashSet<>();
 
@@ -217,6 +218,7 @@ final class VrrpMapping {
         String command = script.child("script").map(s -> String.join(" ", s.args().stream().map(Token::text).toList())).orElse("");
         var service = ProcessCheck.service(command);
         if (service.isEmpty()) {
+            if (!unmappedScripts.add(name)) return; // listed once, for the first instance that tracks it
             draft.unmapped(Unmapped.at(script.key(), "`vrrp_script " + name + "` (`" + command + "`), tracked by "
                     + instance, "Vigil runs no free-standing check scripts: wrap the check in an OCF agent's monitor and "
                     + "add it to the group, or run the service as a monitored `systemd:` clone and colocate the group with it"));
@@ -262,6 +264,7 @@ final class VrrpMapping {
             }
         }
         if (advert == null) advert = DEFAULT_ADVERT;
+        if (instances.isEmpty()) lowest = DEFAULT_PRIORITY;
         // keepalived's backup declares the master dead after 3 adverts plus a skew of (256 - priority)/256 s.
         Duration deadtime = advert.multipliedBy(3).plusMillis(Math.round((256 - lowest) * 1000.0 / 256));
         String src = from == null ? "keepalived's default advert_int of 1s" : "advert_int at " + from.source();
