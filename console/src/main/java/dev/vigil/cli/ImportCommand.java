@@ -57,8 +57,16 @@ final class ImportCommand {
         }
 
         List<NodeOption> nodeOptions() {
-            return nodes.stream().map(n -> NodeOption.parse(n).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+            var parsed = nodes.stream().map(n -> NodeOption.parse(n).orElseThrow(() -> new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "--node " + n + ": expected NAME=ADDRESS, e.g. --node ha1=10.0.0.48"))).toList();
+            var names = new java.util.HashSet<String>();
+            for (var o : parsed) {
+                if (!names.add(o.name())) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--node " + o.name()
+                            + " is given twice");
+                }
+            }
+            return parsed;
         }
 
         int run(Importer importer) {

@@ -70,6 +70,8 @@ class ImportCommandTest {
         assertFalse(Files.exists(dir.resolve("c.yaml")));
         assertEquals(2, VigilCommand.run("import", "keepalived", "--node", "ha1", "x.conf"));
         assertTrue(err().contains("--node ha1: expected NAME=ADDRESS"), err());
+        assertEquals(2, VigilCommand.run("import", "keepalived", "--node", "a=10.0.0.1", "--node", "a=10.0.0.2", "x.conf"));
+        assertTrue(err().contains("--node a is given twice"), err());
     }
 
     @Test

@@ -137,6 +137,22 @@ public final class HeartbeatImport {
                             + "(e.g. `mcast eth0 225.0.0.1 694 1 0`)"));
                     return;
                 }
+                var group = args.get(1);
+                boolean multicast = group.text().matches("2(2[4-9]|3\\d)(\\.\\d{1,3}){3}")
+                        || group.text().toLowerCase(java.util.Locale.ROOT).matches("ff[0-9a-f]{2}:[0-9a-f:]*");
+                if (!multicast) {
+                    problems.add(group.problem("`" + group.text() + "` is not a multicast group (224.0.0.0 to 239.255.255.255)"));
+                    return;
+                }
+                if (!args.get(2).text().matches("\\d{1,5}") || Integer.parseInt(args.get(2).text()) < 1
+                        || Integer.parseInt(args.get(2).text()) > 65535) {
+                    problems.add(args.get(2).problem("`" + args.get(2).text() + "` is not a port (1 to 65535)"));
+                    return;
+                }
+                if (args.size() > 3 && (!args.get(3).text().matches("\\d{1,3}") || Integer.parseInt(args.get(3).text()) > 255)) {
+                    problems.add(args.get(3).problem("`" + args.get(3).text() + "` is not a ttl (0 to 255)"));
+                    return;
+                }
                 media.add(d);
             }
             case "node" -> {
@@ -282,8 +298,8 @@ public final class HeartbeatImport {
                         "name", "bcast-" + dev.text(), "port", port, "interface", dev.text()), "from " + name.source() + portFrom));
                 case "mcast" -> {
                     var a = m.args();
-                    Integer ttl = a.size() > 3 && a.get(3).text().matches("\\d{1,3}") ? Integer.valueOf(a.get(3).text()) : null;
-                    Integer mport = a.get(2).text().matches("\\d{1,5}") ? Integer.valueOf(a.get(2).text()) : port;
+                    Integer ttl = a.size() > 3 ? Integer.valueOf(a.get(3).text()) : null;
+                    Integer mport = Integer.valueOf(a.get(2).text());
                     draft.link(Draft.ordered("type", "udp", "mode", "multicast", "name", "mcast-" + a.get(0).text(),
                             "group", a.get(1).text(), "port", mport, "interface", a.get(0).text(), "ttl", ttl),
                             "from " + name.source() + (a.size() > 4 ? " (loop " + a.get(4).text() + ": Vigil needs no loopback)" : ""));

@@ -136,6 +136,7 @@ final class VrrpMapping {
             else if (!prefer.equals(p.node())) draft.note(p.item().key().source() + ": " + instance.name() + " " + p.why()
                     + ", but its sync group " + groupName + " follows its first instance to " + prefer);
             why.add(instance.name() + " " + p.why());
+            differing(instance, p);
             var item = p.item();
             for (var child : item.children()) {
                 instanceItem(instance.name(), item, child, resources, comments, colocations);
@@ -153,6 +154,24 @@ final class VrrpMapping {
                 (sync.map(s -> "from " + s.key().source() + " (vrrp_sync_group); ").orElse("")) + String.join("; ", why));
         colocations.forEach((clone, c) -> draft.constraint(Draft.ordered("type", "colocation", "id", ids.id(id + "-with-" + clone),
                 "target", id, "with", clone, "score", c[0]), (String) c[1]));
+    }
+
+    /** With one file per node, the preferred node's addresses are imported: say where another node's differ. */
+    private void differing(Instance instance, Preference p) {
+        var mine = addresses(p.item());
+        instance.byNode().forEach((node, item) -> {
+            if (!addresses(item).equals(mine)) {
+                draft.note(item.key().source() + ": " + instance.name() + " on " + node + " lists other addresses than on "
+                        + p.node() + " (" + p.item().key().source() + "), whose were imported");
+            }
+        });
+    }
+
+    private static Set<String> addresses(Item instance) {
+        var out = new java.util.TreeSet<String>();
+        instance.children().stream().filter(c -> c.key().text().startsWith("virtual_ipaddress"))
+                .forEach(c -> c.children().forEach(v -> out.add(v.key().text())));
+        return out;
     }
 
     private void instanceItem(String instance, Item item, Item child, List<Map<String, Object>> resources,

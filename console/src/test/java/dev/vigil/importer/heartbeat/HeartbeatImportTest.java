@@ -97,6 +97,10 @@ class HeartbeatImportTest {
         assertEquals(List.of("ha.cf:1:11: `two` is not a time: write seconds (`2`) or milliseconds (`500ms`)",
                 "ha.cf:2:6: baud 1234 is not a standard serial rate (e.g. 19200, 38400, 115200)"),
                 e.problems().stream().map(Object::toString).toList());
+        var media = assertThrows(ImportException.class, () -> inline("mcast eth1 10.0.0.1 694 1 0\nmcast eth1 225.0.0.1 x\n"
+                + "node ha1 ha2\n", "ha1 10.0.0.46\n", null, NOTHING, new NodeOption("ha1", "10.0.0.1")));
+        assertEquals(List.of("ha.cf:1:12: `10.0.0.1` is not a multicast group (224.0.0.0 to 239.255.255.255)",
+                "ha.cf:2:22: `x` is not a port (1 to 65535)"), media.problems().stream().map(Object::toString).toList());
         var groups = assertThrows(ImportException.class, () -> inline("bcast eth0\nnode ha1 ha2\n",
                 "ha3 10.0.0.46\nha1 Filesystem::/dev/sdb1\n", null, NOTHING,
                 new NodeOption("ha1", "10.0.0.1"), new NodeOption("ha2", "10.0.0.2")));

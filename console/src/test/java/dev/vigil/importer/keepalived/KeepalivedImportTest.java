@@ -110,6 +110,21 @@ class KeepalivedImportTest {
     }
 
     @Test
+    void perNodeFilesThatDisagreeOnAddressesImportThePreferredNodesAndSaySo() throws Exception {
+        String conf = "global_defs {\n  router_id %s\n}\nvrrp_instance VI_1 {\n  interface eth0\n  priority %d\n"
+                + "  virtual_ipaddress {\n    %s\n  }\n}\n";
+        Files.writeString(dir.resolve("a.conf"), conf.formatted("a", 100, "10.0.0.100/24"));
+        Files.writeString(dir.resolve("b.conf"), conf.formatted("b", 200, "10.0.0.200/24"));
+        var result = KeepalivedImport.run(new KeepalivedImport.Request(List.of(dir.resolve("a.conf"), dir.resolve("b.conf")),
+                List.of(), "authkey", name -> Optional.of(name.equals("a") ? "10.0.0.1" : "10.0.0.2"), Golden.fixedRandom()));
+        assertTrue(result.yaml().contains("params: {ip: 10.0.0.200, cidr_netmask: 24, nic: eth0}"), result.yaml());
+        assertTrue(result.yaml().contains("prefer: b"), result.yaml());
+        assertTrue(result.notes().contains("a.conf:4: VI_1 on a lists other addresses than on b (b.conf:4), whose were "
+                + "imported"), result.notes().toString());
+        assertTrue(result.yaml().contains("- {name: a, address: 10.0.0.1}                # resolved from its name"), result.yaml());
+    }
+
+    @Test
     void conditionalLinesFollowTheConfigurationId() throws Exception {
         var sample = SAMPLES.resolve("keepalived.conf.conditional_conf");
         var high = run(List.of(sample), List.of(new NodeOption("high", "10.0.0.48"), new NodeOption("low", "10.0.0.49")));
