@@ -29,6 +29,10 @@ import picocli.CommandLine.Parameters;
         description = "Turn a heartbeat v1 or keepalived configuration into a cluster file (docs/import.md).",
         subcommands = {ImportCommand.Heartbeat.class, ImportCommand.Keepalived.class})
 final class ImportCommand {
+    static final String WRITTEN = "0:written (what was not carried over is listed)";
+    static final String REFUSED = "1:errors in the files, each at file:line:column, or an output that exists without "
+            + "--force; nothing written";
+    static final String USAGE = "2:bad usage";
 
     /** The options both verbs share: the nodes, the output and whether it may be replaced. */
     static final class Output {
@@ -132,7 +136,7 @@ final class ImportCommand {
 
     static HeartbeatImport.Source read(Path file) throws IOException {
         try {
-            return new HeartbeatImport.Source(BoundedFile.readText(file, BoundedFile.CLUSTER_FILE_LIMIT, "file"), file);
+            return new HeartbeatImport.Source(BoundedFile.readText(file, BoundedFile.CLUSTER_FILE_LIMIT, "heartbeat file"), file);
         } catch (BoundedFile.Refused e) {
             throw e;
         } catch (IOException e) {
@@ -144,9 +148,7 @@ final class ImportCommand {
             description = {"Turn heartbeat v1's ha.cf, haresources and authkeys into a cluster file: every ha.cf directive "
                     + "mapped or listed with its line and why, haresources lines as groups, authkeys as the key file "
                     + "(crc or a short secret: a new key, said so)."},
-            exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:written (what was not carried over is listed)", "1:errors in the files, each at "
-                    + "file:line:column, or an output that exists without --force; nothing written", "2:bad usage"})
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {WRITTEN, REFUSED, USAGE})
     static final class Heartbeat implements Callable<Integer> {
         @Option(names = "--ha-cf", required = true, paramLabel = "F", description = "heartbeat's ha.cf")
         Path haCf;
@@ -172,9 +174,7 @@ final class ImportCommand {
             description = {"Turn keepalived configurations into a cluster file: one file per node (priorities say who "
                     + "is preferred), or one file with the members named by --node. VRRP's PASS/AH secrets are too weak "
                     + "to keep: a new key file is made beside the output."},
-            exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:written (what was not carried over is listed)", "1:errors in the files, each at "
-                    + "file:line:column, or an output that exists without --force; nothing written", "2:bad usage"})
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {WRITTEN, REFUSED, USAGE})
     static final class Keepalived implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "keepalived.conf: one per node, or one for all")
         List<Path> files;
