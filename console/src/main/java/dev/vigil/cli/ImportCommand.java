@@ -65,6 +65,10 @@ final class ImportCommand {
                     spec.commandLine(), "--node " + n + ": expected NAME=ADDRESS, e.g. --node ha1=10.0.0.48"))).toList();
             var names = new java.util.HashSet<String>();
             for (var o : parsed) {
+                if (!o.name().matches("[A-Za-z0-9_.-]{1,64}") || !dev.vigil.importer.Ip.addressOrHost(o.address())) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--node " + o.name() + "="
+                            + o.address() + ": a node name (letters, digits, `_`, `.`, `-`) and an IP address or host name");
+                }
                 if (!names.add(o.name())) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--node " + o.name()
                             + " is given twice");

@@ -52,6 +52,7 @@ public final class Draft {
         return nodes.stream().map(e -> String.valueOf(((Map<?, ?>) e.value()).get("name"))).toList();
     }
     public boolean hasResources() { return !resources.isEmpty(); }
+    public boolean hasLinks() { return !links.isEmpty(); }
     public boolean hasPing() { return !ping.isEmpty(); }
     public boolean hasPolicy(String key) { return policy.containsKey(key); }
 

@@ -84,6 +84,16 @@ final class Addresses {
                         + "resolve (except to loopback), and no --node " + n.text() + "=ADDRESS was given"));
             }
         }
+        var owner = new LinkedHashMap<String, String>();
+        for (var n : nodes) {
+            var f = found.get(n.text());
+            if (f == null) continue;
+            var other = owner.putIfAbsent(f.address(), n.text());
+            if (other != null) {
+                problems.add(n.problem("node " + n.text() + " would have " + other + "'s address " + f.address() + " ("
+                        + f.why() + "): give each node its own with --node NAME=ADDRESS"));
+            }
+        }
         if (!problems.isEmpty()) throw new ImportException(problems);
         return found;
     }

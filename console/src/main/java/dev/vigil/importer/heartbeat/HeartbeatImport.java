@@ -5,6 +5,7 @@ import dev.vigil.importer.Durations;
 import dev.vigil.importer.ImportException;
 import dev.vigil.importer.ImportProblem;
 import dev.vigil.importer.ImportResult;
+import dev.vigil.importer.Ip;
 import dev.vigil.importer.NodeOption;
 import dev.vigil.importer.Resolver;
 import dev.vigil.importer.Resources;
@@ -80,7 +81,14 @@ public final class HeartbeatImport {
         var addresses = new Addresses(request, nodes, media).assign(draft);
         for (var n : nodes) draft.node(n.text(), addresses.get(n.text()).address(), addresses.get(n.text()).why());
         links();
+        if (!draft.hasLinks()) {
+            problems.add(new ImportProblem(request.haCf().path(), 1, 1, "ha.cf names no medium heartbeats could use "
+                    + "(bcast, mcast, ucast, or serial between two nodes)"));
+        }
         groups(groups);
+        if (!draft.hasPolicy("auto_failback")) {
+            draft.policy("auto_failback", true, "heartbeat's default (legacy: fails back, as without nice_failback)");
+        }
         if (nodes.size() == 2 && draft.hasResources() && !draft.hasPing()) {
             draft.policy("two_node_unsafe", true, "heartbeat v1 ran both halves of a split; configure fencing "
                     + "(docs/fencing.md) or ping and remove this");
@@ -108,6 +116,10 @@ public final class HeartbeatImport {
                 }
                 double v = Double.parseDouble(m.group(1));
                 long ms = Math.round("ms".equals(m.group(2)) ? v : v * 1000);
+                if (ms <= 0 || ms > 86_400_000L) {
+                    problems.add(args.get(0).problem("`" + name.text() + " " + args.get(0).text() + "`: a time from 1ms to a day"));
+                    return;
+                }
                 timers.put(name.text(), name);
                 times.put(name.text(), Duration.ofMillis(ms));
             }
@@ -129,12 +141,26 @@ public final class HeartbeatImport {
                             + "address (e.g. `ucast eth0 10.0.0.49`)" : "`" + name.text() + "` names at least one device"));
                     return;
                 }
+                var badDevice = (name.text().equals("ucast") ? args.subList(0, 1) : name.text().equals("serial") ? List.<Token>of()
+                        : args).stream().filter(a -> !Ip.interfaceName(a.text())).findFirst();
+                if (badDevice.isPresent()) {
+                    problems.add(badDevice.get().problem("`" + badDevice.get().text() + "` is not a network interface name"));
+                    return;
+                }
+                if (name.text().equals("ucast") && !Ip.unicast(args.get(1).text())) {
+                    problems.add(args.get(1).problem("`" + args.get(1).text() + "` is not a peer's (unicast) IP address"));
+                    return;
+                }
                 media.add(d);
             }
             case "mcast" -> {
                 if (args.size() < 3) {
                     problems.add(name.problem("`mcast` takes an interface, a group, a port, a ttl and loop "
                             + "(e.g. `mcast eth0 225.0.0.1 694 1 0`)"));
+                    return;
+                }
+                if (!Ip.interfaceName(args.get(0).text())) {
+                    problems.add(args.get(0).problem("`" + args.get(0).text() + "` is not a network interface name"));
                     return;
                 }
                 var group = args.get(1);
@@ -291,16 +317,24 @@ public final class HeartbeatImport {
         String portFrom = portToken == null ? "" : ", port from " + portToken.source();
         String firstUcastDevice = media.stream().filter(m -> m.name().text().equals("ucast"))
                 .map(m -> m.args().get(0).text()).findFirst().orElse(null);
+        var linkNames = new Resources();
+        var seen = new java.util.HashMap<String, Token>();
         for (var m : media) {
             var name = m.name();
             switch (name.text()) {
-                case "bcast" -> m.args().forEach(dev -> draft.link(Draft.ordered("type", "udp", "mode", "broadcast",
-                        "name", "bcast-" + dev.text(), "port", port, "interface", dev.text()), "from " + name.source() + portFrom));
+                case "bcast" -> m.args().forEach(dev -> {
+                    if (repeated(seen, "bcast " + dev.text(), dev, m)) return;
+                    draft.link(Draft.ordered("type", "udp", "mode", "broadcast", "name", linkNames.id("bcast-" + dev.text()),
+                            "port", port, "interface", dev.text()), "from " + name.source() + portFrom);
+                });
                 case "mcast" -> {
                     var a = m.args();
+                    if (repeated(seen, "mcast " + a.get(0).text() + " " + a.get(1).text() + " " + a.get(2).text(), name, m)) {
+                        continue;
+                    }
                     Integer ttl = a.size() > 3 ? Integer.valueOf(a.get(3).text()) : null;
                     Integer mport = Integer.valueOf(a.get(2).text());
-                    draft.link(Draft.ordered("type", "udp", "mode", "multicast", "name", "mcast-" + a.get(0).text(),
+                    draft.link(Draft.ordered("type", "udp", "mode", "multicast", "name", linkNames.id("mcast-" + a.get(0).text()),
                             "group", a.get(1).text(), "port", mport, "interface", a.get(0).text(), "ttl", ttl),
                             "from " + name.source() + (a.size() > 4 ? " (loop " + a.get(4).text() + ": Vigil needs no loopback)" : ""));
                 }
@@ -316,12 +350,13 @@ public final class HeartbeatImport {
                 }
                 case "serial" -> {
                     for (var dev : m.args()) {
+                        if (repeated(seen, "serial " + dev.text(), dev, m)) continue;
                         if (nodes.size() != 2) {
                             draft.unmapped(Unmapped.at(dev, "`serial " + dev.text() + "`", "a serial cable joins two nodes; "
                                     + "ha.cf names " + nodes.size()));
                             continue;
                         }
-                        draft.link(Draft.ordered("type", "serial", "name", "serial-" + Path.of(dev.text()).getFileName(),
+                        draft.link(Draft.ordered("type", "serial", "name", linkNames.id("serial-" + Path.of(dev.text()).getFileName()),
                                 "between", List.of(nodes.get(0).text(), nodes.get(1).text()), "device", dev.text(),
                                 "baud", baud), "from " + name.source() + (baudToken == null ? "" : ", baud from " + baudToken.source()));
                     }
@@ -329,6 +364,14 @@ public final class HeartbeatImport {
                 default -> throw new IllegalStateException(name.text());
             }
         }
+    }
+
+    /** A medium named again (a line repeated, a device twice) is one link: the repeat is listed. */
+    private boolean repeated(Map<String, Token> seen, String medium, Token at, HaCf.Directive d) {
+        var first = seen.putIfAbsent(medium, at);
+        if (first == null) return false;
+        draft.unmapped(Unmapped.at(at, "`" + medium + "`", "the same medium as " + first.source() + ": one link"));
+        return true;
     }
 
     // ---- haresources → resources and groups ----
@@ -347,7 +390,7 @@ public final class HeartbeatImport {
                 resource(r, ids).ifPresent(members::add);
             }
             // Named after its service: the first script that is not an address, a filesystem or a mail notice.
-            String service = line.resources().stream().map(r -> r.text().split("::")[0])
+            String service = line.resources().stream().map(r -> r.text().split("::", -1)[0])
                     .filter(s -> !IPV4.matcher(s).matches() && !List.of("IPaddr", "IPaddr2", "Filesystem", "MailTo").contains(s))
                     .findFirst().orElse("");
             String group = ids.id(service.isEmpty() ? "group" : service + "-group");
@@ -389,7 +432,9 @@ public final class HeartbeatImport {
                 return Optional.of(id);
             }
             default -> {
-                if (!script.matches("[A-Za-z0-9_.+-]+") || args.stream().anyMatch(String::isEmpty)) {
+                try {
+                    dev.vigil.model.ResourceAgentRef.parse("heartbeat:" + r.text()); // the cluster file's own rule
+                } catch (IllegalArgumentException e) {
                     problems.add(r.problem("`" + r.text() + "` is not a resource: a script name, then `::`-separated "
                             + "arguments (e.g. `apache` or `MailTo::root`)"));
                     return Optional.empty();

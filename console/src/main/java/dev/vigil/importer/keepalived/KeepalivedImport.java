@@ -5,6 +5,7 @@ import dev.vigil.importer.Draft;
 import dev.vigil.importer.ImportException;
 import dev.vigil.importer.ImportProblem;
 import dev.vigil.importer.ImportResult;
+import dev.vigil.importer.Ip;
 import dev.vigil.importer.NodeOption;
 import dev.vigil.importer.Resolver;
 import dev.vigil.importer.Resources;
@@ -163,14 +164,14 @@ public final class KeepalivedImport {
                     continue;
                 }
                 var src = instances(f).flatMap(v -> v.child("unicast_src_ip").stream()).findFirst();
-                if (src.isPresent() && !src.get().args().isEmpty()) {
+                if (src.isPresent() && !src.get().args().isEmpty() && Ip.unicast(src.get().args().get(0).text())) {
                     out.put(f.name(), new Found(src.get().args().get(0).text(), "from " + src.get().key().source()));
                     continue;
                 }
                 if (files.size() == 2) {
                     var peer = files.get(1 - i);
                     var peers = instances(peer).flatMap(v -> v.child("unicast_peer").stream())
-                            .flatMap(p -> p.children().stream()).map(Item::key).toList();
+                            .flatMap(p -> p.children().stream()).map(Item::key).filter(t -> Ip.unicast(t.text())).toList();
                     if (peers.stream().map(Token::text).distinct().count() == 1) {
                         out.put(f.name(), new Found(peers.get(0).text(), "from " + peers.get(0).source() + " (the peer's unicast_peer)"));
                         continue;

@@ -2,6 +2,7 @@ package dev.vigil.importer.keepalived;
 
 import dev.vigil.importer.Draft;
 import dev.vigil.importer.Durations;
+import dev.vigil.importer.Ip;
 import dev.vigil.importer.Resources;
 import dev.vigil.importer.Token;
 import dev.vigil.importer.Unmapped;
@@ -207,7 +208,7 @@ final class VrrpMapping {
             return;
         }
         boolean v6 = parts[0].contains(":");
-        String dev = argAfter(vip, "dev").orElse(item.arg("interface").orElse(null));
+        String dev = argAfter(vip, "dev").or(() -> item.arg("interface")).filter(Ip::interfaceName).orElse(null);
         var params = Resources.ipParams(parts[0], parts.length > 1 ? parts[1] : (v6 ? "128" : "32"), dev,
                 argAfter(vip, "brd").orElse(null));
         resources.add(Draft.ordered("id", ids.id("ip-" + parts[0]), "agent", "ocf:vigil:IPaddr", "params", params));
@@ -306,7 +307,7 @@ final class VrrpMapping {
         var sources = new LinkedHashMap<String, String>();
         for (var instance : instances) {
             for (var item : instance.byNode().values()) {
-                item.child("interface").filter(i -> !i.args().isEmpty()).ifPresent(i -> {
+                item.child("interface").filter(i -> !i.args().isEmpty() && Ip.interfaceName(i.args().get(0).text())).ifPresent(i -> {
                     interfaces.add(i.args().get(0).text());
                     sources.putIfAbsent(i.args().get(0).text(), i.key().source());
                 });
@@ -319,7 +320,7 @@ final class VrrpMapping {
         }
         int port = 694;
         for (var dev : interfaces) {
-            draft.link(Draft.ordered("type", "udp", "mode", "multicast", "name", "mcast-" + dev, "group", "239.0.0.94",
+            draft.link(Draft.ordered("type", "udp", "mode", "multicast", "name", ids.id("mcast-" + dev), "group", "239.0.0.94",
                     "port", port++, "interface", dev), "from " + sources.get(dev) + " (VRRP advertised on " + dev
                     + " to 224.0.0.18; Vigil's heartbeats are UDP multicast)");
         }
