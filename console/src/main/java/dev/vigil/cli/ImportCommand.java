@@ -37,7 +37,8 @@ final class ImportCommand {
     /** The options both verbs share: the nodes, the output and whether it may be replaced. */
     static final class Output {
         @Option(names = "--node", paramLabel = "NAME=ADDRESS",
-                description = "a node's address where the files do not give one (keepalived with one file: each member)")
+                description = "heartbeat: a node's address where ucast gives none; keepalived: each member (one file: this "
+                        + "file's node first; several files: one per file, in their order)")
         List<String> nodes = new ArrayList<>();
 
         @Option(names = {"-o", "--output"}, paramLabel = "cluster.yaml",
