@@ -26,6 +26,7 @@ public final class Draft {
     private final List<Entry> constraints = new ArrayList<>();
     private final Map<String, Entry> policy = new LinkedHashMap<>();
     private final List<Entry> ping = new ArrayList<>();
+    private final List<Entry> alerts = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<Unmapped> unmapped = new ArrayList<>();
 
@@ -42,6 +43,7 @@ public final class Draft {
     public void constraint(Map<String, Object> c, String comment) { constraints.add(new Entry(c, comment)); }
     public void policy(String key, Object value, String comment) { policy.put(key, new Entry(value, comment)); }
     public void ping(String target, String comment) { ping.add(new Entry(target, comment)); }
+    public void alert(Map<String, Object> alert, String comment) { alerts.add(new Entry(alert, comment)); }
     /** A remark for the reader of the output and of stderr (a generated key, a changed value). */
     public void note(String note) { notes.add(note); }
     public void unmapped(Unmapped u) { unmapped.add(u); }
@@ -79,6 +81,7 @@ public final class Draft {
         list(out, "constraints", constraints);
         block(out, "policy", policy);
         list(out, "ping", ping);
+        list(out, "alerts", alerts);
         if (!notes.isEmpty()) {
             out.append("\n# Notes:\n");
             notes.forEach(n -> out.append("#   ").append(n.replace("\n", "\n#   ")).append('\n'));

@@ -89,9 +89,9 @@ public final class KeepalivedImport {
             for (var o : nodes.subList(1, nodes.size())) draft.node(o.name(), o.address(), "from --node " + o.name());
         }
         if (!problems.isEmpty()) throw new ImportException(problems);
-        var mapping = new VrrpMapping(draft, files, nodeNames(), paths.size() == 1);
-        mapping.map();
-        new OtherSections(draft).map(files.get(0).items(), files.size() == 1 ? List.of() : files.subList(1, files.size()));
+        boolean mailed = MailAlert.map(draft, files);
+        new VrrpMapping(draft, files, nodeNames(), paths.size() == 1, mailed).map();
+        new OtherSections(draft, mailed).map(files.get(0).items(), files.size() == 1 ? List.of() : files.subList(1, files.size()));
         byte[] key = ImportResult.newKey(request.random());
         draft.keyfile(request.keyfile(), "a NEW key: keepalived's PASS/AH secrets are too weak to keep; copy it to "
                 + "every node, mode 0600");

@@ -18,8 +18,11 @@ final class OtherSections {
     private final Draft draft;
     private final Set<String> seen = new HashSet<>();
 
-    OtherSections(Draft draft) {
+    private final boolean mailed;
+
+    OtherSections(Draft draft, boolean mailed) {
         this.draft = draft;
+        this.mailed = mailed;
     }
 
     void map(List<Item> first, List<NodeFile> others) {
@@ -32,8 +35,11 @@ final class OtherSections {
         if (List.of("vrrp_instance", "vrrp_script", "vrrp_sync_group").contains(k)) return;
         if (k.equals("global_defs")) {
             for (var c : i.children()) {
-                if (c.key().text().equals("router_id") || !seen.add("global_defs/" + flatten(c))) continue;
-                draft.unmapped(Unmapped.at(c.key(), "`global_defs " + c.key().text() + "`", Reasons.topLevel(k)));
+                if (c.key().text().equals("router_id") || (mailed && MailAlert.GLOBAL_KEYS.contains(c.key().text()))
+                        || !seen.add("global_defs/" + flatten(c))) {
+                    continue;
+                }
+                draft.unmapped(Unmapped.at(c.key(), "`global_defs " + c.key().text() + "`", Reasons.global(c.key().text())));
             }
             return;
         }

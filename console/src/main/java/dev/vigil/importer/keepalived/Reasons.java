@@ -9,7 +9,8 @@ final class Reasons {
             case "preempt_delay" -> "Vigil fails back at once (policy auto_failback) or never; it has no failback delay";
             case "track_interface", "track_file", "track_process", "track_bfd" -> "Vigil does not watch interfaces, files "
                     + "or processes for an IP: a monitored resource in the group (or ping: targets) plays that part";
-            case "smtp_alert" -> "mail on a state change is an `alerts:` entry of kind mail (docs/alerts.md)";
+            case "smtp_alert" -> "mail on a state change is an `alerts:` entry of kind smtp (docs/alerts.md); made only "
+                    + "when global_defs names an smtp_server and notification_email";
             case "garp_master_delay", "garp_master_repeat", "garp_master_refresh", "garp_master_refresh_repeat",
                     "garp_lower_prio_delay", "garp_lower_prio_repeat", "garp_interval", "gna_interval" ->
                     "ocf:vigil:IPaddr announces the address itself (gratuitous ARP) when it starts";
@@ -24,10 +25,15 @@ final class Reasons {
         };
     }
 
+    static String global(String keyword) {
+        return MailAlert.GLOBAL_KEYS.contains(keyword)
+                ? "a mail setting: it becomes an `alerts:` entry of kind smtp (docs/alerts.md) where an smtp_alert asks "
+                        + "for mail and global_defs names both smtp_server and notification_email; not so here"
+                : "a setting of the keepalived process";
+    }
+
     static String topLevel(String keyword) {
         return switch (keyword) {
-            case "global_defs" -> "global settings: mail goes to an `alerts:` entry of kind mail (docs/alerts.md); "
-                    + "router_id names a node (with several files)";
             case "virtual_server", "virtual_server_group" -> "Vigil has no IPVS resource: the lvs-director recipe "
                     + "(playbooks/README.md) sets up a director pair; the ipvsadm rules this stood for are in the notes";
             case "static_ipaddress", "static_routes", "static_rules" -> "addresses and routes a node always has belong to "

@@ -42,7 +42,11 @@ final class VrrpMapping {
     /** One instance: its item in each node's file that has it. */
     private record Instance(String name, Map<String, Item> byNode) {}
 
-    VrrpMapping(Draft draft, List<NodeFile> files, List<String> nodeNames, boolean oneFile) {
+    private final boolean mailed;
+
+    /** @param mailed whether {@link MailAlert} made smtp_alert an alert (then it is not listed) */
+    VrrpMapping(Draft draft, List<NodeFile> files, List<String> nodeNames, boolean oneFile, boolean mailed) {
+        this.mailed = mailed;
         this.draft = draft;
         this.files = files;
         this.nodeNames = nodeNames;
@@ -188,6 +192,9 @@ final class VrrpMapping {
             }
             case "authentication" -> draft.note(key.source() + ": " + instance + "'s `authentication` ("
                     + child.arg("auth_type").orElse("?") + ") is not kept: VRRP's secrets are too weak; the new key replaces it");
+            case "smtp_alert" -> {
+                if (!mailed) draft.unmapped(Unmapped.at(key, "`smtp_alert` in " + instance, Reasons.instance(key.text())));
+            }
             case "nopreempt" -> draft.policy("auto_failback", false, "from " + key.source() + " (" + instance
                     + " nopreempt; Vigil's auto_failback is for the whole cluster)");
             case "track_script" -> child.children().forEach(t -> track(instance, t, colocations));

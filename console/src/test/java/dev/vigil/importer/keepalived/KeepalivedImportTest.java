@@ -77,7 +77,12 @@ class KeepalivedImportTest {
         assertEquals(List.of("ha1", "ha2", "ha1", "ha2"), groups.stream().map(g -> g.prefer().orElseThrow()).toList());
         assertEquals(12, config.resources().resources().size(), "192.168.200.18 is listed twice in VI_1 and imported once");
         assertTrue(result.yaml().contains("params: {ip: 192.168.200.16, cidr_netmask: 32, nic: eth0}"), result.yaml());
-        assertTrue(result.unmapped().stream().anyMatch(u -> u.directive().startsWith("`smtp_alert` in VI_1")));
+        // smtp_alert with global_defs' server and recipients: a mail alert, and nothing of it listed as lost.
+        assertTrue(result.yaml().contains("- {name: keepalived-mail, kind: smtp, smtp: {host: 192.168.200.1, "
+                + "from: Alexandre.Cassen@firewall.loc}, recipients: [acassen], events: [node-dead, resource-moved, "
+                + "resource-failed], timeout: 30s}"), result.yaml());
+        assertEquals(1, config.resources().alerts().size());
+        assertTrue(result.unmapped().stream().noneMatch(u -> u.directive().contains("smtp")), result.unmapped().toString());
     }
 
     @Test
