@@ -89,4 +89,26 @@ class ImportCommandTest {
     void notOfferedOverTheConsoleItReadsAndWritesTheHostsFiles() {
         assertTrue(RemoteCli.notOffered(java.util.List.of("import", "heartbeat")).isPresent());
     }
+
+    @Test
+    void withoutOutputTheFileGoesToStdoutAndTheKeyToTheCurrentDirectory() throws Exception {
+        // A JVM of its own, to run in another working directory; bounded, and killed if it hangs.
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.VigilCommand",
+                "import", "heartbeat", "--ha-cf", HB.resolve("ha.cf").toAbsolutePath().toString(), "--haresources",
+                HB.resolve("haresources").toAbsolutePath().toString(), "--node", "ha1=10.0.0.48")
+                .directory(dir.toFile()).redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
+        var p = pb.start();
+        try {
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "vigil import did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("stderr")));
+        Path key = dir.resolve("authkey").toRealPath();
+        assertTrue(Files.readString(dir.resolve("stdout")).contains("auth: {keyfile: " + key + "}"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        Files.writeString(dir.resolve("cluster.yaml"), Files.readString(dir.resolve("stdout")));
+        assertEquals(0, VigilCommand.run("config", "check", dir.resolve("cluster.yaml").toString()), err());
+    }
 }
