@@ -59,6 +59,9 @@ public final class Layers {
             // Drills (module drill): failover drills run from the operator's side through the
             // control channel; the command line drives them.
             new Layer("drill", "dev.vigil.drill.."),
+            // Importers (module console): heartbeat v1 and keepalived configurations read into a cluster file
+            // (pure parsers, then a mapping); the command line drives them.
+            new Layer("importer", "dev.vigil.importer.."),
             // Console (module console): the operator model and the status summary, the text UI,
             // the SSH server, then the `vigil` command line that starts all of them.
             new Layer("console views", "dev.vigil.access..", "dev.vigil.status.."),

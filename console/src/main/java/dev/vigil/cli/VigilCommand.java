@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 MaintenanceCommand.class,
                 RunAgentCommand.class,
                 ConsoleCommand.class,
+                ImportCommand.class,
                 PlaybookCommand.class,
                 DrillCommand.class,
                 InstallCommand.class,

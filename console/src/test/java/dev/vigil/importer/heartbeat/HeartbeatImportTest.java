@@ -1,0 +1,128 @@
+package dev.vigil.importer.heartbeat;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.importer.Golden;
+import dev.vigil.importer.ImportException;
+import dev.vigil.importer.ImportResult;
+import dev.vigil.importer.NodeOption;
+import dev.vigil.importer.Resolver;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Classic heartbeat v1 configurations imported: golden outputs, each passing the config check; bad input at file:line:column. */
+class HeartbeatImportTest {
+    @TempDir
+    Path dir;
+
+    private static final Resolver NOTHING = name -> Optional.empty();
+
+    static ImportResult run(String set, Resolver resolver, NodeOption... nodes) throws Exception {
+        Path d = Golden.resource("heartbeat/" + set);
+        return HeartbeatImport.run(new HeartbeatImport.Request(source(d.resolve("ha.cf")), source(d.resolve("haresources")),
+                Optional.of(source(d.resolve("authkeys"))), List.of(nodes), "authkey", resolver, Golden.fixedRandom()));
+    }
+
+    static HeartbeatImport.Source source(Path p) throws Exception {
+        return new HeartbeatImport.Source(Golden.read(p), p);
+    }
+
+    private static ImportResult inline(String haCf, String haresources, String authkeys, Resolver r, NodeOption... nodes)
+            throws ImportException {
+        return HeartbeatImport.run(new HeartbeatImport.Request(new HeartbeatImport.Source(haCf, Path.of("ha.cf")),
+                new HeartbeatImport.Source(haresources, Path.of("haresources")),
+                authkeys == null ? Optional.empty() : Optional.of(new HeartbeatImport.Source(authkeys, Path.of("authkeys"))),
+                List.of(nodes), "authkey", r, Golden.fixedRandom()));
+    }
+
+    @Test
+    void broadcastAndSerialTwoNodesWithIpFilesystemAndApache() throws Exception {
+        var resolver = (Resolver) name -> Optional.ofNullable(Map.of("ha1.example.com", "10.0.0.48",
+                "ha2.example.com", "10.0.0.49").get(name));
+        var result = run("bcast-serial", resolver);
+        Golden.assertGolden(Golden.resource("heartbeat/bcast-serial/expected.yaml"), result.yaml());
+        // The sha1 secret is carried over as the key.
+        assertArrayEquals("PutYourSuperSecretKeyHere\n".getBytes(StandardCharsets.UTF_8), result.key());
+        var config = ConfigLoader.load(Golden.assertPassesConfigCheck(dir, result));
+        assertEquals(List.of("ha1.example.com", "ha2.example.com"), config.nodes().stream().map(n -> n.name()).toList());
+        assertEquals(2, config.links().size()); // the serial cable and the broadcast link
+        assertEquals(3, config.resources().resources().size());
+        assertTrue(result.unmapped().stream().anyMatch(u -> u.source().equals("ha.cf:15") && u.directive().contains("watchdog")),
+                result.unmapped().toString());
+    }
+
+    @Test
+    void unicastMulticastTwoGroupsAndACrcKey() throws Exception {
+        // ha1's own address from --node: the one ucast address left is ha2's.
+        var result = run("ucast-mcast", NOTHING, new NodeOption("ha1", "10.0.0.48"));
+        Golden.assertGolden(Golden.resource("heartbeat/ucast-mcast/expected.yaml"), result.yaml());
+        assertTrue(result.notes().stream().anyMatch(n -> n.startsWith("authkeys:2: `crc` authenticates nothing")), result.notes().toString());
+        assertEquals(45, result.key().length, "a new key: 32 random bytes in base64, one line");
+        var config = ConfigLoader.load(Golden.assertPassesConfigCheck(dir, result));
+        assertEquals("10.0.0.49", config.nodes().get(1).address().getHostAddress());
+        assertTrue(result.unmapped().stream().anyMatch(u -> u.source().equals("ha.cf:9") && u.why().contains("fencing:")));
+    }
+
+    @Test
+    void aNodeWithoutAnyAddressIsNamed() {
+        var e = assertThrows(ImportException.class, () -> inline("bcast eth0\nnode ha1\nnode ha2\n", "ha1 10.0.0.46\n",
+                null, NOTHING, new NodeOption("ha1", "10.0.0.48")));
+        assertEquals("ha.cf:3:6: node ha2 has no address: no ucast line gives it, its name does not resolve (except to "
+                + "loopback), and no --node ha2=ADDRESS was given", e.problems().get(0).toString());
+    }
+
+    @Test
+    void nodeOptionWinsOverNameResolutionAndUcastMatchesByAddress() throws Exception {
+        var result = inline("ucast eth0 10.0.0.48\nucast eth0 10.0.0.49\nnode ha1 ha2\n", "ha1 10.0.0.46\n", null,
+                name -> Optional.of(name.equals("ha1") ? "192.168.9.1" : "10.0.0.48"), new NodeOption("ha1", "10.0.0.49"));
+        assertTrue(result.yaml().contains("- {name: ha1, address: 10.0.0.49}"), result.yaml());
+        assertTrue(result.yaml().contains("- {name: ha2, address: 10.0.0.48}"), result.yaml());
+        assertTrue(result.notes().stream().anyMatch(n -> n.contains("no authkeys given")));
+    }
+
+    @Test
+    void badInputIsReportedAtFileLineColumn() {
+        var e = assertThrows(ImportException.class, () -> inline("keepalive two\nbaud 1234\nbcast eth0\nnode ha1 ha2\n",
+                "ha3 10.0.0.46\nha1 Filesystem::/dev/sdb1\n", "auth 1\n1 sha256 x\n", NOTHING,
+                new NodeOption("ha1", "10.0.0.1"), new NodeOption("ha2", "10.0.0.2")));
+        assertEquals(List.of("ha.cf:1:11: `two` is not a time: write seconds (`2`) or milliseconds (`500ms`)",
+                "ha.cf:2:6: baud 1234 is not a standard serial rate (e.g. 19200, 38400, 115200)"),
+                e.problems().stream().map(Object::toString).toList());
+        var media = assertThrows(ImportException.class, () -> inline("mcast eth1 10.0.0.1 694 1 0\nmcast eth1 225.0.0.1 x\n"
+                + "node ha1 ha2\n", "ha1 10.0.0.46\n", null, NOTHING, new NodeOption("ha1", "10.0.0.1")));
+        assertEquals(List.of("ha.cf:1:12: `10.0.0.1` is not a multicast group (224.0.0.0 to 239.255.255.255)",
+                "ha.cf:2:22: `x` is not a port (1 to 65535)"), media.problems().stream().map(Object::toString).toList());
+        var groups = assertThrows(ImportException.class, () -> inline("bcast eth0\nnode ha1 ha2\n",
+                "ha3 10.0.0.46\nha1 Filesystem::/dev/sdb1\n", null, NOTHING,
+                new NodeOption("ha1", "10.0.0.1"), new NodeOption("ha2", "10.0.0.2")));
+        assertEquals(List.of("haresources:1:1: `ha3` is not a node of ha.cf (ha1, ha2)",
+                "haresources:2:5: Filesystem needs a device and a directory: `Filesystem::/dev/sdb1::/ha::ext3`"),
+                groups.problems().stream().map(Object::toString).toList());
+        var keys = assertThrows(ImportException.class, () -> inline("bcast eth0\nnode ha1 ha2\n", "ha1 10.0.0.46\n",
+                "auth 1\n1 sha256 x\n", NOTHING, new NodeOption("ha1", "10.0.0.1"), new NodeOption("ha2", "10.0.0.2")));
+        assertEquals("authkeys:2:3: a key line is `N crc`, `N md5 SECRET` or `N sha1 SECRET`; `sha256` is not a method",
+                keys.problems().get(0).toString());
+    }
+
+    @Test
+    void impossibleTimingIsRefusedAndAWarntimeOutsideTheWindowIsMoved() throws Exception {
+        var e = assertThrows(ImportException.class, () -> inline("keepalive 2\ndeadtime 3\nbcast eth0\nnode ha1\n",
+                "ha1 10.0.0.46\n", null, name -> Optional.of("10.0.0.1")));
+        assertEquals("ha.cf:2:1: deadtime 3s must exceed twice keepalive (2s), as heartbeat itself requires",
+                e.problems().get(0).toString());
+        var r = inline("keepalive 1\ndeadtime 10\nwarntime 20\ninitdead 5\nbcast eth0\nnode ha1\n", "ha1 10.0.0.46\n", null,
+                name -> Optional.of("10.0.0.1"));
+        assertTrue(r.yaml().contains("  warntime: 5s "), r.yaml());
+        assertTrue(r.yaml().contains("  initdead: 10s "), r.yaml());
+        Golden.assertPassesConfigCheck(dir, r);
+    }
+}
