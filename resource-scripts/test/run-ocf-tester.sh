@@ -70,6 +70,18 @@ result() {
     fi
 }
 
+# drop_netns NS LOG: kills what a test left running in namespace NS (a failure, recorded in
+# LOG: returns 1) and deletes the namespace.
+drop_netns() {
+    local ns=$1 log=$2 left=0
+    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
+        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; left=1
+        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
+    fi
+    ip netns del "$ns" 2>/dev/null
+    return $left
+}
+
 need() {
     local c
     for c in "$@"; do
@@ -492,11 +504,7 @@ test_WAS6() {
         kill $other; wait $other 2>/dev/null
         echo "WAS6: status 7 stopped, start twice, monitor (snoop), stop twice, unknown profile refused; beside another listener: status 7, stop 0, monitor 1"
     ' _ "$OCF_TESTER" "$ra" "$TMP" >>"$log" 2>&1 || rc=1
-    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
-        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; rc=1
-        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
-    fi
-    ip netns del "$ns" 2>/dev/null
+    drop_netns "$ns" "$log" || rc=1
     # result() wants ocf-tester's "passed all tests"; WAS6 cannot pass its stopped-monitor checks.
     [ $rc -eq 0 ] && echo "WAS6 passed all tests (but the known monitor-when-stopped ones, see above)" >>"$log"
     result WAS6 $rc "$log" $((SECONDS - start))
@@ -609,11 +617,7 @@ test_loadleveler() {
         OCF_RESKEY_ll_user=nosuchuser "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 5 ] || fail "unknown user rc=$r"
         echo "loadleveler: depth-10 monitor via llstatus, dead negotiator -> 1, stop leaves nothing"
     ' _ "$OCF_TESTER" "$AGENTS_DIR/loadleveler" "$ll" "$STANDINS/loadleveler" >>"$log" 2>&1 || rc=1
-    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
-        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; rc=1
-        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
-    fi
-    ip netns del "$ns" 2>/dev/null
+    drop_netns "$ns" "$log" || rc=1
     result loadleveler $rc "$log" $((SECONDS - start))
 }
 
@@ -650,11 +654,7 @@ test_wasnd() {
         OCF_RESKEY_process=server1 "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 6 ] || fail "process=server1 rc=$r (want 6)"
         echo "wasnd: dmgr and nodeagent under ocf-tester, depth-10 monitor, hung stopManager.sh ended in ${t}s"
     ' _ "$OCF_TESTER" "$AGENTS_DIR/wasnd" "$TMP" >>"$log" 2>&1 || rc=1
-    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
-        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; rc=1
-        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
-    fi
-    ip netns del "$ns" 2>/dev/null
+    drop_netns "$ns" "$log" || rc=1
     result wasnd $rc "$log" $((SECONDS - start))
 }
 
@@ -719,11 +719,7 @@ test_lvs() {
         OCF_RESKEY_ipvsadm=/nonexistent/ipvsadm "$agent" stop || fail "stop without ipvsadm rc=$?"
         echo "lvs: idempotent start, a real server down (weight 0 / removed) and back, drift corrected, stop twice"
     ' _ "$OCF_TESTER" "$AGENTS_DIR/lvs" "$STANDINS/ipvsadm/ipvsadm" "$TMP" >>"$log" 2>&1 || rc=1
-    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
-        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; rc=1
-        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
-    fi
-    ip netns del "$ns" 2>/dev/null
+    drop_netns "$ns" "$log" || rc=1
     [ $rc -eq 0 ] && echo "lvs passed all tests" >>"$log"
     result lvs $rc "$log" $((SECONDS - start))
 }

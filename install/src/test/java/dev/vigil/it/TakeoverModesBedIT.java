@@ -258,12 +258,7 @@ class TakeoverModesBedIT {
                         .until(() -> c.runningOn("ha1", "web-beta"), on -> on.equals(List.of("ha2")));
                 Thread.sleep(500);
 
-                assertUntouched("alpha", alpha.stop(Duration.ofSeconds(10)));
-                var betaGap = IndependentProber.longestOutage(beta.stop(Duration.ofSeconds(10)));
-                assertThat(betaGap).as("beta had an outage (the kill)").isPresent();
-                log("mutual takeover: beta's longest outage %d ms (bound %d ms)", betaGap.get().ms(), TAKEOVER_BOUND.toMillis());
-                assertThat(Duration.ofNanos(betaGap.get().nanos())).as("beta's longest outage").isLessThan(TAKEOVER_BOUND);
-                assertThat(dispatches(c, "alpha")).as("operations dispatched on alpha's members after the fault").isEqualTo(alphaDispatches);
+                assertUntouchedAndMoved(c, ALPHA, alpha, alphaDispatches, BETA, beta);
                 assertThat(c.runningOn("ha2", "web-alpha")).containsExactly("ha1");
             }
         } finally {
@@ -300,12 +295,7 @@ class TakeoverModesBedIT {
                     Thread.sleep(250);
                 }
 
-                assertUntouched("beta", beta.stop(Duration.ofSeconds(10)));
-                var alphaGap = IndependentProber.longestOutage(alpha.stop(Duration.ofSeconds(10)));
-                assertThat(alphaGap).as("alpha had an outage (the kill)").isPresent();
-                log("N+1: alpha's longest outage %d ms (bound %d ms)", alphaGap.get().ms(), TAKEOVER_BOUND.toMillis());
-                assertThat(Duration.ofNanos(alphaGap.get().nanos())).as("alpha's longest outage").isLessThan(TAKEOVER_BOUND);
-                assertThat(dispatches(c, "beta")).as("operations dispatched on beta's members after the fault").isEqualTo(betaDispatches);
+                assertUntouchedAndMoved(c, BETA, beta, betaDispatches, ALPHA, alpha);
                 for (var observer : List.of("ha1", "ha2", "ha3")) {
                     assertThat(c.runningOn(observer, "web-alpha")).as("alpha as %s sees it", observer).containsExactly("ha3");
                     assertThat(c.runningOn(observer, "web-beta")).as("beta as %s sees it", observer).containsExactly("ha2");
@@ -316,12 +306,25 @@ class TakeoverModesBedIT {
         }
     }
 
-    /** Every request to the untouched group's floating IP was answered. */
-    private static void assertUntouched(String group, List<IndependentProber.Sample> samples) {
+    /**
+     * Stops both probers. The untouched group answered every request and none of its members got
+     * an operation dispatched after the fault ({@code dispatchesBefore}); the moved group's longest
+     * outage is within {@link #TAKEOVER_BOUND}.
+     */
+    private static void assertUntouchedAndMoved(BedCluster c, Group untouched, IndependentProber untouchedProber, long dispatchesBefore,
+            Group moved, IndependentProber movedProber) throws IOException, InterruptedException {
+        var samples = untouchedProber.stop(Duration.ofSeconds(10));
         var failed = samples.stream().filter(s -> !s.ok()).count();
-        log("%s (untouched): %d requests, %d failed", group, samples.size(), failed);
-        assertThat(samples).as("%s's requests", group).hasSizeGreaterThan(20);
-        assertThat(failed).as("%s's failed requests (it never moves)", group).isZero();
+        log("%s (untouched): %d requests, %d failed", untouched.id(), samples.size(), failed);
+        assertThat(samples).as("%s's requests", untouched.id()).hasSizeGreaterThan(20);
+        assertThat(failed).as("%s's failed requests (it never moves)", untouched.id()).isZero();
+        assertThat(dispatches(c, untouched.id())).as("operations dispatched on %s's members after the fault", untouched.id())
+                .isEqualTo(dispatchesBefore);
+
+        var gap = IndependentProber.longestOutage(movedProber.stop(Duration.ofSeconds(10)));
+        assertThat(gap).as("%s had an outage (the kill)", moved.id()).isPresent();
+        log("%s (moved): longest outage %d ms (bound %d ms)", moved.id(), gap.get().ms(), TAKEOVER_BOUND.toMillis());
+        assertThat(Duration.ofNanos(gap.get().nanos())).as("%s's longest outage", moved.id()).isLessThan(TAKEOVER_BOUND);
     }
 
     /** How many operations the coordinators (any node's log) dispatched on a group's members. */
