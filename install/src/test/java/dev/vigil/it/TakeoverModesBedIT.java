@@ -165,6 +165,9 @@ class TakeoverModesBedIT {
                 DefaultRuntimeDir %6$s
                 Mutex file:%3$s/lock default
                 ErrorLog %3$s/error.log
+                # Who asked, and with which client: the prober sends no User-Agent, curl does.
+                LogFormat "%%h %%{User-Agent}i" who
+                CustomLog %3$s/access.log who
                 User www-data
                 Group www-data
                 KeepAlive Off
@@ -192,7 +195,7 @@ class TakeoverModesBedIT {
         return cluster;
     }
 
-    /** Ends a phase: the agents killed, then everything they left on the nodes (apaches, addresses, pid files). */
+    /** Ends a phase: the agents killed, then everything they left on the nodes (apaches, addresses, pid files, access logs). */
     private void stop() throws Exception {
         if (cluster == null) return;
         try {
@@ -206,6 +209,8 @@ class TakeoverModesBedIT {
                     HaBed.run(List.of("ip", "-n", bed.namespace(n), "addr", "del", g.ip(bed) + "/" + bed.prefixLength(), "dev", "eth0"),
                             HaBed.DEFAULT_TIMEOUT);
                     Files.deleteIfExists(Path.of(bed.fact(n.toUpperCase() + "_DIR"), "run/apache2-" + g.id(), "apache2.pid"));
+                    // The next phase's probers must be seen answering in it (awaitProberAnswered).
+                    Files.deleteIfExists(Path.of(bed.fact(n.toUpperCase() + "_DIR"), "apache-" + g.id(), "access.log"));
                 }
             }
         }
@@ -241,7 +246,8 @@ class TakeoverModesBedIT {
             var dir = workDir.resolve("mutual");
             try (var alpha = IndependentProber.start(bed, ALPHA.ip(bed), ALPHA.port(), PROBE_INTERVAL, PROBE_TIMEOUT, dir);
                  var beta = IndependentProber.start(bed, BETA.ip(bed), BETA.port(), PROBE_INTERVAL, PROBE_TIMEOUT, dir)) {
-                Thread.sleep(500); // both probers answered before the fault
+                awaitProberAnswered(ALPHA, "ha1");
+                awaitProberAnswered(BETA, "ha2");
                 long alphaDispatches = dispatches(c, "alpha");
 
                 c.killNode("ha2");
@@ -274,7 +280,8 @@ class TakeoverModesBedIT {
             var dir = workDir.resolve("nplus1");
             try (var alpha = IndependentProber.start(bed, ALPHA.ip(bed), ALPHA.port(), PROBE_INTERVAL, PROBE_TIMEOUT, dir);
                  var beta = IndependentProber.start(bed, BETA.ip(bed), BETA.port(), PROBE_INTERVAL, PROBE_TIMEOUT, dir)) {
-                Thread.sleep(500);
+                awaitProberAnswered(ALPHA, "ha1");
+                awaitProberAnswered(BETA, "ha2");
                 long betaDispatches = dispatches(c, "beta");
 
                 c.killNode("ha1");
@@ -351,6 +358,18 @@ class TakeoverModesBedIT {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Until group {@code g}'s apache on {@code node} has answered the independent prober (a line
+     * from the client without a User-Agent in its access log): an outage is measured between
+     * answers, so the prober must have had one before the fault (python starts slowly on a loaded machine).
+     */
+    private static void awaitProberAnswered(Group g, String node) {
+        var accessLog = Path.of(bed.fact(node.toUpperCase() + "_DIR"), "apache-" + g.id(), "access.log");
+        var line = bed.fact("CLIENT_ADDR") + " -";
+        await("the prober answered by " + g.id() + " on " + node).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.exists(accessLog) && Files.readAllLines(accessLog).contains(line));
     }
 
     private static Duration awaitServedBy(Group g, String node, Duration atMost) {
