@@ -264,24 +264,46 @@ class PlaybookBedIT {
         runRecipe(playbook, LVS_VARS, () -> {
             var holders = bed.vipHolders();
             return holders.size() == 1 && !weights(holders.get(0), service).isEmpty() ? Optional.of(holders.get(0)) : Optional.empty();
-        }, director -> {
-            var first = bed.address(bed.nodes().get(0)) + ":80";
-            var second = bed.address(bed.nodes().get(1)) + ":80";
-            assertThat(weights(director, service)).as("the rules on the director %s", director)
-                    .isEqualTo(Map.of(first, 1, second, 1));
-            // A real server's apache stops: weight 0 at the next monitor; it starts: weight 1 again.
-            var victim = bed.nodes().get(1);
-            var pid = Long.parseLong(Files.readString(bed.apachePidFile(victim)).strip());
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-            var bound = LVS_MONITOR_INTERVAL.plus(LVS_MONITOR_TIMEOUT);
-            await("real server " + second + " at weight 0").atMost(bound).pollInterval(Duration.ofMillis(200))
-                    .until(() -> weights(director, service), w -> Integer.valueOf(0).equals(w.get(second)));
-            assertThat(weights(director, service).get(first)).as("the healthy real server").isEqualTo(1);
-            await("apache on " + victim + " gone").atMost(Duration.ofSeconds(30)).until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-            pb.startApache(victim);
-            await("real server " + second + " back at weight 1").atMost(bound).pollInterval(Duration.ofMillis(200))
-                    .until(() -> weights(director, service), w -> Integer.valueOf(1).equals(w.get(second)));
-            log("lvs-director: real server %s down (weight 0) and back (weight 1) on director %s", second, director);
+        }, new RecipeChecks() {
+            final Duration bound = LVS_MONITOR_INTERVAL.plus(LVS_MONITOR_TIMEOUT);
+
+            @Override
+            public void whileServing(String director) throws Exception {
+                var first = realServer(0);
+                var second = realServer(1);
+                assertThat(weights(director, service)).as("the rules on the director %s", director)
+                        .isEqualTo(Map.of(first, 1, second, 1));
+                // A real server's apache stops: weight 0 at the next monitor; it starts: weight 1 again.
+                var victim = bed.nodes().get(1);
+                var pid = Long.parseLong(Files.readString(bed.apachePidFile(victim)).strip());
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+                awaitWeight(director, second, 0);
+                assertThat(weights(director, service).get(first)).as("the healthy real server").isEqualTo(1);
+                await("apache on " + victim + " gone").atMost(Duration.ofSeconds(30))
+                        .until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+                pb.startApache(victim);
+                awaitWeight(director, second, 1);
+                log("lvs-director: real server %s down (weight 0) and back (weight 1) on director %s", second, director);
+            }
+
+            /** The new director set the rules, and the killed node's apache (a real server) is at weight 0 there. */
+            @Override
+            public void afterFailover(String director, String killed) {
+                var dead = bed.address(killed) + ":80";
+                awaitWeight(director, dead, 0);
+                var alive = bed.address(director) + ":80";
+                assertThat(weights(director, service).get(alive)).as("the surviving real server on %s", director).isEqualTo(1);
+            }
+
+            private String realServer(int i) {
+                return bed.address(bed.nodes().get(i)) + ":80";
+            }
+
+            private void awaitWeight(String director, String realServer, int weight) {
+                await("real server " + realServer + " at weight " + weight + " on " + director).atMost(bound)
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> weights(director, service), w -> Integer.valueOf(weight).equals(w.get(realServer)));
+            }
         });
     }
 
@@ -349,16 +371,20 @@ class PlaybookBedIT {
         Optional<String> servedBy() throws Exception;
     }
 
-    /** What a recipe's own test checks while the cluster serves, given the serving node. */
-    interface WhileServing {
-        void check(String servedBy) throws Exception;
+    /** What a recipe's own test checks on top of the scenario every recipe goes through. */
+    interface RecipeChecks {
+        /** While the cluster serves (after the second apply), from {@code servedBy}. */
+        default void whileServing(String servedBy) throws Exception { }
+
+        /** Once {@code servedBy} serves after {@code killed} was killed. */
+        default void afterFailover(String servedBy, String killed) throws Exception { }
     }
 
     private void runRecipe(Path playbook, String varsTemplate, Probe probe) throws Exception {
-        runRecipe(playbook, varsTemplate, probe, servedBy -> { });
+        runRecipe(playbook, varsTemplate, probe, new RecipeChecks() { });
     }
 
-    private void runRecipe(Path playbook, String varsTemplate, Probe probe, WhileServing whileServing) throws Exception {
+    private void runRecipe(Path playbook, String varsTemplate, Probe probe, RecipeChecks checks) throws Exception {
         var bed = pb.bed();
         var vars = pb.writeOperatorFile("vars.yaml", varsTemplate);
         if (SEED_NODE_CLUSTER_FILE) {
@@ -394,7 +420,7 @@ class PlaybookBedIT {
             secondApplyChangesNothing(playbook, vars);
             assertThat(probe.servedBy()).as("still served after the second apply").isPresent();
         }
-        whileServing.check(probe.servedBy().orElseThrow());
+        checks.whileServing(probe.servedBy().orElseThrow());
 
         // 4. the active node dies: the other serves.
         var active = probe.servedBy().orElseThrow();
@@ -403,6 +429,7 @@ class PlaybookBedIT {
         pb.killNode(active);
         awaitServedByAnyOf(probe, List.of(other), FAILOVER_BOUND.plusSeconds(20));
         log("%s killed: served by %s after %d ms", active, other, Duration.ofNanos(System.nanoTime() - t0).toMillis());
+        checks.afterFailover(other, active);
 
         // 5. undo: every file back as before the apply (the killed node booted first: it must be reachable).
         pb.stopAgents();
