@@ -243,11 +243,7 @@ class TakeoverModesBedIT {
     void mutualTakeoverTheDeadNodesGroupMovesTheOtherNeverAndItFailsBack() throws Exception {
         try {
             var c = start(List.of("ha1", "ha2"), "", true, "mutual");
-            var dir = workDir.resolve("mutual");
-            try (var alpha = IndependentProber.start(bed, ALPHA.ip(bed), ALPHA.port(), PROBE_INTERVAL, PROBE_TIMEOUT, dir);
-                 var beta = IndependentProber.start(bed, BETA.ip(bed), BETA.port(), PROBE_INTERVAL, PROBE_TIMEOUT, dir)) {
-                awaitProberAnswered(ALPHA, "ha1");
-                awaitProberAnswered(BETA, "ha2");
+            try (var probers = Probers.start(workDir.resolve("mutual"))) {
                 long alphaDispatches = dispatches(c, "alpha");
 
                 c.killNode("ha2");
@@ -264,7 +260,7 @@ class TakeoverModesBedIT {
                         .until(() -> c.runningOn("ha1", "web-beta"), on -> on.equals(List.of("ha2")));
                 Thread.sleep(500);
 
-                assertUntouchedAndMoved(c, ALPHA, alpha, alphaDispatches, BETA, beta);
+                assertUntouchedAndMoved(c, ALPHA, probers.alpha(), alphaDispatches, BETA, probers.beta());
                 assertThat(c.runningOn("ha2", "web-alpha")).containsExactly("ha1");
             }
         } finally {
@@ -277,11 +273,7 @@ class TakeoverModesBedIT {
     void nPlusOneTheDeadNodesGroupGoesToTheSpareTheOtherNeverMovesAndNothingMovesBack() throws Exception {
         try {
             var c = start(List.of("ha1", "ha2", "ha3"), N_PLUS_ONE_CONSTRAINTS, false, "nplus1");
-            var dir = workDir.resolve("nplus1");
-            try (var alpha = IndependentProber.start(bed, ALPHA.ip(bed), ALPHA.port(), PROBE_INTERVAL, PROBE_TIMEOUT, dir);
-                 var beta = IndependentProber.start(bed, BETA.ip(bed), BETA.port(), PROBE_INTERVAL, PROBE_TIMEOUT, dir)) {
-                awaitProberAnswered(ALPHA, "ha1");
-                awaitProberAnswered(BETA, "ha2");
+            try (var probers = Probers.start(workDir.resolve("nplus1"))) {
                 long betaDispatches = dispatches(c, "beta");
 
                 c.killNode("ha1");
@@ -302,7 +294,7 @@ class TakeoverModesBedIT {
                     Thread.sleep(250);
                 }
 
-                assertUntouchedAndMoved(c, BETA, beta, betaDispatches, ALPHA, alpha);
+                assertUntouchedAndMoved(c, BETA, probers.beta(), betaDispatches, ALPHA, probers.alpha());
                 for (var observer : List.of("ha1", "ha2", "ha3")) {
                     assertThat(c.runningOn(observer, "web-alpha")).as("alpha as %s sees it", observer).containsExactly("ha3");
                     assertThat(c.runningOn(observer, "web-beta")).as("beta as %s sees it", observer).containsExactly("ha2");
@@ -357,6 +349,31 @@ class TakeoverModesBedIT {
             return r.exit() == 0 && m.find() && m.group(2).equals(g.id()) ? Optional.of(m.group(1)) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    /** An independent prober on each group's floating IP. */
+    record Probers(IndependentProber alpha, IndependentProber beta) implements AutoCloseable {
+        /** Starts both; returns once each has been answered by its group's preferred node (ha1, ha2). */
+        static Probers start(Path dir) throws IOException {
+            var alpha = IndependentProber.start(bed, ALPHA.ip(bed), ALPHA.port(), PROBE_INTERVAL, PROBE_TIMEOUT, dir);
+            IndependentProber beta = null;
+            try {
+                beta = IndependentProber.start(bed, BETA.ip(bed), BETA.port(), PROBE_INTERVAL, PROBE_TIMEOUT, dir);
+                awaitProberAnswered(ALPHA, "ha1");
+                awaitProberAnswered(BETA, "ha2");
+                return new Probers(alpha, beta);
+            } catch (IOException | RuntimeException e) {
+                alpha.close();
+                if (beta != null) beta.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            alpha.close();
+            beta.close();
         }
     }
 
