@@ -10,11 +10,13 @@
 #                /mount that record their arguments (this kernel has no nfsd): the contract
 #   ibmmq, WAS6, wasnd, db2, loadleveler - Vigil's ibmmq, wasnd and loadleveler, ClusterLabs' WAS6 and db2
 #                (unmodified) against the IBM stand-ins of test/standins/ (see its README)
+#   lvs        - Vigil's lvs against the ipvsadm stand-in (no IPVS in this kernel), real servers
+#                on a namespace's loopback
 # Prints one line per agent (PASS/FAIL/SKIP), exits non-zero on any failure.
 # Needs root, ocf-tester (resource-agents), iproute2, losetup, mkfs.ext4, apache2, curl;
 # nfsserver/exportfs need nfs-ganesha, nfs-ganesha-vfs, rpcbind, libnfs-utils (SKIP without).
 # Usage: run-ocf-tester.sh [-v] [AGENT...]
-#   (default: IPaddr Filesystem apache nfsserver exportfs nfs-kernel ibmmq WAS6 wasnd db2 loadleveler)
+#   (default: IPaddr Filesystem apache nfsserver exportfs nfs-kernel ibmmq WAS6 wasnd db2 loadleveler lvs)
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +25,7 @@ AGENTS_DIR=$(cd "$AGENTS_DIR" && pwd)
 OCF_TESTER=${OCF_TESTER:-/usr/sbin/ocf-tester}
 VERBOSE=0
 if [ "${1:-}" = "-v" ]; then VERBOSE=1; shift; fi
-if [ $# -gt 0 ]; then WANT=("$@"); else WANT=(IPaddr Filesystem apache nfsserver exportfs nfs-kernel ibmmq WAS6 wasnd db2 loadleveler); fi
+if [ $# -gt 0 ]; then WANT=("$@"); else WANT=(IPaddr Filesystem apache nfsserver exportfs nfs-kernel ibmmq WAS6 wasnd db2 loadleveler lvs); fi
 
 if [ "$(id -u)" -ne 0 ]; then echo "run-ocf-tester: must run as root" >&2; exit 2; fi
 if [ ! -x "$OCF_TESTER" ]; then echo "run-ocf-tester: $OCF_TESTER missing (apt-get install resource-agents)" >&2; exit 2; fi
@@ -66,6 +68,18 @@ result() {
         sed 's/^/    /' "$log"
         FAILED=1
     fi
+}
+
+# drop_netns NS LOG: kills what a test left running in namespace NS (a failure, recorded in
+# LOG: returns 1) and deletes the namespace.
+drop_netns() {
+    local ns=$1 log=$2 left=0
+    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
+        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; left=1
+        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
+    fi
+    ip netns del "$ns" 2>/dev/null
+    return $left
 }
 
 need() {
@@ -490,11 +504,7 @@ test_WAS6() {
         kill $other; wait $other 2>/dev/null
         echo "WAS6: status 7 stopped, start twice, monitor (snoop), stop twice, unknown profile refused; beside another listener: status 7, stop 0, monitor 1"
     ' _ "$OCF_TESTER" "$ra" "$TMP" >>"$log" 2>&1 || rc=1
-    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
-        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; rc=1
-        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
-    fi
-    ip netns del "$ns" 2>/dev/null
+    drop_netns "$ns" "$log" || rc=1
     # result() wants ocf-tester's "passed all tests"; WAS6 cannot pass its stopped-monitor checks.
     [ $rc -eq 0 ] && echo "WAS6 passed all tests (but the known monitor-when-stopped ones, see above)" >>"$log"
     result WAS6 $rc "$log" $((SECONDS - start))
@@ -607,11 +617,7 @@ test_loadleveler() {
         OCF_RESKEY_ll_user=nosuchuser "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 5 ] || fail "unknown user rc=$r"
         echo "loadleveler: depth-10 monitor via llstatus, dead negotiator -> 1, stop leaves nothing"
     ' _ "$OCF_TESTER" "$AGENTS_DIR/loadleveler" "$ll" "$STANDINS/loadleveler" >>"$log" 2>&1 || rc=1
-    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
-        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; rc=1
-        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
-    fi
-    ip netns del "$ns" 2>/dev/null
+    drop_netns "$ns" "$log" || rc=1
     result loadleveler $rc "$log" $((SECONDS - start))
 }
 
@@ -648,17 +654,79 @@ test_wasnd() {
         OCF_RESKEY_process=server1 "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 6 ] || fail "process=server1 rc=$r (want 6)"
         echo "wasnd: dmgr and nodeagent under ocf-tester, depth-10 monitor, hung stopManager.sh ended in ${t}s"
     ' _ "$OCF_TESTER" "$AGENTS_DIR/wasnd" "$TMP" >>"$log" 2>&1 || rc=1
-    if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
-        echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; rc=1
-        ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
-    fi
-    ip netns del "$ns" 2>/dev/null
+    drop_netns "$ns" "$log" || rc=1
     result wasnd $rc "$log" $((SECONDS - start))
+}
+
+# ocf:vigil:lvs against the ipvsadm stand-in (this kernel has no IPVS: see
+# test/standins/ipvsadm/ipvsadm), in a network namespace whose loopback holds two real
+# servers (python3's http.server on 127.0.0.1:18091 and :18092), the table in $TMP.
+test_lvs() {
+    local log=$TMP/lvs.log start=$SECONDS rc=0 ns=vigil-ocf-lvs-$SUFFIX
+    need python3 curl timeout >"$log" || { result lvs 1 "$log" 0; return; }
+    ip netns add "$ns" && ip -n "$ns" link set lo up || { result lvs 1 "$log" 0; return; }
+    mkdir -p "$TMP/lvs/www" && echo ok >"$TMP/lvs/www/health"
+    timeout 120 ip netns exec "$ns" bash -c '
+        set -u
+        tester=$1 agent=$2 ipvsadm=$3 tmp=$4
+        export IPVSADM_STANDIN_TABLE=$tmp/lvs/table.json
+        serve() { (cd "$tmp/lvs/www" && exec python3 -m http.server "$1" --bind 127.0.0.1 >/dev/null 2>&1) & echo $!; }
+        up() { for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$1/health" && return 0; sleep 0.1; done; return 1; }
+        rs1=$(serve 18091); rs2=$(serve 18092)
+        trap "kill $rs1 $rs2 2>/dev/null" EXIT
+        up 18091 && up 18092 || { echo "the real servers did not start"; exit 1; }
+        "$tester" -n vigil_lvs -o vip=10.213.5.50 -o port=80 -o forwarding=nat -o scheduler=rr \
+            -o real_servers="127.0.0.1:18091:3 127.0.0.1:18092" -o check=http -o check_path=/health \
+            -o check_timeout=1 -o ipvsadm="$ipvsadm" "$agent" || exit 1
+        export OCF_RESKEY_vip=10.213.5.50 OCF_RESKEY_port=80 OCF_RESKEY_forwarding=nat OCF_RESKEY_scheduler=rr \
+            OCF_RESKEY_real_servers="127.0.0.1:18091:3,127.0.0.1:18092" OCF_RESKEY_check=http \
+            OCF_RESKEY_check_path=/health OCF_RESKEY_check_timeout=1 OCF_RESKEY_ipvsadm=$ipvsadm
+        fail() { echo "FAILED: $*"; "$ipvsadm" -L -n; exit 1; }
+        weight() { "$ipvsadm" -L -n -t 10.213.5.50:80 | awk -v rs="$1" "\$1 == \"->\" && \$2 == rs {print \$4}"; }
+        "$agent" start || fail "start rc=$?"
+        [ "$(weight 127.0.0.1:18091)" = 3 ] && [ "$(weight 127.0.0.1:18092)" = 1 ] || fail "weights after start"
+        "$ipvsadm" -L -n -t 10.213.5.50:80 | grep -q "^TCP  10.213.5.50:80 rr$" || fail "service line"
+        n=$(wc -l <"$IPVSADM_STANDIN_TABLE.log")
+        "$agent" start || fail "second start rc=$?"
+        [ -z "$(tail -n +$((n + 1)) "$IPVSADM_STANDIN_TABLE.log" | grep -v "^-L")" ] || fail "a second start changed rules"
+        # A real server goes unhealthy: quiescent, weight 0; back: its weight again.
+        kill $rs2; wait $rs2 2>/dev/null
+        "$agent" monitor || fail "monitor with a failing real server rc=$? (want 0)"
+        [ "$(weight 127.0.0.1:18092)" = 0 ] || fail "failing real server weight $(weight 127.0.0.1:18092) (want 0)"
+        [ "$(weight 127.0.0.1:18091)" = 3 ] || fail "healthy real server touched"
+        rs2=$(serve 18092); up 18092 || fail "real server 2 did not come back"
+        trap "kill $rs1 $rs2 2>/dev/null" EXIT
+        "$agent" monitor || fail "monitor rc=$?"
+        [ "$(weight 127.0.0.1:18092)" = 1 ] || fail "recovered real server weight $(weight 127.0.0.1:18092) (want 1)"
+        # Not quiescent: removed while failing, added back.
+        mv "$tmp/lvs/www/health" "$tmp/lvs/www/health.off"
+        OCF_RESKEY_quiescent=false "$agent" monitor || fail "monitor rc=$?"
+        [ -z "$("$ipvsadm" -L -n -t 10.213.5.50:80 | grep "^  -> [0-9]")" ] || fail "not quiescent: failing real servers still listed"
+        mv "$tmp/lvs/www/health.off" "$tmp/lvs/www/health"
+        OCF_RESKEY_quiescent=false "$agent" monitor || fail "monitor rc=$?"
+        [ "$(weight 127.0.0.1:18091)" = 3 ] && [ "$(weight 127.0.0.1:18092)" = 1 ] || fail "weights after the checks pass again"
+        # A rule someone else changed, and a real server no longer configured, are corrected.
+        "$ipvsadm" -e -t 10.213.5.50:80 -r 127.0.0.1:18091 -m -w 9
+        "$ipvsadm" -a -t 10.213.5.50:80 -r 127.0.0.1:18093 -m -w 1
+        "$agent" monitor || fail "monitor rc=$?"
+        [ "$(weight 127.0.0.1:18091)" = 3 ] && [ -z "$(weight 127.0.0.1:18093)" ] || fail "drift not corrected"
+        "$agent" stop || fail "stop rc=$?"
+        "$agent" monitor; r=$?; [ $r -eq 7 ] || fail "monitor after stop rc=$r"
+        "$agent" stop || fail "second stop rc=$?"
+        OCF_RESKEY_real_servers=127.0.0.1:18091 OCF_RESKEY_forwarding=dr "$agent" validate-all 2>/dev/null; r=$?
+        [ $r -eq 6 ] || fail "dr with another port rc=$r (want 6)"
+        OCF_RESKEY_ipvsadm=/nonexistent/ipvsadm "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 5 ] || fail "no ipvsadm rc=$r (want 5)"
+        OCF_RESKEY_ipvsadm=/nonexistent/ipvsadm "$agent" stop || fail "stop without ipvsadm rc=$?"
+        echo "lvs: idempotent start, a real server down (weight 0 / removed) and back, drift corrected, stop twice"
+    ' _ "$OCF_TESTER" "$AGENTS_DIR/lvs" "$STANDINS/ipvsadm/ipvsadm" "$TMP" >>"$log" 2>&1 || rc=1
+    drop_netns "$ns" "$log" || rc=1
+    [ $rc -eq 0 ] && echo "lvs passed all tests" >>"$log"
+    result lvs $rc "$log" $((SECONDS - start))
 }
 
 for a in "${WANT[@]}"; do
     case "$a" in
-        IPaddr|Filesystem|apache|nfsserver|exportfs|nfs-kernel|ibmmq|WAS6|wasnd|db2|loadleveler) "test_$a" ;;
+        IPaddr|Filesystem|apache|nfsserver|exportfs|nfs-kernel|ibmmq|WAS6|wasnd|db2|loadleveler|lvs) "test_$a" ;;
         *) echo "FAIL $a (unknown agent)"; FAILED=1 ;;
     esac
 done

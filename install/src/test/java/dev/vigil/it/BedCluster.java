@@ -26,10 +26,13 @@ final class BedCluster implements AutoCloseable {
 
     private final HaBed bed;
     private final TestCluster agents;
+    /** Whether {@link #close()} takes the bed down too (not when the bed is shared, {@link #on}). */
+    private final boolean ownsBed;
 
-    private BedCluster(HaBed bed, TestCluster agents) {
+    private BedCluster(HaBed bed, TestCluster agents, boolean ownsBed) {
         this.bed = bed;
         this.agents = agents;
+        this.ownsBed = ownsBed;
     }
 
     /**
@@ -44,21 +47,39 @@ final class BedCluster implements AutoCloseable {
             for (var n : bed.nodes()) {
                 prefixes.put(n, bed.execPrefix(n));
             }
-            return new BedCluster(bed, new TestCluster(dir, expand(template, bed), prefixes));
+            return new BedCluster(bed, new TestCluster(dir, expand(template, bed, bed.nodes()), prefixes), true);
         } catch (IOException | RuntimeException e) {
             bed.close();
             throw e;
         }
     }
 
+    /**
+     * A cluster of some of an existing bed's {@code nodes} (their {@code ${NODES}} and
+     * {@code ${FENCING}}), so that tests can share one bed between clusters; {@link #close()}
+     * leaves the bed up.
+     */
+    static BedCluster on(HaBed bed, List<String> nodes, Path dir, String template) throws IOException {
+        Files.createDirectories(dir);
+        var prefixes = new LinkedHashMap<String, List<String>>();
+        for (var n : nodes) {
+            prefixes.put(n, bed.execPrefix(n));
+        }
+        return new BedCluster(bed, new TestCluster(dir, expand(template, bed, nodes), prefixes), false);
+    }
+
     /** The template with every placeholder replaced; an unknown one is an error, not left in the file. */
     static String expand(String template, HaBed bed) {
+        return expand(template, bed, bed.nodes());
+    }
+
+    private static String expand(String template, HaBed bed, List<String> nodes) {
         Matcher m = PLACEHOLDER.matcher(template);
         var sb = new StringBuilder();
         while (m.find()) {
             String value = switch (m.group(1)) {
-                case "NODES" -> nodesYaml(bed);
-                case "FENCING" -> fencingYaml(bed);
+                case "NODES" -> nodesYaml(bed, nodes);
+                case "FENCING" -> fencingYaml(bed, nodes);
                 default -> bed.fact(m.group(1));
             };
             m.appendReplacement(sb, Matcher.quoteReplacement(value));
@@ -67,9 +88,9 @@ final class BedCluster implements AutoCloseable {
         return sb.toString();
     }
 
-    private static String nodesYaml(HaBed bed) {
+    private static String nodesYaml(HaBed bed, List<String> nodes) {
         var sb = new StringBuilder("nodes:\n");
-        for (var n : bed.nodes()) {
+        for (var n : nodes) {
             sb.append("  - {name: ").append(n).append(", address: ").append(bed.address(n)).append("}\n");
         }
         return sb.toString();
@@ -79,9 +100,9 @@ final class BedCluster implements AutoCloseable {
      * Each node's power switch: fence_vigil_netns kills its processes, flushes its addresses and,
      * as a reboot would, unmounts what it mounted.
      */
-    private static String fencingYaml(HaBed bed) {
+    private static String fencingYaml(HaBed bed, List<String> nodes) {
         var sb = new StringBuilder("fencing:\n");
-        for (var n : bed.nodes()) {
+        for (var n : nodes) {
             sb.append("  - {id: power-").append(n).append(", agent: fence_vigil_netns, host_map: {")
                     .append(n).append(": ").append(n).append("}, timeout: 20s,\n")
                     .append("     params: {netns: ").append(bed.namespace(n)).append(", dev: eth0, address: ")
@@ -100,9 +121,14 @@ final class BedCluster implements AutoCloseable {
     }
 
     void startAll() throws IOException {
-        for (var n : bed.nodes()) {
+        for (var n : nodes()) {
             agents.start(n);
         }
+    }
+
+    /** The cluster's nodes: the bed's, or those given to {@link #on}. */
+    List<String> nodes() {
+        return List.copyOf(agents.nodes());
     }
 
     Process start(String node) throws IOException {
@@ -185,7 +211,7 @@ final class BedCluster implements AutoCloseable {
         try {
             agents.close();
         } finally {
-            bed.close();
+            if (ownsBed) bed.close();
         }
     }
 }

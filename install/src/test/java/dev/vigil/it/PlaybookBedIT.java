@@ -97,6 +97,27 @@ class PlaybookBedIT {
             primary: ${FIRST_NODE}
             """.formatted(HAPROXY_PORT);
 
+    static final String LVS_PLAYBOOK = "lvs-director/playbook.yaml";
+    /** The ipvsadm stand-in (no IPVS in this kernel), installed as each node's own /usr/local/sbin/ipvsadm. */
+    static final String IPVSADM_STANDIN = "resource-scripts/test/standins/ipvsadm/ipvsadm";
+    /** The lvs agent's monitor: its interval and timeout (cluster.yaml), and the checks' timeout. */
+    static final Duration LVS_MONITOR_INTERVAL = Duration.ofSeconds(2);
+    static final Duration LVS_MONITOR_TIMEOUT = Duration.ofSeconds(60);
+    /** The nodes' own apaches (port 80, {@code --hot}: each serves its page) are the real servers. */
+    static final String LVS_VARS = """
+            vip: ${VIP}
+            cidr_netmask: ${PREFIX}
+            nic: eth0
+            port: 80
+            forwarding: dr
+            real_servers: ${HA1_ADDR}:80 ${HA2_ADDR}:80
+            check: http
+            check_path: /
+            check_timeout: 1
+            primary: ${FIRST_NODE}
+            monitor_interval: 2s
+            """;
+
     /**
      * How the CLI is told where the hosts are. The contract: {@code --config cluster.yaml} (the
      * nodes, reached over SSH as root on port 22 with "the user's keys": the operator's home of
@@ -222,6 +243,85 @@ class PlaybookBedIT {
     }
 
     /**
+     * The LVS director pair against the ipvsadm stand-in (this kernel has no IPVS: no packet is
+     * balanced; the rules the agent sets are read back from the stand-in's table on the node that
+     * holds the VIP). Served = the VIP holder's table has the virtual service. While it runs, a
+     * real server's apache stops (weight 0 within a monitor) and starts again (weight back).
+     */
+    @Test
+    void lvsDirector() throws Exception {
+        var playbook = recipe(LVS_PLAYBOOK);
+        assumeTrue(Files.isExecutable(Path.of("/sbin/ipvsadm")) || Files.isExecutable(Path.of("/usr/sbin/ipvsadm")),
+                "skipping: the lvs-director recipe's package step needs ipvsadm installed (apt-get install ipvsadm)");
+        pb = PlaybookBed.up(2, true, dir);
+        var bed = pb.bed();
+        var standin = Files.readString(VigilHome.home().resolve(IPVSADM_STANDIN));
+        for (var n : bed.nodes()) {
+            pb.writeOnNode(n, "/usr/local/sbin/ipvsadm", standin, "755");
+            pb.startApache(n);
+        }
+        var service = bed.vip() + ":80";
+        runRecipe(playbook, LVS_VARS, () -> {
+            var holders = bed.vipHolders();
+            return holders.size() == 1 && !weights(holders.get(0), service).isEmpty() ? Optional.of(holders.get(0)) : Optional.empty();
+        }, new RecipeChecks() {
+            final Duration bound = LVS_MONITOR_INTERVAL.plus(LVS_MONITOR_TIMEOUT);
+
+            @Override
+            public void whileServing(String director) throws Exception {
+                var first = realServer(0);
+                var second = realServer(1);
+                assertThat(weights(director, service)).as("the rules on the director %s", director)
+                        .isEqualTo(Map.of(first, 1, second, 1));
+                // A real server's apache stops: weight 0 at the next monitor; it starts: weight 1 again.
+                var victim = bed.nodes().get(1);
+                var pid = Long.parseLong(Files.readString(bed.apachePidFile(victim)).strip());
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+                awaitWeight(director, second, 0);
+                assertThat(weights(director, service).get(first)).as("the healthy real server").isEqualTo(1);
+                await("apache on " + victim + " gone").atMost(Duration.ofSeconds(30))
+                        .until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+                pb.startApache(victim);
+                awaitWeight(director, second, 1);
+                log("lvs-director: real server %s down (weight 0) and back (weight 1) on director %s", second, director);
+            }
+
+            /** The new director set the rules, and the killed node's apache (a real server) is at weight 0 there. */
+            @Override
+            public void afterFailover(String director, String killed) {
+                var dead = bed.address(killed) + ":80";
+                awaitWeight(director, dead, 0);
+                var alive = bed.address(director) + ":80";
+                assertThat(weights(director, service).get(alive)).as("the surviving real server on %s", director).isEqualTo(1);
+            }
+
+            private String realServer(int i) {
+                return bed.address(bed.nodes().get(i)) + ":80";
+            }
+
+            private void awaitWeight(String director, String realServer, int weight) {
+                await("real server " + realServer + " at weight " + weight + " on " + director).atMost(bound)
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> weights(director, service), w -> Integer.valueOf(weight).equals(w.get(realServer)));
+            }
+        });
+    }
+
+    /** The real servers and their weights in {@code node}'s ipvsadm table for {@code service}; empty if it has none. */
+    private Map<String, Integer> weights(String node, String service) {
+        try {
+            var r = pb.bed().exec(node, Duration.ofSeconds(10), "/usr/local/sbin/ipvsadm", "-L", "-n", "-t", service);
+            if (r.exit() != 0) return Map.of();
+            var m = new TreeMap<String, Integer>();
+            r.stdout().lines().map(String::trim).filter(l -> l.matches("-> \\d.*")).map(l -> l.split("\\s+"))
+                    .forEach(f -> m.put(f[1], Integer.parseInt(f[3])));
+            return m;
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    /**
      * Host keys: with an empty known_hosts a strict plan refuses every node; {@code --accept-new}
      * (OpenSSH's {@code StrictHostKeyChecking=accept-new}) records each node's key, which must be
      * the key that node's sshd really has (the bed's known_hosts).
@@ -271,7 +371,20 @@ class PlaybookBedIT {
         Optional<String> servedBy() throws Exception;
     }
 
+    /** What a recipe's own test checks on top of the scenario every recipe goes through. */
+    interface RecipeChecks {
+        /** While the cluster serves (after the second apply), from {@code servedBy}. */
+        default void whileServing(String servedBy) throws Exception { }
+
+        /** Once {@code servedBy} serves after {@code killed} was killed. */
+        default void afterFailover(String servedBy, String killed) throws Exception { }
+    }
+
     private void runRecipe(Path playbook, String varsTemplate, Probe probe) throws Exception {
+        runRecipe(playbook, varsTemplate, probe, new RecipeChecks() { });
+    }
+
+    private void runRecipe(Path playbook, String varsTemplate, Probe probe, RecipeChecks checks) throws Exception {
         var bed = pb.bed();
         var vars = pb.writeOperatorFile("vars.yaml", varsTemplate);
         if (SEED_NODE_CLUSTER_FILE) {
@@ -307,6 +420,7 @@ class PlaybookBedIT {
             secondApplyChangesNothing(playbook, vars);
             assertThat(probe.servedBy()).as("still served after the second apply").isPresent();
         }
+        checks.whileServing(probe.servedBy().orElseThrow());
 
         // 4. the active node dies: the other serves.
         var active = probe.servedBy().orElseThrow();
@@ -315,6 +429,7 @@ class PlaybookBedIT {
         pb.killNode(active);
         awaitServedByAnyOf(probe, List.of(other), FAILOVER_BOUND.plusSeconds(20));
         log("%s killed: served by %s after %d ms", active, other, Duration.ofNanos(System.nanoTime() - t0).toMillis());
+        checks.afterFailover(other, active);
 
         // 5. undo: every file back as before the apply (the killed node booted first: it must be reachable).
         pb.stopAgents();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class ResourceScriptsIT {
     private static final Path OCF_TESTER = Path.of("/usr/sbin/ocf-tester");
-    private static final List<String> AGENTS = List.of("IPaddr", "Filesystem", "apache", "ibmmq", "wasnd", "loadleveler");
+    private static final List<String> AGENTS = List.of("IPaddr", "Filesystem", "apache", "ibmmq", "wasnd", "loadleveler", "lvs");
     /** ClusterLabs' agents, unmodified, against the IBM stand-ins of test/standins/. */
     private static final List<String> CLUSTERLABS_AGAINST_STANDINS = List.of("WAS6", "db2");
     private static final long TIMEOUT_SECONDS = 600;

@@ -41,6 +41,11 @@ final class TestCluster implements AutoCloseable {
         Files.writeString(configFile, yaml.replace("KEYFILE", key.toString()));
     }
 
+    /** The nodes given a command prefix, in order (the nodes this cluster can start). */
+    java.util.Set<String> nodes() {
+        return prefixes.keySet();
+    }
+
     Path configFile() {
         return configFile;
     }

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RecipesTest {
     static final List<String> RECIPES = List.of("apache-shared-disk", "apache-nfs", "nfs-server", "haproxy", "ibm-mq",
-            "websphere", "db2", "loadleveler");
+            "websphere", "db2", "loadleveler", "lvs-director");
     /** The nodes of the example cluster file the vars files name ({@code primary: ha1}). */
     static final List<String> NODES = List.of("ha1", "ha2");
     /**
