@@ -170,6 +170,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
         resources.ifPresent(ResourceManagement::start);
         // After the sender exists: a scrape reads its counters.
         metrics.ifPresent(m -> m.serve(config.metrics().bindAddress(config.node(self).orElseThrow().address())));
+        // Everything above can take seconds on a loaded machine: initdead counts from here.
+        detector.beginWatching(clock.instant());
         detectorThread = new Thread(this::detectorLoop, "vigil-detector");
         detectorThread.setDaemon(true);
         detectorThread.start();

@@ -30,7 +30,8 @@ final class ClusterKnowledge {
     final BooleanSupplier pingOk;
     final Clock wallClock;
     final Clock monotonic;
-    final Instant startedAt;
+    /** When the coordination started (initdead counts from here); set before its thread starts. */
+    Instant startedAt;
     /** Queues work for the coordination thread (results of local operations and fencing). */
     final Consumer<Runnable> post;
     final OperatorStateFile adminFile;

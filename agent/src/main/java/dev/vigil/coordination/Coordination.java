@@ -138,6 +138,8 @@ public final class Coordination implements AutoCloseable {
     public void start() {
         running = true;
         warmUpScheduler();
+        // Not from construction: a slow start must not use up initdead (FailureDetector.beginWatching).
+        k.startedAt = k.monotonic.instant();
         k.lrm.setMaintenance(k.admin.maintenance());
         thread = new Thread(this::loop, "vigil-coordination");
         thread.setDaemon(true);

@@ -207,4 +207,34 @@ class FailureDetectorTest {
         assertThat(detector.nextDeadline()).isEmpty();
         assertThat(changes).as("late, both links down, dead").isEqualTo(4);
     }
+
+    @Test
+    void initdeadAndSilenceCountFromWhenTheAgentBeginsWatchingNotFromItsConstruction() {
+        var twoPeers = new FailureDetector(TIMING, Map.of(
+                "ha2", List.of(new FailureDetector.LinkRef(0, "ucast:694")),
+                "ha3", List.of(new FailureDetector.LinkRef(0, "ucast:694"))), clock.instant());
+        // ha3 heard while the agent was still opening its links and resources (no tick yet).
+        clock.advance(ofMillis(500));
+        twoPeers.onHeartbeat("ha3", 0, 1, clock.instant());
+        // The start took 13.7 s, longer than initdead (10 s here): nothing was watching meanwhile.
+        clock.advance(ofMillis(13_200));
+        twoPeers.beginWatching(clock.instant());
+        assertThat(twoPeers.tick(clock.instant())).isEmpty();
+        assertThat(twoPeers.state("ha2")).isEqualTo(PeerState.UNKNOWN);
+        assertThat(twoPeers.state("ha3")).isEqualTo(PeerState.ALIVE);
+        // ha3's silence counts from the start of watching: dead only past its (joining) deadtime.
+        clock.advance(TIMING.deadtimeFor(ofMillis(0)));
+        twoPeers.tick(clock.instant());
+        assertThat(twoPeers.state("ha3")).isNotEqualTo(PeerState.DEAD);
+        clock.advance(ofMillis(1));
+        twoPeers.tick(clock.instant());
+        assertThat(twoPeers.state("ha3")).isEqualTo(PeerState.DEAD);
+        // ha2, never heard, gets the whole initdead from the start of watching.
+        clock.advance(TIMING.initdead().minus(TIMING.deadtimeFor(ofMillis(0))).minusMillis(2));
+        twoPeers.tick(clock.instant());
+        assertThat(twoPeers.state("ha2")).isEqualTo(PeerState.UNKNOWN);
+        clock.advance(ofMillis(1));
+        twoPeers.tick(clock.instant());
+        assertThat(twoPeers.state("ha2")).isEqualTo(PeerState.DEAD);
+    }
 }
