@@ -42,11 +42,11 @@ class TakeoverModesBedIT {
     /**
      * The {@code lan} preset (dead after 1 s), not {@code fast}: with eight builds on two cores this
      * machine starves a three-node cluster's heartbeats past fast's 250 ms often enough to flap its
-     * views and lose quorum for a moment, which stops groups that must not move. initdead is
-     * raised to 30 s because a starting agent counts it from before its slow start (JVM, probes:
-     * 13.7 s seen here), so a peer not yet heard at its first tick is already "lost" and fenced.
+     * views and lose quorum for a moment, which stops groups that must not move. (initdead once
+     * had to be raised here: it counted from before a slow start; it now counts from when the
+     * agent begins watching — FailureDetector.beginWatching.)
      */
-    private static final String TIMING = "{preset: lan, initdead: 30s}";
+    private static final String TIMING = "{preset: lan}";
     private static final Timing CONFIGURED = TimingPreset.LAN.timing();
     private static final Duration KEEPALIVE = CONFIGURED.keepalive();
     /** The bed's fence devices' timeout ({@link BedCluster}'s fencing: {@code timeout: 20s}). */
