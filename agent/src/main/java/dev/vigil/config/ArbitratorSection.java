@@ -82,7 +82,10 @@ final class ArbitratorSection extends SectionReader {
             if (ipLiteral(host).isEmpty()) return bad(v, what, t, "`" + host + "` is not an IPv6 address");
         } else {
             int colon = t.lastIndexOf(':');
-            if (colon < 0) return bad(v, what, t, "the port is missing, e.g. " + t + ":7696");
+            if (colon < 0) {
+                return bad(v, what, t, "the host or the port is missing, e.g. "
+                        + (t.matches("[0-9]+") ? "0.0.0.0:" + t : t + ":" + ArbitratorConfig.DEFAULT_PORT));
+            }
             if (t.indexOf(':') != colon) return bad(v, what, t, "an IPv6 address is written in brackets, [fd00::50]:7696");
             host = t.substring(0, colon);
             port = t.substring(colon + 1);

@@ -30,6 +30,11 @@ public record ArbitratorVote(boolean configured, boolean connected, Verdict verd
         partition = Set.copyOf(partition);
     }
 
+    /** The same answer, counting until {@code until}. */
+    public ArbitratorVote withUntil(Instant until) {
+        return new ArbitratorVote(configured, connected, verdict, partition, until, since, algorithm, detail);
+    }
+
     /** This node's partition {@code members} holds the arbitrator's vote now. */
     public boolean grants(Set<String> members, Instant now) {
         return verdict == Verdict.GRANTED && partition.equals(members) && now.isBefore(validUntil);
