@@ -61,7 +61,7 @@ final class ArbitratorSection extends SectionReader {
         if (s.isEmpty()) return s;
         if (s.get().equals("lowest") || s.get().equals("highest") || nodes.isEmpty() || nodes.contains(s.get())) return s;
         error(v.pos(), "tie_breaker `" + s.get() + "` is neither lowest, highest nor a node; "
-                + known("nodes", Set.copyOf(nodes)));
+                + known("nodes", new java.util.LinkedHashSet<>(nodes)));
         return Optional.empty();
     }
 
