@@ -102,6 +102,15 @@ public final class ArbitratedQuorum {
         if (vote.waits(members, now)) {
             return new Quorum(false, votes + "; the arbitrator is deciding", "the arbitrator's decision: " + vote.detail());
         }
+        // The membership changed under a vote that still runs: hold still until the arbitrator
+        // answers for the new one, so the side that will win does not stop its own resources in
+        // between. Safe: the arbitrator grants nobody else before this node's permission has run out.
+        if ((vote.verdict() == ArbitratorVote.Verdict.GRANTED || vote.verdict() == ArbitratorVote.Verdict.WAITING)
+                && !vote.partition().equals(members) && now.isBefore(vote.validUntil())) {
+            return new Quorum(false, votes + "; asking the arbitrator for the new membership",
+                    "the arbitrator's answer for the new membership (the vote held before counts for "
+                            + Duration.between(now, vote.validUntil()).toMillis() + " ms more)");
+        }
         String why = switch (vote.verdict()) {
             case REFUSED -> "the arbitrator gave its vote to another partition";
             case GRANTED, WAITING -> vote.partition().equals(members) ? "the arbitrator's vote ran out"

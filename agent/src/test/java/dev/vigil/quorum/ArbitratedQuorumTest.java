@@ -44,10 +44,17 @@ class ArbitratedQuorumTest {
         var granted = vote(ArbitratorVote.Verdict.GRANTED, HA1, T0.plusSeconds(2), T0.minusSeconds(60), true);
         assertThat(q.evaluate(1, true, HA1, granted, null, T0).quorate()).isTrue();
         assertThat(q.evaluate(1, true, HA1, granted, null, T0).reason()).isEqualTo("1 of 3 votes + the arbitrator's 1 (ffsplit)");
-        // The grant was for {ha1, ha2}: it says nothing about {ha1}.
-        var forBoth = vote(ArbitratorVote.Verdict.GRANTED, BOTH, T0.plusSeconds(2), T0.minusSeconds(60), true);
-        assertThat(q.evaluate(1, true, HA1, forBoth, null, T0).quorate()).isFalse();
-        assertThat(q.evaluate(1, true, HA1, forBoth, null, T0).hold()).isEmpty();
+        // The grant was for {ha1, ha2}: it gives {ha1} no quorum, only a hold until the arbitrator
+        // answers for {ha1} (so ha1 does not stop what it runs meanwhile) or the old vote runs out.
+        var forBoth = vote(ArbitratorVote.Verdict.GRANTED, BOTH, T0.plusSeconds(2), T0.minusSeconds(60), false);
+        var asking = q.evaluate(1, true, HA1, forBoth, null, T0);
+        assertThat(asking.quorate()).isFalse();
+        assertThat(asking.hold()).isEqualTo("the arbitrator's answer for the new membership (the vote held before "
+                + "counts for 2000 ms more)");
+        var ranOut = q.evaluate(1, true, HA1, forBoth, null, T0.plusSeconds(2));
+        assertThat(ranOut.hold()).isEmpty();
+        assertThat(ranOut.reason()).isEqualTo("1 of 3 votes: no majority, the arbitrator's vote was for another "
+                + "membership (not connected)");
         // Run out: no quorum, no hold, so no_quorum: stop stops everything.
         var out = q.evaluate(1, true, HA1, granted, null, T0.plusSeconds(2));
         assertThat(out.quorate()).isFalse();

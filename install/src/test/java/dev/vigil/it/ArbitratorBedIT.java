@@ -321,10 +321,14 @@ class ArbitratorBedIT {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             running = false;
             thread.interrupt();
-            thread.join(5000);
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
