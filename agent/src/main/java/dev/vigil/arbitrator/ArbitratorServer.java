@@ -22,9 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code vigil arbitrator}: serves the arbitrator's vote to the clusters of its file over sealed
  * TCP connections ({@link SealedChannel}), one thread per connected node. It keeps no state on
- * disk: after a restart it knows nothing, and every node that held a permission before still holds
- * it until it runs out, which the rule waits for only through the connected nodes' claims — see
- * docs/arbitrator.md, "Restarting the arbitrator".
+ * disk: after a (re)start it grants nobody for one lease and a tenth, the longest a permission
+ * given before can still run (docs/arbitrator.md, "Restarting the arbitrator").
  */
 public final class ArbitratorServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArbitratorServer.class);
@@ -44,7 +43,8 @@ public final class ArbitratorServer implements AutoCloseable {
     public ArbitratorServer(ArbitratorServiceConfig config, Clock monotonic) throws IOException {
         this.keys = Map.copyOf(config.clusters());
         this.monotonic = monotonic;
-        config.clusters().keySet().forEach(c -> clusters.put(c, new ClusterArbitration(c)));
+        var now = monotonic.instant();
+        config.clusters().keySet().forEach(c -> clusters.put(c, new ClusterArbitration(c, now)));
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         var l = config.listen();

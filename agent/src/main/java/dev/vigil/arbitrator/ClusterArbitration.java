@@ -22,6 +22,11 @@ final class ClusterArbitration {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterArbitration.class);
     /** A permission lasts lease + lease/10 here; the node believes it for at most one lease from before it asked. */
     static final int MARGIN_DIVISOR = 10;
+    /**
+     * Stands for every node that held a permission before this arbitrator (re)started: it keeps no
+     * state, so for one lease and a tenth after its start it grants nobody (no node name has a '*').
+     */
+    static final String BEFORE_START = "*before-start*";
 
     private final String cluster;
     private final Map<String, Claim> claims = new LinkedHashMap<>();
@@ -30,14 +35,22 @@ final class ClusterArbitration {
     private final Map<String, Instant> permits = new HashMap<>();
     private Optional<Set<String>> chosen = Optional.empty();
     private final Map<String, Verdict> lastVerdicts = new HashMap<>();
+    private final Instant startedAt;
+    private boolean primed;
 
-    ClusterArbitration(String cluster) {
+    ClusterArbitration(String cluster, Instant startedAt) {
         this.cluster = cluster;
+        this.startedAt = startedAt;
     }
 
     synchronized ArbitrationRule.Decision ask(Claim claim, Object connection, Duration lease, Instant now) {
         claims.put(claim.node(), claim);
         owners.put(claim.node(), connection);
+        if (!primed) {
+            // The first question tells the lease; what was granted before the start ran at most that long.
+            permits.put(BEFORE_START, startedAt.plus(lease).plus(lease.dividedBy(MARGIN_DIVISOR)));
+            primed = true;
+        }
         permits.values().removeIf(until -> !until.isAfter(now));
         var d = ArbitrationRule.decide(claims, permits, chosen, now);
         chosen = d.chosen();
