@@ -50,27 +50,24 @@ class SealedChannelTest {
 
     @Test
     void aWrongKeyIsRefusedByTheServerBeforeAnyPayload() throws Exception {
-        try (var ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            var server = serve(ss, KEY);
-            byte[] wrong = KEY.clone();
-            wrong[0] ^= 1;
-            assertThatThrownBy(() -> SealedChannel.client(new Socket(ss.getInetAddress(), ss.getLocalPort()),
-                    "web".getBytes(StandardCharsets.UTF_8), wrong, TIMEOUT, 1024, clientCounters))
-                    .isInstanceOf(IOException.class);
-            assertThat(server.get(10, TimeUnit.SECONDS)).startsWith("refused: forged");
-            assertThat(serverCounters.get(SealedCounters.Reason.FORGED)).isEqualTo(1);
-        }
+        byte[] wrong = KEY.clone();
+        wrong[0] ^= 1;
+        assertHandshakeRefused("web", wrong, SealedCounters.Reason.FORGED);
     }
 
     @Test
     void anUnknownHelloIsRefused() throws Exception {
+        assertHandshakeRefused("other", KEY, SealedCounters.Reason.HANDSHAKE);
+    }
+
+    private void assertHandshakeRefused(String hello, byte[] clientKey, SealedCounters.Reason reason) throws Exception {
         try (var ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             var server = serve(ss, KEY);
             assertThatThrownBy(() -> SealedChannel.client(new Socket(ss.getInetAddress(), ss.getLocalPort()),
-                    "other".getBytes(StandardCharsets.UTF_8), KEY, TIMEOUT, 1024, clientCounters))
+                    hello.getBytes(StandardCharsets.UTF_8), clientKey, TIMEOUT, 1024, clientCounters))
                     .isInstanceOf(IOException.class);
-            assertThat(server.get(10, TimeUnit.SECONDS)).startsWith("refused: handshake");
-            assertThat(serverCounters.get(SealedCounters.Reason.HANDSHAKE)).isEqualTo(1);
+            assertThat(server.get(10, TimeUnit.SECONDS)).startsWith("refused: " + reason.word());
+            assertThat(serverCounters.get(reason)).isEqualTo(1);
         }
     }
 

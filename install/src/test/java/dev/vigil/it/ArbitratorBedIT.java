@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -89,15 +88,7 @@ class ArbitratorBedIT {
             }
             if (cluster != null) cluster.closeLeavingNothing();
         } finally {
-            var keep = Path.of("target/arbitrator-it").toAbsolutePath();
-            BedCluster.deleteTree(keep);
-            Files.createDirectories(keep);
-            try (Stream<Path> files = Files.list(workDir)) {
-                for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
-                    Files.copy(f, keep.resolve(f.getFileName()));
-                }
-            }
-            BedCluster.deleteTree(workDir);
+            BedCluster.keepLogsAndDelete(workDir, "arbitrator-it");
         }
     }
 
@@ -214,18 +205,10 @@ class ArbitratorBedIT {
 
     /** Both agents members of each other's view, the group on {@code holder} as both see it, one VIP holder. */
     private void awaitHealthy(String holder) {
-        await("both nodes up, www on " + holder).atMost(START).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            for (var n : List.of("ha1", "ha2")) {
-                var s = cluster.status(n);
-                assertThat(s).as("%s answers", n).isPresent();
-                assertThat(s.get().members()).as("%s's view", n).containsExactlyInAnyOrder("ha1", "ha2");
-                assertThat(cluster.runningOn(n, "vip")).as("vip as %s sees it", n).containsExactly(holder);
-                assertThat(s.get().resources().waitingFor()).as("%s waits for", n).isEmpty();
-                assertThat(s.get().resources().pending()).as("%s pending", n).isEmpty();
-                assertThat(s.get().arbitrator()).as("%s's arbitrator", n).isNotNull();
-            }
-            assertThat(cluster.bed().vipHolders()).containsExactly(holder);
-        });
+        cluster.awaitTwoNodesSettledOn(holder, "vip", START);
+        for (var n : List.of("ha1", "ha2")) {
+            assertThat(cluster.status(n).orElseThrow().arbitrator()).as("%s's arbitrator", n).isNotNull();
+        }
     }
 
     private static long since(long nanos) {
