@@ -47,11 +47,14 @@ class ArbitratedCoordinationTest {
         return new ArbitratorVote(true, true, v, partition, until, since, "ffsplit", "test");
     }
 
-    @Test
-    void theRefusedSideStopsUnfencedAndTheGrantedSideTakesOverOnlyAfterTheHold() throws Exception {
+    /**
+     * Two nodes with the group on ha1 and quorum from both; then the cable is cut: each side loses
+     * the other, the arbitrator refuses ha1 and grants ha2.
+     */
+    private void splitDecidedForHa2(String tail) throws Exception {
         var key = Files.writeString(dir.resolve("arb.key"), "arbitrator-key-0123456789abcdef\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        net = new TestNet(dir, 2, TAIL);
+        net = new TestNet(dir, 2, tail);
         var votes = Map.of("ha1", new AtomicReference<ArbitratorVote>(ArbitratorVote.NOT_CONFIGURED),
                 "ha2", new AtomicReference<ArbitratorVote>(ArbitratorVote.NOT_CONFIGURED));
         net.startAll();
@@ -71,6 +74,24 @@ class ArbitratedCoordinationTest {
         net.partition(List.of("ha1"), List.of("ha2"));
         net.view("ha1", Kind.DEAD, "ha2", List.of("ha1"));
         net.view("ha2", Kind.DEAD, "ha1", List.of("ha2"));
+    }
+
+    @Test
+    void withFencingTooTheGrantedSideFencesAndDoesNotHoldTheRefusedSideFencesNobody() throws Exception {
+        splitDecidedForHa2(TAIL + "fencing: [{id: f1, agent: fence_test}]\n");
+        await("ha2 fences ha1").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> net.fencer.finished.contains("ha1 fenced"));
+        // The fake clock stands still: a hold (62 s of it) would keep www off ha2 for ever here.
+        await("www on ha2 once ha1 is fenced, with no hold").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50)).until(() -> net.agent.running("ha2", "vip")
+                        && net.agent.running("ha2", "web"));
+        assertThat(net.fencer.calls).as("only the quorate side fences").containsExactly("ha1");
+        assertThat(net.coordination("ha1").status().quorum().quorate()).isFalse();
+    }
+
+    @Test
+    void theRefusedSideStopsUnfencedAndTheGrantedSideTakesOverOnlyAfterTheHold() throws Exception {
+        splitDecidedForHa2(TAIL);
 
         await("ha1 stops www").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
                 .until(() -> !net.agent.running("ha1", "vip") && !net.agent.running("ha1", "web"));
