@@ -131,6 +131,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
                     () -> sender, history));
             var coordination = resources.get().coordination();
             membership.addListener(coordination::onMembership);
+            resources.get().arbitrator().ifPresent(a -> membership.addListener((e, v) -> a.membership(v.members().keySet())));
             lastCoordinationStatus = coordination.status();
             coordination.onStatusChange(this::onCoordinationStatus);
         }
@@ -490,7 +491,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 nodes, drops.snapshot(),
                 new StatusReport.SenderReport(sender.sent(), sender.slips(), sender.maxSlip().toMillis(), stalls.get()),
                 resources.map(r -> ResourceStatusReports.of(distribution.current(), r.coordination().status())).orElse(null),
-                alerts.counters());
+                alerts.counters(),
+                resources.flatMap(ResourceManagement::arbitrator).map(a -> ArbitratorStatus.of(a, config.totalVotes(),
+                        view.members().keySet(), config.nodeNames(), clock.instant())).orElse(null));
     }
 
     @Override

@@ -29,6 +29,8 @@ final class ResourceManagement implements AutoCloseable {
     private final FenceRunner fenceRunner;
     private final PingMonitor ping;
     private final Coordination coordination;
+    /** The quorum arbitrator's client, when the cluster file names one (docs/arbitrator.md). */
+    private final java.util.Optional<dev.vigil.arbitrator.ArbitratorClient> arbitrator;
     private final ClusterConfig config;
     /**
      * The fence devices as the cluster file now says, read by the fencer: {@code vigil config apply}
@@ -70,6 +72,13 @@ final class ResourceManagement implements AutoCloseable {
                     if (s != null) s.sendNow();
                 }, history);
         holder[0] = coordination;
+        arbitrator = config.arbitrator().map(a -> new dev.vigil.arbitrator.ArbitratorClient(config.cluster(), self,
+                config.nodeNames(), a, monotonic, coordination::onArbitratorChange));
+        arbitrator.ifPresent(a -> coordination.useArbitrator(a::vote));
+    }
+
+    java.util.Optional<dev.vigil.arbitrator.ArbitratorClient> arbitrator() {
+        return arbitrator;
     }
 
     void reconfigure(ClusterConfig newConfig) {
@@ -83,6 +92,7 @@ final class ResourceManagement implements AutoCloseable {
     }
 
     void start() {
+        arbitrator.ifPresent(dev.vigil.arbitrator.ArbitratorClient::start);
         ping.start();
         coordination.start();
     }
@@ -104,6 +114,7 @@ final class ResourceManagement implements AutoCloseable {
     @Override
     public void close() {
         coordination.close();
+        arbitrator.ifPresent(dev.vigil.arbitrator.ArbitratorClient::close);
         ping.close();
         lrm.close();
         executor.close();

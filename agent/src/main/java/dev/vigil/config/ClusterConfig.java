@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param control       the TCP control port ({@code control:}; on, port 7695 when absent)
  * @param metrics       the Prometheus endpoint ({@code metrics:}; off when absent)
  * @param text          the file's text as read, which is what the cluster distributes
+ * @param arbitrator    the quorum arbitrator ({@code arbitrator:}; none when absent, docs/arbitrator.md)
  */
 public record ClusterConfig(
         Path source,
@@ -34,11 +35,21 @@ public record ClusterConfig(
         ResourcesConfig resources,
         ControlConfig control,
         MetricsConfig metrics,
-        String text) {
+        String text,
+        Optional<ArbitratorConfig> arbitrator) {
 
     public ClusterConfig {
         nodes = List.copyOf(nodes);
         links = List.copyOf(links);
+        arbitrator = arbitrator == null ? Optional.empty() : arbitrator;
+    }
+
+    /** Without an arbitrator. */
+    public ClusterConfig(Path source, String cluster, long version, Path keyFile, ClusterKey key,
+                         TimingPreset timingPreset, Timing timing, List<NodeConfig> nodes, List<LinkConfig> links,
+                         ResourcesConfig resources, ControlConfig control, MetricsConfig metrics, String text) {
+        this(source, cluster, version, keyFile, key, timingPreset, timing, nodes, links, resources, control, metrics,
+                text, Optional.empty());
     }
 
     /** Node names in file order, which is also the order of preference among equals. */
@@ -62,8 +73,13 @@ public record ClusterConfig(
                 .toList();
     }
 
-    /** Sum of all configured votes; quorum is more than half of it. */
+    /** Sum of the nodes' votes; quorum is more than half of it (with the arbitrator's, {@link #votesWithArbitrator}). */
     public int totalVotes() {
         return nodes.stream().mapToInt(NodeConfig::votes).sum();
+    }
+
+    /** The nodes' votes plus the arbitrator's, when there is one. */
+    public int votesWithArbitrator() {
+        return totalVotes() + arbitrator.map(a -> a.votes(totalVotes())).orElse(0);
     }
 }

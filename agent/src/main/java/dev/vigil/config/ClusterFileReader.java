@@ -38,7 +38,7 @@ final class ClusterFileReader extends SectionReader {
     private static final List<String> RESOURCES_TOP_KEYS =
             List.of("resources", "groups", "constraints", "policy", "fencing", "ping", "drills", "alerts");
     private static final List<String> TOP_KEYS = Stream.concat(
-            Stream.of("cluster", "version", "auth", "timing", "nodes", "links", "control", "metrics"), RESOURCES_TOP_KEYS.stream()).toList();
+            Stream.of("cluster", "version", "auth", "timing", "nodes", "links", "control", "metrics", "arbitrator"), RESOURCES_TOP_KEYS.stream()).toList();
     private static final List<String> CONTROL_KEYS = List.of("enabled", "port", "socket_dir");
 
     private final Path file;
@@ -55,6 +55,7 @@ final class ClusterFileReader extends SectionReader {
     private final PingSection pingSection;
     private final AlertsSection alertsSection;
     private final MetricsSection metricsSection;
+    private final ArbitratorSection arbitratorSection;
 
     /**
      * @param file     where the text came from: the directory a relative keyfile is resolved against
@@ -80,6 +81,7 @@ final class ClusterFileReader extends SectionReader {
         this.pingSection = new PingSection(this);
         this.alertsSection = new AlertsSection(this);
         this.metricsSection = new MetricsSection(this);
+        this.arbitratorSection = new ArbitratorSection(this, keyFileSection);
     }
 
     /** @return null when there are errors (the caller then discards it) */
@@ -114,13 +116,17 @@ final class ClusterFileReader extends SectionReader {
 
         Half half = resourcesHalf(m, nodes.map(ns -> ns.stream().map(NodeConfig::name)
                 .collect(Collectors.toCollection(LinkedHashSet::new))));
-        nodes.ifPresent(ns -> twoNodeRule(m.entry("nodes").orElseThrow(), ns, half));
+        Optional<ArbitratorConfig> arbitrator = m.entry("arbitrator").flatMap(e -> arbitratorSection.read(e,
+                nodes.map(ns -> ns.stream().map(NodeConfig::name).toList()).orElse(List.of()), timing.timing()));
+        m.entry("arbitrator").ifPresent(e -> arbitratorStopsTheLoser(e, half));
+        nodes.ifPresent(ns -> twoNodeRule(m.entry("nodes").orElseThrow(), ns, half, m.entry("arbitrator").isPresent()));
 
         if (!errors.isEmpty()) {
             return null;
         }
         return new ClusterConfig(file, cluster, version, key.get().path(), key.get().key(),
-                timing.preset(), timing.timing(), nodes.get(), links.get(), half.config(), control, metrics, yamlText);
+                timing.preset(), timing.timing(), nodes.get(), links.get(), half.config(), control, metrics, yamlText,
+                arbitrator);
     }
 
     /** The document of {@link ConfigLoader#loadResources}; null when there are errors. */
@@ -183,7 +189,7 @@ final class ClusterFileReader extends SectionReader {
      * still say what the file wrote, for the two-node rule.
      */
     private record Half(ResourcesConfig config, boolean hasResources, boolean hasFencing, boolean hasPing,
-                        boolean twoNodeUnsafe) {}
+                        boolean twoNodeUnsafe, Policy.NoQuorumPolicy noQuorum) {}
 
     /**
      * @param knownNodes node names, when the nodes are known (they are not when {@code nodes:}
@@ -217,16 +223,30 @@ final class ClusterFileReader extends SectionReader {
                 .orElse(false);
         ResourcesConfig config = errors.size() != before ? null
                 : new ResourcesConfig(resources, groups, constraints, policy, fencing, ping, alerts);
-        return new Half(config, hasResources, hasFencing, hasPing, policy.twoNodeUnsafe());
+        return new Half(config, hasResources, hasFencing, hasPing, policy.twoNodeUnsafe(), policy.noQuorum());
+    }
+
+    /**
+     * Without fencing, the arbitrator's guarantee rests on the losing side stopping its resources
+     * (docs/arbitrator.md): a no_quorum that freezes or ignores would leave them running.
+     */
+    private void arbitratorStopsTheLoser(Entry arbitratorEntry, Half half) {
+        if (!half.hasFencing() && half.noQuorum() != Policy.NoQuorumPolicy.STOP) {
+            error(arbitratorEntry.keyPos(), "with an arbitrator and no fencing, the side that loses the arbitrator's "
+                    + "vote must stop its resources, but policy.no_quorum is " + half.noQuorum().configName()
+                    + "; write policy: {no_quorum: stop} (the default), or configure fencing");
+        }
     }
 
     /** The two-node rule: see docs/cluster-file.md, "Resources, groups, constraints and policy". */
-    private void twoNodeRule(Entry nodesEntry, List<NodeConfig> nodes, Half half) {
+    private void twoNodeRule(Entry nodesEntry, List<NodeConfig> nodes, Half half, boolean hasArbitrator) {
         int votes = nodes.stream().mapToInt(NodeConfig::votes).sum();
-        if (votes == 2 && half.hasResources() && !half.hasFencing() && !half.hasPing() && !half.twoNodeUnsafe()) {
+        if (votes == 2 && half.hasResources() && !half.hasFencing() && !half.hasPing() && !half.twoNodeUnsafe()
+                && !hasArbitrator) {
             error(nodesEntry.keyPos(), "this cluster has 2 votes, so when one node is lost the other has no "
                     + "quorum and cannot tell a dead peer from a split; configure fencing (fencing: - {id: ..., "
-                    + "agent: fence_...}), or a ping tie-breaker (ping: [10.0.0.1]), or write policy: "
+                    + "agent: fence_...}), or a ping tie-breaker (ping: [10.0.0.1]), or a quorum arbitrator on a "
+                    + "third machine (arbitrator: {address: HOST:PORT, keyfile: ...}), or write policy: "
                     + "{two_node_unsafe: true} to accept that both halves of a split run the resources");
         }
     }

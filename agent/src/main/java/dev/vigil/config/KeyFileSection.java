@@ -51,7 +51,8 @@ final class KeyFileSection extends SectionReader {
                 .flatMap(e -> keyFile(e.value()));
     }
 
-    private Optional<KeyFile> keyFile(Node value) {
+    /** One key file named at {@code value}: checked as {@code auth.keyfile} is (also for the arbitrator's keys). */
+    Optional<KeyFile> keyFile(Node value) {
         Optional<String> text = string(value, "keyfile", "a file path such as /etc/vigil/authkey");
         if (text.isEmpty()) {
             return Optional.empty();

@@ -163,6 +163,24 @@ final class ControlJson {
         });
         value(g, "resources", s.resources(), ControlJson::resources);
         object(g, "alerts", s.alerts(), (h, v) -> h.writeNumber(v.longValue()));
+        value(g, "arbitrator", s.arbitrator(), ControlJson::arbitrator);
+        g.writeEndObject();
+    }
+
+    private static void arbitrator(JsonGenerator g, StatusReport.ArbitratorReport a) throws IOException {
+        g.writeStartObject();
+        string(g, "address", a.address());
+        string(g, "algorithm", a.algorithm());
+        string(g, "tieBreaker", a.tieBreaker());
+        number(g, "votes", a.votes());
+        number(g, "leaseMs", a.leaseMs());
+        bool(g, "connected", a.connected());
+        string(g, "verdict", a.verdict());
+        bool(g, "holdsVote", a.holdsVote());
+        strings(g, "partition", a.partition());
+        number(g, "leaseLeftMs", a.leaseLeftMs());
+        string(g, "detail", a.detail());
+        object(g, "refused", a.refused(), (h, v) -> h.writeNumber(v.longValue()));
         g.writeEndObject();
     }
 

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param resources     resources, quorum and the coordinator; null when the cluster file has no resources
  * @param alerts        the answering node's alert counters since it started (sent, failed, timed_out, dropped,
  *                      rate_limited; docs/alerts.md); empty from an older agent
+ * @param arbitrator    the quorum arbitrator as this node sees it (docs/arbitrator.md); null without one,
+ *                      and from an older agent
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record StatusReport(
@@ -37,11 +39,41 @@ public record StatusReport(
         Map<String, Long> drops,
         SenderReport heartbeat,
         ResourcesReport resources,
-        Map<String, Long> alerts) {
+        Map<String, Long> alerts,
+        ArbitratorReport arbitrator) {
 
     public StatusReport {
         alerts = alerts == null ? Map.of() : alerts;
     }
+
+    /** Without an arbitrator, as before there was one. */
+    public StatusReport(String cluster, String node, long incarnation, long view, List<String> members,
+                        long configVersion, TimingReport timing, VotesReport votes, List<NodeReport> nodes,
+                        Map<String, Long> drops, SenderReport heartbeat, ResourcesReport resources,
+                        Map<String, Long> alerts) {
+        this(cluster, node, incarnation, view, members, configVersion, timing, votes, nodes, drops, heartbeat,
+                resources, alerts, null);
+    }
+
+    /**
+     * The quorum arbitrator (docs/arbitrator.md, "Status").
+     *
+     * @param address     HOST:PORT from the cluster file
+     * @param algorithm   ffsplit | lms
+     * @param tieBreaker  lowest | highest | a node
+     * @param votes       the votes it gives the partition it picks
+     * @param leaseMs     one vote's lease
+     * @param connected   the sealed connection is up now
+     * @param verdict     its last answer: granted | waiting | refused | none
+     * @param holdsVote   this node's partition holds the vote now
+     * @param partition   the membership the last answer was for
+     * @param leaseLeftMs how long a granted or waiting answer still counts; 0 when none does
+     * @param detail      the arbitrator's reason, or why the connection failed
+     * @param refused     frames and handshakes refused on this node's connection, by reason (docs/arbitrator.md)
+     */
+    public record ArbitratorReport(String address, String algorithm, String tieBreaker, int votes, long leaseMs,
+                                   boolean connected, String verdict, boolean holdsVote, List<String> partition,
+                                   long leaseLeftMs, String detail, Map<String, Long> refused) {}
 
     /** Without alert counters, as before they were reported. */
     public StatusReport(String cluster, String node, long incarnation, long view, List<String> members,

@@ -8,6 +8,8 @@ import dev.vigil.heartbeat.Extension;
 import dev.vigil.membership.MembershipEvent;
 import dev.vigil.membership.MembershipView;
 import dev.vigil.model.ResourceStatus;
+import dev.vigil.quorum.ArbitratedQuorum;
+import dev.vigil.quorum.ArbitratorVote;
 import dev.vigil.quorum.QuorumPolicy;
 import dev.vigil.resources.LocalResourceManager;
 import dev.vigil.resources.ResourceEntry;
@@ -20,6 +22,7 @@ import dev.vigil.scheduler.SchedulerInput;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +106,12 @@ public final class Coordination implements AutoCloseable {
     private volatile CoordinationStatus status;
     private volatile Consumer<CoordinationStatus> statusListener = s -> { };
 
+    // ---- the quorum arbitrator (docs/arbitrator.md); its client runs on a thread of its own
+    private volatile Supplier<ArbitratorVote> arbitratorVote = () -> ArbitratorVote.NOT_CONFIGURED;
+    private ArbitratedQuorum arbitrated;
+    /** When this node's view last lost a node (dead or left); on the coordination thread. */
+    private Instant lastLoss;
+
     /** With a history of its own in {@code stateDir}. */
     public Coordination(String self, long incarnation, ClusterConfig config, LocalResourceManager lrm,
                         Function<SchedulerInput, Plan> scheduler, Fencer fencer, BooleanSupplier pingOk,
@@ -127,6 +137,7 @@ public final class Coordination implements AutoCloseable {
         this.follower = new FollowerRole(k, requests);
         this.coordinator = new CoordinatorRole(k, scheduler, follower, fencing, requests);
         k.admin = adminFile.load();
+        this.arbitrated = ArbitratedQuorum.of(config);
         lrm.onOperation((resource, op, result, failed, atMs) -> history.operation(new HistoryReport.OperationRecord(
                 atMs, self, resource, op, LocalResourceManager.outcomeWords(result),
                 result.exitCode().isPresent() ? result.exitCode().getAsInt() : null, result.exitReason().orElse(null),
@@ -183,6 +194,9 @@ public final class Coordination implements AutoCloseable {
     public void onMembership(MembershipEvent event, MembershipView newView) {
         post(() -> {
             k.view = newView;
+            if (event.kind() == MembershipEvent.Kind.DEAD || event.kind() == MembershipEvent.Kind.LEFT) {
+                lastLoss = k.monotonic.instant();
+            }
             switch (event.kind()) {
                 case DEAD -> k.lost.add(event.node());
                 case LEFT -> {
@@ -240,8 +254,23 @@ public final class Coordination implements AutoCloseable {
         post(() -> {
             k.config = newConfig;
             k.quorumPolicy = QuorumPolicy.of(newConfig);
+            arbitrated = ArbitratedQuorum.of(newConfig);
             k.lrm.reconfigure(newConfig.resources());
         });
+    }
+
+    /**
+     * The quorum arbitrator's client: its vote counts in quorum from now on. {@link #onArbitratorChange}
+     * is how it says its answer changed.
+     */
+    public void useArbitrator(Supplier<ArbitratorVote> vote) {
+        this.arbitratorVote = vote;
+        post(() -> { });
+    }
+
+    /** The arbitrator's answer changed: re-evaluate quorum now, not at the next tick. */
+    public void onArbitratorChange() {
+        post(() -> { });
     }
 
     /** The local resource manager changed something; the report must go out now. */
@@ -334,7 +363,8 @@ public final class Coordination implements AutoCloseable {
         String coordinatorNode = k.coordinatorOf(k.view);
         int presentVotes = k.config.nodes().stream().filter(n -> k.view.members().containsKey(n.name()))
                 .mapToInt(NodeConfig::votes).sum();
-        k.quorum = k.quorumPolicy.evaluate(presentVotes, k.pingOk.getAsBoolean());
+        k.quorum = arbitrated.evaluate(presentVotes, k.pingOk.getAsBoolean(), k.view.members().keySet(),
+                arbitratorVote.get(), lastLoss, k.monotonic.instant());
         if (!coordinatorNode.equals(k.self) && coordinator.isCoordinating()) {
             coordinator.stepDown();
             coordinator.clearWaitingFor();

@@ -146,6 +146,12 @@ final class CoordinatorRole {
             waitingFor = "the view to settle: " + silent + " silent";
             return;
         }
+        // The arbitrator is deciding, or gave this partition its vote while the other side may
+        // still be stopping (no fencing): decide nothing until then (docs/arbitrator.md).
+        if (!k.quorum.hold().isEmpty()) {
+            waitingFor = k.quorum.hold();
+            return;
+        }
         // A lost node must be fenced whatever the records say, so fencing starts now and runs
         // while members finish what is in flight: a failover then costs max(those, fence), not their sum.
         if (k.quorum.quorate() && k.config.resources().fencingConfigured()) {

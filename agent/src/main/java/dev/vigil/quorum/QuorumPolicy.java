@@ -29,7 +29,8 @@ public final class QuorumPolicy {
 
     public static QuorumPolicy of(ClusterConfig config) {
         var r = config.resources();
-        return new QuorumPolicy(config.totalVotes(), r.fencingConfigured(), !r.ping().isEmpty(),
+        // The arbitrator's votes count in the total (ArbitratedQuorum adds them to a partition it grants).
+        return new QuorumPolicy(config.votesWithArbitrator(), r.fencingConfigured(), !r.ping().isEmpty(),
                 r.policy().twoNodeUnsafe());
     }
 

@@ -35,7 +35,8 @@ public final class RemoteCli implements CommandRunner {
     private static final Logger log = LoggerFactory.getLogger(RemoteCli.class);
 
     /** Verbs that start processes or read the console host's files: not for SSH users. */
-    private static final Set<String> LOCAL_ONLY = Set.of("agent", "serial-test", "run-agent", "console", "playbook", "drill", "install", "uninstall", "import");
+    private static final Set<String> LOCAL_ONLY = Set.of("agent", "serial-test", "run-agent", "console", "playbook", "drill", "install", "uninstall",
+            "import", "arbitrator");
     private static final List<String> HOST_OPTIONS = List.of("--socket", "--node", "--config");
     /** {@code vigil config} verbs not offered over SSH, and why. */
     private static final java.util.Map<String, String> NOT_OVER_SSH_CONFIG = java.util.Map.of(

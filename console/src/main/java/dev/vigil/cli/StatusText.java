@@ -41,6 +41,7 @@ final class StatusText {
         if (r.resources() != null) {
             renderResources(sb, r.resources());
         }
+        if (r.arbitrator() != null) renderArbitrator(sb, r.arbitrator());
         if (!r.drops().isEmpty()) {
             sb.append("\nDropped:\n");
             r.drops().forEach((reason, count) -> sb.append(String.format("  %-20s %d%n", reason, count)));
@@ -106,6 +107,23 @@ final class StatusText {
             res.notes().forEach(n -> sb.append("  ").append(n).append('\n'));
         }
         if (res.fencing() != null) renderFencing(sb, res.fencing());
+    }
+
+    /** The quorum arbitrator as this node sees it (docs/arbitrator.md, "Status"). */
+    static void renderArbitrator(StringBuilder sb, StatusReport.ArbitratorReport a) {
+        sb.append("\nArbitrator ").append(a.address()).append(" (").append(a.algorithm()).append(", tie_breaker ")
+                .append(a.tieBreaker()).append(", ").append(a.votes()).append(a.votes() == 1 ? " vote" : " votes")
+                .append(", lease ").append(a.leaseMs()).append("ms): ").append(a.connected() ? "connected" : "NOT CONNECTED")
+                .append(", ").append(a.verdict().toUpperCase());
+        if (!a.partition().isEmpty()) sb.append(" for ").append(String.join(", ", a.partition()));
+        sb.append(a.holdsVote() ? " (this partition holds its vote" : " (this partition does not hold its vote");
+        sb.append(a.leaseLeftMs() > 0 ? ", " + a.leaseLeftMs() + "ms left)" : ")").append('\n');
+        if (!a.detail().isEmpty()) sb.append("  ").append(a.detail()).append('\n');
+        var refused = new StringBuilder();
+        a.refused().forEach((reason, n) -> {
+            if (n > 0) refused.append(' ').append(reason).append(' ').append(n);
+        });
+        if (refused.length() > 0) sb.append("  refused on this connection:").append(refused).append('\n');
     }
 
     /** Who would win a fence race: the delays, and per node what fencing it would wait now. */

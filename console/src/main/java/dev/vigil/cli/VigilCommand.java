@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 NodeCommand.class,
                 MaintenanceCommand.class,
                 RunAgentCommand.class,
+                ArbitratorCommand.class,
                 ConsoleCommand.class,
                 ImportCommand.class,
                 PlaybookCommand.class,

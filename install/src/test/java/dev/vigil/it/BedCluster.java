@@ -196,6 +196,46 @@ final class BedCluster implements AutoCloseable {
         org.assertj.core.api.Assertions.assertThat(bed.leftovers()).as("what bed %s left behind", bed.name()).isEmpty();
     }
 
+    /**
+     * Keeps a test's logs and cluster files in {@code target/<keepName>} (replacing what an
+     * earlier run kept there), then removes its scratch directory.
+     */
+    static void keepLogsAndDelete(Path workDir, String keepName) throws IOException {
+        var keep = Path.of("target", keepName).toAbsolutePath();
+        deleteTree(keep);
+        Files.createDirectories(keep);
+        try (java.util.stream.Stream<Path> files = Files.list(workDir)) {
+            for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
+                Files.copy(f, keep.resolve(f.getFileName()));
+            }
+        }
+        deleteTree(workDir);
+    }
+
+    /**
+     * Waits until two nodes are members of each other's view, {@code resource} runs on {@code holder}
+     * as both see it, neither waits for anything or has actions pending, and only {@code holder}
+     * holds the bed's VIP.
+     */
+    void awaitTwoNodesSettledOn(String holder, String resource, Duration within) {
+        org.awaitility.Awaitility.await("both nodes up, " + resource + " on " + holder).atMost(within)
+                .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                    for (var n : List.of("ha1", "ha2")) {
+                        var s = status(n);
+                        org.assertj.core.api.Assertions.assertThat(s).as("%s answers", n).isPresent();
+                        org.assertj.core.api.Assertions.assertThat(s.get().members()).as("%s's view", n)
+                                .containsExactlyInAnyOrder("ha1", "ha2");
+                        org.assertj.core.api.Assertions.assertThat(runningOn(n, resource))
+                                .as("%s as %s sees it", resource, n).containsExactly(holder);
+                        org.assertj.core.api.Assertions.assertThat(s.get().resources().waitingFor())
+                                .as("%s waits for", n).isEmpty();
+                        org.assertj.core.api.Assertions.assertThat(s.get().resources().pending())
+                                .as("%s pending", n).isEmpty();
+                    }
+                    org.assertj.core.api.Assertions.assertThat(bed.vipHolders()).containsExactly(holder);
+                });
+    }
+
     /** Removes a directory and everything in it; nothing if it is not there. */
     static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) return;

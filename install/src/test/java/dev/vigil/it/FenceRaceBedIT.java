@@ -11,9 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -93,15 +91,7 @@ class FenceRaceBedIT {
                 cluster.closeLeavingNothing();
             }
         } finally {
-            var keep = Path.of("target/fence-race-it").toAbsolutePath();
-            BedCluster.deleteTree(keep);
-            Files.createDirectories(keep);
-            try (Stream<Path> files = Files.list(workDir)) {
-                for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
-                    Files.copy(f, keep.resolve(f.getFileName()));
-                }
-            }
-            BedCluster.deleteTree(workDir);
+            BedCluster.keepLogsAndDelete(workDir, "fence-race-it");
         }
     }
 
@@ -173,17 +163,7 @@ class FenceRaceBedIT {
 
     /** Both agents members of each other's view, the group on {@code holder} as both see it, one VIP holder. */
     private void awaitHealthy(String holder) {
-        await("both nodes up, www on " + holder).atMost(REJOIN).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            for (var n : List.of("ha1", "ha2")) {
-                var s = cluster.status(n);
-                assertThat(s).as("%s answers", n).isPresent();
-                assertThat(s.get().members()).as("%s's view", n).containsExactlyInAnyOrder("ha1", "ha2");
-                assertThat(cluster.runningOn(n, "vip")).as("vip as %s sees it", n).containsExactly(holder);
-                assertThat(s.get().resources().waitingFor()).as("%s waits for", n).isEmpty();
-                assertThat(s.get().resources().pending()).as("%s pending", n).isEmpty();
-            }
-            assertThat(cluster.bed().vipHolders()).containsExactly(holder);
-        });
+        cluster.awaitTwoNodesSettledOn(holder, "vip", REJOIN);
     }
 
     private static void log(String format, Object... args) {
