@@ -36,7 +36,7 @@ final class ClusterFileReader extends SectionReader {
      * which reads and checks it (dev.vigil.drill.schedule.ScheduleReader); the agent does not use it.
      */
     private static final List<String> RESOURCES_TOP_KEYS =
-            List.of("resources", "groups", "constraints", "policy", "fencing", "ping", "drills", "alerts");
+            List.of("resources", "groups", "constraints", "policy", "fencing", "ping", "drills", "alerts", "watchdog");
     private static final List<String> TOP_KEYS = Stream.concat(
             Stream.of("cluster", "version", "auth", "timing", "nodes", "links", "control", "metrics"), RESOURCES_TOP_KEYS.stream()).toList();
     private static final List<String> CONTROL_KEYS = List.of("enabled", "port", "socket_dir");
@@ -54,6 +54,7 @@ final class ClusterFileReader extends SectionReader {
     private final FencingSection fencingSection;
     private final PingSection pingSection;
     private final AlertsSection alertsSection;
+    private final WatchdogSection watchdogSection;
     private final MetricsSection metricsSection;
 
     /**
@@ -79,6 +80,7 @@ final class ClusterFileReader extends SectionReader {
         this.fencingSection = new FencingSection(this);
         this.pingSection = new PingSection(this);
         this.alertsSection = new AlertsSection(this);
+        this.watchdogSection = new WatchdogSection(this);
         this.metricsSection = new MetricsSection(this);
     }
 
@@ -115,6 +117,7 @@ final class ClusterFileReader extends SectionReader {
         Half half = resourcesHalf(m, nodes.map(ns -> ns.stream().map(NodeConfig::name)
                 .collect(Collectors.toCollection(LinkedHashSet::new))));
         nodes.ifPresent(ns -> twoNodeRule(m.entry("nodes").orElseThrow(), ns, half));
+        nodes.ifPresent(ns -> watchdogRule(m, ns, half));
 
         if (!errors.isEmpty()) {
             return null;
@@ -183,7 +186,7 @@ final class ClusterFileReader extends SectionReader {
      * still say what the file wrote, for the two-node rule.
      */
     private record Half(ResourcesConfig config, boolean hasResources, boolean hasFencing, boolean hasPing,
-                        boolean twoNodeUnsafe) {}
+                        boolean twoNodeUnsafe, Policy.NoQuorumPolicy noQuorum) {}
 
     /**
      * @param knownNodes node names, when the nodes are known (they are not when {@code nodes:}
@@ -204,6 +207,7 @@ final class ClusterFileReader extends SectionReader {
         List<FenceDevice> fencing = m.entry("fencing").map(e -> fencingSection.read(e, knownNodes)).orElse(List.of());
         List<String> ping = m.entry("ping").map(pingSection::read).orElse(List.of());
         List<AlertSpec> alerts = m.entry("alerts").map(alertsSection::read).orElse(List.of());
+        Optional<WatchdogSpec> watchdog = m.entry("watchdog").flatMap(e -> watchdogSection.read(e, knownNodes));
 
         boolean hasFencing = m.entry("fencing").map(e -> e.value() instanceof ListNode l && !l.items().isEmpty())
                 .orElse(false);
@@ -216,8 +220,8 @@ final class ClusterFileReader extends SectionReader {
         boolean hasPing = m.entry("ping").map(e -> e.value() instanceof ListNode l && !l.items().isEmpty())
                 .orElse(false);
         ResourcesConfig config = errors.size() != before ? null
-                : new ResourcesConfig(resources, groups, constraints, policy, fencing, ping, alerts);
-        return new Half(config, hasResources, hasFencing, hasPing, policy.twoNodeUnsafe());
+                : new ResourcesConfig(resources, groups, constraints, policy, fencing, ping, alerts, watchdog);
+        return new Half(config, hasResources, hasFencing, hasPing, policy.twoNodeUnsafe(), policy.noQuorum());
     }
 
     /** The two-node rule: see docs/cluster-file.md, "Resources, groups, constraints and policy". */
@@ -228,6 +232,33 @@ final class ClusterFileReader extends SectionReader {
                     + "quorum and cannot tell a dead peer from a split; configure fencing (fencing: - {id: ..., "
                     + "agent: fence_...}), or a ping tie-breaker (ping: [10.0.0.1]), or write policy: "
                     + "{two_node_unsafe: true} to accept that both halves of a split run the resources");
+        }
+    }
+
+    /**
+     * The watchdog's rules (docs/fencing.md, "Watchdog self-fencing"). A node pets only while
+     * quorate, so the others may count on its reset only if no other partition can be quorate at
+     * the same time. Two votes and no power fencing: the tie is broken by a ping target (both
+     * halves may reach it) or by nothing at all (two_node_unsafe), so both halves would pet and both
+     * would start the resources: refused; an arbitrator's vote is the tie-breaker SBD users have.
+     * {@code no_quorum: ignore} means running without quorum, which a node that is reset for losing
+     * quorum cannot do: refused.
+     */
+    private void watchdogRule(MapNode m, List<NodeConfig> nodes, Half half) {
+        Optional<Entry> wd = m.entry("watchdog");
+        if (wd.isEmpty()) {
+            return;
+        }
+        int votes = nodes.stream().mapToInt(NodeConfig::votes).sum();
+        if (votes == 2 && !half.hasFencing()) {
+            error(wd.get().keyPos(), "a watchdog without power fencing needs quorum that only one half of a split "
+                    + "can hold, and 2 votes cannot give that: a ping target is reached by both halves of a cut "
+                    + "cable, so both would keep petting their watchdogs and both would run the resources; add a "
+                    + "third node, or a quorum arbitrator (docs/arbitrator.md), or power fencing (fencing:)");
+        }
+        if (half.noQuorum() == Policy.NoQuorumPolicy.IGNORE) {
+            error(wd.get().keyPos(), "a watchdog resets a node that loses quorum, so policy no_quorum: ignore "
+                    + "(run without quorum) cannot hold with it; use no_quorum: stop or freeze");
         }
     }
 }
