@@ -249,6 +249,10 @@ final class ClusterFileReader extends SectionReader {
         if (wd.isEmpty()) {
             return;
         }
+        if (!half.hasResources()) {
+            error(wd.get().keyPos(), "a watchdog guards the resources of a node that loses quorum, and this file has "
+                    + "no resources: remove watchdog: or add resources");
+        }
         int votes = nodes.stream().mapToInt(NodeConfig::votes).sum();
         if (votes == 2 && !half.hasFencing()) {
             error(wd.get().keyPos(), "a watchdog without power fencing needs quorum that only one half of a split "

@@ -273,15 +273,36 @@ final class CoordinatorRole {
                 }
             }
         }
+        var now = k.wallClock.instant();
         return new SchedulerInput(k.config.resources(), nodes, k.quorum.quorate(), statuses, failures, k.admin,
-                k.wallClock.instant(), lastKnown);
+                now, lastKnown, selfFencing(nodes, now));
+    }
+
+    /**
+     * For the watchdog rule: when each lost node was lost, on the wall clock of {@code now} (a node
+     * never heard since this agent started counts from the start, as Pacemaker's startup fencing
+     * does), and whether this partition holds a majority of the votes, the only quorum another
+     * partition cannot hold at the same time.
+     */
+    private dev.vigil.scheduler.SelfFencingInput selfFencing(List<NodeInfo> nodes, Instant now) {
+        var mono = k.monotonic.instant();
+        var since = new HashMap<String, Instant>();
+        for (var n : nodes) {
+            if (n.condition() != NodeCondition.LOST) continue;
+            var at = k.lostAt.getOrDefault(n.name(), k.startedAt);
+            since.put(n.name(), now.minus(Duration.between(at, mono)));
+        }
+        int present = k.config.nodes().stream().filter(n -> k.view.members().containsKey(n.name()))
+                .mapToInt(dev.vigil.config.NodeConfig::votes).sum();
+        return new dev.vigil.scheduler.SelfFencingInput(since, 2L * present > k.config.totalVotes());
     }
 
     private NodeCondition conditionOfAbsent(String name) {
         if (k.fenced.contains(name) || k.cleanlyLeft.contains(name)) return NodeCondition.OFFLINE;
         if (k.lost.contains(name)) return NodeCondition.LOST;
         // Never heard since this agent started: it may run anything (Pacemaker's startup fencing).
-        return k.config.resources().fencingConfigured() ? NodeCondition.LOST : NodeCondition.OFFLINE;
+        var r = k.config.resources();
+        return r.fencingConfigured() || r.watchdog().isPresent() ? NodeCondition.LOST : NodeCondition.OFFLINE;
     }
 
     private void dispatch(Plan plan, FencingPriority priority) {

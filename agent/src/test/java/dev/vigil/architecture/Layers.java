@@ -46,7 +46,8 @@ public final class Layers {
             new Layer("mechanisms", "dev.vigil.transport..", "dev.vigil.detection..",
                     "dev.vigil.membership..", "dev.vigil.heartbeat..", "dev.vigil.control..",
                     "dev.vigil.quorum..", "dev.vigil.scheduler..", "dev.vigil.resources..",
-                    "dev.vigil.fencing..", "dev.vigil.alerts.."),
+                    "dev.vigil.fencing..", "dev.vigil.alerts..",
+                    "dev.vigil.watchdog.."),
             new Layer("coordination", "dev.vigil.coordination.."),
             // The Prometheus endpoint: reads the state of all the layers below; only the agent's wiring uses it.
             new Layer("metrics", "dev.vigil.metrics.."),
