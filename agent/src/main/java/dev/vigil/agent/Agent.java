@@ -497,7 +497,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 nodes, drops.snapshot(),
                 new StatusReport.SenderReport(sender.sent(), sender.slips(), sender.maxSlip().toMillis(), stalls.get()),
                 resources.map(r -> ResourceStatusReports.of(distribution.current(), r.coordination().status())).orElse(null),
-                alerts.counters());
+                alerts.counters(), watchdog.map(WatchdogWiring::report).orElse(null));
     }
 
     @Override

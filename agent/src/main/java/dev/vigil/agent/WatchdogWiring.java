@@ -41,4 +41,11 @@ final class WatchdogWiring {
                             coordination.steps());
                 }, monotonic));
     }
+
+    static dev.vigil.control.StatusReport.WatchdogReport report(WatchdogPetter petter) {
+        var s = petter.snapshot();
+        return new dev.vigil.control.StatusReport.WatchdogReport(s.device(), s.standIn(), s.timeout().toMillis(),
+                s.state(), s.sinceLastPet().map(Duration::toMillis).orElse(null), s.reason(),
+                s.timeout().multipliedBy(2).toMillis());
+    }
 }

@@ -41,6 +41,9 @@ final class StatusText {
         if (r.resources() != null) {
             renderResources(sb, r.resources());
         }
+        if (r.watchdog() != null) {
+            renderWatchdog(sb, r.watchdog());
+        }
         if (!r.drops().isEmpty()) {
             sb.append("\nDropped:\n");
             r.drops().forEach((reason, count) -> sb.append(String.format("  %-20s %d%n", reason, count)));
@@ -106,6 +109,16 @@ final class StatusText {
             res.notes().forEach(n -> sb.append("  ").append(n).append('\n'));
         }
         if (res.fencing() != null) renderFencing(sb, res.fencing());
+    }
+
+    /** This node's watchdog: what it pets, and whether it does (docs/fencing.md). */
+    private static void renderWatchdog(StringBuilder sb, StatusReport.WatchdogReport w) {
+        sb.append("\nWatchdog: ").append(w.device()).append(w.standIn() ? " (stand-in)" : "")
+                .append(", timeout ").append(w.timeoutMs() / 1000).append("s: ").append(w.state().toUpperCase())
+                .append(w.lastPetAgeMs() == null ? ", never petted" : ", last pet " + w.lastPetAgeMs() + "ms ago")
+                .append(w.reason().isEmpty() ? "" : " (" + w.reason() + ")").append('\n')
+                .append("  if this node is lost, the others take it as reset after ").append(w.selfFenceWaitMs() / 1000)
+                .append("s (timeout x 2)\n");
     }
 
     /** Who would win a fence race: the delays, and per node what fencing it would wait now. */
