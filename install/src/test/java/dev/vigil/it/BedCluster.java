@@ -170,6 +170,22 @@ final class BedCluster implements AutoCloseable {
         org.assertj.core.api.Assertions.assertThat(bed.leftovers()).as("what bed %s left behind", bed.name()).isEmpty();
     }
 
+    /**
+     * Keeps a test's logs and cluster files ({@code *.log}, {@code *.yaml} of {@code workDir}) in
+     * {@code keep} (emptied first, relative to the module), then removes {@code workDir}.
+     */
+    static void keepLogsAndDelete(Path workDir, Path keep) throws IOException {
+        var into = keep.toAbsolutePath();
+        deleteTree(into);
+        Files.createDirectories(into);
+        try (java.util.stream.Stream<Path> files = Files.list(workDir)) {
+            for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
+                Files.copy(f, into.resolve(f.getFileName()));
+            }
+        }
+        deleteTree(workDir);
+    }
+
     /** Removes a directory and everything in it; nothing if it is not there. */
     static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) return;

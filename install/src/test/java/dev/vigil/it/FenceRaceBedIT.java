@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -93,15 +92,7 @@ class FenceRaceBedIT {
                 cluster.closeLeavingNothing();
             }
         } finally {
-            var keep = Path.of("target/fence-race-it").toAbsolutePath();
-            BedCluster.deleteTree(keep);
-            Files.createDirectories(keep);
-            try (Stream<Path> files = Files.list(workDir)) {
-                for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
-                    Files.copy(f, keep.resolve(f.getFileName()));
-                }
-            }
-            BedCluster.deleteTree(workDir);
+            BedCluster.keepLogsAndDelete(workDir, Path.of("target/fence-race-it"));
         }
     }
 

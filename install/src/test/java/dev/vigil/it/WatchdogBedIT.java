@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -87,15 +86,7 @@ class WatchdogBedIT {
                 cluster.closeLeavingNothing();
             }
         } finally {
-            var keep = Path.of("target/watchdog-it").toAbsolutePath();
-            BedCluster.deleteTree(keep);
-            Files.createDirectories(keep);
-            try (Stream<Path> files = Files.list(workDir)) {
-                for (var f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".yaml")).toList()) {
-                    Files.copy(f, keep.resolve(f.getFileName()));
-                }
-            }
-            BedCluster.deleteTree(workDir);
+            BedCluster.keepLogsAndDelete(workDir, Path.of("target/watchdog-it"));
         }
     }
 
