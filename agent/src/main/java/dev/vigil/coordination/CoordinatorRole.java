@@ -149,9 +149,12 @@ final class CoordinatorRole {
         // A lost node must be fenced whatever the records say, so fencing starts now and runs
         // while members finish what is in flight: a failover then costs max(those, fence), not their sum.
         if (k.quorum.quorate() && k.config.resources().fencingConfigured()) {
-            var priority = FencingPriority.of(schedulerInput(reportsNow));
+            var input = schedulerInput(reportsNow);
+            var priority = FencingPriority.of(input);
             for (var n : k.config.nodeNames()) {
-                if (!members.contains(n) && conditionOfAbsent(n) == NodeCondition.LOST) {
+                // A node its watchdog has reset by now is not power-fenced again (docs/fencing.md).
+                if (!members.contains(n) && conditionOfAbsent(n) == NodeCondition.LOST
+                        && !dev.vigil.scheduler.SelfFencing.isReset(input, n)) {
                     fencing.fence(n, priority.reason(n, n + " lost"), priority.delayFor(n));
                 }
             }

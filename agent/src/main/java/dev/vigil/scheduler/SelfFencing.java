@@ -13,13 +13,18 @@ import java.util.Optional;
  * waits; with power fencing too, whichever comes first wins: the fence's success or the end of the
  * wait (a power fence that cannot reach a node with no power still lets the cluster go on).
  */
-final class SelfFencing {
+public final class SelfFencing {
     private final SchedulerInput in;
     private final Optional<WatchdogSpec> watchdog;
 
     SelfFencing(SchedulerInput in) {
         this.in = in;
         this.watchdog = in.config().watchdog();
+    }
+
+    /** For the coordinator, which starts fences ahead of the plan: whether {@code node} counts as reset now. */
+    public static boolean isReset(SchedulerInput in, String node) {
+        return new SelfFencing(in).isReset(node);
     }
 
     boolean configured() {
