@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -78,7 +77,7 @@ public final class WatchdogDevice implements AutoCloseable {
             name = "watchdog0";
         }
         Path file = sysfs.resolve(name).resolve("timeout");
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isReadable(file)) {
+        if (!Files.isReadable(file)) {
             return Optional.empty();
         }
         try {
