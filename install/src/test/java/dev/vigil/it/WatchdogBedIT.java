@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 21, item 3: watchdog self-fencing without power fencing. Three bed nodes (the cheapest
  * cluster whose quorum honestly survives losing one: two nodes and a ping target would let both
- * halves of a cut keep quorum), a floating IP preferring ha1, a watchdog stand-in per node
+ * halves of a cut keep quorum), at the {@code lan} preset (at {@code fast}, a load average of 26
+ * made a survivor declare its healthy peer dead), a floating IP preferring ha1, a watchdog stand-in per node
  * ({@code bed/watchdog-standin}: a FIFO the agent pets and a process that "resets" the node, every
  * process of its network and mount namespaces killed, its addresses flushed, its links down, when
  * no pet arrives within the timeout; there is no /dev/watchdog here and no softdog to load).
@@ -50,7 +51,7 @@ class WatchdogBedIT {
     private static final String TEMPLATE = """
             cluster: wd
             auth: {keyfile: KEYFILE}
-            timing: {preset: fast}
+            timing: {preset: lan}
             ${NODES}
             links:
               - {type: udp, mode: unicast, port: 694}
@@ -181,8 +182,10 @@ class WatchdogBedIT {
             seen.put(c.at(), (c.added() ? "+" : "-") + c.node());
             assertThat(holders).as("VIP holders after %s (changes so far: %s)", c, seen).hasSizeLessThanOrEqualTo(1);
         }
-        assertThat(changes.stream().filter(c -> c.at().isAfter(stopped)).map(c -> (c.added() ? "+" : "-") + c.node()))
-                .containsExactly("-ha1", "+ha2");
+        // Then: a later change is possible (at a load average of 26 a survivor once lost quorum to a
+        // flapping peer and stopped the VIP, as it must); the safety check is the loop above.
+        assertThat(changes.stream().filter(c -> c.at().isAfter(stopped)).map(c -> (c.added() ? "+" : "-") + c.node())
+                .limit(2)).containsExactly("-ha1", "+ha2");
     }
 
     /** When the VIP was added on {@code node} after {@code since}. */
