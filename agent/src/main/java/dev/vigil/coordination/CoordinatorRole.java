@@ -293,9 +293,10 @@ final class CoordinatorRole {
         for (var n : nodes) {
             if (n.condition() != NodeCondition.LOST) continue;
             var at = k.lostAt.getOrDefault(n.name(), k.startedAt);
-            // Whole milliseconds: the two clocks' readings differ by some nanoseconds on every call,
-            // and the plan's note (which shows it) would change on every tick.
-            since.put(n.name(), now.minus(Duration.between(at, mono)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+            // Whole milliseconds, rounded up (never sooner): the two clocks' readings differ by some
+            // nanoseconds on every call, and the plan's note (which shows it) would change on every tick.
+            since.put(n.name(), now.minus(Duration.between(at, mono)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                    .plusMillis(1));
         }
         int present = k.config.nodes().stream().filter(n -> k.view.members().containsKey(n.name()))
                 .mapToInt(dev.vigil.config.NodeConfig::votes).sum();
