@@ -154,7 +154,7 @@ class CoordinationTest {
         net.monotonic.advance(Duration.ofMillis(1900));
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
                 .until(() -> !net.agent.running("ha2", "vip") && !net.agent.running("ha3", "vip"));
-        net.monotonic.advance(Duration.ofMillis(100));
+        net.monotonic.advance(Duration.ofMillis(200)); // past 2 s (the loss time is kept in whole ms, rounded up)
         awaitGroupOn("ha2");
         assertThat(net.coordination("ha2").status().lost()).containsExactly("ha1");
         assertThat(net.fencer.calls).as("no power fencing configured").isEmpty();
@@ -174,7 +174,7 @@ class CoordinationTest {
         eventually("the power fence failed").until(() -> net.fencer.finished.equals(List.of("ha1 failed")));
         assertThat(net.agent.running("ha2", "vip")).isFalse();
 
-        net.monotonic.advance(Duration.ofSeconds(2)); // watchdog timeout x 2 since ha1 was lost
+        net.monotonic.advance(Duration.ofMillis(2100)); // past watchdog timeout x 2 since ha1 was lost
         awaitGroupOn("ha2");
         net.monotonic.advance(Duration.ofSeconds(6)); // past the fence's retry time
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(4)).until(() -> net.fencer.calls.size() == 1);
