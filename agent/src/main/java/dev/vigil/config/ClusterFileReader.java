@@ -117,7 +117,7 @@ final class ClusterFileReader extends SectionReader {
         Half half = resourcesHalf(m, nodes.map(ns -> ns.stream().map(NodeConfig::name)
                 .collect(Collectors.toCollection(LinkedHashSet::new))));
         nodes.ifPresent(ns -> twoNodeRule(m.entry("nodes").orElseThrow(), ns, half));
-        nodes.ifPresent(ns -> watchdogRule(m, ns, half));
+        nodes.ifPresent(ns -> watchdogRule(m, ns, half, timing.timing()));
 
         if (!errors.isEmpty()) {
             return null;
@@ -244,10 +244,18 @@ final class ClusterFileReader extends SectionReader {
      * {@code no_quorum: ignore} means running without quorum, which a node that is reset for losing
      * quorum cannot do: refused.
      */
-    private void watchdogRule(MapNode m, List<NodeConfig> nodes, Half half) {
+    private void watchdogRule(MapNode m, List<NodeConfig> nodes, Half half, Timing timing) {
         Optional<Entry> wd = m.entry("watchdog");
         if (wd.isEmpty()) {
             return;
+        }
+        Optional<WatchdogSpec> spec = Optional.ofNullable(half.config()).flatMap(ResourcesConfig::watchdog);
+        if (spec.isPresent() && spec.get().margin().compareTo(WatchdogSpec.noticeLag(timing)) < 0) {
+            error(wd.get().keyPos(), "watchdog timeout " + Durations.format(spec.get().timeout()) + " is too short for "
+                    + "this timing: a cut-off node may notice its loss of quorum up to "
+                    + Durations.format(WatchdogSpec.noticeLag(timing)) + " after the others lost it, more than the "
+                    + Durations.format(spec.get().margin()) + " the rule leaves (the timeout less a pet interval); "
+                    + "use a longer timeout (docs/fencing.md, \"Watchdog self-fencing\")");
         }
         if (!half.hasResources()) {
             error(wd.get().keyPos(), "a watchdog guards the resources of a node that loses quorum, and this file has "

@@ -28,6 +28,30 @@ public record WatchdogSpec(String device, Map<String, String> deviceByNode, Dura
         return deviceByNode.getOrDefault(node, device);
     }
 
+    /** How often a node pets its device: a quarter of the timeout, at most a second. */
+    public Duration petInterval() {
+        Duration quarter = timeout.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? quarter : Duration.ofSeconds(1);
+    }
+
+    /**
+     * How much later than the others a cut-off node may notice it lost quorum: the others may
+     * declare it lost as early as deadtime after its last beat, a keepalive before the cut; it
+     * declares them dead at most its own deadtime after the cut, which in its first seconds after a
+     * restart is at least {@link Timing#JOINING_DEADTIME}; plus a keepalive for its own detector's
+     * lateness. The second timeout of {@link #selfFenceWait}, less a pet interval (a pet written
+     * just before it noticed), must cover this: {@link #marginFor}.
+     */
+    public static Duration noticeLag(Timing timing) {
+        Duration joining = Timing.JOINING_DEADTIME.minus(timing.deadtime());
+        return timing.keepalive().multipliedBy(2).plus(joining.isNegative() ? Duration.ZERO : joining);
+    }
+
+    /** The margin the rule leaves: one timeout less a pet interval (see {@link #noticeLag}). */
+    public Duration margin() {
+        return timeout.minus(petInterval());
+    }
+
     /**
      * How long after a node was declared lost the rest of the cluster may treat it as reset: twice
      * the timeout, SBD's default for Pacemaker's {@code stonith-watchdog-timeout}. One timeout is the

@@ -71,8 +71,8 @@ public final class WatchdogPetter implements AutoCloseable {
 
     /** A quarter of the timeout, at most a second: three pets may be lost before a reset. */
     static Duration petInterval(Duration timeout) {
-        Duration quarter = timeout.dividedBy(4);
-        return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? quarter : Duration.ofSeconds(1);
+        return new dev.vigil.config.WatchdogSpec(dev.vigil.config.WatchdogSpec.DEFAULT_DEVICE, java.util.Map.of(), timeout)
+                .petInterval();
     }
 
     public void start() {

@@ -89,6 +89,17 @@ class WatchdogConfigTest {
                 .singleElement().satisfies(e -> assertError(e, 8, 1, "this file has no resources"));
     }
 
+    @Test
+    void theTimeoutMustCoverHowLateACutOffNodeMayNoticeItsLossOfQuorum() {
+        // fast: 2 x 50 ms keepalive + (1 s joining deadtime - 250 ms deadtime) = 850 ms; 1 s leaves 750 ms
+        assertThat(fileErrors(THREE_NODES + ONE_RESOURCE + "timing: {preset: fast}\nwatchdog: {timeout: 1s}\n"))
+                .singleElement().satisfies(e -> assertError(e, 10, 1, "watchdog timeout 1s is too short for this timing",
+                        "up to 850ms after the others lost it, more than the 750ms the rule leaves"));
+        assertThat(fileErrors(THREE_NODES + ONE_RESOURCE + "timing: {preset: fast}\nwatchdog: {timeout: 2s}\n")).isEmpty();
+        assertThat(fileErrors(THREE_NODES + ONE_RESOURCE + "watchdog: {timeout: 1s}\n")).as("lan: 160 ms").isEmpty();
+        assertThat(WatchdogSpec.noticeLag(TimingPreset.WAN.timing())).isEqualTo(Duration.ofSeconds(1));
+    }
+
     private List<ConfigError> errors(String yaml) {
         try {
             ConfigLoader.loadResources(yaml, FILE, NODES);
