@@ -83,6 +83,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private AlertRouting alertRouting;
     /** The Prometheus endpoint; absent unless the cluster file has {@code metrics:} (docs/metrics.md). */
     private java.util.Optional<dev.vigil.metrics.AgentMetrics> metrics = java.util.Optional.empty();
+    /** Self-fencing by a watchdog device; absent unless the cluster file has {@code watchdog:} (docs/fencing.md). */
+    private java.util.Optional<dev.vigil.watchdog.WatchdogPetter> watchdog = java.util.Optional.empty();
 
     /**
      * @param clock a monotonic clock for all timeouts (tests may pass a fake one)
@@ -135,6 +137,12 @@ public final class Agent implements AutoCloseable, ControlHandler {
             lastCoordinationStatus = coordination.status();
             coordination.onStatusChange(this::onCoordinationStatus);
         }
+        try {
+            watchdog = WatchdogWiring.create(config, self, resources, () -> sender, clock);
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
 
         var linksByPeer = new LinkedHashMap<String, List<FailureDetector.LinkRef>>();
         for (var peer : config.peersOf(self)) {
@@ -169,6 +177,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         sender.attach(this::cargo);
         sender.start();
         resources.ifPresent(ResourceManagement::start);
+        watchdog.ifPresent(dev.vigil.watchdog.WatchdogPetter::start);
         // After the sender exists: a scrape reads its counters.
         metrics.ifPresent(m -> m.serve(config.metrics().bindAddress(config.node(self).orElseThrow().address())));
         // Everything above can take seconds on a loaded machine: initdead counts from here.
@@ -493,7 +502,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 resources.map(r -> ResourceStatusReports.of(distribution.current(), r.coordination().status())).orElse(null),
                 alerts.counters(),
                 resources.flatMap(ResourceManagement::arbitrator).map(a -> ArbitratorStatus.of(a, config.totalVotes(),
-                        view.members().keySet(), config.nodeNames(), clock.instant())).orElse(null));
+                        view.members().keySet(), config.nodeNames(), clock.instant())).orElse(null),
+                watchdog.map(WatchdogWiring::report).orElse(null));
     }
 
     @Override
@@ -541,6 +551,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
             sender.leave(3, Duration.ofMillis(5));
             LOG.info("node {} leaving the cluster", options.node());
         }
+        watchdog.ifPresent(dev.vigil.watchdog.WatchdogPetter::close); // resources stopped, cluster told: disarm
         allocationPressure.ifPresent(AllocationPressure::stop);
         resources.ifPresent(ResourceManagement::close);
         if (detectorThread != null) {

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * <p>Only the threads that must run on time are promoted — the sender, the detector, the link
  * receivers, the coordination thread (it turns a death into a takeover: at normal priority it
  * woke up or was preempted for 5–10 ms at a time on a busy host, on the failover path) and the
+ * watchdog's petter (a starved one resets a healthy node), the
  * JVM's "VM Thread" (which runs SerialGC's collections, so a pause is not stretched by
  * preemption) — never the control socket or anything that forks. A thread inherits its
  * creator's policy and a process its parent thread's, so no promoted thread may start a thread
@@ -43,6 +44,7 @@ final class RealtimePriority {
                 || comm.startsWith("vigil-heartbea")
                 || comm.equals("vigil-detector")
                 || comm.equals("vigil-coordinat")
+                || comm.equals("vigil-watchdog") // a starved petter resets a healthy node
                 || comm.startsWith("vigil-udp-")
                 || comm.startsWith("vigil-serial-");
     }

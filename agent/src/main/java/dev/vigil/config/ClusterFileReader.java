@@ -36,7 +36,7 @@ final class ClusterFileReader extends SectionReader {
      * which reads and checks it (dev.vigil.drill.schedule.ScheduleReader); the agent does not use it.
      */
     private static final List<String> RESOURCES_TOP_KEYS =
-            List.of("resources", "groups", "constraints", "policy", "fencing", "ping", "drills", "alerts");
+            List.of("resources", "groups", "constraints", "policy", "fencing", "ping", "drills", "alerts", "watchdog");
     private static final List<String> TOP_KEYS = Stream.concat(
             Stream.of("cluster", "version", "auth", "timing", "nodes", "links", "control", "metrics", "arbitrator"), RESOURCES_TOP_KEYS.stream()).toList();
     private static final List<String> CONTROL_KEYS = List.of("enabled", "port", "socket_dir");
@@ -54,6 +54,7 @@ final class ClusterFileReader extends SectionReader {
     private final FencingSection fencingSection;
     private final PingSection pingSection;
     private final AlertsSection alertsSection;
+    private final WatchdogSection watchdogSection;
     private final MetricsSection metricsSection;
     private final ArbitratorSection arbitratorSection;
 
@@ -80,6 +81,7 @@ final class ClusterFileReader extends SectionReader {
         this.fencingSection = new FencingSection(this);
         this.pingSection = new PingSection(this);
         this.alertsSection = new AlertsSection(this);
+        this.watchdogSection = new WatchdogSection(this);
         this.metricsSection = new MetricsSection(this);
         this.arbitratorSection = new ArbitratorSection(this, keyFileSection);
     }
@@ -120,6 +122,7 @@ final class ClusterFileReader extends SectionReader {
                 nodes.map(ns -> ns.stream().map(NodeConfig::name).toList()).orElse(List.of()), timing.timing()));
         m.entry("arbitrator").ifPresent(e -> arbitratorStopsTheLoser(e, half));
         nodes.ifPresent(ns -> twoNodeRule(m.entry("nodes").orElseThrow(), ns, half, m.entry("arbitrator").isPresent()));
+        nodes.ifPresent(ns -> watchdogRule(m, ns, half, timing.timing(), m.entry("arbitrator").isPresent()));
 
         if (!errors.isEmpty()) {
             return null;
@@ -210,6 +213,7 @@ final class ClusterFileReader extends SectionReader {
         List<FenceDevice> fencing = m.entry("fencing").map(e -> fencingSection.read(e, knownNodes)).orElse(List.of());
         List<String> ping = m.entry("ping").map(pingSection::read).orElse(List.of());
         List<AlertSpec> alerts = m.entry("alerts").map(alertsSection::read).orElse(List.of());
+        Optional<WatchdogSpec> watchdog = m.entry("watchdog").flatMap(e -> watchdogSection.read(e, knownNodes));
 
         boolean hasFencing = m.entry("fencing").map(e -> e.value() instanceof ListNode l && !l.items().isEmpty())
                 .orElse(false);
@@ -222,7 +226,7 @@ final class ClusterFileReader extends SectionReader {
         boolean hasPing = m.entry("ping").map(e -> e.value() instanceof ListNode l && !l.items().isEmpty())
                 .orElse(false);
         ResourcesConfig config = errors.size() != before ? null
-                : new ResourcesConfig(resources, groups, constraints, policy, fencing, ping, alerts);
+                : new ResourcesConfig(resources, groups, constraints, policy, fencing, ping, alerts, watchdog);
         return new Half(config, hasResources, hasFencing, hasPing, policy.twoNodeUnsafe(), policy.noQuorum());
     }
 
@@ -248,6 +252,45 @@ final class ClusterFileReader extends SectionReader {
                     + "agent: fence_...}), or a ping tie-breaker (ping: [10.0.0.1]), or a quorum arbitrator on a "
                     + "third machine (arbitrator: {address: HOST:PORT, keyfile: ...}), or write policy: "
                     + "{two_node_unsafe: true} to accept that both halves of a split run the resources");
+        }
+    }
+
+    /**
+     * The watchdog's rules (docs/fencing.md, "Watchdog self-fencing"). A node pets only while
+     * quorate, so the others may count on its reset only if no other partition can be quorate at
+     * the same time. Two votes and no power fencing: the tie is broken by a ping target (both
+     * halves may reach it) or by nothing at all (two_node_unsafe), so both halves would pet and both
+     * would start the resources: refused; an arbitrator's vote is the tie-breaker SBD users have.
+     * {@code no_quorum: ignore} means running without quorum, which a node that is reset for losing
+     * quorum cannot do: refused.
+     */
+    private void watchdogRule(MapNode m, List<NodeConfig> nodes, Half half, Timing timing, boolean hasArbitrator) {
+        Optional<Entry> wd = m.entry("watchdog");
+        if (wd.isEmpty()) {
+            return;
+        }
+        Optional<WatchdogSpec> spec = Optional.ofNullable(half.config()).flatMap(ResourcesConfig::watchdog);
+        if (spec.isPresent() && spec.get().margin().compareTo(WatchdogSpec.noticeLag(timing)) < 0) {
+            error(wd.get().keyPos(), "watchdog timeout " + Durations.format(spec.get().timeout()) + " is too short for "
+                    + "this timing: a cut-off node may notice its loss of quorum up to "
+                    + Durations.format(WatchdogSpec.noticeLag(timing)) + " after the others lost it, more than the "
+                    + Durations.format(spec.get().margin()) + " the rule leaves (the timeout less a pet interval); "
+                    + "use a longer timeout (docs/fencing.md, \"Watchdog self-fencing\")");
+        }
+        if (!half.hasResources()) {
+            error(wd.get().keyPos(), "a watchdog guards the resources of a node that loses quorum, and this file has "
+                    + "no resources: remove watchdog: or add resources");
+        }
+        int votes = nodes.stream().mapToInt(NodeConfig::votes).sum();
+        if (votes == 2 && !half.hasFencing() && !hasArbitrator) {
+            error(wd.get().keyPos(), "a watchdog without power fencing needs quorum that only one half of a split "
+                    + "can hold, and 2 votes cannot give that: a ping target is reached by both halves of a cut "
+                    + "cable, so both would keep petting their watchdogs and both would run the resources; add a "
+                    + "third node, or a quorum arbitrator (docs/arbitrator.md), or power fencing (fencing:)");
+        }
+        if (half.noQuorum() == Policy.NoQuorumPolicy.IGNORE) {
+            error(wd.get().keyPos(), "a watchdog resets a node that loses quorum, so policy no_quorum: ignore "
+                    + "(run without quorum) cannot hold with it; use no_quorum: stop or freeze");
         }
     }
 }

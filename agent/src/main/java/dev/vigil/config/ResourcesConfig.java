@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param ping        addresses whose reachability counts (a node that cannot reach any is a poor
  *                    home for resources; in a two-node cluster they break the tie)
  * @param alerts      where the cluster tells people what happened ({@code alerts:}, docs/alerts.md)
+ * @param watchdog    self-fencing by a watchdog device ({@code watchdog:}, docs/fencing.md); empty when off
  */
 public record ResourcesConfig(
         List<ResourceSpec> resources,
@@ -24,7 +25,8 @@ public record ResourcesConfig(
         Policy policy,
         List<FenceDevice> fencing,
         List<String> ping,
-        List<AlertSpec> alerts) {
+        List<AlertSpec> alerts,
+        Optional<WatchdogSpec> watchdog) {
 
     public static final ResourcesConfig EMPTY =
             new ResourcesConfig(List.of(), List.of(), List.of(), Policy.DEFAULTS, List.of(), List.of());
@@ -35,6 +37,12 @@ public record ResourcesConfig(
         this(resources, groups, constraints, policy, fencing, ping, List.of());
     }
 
+    /** Without a watchdog. */
+    public ResourcesConfig(List<ResourceSpec> resources, List<GroupSpec> groups, List<Constraint> constraints,
+                           Policy policy, List<FenceDevice> fencing, List<String> ping, List<AlertSpec> alerts) {
+        this(resources, groups, constraints, policy, fencing, ping, alerts, Optional.empty());
+    }
+
     public ResourcesConfig {
         resources = List.copyOf(resources);
         groups = List.copyOf(groups);
@@ -42,6 +50,7 @@ public record ResourcesConfig(
         fencing = List.copyOf(fencing);
         ping = List.copyOf(ping);
         alerts = List.copyOf(alerts);
+        watchdog = watchdog == null ? Optional.empty() : watchdog;
     }
 
     public Optional<ResourceSpec> resource(String id) {

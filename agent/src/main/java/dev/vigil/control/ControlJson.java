@@ -164,6 +164,18 @@ final class ControlJson {
         value(g, "resources", s.resources(), ControlJson::resources);
         object(g, "alerts", s.alerts(), (h, v) -> h.writeNumber(v.longValue()));
         value(g, "arbitrator", s.arbitrator(), ControlJson::arbitrator);
+        value(g, "watchdog", s.watchdog(), (h, w) -> {
+            h.writeStartObject();
+            string(h, "device", w.device());
+            h.writeBooleanField("standIn", w.standIn());
+            number(h, "timeoutMs", w.timeoutMs());
+            string(h, "state", w.state());
+            h.writeFieldName("lastPetAgeMs");
+            if (w.lastPetAgeMs() == null) h.writeNull(); else h.writeNumber(w.lastPetAgeMs());
+            string(h, "reason", w.reason());
+            number(h, "selfFenceWaitMs", w.selfFenceWaitMs());
+            h.writeEndObject();
+        });
         g.writeEndObject();
     }
 

@@ -24,6 +24,7 @@ import java.util.Map;
  *                      rate_limited; docs/alerts.md); empty from an older agent
  * @param arbitrator    the quorum arbitrator as this node sees it (docs/arbitrator.md); null without one,
  *                      and from an older agent
+ * @param watchdog      the answering node's watchdog (docs/fencing.md); null without one, and from an older agent
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record StatusReport(
@@ -40,19 +41,20 @@ public record StatusReport(
         SenderReport heartbeat,
         ResourcesReport resources,
         Map<String, Long> alerts,
-        ArbitratorReport arbitrator) {
+        ArbitratorReport arbitrator,
+        WatchdogReport watchdog) {
 
     public StatusReport {
         alerts = alerts == null ? Map.of() : alerts;
     }
 
-    /** Without an arbitrator, as before there was one. */
+    /** Without an arbitrator or a watchdog, as before they were reported. */
     public StatusReport(String cluster, String node, long incarnation, long view, List<String> members,
                         long configVersion, TimingReport timing, VotesReport votes, List<NodeReport> nodes,
                         Map<String, Long> drops, SenderReport heartbeat, ResourcesReport resources,
                         Map<String, Long> alerts) {
         this(cluster, node, incarnation, view, members, configVersion, timing, votes, nodes, drops, heartbeat,
-                resources, alerts, null);
+                resources, alerts, null, null);
     }
 
     /**
@@ -74,6 +76,20 @@ public record StatusReport(
     public record ArbitratorReport(String address, String algorithm, String tieBreaker, int votes, long leaseMs,
                                    boolean connected, String verdict, boolean holdsVote, List<String> partition,
                                    long leaseLeftMs, String detail, Map<String, Long> refused) {}
+
+    /**
+     * This node's watchdog (docs/fencing.md, "Watchdog self-fencing").
+     *
+     * @param device       the device it opens (a stand-in's FIFO when {@code standIn})
+     * @param timeoutMs    the device's timeout
+     * @param state        waiting (not armed: not quorate yet), petting, not-petting (the reset is coming),
+     *                     disarmed (clean shutdown), failed (the device could not be used)
+     * @param lastPetAgeMs how long ago it was last petted; null if never
+     * @param reason       why it is not petting; empty while it is
+     * @param selfFenceWaitMs how long the others wait after losing this node before taking it as reset (timeout x 2)
+     */
+    public record WatchdogReport(String device, boolean standIn, long timeoutMs, String state, Long lastPetAgeMs,
+                                 String reason, long selfFenceWaitMs) {}
 
     /** Without alert counters, as before they were reported. */
     public StatusReport(String cluster, String node, long incarnation, long view, List<String> members,

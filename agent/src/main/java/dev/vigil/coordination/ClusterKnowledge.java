@@ -44,6 +44,8 @@ final class ClusterKnowledge {
     final Map<String, NodeReport> reports = new HashMap<>();
     final Map<String, Directive> directives = new HashMap<>();
     final Set<String> lost = new HashSet<>();
+    /** When each node in {@link #lost} was declared dead, by the monotonic clock: the watchdog rule counts from it. */
+    final Map<String, Instant> lostAt = new HashMap<>();
     final Set<String> cleanlyLeft = new HashSet<>();
     final Set<String> fenced = new HashSet<>();
     AdminState admin;

@@ -420,6 +420,14 @@ public final class ConfigDistribution {
             return Optional.of("the file changes the cluster's key (" + now.keyFile() + " -> " + next.keyFile()
                     + " holds another key)" + procedure);
         }
+        // The others' wait for a lost node follows the file they run, the node's device the one it
+        // started with: a shorter timeout applied on a running cluster would let them start its
+        // resources before its own device (still at the old timeout) has reset it.
+        if (!next.resources().watchdog().equals(now.resources().watchdog())) {
+            return Optional.of("the file changes watchdog: (" + now.resources().watchdog().map(w -> w.timeout().toSeconds() + "s")
+                    .orElse("none") + " -> " + next.resources().watchdog().map(w -> w.timeout().toSeconds() + "s")
+                    .orElse("none") + "), which each node's device follows only when its agent restarts" + procedure);
+        }
         // Nodes kept: the same name at the same address. They must hold a majority of the votes
         // of both the old and the new node list, or the nodes running each file form two quorums.
         var kept = next.nodes().stream().filter(now.nodes()::contains).map(NodeConfig::name)

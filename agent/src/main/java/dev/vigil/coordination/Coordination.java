@@ -92,6 +92,7 @@ public final class Coordination implements AutoCloseable {
     private final NodeFencing fencing;
     private final CoordinatorRole coordinator;
     private final Function<SchedulerInput, Plan> scheduler;
+    private volatile long steps;
     private final Runnable publishNow;
     private final GossipCodec codec = new GossipCodec();
     private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
@@ -198,7 +199,10 @@ public final class Coordination implements AutoCloseable {
                 lastLoss = k.monotonic.instant();
             }
             switch (event.kind()) {
-                case DEAD -> k.lost.add(event.node());
+                case DEAD -> {
+                    k.lost.add(event.node());
+                    k.lostAt.put(event.node(), k.monotonic.instant());
+                }
                 case LEFT -> {
                     k.cleanlyLeft.add(event.node());
                     k.lost.remove(event.node());
@@ -314,6 +318,16 @@ public final class Coordination implements AutoCloseable {
         return history;
     }
 
+    /** Steps the event loop has run: the watchdog pets only while this grows (docs/fencing.md). */
+    public long steps() {
+        return steps;
+    }
+
+    /** Whether this partition holds quorum now (the watchdog pets only while it does). */
+    public boolean quorate() {
+        return k.quorum.quorate();
+    }
+
     /** What {@code vigil status} shows of resources, quorum and the coordinator. */
     public CoordinationStatus status() {
         return status;
@@ -360,6 +374,7 @@ public final class Coordination implements AutoCloseable {
     }
 
     private void step() {
+        steps++; // only this thread writes it
         String coordinatorNode = k.coordinatorOf(k.view);
         int presentVotes = k.config.nodes().stream().filter(n -> k.view.members().containsKey(n.name()))
                 .mapToInt(NodeConfig::votes).sum();

@@ -155,9 +155,12 @@ final class CoordinatorRole {
         // A lost node must be fenced whatever the records say, so fencing starts now and runs
         // while members finish what is in flight: a failover then costs max(those, fence), not their sum.
         if (k.quorum.quorate() && k.config.resources().fencingConfigured()) {
-            var priority = FencingPriority.of(schedulerInput(reportsNow));
+            var input = schedulerInput(reportsNow);
+            var priority = FencingPriority.of(input);
             for (var n : k.config.nodeNames()) {
-                if (!members.contains(n) && conditionOfAbsent(n) == NodeCondition.LOST) {
+                // A node its watchdog has reset by now is not power-fenced again (docs/fencing.md).
+                if (!members.contains(n) && conditionOfAbsent(n) == NodeCondition.LOST
+                        && !dev.vigil.scheduler.SelfFencing.isReset(input, n)) {
                     fencing.fence(n, priority.reason(n, n + " lost"), priority.delayFor(n));
                 }
             }
@@ -279,15 +282,39 @@ final class CoordinatorRole {
                 }
             }
         }
+        var now = k.wallClock.instant();
         return new SchedulerInput(k.config.resources(), nodes, k.quorum.quorate(), statuses, failures, k.admin,
-                k.wallClock.instant(), lastKnown);
+                now, lastKnown, selfFencing(nodes, now));
+    }
+
+    /**
+     * For the watchdog rule: when each lost node was lost, on the wall clock of {@code now} (a node
+     * never heard since this agent started counts from the start, as Pacemaker's startup fencing
+     * does), and whether this partition holds a majority of the votes, the only quorum another
+     * partition cannot hold at the same time.
+     */
+    private dev.vigil.scheduler.SelfFencingInput selfFencing(List<NodeInfo> nodes, Instant now) {
+        var mono = k.monotonic.instant();
+        var since = new HashMap<String, Instant>();
+        for (var n : nodes) {
+            if (n.condition() != NodeCondition.LOST) continue;
+            var at = k.lostAt.getOrDefault(n.name(), k.startedAt);
+            // Whole milliseconds, rounded up (never sooner): the two clocks' readings differ by some
+            // nanoseconds on every call, and the plan's note (which shows it) would change on every tick.
+            since.put(n.name(), now.minus(Duration.between(at, mono)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                    .plusMillis(1));
+        }
+        int present = k.config.nodes().stream().filter(n -> k.view.members().containsKey(n.name()))
+                .mapToInt(dev.vigil.config.NodeConfig::votes).sum();
+        return new dev.vigil.scheduler.SelfFencingInput(since, 2L * present > k.config.totalVotes());
     }
 
     private NodeCondition conditionOfAbsent(String name) {
         if (k.fenced.contains(name) || k.cleanlyLeft.contains(name)) return NodeCondition.OFFLINE;
         if (k.lost.contains(name)) return NodeCondition.LOST;
         // Never heard since this agent started: it may run anything (Pacemaker's startup fencing).
-        return k.config.resources().fencingConfigured() ? NodeCondition.LOST : NodeCondition.OFFLINE;
+        var r = k.config.resources();
+        return r.fencingConfigured() || r.watchdog().isPresent() ? NodeCondition.LOST : NodeCondition.OFFLINE;
     }
 
     private void dispatch(Plan plan, FencingPriority priority) {

@@ -28,16 +28,32 @@ final class FencingPhase {
         this.facts = s.facts;
     }
 
-    /** Fills {@link PlanningState#fences}; nothing without fencing configured or without quorum. */
+    /**
+     * Fills {@link PlanningState#fences}; nothing without quorum, or without fencing or a watchdog.
+     * A lost node whose watchdog wait has passed ({@link SelfFencing}) counts as reset and is not
+     * fenced again; one still in its wait, without power fencing, holds what it may run.
+     */
     void decide() {
-        if (!s.cfg.fencingConfigured() || !s.acting) {
+        var watchdog = new SelfFencing(s.in);
+        if ((!s.cfg.fencingConfigured() && !watchdog.configured()) || !s.acting) {
             return;
         }
         var reasons = new HashMap<String, String>();
         for (String n : facts.nodeNames) {
-            if (facts.node(n).condition() == NodeCondition.LOST) {
-                reasons.put(n, n + " lost");
+            if (facts.node(n).condition() != NodeCondition.LOST) {
+                continue;
             }
+            if (watchdog.isReset(n)) {
+                s.notes.add(n + " counts as reset by its watchdog (lost at " + s.in.selfFencing().lostSince().get(n)
+                        + ", watchdog timeout x 2 passed)" + (s.cfg.fencingConfigured() ? ": not fenced" : ""));
+            } else if (s.cfg.fencingConfigured()) {
+                reasons.put(n, n + " lost");
+            } else {
+                holdFor(n, watchdog.waiting(n));
+            }
+        }
+        if (!s.cfg.fencingConfigured()) {
+            return;
         }
         for (ResourceSpec r : s.cfg.resources()) {
             for (String n : facts.nodeNames) {
@@ -53,6 +69,19 @@ final class FencingPhase {
         }
         for (String n : facts.inNodeOrder(reasons.keySet())) {
             s.fences.put(n, reasons.get(n));
+        }
+    }
+
+    /**
+     * Without power fencing, what a lost node ran or may have run (not known stopped there) stays
+     * where it is until its watchdog has reset it; clones do not wait, their instances are per node.
+     */
+    private void holdFor(String node, String why) {
+        for (Unit u : s.units) {
+            if (!u.isClone() && u.members().stream().anyMatch(m -> facts.status(m, node) != ResourceStatus.STOPPED)) {
+                s.held.add(u.id());
+                s.notes.add(u.id() + " waits: " + why);
+            }
         }
     }
 

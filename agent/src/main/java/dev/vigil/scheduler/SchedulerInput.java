@@ -19,6 +19,8 @@ import java.util.Map;
  * @param lastKnown what nodes outside this partition last reported, before they were lost; used
  *                 only to weigh them in a fence race ({@link FencingPriority}), never as a fact
  *                 about what they run now (their entries in {@code statuses} stay unknown)
+ * @param selfFencing when lost nodes were lost and whether this quorum is exclusive, for the watchdog
+ *                 rule ({@link SelfFencing})
  */
 public record SchedulerInput(
         ResourcesConfig config,
@@ -28,13 +30,22 @@ public record SchedulerInput(
         Map<ResourceOnNode, Failures> failures,
         AdminState admin,
         Instant now,
-        Map<ResourceOnNode, ResourceStatus> lastKnown) {
+        Map<ResourceOnNode, ResourceStatus> lastKnown,
+        SelfFencingInput selfFencing) {
 
     public SchedulerInput {
+        selfFencing = selfFencing == null ? SelfFencingInput.NONE : selfFencing;
         nodes = List.copyOf(nodes);
         statuses = Map.copyOf(statuses);
         failures = Map.copyOf(failures);
         lastKnown = Map.copyOf(lastKnown);
+    }
+
+    /** Without the watchdog rule's facts. */
+    public SchedulerInput(ResourcesConfig config, List<NodeInfo> nodes, boolean quorate,
+            Map<ResourceOnNode, ResourceStatus> statuses, Map<ResourceOnNode, Failures> failures, AdminState admin,
+            Instant now, Map<ResourceOnNode, ResourceStatus> lastKnown) {
+        this(config, nodes, quorate, statuses, failures, admin, now, lastKnown, SelfFencingInput.NONE);
     }
 
     /** Nothing known beyond {@code statuses} (the scenarios state lost nodes' last statuses there). */

@@ -10,6 +10,7 @@ class RealtimePriorityTest {
         // Names as /proc/self/task/*/comm shows them: Java names cut to 15 characters.
         assertThat(RealtimePriority.isTimingCritical("vigil-heartbeat")).isTrue();
         assertThat(RealtimePriority.isTimingCritical("vigil-detector")).isTrue();
+        assertThat(RealtimePriority.isTimingCritical("vigil-watchdog")).isTrue();
         assertThat(RealtimePriority.isTimingCritical("vigil-udp-0")).isTrue();
         assertThat(RealtimePriority.isTimingCritical("vigil-serial-se")).isTrue();
         assertThat(RealtimePriority.isTimingCritical("VM Thread")).isTrue();

@@ -49,7 +49,8 @@ public final class Layers {
                     "dev.vigil.fencing..", "dev.vigil.alerts..",
                     // sealed: the encrypted frames (issue 21); arbitrator: the quorum arbitrator's
                     // service and the agent's client of it (arbitrator → sealed, quorum)
-                    "dev.vigil.sealed..", "dev.vigil.arbitrator.."),
+                    "dev.vigil.sealed..", "dev.vigil.arbitrator..",
+                    "dev.vigil.watchdog.."),
             new Layer("coordination", "dev.vigil.coordination.."),
             // The Prometheus endpoint: reads the state of all the layers below; only the agent's wiring uses it.
             new Layer("metrics", "dev.vigil.metrics.."),

@@ -138,6 +138,51 @@ class CoordinationTest {
      * it; ha1 fences ha2, which ran nothing, at once.
      */
     @Test
+    void withAWatchdogTheSurvivorsStartWhatTheLostNodeRanOnlyAfterTwiceItsTimeout() throws Exception {
+        net = new TestNet(dir, 3, GROUP.replace("PREFER", "ha1") + "watchdog: {timeout: 2s}\n").startAll();
+        awaitGroupOn("ha1");
+        awaitSettled();
+
+        net.kill("ha1");
+        net.agent.vanish("ha1", "vip");
+        net.agent.vanish("ha1", "web");
+
+        eventually("ha2, the new coordinator, waits for ha1's watchdog").until(() -> net.coordination("ha2").status()
+                .plan().notes().stream().anyMatch(n -> n.startsWith("www waits: ha1 lost at ")
+                        && n.endsWith("(watchdog timeout 2s x 2)")));
+        // The wait counts on the monotonic clock from the moment ha2 declared ha1 lost.
+        net.monotonic.advance(Duration.ofMillis(3900));
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> !net.agent.running("ha2", "vip") && !net.agent.running("ha3", "vip"));
+        net.monotonic.advance(Duration.ofMillis(200)); // past 4 s (the loss time is kept in whole ms, rounded up)
+        awaitGroupOn("ha2");
+        assertThat(net.coordination("ha2").status().lost()).containsExactly("ha1");
+        assertThat(net.fencer.calls).as("no power fencing configured").isEmpty();
+    }
+
+    @Test
+    void withAWatchdogAndPowerFencingAFailedFenceNoLongerBlocksOnceTheWatchdogWaitIsOver() throws Exception {
+        net = new TestNet(dir, 3, GROUP.replace("PREFER", "ha1")
+                + "fencing: [{id: f1, agent: fence_test}]\nwatchdog: {timeout: 2s}\n").startAll();
+        awaitGroupOn("ha1");
+        awaitSettled();
+        net.fencer.succeed.set(false); // ha1's BMC lost power with it
+
+        net.kill("ha1");
+        net.agent.vanish("ha1", "vip");
+        net.agent.vanish("ha1", "web");
+        eventually("the power fence failed").until(() -> net.fencer.finished.equals(List.of("ha1 failed")));
+        assertThat(net.agent.running("ha2", "vip")).isFalse();
+
+        net.monotonic.advance(Duration.ofMillis(4100)); // past watchdog timeout x 2 since ha1 was lost
+        awaitGroupOn("ha2");
+        net.monotonic.advance(Duration.ofSeconds(6)); // past the fence's retry time
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(4)).until(() -> net.fencer.calls.size() == 1);
+        assertThat(net.coordination("ha2").status().plan().notes()).as(net.describe())
+                .anySatisfy(n -> assertThat(n).startsWith("ha1 counts as reset by its watchdog").endsWith(": not fenced"));
+    }
+
+    @Test
     void fencingTheNodeThatRanTheHigherPriorityGroupWaitsThePriorityDelay() throws Exception {
         twoNodesWithPriorityDelay();
         net.kill("ha1");

@@ -36,7 +36,8 @@ record Scenario(Path file, String description, SchedulerInput input, String expe
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Instant DEFAULT_NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final List<String> TOP_KEYS =
-            List.of("description", "config", "nodes", "quorate", "admin", "now", "status", "failures", "expect");
+            List.of("description", "config", "nodes", "quorate", "admin", "now", "status", "failures", "lost_since",
+                    "exclusive_quorum", "expect");
 
     /** A scenario file that cannot be read; the message starts with the file. */
     static final class Invalid extends RuntimeException {
@@ -88,9 +89,20 @@ record Scenario(Path file, String description, SchedulerInput input, String expe
                 statuses.put(key, p.status(value, where)));
         p.perNode(root.get("failures"), "failures", names, resources, (key, value, where) ->
                 failures.put(key, p.failures(value, where)));
+        // The watchdog rule's facts: when lost nodes were lost; exclusive quorum defaults to a majority of the nodes.
+        var lostSince = new HashMap<String, Instant>();
+        if (root.has("lost_since")) {
+            root.get("lost_since").fields().forEachRemaining(e -> {
+                if (!names.contains(e.getKey())) throw p.invalid("lost_since", "unknown node " + e.getKey());
+                lostSince.put(e.getKey(), p.instant(e.getValue(), "lost_since." + e.getKey()));
+            });
+        }
+        long online = nodes.stream().filter(n -> n.condition() == NodeCondition.ONLINE).count();
+        boolean exclusive = root.has("exclusive_quorum") ? p.bool(root.get("exclusive_quorum"), "exclusive_quorum")
+                : 2 * online > nodes.size();
         String expect = root.has("expect") ? p.expect(root.get("expect")) : "";
-        return new Scenario(file, description,
-                new SchedulerInput(config, nodes, quorate, statuses, failures, admin, now), expect);
+        return new Scenario(file, description, new SchedulerInput(config, nodes, quorate, statuses, failures, admin,
+                now, Map.of(), new SelfFencingInput(lostSince, exclusive)), expect);
     }
 
     /**

@@ -42,6 +42,9 @@ final class StatusText {
             renderResources(sb, r.resources());
         }
         if (r.arbitrator() != null) renderArbitrator(sb, r.arbitrator());
+        if (r.watchdog() != null) {
+            renderWatchdog(sb, r.watchdog());
+        }
         if (!r.drops().isEmpty()) {
             sb.append("\nDropped:\n");
             r.drops().forEach((reason, count) -> sb.append(String.format("  %-20s %d%n", reason, count)));
@@ -124,6 +127,16 @@ final class StatusText {
             if (n > 0) refused.append(' ').append(reason).append(' ').append(n);
         });
         if (refused.length() > 0) sb.append("  refused on this connection:").append(refused).append('\n');
+    }
+
+    /** This node's watchdog: what it pets, and whether it does (docs/fencing.md). */
+    private static void renderWatchdog(StringBuilder sb, StatusReport.WatchdogReport w) {
+        sb.append("\nWatchdog: ").append(w.device()).append(w.standIn() ? " (stand-in)" : "")
+                .append(", timeout ").append(w.timeoutMs() / 1000).append("s: ").append(w.state().toUpperCase())
+                .append(w.lastPetAgeMs() == null ? ", never petted" : ", last pet " + w.lastPetAgeMs() + "ms ago")
+                .append(w.reason().isEmpty() ? "" : " (" + w.reason() + ")").append('\n')
+                .append("  if this node is lost, the others take it as reset after ").append(w.selfFenceWaitMs() / 1000)
+                .append("s (timeout x 2)\n");
     }
 
     /** Who would win a fence race: the delays, and per node what fencing it would wait now. */
