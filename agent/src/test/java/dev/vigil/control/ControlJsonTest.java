@@ -49,7 +49,7 @@ class ControlJsonTest {
                                         Map.of("ha1", 2000L), 3000)),
                                 List.of(new StatusReport.NodeFencing("ha1", 10, 5000, "f1", 7000, 7999),
                                         new StatusReport.NodeFencing("ha2", 0, 0, null, 0, 0)))),
-                Map.of("sent", 3L), new StatusReport.WatchdogReport("/dev/watchdog", false, 10000, "not-petting", null,
+                Map.of("sent", 3L), null, new StatusReport.WatchdogReport("/dev/watchdog", false, 10000, "not-petting", null,
                         "quorum lost", 20000));
     }
 

@@ -14,7 +14,7 @@ class StatusTextArbitratorTest {
         return new StatusReport("web", "ha1", 1, 3, List.of("ha1"), 1,
                 new StatusReport.TimingReport("lan", 200, 600, 1000, 10000), new StatusReport.VotesReport(1, 2),
                 List.of(new StatusReport.NodeReport("ha1", "alive", true, 5, null, List.of())),
-                Map.of(), new StatusReport.SenderReport(1, 0, 0, 0), null, Map.of(), a);
+                Map.of(), new StatusReport.SenderReport(1, 0, 0, 0), null, Map.of(), a, null);
     }
 
     @Test

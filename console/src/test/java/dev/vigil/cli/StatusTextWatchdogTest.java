@@ -13,7 +13,7 @@ class StatusTextWatchdogTest {
         return new StatusReport("web", "ha1", 1, 3, List.of("ha1", "ha2", "ha3"), 1,
                 new StatusReport.TimingReport("lan", 200, 600, 1000, 10000), new StatusReport.VotesReport(3, 3),
                 List.of(new StatusReport.NodeReport("ha1", "alive", true, 5, null, List.of())),
-                Map.of(), new StatusReport.SenderReport(1, 0, 0, 0), null, Map.of(), watchdog);
+                Map.of(), new StatusReport.SenderReport(1, 0, 0, 0), null, Map.of(), null, watchdog);
     }
 
     @Test
