@@ -50,6 +50,8 @@ final class ClusterKnowledge {
     final Set<String> fenced = new HashSet<>();
     AdminState admin;
     volatile Quorum quorum = new Quorum(false, "not yet known");
+    /** The quorum is one no other partition can hold now (ArbitratedQuorum.exclusive): the watchdog rule's condition. */
+    volatile boolean exclusiveQuorum;
     /** When each peer was last heard (every heartbeat carries its report), by the monotonic clock. */
     final Map<String, Instant> heard = new ConcurrentHashMap<>();
 

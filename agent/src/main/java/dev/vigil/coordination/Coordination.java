@@ -378,8 +378,11 @@ public final class Coordination implements AutoCloseable {
         String coordinatorNode = k.coordinatorOf(k.view);
         int presentVotes = k.config.nodes().stream().filter(n -> k.view.members().containsKey(n.name()))
                 .mapToInt(NodeConfig::votes).sum();
+        var vote = arbitratorVote.get();
         k.quorum = arbitrated.evaluate(presentVotes, k.pingOk.getAsBoolean(), k.view.members().keySet(),
-                arbitratorVote.get(), lastLoss, k.monotonic.instant());
+                vote, lastLoss, k.monotonic.instant());
+        k.exclusiveQuorum = arbitrated.exclusive(presentVotes, k.config.totalVotes(), k.view.members().keySet(), vote,
+                k.monotonic.instant());
         if (!coordinatorNode.equals(k.self) && coordinator.isCoordinating()) {
             coordinator.stepDown();
             coordinator.clearWaitingFor();

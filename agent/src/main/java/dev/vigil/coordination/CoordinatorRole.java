@@ -290,8 +290,8 @@ final class CoordinatorRole {
     /**
      * For the watchdog rule: when each lost node was lost, on the wall clock of {@code now} (a node
      * never heard since this agent started counts from the start, as Pacemaker's startup fencing
-     * does), and whether this partition holds a majority of the votes, the only quorum another
-     * partition cannot hold at the same time.
+     * does), and whether this partition holds a quorum another partition cannot hold at the same
+     * time (a majority of the votes, with the arbitrator's when it granted it).
      */
     private dev.vigil.scheduler.SelfFencingInput selfFencing(List<NodeInfo> nodes, Instant now) {
         var mono = k.monotonic.instant();
@@ -304,9 +304,8 @@ final class CoordinatorRole {
             since.put(n.name(), now.minus(Duration.between(at, mono)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
                     .plusMillis(1));
         }
-        int present = k.config.nodes().stream().filter(n -> k.view.members().containsKey(n.name()))
-                .mapToInt(dev.vigil.config.NodeConfig::votes).sum();
-        return new dev.vigil.scheduler.SelfFencingInput(since, 2L * present > k.config.totalVotes());
+        // A majority of the nodes' votes, or one made with the arbitrator's vote (granted to one partition only).
+        return new dev.vigil.scheduler.SelfFencingInput(since, k.exclusiveQuorum);
     }
 
     private NodeCondition conditionOfAbsent(String name) {

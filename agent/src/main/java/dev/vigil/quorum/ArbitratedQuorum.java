@@ -75,6 +75,17 @@ public final class ArbitratedQuorum {
     }
 
     /**
+     * Whether this partition's quorum is one no other partition can hold at the same time — what
+     * the watchdog rule needs before it takes a lost node as reset (docs/fencing.md): a majority of
+     * the nodes' votes, or a majority with the arbitrator's vote, which it grants one partition
+     * only. A tie broken by fencing, a ping target or {@code two_node_unsafe} is not exclusive.
+     */
+    public boolean exclusive(int presentVotes, int nodeVotes, Set<String> members, ArbitratorVote vote, Instant now) {
+        if (2L * presentVotes > nodeVotes) return true;
+        return configured && vote.grants(members, now) && 2L * (presentVotes + arbitratorVotes) > totalVotes;
+    }
+
+    /**
      * @param members  this node's current membership view
      * @param lastLoss when this node's view last lost a node (dead or left), or null if never
      */

@@ -111,4 +111,21 @@ class ArbitratedQuorumTest {
         // 1 of 3 is never exactly half: fencing alone no longer breaks the tie.
         assertThat(q.evaluate(1, true, HA1, ArbitratorVote.NOT_CONFIGURED, T0, T0).quorate()).isFalse();
     }
+
+    @Test
+    void onlyAMajorityOrTheArbitratorsGrantIsExclusiveForTheWatchdogRule() {
+        var q = twoNodes(false);
+        var granted = vote(ArbitratorVote.Verdict.GRANTED, HA1, T0.plusSeconds(2), T0.minusSeconds(60), true);
+        var refused = vote(ArbitratorVote.Verdict.REFUSED, HA1, T0.plusSeconds(2), T0.minusSeconds(60), true);
+        assertThat(q.exclusive(2, 2, BOTH, refused, T0)).as("both nodes: a majority of the nodes' votes").isTrue();
+        assertThat(q.exclusive(1, 2, HA1, granted, T0)).as("one node with the grant").isTrue();
+        assertThat(q.exclusive(1, 2, HA1, granted, T0.plusSeconds(3))).as("the grant ran out").isFalse();
+        assertThat(q.exclusive(1, 2, HA1, refused, T0)).as("refused").isFalse();
+        var pingTieBreak = new ArbitratedQuorum(new QuorumPolicy(2, false, true, false), false, 2, 0, false, DEADTIME,
+                ALLOWANCE, "");
+        assertThat(pingTieBreak.evaluate(1, true, HA1, ArbitratorVote.NOT_CONFIGURED, null, T0).quorate())
+                .as("a ping target breaks the tie").isTrue();
+        assertThat(pingTieBreak.exclusive(1, 2, HA1, ArbitratorVote.NOT_CONFIGURED, T0))
+                .as("but both halves may reach it").isFalse();
+    }
 }
