@@ -52,7 +52,7 @@ public final class ControlClient {
         return new ControlClient(socketPath);
     }
 
-    /** An agent's control port; every frame is authenticated with a key derived from {@code key}. */
+    /** An agent's control port; every frame is encrypted and authenticated with keys derived from {@code key}. */
     public static ControlClient tcp(InetSocketAddress address, ClusterKey key) {
         byte[] controlKey = ControlFrames.deriveKey(key);
         TcpConnection.warmUp(controlKey);
@@ -375,7 +375,10 @@ public final class ControlClient {
         static void warmUp(byte[] controlKey) {
             byte[] nonce = new byte[ControlFrames.NONCE_BYTES];
             RANDOM.nextBytes(nonce);
-            ControlSession.client(controlKey, nonce, nonce).authBody();
+            var session = ControlSession.client(controlKey, nonce, nonce);
+            session.authBody();
+            session.seal(new byte[64]); // AES-GCM's first use loads and checks its provider
+
         }
 
         static Connection open(InetSocketAddress address, byte[] controlKey) throws IOException {

@@ -24,8 +24,13 @@ import javax.crypto.spec.SecretKeySpec;
  * cannot make the agent allocate more than that limit. See {@link ControlSession} for the bodies.
  */
 public final class ControlFrames {
-    /** Announced in the hello; a client accepts its own and one either side ({@link #speaks}). */
-    public static final int PROTOCOL_VERSION = 1;
+    /**
+     * Announced in the hello; a client accepts its own and one either side ({@link #speaks}), but
+     * never one below {@link #MIN_PROTOCOL_VERSION}. Version 2 encrypts every frame ({@link ControlSession}).
+     */
+    public static final int PROTOCOL_VERSION = 2;
+    /** Version 1 sent requests and answers in clear (authenticated only): never spoken again, see docs/security.md. */
+    public static final int MIN_PROTOCOL_VERSION = 2;
     public static final int NONCE_BYTES = 16;
     public static final int TAG_BYTES = 32;
     public static final int SEQ_BYTES = 8;
@@ -41,11 +46,11 @@ public final class ControlFrames {
     public enum Type {
         /** server → client, first: version (1) and the server's nonce (16). Not authenticated. */
         HELLO('H'),
-        /** client → server, second: the client's nonce (16) and a tag over both nonces (32). */
+        /** client → server, second: the protocol version (1), the client's nonce (16) and a tag over both nonces (32). */
         AUTH('A'),
-        /** client → server: a sealed request (sequence, JSON, tag). */
+        /** client → server: a sealed request (sequence, encrypted JSON, tag). */
         REQUEST('C'),
-        /** server → client: a sealed answer or event (sequence, JSON, tag). */
+        /** server → client: a sealed answer or event (sequence, encrypted JSON, tag). */
         ANSWER('S'),
         /** server → client, last: why the connection is refused, UTF-8. Not authenticated: it only ever ends a connection. */
         REFUSED('R');
@@ -127,6 +132,12 @@ public final class ControlFrames {
                     + frame.body().length + " bytes; is this a Vigil control port?");
         }
         int version = frame.body()[0] & 0xFF;
+        if (version >= 1 && version < MIN_PROTOCOL_VERSION) {
+            // No fall-back to clear text: a forged hello must not be able to switch encryption off.
+            throw new FrameException(Refusal.MALFORMED, "the agent speaks control protocol " + version
+                    + ", which sends everything in clear; this client only speaks the encrypted protocol "
+                    + PROTOCOL_VERSION + ". Upgrade that agent (vigil install --upgrade), or reach an upgraded one");
+        }
         if (!speaks(version, PROTOCOL_VERSION)) {
             throw new FrameException(Refusal.MALFORMED, "the agent speaks control protocol version " + version
                     + ", this client " + PROTOCOL_VERSION + " (one version apart at most: upgrade one version at a time)");
