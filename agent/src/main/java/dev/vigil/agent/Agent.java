@@ -163,7 +163,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
 
         running = true;
         warmUpCodec(self);
-        sender = new HeartbeatSender(config.cluster(), config.key(), self, incarnation, distribution::version,
+        sender = new HeartbeatSender(config.cluster(), config.key(), config.encrypt(), self, incarnation, distribution::version,
                 config.timing().keepalive(), transports, () -> currentView);
         sender.attach(this::cargo);
         sender.start();
@@ -227,7 +227,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
      * dead that has only just joined (measured at the instant preset).
      */
     private void warmUpCodec(String self) {
-        var codec = new dev.vigil.heartbeat.PacketCodec(config.key(), config.cluster());
+        var codec = new dev.vigil.heartbeat.PacketCodec(config.key(), config.cluster(), config.encrypt());
         var packet = new HeartbeatPacket(MessageType.HEARTBEAT, config.cluster(), self, 1, 1, 0, 1, 1, List.of(self),
                 List.of(new dev.vigil.heartbeat.Extension(dev.vigil.heartbeat.ExtensionTypes.EXPERIMENTAL, new byte[256])));
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
@@ -333,6 +333,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         resources.ifPresent(r -> r.reconfigure(newConfig));
         alerts.reconfigure(newConfig.resources().alerts());
         alertRouting.reconfigure(newConfig.resources());
+        if (sender != null) sender.encrypt(newConfig.encrypt()); // receivers read both forms: no gap
         events.publish(dev.vigil.control.ControlEvent.Kind.CONFIG, options.node(),
                 "configuration version " + newConfig.version() + " adopted");
         boolean transportChanged = !newConfig.cluster().equals(config.cluster()) || !newConfig.nodes().equals(config.nodes())

@@ -29,7 +29,10 @@ public final class HeartbeatSender implements AutoCloseable {
     private final List<Transport> transports;
     private final Supplier<MembershipView> view;
     private volatile Supplier<List<Extension>> extensions = List::of;
-    private final PacketCodec codec;
+    private final ClusterKey key;
+    /** Replaced when encryption is switched ({@link #encrypt}); only used inside the synchronized {@link #beat}. */
+    private PacketCodec codec;
+    private boolean encrypted;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong slips = new AtomicLong();
     /** Beats sent without their extensions because those did not fit in a packet. */
@@ -40,6 +43,13 @@ public final class HeartbeatSender implements AutoCloseable {
 
     public HeartbeatSender(String cluster, ClusterKey key, String self, long incarnation, java.util.function.LongSupplier configVersion,
                            Duration keepalive, List<Transport> transports, Supplier<MembershipView> view) {
+        this(cluster, key, false, self, incarnation, configVersion, keepalive, transports, view);
+    }
+
+    /** @param encrypt whether beats go out sealed ({@code auth: {encrypt: true}}, {@link PacketSeal}) */
+    public HeartbeatSender(String cluster, ClusterKey key, boolean encrypt, String self, long incarnation,
+                           java.util.function.LongSupplier configVersion, Duration keepalive, List<Transport> transports,
+                           Supplier<MembershipView> view) {
         this.cluster = cluster;
         this.self = self;
         this.incarnation = incarnation;
@@ -47,7 +57,9 @@ public final class HeartbeatSender implements AutoCloseable {
         this.keepalive = keepalive;
         this.transports = List.copyOf(transports);
         this.view = view;
-        this.codec = new PacketCodec(key, cluster);
+        this.key = key;
+        this.encrypted = encrypt;
+        this.codec = new PacketCodec(key, cluster, encrypt);
     }
 
     /**
@@ -138,6 +150,17 @@ public final class HeartbeatSender implements AutoCloseable {
         for (int i = 0; i < copies; i++) {
             beat(MessageType.LEAVE);
             LockSupport.parkNanos(spacing.toNanos());
+        }
+    }
+
+    /**
+     * Switches encryption of the beats from the next one on (a newly adopted cluster file): safe
+     * at any time, since every receiver reads sealed and plain packets alike.
+     */
+    public synchronized void encrypt(boolean on) {
+        if (on != encrypted) {
+            encrypted = on;
+            codec = new PacketCodec(key, cluster, on);
         }
     }
 
