@@ -116,6 +116,11 @@ public final class ControlClient {
         return call(new ControlProtocol.Request(SerialTestReport.OP, verb, args, null), SerialTestReport.class);
     }
 
+    /** Op {@code key}: a step of a key rotation, or {@code rotate} of the whole cluster (answers once it is done). */
+    public KeyReport key(String verb, String text) throws IOException {
+        return call(new ControlProtocol.Request(KeyReport.OP, verb, List.of(), text), KeyReport.class);
+    }
+
     /**
      * Subscribes to the agent's pushed events: a status snapshot first, then events as they
      * happen (see {@link ControlEvent}). Close the stream to unsubscribe.
@@ -139,7 +144,9 @@ public final class ControlClient {
         try (var connection = connector.open()) {
             try {
                 connection.send(json.writeValueAsBytes(request));
-                if (!"status".equals(request.op()) && !"history".equals(request.op()) && !SerialTestReport.OP.equals(request.op())) {
+                boolean keyStep = KeyReport.OP.equals(request.op()) && !"rotate".equals(request.verb());
+                if (!"status".equals(request.op()) && !"history".equals(request.op()) && !SerialTestReport.OP.equals(request.op())
+                        && !keyStep) {
                     // Operator verbs answer once the cluster has settled, which may take minutes.
                     connection.readTimeout(Duration.ZERO);
                 }

@@ -29,7 +29,7 @@ public final class HeartbeatSender implements AutoCloseable {
     private final List<Transport> transports;
     private final Supplier<MembershipView> view;
     private volatile Supplier<List<Extension>> extensions = List::of;
-    private final ClusterKey key;
+    private ClusterKey key;
     /** Replaced when encryption is switched ({@link #encrypt}); only used inside the synchronized {@link #beat}. */
     private PacketCodec codec;
     private boolean encrypted;
@@ -161,6 +161,14 @@ public final class HeartbeatSender implements AutoCloseable {
         if (on != encrypted) {
             encrypted = on;
             codec = new PacketCodec(key, cluster, on);
+        }
+    }
+
+    /** Signs (and seals) the beats with {@code next} from the next one on: the switch step of a key rotation. */
+    public synchronized void rekey(ClusterKey next) {
+        if (!next.equals(key)) {
+            key = next;
+            codec = new PacketCodec(next, cluster, encrypted);
         }
     }
 

@@ -62,6 +62,13 @@ public final class PacketCodec {
     /** magic, version, type, link, two 1-byte names, four longs, view count, extension count, tag. */
     static final int MIN_PACKET_BYTES = 2 + 1 + 1 + 1 + 2 + 2 + 32 + 1 + 2 + TAG_BYTES;
 
+    /**
+     * What a forged packet most often is in practice: a node that missed a key rotation. Said in
+     * every such drop (logged rate-limited), on both sides: the stale node and the others.
+     */
+    static final String OTHER_KEY = "; if it is a node of this cluster, it signs with another key: a node that was down"
+            + " during `vigil key rotate` keeps the old one. Copy the key file from a node that runs the current key"
+            + " (mode 0600, same path) to the node that missed it, and restart its agent";
     private final int formatVersion;
     private final Mac mac;
     /** Opens sealed packets always (a peer may encrypt before this node does); seals only when {@link #encrypt}. */
@@ -158,8 +165,8 @@ public final class PacketCodec {
             }
             var plain = seal.open(data, offset, length);
             if (plain.isEmpty()) {
-                return dropped(DropReason.FORGED, "a sealed packet that does not decrypt (another key or cluster,"
-                        + " or changed in transit)");
+                return dropped(DropReason.FORGED, "a sealed packet that does not decrypt (another cluster, or"
+                        + " changed in transit)" + OTHER_KEY);
             }
             return decodePlain(plain.get(), 0, plain.get().length);
         }
@@ -232,7 +239,7 @@ public final class PacketCodec {
             throw new IllegalStateException(e);
         }
         if (!constantTimeEquals(tagScratch, data, offset + bodyLength)) {
-            return dropped(DropReason.FORGED, "bad HMAC on a packet claiming to be from " + sender);
+            return dropped(DropReason.FORGED, "bad HMAC on a packet claiming to be from " + sender + OTHER_KEY);
         }
         if (type.isEmpty()) {
             return dropped(DropReason.MALFORMED, "unknown message type " + typeCode + " from " + sender);

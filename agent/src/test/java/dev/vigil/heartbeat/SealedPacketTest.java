@@ -90,6 +90,21 @@ class SealedPacketTest {
         }
     }
 
+    @Test
+    void duringARotationTheReceiverTakesBothKeysAndAfterwardsOnlyTheNewOne() {
+        var keys = new java.util.concurrent.atomic.AtomicReference<>(List.of(Packets.OTHER_KEY, Packets.KEY));
+        var drops = new dev.vigil.transport.Drops(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(10));
+        var got = new java.util.ArrayList<Long>();
+        var receiver = new HeartbeatReceiver(keys::get, "web", "ha1", 1, new PacketVerifier("ha1", Set.of("ha2")), drops,
+                (p, link) -> got.add(p.sequence()));
+        receiver.onPacket(0, new PacketCodec(Packets.KEY, "web", true).encode(Packets.heartbeat("ha2", 5, 1, 0)), "test");
+        receiver.onPacket(0, new PacketCodec(Packets.OTHER_KEY, "web").encode(Packets.heartbeat("ha2", 5, 2, 0)), "test");
+        keys.set(List.of(Packets.OTHER_KEY));
+        receiver.onPacket(0, new PacketCodec(Packets.KEY, "web").encode(Packets.heartbeat("ha2", 5, 3, 0)), "test");
+        assertThat(got).containsExactly(1L, 2L);
+        assertThat(drops.snapshot()).containsEntry("forged", 1L);
+    }
+
     private static DropReason reason(DecodeResult r) {
         assertThat(r).isInstanceOf(DecodeResult.Dropped.class);
         return ((DecodeResult.Dropped) r).reason();
