@@ -351,7 +351,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 "configuration version " + newConfig.version() + " adopted");
         boolean transportChanged = !newConfig.cluster().equals(config.cluster()) || !newConfig.nodes().equals(config.nodes())
                 || !newConfig.links().equals(config.links()) || !newConfig.timing().equals(config.timing())
-                || !newConfig.key().equals(config.key()) || !newConfig.control().equals(config.control())
+                || !keyRing.accepted().contains(newConfig.key()) || !newConfig.control().equals(config.control())
                 || !newConfig.metrics().equals(config.metrics());
         if (transportChanged) {
             LOG.warn("configuration version {} changes nodes, links, timing, the key, the control port or metrics: those take effect when this agent restarts",

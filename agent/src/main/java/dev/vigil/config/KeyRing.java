@@ -1,16 +1,12 @@
 package dev.vigil.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The keys one agent holds during a key rotation ({@code vigil key rotate}), an explicit state
@@ -108,15 +104,9 @@ public final class KeyRing {
 
     /** A name for a key that gives nothing of it away: the first 8 bytes of an HMAC of a fixed label, hex. */
     public static String fingerprint(ClusterKey key) {
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
-            byte[] tag = mac.doFinal("vigil key fingerprint".getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(tag, 0, 8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        return HexFormat.of().formatHex(key.derive("vigil key fingerprint"), 0, 8);
     }
+
 
     /** The staged key's file: beside the key file, so an agent restarted mid-rotation can be given it by hand. */
     public Path nextFile() {

@@ -7,9 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Framing of the TCP control channel. Every frame is
@@ -39,7 +36,7 @@ public final class ControlFrames {
     /** Answers (a status of a large cluster) may be bigger; still bounded, so a fake agent cannot exhaust the client. */
     public static final int MAX_ANSWER_FRAME = 8 * 1024 * 1024;
     /** Label of the derived key: control MACs can never be mistaken for heartbeat MACs made with the cluster key itself. */
-    static final byte[] KEY_LABEL = "vigil control channel v1".getBytes(StandardCharsets.US_ASCII);
+    static final String KEY_LABEL = "vigil control channel v1";
 
     private ControlFrames() {}
 
@@ -166,13 +163,7 @@ public final class ControlFrames {
 
     /** HMAC-SHA256(cluster key, label): the key of every control MAC. */
     public static byte[] deriveKey(ClusterKey clusterKey) {
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(clusterKey.bytes(), "HmacSHA256"));
-            return mac.doFinal(KEY_LABEL);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        return clusterKey.derive(KEY_LABEL);
     }
 
     /** Reads until {@code buf} is full or the stream ends; returns how many bytes were read. */

@@ -29,10 +29,18 @@ public final class HeartbeatSender implements AutoCloseable {
     private final List<Transport> transports;
     private final Supplier<MembershipView> view;
     private volatile Supplier<List<Extension>> extensions = List::of;
-    private ClusterKey key;
-    /** Replaced when encryption is switched ({@link #encrypt}); only used inside the synchronized {@link #beat}. */
+    /** The key and whether to seal, as last asked ({@link #encrypt}, {@link #rekey}); guarded by {@link #sealingLock} for writes. */
+    private volatile Sealing wanted;
+    /**
+     * Its own lock, never held while calling out: {@link #encrypt} is called while the caller holds
+     * the configuration's lock, which a beat's cargo also takes, so it must not wait for a beat.
+     */
+    private final Object sealingLock = new Object();
+    /** What {@link #codec} was made for; both only used inside the synchronized {@link #beat}. */
+    private Sealing built;
     private PacketCodec codec;
-    private boolean encrypted;
+
+    private record Sealing(ClusterKey key, boolean encrypt) {}
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong slips = new AtomicLong();
     /** Beats sent without their extensions because those did not fit in a packet. */
@@ -57,9 +65,7 @@ public final class HeartbeatSender implements AutoCloseable {
         this.keepalive = keepalive;
         this.transports = List.copyOf(transports);
         this.view = view;
-        this.key = key;
-        this.encrypted = encrypt;
-        this.codec = new PacketCodec(key, cluster, encrypt);
+        this.wanted = new Sealing(key, encrypt);
     }
 
     /**
@@ -108,6 +114,11 @@ public final class HeartbeatSender implements AutoCloseable {
     }
 
     private synchronized void beat(MessageType type) {
+        var w = wanted;
+        if (w != built) {
+            codec = new PacketCodec(w.key(), cluster, w.encrypt());
+            built = w;
+        }
         var v = view.get();
         var ext = type == MessageType.HEARTBEAT ? extensions.get() : List.<Extension>of();
         long seq = sequence.incrementAndGet();
@@ -157,18 +168,16 @@ public final class HeartbeatSender implements AutoCloseable {
      * Switches encryption of the beats from the next one on (a newly adopted cluster file): safe
      * at any time, since every receiver reads sealed and plain packets alike.
      */
-    public synchronized void encrypt(boolean on) {
-        if (on != encrypted) {
-            encrypted = on;
-            codec = new PacketCodec(key, cluster, on);
+    public void encrypt(boolean on) {
+        synchronized (sealingLock) {
+            wanted = new Sealing(wanted.key(), on);
         }
     }
 
     /** Signs (and seals) the beats with {@code next} from the next one on: the switch step of a key rotation. */
-    public synchronized void rekey(ClusterKey next) {
-        if (!next.equals(key)) {
-            key = next;
-            codec = new PacketCodec(next, cluster, encrypted);
+    public void rekey(ClusterKey next) {
+        synchronized (sealingLock) {
+            wanted = new Sealing(next, wanted.encrypt());
         }
     }
 

@@ -2,13 +2,11 @@ package dev.vigil.heartbeat;
 
 import dev.vigil.config.ClusterKey;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -37,7 +35,7 @@ final class PacketSeal {
     static final int GCM_TAG_BYTES = 16;
     /** What sealing adds to a plain packet. */
     static final int OVERHEAD = HEADER + GCM_TAG_BYTES;
-    private static final byte[] LABEL = "vigil heartbeat encryption v1".getBytes(StandardCharsets.US_ASCII);
+    private static final String LABEL = "vigil heartbeat encryption v1";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
@@ -46,7 +44,8 @@ final class PacketSeal {
     private long counter;
 
     PacketSeal(ClusterKey clusterKey) {
-        this.key = new SecretKeySpec(derive(clusterKey), "AES");
+        // Never the key of the packets' HMAC itself.
+        this.key = new SecretKeySpec(clusterKey.derive(LABEL), "AES");
         try {
             this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
         } catch (GeneralSecurityException e) {
@@ -91,17 +90,6 @@ final class PacketSeal {
             return Optional.empty();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed", e);
-        }
-    }
-
-    /** HMAC-SHA256(cluster key, label): never the key of the packets' HMAC itself. */
-    private static byte[] derive(ClusterKey clusterKey) {
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(clusterKey.bytes(), "HmacSHA256"));
-            return mac.doFinal(LABEL);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }
     }
 }

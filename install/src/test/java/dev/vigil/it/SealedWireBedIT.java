@@ -36,7 +36,7 @@ class SealedWireBedIT {
     private static final int HEARTBEAT_PORT = 694;
     private static final int CONTROL_PORT = 7695;
     private static final Duration STARTUP = Duration.ofSeconds(60);
-    /** lan: keepalive 200 ms, so a capture of this length holds dozens of beats each way. */
+    /** lan beats several times a second, so a capture of this length holds dozens of beats each way. */
     private static final double CAPTURE_SECONDS = 4;
     private static final String CLUSTER = "sealwire";
     private static final String RESOURCE = "vip-zulu";
