@@ -57,6 +57,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private FailureDetector detector;
     private Membership membership;
     private HeartbeatSender sender;
+    /** The keys heartbeats and the control port accept, and the one they send with (two during a rotation). */
+    private final dev.vigil.config.KeyRing keyRing;
+    private final KeyRotation keyRotation;
     private ControlServer control;
     /** The control port on the cluster network; absent when disabled or when it could not be bound. */
     private java.util.Optional<dev.vigil.control.TcpControlServer> controlTcp = java.util.Optional.empty();
@@ -95,6 +98,15 @@ public final class Agent implements AutoCloseable, ControlHandler {
         this.clock = clock;
         this.transportFactory = transportFactory;
         this.drops = new Drops(clock, Duration.ofSeconds(10));
+        this.keyRing = new dev.vigil.config.KeyRing(config.keyFile(), config.key());
+        this.keyRotation = new KeyRotation(options.node(), config, keyRing,
+                () -> currentView.members().keySet(), k -> sender.rekey(k), config.timing().keepalive().multipliedBy(2));
+    }
+
+    /** {@code vigil key rotate} and its steps (docs/security.md). */
+    @Override
+    public dev.vigil.control.KeyReport key(String verb, String text) throws Refused {
+        return keyRotation.handle(verb, text);
     }
 
     public synchronized void start() throws IOException {
@@ -107,6 +119,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         alertRouting = new AlertRouting(self, config.nodeNames(), config.resources(), Clock.systemUTC(), alerts::fire,
                 n -> alerts.notify(n.resource().id(), n.resource().notifyCommands().orElseThrow(), n.state()));
         distribution = new dev.vigil.coordination.ConfigDistribution(self, options.stateDir(), config, this::adopt);
+        distribution.keysInUse(keyRing::accepted);
         membership = new Membership(self, incarnation, votes);
         currentView = membership.view();
         events = new dev.vigil.control.EventBus(Clock.systemUTC(), this::status,
@@ -154,7 +167,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         detector = new FailureDetector(config.timing(), linksByPeer, clock.instant());
 
         var verifier = new PacketVerifier(self, linksByPeer.keySet());
-        var receiver = new HeartbeatReceiver(config.key(), config.cluster(), self, incarnation, verifier, drops,
+        var receiver = new HeartbeatReceiver(keyRing::accepted, config.cluster(), self, incarnation, verifier, drops,
                 this::onPacket);
         try {
             for (LinkConfig link : config.linksOf(self)) {
@@ -172,7 +185,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
 
         running = true;
         warmUpCodec(self);
-        sender = new HeartbeatSender(config.cluster(), config.key(), self, incarnation, distribution::version,
+        sender = new HeartbeatSender(config.cluster(), keyRing.sending(), config.encrypt(), self, incarnation, distribution::version,
                 config.timing().keepalive(), transports, () -> currentView);
         sender.attach(this::cargo);
         sender.start();
@@ -207,7 +220,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
             return;
         }
         var address = new java.net.InetSocketAddress(config.node(options.node()).orElseThrow().address(), port.port());
-        var server = new dev.vigil.control.TcpControlServer(address, config.key(), this, events, drops);
+        var server = new dev.vigil.control.TcpControlServer(address, keyRing::accepted, this, events, drops);
         try {
             server.start();
             controlTcp = java.util.Optional.of(server);
@@ -239,7 +252,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
      * dead that has only just joined (measured at the instant preset).
      */
     private void warmUpCodec(String self) {
-        var codec = new dev.vigil.heartbeat.PacketCodec(config.key(), config.cluster());
+        var codec = new dev.vigil.heartbeat.PacketCodec(config.key(), config.cluster(), config.encrypt());
         var packet = new HeartbeatPacket(MessageType.HEARTBEAT, config.cluster(), self, 1, 1, 0, 1, 1, List.of(self),
                 List.of(new dev.vigil.heartbeat.Extension(dev.vigil.heartbeat.ExtensionTypes.EXPERIMENTAL, new byte[256])));
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
@@ -345,11 +358,12 @@ public final class Agent implements AutoCloseable, ControlHandler {
         resources.ifPresent(r -> r.reconfigure(newConfig));
         alerts.reconfigure(newConfig.resources().alerts());
         alertRouting.reconfigure(newConfig.resources());
+        if (sender != null) sender.encrypt(newConfig.encrypt()); // receivers read both forms: no gap
         events.publish(dev.vigil.control.ControlEvent.Kind.CONFIG, options.node(),
                 "configuration version " + newConfig.version() + " adopted");
         boolean transportChanged = !newConfig.cluster().equals(config.cluster()) || !newConfig.nodes().equals(config.nodes())
                 || !newConfig.links().equals(config.links()) || !newConfig.timing().equals(config.timing())
-                || !newConfig.key().equals(config.key()) || !newConfig.control().equals(config.control())
+                || !keyRing.accepted().contains(newConfig.key()) || !newConfig.control().equals(config.control())
                 || !newConfig.metrics().equals(config.metrics());
         if (transportChanged) {
             LOG.warn("configuration version {} changes nodes, links, timing, the key, the control port or metrics: those take effect when this agent restarts",

@@ -14,6 +14,7 @@ import java.util.Optional;
  *                      that sees a peer with a newer version knows its own file is stale
  * @param keyFile       the shared secret's file (mode 0600)
  * @param key           the shared secret itself, used for HMAC-SHA256 on every packet
+ * @param encrypt       {@code auth: {encrypt: true}}: heartbeats go out encrypted as well (false when absent)
  * @param timingPreset  the preset named in the file (lan when absent)
  * @param timing        the preset with any explicit overrides applied
  * @param resources     resources, groups, constraints, policy, fencing and ping targets
@@ -28,6 +29,7 @@ public record ClusterConfig(
         long version,
         Path keyFile,
         ClusterKey key,
+        boolean encrypt,
         TimingPreset timingPreset,
         Timing timing,
         List<NodeConfig> nodes,

@@ -127,7 +127,7 @@ final class ClusterFileReader extends SectionReader {
         if (!errors.isEmpty()) {
             return null;
         }
-        return new ClusterConfig(file, cluster, version, key.get().path(), key.get().key(),
+        return new ClusterConfig(file, cluster, version, key.get().path(), key.get().key(), key.get().encrypt(),
                 timing.preset(), timing.timing(), nodes.get(), links.get(), half.config(), control, metrics, yamlText,
                 arbitrator);
     }

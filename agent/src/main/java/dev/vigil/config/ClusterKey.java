@@ -20,6 +20,20 @@ public final class ClusterKey {
         return bytes.clone();
     }
 
+    /**
+     * HMAC-SHA256(this key, {@code label}): a key of its own for each use (control MACs, heartbeat
+     * encryption, fingerprints), so one set of bytes never serves two purposes.
+     */
+    public byte[] derive(String label) {
+        try {
+            var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(bytes, "HmacSHA256"));
+            return mac.doFinal(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
     public int length() {
         return bytes.length;
     }

@@ -23,7 +23,7 @@ final class KeyFileSection extends SectionReader {
 
     static final int MIN_KEY_BYTES = 16;
 
-    private static final List<String> AUTH_KEYS = List.of("keyfile");
+    private static final List<String> AUTH_KEYS = List.of("keyfile", "encrypt");
     private static final String DEFAULT_KEY_FILE = "/etc/vigil/authkey";
     private static final String MAKE_KEY = "head -c 32 /dev/urandom | base64 > %1$s; chmod 600 %1$s";
 
@@ -38,7 +38,12 @@ final class KeyFileSection extends SectionReader {
         this.keyFileHere = keyFileHere;
     }
 
-    record KeyFile(Path path, ClusterKey key) {}
+    /** @param encrypt {@code encrypt: true}: heartbeats are encrypted, not only authenticated */
+    record KeyFile(Path path, ClusterKey key, boolean encrypt) {
+        KeyFile(Path path, ClusterKey key) {
+            this(path, key, false);
+        }
+    }
 
     /** The {@code auth:} section. */
     Optional<KeyFile> read(Entry authEntry) {
@@ -47,8 +52,10 @@ final class KeyFileSection extends SectionReader {
             return Optional.empty();
         }
         checkKeys(am.get(), "auth", AUTH_KEYS);
+        boolean encrypt = am.get().entry("encrypt").flatMap(e -> bool(e.value(), "encrypt")).orElse(false);
         return required(am.get(), "keyfile", "auth", "the path of the shared key file, e.g. /etc/vigil/authkey")
-                .flatMap(e -> keyFile(e.value()));
+                .flatMap(e -> keyFile(e.value()))
+                .map(k -> new KeyFile(k.path(), k.key(), encrypt));
     }
 
     /** One key file named at {@code value}: checked as {@code auth.keyfile} is (also for the arbitrator's keys). */

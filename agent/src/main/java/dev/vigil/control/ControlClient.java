@@ -52,7 +52,7 @@ public final class ControlClient {
         return new ControlClient(socketPath);
     }
 
-    /** An agent's control port; every frame is authenticated with a key derived from {@code key}. */
+    /** An agent's control port; every frame is encrypted and authenticated with keys derived from {@code key}. */
     public static ControlClient tcp(InetSocketAddress address, ClusterKey key) {
         byte[] controlKey = ControlFrames.deriveKey(key);
         TcpConnection.warmUp(controlKey);
@@ -116,6 +116,11 @@ public final class ControlClient {
         return call(new ControlProtocol.Request(SerialTestReport.OP, verb, args, null), SerialTestReport.class);
     }
 
+    /** Op {@code key}: a step of a key rotation, or {@code rotate} of the whole cluster (answers once it is done). */
+    public KeyReport key(String verb, String text) throws IOException {
+        return call(new ControlProtocol.Request(KeyReport.OP, verb, List.of(), text), KeyReport.class);
+    }
+
     /**
      * Subscribes to the agent's pushed events: a status snapshot first, then events as they
      * happen (see {@link ControlEvent}). Close the stream to unsubscribe.
@@ -139,7 +144,9 @@ public final class ControlClient {
         try (var connection = connector.open()) {
             try {
                 connection.send(json.writeValueAsBytes(request));
-                if (!"status".equals(request.op()) && !"history".equals(request.op()) && !SerialTestReport.OP.equals(request.op())) {
+                boolean keyStep = KeyReport.OP.equals(request.op()) && !"rotate".equals(request.verb());
+                if (!"status".equals(request.op()) && !"history".equals(request.op()) && !SerialTestReport.OP.equals(request.op())
+                        && !keyStep) {
                     // Operator verbs answer once the cluster has settled, which may take minutes.
                     connection.readTimeout(Duration.ZERO);
                 }
@@ -375,7 +382,10 @@ public final class ControlClient {
         static void warmUp(byte[] controlKey) {
             byte[] nonce = new byte[ControlFrames.NONCE_BYTES];
             RANDOM.nextBytes(nonce);
-            ControlSession.client(controlKey, nonce, nonce).authBody();
+            var session = ControlSession.client(controlKey, nonce, nonce);
+            session.authBody();
+            session.seal(new byte[64]); // AES-GCM's first use loads and checks its provider
+
         }
 
         static Connection open(InetSocketAddress address, byte[] controlKey) throws IOException {

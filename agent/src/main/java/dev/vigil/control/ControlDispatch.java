@@ -6,7 +6,7 @@ import java.util.List;
 /** What both control servers (Unix socket and TCP) do with one request, so they cannot drift apart. */
 final class ControlDispatch {
     static final String EVENTS = "events";
-    private static final String KNOWN = "status, history, admin, config-apply, config-show, serial-test, drill-reports, events";
+    private static final String KNOWN = "status, history, admin, config-apply, config-show, serial-test, drill-reports, key, events";
 
     private final ControlHandler handler;
 
@@ -57,6 +57,7 @@ final class ControlDispatch {
             }
             case SerialTestReport.OP -> serialTest(request);
             case "drill-reports" -> drillReports(request);
+            case KeyReport.OP -> key(request);
             default -> error("unknown op '" + request.op() + "'; known: " + KNOWN);
         };
     }
@@ -66,6 +67,15 @@ final class ControlDispatch {
             var report = handler.serialTest(request.verb() == null ? "" : request.verb(),
                     request.args() == null ? List.of() : request.args());
             return report == null ? error("this agent runs no serial tests") : new ControlProtocol.Response<>(true, report, null);
+        } catch (ControlHandler.Refused e) {
+            return error(e.getMessage());
+        }
+    }
+
+    private ControlProtocol.Response<?> key(ControlProtocol.Request request) {
+        try {
+            var report = handler.key(request.verb() == null ? "show" : request.verb(), request.text());
+            return report == null ? error("this agent has no key ring") : new ControlProtocol.Response<>(true, report, null);
         } catch (ControlHandler.Refused e) {
             return error(e.getMessage());
         }

@@ -7,9 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Framing of the TCP control channel. Every frame is
@@ -24,8 +21,13 @@ import javax.crypto.spec.SecretKeySpec;
  * cannot make the agent allocate more than that limit. See {@link ControlSession} for the bodies.
  */
 public final class ControlFrames {
-    /** Announced in the hello; a client accepts its own and one either side ({@link #speaks}). */
-    public static final int PROTOCOL_VERSION = 1;
+    /**
+     * Announced in the hello; a client accepts its own and one either side ({@link #speaks}), but
+     * never one below {@link #MIN_PROTOCOL_VERSION}. Version 2 encrypts every frame ({@link ControlSession}).
+     */
+    public static final int PROTOCOL_VERSION = 2;
+    /** Version 1 sent requests and answers in clear (authenticated only): never spoken again, see docs/security.md. */
+    public static final int MIN_PROTOCOL_VERSION = 2;
     public static final int NONCE_BYTES = 16;
     public static final int TAG_BYTES = 32;
     public static final int SEQ_BYTES = 8;
@@ -34,18 +36,18 @@ public final class ControlFrames {
     /** Answers (a status of a large cluster) may be bigger; still bounded, so a fake agent cannot exhaust the client. */
     public static final int MAX_ANSWER_FRAME = 8 * 1024 * 1024;
     /** Label of the derived key: control MACs can never be mistaken for heartbeat MACs made with the cluster key itself. */
-    static final byte[] KEY_LABEL = "vigil control channel v1".getBytes(StandardCharsets.US_ASCII);
+    static final String KEY_LABEL = "vigil control channel v1";
 
     private ControlFrames() {}
 
     public enum Type {
         /** server → client, first: version (1) and the server's nonce (16). Not authenticated. */
         HELLO('H'),
-        /** client → server, second: the client's nonce (16) and a tag over both nonces (32). */
+        /** client → server, second: the protocol version (1), the client's nonce (16) and a tag over both nonces (32). */
         AUTH('A'),
-        /** client → server: a sealed request (sequence, JSON, tag). */
+        /** client → server: a sealed request (sequence, encrypted JSON, tag). */
         REQUEST('C'),
-        /** server → client: a sealed answer or event (sequence, JSON, tag). */
+        /** server → client: a sealed answer or event (sequence, encrypted JSON, tag). */
         ANSWER('S'),
         /** server → client, last: why the connection is refused, UTF-8. Not authenticated: it only ever ends a connection. */
         REFUSED('R');
@@ -127,6 +129,12 @@ public final class ControlFrames {
                     + frame.body().length + " bytes; is this a Vigil control port?");
         }
         int version = frame.body()[0] & 0xFF;
+        if (version >= 1 && version < MIN_PROTOCOL_VERSION) {
+            // No fall-back to clear text: a forged hello must not be able to switch encryption off.
+            throw new FrameException(Refusal.MALFORMED, "the agent speaks control protocol " + version
+                    + ", which sends everything in clear; this client only speaks the encrypted protocol "
+                    + PROTOCOL_VERSION + ". Upgrade that agent (vigil install --upgrade), or reach an upgraded one");
+        }
         if (!speaks(version, PROTOCOL_VERSION)) {
             throw new FrameException(Refusal.MALFORMED, "the agent speaks control protocol version " + version
                     + ", this client " + PROTOCOL_VERSION + " (one version apart at most: upgrade one version at a time)");
@@ -155,13 +163,7 @@ public final class ControlFrames {
 
     /** HMAC-SHA256(cluster key, label): the key of every control MAC. */
     public static byte[] deriveKey(ClusterKey clusterKey) {
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(clusterKey.bytes(), "HmacSHA256"));
-            return mac.doFinal(KEY_LABEL);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        return clusterKey.derive(KEY_LABEL);
     }
 
     /** Reads until {@code buf} is full or the stream ends; returns how many bytes were read. */

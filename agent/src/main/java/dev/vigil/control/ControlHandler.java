@@ -40,6 +40,15 @@ public interface ControlHandler {
         return null;
     }
 
+    /**
+     * Op {@code key}: {@code rotate} (text: the new key, base64) makes this agent rotate the whole
+     * cluster's key; {@code stage}, {@code switch}, {@code retire}, {@code unstage} are the steps it
+     * asks of each member; {@code show} reports the key in use. Null where there is no key ring (test doubles).
+     */
+    default KeyReport key(String verb, String text) throws Refused {
+        return null;
+    }
+
     /** A request the agent will not run, with why (sent back as the error). */
     final class Refused extends Exception {
         public Refused(String message) {

@@ -96,6 +96,15 @@ final class ControlJson {
             HistoryJson.history(g, h);
         } else if (result instanceof SerialTestReport r) {
             serialTest(g, r);
+        } else if (result instanceof KeyReport k) {
+            g.writeStartObject();
+            string(g, "node", k.node());
+            string(g, "step", k.step());
+            string(g, "fingerprint", k.fingerprint());
+            strings(g, "rotated", k.rotated());
+            strings(g, "missed", k.missed());
+            string(g, "message", k.message());
+            g.writeEndObject();
         } else if (result instanceof ControlProtocol.AdminOutcome o) {
             g.writeStartObject();
             bool(g, "ok", o.ok());

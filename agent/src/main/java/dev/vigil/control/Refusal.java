@@ -23,7 +23,13 @@ public enum Refusal {
     /** Refused at connect: the agent has as many unauthenticated connections open as it takes. */
     HANDSHAKE_LIMIT("control-handshake-limit", "too many unauthenticated connections"),
     /** Refused after authenticating: every slot for authenticated connections is taken. */
-    CONNECTION_LIMIT("control-connection-limit", "too many connections");
+    CONNECTION_LIMIT("control-connection-limit", "too many connections"),
+    /**
+     * A client of control protocol 1, which sends its frames in clear: this agent only speaks the
+     * encrypted protocol 2 and never falls back (an eavesdropper could otherwise ask for the clear one).
+     */
+    PLAINTEXT_CLIENT("control-plaintext-client", "this agent encrypts its control channel (control protocol 2)"
+            + " and refuses clients of protocol 1, which send in clear: upgrade vigil on the client's machine");
 
     private final String dropKey;
     private final String message;

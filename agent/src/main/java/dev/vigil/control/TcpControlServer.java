@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the control API on TCP, for the operator console and {@code vigil --connect}: the same
- * requests as the Unix socket plus the {@code events} stream, each frame authenticated and
- * replay-protected with a key derived from the cluster key ({@link ControlSession}).
+ * requests as the Unix socket plus the {@code events} stream, each frame encrypted, authenticated and
+ * replay-protected with keys derived from the cluster key ({@link ControlSession}); a client of the
+ * plaintext protocol 1 is refused with a message saying to upgrade it ({@link Refusal#PLAINTEXT_CLIENT}).
  *
  * <p>Anything that does not authenticate, is replayed, out of order, malformed or too large is
  * answered with a refusal frame naming why, counted in {@link Drops} under the refusal's key
@@ -69,7 +70,8 @@ public final class TcpControlServer implements AutoCloseable {
 
     private final InetSocketAddress address;
     private final Duration handshakeTimeout;
-    private final byte[] controlKey;
+    /** The keys a client may prove, the current one first (two during a key rotation), already derived. */
+    private final java.util.function.Supplier<java.util.List<byte[]>> controlKeys;
     private final ControlDispatch dispatch;
     private final EventBus events;
     private final Drops drops;
@@ -97,15 +99,26 @@ public final class TcpControlServer implements AutoCloseable {
 
     public TcpControlServer(InetSocketAddress address, ClusterKey key, ControlHandler handler, EventBus events,
                             Drops drops) {
-        this(address, key, handler, events, drops, HANDSHAKE_TIMEOUT);
+        this(address, fixed(key), handler, events, drops, HANDSHAKE_TIMEOUT);
+    }
+
+    /** With the keys of a rotation: {@code keys} is asked at every connection, the current key first. */
+    public TcpControlServer(InetSocketAddress address, java.util.function.Supplier<java.util.List<ClusterKey>> keys,
+                            ControlHandler handler, EventBus events, Drops drops) {
+        this(address, keys, handler, events, drops, HANDSHAKE_TIMEOUT);
     }
 
     /** Tests: another handshake deadline (a long one, to hold handshakes open on purpose). */
     TcpControlServer(InetSocketAddress address, ClusterKey key, ControlHandler handler, EventBus events,
                      Drops drops, Duration handshakeTimeout) {
+        this(address, fixed(key), handler, events, drops, handshakeTimeout);
+    }
+
+    private TcpControlServer(InetSocketAddress address, java.util.function.Supplier<java.util.List<ClusterKey>> keys,
+                             ControlHandler handler, EventBus events, Drops drops, Duration handshakeTimeout) {
         this.handshakeTimeout = handshakeTimeout;
         this.address = address;
-        this.controlKey = ControlFrames.deriveKey(key);
+        this.controlKeys = () -> keys.get().stream().map(ControlFrames::deriveKey).toList();
         this.dispatch = new ControlDispatch(handler);
         this.events = events;
         this.drops = drops;
@@ -290,8 +303,8 @@ public final class TcpControlServer implements AutoCloseable {
         byte[] serverNonce = new byte[ControlFrames.NONCE_BYTES];
         random.nextBytes(serverNonce);
         ControlFrames.write(out, ControlFrames.Type.HELLO, ControlFrames.hello(serverNonce));
-        var session = ControlSession.server(controlKey, serverNonce,
-                ControlFrames.read(in, 1 + ControlFrames.NONCE_BYTES + ControlFrames.TAG_BYTES));
+        var session = ControlSession.server(controlKeys.get(), serverNonce,
+                ControlFrames.read(in, 1 + ControlSession.AUTH_BYTES));
         if (!conversation.promote()) {
             throw new FrameException(Refusal.CONNECTION_LIMIT, MAX_CONNECTIONS + " authenticated connections open");
         }
@@ -320,6 +333,11 @@ public final class TcpControlServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("could not tell the client why: {}", e.getMessage());
         }
+    }
+
+    private static java.util.function.Supplier<java.util.List<ClusterKey>> fixed(ClusterKey key) {
+        var keys = java.util.List.of(key);
+        return () -> keys;
     }
 
     private static void closeQuietly(Socket s) {

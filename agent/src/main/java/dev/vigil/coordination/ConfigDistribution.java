@@ -331,7 +331,7 @@ public final class ConfigDistribution {
         } catch (ConfigException e) {
             return new ApplyResult(false, version(), "not applied; nothing changed:\n" + e.getMessage());
         }
-        Optional<String> split = splits(running.config(), config);
+        Optional<String> split = splits(running.config(), config, keysInUse.get()::contains);
         if (split.isPresent()) {
             return new ApplyResult(false, version(), "not applied; nothing changed: " + split.get());
         }
@@ -409,6 +409,22 @@ public final class ConfigDistribution {
      * again is the procedure for these (as corosync requires for a cluster name change).
      */
     static Optional<String> splits(ClusterConfig now, ClusterConfig next) {
+        return splits(now, next, k -> false);
+    }
+
+    /**
+     * The keys this node runs with now: after {@code vigil key rotate} the key file holds a key
+     * other than the one the running file was loaded with, and that is no split.
+     */
+    public void keysInUse(java.util.function.Supplier<java.util.List<dev.vigil.config.ClusterKey>> keys) {
+        this.keysInUse = keys;
+    }
+
+    private volatile java.util.function.Supplier<java.util.List<dev.vigil.config.ClusterKey>> keysInUse = java.util.List::of;
+
+    /** @param inUse whether a key is one this node runs with now (a rotated key) */
+    static Optional<String> splits(ClusterConfig now, ClusterConfig next,
+                                   java.util.function.Predicate<dev.vigil.config.ClusterKey> inUse) {
         String procedure = "; this change splits a running cluster, so it needs every agent stopped: stop the "
                 + "agent on every node, change the file on every node, start them all again (docs/cluster-file.md, "
                 + "\"Changes that need every agent stopped\")";
@@ -416,7 +432,7 @@ public final class ConfigDistribution {
             return Optional.of("the file renames the cluster from `" + now.cluster() + "` to `" + next.cluster()
                     + "`" + procedure);
         }
-        if (!next.key().equals(now.key())) {
+        if (!next.key().equals(now.key()) && !inUse.test(next.key())) {
             return Optional.of("the file changes the cluster's key (" + now.keyFile() + " -> " + next.keyFile()
                     + " holds another key)" + procedure);
         }

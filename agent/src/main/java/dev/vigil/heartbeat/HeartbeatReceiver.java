@@ -16,7 +16,10 @@ public final class HeartbeatReceiver implements Transport.InboundHandler {
         void onPacket(HeartbeatPacket packet, int link);
     }
 
-    private final ThreadLocal<PacketCodec> codecs;
+    /** Per receive thread, a codec per accepted key (two during a key rotation). */
+    private final ThreadLocal<java.util.Map<ClusterKey, PacketCodec>> codecs = ThreadLocal.withInitial(java.util.HashMap::new);
+    private final java.util.function.Supplier<java.util.List<ClusterKey>> keys;
+    private final String cluster;
     private final PacketVerifier verifier;
     private final Drops drops;
     private final String self;
@@ -25,7 +28,14 @@ public final class HeartbeatReceiver implements Transport.InboundHandler {
 
     public HeartbeatReceiver(ClusterKey key, String cluster, String self, long selfIncarnation,
                              PacketVerifier verifier, Drops drops, Listener listener) {
-        this.codecs = ThreadLocal.withInitial(() -> new PacketCodec(key, cluster));
+        this(fixed(key), cluster, self, selfIncarnation, verifier, drops, listener);
+    }
+
+    /** @param keys the accepted keys, asked at every packet ({@code KeyRing#accepted}), the sending one first */
+    public HeartbeatReceiver(java.util.function.Supplier<java.util.List<ClusterKey>> keys, String cluster, String self,
+                             long selfIncarnation, PacketVerifier verifier, Drops drops, Listener listener) {
+        this.keys = keys;
+        this.cluster = cluster;
         this.verifier = verifier;
         this.drops = drops;
         this.self = self;
@@ -35,7 +45,7 @@ public final class HeartbeatReceiver implements Transport.InboundHandler {
 
     @Override
     public void onPacket(int linkIndex, byte[] data, String origin) {
-        var result = codecs.get().decode(data);
+        var result = decode(data);
         if (result instanceof DecodeResult.Dropped d) {
             drops.drop(d.reason().key(), d.detail() + " (from " + origin + ")");
             return;
@@ -54,5 +64,24 @@ public final class HeartbeatReceiver implements Transport.InboundHandler {
             return;
         }
         listener.onPacket(packet, linkIndex);
+    }
+
+    /** With the first key, and only when that is refused as forged (another key), with the others. */
+    private DecodeResult decode(byte[] data) {
+        var mine = codecs.get();
+        DecodeResult result = null;
+        for (var key : keys.get()) {
+            result = mine.computeIfAbsent(key, k -> {
+                if (mine.size() > 4) mine.clear(); // keys of rotations long over
+                return new PacketCodec(k, cluster);
+            }).decode(data);
+            if (!(result instanceof DecodeResult.Dropped d) || d.reason() != DropReason.FORGED) return result;
+        }
+        return result;
+    }
+
+    private static java.util.function.Supplier<java.util.List<ClusterKey>> fixed(ClusterKey key) {
+        var keys = java.util.List.of(key);
+        return () -> keys;
     }
 }

@@ -29,7 +29,18 @@ public final class HeartbeatSender implements AutoCloseable {
     private final List<Transport> transports;
     private final Supplier<MembershipView> view;
     private volatile Supplier<List<Extension>> extensions = List::of;
-    private final PacketCodec codec;
+    /** The key and whether to seal, as last asked ({@link #encrypt}, {@link #rekey}); guarded by {@link #sealingLock} for writes. */
+    private volatile Sealing wanted;
+    /**
+     * Its own lock, never held while calling out: {@link #encrypt} is called while the caller holds
+     * the configuration's lock, which a beat's cargo also takes, so it must not wait for a beat.
+     */
+    private final Object sealingLock = new Object();
+    /** What {@link #codec} was made for; both only used inside the synchronized {@link #beat}. */
+    private Sealing built;
+    private PacketCodec codec;
+
+    private record Sealing(ClusterKey key, boolean encrypt) {}
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong slips = new AtomicLong();
     /** Beats sent without their extensions because those did not fit in a packet. */
@@ -40,6 +51,13 @@ public final class HeartbeatSender implements AutoCloseable {
 
     public HeartbeatSender(String cluster, ClusterKey key, String self, long incarnation, java.util.function.LongSupplier configVersion,
                            Duration keepalive, List<Transport> transports, Supplier<MembershipView> view) {
+        this(cluster, key, false, self, incarnation, configVersion, keepalive, transports, view);
+    }
+
+    /** @param encrypt whether beats go out sealed ({@code auth: {encrypt: true}}, {@link PacketSeal}) */
+    public HeartbeatSender(String cluster, ClusterKey key, boolean encrypt, String self, long incarnation,
+                           java.util.function.LongSupplier configVersion, Duration keepalive, List<Transport> transports,
+                           Supplier<MembershipView> view) {
         this.cluster = cluster;
         this.self = self;
         this.incarnation = incarnation;
@@ -47,7 +65,7 @@ public final class HeartbeatSender implements AutoCloseable {
         this.keepalive = keepalive;
         this.transports = List.copyOf(transports);
         this.view = view;
-        this.codec = new PacketCodec(key, cluster);
+        this.wanted = new Sealing(key, encrypt);
     }
 
     /**
@@ -96,6 +114,11 @@ public final class HeartbeatSender implements AutoCloseable {
     }
 
     private synchronized void beat(MessageType type) {
+        var w = wanted;
+        if (w != built) {
+            codec = new PacketCodec(w.key(), cluster, w.encrypt());
+            built = w;
+        }
         var v = view.get();
         var ext = type == MessageType.HEARTBEAT ? extensions.get() : List.<Extension>of();
         long seq = sequence.incrementAndGet();
@@ -138,6 +161,23 @@ public final class HeartbeatSender implements AutoCloseable {
         for (int i = 0; i < copies; i++) {
             beat(MessageType.LEAVE);
             LockSupport.parkNanos(spacing.toNanos());
+        }
+    }
+
+    /**
+     * Switches encryption of the beats from the next one on (a newly adopted cluster file): safe
+     * at any time, since every receiver reads sealed and plain packets alike.
+     */
+    public void encrypt(boolean on) {
+        synchronized (sealingLock) {
+            wanted = new Sealing(wanted.key(), on);
+        }
+    }
+
+    /** Signs (and seals) the beats with {@code next} from the next one on: the switch step of a key rotation. */
+    public void rekey(ClusterKey next) {
+        synchronized (sealingLock) {
+            wanted = new Sealing(next, wanted.encrypt());
         }
     }
 

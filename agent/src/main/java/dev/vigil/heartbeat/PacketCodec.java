@@ -40,6 +40,10 @@ import javax.crypto.spec.SecretKeySpec;
  * absent. Anything further away is {@link DropReason#WRONG_VERSION}: upgrade one version at a time.
  * A layout that cannot be an append needs a new magic, not a new version.
  *
+ * <p><b>Encrypted</b> ({@code auth: {encrypt: true}}): the whole packet above, sealed with
+ * AES-256-GCM ({@link PacketSeal}, magic 'V' 'E'); {@link #decode} opens sealed packets whatever
+ * this codec writes, then reads the plain packet inside as usual.
+ *
  * <p>Decoding checks cheap, unauthenticated things first (size, magic, version, structure,
  * cluster) so that garbage and other clusters are classified precisely, then the HMAC, which
  * is compared in constant time. Everything is bounds-checked: no input makes it throw.
@@ -58,18 +62,45 @@ public final class PacketCodec {
     /** magic, version, type, link, two 1-byte names, four longs, view count, extension count, tag. */
     static final int MIN_PACKET_BYTES = 2 + 1 + 1 + 1 + 2 + 2 + 32 + 1 + 2 + TAG_BYTES;
 
+    /**
+     * What a forged packet most often is in practice: a node that missed a key rotation. Said in
+     * every such drop (logged rate-limited), on both sides: the stale node and the others.
+     */
+    static final String OTHER_KEY = "; if it is a node of this cluster, it signs with another key: a node that was down"
+            + " during `vigil key rotate` keeps the old one. Copy the key file from a node that runs the current key"
+            + " (mode 0600, same path) to the node that missed it, and restart its agent";
     private final int formatVersion;
     private final Mac mac;
+    /** Opens sealed packets always (a peer may encrypt before this node does); seals only when {@link #encrypt}. */
+    private final PacketSeal seal;
+    private final boolean encrypt;
+    /** The largest plain packet: sealing must still fit {@link #MAX_PACKET_BYTES}. */
+    private final int plainLimit;
     private final byte[] clusterName;
     private final byte[] tagScratch = new byte[TAG_BYTES];
 
     public PacketCodec(ClusterKey key, String cluster) {
-        this(key, cluster, FORMAT_VERSION);
+        this(key, cluster, false);
+    }
+
+    /**
+     * @param encrypt whether {@link #encode} seals its packets ({@link PacketSeal}); either way
+     *                {@link #decode} reads sealed and plain ones, so the cluster can switch without a gap
+     */
+    public PacketCodec(ClusterKey key, String cluster, boolean encrypt) {
+        this(key, cluster, FORMAT_VERSION, encrypt);
     }
 
     /** A codec that writes {@code formatVersion}: the tests' stand-in for an agent one version older or newer. */
     PacketCodec(ClusterKey key, String cluster, int formatVersion) {
+        this(key, cluster, formatVersion, false);
+    }
+
+    private PacketCodec(ClusterKey key, String cluster, int formatVersion, boolean encrypt) {
         this.formatVersion = formatVersion;
+        this.seal = new PacketSeal(key);
+        this.encrypt = encrypt;
+        this.plainLimit = encrypt ? MAX_PACKET_BYTES - PacketSeal.OVERHEAD : MAX_PACKET_BYTES;
         try {
             this.mac = Mac.getInstance("HmacSHA256");
             this.mac.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
@@ -80,7 +111,7 @@ public final class PacketCodec {
     }
 
     public byte[] encode(HeartbeatPacket p) {
-        var buf = ByteBuffer.allocate(MAX_PACKET_BYTES);
+        var buf = ByteBuffer.allocate(plainLimit);
         buf.put(MAGIC_0).put(MAGIC_1).put((byte) formatVersion).put((byte) p.type().code());
         putUnsignedByte(buf, p.linkIndex(), "link index");
         putName(buf, p.cluster());
@@ -113,7 +144,7 @@ public final class PacketCodec {
         }
         byte[] out = new byte[bodyLength + TAG_BYTES];
         System.arraycopy(buf.array(), 0, out, 0, out.length);
-        return out;
+        return encrypt ? seal.seal(out) : out;
     }
 
     public DecodeResult decode(byte[] data) {
@@ -124,6 +155,25 @@ public final class PacketCodec {
         if (length > MAX_PACKET_BYTES) {
             return dropped(DropReason.OVERSIZED, length + " bytes");
         }
+        if (PacketSeal.isSealed(data, offset, length)) {
+            if (length < PacketSeal.OVERHEAD) {
+                return dropped(DropReason.TRUNCATED, length + " bytes of a sealed packet");
+            }
+            if ((data[offset + 2] & 0xFF) != PacketSeal.VERSION) {
+                return dropped(DropReason.WRONG_VERSION, "sealed packet version " + (data[offset + 2] & 0xFF)
+                        + ", this agent reads " + PacketSeal.VERSION);
+            }
+            var plain = seal.open(data, offset, length);
+            if (plain.isEmpty()) {
+                return dropped(DropReason.FORGED, "a sealed packet that does not decrypt (another cluster, or"
+                        + " changed in transit)" + OTHER_KEY);
+            }
+            return decodePlain(plain.get(), 0, plain.get().length);
+        }
+        return decodePlain(data, offset, length);
+    }
+
+    private DecodeResult decodePlain(byte[] data, int offset, int length) {
         if (length < 2 || data[offset] != MAGIC_0 || data[offset + 1] != MAGIC_1) {
             return length < 2
                     ? dropped(DropReason.TRUNCATED, length + " bytes")
@@ -189,7 +239,7 @@ public final class PacketCodec {
             throw new IllegalStateException(e);
         }
         if (!constantTimeEquals(tagScratch, data, offset + bodyLength)) {
-            return dropped(DropReason.FORGED, "bad HMAC on a packet claiming to be from " + sender);
+            return dropped(DropReason.FORGED, "bad HMAC on a packet claiming to be from " + sender + OTHER_KEY);
         }
         if (type.isEmpty()) {
             return dropped(DropReason.MALFORMED, "unknown message type " + typeCode + " from " + sender);

@@ -446,6 +446,14 @@ class ConfigLoaderErrorsTest {
         assertThat(errors(MINIMAL.replace("web", "")).get(0).file()).isEqualTo(dir.resolve("cluster.yaml"));
     }
 
+    @Test
+    void encryptIsABoolean() {
+        var errors = errors(MINIMAL.replace("{keyfile: authkey}", "{keyfile: authkey, encrypt: yes please}"));
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0).line()).isEqualTo(2);
+        assertThat(errors.get(0).message()).contains("encrypt");
+    }
+
     static final String MINIMAL = """
             cluster: web
             auth: {keyfile: authkey}

@@ -199,6 +199,13 @@ class ConfigLoaderTest {
         });
     }
 
+    @Test
+    void encryptedHeartbeatsAreAnOptionOfAuthOffWhenAbsent() throws Exception {
+        assertThat(load(MINIMAL).encrypt()).isFalse();
+        assertThat(load(MINIMAL.replace("{keyfile: authkey}", "{keyfile: authkey, encrypt: true}")).encrypt()).isTrue();
+        assertThat(load(MINIMAL.replace("{keyfile: authkey}", "{keyfile: authkey, encrypt: false}")).encrypt()).isFalse();
+    }
+
     static final String MINIMAL = """
             cluster: web
             auth: {keyfile: authkey}

@@ -90,7 +90,7 @@ class ControlFramesFuzzTest {
         var in = new ByteArrayInputStream(data);
         try {
             var session = ControlSession.server(KEY, SERVER_NONCE,
-                    ControlFrames.read(in, 1 + ControlFrames.NONCE_BYTES + ControlFrames.TAG_BYTES));
+                    ControlFrames.read(in, 1 + ControlSession.AUTH_BYTES));
             // Random bytes cannot carry a valid tag: reaching here would be a forgery.
             throw new AssertionError("authenticated without the key: " + session);
         } catch (FrameException | EOFException expected) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 ResourceCommand.class,
                 NodeCommand.class,
                 MaintenanceCommand.class,
+                KeyCommand.class,
                 RunAgentCommand.class,
                 ArbitratorCommand.class,
                 ConsoleCommand.class,
