@@ -46,12 +46,12 @@ public record ClusterConfig(
         arbitrator = arbitrator == null ? Optional.empty() : arbitrator;
     }
 
-    /** Without an arbitrator. */
+    /** Heartbeats authenticated, not encrypted, and no arbitrator. */
     public ClusterConfig(Path source, String cluster, long version, Path keyFile, ClusterKey key,
                          TimingPreset timingPreset, Timing timing, List<NodeConfig> nodes, List<LinkConfig> links,
                          ResourcesConfig resources, ControlConfig control, MetricsConfig metrics, String text) {
-        this(source, cluster, version, keyFile, key, timingPreset, timing, nodes, links, resources, control, metrics,
-                text, Optional.empty());
+        this(source, cluster, version, keyFile, key, false, timingPreset, timing, nodes, links, resources, control,
+                metrics, text, Optional.empty());
     }
 
     /** Node names in file order, which is also the order of preference among equals. */
