@@ -32,6 +32,9 @@ final class ResourceStatusReports {
             case START -> "starting";
             case STOP -> "stopping";
             case PROBE -> "probing";
+            case PROMOTE -> "promoting";
+            case DEMOTE -> "demoting";
+            case NOTIFY -> "notifying";
             case CLEANUP -> "cleaning";
         };
     }
@@ -49,7 +52,7 @@ final class ResourceStatusReports {
                 var e = entries.get(r.id());
                 if (e == null) return;
                 states.put(node, e.status().name().toLowerCase(Locale.ROOT));
-                if (e.status() == ResourceStatus.STARTED) running.add(node);
+                if (e.status().isStarted()) running.add(node);
                 if (e.failCount() > 0) failures.put(node, e.failCount());
                 if (!e.lastOperation().isEmpty()) lastOps.put(node, e.lastOperation());
                 if (e.failCount() > 0 && !e.lastFailure().isEmpty()) {

@@ -299,7 +299,7 @@ final class CoordinatorRole {
             String resource = a.resource().orElseThrow();
             if (inFlightIds.contains(a.id()) || busy.contains(lane(resource, a.node()))) continue;
             long seq = nextSeq++;
-            var d = new DispatchedAction(seq, a.id(), Operation.of(a.kind()), resource, a.node());
+            var d = new DispatchedAction(seq, a.id(), Operation.of(a.kind()), resource, a.node(), a.meta());
             inFlight.put(seq, d);
             busy.add(lane(resource, a.node()));
             LOG.info("dispatch {} ({})", a.id(), a.reason());

@@ -176,6 +176,13 @@ public final class GossipJson {
         string(g, "op", a.op() == null ? null : a.op().wire());
         string(g, "resource", a.resource());
         string(g, "node", a.node());
+        if (!a.meta().isEmpty()) {
+            g.writeObjectFieldStart("meta");
+            for (var e : a.meta().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -344,6 +351,7 @@ public final class GossipJson {
             long seq;
             String id, resource, node;
             Operation op;
+            final java.util.Map<String, String> meta = new java.util.TreeMap<>();
         };
         object(p, (name, q) -> {
             switch (name) {
@@ -352,10 +360,11 @@ public final class GossipJson {
                 case "op" -> f.op = operation(q);
                 case "resource" -> f.resource = text(q);
                 case "node" -> f.node = text(q);
+                case "meta" -> object(q, (k, v) -> f.meta.put(k, text(v)));
                 default -> skip(q);
             }
         });
-        return new DispatchedAction(f.seq, f.id, f.op, f.resource, f.node);
+        return new DispatchedAction(f.seq, f.id, f.op, f.resource, f.node, f.meta);
     }
 
     /** An unknown operation is a malformed directive, as an unknown enum constant is elsewhere here. */

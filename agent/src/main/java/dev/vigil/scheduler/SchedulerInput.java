@@ -19,6 +19,9 @@ import java.util.Map;
  * @param lastKnown what nodes outside this partition last reported, before they were lost; used
  *                 only to weigh them in a fence race ({@link FencingPriority}), never as a fact
  *                 about what they run now (their entries in {@code statuses} stay unknown)
+ * @param attributes node → attribute name → value: the node attributes the agents set with
+ *                 {@code crm_attribute} / {@code crm_master}, of nodes in this partition; a
+ *                 promotable clone's promotion score on a node is its {@code master-<id>}
  */
 public record SchedulerInput(
         ResourcesConfig config,
@@ -28,20 +31,36 @@ public record SchedulerInput(
         Map<ResourceOnNode, Failures> failures,
         AdminState admin,
         Instant now,
-        Map<ResourceOnNode, ResourceStatus> lastKnown) {
+        Map<ResourceOnNode, ResourceStatus> lastKnown,
+        Map<String, Map<String, String>> attributes) {
 
     public SchedulerInput {
         nodes = List.copyOf(nodes);
         statuses = Map.copyOf(statuses);
         failures = Map.copyOf(failures);
         lastKnown = Map.copyOf(lastKnown);
+        var copy = new java.util.HashMap<String, Map<String, String>>();
+        attributes.forEach((n, a) -> copy.put(n, Map.copyOf(a)));
+        attributes = Map.copyOf(copy);
+    }
+
+    /** Without node attributes. */
+    public SchedulerInput(ResourcesConfig config, List<NodeInfo> nodes, boolean quorate,
+            Map<ResourceOnNode, ResourceStatus> statuses, Map<ResourceOnNode, Failures> failures, AdminState admin,
+            Instant now, Map<ResourceOnNode, ResourceStatus> lastKnown) {
+        this(config, nodes, quorate, statuses, failures, admin, now, lastKnown, Map.of());
     }
 
     /** Nothing known beyond {@code statuses} (the scenarios state lost nodes' last statuses there). */
     public SchedulerInput(ResourcesConfig config, List<NodeInfo> nodes, boolean quorate,
             Map<ResourceOnNode, ResourceStatus> statuses, Map<ResourceOnNode, Failures> failures, AdminState admin,
             Instant now) {
-        this(config, nodes, quorate, statuses, failures, admin, now, Map.of());
+        this(config, nodes, quorate, statuses, failures, admin, now, Map.of(), Map.of());
+    }
+
+    /** A node attribute, if that node has it. */
+    public java.util.Optional<String> attribute(String node, String name) {
+        return java.util.Optional.ofNullable(attributes.getOrDefault(node, Map.of()).get(name));
     }
 
     public ResourceStatus status(String resource, String node) {
