@@ -6,7 +6,8 @@ import java.util.List;
 /** What both control servers (Unix socket and TCP) do with one request, so they cannot drift apart. */
 final class ControlDispatch {
     static final String EVENTS = "events";
-    private static final String KNOWN = "status, history, admin, config-apply, config-show, serial-test, drill-reports, events";
+    private static final String KNOWN =
+            "status, history, admin, config-apply, config-show, serial-test, drill-reports, attribute, events";
 
     private final ControlHandler handler;
 
@@ -57,6 +58,7 @@ final class ControlDispatch {
             }
             case SerialTestReport.OP -> serialTest(request);
             case "drill-reports" -> drillReports(request);
+            case "attribute" -> attribute(request);
             default -> error("unknown op '" + request.op() + "'; known: " + KNOWN);
         };
     }
@@ -66,6 +68,15 @@ final class ControlDispatch {
             var report = handler.serialTest(request.verb() == null ? "" : request.verb(),
                     request.args() == null ? List.of() : request.args());
             return report == null ? error("this agent runs no serial tests") : new ControlProtocol.Response<>(true, report, null);
+        } catch (ControlHandler.Refused e) {
+            return error(e.getMessage());
+        }
+    }
+
+    private ControlProtocol.Response<?> attribute(ControlProtocol.Request request) {
+        try {
+            return new ControlProtocol.Response<>(true, handler.attribute(request.verb() == null ? "" : request.verb(),
+                    request.args() == null ? List.of() : request.args()), null);
         } catch (ControlHandler.Refused e) {
             return error(e.getMessage());
         }

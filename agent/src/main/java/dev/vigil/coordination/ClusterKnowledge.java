@@ -47,6 +47,8 @@ final class ClusterKnowledge {
     final Set<String> fenced = new HashSet<>();
     AdminState admin;
     volatile Quorum quorum = new Quorum(false, "not yet known");
+    /** The attributes agents set with crm_attribute / crm_master: this node's, and what it learnt of the others'. */
+    NodeAttributes attributes;
     /** When each peer was last heard (every heartbeat carries its report), by the monotonic clock. */
     final Map<String, Instant> heard = new ConcurrentHashMap<>();
 

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -100,6 +101,7 @@ public final class Coordination implements AutoCloseable {
     // ---- outputs, read by the heartbeat sender's thread
     private volatile List<Extension> outgoing = List.of();
     private volatile CoordinationStatus status;
+    private volatile Map<String, Map<String, String>> transientAttributes = Map.of();
     private volatile Consumer<CoordinationStatus> statusListener = s -> { };
 
     /** With a history of its own in {@code stateDir}. */
@@ -127,6 +129,7 @@ public final class Coordination implements AutoCloseable {
         this.follower = new FollowerRole(k, requests);
         this.coordinator = new CoordinatorRole(k, scheduler, follower, fencing, requests);
         k.admin = adminFile.load();
+        k.attributes = new NodeAttributes(self, Optional.of(stateDir.resolve("attributes")), this::onLocalChange);
         lrm.onOperation((resource, op, result, failed, atMs) -> history.operation(new HistoryReport.OperationRecord(
                 atMs, self, resource, op, LocalResourceManager.outcomeWords(result),
                 result.exitCode().isPresent() ? result.exitCode().getAsInt() : null, result.exitReason().orElse(null),
@@ -218,7 +221,10 @@ public final class Coordination implements AutoCloseable {
             lastSeen.put(key, e);
             try {
                 codec.report(e).ifPresent(r -> post(() -> {
-                    if (r.node().equals(sender)) k.reports.put(sender, r);
+                    if (r.node().equals(sender)) {
+                        k.reports.put(sender, r);
+                        k.attributes.merge(r.permanentAttributes());
+                    }
                 }));
                 codec.directive(e).ifPresent(d -> post(() -> {
                     if (d.coordinator().equals(sender)) k.directives.put(sender, d);
@@ -276,6 +282,16 @@ public final class Coordination implements AutoCloseable {
      */
     public CompletableFuture<AdminReply> request(String verb, List<String> args) {
         return requests.request(verb, args);
+    }
+
+    /** The node attributes of {@code crm_attribute} and {@code crm_master} (the control socket's {@code attribute} op). */
+    public NodeAttributes attributes() {
+        return k.attributes;
+    }
+
+    /** Every member's transient node attributes as this node last heard them, its own included. */
+    public Map<String, Map<String, String>> transientAttributes() {
+        return transientAttributes;
     }
 
     /** The operations, fences and events this node keeps. */
@@ -400,6 +416,7 @@ public final class Coordination implements AutoCloseable {
     }
 
     private CoordinationStatus snapshotStatus() {
+        transientAttributes = CoordinatorRole.transientOf(k, k.reports);
         var byNode = new LinkedHashMap<String, Map<String, ResourceEntry>>();
         for (var n : k.config.nodeNames()) {
             if (n.equals(k.self)) {

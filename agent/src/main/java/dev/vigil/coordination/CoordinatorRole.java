@@ -274,7 +274,21 @@ final class CoordinatorRole {
             }
         }
         return new SchedulerInput(k.config.resources(), nodes, k.quorum.quorate(), statuses, failures, k.admin,
-                k.wallClock.instant(), lastKnown);
+                k.wallClock.instant(), lastKnown, k.attributes.view(transientOf(k, reportsNow)));
+    }
+
+    /** The transient attributes of the members whose reports are in {@code reports}, this node's from itself. */
+    static Map<String, Map<String, String>> transientOf(ClusterKnowledge k, Map<String, NodeReport> reports) {
+        var result = new HashMap<String, Map<String, String>>();
+        for (var n : k.view.members().keySet()) {
+            var r = reports.get(n);
+            if (n.equals(k.self)) {
+                result.put(n, k.attributes.transientOwn());
+            } else if (r != null && !k.fenced.contains(n)) {
+                result.put(n, r.attributes());
+            }
+        }
+        return result;
     }
 
     private NodeCondition conditionOfAbsent(String name) {

@@ -113,6 +113,7 @@ final class FollowerRole {
     /** What this node tells every peer on every heartbeat. */
     NodeReport ownReport() {
         return new NodeReport(k.self, followed, followedIncarnation, probeGenerationDone, k.lrm.snapshot(),
-                List.copyOf(completions.values()), k.admin, requests.mine(), k.pingOk.getAsBoolean());
+                List.copyOf(completions.values()), k.admin, requests.mine(), k.pingOk.getAsBoolean(),
+                k.attributes.transientOwn(), k.attributes.permanent());
     }
 }
