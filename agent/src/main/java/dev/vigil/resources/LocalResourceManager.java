@@ -190,7 +190,7 @@ public final class LocalResourceManager implements AutoCloseable {
         running.forEach(r -> begin(r.id()));
         CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
         for (var r : running) {
-            chain = chain.thenCompose(x -> stop(r)).whenComplete((x, e) -> end(r.id()));
+            chain = chain.thenCompose(x -> stopInAnyRole(r)).whenComplete((x, e) -> end(r.id()));
         }
         return chain.thenApply(x -> null);
     }
@@ -246,7 +246,7 @@ public final class LocalResourceManager implements AutoCloseable {
             if (status != ResourceStatus.STOPPED) {
                 LOG.info("resource {} was removed from the configuration; stopping it on {}", r.id(), node);
                 begin(r.id());
-                chain = chain.thenCompose(x -> stop(r)).whenComplete((x, e) -> end(r.id()));
+                chain = chain.thenCompose(x -> stopInAnyRole(r)).whenComplete((x, e) -> end(r.id()));
             }
         }
         chain.whenComplete((x, e) -> {
@@ -300,6 +300,23 @@ public final class LocalResourceManager implements AutoCloseable {
             }
             return result;
         }));
+    }
+
+    /**
+     * A stop this node decides on its own (the agent leaves, quorum or the membership is lost): a
+     * promoted instance is demoted first, as the scheduler would, since a promotable agent's stop
+     * may refuse a promoted instance (Pacemaker's Stateful does). A failed demote does not keep it
+     * from stopping.
+     */
+    private CompletableFuture<OperationResult> stopInAnyRole(ResourceSpec r) {
+        ResourceStatus status;
+        synchronized (this) {
+            status = entries.getOrDefault(r.id(), ResourceEntry.UNKNOWN).status();
+        }
+        if (r.isPromotable() && (status == ResourceStatus.PROMOTED || status == ResourceStatus.FAILED_PROMOTED)) {
+            return roleChange(r, Action.DEMOTE, ResourceStatus.STARTED).thenCompose(x -> stop(r));
+        }
+        return stop(r);
     }
 
     private CompletableFuture<OperationResult> stop(ResourceSpec r) {

@@ -59,6 +59,36 @@ class PromotableLoopbackIT {
         return Files.exists(f) ? Optional.of(Files.readString(f).strip()) : Optional.empty();
     }
 
+    /**
+     * The actions in Stateful's envfile, in order: {@code start ha1}, {@code notify pre-promote ha2}
+     * (each block starts with {@code ### ACTION @ DATE ###}, then the sorted environment).
+     */
+    private List<String> actions() throws Exception {
+        var result = new ArrayList<String>();
+        String action = null;
+        String node = "";
+        String type = "";
+        String operation = "";
+        for (String line : Files.readAllLines(dir.resolve("env"))) {
+            if (line.startsWith("### ") && line.contains(" @ ")) {
+                action = line.substring(4, line.indexOf(" @ "));
+                node = "";
+                type = "";
+                operation = "";
+            } else if (line.equals("###") && action != null) {
+                result.add(action + (action.equals("notify") ? " " + type + "-" + operation : "") + " " + node);
+                action = null;
+            } else if (line.startsWith("OCF_RESKEY_CRM_meta_on_node=")) {
+                node = line.substring(line.indexOf('=') + 1);
+            } else if (line.startsWith("OCF_RESKEY_CRM_meta_notify_type=")) {
+                type = line.substring(line.indexOf('=') + 1);
+            } else if (line.startsWith("OCF_RESKEY_CRM_meta_notify_operation=")) {
+                operation = line.substring(line.indexOf('=') + 1);
+            }
+        }
+        return result;
+    }
+
     private record Cli(int exit, String out, String err) {}
 
     private Cli vigil(String... args) throws Exception {
@@ -89,9 +119,11 @@ class PromotableLoopbackIT {
                   - id: db
                     agent: "ocf:pacemaker:Stateful"
                     promotable: true
+                    notify: true
+                    params: {envfile: %s}
                     monitor: [{interval: 500ms, role: Promoted}, {interval: 600ms, role: Unpromoted}]
                 policy: {two_node_unsafe: true}
-                """.formatted(port), Map.of());
+                """.formatted(port, dir.resolve("env")), Map.of());
         for (var n : List.of("ha1", "ha2")) {
             Files.createDirectories(varrun(n));
             cluster.start(n, "HA_VARRUN", varrun(n) + "/");
@@ -111,6 +143,19 @@ class PromotableLoopbackIT {
             assertThat(row.get("promotionScores").toString()).isEqualTo("{\"ha1\":\"10\",\"ha2\":\"5\"}");
             assertThat(row.get("states").get("ha1").asText()).isEqualTo("promoted");
         });
+        // Stateful's envfile: every action it ran with its environment, in order. The promote on
+        // ha1 came between the pre and the post notifications of both instances.
+        eventually("post-promote notifications ran").untilAsserted(() -> {
+            var actions = actions();
+            int promote = actions.indexOf("promote ha1");
+            assertThat(promote).as(String.join("\n", actions)).isPositive();
+            assertThat(actions.subList(0, promote)).contains("notify pre-promote ha1", "notify pre-promote ha2");
+            assertThat(actions.subList(promote, actions.size()))
+                    .contains("notify post-promote ha1", "notify post-promote ha2");
+        });
+        assertThat(Files.readString(dir.resolve("env"))).contains("OCF_RESKEY_CRM_meta_notify_promote_uname=ha1")
+                .contains("OCF_RESKEY_CRM_meta_notify_slave_uname=ha1 ha2")
+                .contains("OCF_RESKEY_CRM_meta_promoted_max=1").contains("OCF_RESKEY_CRM_meta_clone_max=2");
         var text = vigil("status", "--socket", cluster.socket("ha1").toString());
         assertThat(text.out()).contains("Promoted ha1; Unpromoted ha2").contains("promotion scores: ha1=10 ha2=5");
 
