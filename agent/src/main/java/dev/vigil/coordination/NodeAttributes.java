@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -215,10 +214,5 @@ public final class NodeAttributes {
             }
         }
         return out.toString();
-    }
-
-    /** For tests and status: every permanent entry, tombstones included. */
-    List<Permanent> all() {
-        return new ArrayList<>(permanent.values());
     }
 }
