@@ -160,7 +160,10 @@ public record StatusReport(
                               Map<String, String> states, Map<String, Integer> failures,
                               Map<String, String> lastOperations, Map<String, String> failedOperations,
                               Map<String, Long> failedAtMs, Map<String, String> transitions, boolean unmanaged,
-                              boolean multipleActive, Map<String, String> roles, Map<String, String> promotionScores) {
+                              boolean multipleActive,
+                              // Only a promotable clone's row has them: every other row reads as before.
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> roles,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> promotionScores) {
         /** Not promotable. */
         public ResourceRow(String id, String agent, String group, boolean cloned, List<String> runningOn,
                            Map<String, String> states, Map<String, Integer> failures,
