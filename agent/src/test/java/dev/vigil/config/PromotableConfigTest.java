@@ -1,5 +1,6 @@
 package dev.vigil.config;
 
+import static dev.vigil.config.ConfigFixtures.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.model.ActionKind;
@@ -105,17 +106,6 @@ class PromotableConfigTest {
     }
 
     private static List<ConfigError> errors(String yaml) {
-        try {
-            ConfigLoader.loadResources(yaml, FILE, NODES);
-            return List.of();
-        } catch (ConfigException e) {
-            return e.errors();
-        }
-    }
-
-    private static void assertError(ConfigError e, int line, int column, String... fragments) {
-        assertThat(e.message()).contains(fragments);
-        assertThat(e.line()).as("line of %s", e).isEqualTo(line);
-        assertThat(e.column()).as("column of %s", e).isEqualTo(column);
+        return ConfigFixtures.resourceErrors(yaml, FILE, NODES);
     }
 }
