@@ -76,7 +76,9 @@ public final class StatusSummary {
             } else {
                 var parts = new ArrayList<String>();
                 var steady = runningOn.stream().filter(n -> !transitions.containsKey(n)).toList();
-                if (!steady.isEmpty()) parts.add("Started " + String.join(", ", steady));
+                if (!steady.isEmpty()) {
+                    parts.add(roles != null ? roleWords(roles, steady) : "Started " + String.join(", ", steady));
+                }
                 transitions.forEach((node, what) -> parts.add(transitionWord(what) + " " + node));
                 base = String.join("; ", parts);
             }
