@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -89,17 +88,11 @@ class PromotableLoopbackIT {
         return result;
     }
 
-    private record Cli(int exit, String out, String err) {}
-
-    private Cli vigil(String... args) throws Exception {
+    /** The real CLI, bounded: {@code vigil status ...}. */
+    private static Commands.Result vigil(String... args) throws Exception {
         var cmd = new ArrayList<>(List.of(VigilHome.launcher().toString()));
         cmd.addAll(List.of(args));
-        var p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        var out = new String(p.getInputStream().readAllBytes());
-        var err = new String(p.getErrorStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Cli(p.exitValue(), out.strip(), err.strip());
+        return Commands.run(cmd, null, Duration.ofSeconds(60));
     }
 
     @Test
@@ -136,8 +129,8 @@ class PromotableLoopbackIT {
         });
         eventually("status --json shows the roles and the scores Stateful set").untilAsserted(() -> {
             var status = vigil("status", "--json", "--socket", cluster.socket("ha2").toString());
-            assertThat(status.exit()).as(status.err()).isZero();
-            JsonNode row = JSON.readTree(status.out()).get("resources").get("resources").get(0);
+            assertThat(status.exit()).as(status.stderr()).isZero();
+            JsonNode row = JSON.readTree(status.stdout()).get("resources").get("resources").get(0);
             assertThat(row.get("roles").toString()).isEqualTo("{\"ha1\":\"Promoted\",\"ha2\":\"Unpromoted\"}");
             // Stateful's scores: 10 when promoted, 5 when not.
             assertThat(row.get("promotionScores").toString()).isEqualTo("{\"ha1\":\"10\",\"ha2\":\"5\"}");
@@ -157,14 +150,14 @@ class PromotableLoopbackIT {
                 .contains("OCF_RESKEY_CRM_meta_notify_slave_uname=ha1 ha2")
                 .contains("OCF_RESKEY_CRM_meta_promoted_max=1").contains("OCF_RESKEY_CRM_meta_clone_max=2");
         var text = vigil("status", "--socket", cluster.socket("ha1").toString());
-        assertThat(text.out()).contains("Promoted ha1; Unpromoted ha2").contains("promotion scores: ha1=10 ha2=5");
+        assertThat(text.stdout()).contains("Promoted ha1; Unpromoted ha2").contains("promotion scores: ha1=10 ha2=5");
 
         // kill -9: ha1 dies without a word (its Stateful file stays "Promoted", as a daemon would).
         cluster.kill("ha1");
         eventually("ha2 promoted").untilAsserted(() -> assertThat(role("ha2")).as(cluster.logs()).contains("Promoted"));
         eventually("status on ha2 shows it promoted with score 10").untilAsserted(() -> {
             var status = vigil("status", "--json", "--socket", cluster.socket("ha2").toString());
-            JsonNode row = JSON.readTree(status.out()).get("resources").get("resources").get(0);
+            JsonNode row = JSON.readTree(status.stdout()).get("resources").get("resources").get(0);
             assertThat(row.get("roles").toString()).isEqualTo("{\"ha2\":\"Promoted\"}");
             // ha1's transient score left with it.
             assertThat(row.get("promotionScores").toString()).isEqualTo("{\"ha2\":\"10\"}");
