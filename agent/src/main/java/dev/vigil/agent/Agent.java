@@ -475,6 +475,13 @@ public final class Agent implements AutoCloseable, ControlHandler {
     }
 
     @Override
+    public String attribute(String verb, List<String> args) throws Refused {
+        return AttributeOp.answer(resources.map(r -> r.coordination().attributes()),
+                resources.map(r -> r.coordination().transientAttributes()).orElse(Map.of()), options.node(),
+                Clock.systemUTC(), verb, args);
+    }
+
+    @Override
     public dev.vigil.control.SerialTestReport serialTest(String verb, List<String> args) throws Refused {
         return dev.vigil.control.SerialTestOp.answer(serialTests, verb, args);
     }
@@ -513,7 +520,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
                 new StatusReport.VotesReport(quorum.presentVotes(), quorum.totalVotes()),
                 nodes, drops.snapshot(),
                 new StatusReport.SenderReport(sender.sent(), sender.slips(), sender.maxSlip().toMillis(), stalls.get()),
-                resources.map(r -> ResourceStatusReports.of(distribution.current(), r.coordination().status())).orElse(null),
+                resources.map(r -> ResourceStatusReports.of(distribution.current(), r.coordination().status(),
+                        r.coordination().attributes().view(r.coordination().transientAttributes()))).orElse(null),
                 alerts.counters(),
                 resources.flatMap(ResourceManagement::arbitrator).map(a -> ArbitratorStatus.of(a, config.totalVotes(),
                         view.members().keySet(), config.nodeNames(), clock.instant())).orElse(null),

@@ -27,6 +27,11 @@ public record AgentOptions(String node, Path socket, Path stateDir, boolean real
         return scriptsDir.resolve("ocf").resolve("vigil");
     }
 
+    /** Vigil's crm_attribute and crm_master, which the agents it runs find first (not on the system's PATH). */
+    public Path crmToolsDir() {
+        return scriptsDir.resolve("sbin");
+    }
+
     public Path fenceScriptsDir() {
         return scriptsDir.resolve("fence");
     }

@@ -44,12 +44,14 @@ final class ResourceManagement implements AutoCloseable {
         this.config = config;
         this.fenceDevices = config.resources().fencing();
         var self = options.node();
-        executor = new ResourceExecutor(ExecutorSettings.defaults(options.ocfScriptsDir()));
+        executor = new ResourceExecutor(ExecutorSettings.defaults(options.ocfScriptsDir())
+                .withCrmTools(options.crmToolsDir(), options.socket()));
         var holder = new Coordination[1];
         Runnable changed = () -> {
             if (holder[0] != null) holder[0].onLocalChange();
         };
         lrm = new LocalResourceManager(self, config.resources(), executor, Clock.systemUTC(), changed);
+        lrm.setClusterNodes(config.nodeNames());
         fenceRunner = new FenceRunner(FenceRunner.defaultSearchPath(options.fenceScriptsDir()), Duration.ofSeconds(2));
         ping = new PingMonitor(config.resources().ping(), PING_INTERVAL, changed);
         // Pacemaker's default fencing action: power-cycle, so a healthy node comes back by itself.

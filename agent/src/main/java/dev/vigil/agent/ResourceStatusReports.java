@@ -7,6 +7,7 @@ import dev.vigil.coordination.CoordinationStatus;
 import dev.vigil.coordination.Operation;
 import dev.vigil.model.ResourceStatus;
 import dev.vigil.model.FenceDevice;
+import dev.vigil.model.Role;
 import dev.vigil.scheduler.FencingPriority;
 import dev.vigil.scheduler.NodeCondition;
 import dev.vigil.scheduler.NodeInfo;
@@ -32,11 +33,20 @@ final class ResourceStatusReports {
             case START -> "starting";
             case STOP -> "stopping";
             case PROBE -> "probing";
+            case PROMOTE -> "promoting";
+            case DEMOTE -> "demoting";
+            case NOTIFY -> "notifying";
             case CLEANUP -> "cleaning";
         };
     }
 
     static StatusReport.ResourcesReport of(ClusterConfig config, CoordinationStatus s) {
+        return of(config, s, Map.of());
+    }
+
+    /** @param attributes node → attribute → value (the promotion scores agents set with crm_master) */
+    static StatusReport.ResourcesReport of(ClusterConfig config, CoordinationStatus s,
+                                           Map<String, Map<String, String>> attributes) {
         var rows = new ArrayList<StatusReport.ResourceRow>();
         for (var r : config.resources().resources()) {
             var running = new ArrayList<String>();
@@ -49,7 +59,7 @@ final class ResourceStatusReports {
                 var e = entries.get(r.id());
                 if (e == null) return;
                 states.put(node, e.status().name().toLowerCase(Locale.ROOT));
-                if (e.status() == ResourceStatus.STARTED) running.add(node);
+                if (e.status().isStarted()) running.add(node);
                 if (e.failCount() > 0) failures.put(node, e.failCount());
                 if (!e.lastOperation().isEmpty()) lastOps.put(node, e.lastOperation());
                 if (e.failCount() > 0 && !e.lastFailure().isEmpty()) {
@@ -61,10 +71,24 @@ final class ResourceStatusReports {
             var transitions = new LinkedHashMap<String, String>();
             s.inFlight().stream().filter(a -> a.resource().equals(r.id()))
                     .forEach(a -> transitions.put(a.node(), transition(a.op())));
+            Map<String, String> roles = null;
+            Map<String, String> scores = null;
+            if (r.isPromotable()) {
+                roles = new LinkedHashMap<>();
+                for (var e : states.entrySet()) {
+                    if (e.getValue().equals("promoted")) roles.put(e.getKey(), Role.PROMOTED.configName());
+                    else if (e.getValue().equals("started")) roles.put(e.getKey(), Role.UNPROMOTED.configName());
+                }
+                scores = new LinkedHashMap<>();
+                for (var n : config.nodeNames()) {
+                    var v = attributes.getOrDefault(n, Map.of()).get("master-" + r.id());
+                    if (v != null) scores.put(n, v);
+                }
+            }
             rows.add(new StatusReport.ResourceRow(r.id(), r.agent().toString(),
                     config.resources().groupOf(r.id()).map(GroupSpec::id).orElse(null), r.cloned(), running, states,
                     failures, lastOps, failedOps, failedAt, transitions, s.admin().maintenance(),
-                    !r.cloned() && running.size() > 1));
+                    !r.cloned() && running.size() > 1, roles, scores));
         }
         var constraints = s.admin().temporary().stream()
                 .map(t -> t.kind().name().toLowerCase(Locale.ROOT) + " " + t.target() + (t.kind().name().equals("MOVE") ? " to " : " from ") + t.node())

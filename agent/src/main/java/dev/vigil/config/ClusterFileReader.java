@@ -207,6 +207,7 @@ final class ClusterFileReader extends SectionReader {
         Map<String, List<String>> groupMembers = new LinkedHashMap<>();
         List<GroupSpec> groups = m.entry("groups")
                 .map(e -> groupsSection.read(e, resourceIds, groupMembers, knownNodes)).orElse(List.of());
+        constraintsSection.promotable(resources);
         List<Constraint> constraints = m.entry("constraints")
                 .map(e -> constraintsSection.read(e, resourceIds.keySet(), groupMembers, knownNodes)).orElse(List.of());
         Policy policy = m.entry("policy").map(e -> policySection.read(e.value())).orElse(Policy.DEFAULTS);

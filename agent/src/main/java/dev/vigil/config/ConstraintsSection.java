@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import dev.vigil.model.ActionKind;
+import dev.vigil.model.Role;
 
 /**
  * {@code constraints:}: location (where a resource or group may or should run), colocation
@@ -22,14 +24,73 @@ import java.util.function.Function;
 final class ConstraintsSection extends SectionReader {
 
     private static final List<String> CONSTRAINT_TYPES = List.of("location", "colocation", "order");
-    private static final List<String> LOCATION_KEYS = List.of("type", "id", "target", "node", "score");
-    private static final List<String> COLOCATION_KEYS = List.of("type", "id", "target", "with", "score");
-    private static final List<String> ORDER_KEYS = List.of("type", "id", "first", "then");
-    private static final List<String> ANY_CONSTRAINT_KEYS =
-            List.of("type", "id", "target", "node", "with", "score", "first", "then");
+    private static final List<String> LOCATION_KEYS = List.of("type", "id", "target", "node", "score", "role");
+    private static final List<String> COLOCATION_KEYS = List.of("type", "id", "target", "with", "score", "with_role");
+    private static final List<String> ORDER_KEYS = List.of("type", "id", "first", "then", "first_action", "then_action");
+    private static final List<String> ANY_CONSTRAINT_KEYS = List.of("type", "id", "target", "node", "with", "score",
+            "first", "then", "role", "with_role", "first_action", "then_action");
+
+    /** The promotable resources: the only ones a role or a promote action may name. */
+    private Set<String> promotable = Set.of();
 
     ConstraintsSection(SectionReader shared) {
         super(shared);
+    }
+
+    /** Called before {@link #read} with the resources read so far. */
+    void promotable(List<ResourceSpec> resources) {
+        this.promotable = resources.stream().filter(ResourceSpec::isPromotable).map(ResourceSpec::id)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * A role on {@code key} of {@code cm} for {@code target}: Promoted or Unpromoted only for a
+     * promotable resource; absent means Started (any role).
+     */
+    private Role role(MapNode cm, String key, Optional<String> target) {
+        Optional<Entry> e = cm.entry(key);
+        if (e.isEmpty()) {
+            return Role.STARTED;
+        }
+        Optional<String> text = string(e.get().value(), key, "Promoted, Unpromoted or Started");
+        if (text.isEmpty()) {
+            return Role.STARTED;
+        }
+        Optional<Role> role = Role.parse(text.get());
+        if (role.isEmpty()) {
+            error(e.get().value().pos(), "unknown " + key + " `" + text.get() + "`; valid roles: Promoted | Unpromoted | Started");
+            return Role.STARTED;
+        }
+        if (role.get() != Role.STARTED && target.isPresent() && !promotable.contains(target.get())) {
+            error(e.get().value().pos(), key + " " + role.get().configName() + " names `" + target.get()
+                    + "`, which is not promotable (promotable: true)");
+        }
+        return role.get();
+    }
+
+    /** An order's {@code first_action} or {@code then_action}: start (the default) or promote. */
+    private ActionKind step(MapNode cm, String key, Optional<String> resource) {
+        Optional<Entry> e = cm.entry(key);
+        if (e.isEmpty()) {
+            return ActionKind.START;
+        }
+        Optional<String> text = string(e.get().value(), key, "start or promote");
+        if (text.isEmpty()) {
+            return ActionKind.START;
+        }
+        switch (text.get()) {
+            case "start":
+                return ActionKind.START;
+            case "promote":
+                if (resource.isPresent() && !promotable.contains(resource.get())) {
+                    error(e.get().value().pos(), key + " promote names `" + resource.get()
+                            + "`, which is not promotable (promotable: true)");
+                }
+                return ActionKind.PROMOTE;
+            default:
+                error(e.get().value().pos(), "unknown " + key + " `" + text.get() + "`; valid actions: start | promote");
+                return ActionKind.START;
+        }
     }
 
     /** The {@code constraints:} section: location, colocation and order, with order cycles refused. */
@@ -105,8 +166,13 @@ final class ConstraintsSection extends SectionReader {
                         .flatMap(e -> node(e.value(), "node", knownNodes));
                 int score = cm.entry("score").map(e -> score(e.value(), "score"))
                         .orElse(Optional.of(Constraint.INFINITY)).orElse(0);
+                Role role = role(cm, "role", target);
+                if (role == Role.UNPROMOTED) {
+                    error(cm.entry("role").get().value().pos(), "a location by role takes role: Promoted (where the"
+                            + " promoted instance should, or must not, be); Unpromoted is not supported");
+                }
                 return errors.size() != before ? Optional.empty()
-                        : Optional.of(new Constraint.Location(id.get(), target.get(), node.get(), score));
+                        : Optional.of(new Constraint.Location(id.get(), target.get(), node.get(), score, role));
             }
             case "colocation" -> {
                 Optional<String> target = ref.apply("target")
@@ -120,8 +186,9 @@ final class ConstraintsSection extends SectionReader {
                 }
                 int score = cm.entry("score").map(e -> score(e.value(), "score"))
                         .orElse(Optional.of(Constraint.INFINITY)).orElse(0);
+                Role withRole = role(cm, "with_role", with);
                 return errors.size() != before ? Optional.empty()
-                        : Optional.of(new Constraint.Colocation(id.get(), target.get(), with.get(), score));
+                        : Optional.of(new Constraint.Colocation(id.get(), target.get(), with.get(), score, withRole));
             }
             default -> {
                 Optional<String> first = ref.apply("first")
@@ -143,8 +210,10 @@ final class ConstraintsSection extends SectionReader {
                         after.computeIfAbsent(then.get(), k -> new ArrayList<>()).add(first.get());
                     }
                 }
+                ActionKind firstAction = step(cm, "first_action", first);
+                ActionKind thenAction = step(cm, "then_action", then);
                 return errors.size() != before ? Optional.empty()
-                        : Optional.of(new Constraint.Order(id.get(), first.get(), then.get()));
+                        : Optional.of(new Constraint.Order(id.get(), first.get(), then.get(), firstAction, thenAction));
             }
         }
     }

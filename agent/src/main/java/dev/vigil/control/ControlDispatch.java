@@ -6,7 +6,8 @@ import java.util.List;
 /** What both control servers (Unix socket and TCP) do with one request, so they cannot drift apart. */
 final class ControlDispatch {
     static final String EVENTS = "events";
-    private static final String KNOWN = "status, history, admin, config-apply, config-show, serial-test, drill-reports, key, events";
+    private static final String KNOWN =
+            "status, history, admin, config-apply, config-show, serial-test, drill-reports, key, attribute, events";
 
     private final ControlHandler handler;
 
@@ -58,6 +59,7 @@ final class ControlDispatch {
             case SerialTestReport.OP -> serialTest(request);
             case "drill-reports" -> drillReports(request);
             case KeyReport.OP -> key(request);
+            case "attribute" -> attribute(request);
             default -> error("unknown op '" + request.op() + "'; known: " + KNOWN);
         };
     }
@@ -76,6 +78,15 @@ final class ControlDispatch {
         try {
             var report = handler.key(request.verb() == null ? "show" : request.verb(), request.text());
             return report == null ? error("this agent has no key ring") : new ControlProtocol.Response<>(true, report, null);
+        } catch (ControlHandler.Refused e) {
+            return error(e.getMessage());
+        }
+    }
+
+    private ControlProtocol.Response<?> attribute(ControlProtocol.Request request) {
+        try {
+            return new ControlProtocol.Response<>(true, handler.attribute(request.verb() == null ? "" : request.verb(),
+                    request.args() == null ? List.of() : request.args()), null);
         } catch (ControlHandler.Refused e) {
             return error(e.getMessage());
         }

@@ -49,6 +49,19 @@ public interface ControlHandler {
         return null;
     }
 
+    /**
+     * {@code attribute}: what Vigil's {@code crm_attribute} and {@code crm_master} ask (docs/promotable.md):
+     * {@code verb} get, set or delete; {@code args} scope (nodes or crm_config), node, name, lifetime
+     * (reboot, forever or "" for the default), and for set the value. Answers the value for get
+     * (Refused starting with {@link #NOT_FOUND} when there is none) and "" after a write.
+     */
+    default String attribute(String verb, List<String> args) throws Refused {
+        throw new Refused("this agent keeps no node attributes (its cluster file has no resources)");
+    }
+
+    /** How a refused {@code attribute} get starts when the attribute is not set: crm_attribute exits 105 then. */
+    String NOT_FOUND = "not found: ";
+
     /** A request the agent will not run, with why (sent back as the error). */
     final class Refused extends Exception {
         public Refused(String message) {

@@ -305,6 +305,8 @@ final class ControlJson {
         if (r.transitions() != null) object(g, "transitions", r.transitions(), JsonGenerator::writeString);
         bool(g, "unmanaged", r.unmanaged());
         bool(g, "multipleActive", r.multipleActive());
+        if (r.roles() != null) object(g, "roles", r.roles(), JsonGenerator::writeString);
+        if (r.promotionScores() != null) object(g, "promotionScores", r.promotionScores(), JsonGenerator::writeString);
         g.writeEndObject();
     }
 }

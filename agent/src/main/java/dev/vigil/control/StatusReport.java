@@ -199,12 +199,29 @@ public record StatusReport(
      * @param unmanaged      the cluster leaves it alone (maintenance mode): crm_mon's "(unmanaged)"
      * @param multipleActive started on more than one node though it is no clone: an error the
      *                       coordinator is repairing (it stops all but one), shown loudly
+     * @param roles          a promotable clone's running instances: node → Promoted | Unpromoted
+     *                       (crm_mon's roles); null for everything else and from an older agent
+     * @param promotionScores a promotable clone's promotion scores as its agents set them
+     *                       (crm_master), node → score; null where roles is
      */
     public record ResourceRow(String id, String agent, String group, boolean cloned, List<String> runningOn,
                               Map<String, String> states, Map<String, Integer> failures,
                               Map<String, String> lastOperations, Map<String, String> failedOperations,
                               Map<String, Long> failedAtMs, Map<String, String> transitions, boolean unmanaged,
-                              boolean multipleActive) {
+                              boolean multipleActive,
+                              // Only a promotable clone's row has them: every other row reads as before.
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> roles,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> promotionScores) {
+        /** Not promotable. */
+        public ResourceRow(String id, String agent, String group, boolean cloned, List<String> runningOn,
+                           Map<String, String> states, Map<String, Integer> failures,
+                           Map<String, String> lastOperations, Map<String, String> failedOperations,
+                           Map<String, Long> failedAtMs, Map<String, String> transitions, boolean unmanaged,
+                           boolean multipleActive) {
+            this(id, agent, group, cloned, runningOn, states, failures, lastOperations, failedOperations, failedAtMs,
+                    transitions, unmanaged, multipleActive, null, null);
+        }
+
         /** Without the failed operations, as before they were reported. */
         public ResourceRow(String id, String agent, String group, boolean cloned, List<String> runningOn,
                            Map<String, String> states, Map<String, Integer> failures,

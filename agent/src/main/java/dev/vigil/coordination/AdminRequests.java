@@ -112,7 +112,7 @@ public final class AdminRequests {
     static Map<String, String> placementNow(Map<String, NodeReport> reports) {
         var out = new java.util.TreeMap<String, String>();
         reports.values().forEach(r -> r.resources().forEach((id, e) -> {
-            if (e.status() == ResourceStatus.STARTED) out.put(id + "@" + r.node(), r.node());
+            if (e.status().isStarted()) out.put(id + "@" + r.node(), r.node());
         }));
         return out;
     }
@@ -125,7 +125,7 @@ public final class AdminRequests {
             for (var r : reports.values()) {
                 var status = r.resources().getOrDefault(id, ResourceEntry.UNKNOWN).status();
                 boolean active = status != ResourceStatus.STOPPED;
-                if (r.node().equals(node) != active || r.node().equals(node) && status != ResourceStatus.STARTED) return false;
+                if (r.node().equals(node) != active || r.node().equals(node) && !status.isStarted()) return false;
             }
         }
         return true;

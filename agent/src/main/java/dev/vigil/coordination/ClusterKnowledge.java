@@ -52,6 +52,8 @@ final class ClusterKnowledge {
     volatile Quorum quorum = new Quorum(false, "not yet known");
     /** The quorum is one no other partition can hold now (ArbitratedQuorum.exclusive): the watchdog rule's condition. */
     volatile boolean exclusiveQuorum;
+    /** The attributes agents set with crm_attribute / crm_master: this node's, and what it learnt of the others'. */
+    NodeAttributes attributes;
     /** When each peer was last heard (every heartbeat carries its report), by the monotonic clock. */
     final Map<String, Instant> heard = new ConcurrentHashMap<>();
 

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -105,6 +106,7 @@ public final class Coordination implements AutoCloseable {
     // ---- outputs, read by the heartbeat sender's thread
     private volatile List<Extension> outgoing = List.of();
     private volatile CoordinationStatus status;
+    private volatile Map<String, Map<String, String>> transientAttributes = Map.of();
     private volatile Consumer<CoordinationStatus> statusListener = s -> { };
 
     // ---- the quorum arbitrator (docs/arbitrator.md); its client runs on a thread of its own
@@ -139,6 +141,7 @@ public final class Coordination implements AutoCloseable {
         this.coordinator = new CoordinatorRole(k, scheduler, follower, fencing, requests);
         k.admin = adminFile.load();
         this.arbitrated = ArbitratedQuorum.of(config);
+        k.attributes = new NodeAttributes(self, Optional.of(stateDir.resolve("attributes")), this::onLocalChange);
         lrm.onOperation((resource, op, result, failed, atMs) -> history.operation(new HistoryReport.OperationRecord(
                 atMs, self, resource, op, LocalResourceManager.outcomeWords(result),
                 result.exitCode().isPresent() ? result.exitCode().getAsInt() : null, result.exitReason().orElse(null),
@@ -238,7 +241,10 @@ public final class Coordination implements AutoCloseable {
             lastSeen.put(key, e);
             try {
                 codec.report(e).ifPresent(r -> post(() -> {
-                    if (r.node().equals(sender)) k.reports.put(sender, r);
+                    if (r.node().equals(sender)) {
+                        k.reports.put(sender, r);
+                        k.attributes.merge(r.permanentAttributes());
+                    }
                 }));
                 codec.directive(e).ifPresent(d -> post(() -> {
                     if (d.coordinator().equals(sender)) k.directives.put(sender, d);
@@ -311,6 +317,16 @@ public final class Coordination implements AutoCloseable {
      */
     public CompletableFuture<AdminReply> request(String verb, List<String> args) {
         return requests.request(verb, args);
+    }
+
+    /** The node attributes of {@code crm_attribute} and {@code crm_master} (the control socket's {@code attribute} op). */
+    public NodeAttributes attributes() {
+        return k.attributes;
+    }
+
+    /** Every member's transient node attributes as this node last heard them, its own included. */
+    public Map<String, Map<String, String>> transientAttributes() {
+        return transientAttributes;
     }
 
     /** The operations, fences and events this node keeps. */
@@ -450,6 +466,7 @@ public final class Coordination implements AutoCloseable {
     }
 
     private CoordinationStatus snapshotStatus() {
+        transientAttributes = CoordinatorRole.transientOf(k, k.reports);
         var byNode = new LinkedHashMap<String, Map<String, ResourceEntry>>();
         for (var n : k.config.nodeNames()) {
             if (n.equals(k.self)) {

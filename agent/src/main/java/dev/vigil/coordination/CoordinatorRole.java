@@ -46,6 +46,7 @@ final class CoordinatorRole {
     private long probeGeneration;
     private long nextSeq = 1;
     private final Map<Long, DispatchedAction> inFlight = new LinkedHashMap<>();
+    private final NotificationRun notifications = new NotificationRun();
     private volatile Plan lastPlan = Plan.EMPTY;
     private volatile String waitingFor = "";
     /** Members of the view the coordinator is waiting to hear from before it acts. */
@@ -68,6 +69,7 @@ final class CoordinatorRole {
     void stepDown() {
         coordinating = false;
         inFlight.clear();
+        notifications.clear();
         requests.dropPendingReplies();
     }
 
@@ -109,6 +111,7 @@ final class CoordinatorRole {
             // Higher than in any earlier life of this incarnation as coordinator: an old probe answer must not count.
             probeGeneration++;
             inFlight.clear();
+            notifications.clear();
             // Requests still listed in reports were never answered (a coordinator died on them):
             // this coordinator takes them up again, even ones it saw in an earlier turn.
             requests.forgetHandled();
@@ -187,7 +190,7 @@ final class CoordinatorRole {
             }
             lastPlan = plan;
         }
-        dispatch(plan, FencingPriority.of(input));
+        dispatch(notifications.withoutDone(plan), FencingPriority.of(input));
         requests.answer(plan, inFlight.isEmpty() && !fencing.anyRunning(), reportsNow);
     }
 
@@ -238,6 +241,7 @@ final class CoordinatorRole {
             var a = it.next();
             if (!k.view.members().containsKey(a.node())) {
                 it.remove(); // its node is gone; the scheduler will deal with what it ran
+                notifications.completed(a, false);
                 continue;
             }
             var r = reportsNow.get(a.node());
@@ -246,6 +250,7 @@ final class CoordinatorRole {
                 if (!c.ok()) {
                     LOG.warn("{} failed on {}: {}", a.id(), a.node(), c.outcome());
                 }
+                notifications.completed(a, c.ok());
                 it.remove();
             });
         }
@@ -284,7 +289,21 @@ final class CoordinatorRole {
         }
         var now = k.wallClock.instant();
         return new SchedulerInput(k.config.resources(), nodes, k.quorum.quorate(), statuses, failures, k.admin,
-                now, lastKnown, selfFencing(nodes, now));
+                now, lastKnown, selfFencing(nodes, now), k.attributes.view(transientOf(k, reportsNow)));
+    }
+
+    /** The transient attributes of the members whose reports are in {@code reports}, this node's from itself. */
+    static Map<String, Map<String, String>> transientOf(ClusterKnowledge k, Map<String, NodeReport> reports) {
+        var result = new HashMap<String, Map<String, String>>();
+        for (var n : k.view.members().keySet()) {
+            var r = reports.get(n);
+            if (n.equals(k.self)) {
+                result.put(n, k.attributes.transientOwn());
+            } else if (r != null && !k.fenced.contains(n)) {
+                result.put(n, r.attributes());
+            }
+        }
+        return result;
     }
 
     /**
@@ -331,10 +350,18 @@ final class CoordinatorRole {
             String resource = a.resource().orElseThrow();
             if (inFlightIds.contains(a.id()) || busy.contains(lane(resource, a.node()))) continue;
             long seq = nextSeq++;
-            var d = new DispatchedAction(seq, a.id(), Operation.of(a.kind()), resource, a.node());
+            var d = new DispatchedAction(seq, a.id(), Operation.of(a.kind()), resource, a.node(), a.meta());
             inFlight.put(seq, d);
             busy.add(lane(resource, a.node()));
+            notifications.dispatching(a, plan);
             LOG.info("dispatch {} ({})", a.id(), a.reason());
+        }
+        // Post notifications of operations that succeeded, which the new plan no longer lists.
+        for (var p : notifications.ready()) {
+            long seq = nextSeq++;
+            inFlight.put(seq, new DispatchedAction(seq, p.id(), Operation.NOTIFY, p.resource().orElseThrow(), p.node(),
+                    p.meta()));
+            LOG.info("dispatch {} ({})", p.id(), p.reason());
         }
     }
 

@@ -77,9 +77,10 @@ final class FollowerRole {
             LOG.info("{} {} on {} (dispatched by {})", a.op().wire(), a.resource(), k.self, d.coordinator());
             perform(a).whenComplete((result, e) -> k.post.accept(() -> {
                 if (!stillFollowing(forCoordinator, forIncarnation)) return;
+                // A notification's failure changes nothing (Pacemaker only logs it): the plan goes on.
                 boolean ok = e == null && (result.isSuccess() || (a.op() == Operation.STOP
                         && result.outcome() == Outcome.NOT_RUNNING)
-                        || a.op() == Operation.PROBE && e == null);
+                        || a.op() == Operation.PROBE || a.op() == Operation.NOTIFY);
                 completions.put(a.seq(), new Completion(a.seq(), ok,
                         e != null ? e.toString() : result.outcome().name()));
             }));
@@ -102,6 +103,9 @@ final class FollowerRole {
             case PROBE -> k.lrm.perform(ActionKind.PROBE, a.resource());
             case START -> k.lrm.perform(ActionKind.START, a.resource());
             case STOP -> k.lrm.perform(ActionKind.STOP, a.resource());
+            case PROMOTE -> k.lrm.perform(ActionKind.PROMOTE, a.resource());
+            case DEMOTE -> k.lrm.perform(ActionKind.DEMOTE, a.resource());
+            case NOTIFY -> k.lrm.perform(ActionKind.NOTIFY, a.resource(), a.meta());
             case CLEANUP -> k.lrm.cleanup(a.resource());
         };
     }
@@ -109,6 +113,7 @@ final class FollowerRole {
     /** What this node tells every peer on every heartbeat. */
     NodeReport ownReport() {
         return new NodeReport(k.self, followed, followedIncarnation, probeGenerationDone, k.lrm.snapshot(),
-                List.copyOf(completions.values()), k.admin, requests.mine(), k.pingOk.getAsBoolean());
+                List.copyOf(completions.values()), k.admin, requests.mine(), k.pingOk.getAsBoolean(),
+                k.attributes.transientOwn(), k.attributes.permanent());
     }
 }

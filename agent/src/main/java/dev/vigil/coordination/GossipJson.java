@@ -78,7 +78,43 @@ public final class GossipJson {
         value(g, "admin", r.admin(), GossipJson::admin);
         array(g, "requests", r.requests(), GossipJson::request);
         bool(g, "pingOk", r.pingOk());
+        if (!r.attributes().isEmpty()) {
+            object(g, "attributes", r.attributes(), JsonGenerator::writeString);
+        }
+        if (!r.permanentAttributes().isEmpty()) {
+            array(g, "permanentAttributes", r.permanentAttributes(), GossipJson::permanent);
+        }
         g.writeEndObject();
+    }
+
+    private static void permanent(JsonGenerator g, NodeAttributes.Permanent a) throws IOException {
+        g.writeStartObject();
+        string(g, "scope", a.scope());
+        string(g, "node", a.node());
+        string(g, "name", a.name());
+        string(g, "value", a.value());
+        number(g, "stamp", a.stamp());
+        string(g, "writer", a.writer());
+        g.writeEndObject();
+    }
+
+    private static NodeAttributes.Permanent permanent(JsonParser p) throws IOException {
+        var f = new Object() {
+            String scope, node, name, value, writer;
+            long stamp;
+        };
+        object(p, (name, q) -> {
+            switch (name) {
+                case "scope" -> f.scope = text(q);
+                case "node" -> f.node = text(q);
+                case "name" -> f.name = text(q);
+                case "value" -> f.value = text(q);
+                case "stamp" -> f.stamp = longValue(q);
+                case "writer" -> f.writer = text(q);
+                default -> skip(q);
+            }
+        });
+        return new NodeAttributes.Permanent(f.scope, f.node, f.name, f.value, f.stamp, f.writer);
     }
 
     static void directive(JsonGenerator g, Directive d) throws IOException {
@@ -176,6 +212,13 @@ public final class GossipJson {
         string(g, "op", a.op() == null ? null : a.op().wire());
         string(g, "resource", a.resource());
         string(g, "node", a.node());
+        if (!a.meta().isEmpty()) {
+            g.writeObjectFieldStart("meta");
+            for (var e : a.meta().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -199,6 +242,8 @@ public final class GossipJson {
             AdminState admin;
             List<AdminRequest> requests;
             boolean pingOk;
+            Map<String, String> attributes;
+            List<NodeAttributes.Permanent> permanentAttributes;
         };
         object(p, (name, q) -> {
             switch (name) {
@@ -211,11 +256,13 @@ public final class GossipJson {
                 case "admin" -> f.admin = StreamingJson.nullable(q, GossipJson::admin);
                 case "requests" -> f.requests = list(q, GossipJson::request);
                 case "pingOk" -> f.pingOk = bool(q);
+                case "attributes" -> f.attributes = map(q, StreamingJson::text);
+                case "permanentAttributes" -> f.permanentAttributes = list(q, GossipJson::permanent);
                 default -> skip(q);
             }
         });
         return construct(p, () -> new NodeReport(f.node, f.coordinator, f.coordinatorIncarnation, f.probeGeneration,
-                f.resources, f.completed, f.admin, f.requests, f.pingOk));
+                f.resources, f.completed, f.admin, f.requests, f.pingOk, f.attributes, f.permanentAttributes));
     }
 
     static Directive directive(JsonParser p) throws IOException {
@@ -344,6 +391,7 @@ public final class GossipJson {
             long seq;
             String id, resource, node;
             Operation op;
+            final java.util.Map<String, String> meta = new java.util.TreeMap<>();
         };
         object(p, (name, q) -> {
             switch (name) {
@@ -352,10 +400,11 @@ public final class GossipJson {
                 case "op" -> f.op = operation(q);
                 case "resource" -> f.resource = text(q);
                 case "node" -> f.node = text(q);
+                case "meta" -> object(q, (k, v) -> f.meta.put(k, text(v)));
                 default -> skip(q);
             }
         });
-        return new DispatchedAction(f.seq, f.id, f.op, f.resource, f.node);
+        return new DispatchedAction(f.seq, f.id, f.op, f.resource, f.node, f.meta);
     }
 
     /** An unknown operation is a malformed directive, as an unknown enum constant is elsewhere here. */

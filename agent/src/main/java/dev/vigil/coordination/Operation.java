@@ -14,9 +14,9 @@ import java.util.Locale;
  * this was a string; {@link #wire()} and {@link #fromWire} are that text.
  */
 public enum Operation {
-    PROBE, START, STOP, CLEANUP;
+    PROBE, START, STOP, PROMOTE, DEMOTE, NOTIFY, CLEANUP;
 
-    /** The gossip text: {@code probe}, {@code start}, {@code stop} or {@code cleanup}. */
+    /** The gossip text: {@code probe}, {@code start}, {@code stop}, {@code promote}, {@code demote}, {@code notify} or {@code cleanup}. */
     @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
@@ -37,6 +37,9 @@ public enum Operation {
             case PROBE -> PROBE;
             case START -> START;
             case STOP -> STOP;
+            case PROMOTE -> PROMOTE;
+            case DEMOTE -> DEMOTE;
+            case NOTIFY -> NOTIFY;
             case FENCE -> throw new IllegalArgumentException("a fence is run by the coordinator, not dispatched");
         };
     }

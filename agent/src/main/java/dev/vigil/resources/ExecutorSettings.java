@@ -2,6 +2,7 @@ package dev.vigil.resources;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param path             PATH for agents, so they find the same tools however the agent was started
  * @param killGrace        how long a timed-out agent's process group has between SIGTERM and SIGKILL
  * @param threads          how many operations may run at once
+ * @param agentEnvironment variables every agent gets on top (Vigil's crm_attribute: HA_SBIN_DIR and
+ *                         the control socket it talks to)
  */
 public record ExecutorSettings(
         Path ocfRoot,
@@ -28,7 +31,8 @@ public record ExecutorSettings(
         String systemctl,
         String path,
         Duration killGrace,
-        int threads) {
+        int threads,
+        Map<String, String> agentEnvironment) {
 
     public ExecutorSettings {
         Objects.requireNonNull(ocfRoot, "ocfRoot");
@@ -45,6 +49,23 @@ public record ExecutorSettings(
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
+        agentEnvironment = Map.copyOf(agentEnvironment);
+    }
+
+    public ExecutorSettings(Path ocfRoot, Path vigilScriptsDir, Path rscTmpDir, Path initDir, Path heartbeatDir,
+                            String systemctl, String path, Duration killGrace, int threads) {
+        this(ocfRoot, vigilScriptsDir, rscTmpDir, initDir, heartbeatDir, systemctl, path, killGrace, threads, Map.of());
+    }
+
+    /**
+     * Vigil's {@code crm_attribute} and {@code crm_master} in {@code toolsDir} first on the agents'
+     * PATH and as their HA_SBIN_DIR (ClusterLabs' agents call {@code ${HA_SBIN_DIR}/crm_master}), so
+     * that they reach this agent's socket and never Pacemaker's tools, which may be installed too.
+     */
+    public ExecutorSettings withCrmTools(Path toolsDir, Path controlSocket) {
+        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, initDir, heartbeatDir, systemctl,
+                toolsDir + ":" + path, killGrace, threads,
+                Map.of("HA_SBIN_DIR", toolsDir.toString(), "VIGIL_SOCKET", controlSocket.toString()));
     }
 
     /** The standard Linux locations, with Vigil's scripts in {@code vigilScriptsDir}. */
@@ -55,30 +76,30 @@ public record ExecutorSettings(
     }
 
     public ExecutorSettings withOcfRoot(Path p) {
-        return new ExecutorSettings(p, vigilScriptsDir, rscTmpDir, initDir, heartbeatDir, systemctl, path, killGrace, threads);
+        return new ExecutorSettings(p, vigilScriptsDir, rscTmpDir, initDir, heartbeatDir, systemctl, path, killGrace, threads, agentEnvironment);
     }
 
     public ExecutorSettings withRscTmpDir(Path p) {
-        return new ExecutorSettings(ocfRoot, vigilScriptsDir, p, initDir, heartbeatDir, systemctl, path, killGrace, threads);
+        return new ExecutorSettings(ocfRoot, vigilScriptsDir, p, initDir, heartbeatDir, systemctl, path, killGrace, threads, agentEnvironment);
     }
 
     public ExecutorSettings withInitDir(Path p) {
-        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, p, heartbeatDir, systemctl, path, killGrace, threads);
+        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, p, heartbeatDir, systemctl, path, killGrace, threads, agentEnvironment);
     }
 
     public ExecutorSettings withHeartbeatDir(Path p) {
-        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, initDir, p, systemctl, path, killGrace, threads);
+        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, initDir, p, systemctl, path, killGrace, threads, agentEnvironment);
     }
 
     public ExecutorSettings withPath(String p) {
-        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, initDir, heartbeatDir, systemctl, p, killGrace, threads);
+        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, initDir, heartbeatDir, systemctl, p, killGrace, threads, agentEnvironment);
     }
 
     public ExecutorSettings withKillGrace(Duration d) {
-        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, initDir, heartbeatDir, systemctl, path, d, threads);
+        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, initDir, heartbeatDir, systemctl, path, d, threads, agentEnvironment);
     }
 
     public ExecutorSettings withThreads(int n) {
-        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, initDir, heartbeatDir, systemctl, path, killGrace, n);
+        return new ExecutorSettings(ocfRoot, vigilScriptsDir, rscTmpDir, initDir, heartbeatDir, systemctl, path, killGrace, n, agentEnvironment);
     }
 }

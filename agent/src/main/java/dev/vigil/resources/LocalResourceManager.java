@@ -4,6 +4,7 @@ import dev.vigil.config.ResourceSpec;
 import dev.vigil.config.ResourcesConfig;
 import dev.vigil.model.ActionKind;
 import dev.vigil.model.ResourceStatus;
+import dev.vigil.model.Role;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ public final class LocalResourceManager implements AutoCloseable {
     private final ScheduledExecutorService monitorTimer;
     private volatile ResourcesConfig config;
     private volatile boolean maintenance;
+    private volatile List<String> clusterNodes = List.of();
     private final Map<String, ResourceEntry> entries = new LinkedHashMap<>();
     private final Map<String, Long> generations = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> monitors = new HashMap<>();
@@ -130,6 +132,14 @@ public final class LocalResourceManager implements AutoCloseable {
 
     /** Runs one dispatched action; the future completes once the new state is recorded. */
     public CompletableFuture<OperationResult> perform(ActionKind kind, String resourceId) {
+        return perform(kind, resourceId, Map.of());
+    }
+
+    /**
+     * Runs one dispatched action with the meta attributes the coordinator added (a notification's
+     * {@code notify_*} variables); the future completes once the new state is recorded.
+     */
+    public CompletableFuture<OperationResult> perform(ActionKind kind, String resourceId, Map<String, String> extraMeta) {
         var spec = config.resource(resourceId);
         if (spec.isEmpty()) {
             return CompletableFuture.completedFuture(OperationResult.withoutRunning(Outcome.ERR_CONFIGURED,
@@ -139,8 +149,16 @@ public final class LocalResourceManager implements AutoCloseable {
             case PROBE -> probe(spec.get());
             case START -> start(spec.get());
             case STOP -> stop(spec.get());
+            case PROMOTE -> roleChange(spec.get(), Action.PROMOTE, ResourceStatus.PROMOTED);
+            case DEMOTE -> roleChange(spec.get(), Action.DEMOTE, ResourceStatus.STARTED);
+            case NOTIFY -> notify(spec.get(), extraMeta);
             case FENCE -> throw new IllegalArgumentException("fencing is not a resource operation");
         };
+    }
+
+    /** Where this node's clone instances are numbered from: the cluster's nodes, in file order. */
+    public void setClusterNodes(List<String> nodes) {
+        this.clusterNodes = List.copyOf(nodes);
     }
 
     /** Probes every resource: what a node does when it starts and what a new coordinator asks for. */
@@ -172,7 +190,7 @@ public final class LocalResourceManager implements AutoCloseable {
         running.forEach(r -> begin(r.id()));
         CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
         for (var r : running) {
-            chain = chain.thenCompose(x -> stop(r)).whenComplete((x, e) -> end(r.id()));
+            chain = chain.thenCompose(x -> stopInAnyRole(r)).whenComplete((x, e) -> end(r.id()));
         }
         return chain.thenApply(x -> null);
     }
@@ -228,7 +246,7 @@ public final class LocalResourceManager implements AutoCloseable {
             if (status != ResourceStatus.STOPPED) {
                 LOG.info("resource {} was removed from the configuration; stopping it on {}", r.id(), node);
                 begin(r.id());
-                chain = chain.thenCompose(x -> stop(r)).whenComplete((x, e) -> end(r.id()));
+                chain = chain.thenCompose(x -> stopInAnyRole(r)).whenComplete((x, e) -> end(r.id()));
             }
         }
         chain.whenComplete((x, e) -> {
@@ -253,6 +271,8 @@ public final class LocalResourceManager implements AutoCloseable {
         return recorded(r, () -> submit(r, Action.MONITOR, timeout).thenApply(result -> {
             ResourceStatus status = switch (result.outcome()) {
                 case SUCCESS, DEGRADED -> ResourceStatus.STARTED;
+                case RUNNING_PROMOTED, DEGRADED_PROMOTED -> r.isPromotable() ? ResourceStatus.PROMOTED : ResourceStatus.FAILED;
+                case FAILED_PROMOTED -> r.isPromotable() ? ResourceStatus.FAILED_PROMOTED : ResourceStatus.FAILED;
                 case NOT_RUNNING -> ResourceStatus.STOPPED;
                 // The agent cannot run here at all, so it certainly does not run here.
                 case ERR_INSTALLED, ERR_CONFIGURED -> ResourceStatus.STOPPED;
@@ -260,9 +280,10 @@ public final class LocalResourceManager implements AutoCloseable {
             };
             boolean cannotRunHere = result.outcome() == Outcome.ERR_INSTALLED
                     || result.outcome() == Outcome.ERR_CONFIGURED;
-            record(r, status, "probe", result, cannotRunHere ? NOT_INSTALLED_FAILURES : status == ResourceStatus.FAILED ? 1 : 0);
-            if (status == ResourceStatus.STARTED) {
-                scheduleMonitor(r);
+            boolean failed = status == ResourceStatus.FAILED || status == ResourceStatus.FAILED_PROMOTED;
+            record(r, status, "probe", result, cannotRunHere ? NOT_INSTALLED_FAILURES : failed ? 1 : 0);
+            if (status.isStarted()) {
+                scheduleMonitor(r, status);
             }
             return result;
         }));
@@ -273,12 +294,29 @@ public final class LocalResourceManager implements AutoCloseable {
         return recorded(r, () -> submit(r, Action.START, r.startTimeout()).thenApply(result -> {
             if (result.isSuccess()) {
                 record(r, ResourceStatus.STARTED, "start", result, 0);
-                scheduleMonitor(r);
+                scheduleMonitor(r, ResourceStatus.STARTED);
             } else {
                 record(r, ResourceStatus.FAILED, "start", result, 1);
             }
             return result;
         }));
+    }
+
+    /**
+     * A stop this node decides on its own (the agent leaves, quorum or the membership is lost): a
+     * promoted instance is demoted first, as the scheduler would, since a promotable agent's stop
+     * may refuse a promoted instance (Pacemaker's Stateful does). A failed demote does not keep it
+     * from stopping.
+     */
+    private CompletableFuture<OperationResult> stopInAnyRole(ResourceSpec r) {
+        ResourceStatus status;
+        synchronized (this) {
+            status = entries.getOrDefault(r.id(), ResourceEntry.UNKNOWN).status();
+        }
+        if (r.isPromotable() && (status == ResourceStatus.PROMOTED || status == ResourceStatus.FAILED_PROMOTED)) {
+            return roleChange(r, Action.DEMOTE, ResourceStatus.STARTED).thenCompose(x -> stop(r));
+        }
+        return stop(r);
     }
 
     private CompletableFuture<OperationResult> stop(ResourceSpec r) {
@@ -288,6 +326,50 @@ public final class LocalResourceManager implements AutoCloseable {
             record(r, stopped ? ResourceStatus.STOPPED : ResourceStatus.STOP_FAILED, "stop", result, stopped ? 0 : 1);
             return result;
         }));
+    }
+
+    /**
+     * A promote or demote: on success the instance has its new role and the monitor of that role;
+     * on failure it is failed (Pacemaker recovers it: demote or stop, start, and promote by score).
+     */
+    private CompletableFuture<OperationResult> roleChange(ResourceSpec r, Action action, ResourceStatus to) {
+        bumpGeneration(r.id());
+        return recorded(r, () -> submit(r, action, r.startTimeout()).thenApply(result -> {
+            if (result.isSuccess()) {
+                record(r, to, action.ocfName(), result, 0);
+                scheduleMonitor(r, to);
+            } else {
+                // A promote that failed may have half promoted it: demoted before it is stopped.
+                record(r, action == Action.PROMOTE ? ResourceStatus.FAILED_PROMOTED : ResourceStatus.FAILED,
+                        action.ocfName(), result, 1);
+            }
+            return result;
+        }));
+    }
+
+    /**
+     * A clone notification: the agent learns what happens to the other instances. It changes no
+     * state here and a failure is only logged, as in Pacemaker.
+     */
+    private CompletableFuture<OperationResult> notify(ResourceSpec r, Map<String, String> extraMeta) {
+        var meta = new HashMap<>(meta(r));
+        meta.putAll(extraMeta);
+        var request = new OperationRequest(r.id(), r.agent(), Action.NOTIFY, r.params(), r.startTimeout(), Duration.ZERO,
+                meta);
+        CompletableFuture<OperationResult> f;
+        try {
+            f = executor.submit(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(OperationResult.withoutRunning(Outcome.ERR_GENERIC,
+                    "executor closed: " + e.getMessage()));
+        }
+        return f.thenApply(result -> {
+            if (!result.isSuccess()) {
+                LOG.warn("resource {} notify ({} {}) on {}: {}", r.id(), extraMeta.get("notify_type"),
+                        extraMeta.get("notify_operation"), node, describe(result));
+            }
+            return result;
+        });
     }
 
     /** Counts an operation in flight from before it is queued until its result is recorded. */
@@ -305,28 +387,40 @@ public final class LocalResourceManager implements AutoCloseable {
         }
     }
 
-    private synchronized void scheduleMonitor(ResourceSpec r) {
-        if (r.monitor().isEmpty() || maintenance || closed) return;
+    /** The recurring monitor of the instance's role ({@code status} STARTED or PROMOTED). */
+    private synchronized void scheduleMonitor(ResourceSpec r, ResourceStatus status) {
+        Role role = !r.isPromotable() ? Role.STARTED : status == ResourceStatus.PROMOTED ? Role.PROMOTED : Role.UNPROMOTED;
+        var spec = r.monitorFor(role);
+        if (spec.isEmpty() || maintenance || closed) return;
         var old = monitors.remove(r.id());
         if (old != null) {
             old.cancel(false);
         }
         long generation = generations.getOrDefault(r.id(), 0L);
-        Duration interval = r.monitor().get().interval();
-        monitors.put(r.id(), monitorTimer.scheduleWithFixedDelay(() -> monitorOnce(r, generation),
+        Duration interval = spec.get().interval();
+        monitors.put(r.id(), monitorTimer.scheduleWithFixedDelay(() -> monitorOnce(r, spec.get(), role, generation),
                 interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS));
     }
 
-    private void monitorOnce(ResourceSpec r, long generation) {
-        var spec = r.monitor().orElseThrow();
+    /**
+     * Whether a monitor's outcome is what an instance in {@code role} should report: a promoted
+     * instance answers OCF_RUNNING_PROMOTED (8), any other running one OCF_SUCCESS (0). An instance
+     * that changed role by itself has failed, as in Pacemaker; OCF_FAILED_PROMOTED (9) always has.
+     */
+    static boolean expected(Role role, Outcome o) {
+        return role == Role.PROMOTED ? o == Outcome.RUNNING_PROMOTED || o == Outcome.DEGRADED_PROMOTED
+                : o == Outcome.SUCCESS || o == Outcome.DEGRADED;
+    }
+
+    private void monitorOnce(ResourceSpec r, ResourceSpec.MonitorSpec spec, Role role, long generation) {
         OperationResult result;
         try {
             result = executor.submit(new OperationRequest(r.id(), r.agent(), Action.MONITOR, r.params(),
-                    spec.timeout(), spec.interval(), meta())).join();
+                    spec.timeout(), spec.interval(), meta(r))).join();
         } catch (RuntimeException e) {
             return; // closing
         }
-        if (result.isSuccess() || result.outcome() == Outcome.DEGRADED) return;
+        if (expected(role, result.outcome())) return;
         synchronized (this) {
             if (generations.getOrDefault(r.id(), 0L) != generation || maintenance) {
                 return; // a start or stop ran meanwhile: this result describes the past
@@ -337,11 +431,14 @@ public final class LocalResourceManager implements AutoCloseable {
             }
         }
         LOG.warn("resource {} on {}: monitor failed: {}", r.id(), node, describe(result));
-        record(r, ResourceStatus.FAILED, "monitor", result, 1);
+        // A promoted instance that is still there in some form is demoted before it is stopped.
+        boolean stillPromoted = role == Role.PROMOTED && result.outcome() != Outcome.NOT_RUNNING
+                && result.outcome() != Outcome.SUCCESS;
+        record(r, stillPromoted ? ResourceStatus.FAILED_PROMOTED : ResourceStatus.FAILED, "monitor", result, 1);
     }
 
     private CompletableFuture<OperationResult> submit(ResourceSpec r, Action action, Duration timeout) {
-        var request = new OperationRequest(r.id(), r.agent(), action, r.params(), timeout, Duration.ZERO, meta());
+        var request = new OperationRequest(r.id(), r.agent(), action, r.params(), timeout, Duration.ZERO, meta(r));
         try {
             return executor.submit(request);
         } catch (RuntimeException e) {
@@ -350,9 +447,15 @@ public final class LocalResourceManager implements AutoCloseable {
         }
     }
 
-    /** Pacemaker passes the node's name as OCF_RESKEY_CRM_meta_on_node; some agents rely on it. */
-    private Map<String, String> meta() {
-        return Map.of("on_node", node);
+    /**
+     * Pacemaker passes the node's name as OCF_RESKEY_CRM_meta_on_node; some agents rely on it. A
+     * clone's instance also learns its number and the clone's shape, as Pacemaker's do.
+     */
+    private Map<String, String> meta(ResourceSpec r) {
+        if (!r.cloned()) {
+            return Map.of("on_node", node);
+        }
+        return CloneMeta.of(r, node, clusterNodes);
     }
 
     private void record(ResourceSpec r, ResourceStatus status, String op, OperationResult result, int newFailures) {

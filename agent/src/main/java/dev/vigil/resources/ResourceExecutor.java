@@ -117,6 +117,7 @@ public final class ResourceExecutor implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.put("PATH", settings.path());
+        env.putAll(settings.agentEnvironment());
         if (request.agent().resourceClass() == ResourceClass.OCF) {
             env.putAll(ocfEnvironment(request, settings));
         }

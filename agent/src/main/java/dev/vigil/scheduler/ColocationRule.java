@@ -2,6 +2,7 @@ package dev.vigil.scheduler;
 
 import dev.vigil.config.Constraint;
 import dev.vigil.config.ResourceSpec;
+import dev.vigil.model.Role;
 import java.util.List;
 
 /**
@@ -11,14 +12,16 @@ import java.util.List;
  */
 final class ColocationRule {
     private final PlanningState s;
+    private final Promotion promotion;
 
-    ColocationRule(PlanningState s) {
+    ColocationRule(PlanningState s, Promotion promotion) {
         this.s = s;
+        this.promotion = promotion;
     }
 
-    /** Nodes where a unit this one is colocated with will run healthily after the plan. */
-    List<String> anchorNodes(Unit w) {
-        List<String> nodesOfW = s.target.getOrDefault(w.id(), List.of());
+    /** Nodes where {@code w} will run healthily in {@code role} after the plan. */
+    List<String> anchorNodes(Unit w, Role role) {
+        List<String> nodesOfW = promotion.nodesIn(w, role);
         if (w.isClone()) {
             ResourceSpec r = w.members().get(0);
             return nodesOfW.stream().filter(n -> !s.facts.failed(r, n)).toList();
@@ -32,18 +35,19 @@ final class ColocationRule {
             if (c instanceof Constraint.Colocation col && s.unit(col.target(), c) == u
                     && s.unit(col.with(), c) != u) {
                 Unit w = s.unit(col.with(), c);
-                List<String> there = anchorNodes(w);
+                List<String> there = anchorNodes(w, col.withRole());
+                String role = col.withRole() == Role.STARTED ? "" : " " + col.withRole().configName();
                 if (col.score() >= Scores.INFINITY && there.isEmpty()) {
-                    return "needs " + w.id() + ", which will not run";
+                    return "needs " + w.id() + role + (role.isEmpty() ? ", which will not run" : ", which no node will be");
                 }
                 if (col.score() >= Scores.INFINITY && w.isClone() && s.facts.failed(w.members().get(0), n)) {
                     return "needs " + w.id() + ", which failed on " + n;
                 }
                 if (col.score() >= Scores.INFINITY && !there.contains(n)) {
-                    return "needs " + w.id() + ", not on " + n;
+                    return "needs " + w.id() + role + ", not on " + n;
                 }
                 if (col.score() <= Scores.MINUS_INFINITY && there.contains(n)) {
-                    return "avoids " + w.id() + " on " + n;
+                    return "avoids " + w.id() + role + " on " + n;
                 }
             }
         }
@@ -53,6 +57,6 @@ final class ColocationRule {
     /** Whether the finite colocation {@code col} scores {@code u} on {@code n}, by {@code col.score()}. */
     boolean applies(Constraint.Colocation col, Unit u, String n) {
         return s.unit(col.target(), col) == u && Math.abs(col.score()) < Scores.INFINITY
-                && anchorNodes(s.unit(col.with(), col)).contains(n);
+                && anchorNodes(s.unit(col.with(), col), col.withRole()).contains(n);
     }
 }

@@ -30,7 +30,7 @@ final class FailurePolicies {
                     s.notes.add("stop of " + r.id() + " failed on " + n + "; cannot be recovered without fencing"
                             + (s.cfg.fencingConfigured() ? " (fencing needs quorum)" : "")
                             + ": " + unit + " is left alone until an operator cleans it up");
-                } else if (st == ResourceStatus.FAILED) {
+                } else if (st == ResourceStatus.FAILED || st == ResourceStatus.FAILED_PROMOTED) {
                     switch (r.onFail()) {
                         case FENCE -> {
                             s.held.add(unit);
@@ -61,7 +61,7 @@ final class FailurePolicies {
         for (ResourceSpec r : active) {
             int count = facts.failcount(r, n);
             String of = u.type() == Unit.Type.GROUP ? " of " + r.id() : "";
-            if (r.onFail() == OnFail.MOVE && (count > 0 || facts.status(r, n) == ResourceStatus.FAILED)) {
+            if (r.onFail() == OnFail.MOVE && (count > 0 || facts.failed(r, n))) {
                 return r.id() + " failed on " + n + " (on_fail: move)";
             }
             if (threshold > 0 && count >= threshold) {

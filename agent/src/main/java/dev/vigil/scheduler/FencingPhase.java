@@ -62,7 +62,7 @@ final class FencingPhase {
                 }
                 if (facts.status(r, n) == ResourceStatus.STOP_FAILED) {
                     reasons.putIfAbsent(n, "stop of " + r.id() + " failed on " + n);
-                } else if (facts.status(r, n) == ResourceStatus.FAILED && r.onFail() == OnFail.FENCE) {
+                } else if (facts.failed(r, n) && r.onFail() == OnFail.FENCE) {
                     reasons.putIfAbsent(n, r.id() + " failed on " + n + " (on_fail: fence)");
                 }
             }

@@ -74,7 +74,8 @@ public final class FencingPriority {
     }
 
     private static boolean active(ResourceStatus s) {
-        return s == ResourceStatus.STARTED || s == ResourceStatus.FAILED || s == ResourceStatus.STOP_FAILED;
+        return s.isStarted() || s == ResourceStatus.FAILED || s == ResourceStatus.FAILED_PROMOTED
+                || s == ResourceStatus.STOP_FAILED;
     }
 
     public int priority(String node) {

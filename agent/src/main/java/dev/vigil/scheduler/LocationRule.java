@@ -1,6 +1,7 @@
 package dev.vigil.scheduler;
 
 import dev.vigil.config.Constraint;
+import dev.vigil.model.Role;
 import java.util.Optional;
 
 /**
@@ -18,16 +19,19 @@ final class LocationRule {
     String forbids(Unit u, String n) {
         for (Constraint c : s.cfg.constraints()) {
             if (c instanceof Constraint.Location l && l.node().equals(n) && s.unit(l.target(), c) == u
-                    && l.score() <= Scores.MINUS_INFINITY) {
+                    && l.role() == Role.STARTED && l.score() <= Scores.MINUS_INFINITY) {
                 return "location " + l.id() + " forbids " + n;
             }
         }
         return null;
     }
 
-    /** Whether {@code l} scores {@code u} on {@code n}; its score is then {@code l.score()}. */
+    /**
+     * Whether {@code l} scores {@code u} on {@code n}; its score is then {@code l.score()}. A
+     * location by role scores only the promotion ({@link Promotion}), not where instances run.
+     */
     boolean applies(Constraint.Location l, Unit u, String n) {
-        return l.node().equals(n) && s.unit(l.target(), l) == u;
+        return l.node().equals(n) && s.unit(l.target(), l) == u && l.role() == Role.STARTED;
     }
 
     /** {@code score} plus the group's preference for {@code n}, if it prefers it. */

@@ -61,11 +61,13 @@ final class NodeFacts {
 
     boolean healthy(ResourceSpec r, String node) {
         ResourceStatus s = status(r, node);
-        return s == ResourceStatus.STARTED || (s == ResourceStatus.FAILED && r.onFail() == OnFail.IGNORE);
+        return s.isStarted() || ((s == ResourceStatus.FAILED || s == ResourceStatus.FAILED_PROMOTED)
+                && r.onFail() == OnFail.IGNORE);
     }
 
     boolean failed(ResourceSpec r, String node) {
-        return status(r, node) == ResourceStatus.FAILED && r.onFail() != OnFail.IGNORE;
+        ResourceStatus s = status(r, node);
+        return (s == ResourceStatus.FAILED || s == ResourceStatus.FAILED_PROMOTED) && r.onFail() != OnFail.IGNORE;
     }
 
     boolean running(ResourceSpec r, String node) {
@@ -75,7 +77,14 @@ final class NodeFacts {
     /** Any node's report, trusted or not: for saying why something moves. */
     boolean wasRunning(ResourceSpec r, String n) {
         ResourceStatus s = status(r, n);
-        return s == ResourceStatus.STARTED || s == ResourceStatus.FAILED || s == ResourceStatus.STOP_FAILED;
+        return s.isStarted() || s == ResourceStatus.FAILED || s == ResourceStatus.FAILED_PROMOTED
+                || s == ResourceStatus.STOP_FAILED;
+    }
+
+    /** A promotable clone's instance reported promoted there (trusted or not), healthy or failed. */
+    boolean promoted(ResourceSpec r, String n) {
+        ResourceStatus s = status(r, n);
+        return s == ResourceStatus.PROMOTED || s == ResourceStatus.FAILED_PROMOTED;
     }
 
     int failcount(ResourceSpec r, String node) {

@@ -2,6 +2,7 @@ package dev.vigil.scheduler;
 
 import dev.vigil.config.Constraint;
 import dev.vigil.config.ResourceSpec;
+import dev.vigil.model.ActionKind;
 import java.util.List;
 import java.util.Map;
 
@@ -21,9 +22,15 @@ final class OrderRule {
     /** Why {@code u} cannot run because something it starts after will not run, or null. */
     String whyCannotStart(Unit u) {
         for (Constraint c : s.cfg.constraints()) {
-            if (c instanceof Constraint.Order o && s.unit(o.then(), c) == u && s.unit(o.first(), c) != u
-                    && s.target.getOrDefault(s.unit(o.first(), c).id(), List.of()).isEmpty()) {
-                return "starts after " + s.unit(o.first(), c).id() + ", which will not run";
+            if (c instanceof Constraint.Order o && s.unit(o.then(), c) == u && s.unit(o.first(), c) != u) {
+                Unit f = s.unit(o.first(), c);
+                if (s.target.getOrDefault(f.id(), List.of()).isEmpty()) {
+                    return "starts after " + f.id() + ", which will not run";
+                }
+                if (o.firstAction() == ActionKind.PROMOTE && o.thenAction() == ActionKind.START
+                        && s.promotedTarget.getOrDefault(f.id(), List.of()).isEmpty()) {
+                    return "starts after " + f.id() + " is promoted, which it will not be";
+                }
             }
         }
         return null;
@@ -75,8 +82,14 @@ final class OrderRule {
         }
     }
 
-    /** Then starts after first started; then stops before first stops. */
-    void addEdges(Map<ResourceOnNode, Draft> stopDrafts, Map<ResourceOnNode, Draft> startDrafts) {
+    /**
+     * Then starts after first started; then stops before first stops. With {@code first_action:
+     * promote}, then starts after first's promote and stops before first's demote (a floating IP
+     * on the promoted instance); with {@code then_action: promote}, then's promote waits instead
+     * of its start.
+     */
+    void addEdges(Map<ResourceOnNode, Draft> stopDrafts, Map<ResourceOnNode, Draft> startDrafts,
+                  Map<ResourceOnNode, Draft> promoteDrafts, Map<ResourceOnNode, Draft> demoteDrafts) {
         for (Constraint c : s.cfg.constraints()) {
             if (c instanceof Constraint.Order o) {
                 Unit f = s.unit(o.first(), c);
@@ -84,14 +97,21 @@ final class OrderRule {
                 if (f == th) {
                     continue;
                 }
+                boolean byRole = o.firstAction() == ActionKind.PROMOTE;
+                var firstUp = byRole ? promoteDrafts : startDrafts;
+                var firstDown = byRole ? demoteDrafts : stopDrafts;
+                var thenUp = o.thenAction() == ActionKind.PROMOTE ? promoteDrafts : startDrafts;
+                var thenDown = o.thenAction() == ActionKind.PROMOTE ? demoteDrafts : stopDrafts;
                 // A clone orders per node (Pacemaker's interleave): a start elsewhere must not wait
-                // for an instance that is being recovered, which may never come back.
-                for (Draft d : TransitionGraph.draftsOf(startDrafts, th)) {
-                    TransitionGraph.draftsOf(startDrafts, f).stream().filter(p -> !f.isClone() || p.node.equals(d.node))
+                // for an instance that is being recovered, which may never come back. The promoted
+                // instance is one for the whole cluster, so ordering after a promote is global.
+                boolean perNode = f.isClone() && !byRole;
+                for (Draft d : TransitionGraph.draftsOf(thenUp, th)) {
+                    TransitionGraph.draftsOf(firstUp, f).stream().filter(p -> !perNode || p.node.equals(d.node))
                             .forEach(p -> d.after.add(p.id));
                 }
-                for (Draft d : TransitionGraph.draftsOf(stopDrafts, f)) {
-                    TransitionGraph.draftsOf(stopDrafts, th).stream().filter(p -> !f.isClone() || p.node.equals(d.node))
+                for (Draft d : TransitionGraph.draftsOf(firstDown, f)) {
+                    TransitionGraph.draftsOf(thenDown, th).stream().filter(p -> !perNode || p.node.equals(d.node))
                             .forEach(p -> d.after.add(p.id));
                 }
             }

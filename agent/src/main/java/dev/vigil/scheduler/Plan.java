@@ -18,12 +18,21 @@ import java.util.Map;
  *                  leaves alone (waiting for probes, blocked, frozen) appears where it runs now.
  *                  Resources that will not run have no entry.
  * @param notes     what cannot be done and why (no node can run a group, fencing needed, no quorum)
+ * @param promoted  the instances of promotable clones that will be promoted, as {@code id@node}
+ *                  (each also in {@code placement}), in node order
  */
-public record Plan(List<PlannedAction> actions, Map<String, String> placement, List<String> notes) {
+public record Plan(List<PlannedAction> actions, Map<String, String> placement, List<String> notes,
+                   List<String> promoted) {
     public Plan {
         actions = List.copyOf(actions);
         placement = Map.copyOf(placement);
         notes = List.copyOf(notes);
+        promoted = List.copyOf(promoted);
+    }
+
+    /** Nothing promotable. */
+    public Plan(List<PlannedAction> actions, Map<String, String> placement, List<String> notes) {
+        this(actions, placement, notes, List.of());
     }
 
     public static final Plan EMPTY = new Plan(List.of(), Map.of(), List.of());

@@ -55,6 +55,12 @@ final class PlanningState {
     final Map<String, String> stopWhy = new HashMap<>();
     final Map<ResourceOnNode, String> stops = new LinkedHashMap<>();
     final Map<ResourceOnNode, String> starts = new LinkedHashMap<>();
+    /** Promotable unit → the nodes where its instance will be promoted ({@link Promotion}). */
+    final Map<String, List<String>> promotedTarget = new HashMap<>();
+    /** Promotable unit → node → its usable promotion score there. */
+    final Map<String, Map<String, Integer>> promotionScores = new HashMap<>();
+    final Map<ResourceOnNode, String> promotes = new LinkedHashMap<>();
+    final Map<ResourceOnNode, String> demotes = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
 
     PlanningState(SchedulerInput in) {

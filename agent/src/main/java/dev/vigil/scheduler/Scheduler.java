@@ -37,7 +37,8 @@ public final class Scheduler {
         var s = new PlanningState(input);
         var fencing = new FencingPhase(s);
         var location = new LocationRule(s);
-        var colocation = new ColocationRule(s);
+        var promotion = new Promotion(s);
+        var colocation = new ColocationRule(s, promotion);
         var order = new OrderRule(s);
         var operator = new OperatorRule(s);
         var failures = new FailurePolicies(s);
@@ -50,6 +51,7 @@ public final class Scheduler {
         new QuorumPhase(s).apply();
         for (Unit u : s.units) {
             placement.place(u);
+            promotion.choose(u);
         }
         for (Unit u : s.units) {
             if (!s.pending.contains(u.id()) && !s.held.contains(u.id())) {
@@ -57,6 +59,7 @@ public final class Scheduler {
             }
         }
         order.propagateRestarts();
-        return new TransitionGraph(s, fencing, order).assemble(probes);
+        s.units.forEach(promotion::actionsFor);
+        return new TransitionGraph(s, fencing, order, promotion).assemble(probes);
     }
 }

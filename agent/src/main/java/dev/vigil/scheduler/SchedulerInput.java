@@ -21,6 +21,9 @@ import java.util.Map;
  *                 about what they run now (their entries in {@code statuses} stay unknown)
  * @param selfFencing when lost nodes were lost and whether this quorum is exclusive, for the watchdog
  *                 rule ({@link SelfFencing})
+ * @param attributes node → attribute name → value: the node attributes the agents set with
+ *                 {@code crm_attribute} / {@code crm_master}, of nodes in this partition; a
+ *                 promotable clone's promotion score on a node is its {@code master-<id>}
  */
 public record SchedulerInput(
         ResourcesConfig config,
@@ -31,7 +34,8 @@ public record SchedulerInput(
         AdminState admin,
         Instant now,
         Map<ResourceOnNode, ResourceStatus> lastKnown,
-        SelfFencingInput selfFencing) {
+        SelfFencingInput selfFencing,
+        Map<String, Map<String, String>> attributes) {
 
     public SchedulerInput {
         selfFencing = selfFencing == null ? SelfFencingInput.NONE : selfFencing;
@@ -39,20 +43,28 @@ public record SchedulerInput(
         statuses = Map.copyOf(statuses);
         failures = Map.copyOf(failures);
         lastKnown = Map.copyOf(lastKnown);
+        var copy = new java.util.HashMap<String, Map<String, String>>();
+        (attributes == null ? Map.<String, Map<String, String>>of() : attributes).forEach((n, a) -> copy.put(n, Map.copyOf(a)));
+        attributes = Map.copyOf(copy);
     }
 
-    /** Without the watchdog rule's facts. */
+    /** Without the watchdog rule's facts or node attributes. */
     public SchedulerInput(ResourcesConfig config, List<NodeInfo> nodes, boolean quorate,
             Map<ResourceOnNode, ResourceStatus> statuses, Map<ResourceOnNode, Failures> failures, AdminState admin,
             Instant now, Map<ResourceOnNode, ResourceStatus> lastKnown) {
-        this(config, nodes, quorate, statuses, failures, admin, now, lastKnown, SelfFencingInput.NONE);
+        this(config, nodes, quorate, statuses, failures, admin, now, lastKnown, SelfFencingInput.NONE, Map.of());
     }
 
     /** Nothing known beyond {@code statuses} (the scenarios state lost nodes' last statuses there). */
     public SchedulerInput(ResourcesConfig config, List<NodeInfo> nodes, boolean quorate,
             Map<ResourceOnNode, ResourceStatus> statuses, Map<ResourceOnNode, Failures> failures, AdminState admin,
             Instant now) {
-        this(config, nodes, quorate, statuses, failures, admin, now, Map.of());
+        this(config, nodes, quorate, statuses, failures, admin, now, Map.of(), SelfFencingInput.NONE, Map.of());
+    }
+
+    /** A node attribute, if that node has it. */
+    public java.util.Optional<String> attribute(String node, String name) {
+        return java.util.Optional.ofNullable(attributes.getOrDefault(node, Map.of()).get(name));
     }
 
     public ResourceStatus status(String resource, String node) {

@@ -24,11 +24,13 @@ final class TransitionGraph {
     private final PlanningState s;
     private final FencingPhase fencing;
     private final OrderRule order;
+    private final Promotion promotion;
 
-    TransitionGraph(PlanningState s, FencingPhase fencing, OrderRule order) {
+    TransitionGraph(PlanningState s, FencingPhase fencing, OrderRule order, Promotion promotion) {
         this.s = s;
         this.fencing = fencing;
         this.order = order;
+        this.promotion = promotion;
     }
 
     Plan assemble(List<Draft> probes) {
@@ -36,6 +38,9 @@ final class TransitionGraph {
         natural.addAll(probes);
         var stopDrafts = new HashMap<ResourceOnNode, Draft>();
         var startDrafts = new HashMap<ResourceOnNode, Draft>();
+        var promoteDrafts = new HashMap<ResourceOnNode, Draft>();
+        var demoteDrafts = new HashMap<ResourceOnNode, Draft>();
+        roleDrafts(s.demotes, ActionKind.DEMOTE, demoteDrafts, natural);
         for (int i = s.units.size() - 1; i >= 0; i--) {
             for (ResourceSpec m : reversed(s.units.get(i).members())) {
                 for (String n : s.facts.nodeNames) {
@@ -62,8 +67,41 @@ final class TransitionGraph {
                 }
             }
         }
-        addEdges(stopDrafts, startDrafts);
-        return new Plan(serialize(natural), placement(), s.notes);
+        roleDrafts(s.promotes, ActionKind.PROMOTE, promoteDrafts, natural);
+        addEdges(stopDrafts, startDrafts, promoteDrafts, demoteDrafts);
+        new Notifications(s).add(natural, stopDrafts, startDrafts, promoteDrafts, demoteDrafts);
+        return new Plan(serialize(natural), placement(), s.notes, promoted());
+    }
+
+    /** Promotes or demotes, in unit and node order. */
+    private void roleDrafts(Map<ResourceOnNode, String> decided, ActionKind kind, Map<ResourceOnNode, Draft> drafts,
+                            List<Draft> natural) {
+        for (Unit u : s.units) {
+            for (String n : s.facts.nodeNames) {
+                var key = new ResourceOnNode(u.members().get(0).id(), n);
+                if (decided.containsKey(key)) {
+                    Draft d = Promotion.draft(key, kind, decided.get(key));
+                    drafts.put(key, d);
+                    natural.add(d);
+                }
+            }
+        }
+    }
+
+    /** The promoted instances once the plan is carried out, {@code id@node}. */
+    private List<String> promoted() {
+        var result = new ArrayList<String>();
+        for (Unit u : s.units) {
+            ResourceSpec r = u.members().get(0);
+            if (!r.isPromotable()) {
+                continue;
+            }
+            List<String> where = s.pending.contains(u.id())
+                    ? s.facts.trustedNodes().stream().filter(n -> s.facts.promoted(r, n)).toList()
+                    : s.promotedTarget.getOrDefault(u.id(), List.of());
+            where.forEach(n -> result.add(r.id() + "@" + n));
+        }
+        return result;
     }
 
     private static <T> List<T> reversed(List<T> list) {
@@ -79,7 +117,8 @@ final class TransitionGraph {
                 .map(Map.Entry::getValue).toList();
     }
 
-    private void addEdges(Map<ResourceOnNode, Draft> stopDrafts, Map<ResourceOnNode, Draft> startDrafts) {
+    private void addEdges(Map<ResourceOnNode, Draft> stopDrafts, Map<ResourceOnNode, Draft> startDrafts,
+                          Map<ResourceOnNode, Draft> promoteDrafts, Map<ResourceOnNode, Draft> demoteDrafts) {
         // A resource never runs twice: every start waits for its stops anywhere.
         for (var start : startDrafts.entrySet()) {
             for (var stop : stopDrafts.entrySet()) {
@@ -111,8 +150,9 @@ final class TransitionGraph {
                 }
             }
         }
-        order.addEdges(stopDrafts, startDrafts);
+        order.addEdges(stopDrafts, startDrafts, promoteDrafts, demoteDrafts);
         fencing.addEdges(startDrafts);
+        promotion.addEdges(stopDrafts, startDrafts, promoteDrafts, demoteDrafts);
     }
 
     /**
@@ -160,7 +200,7 @@ final class TransitionGraph {
             List<String> direct = d.after.stream()
                     .filter(p -> d.after.stream().noneMatch(q -> !q.equals(p) && ancestors.get(q).contains(p)))
                     .sorted(Comparator.comparing(position::get)).toList();
-            result.add(new PlannedAction(d.id, d.kind, d.resource, d.node, direct, d.reason));
+            result.add(new PlannedAction(d.id, d.kind, d.resource, d.node, direct, d.reason, d.meta));
         }
         return result;
     }

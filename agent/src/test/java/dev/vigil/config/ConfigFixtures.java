@@ -1,5 +1,7 @@
 package dev.vigil.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -7,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 /** Shared by the config tests; keeps every test off the real DNS. */
@@ -37,5 +40,22 @@ final class ConfigFixtures {
 
     static InetAddress ip(String literal) {
         return ConfigLoader.ipLiteral(literal).orElseThrow();
+    }
+
+    /** The errors of a policy half read alone (line 1 is its first line); empty when it is valid. */
+    static List<ConfigError> resourceErrors(String yaml, Path file, List<String> nodes) {
+        try {
+            ConfigLoader.loadResources(yaml, file, nodes);
+            return List.of();
+        } catch (ConfigException e) {
+            return e.errors();
+        }
+    }
+
+    /** {@code e} is at line:column and its message says each of {@code fragments}. */
+    static void assertError(ConfigError e, int line, int column, String... fragments) {
+        assertThat(e.message()).contains(fragments);
+        assertThat(e.line()).as("line of %s", e).isEqualTo(line);
+        assertThat(e.column()).as("column of %s", e).isEqualTo(column);
     }
 }

@@ -39,7 +39,9 @@ class GossipCodecTest {
     static Directive fullDirective() {
         return new Directive("ha1", 42, 2,
                 List.of(new DispatchedAction(9, "vip:start@ha2", Operation.START, "vip", "ha2"),
-                        new DispatchedAction(10, "web:cleanup@ha1", Operation.CLEANUP, "web", "ha1")),
+                        new DispatchedAction(10, "web:cleanup@ha1", Operation.CLEANUP, "web", "ha1"),
+                        new DispatchedAction(11, "db:notify-pre-promote@ha3", Operation.NOTIFY, "db", "ha3",
+                                java.util.Map.of("notify_type", "pre", "notify_operation", "promote"))),
                 ADMIN, List.of(new AdminReply("ha2", 1, true, "www runs on ha2"),
                         new AdminReply("ha3", 5, false, "no node 'ha9'")));
     }

@@ -76,12 +76,12 @@ class GossipJsonTest {
             assertThat(GossipJson.readDirective(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(directive);
         }
         assertThat(List.of(Operation.values()).stream().map(Operation::wire))
-                .containsExactly("probe", "start", "stop", "cleanup");
+                .containsExactly("probe", "start", "stop", "promote", "demote", "notify", "cleanup");
         String unknown = new String(GossipJson.write(new Directive("ha1", 7, 1,
                 List.of(new DispatchedAction(1, "x", Operation.START, "web", "ha2")), AdminState.INITIAL, List.of())),
-                StandardCharsets.UTF_8).replace("\"start\"", "\"promote\"");
+                StandardCharsets.UTF_8).replace("\"start\"", "\"migrate\"");
         assertThatThrownBy(() -> GossipJson.readDirective(unknown.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IOException.class).hasMessageContaining("promote");
+                .isInstanceOf(IOException.class).hasMessageContaining("migrate");
     }
 
     @Test

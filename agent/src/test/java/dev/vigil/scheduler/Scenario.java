@@ -37,7 +37,7 @@ record Scenario(Path file, String description, SchedulerInput input, String expe
     private static final Instant DEFAULT_NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final List<String> TOP_KEYS =
             List.of("description", "config", "nodes", "quorate", "admin", "now", "status", "failures", "lost_since",
-                    "exclusive_quorum", "expect");
+                    "exclusive_quorum", "attributes", "expect");
 
     /** A scenario file that cannot be read; the message starts with the file. */
     static final class Invalid extends RuntimeException {
@@ -100,9 +100,10 @@ record Scenario(Path file, String description, SchedulerInput input, String expe
         long online = nodes.stream().filter(n -> n.condition() == NodeCondition.ONLINE).count();
         boolean exclusive = root.has("exclusive_quorum") ? p.bool(root.get("exclusive_quorum"), "exclusive_quorum")
                 : 2 * online > nodes.size();
+        var attributes = p.attributes(root.get("attributes"), names);
         String expect = root.has("expect") ? p.expect(root.get("expect")) : "";
         return new Scenario(file, description, new SchedulerInput(config, nodes, quorate, statuses, failures, admin,
-                now, Map.of(), new SelfFencingInput(lostSince, exclusive)), expect);
+                now, Map.of(), new SelfFencingInput(lostSince, exclusive), attributes), expect);
     }
 
     /**
@@ -158,19 +159,30 @@ record Scenario(Path file, String description, SchedulerInput input, String expe
 
     /** The canonical text of an {@code expect:} section: what files hold and what failures diff. */
     static String render(List<String> actions, Map<String, String> placement, List<String> notes) {
+        return render(actions, placement, notes, List.of());
+    }
+
+    /** With the promoted instances, a line only a scenario with a promotable clone has. */
+    static String render(List<String> actions, Map<String, String> placement, List<String> notes,
+                         List<String> promoted) {
         var sb = new StringBuilder("expect:\n");
         sb.append("  actions:").append(actions.isEmpty() ? " []\n" : "\n");
         actions.forEach(a -> sb.append("    - ").append(scalar(a, false)).append('\n'));
         sb.append("  placement: {").append(new TreeMap<>(placement).entrySet().stream()
                 .map(e -> scalar(e.getKey(), true) + ": " + scalar(e.getValue(), true)).collect(Collectors.joining(", ")))
                 .append("}\n");
+        if (!promoted.isEmpty()) {
+            sb.append("  promoted: [").append(promoted.stream().map(x -> scalar(x, true))
+                    .collect(Collectors.joining(", "))).append("]\n");
+        }
         sb.append("  notes:").append(notes.isEmpty() ? " []\n" : "\n");
         notes.forEach(n -> sb.append("    - ").append(scalar(n, false)).append('\n'));
         return sb.toString();
     }
 
     static String render(Plan plan) {
-        return render(plan.actions().stream().map(Scenario::oneLiner).toList(), plan.placement(), plan.notes());
+        return render(plan.actions().stream().map(Scenario::oneLiner).toList(), plan.placement(), plan.notes(),
+                plan.promoted());
     }
 
     /** {@code web:start@ha2 after vip:start@ha2 because failback to preferred ha2} */
@@ -370,7 +382,7 @@ record Scenario(Path file, String description, SchedulerInput input, String expe
             if (!n.isObject()) {
                 throw invalid("expect", "expected {actions: [...], placement: {...}, notes: [...]}");
             }
-            keys(n, "expect", List.of("actions", "placement", "notes"));
+            keys(n, "expect", List.of("actions", "placement", "promoted", "notes"));
             var actions = list(n.get("actions"), "expect.actions").stream().map(JsonNode::asText).toList();
             var placement = new TreeMap<String, String>();
             JsonNode pl = n.get("placement");
@@ -381,7 +393,30 @@ record Scenario(Path file, String description, SchedulerInput input, String expe
                 pl.fields().forEachRemaining(e -> placement.put(e.getKey(), e.getValue().asText()));
             }
             var notes = list(n.get("notes"), "expect.notes").stream().map(JsonNode::asText).toList();
-            return render(actions.stream().map(a -> a.strip().replaceAll("\\s+", " ")).toList(), placement, notes);
+            var promoted = list(n.get("promoted"), "expect.promoted").stream().map(JsonNode::asText).toList();
+            return render(actions.stream().map(a -> a.strip().replaceAll("\\s+", " ")).toList(), placement, notes,
+                    promoted);
+        }
+
+        /** {@code attributes:}: node → {name: value}, the node attributes agents set (promotion scores). */
+        Map<String, Map<String, String>> attributes(JsonNode n, List<String> nodes) {
+            var result = new HashMap<String, Map<String, String>>();
+            if (n == null || n.isNull()) {
+                return result;
+            }
+            if (!n.isObject()) {
+                throw invalid("attributes", "expected node → {name: value}, e.g. {ha1: {master-db: 10}}");
+            }
+            for (var e : iterable(n.fields())) {
+                String node = knownNode(e.getKey(), nodes, "attributes");
+                if (!e.getValue().isObject()) {
+                    throw invalid("attributes." + node, "expected a map name → value");
+                }
+                var values = new TreeMap<String, String>();
+                e.getValue().fields().forEachRemaining(a -> values.put(a.getKey(), a.getValue().asText()));
+                result.put(node, values);
+            }
+            return result;
         }
     }
 }

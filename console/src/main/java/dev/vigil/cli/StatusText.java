@@ -92,6 +92,9 @@ final class StatusText {
             if (resourceState.stopFailed()) state += "  STOP FAILED (node unclean)";
             if (resourceState.multipleActive()) state += "  MULTIPLE ACTIVE";
             sb.append(String.format("%s%-14s (%s)%s: %s", indent, row.id(), row.agent(), row.cloned() ? " clone" : "", state));
+            if (!StatusSummary.promotionScores(row).isEmpty()) {
+                sb.append("   promotion scores: ").append(StatusSummary.promotionScores(row));
+            }
             if (!row.failures().isEmpty()) {
                 sb.append("   failures: ");
                 StatusSummary.failureCounts(row).forEach(f -> sb.append(f).append(' '));

@@ -37,10 +37,17 @@ public final class StatusSummary {
      * @param multipleActive started on several nodes though it is no clone
      */
     public record ResourceState(Run run, List<String> runningOn, boolean stopFailed, Map<String, String> transitions,
-                                boolean unmanaged, boolean multipleActive) {
+                                boolean unmanaged, boolean multipleActive, Map<String, String> roles) {
         public ResourceState {
             runningOn = List.copyOf(runningOn);
             transitions = Collections.unmodifiableMap(new LinkedHashMap<>(transitions));
+            roles = roles == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(roles));
+        }
+
+        /** Not promotable. */
+        public ResourceState(Run run, List<String> runningOn, boolean stopFailed, Map<String, String> transitions,
+                             boolean unmanaged, boolean multipleActive) {
+            this(run, runningOn, stopFailed, transitions, unmanaged, multipleActive, null);
         }
 
         public ResourceState(Run run, List<String> runningOn, boolean stopFailed) {
@@ -62,19 +69,39 @@ public final class StatusSummary {
             String base;
             if (transitions.isEmpty()) {
                 base = switch (run) {
-                    case STARTED -> "Started " + String.join(", ", runningOn);
+                    case STARTED -> roles != null ? roleWords(roles, runningOn) : "Started " + String.join(", ", runningOn);
                     case FAILED -> "FAILED";
                     case STOPPED -> "Stopped";
                 };
             } else {
                 var parts = new ArrayList<String>();
                 var steady = runningOn.stream().filter(n -> !transitions.containsKey(n)).toList();
-                if (!steady.isEmpty()) parts.add("Started " + String.join(", ", steady));
+                if (!steady.isEmpty()) {
+                    parts.add(roles != null ? roleWords(roles, steady) : "Started " + String.join(", ", steady));
+                }
                 transitions.forEach((node, what) -> parts.add(transitionWord(what) + " " + node));
                 base = String.join("; ", parts);
             }
             return unmanaged ? base + " (unmanaged)" : base;
         }
+
+        /** A promotable clone as crm_mon shows it: {@code Promoted ha1; Unpromoted ha2, ha3}. */
+        private static String roleWords(Map<String, String> roles, List<String> runningOn) {
+            var parts = new ArrayList<String>();
+            for (String role : List.of("Promoted", "Unpromoted")) {
+                var nodes = runningOn.stream().filter(n -> role.equals(roles.get(n))).toList();
+                if (!nodes.isEmpty()) parts.add(role + " " + String.join(", ", nodes));
+            }
+            return parts.isEmpty() ? "Started " + String.join(", ", runningOn) : String.join("; ", parts);
+        }
+    }
+
+    /** A promotable clone's promotion scores, {@code ha1=10 ha2=5}; empty for everything else. */
+    public static String promotionScores(ResourceRow row) {
+        if (row.promotionScores() == null) return "";
+        var parts = new ArrayList<String>();
+        row.promotionScores().forEach((node, score) -> parts.add(node + "=" + score));
+        return String.join(" ", parts);
     }
 
     /** {@code starting} → {@code Starting}, {@code cleaning} → {@code Cleaning up}; unknown words as they came. */
@@ -84,18 +111,22 @@ public final class StatusSummary {
             case "stopping" -> "Stopping";
             case "probing" -> "Probing";
             case "cleaning" -> "Cleaning up";
+            case "promoting" -> "Promoting";
+            case "demoting" -> "Demoting";
+            case "notifying" -> "Notifying";
             default -> what.isEmpty() ? what : Character.toUpperCase(what.charAt(0)) + what.substring(1);
         };
     }
 
     public static ResourceState resourceState(ResourceRow row) {
         Run run = !row.runningOn().isEmpty() ? Run.STARTED
-                : row.states().containsValue("failed") ? Run.FAILED : Run.STOPPED;
+                : row.states().containsValue("failed") || row.states().containsValue("failed_promoted") ? Run.FAILED
+                : Run.STOPPED;
         // An older agent sends no transitions (null) and no multipleActive: worked out here then.
         var transitions = row.transitions() == null ? Map.<String, String>of() : row.transitions();
         boolean multiple = row.multipleActive() || (!row.cloned() && row.runningOn().size() > 1);
         return new ResourceState(run, row.runningOn(), row.states().containsValue("stop_failed"), transitions,
-                row.unmanaged(), multiple);
+                row.unmanaged(), multiple, row.roles());
     }
 
     /**
@@ -114,7 +145,8 @@ public final class StatusSummary {
 
     /** Failed or stop-failed on some node, whether or not it also runs elsewhere. */
     public static boolean failedAnywhere(ResourceRow row) {
-        return row.states().containsValue("failed") || row.states().containsValue("stop_failed");
+        return row.states().containsValue("failed") || row.states().containsValue("failed_promoted")
+                || row.states().containsValue("stop_failed");
     }
 
     /** {@code node=count} for each node with failures, in the report's order. */

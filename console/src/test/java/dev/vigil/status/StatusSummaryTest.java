@@ -91,4 +91,30 @@ class StatusSummaryTest {
                 Map.of("ha1", "started", "ha2", "started"), Map.of(), Map.of());
         assertThat(StatusSummary.resourceState(clone).multipleActive()).isFalse();
     }
+
+    /** A promotable clone as crm_mon shows it, its scores, and a failed promoted instance. */
+    @Test
+    void aPromotableCloneReadsAsItsRoles() {
+        var states = new LinkedHashMap<String, String>();
+        states.put("ha1", "promoted");
+        states.put("ha2", "started");
+        states.put("ha3", "failed_promoted");
+        var scores = new LinkedHashMap<String, String>();
+        scores.put("ha1", "10");
+        scores.put("ha2", "5");
+        var row = new ResourceRow("db", "ocf:pacemaker:Stateful", null, true, List.of("ha1", "ha2"), states,
+                Map.of("ha3", 1), Map.of(), Map.of(), Map.of(), Map.of("ha2", "promoting"), false, false,
+                Map.of("ha1", "Promoted", "ha2", "Unpromoted"), scores);
+        var state = StatusSummary.resourceState(row);
+        assertThat(state.run()).isEqualTo(Run.STARTED);
+        assertThat(state.words()).isEqualTo("Promoted ha1; Promoting ha2");
+        assertThat(StatusSummary.promotionScores(row)).isEqualTo("ha1=10 ha2=5");
+        assertThat(StatusSummary.failedAnywhere(row)).isTrue();
+
+        var steady = new ResourceRow("db", "ocf:pacemaker:Stateful", null, true, List.of("ha1", "ha2"), states,
+                Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), false, false,
+                Map.of("ha1", "Promoted", "ha2", "Unpromoted"), scores);
+        assertThat(StatusSummary.resourceState(steady).words()).isEqualTo("Promoted ha1; Unpromoted ha2");
+        assertThat(StatusSummary.promotionScores(row(List.of(), Map.of(), Map.of()))).isEmpty();
+    }
 }
