@@ -131,6 +131,6 @@ class PromotionPropertyTest {
             }
         }
         return new SchedulerInput(config, infos, random.nextInt(4) > 0, statuses, failures, AdminState.INITIAL, NOW,
-                Map.of(), attributes);
+                Map.of(), SelfFencingInput.NONE, attributes);
     }
 }
