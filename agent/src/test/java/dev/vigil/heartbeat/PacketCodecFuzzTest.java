@@ -44,7 +44,10 @@ class PacketCodecFuzzTest {
                 throw new IllegalStateException(e);
             }
             var result = check(signed);
-            if (result instanceof DecodeResult.Dropped d && d.reason() == DropReason.FORGED) {
+            // A sealed packet (magic 'V' 'E') is authenticated by its GCM tag, not by this HMAC:
+            // re-signing random bytes that start with that magic does not make them authentic.
+            boolean sealed = PacketSeal.isSealed(signed, 0, signed.length);
+            if (!sealed && result instanceof DecodeResult.Dropped d && d.reason() == DropReason.FORGED) {
                 throw new AssertionError("a correctly signed packet was dropped as forged: " + d.detail());
             }
         }

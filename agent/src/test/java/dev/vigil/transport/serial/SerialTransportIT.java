@@ -88,6 +88,9 @@ class SerialTransportIT {
         assertThat(take(atB)).hasSize(SerialFrameCodec.MAX_PAYLOAD);
         assertThat(dropsA.snapshot()).isEmpty();
         assertThat(dropsB.snapshot()).isEmpty();
+        // The sender counts a frame once its write returns, which can be after the receiver has
+        // already delivered it: wait for the count instead of racing it.
+        await().atMost(WAIT).until(() -> a.framesSent() == 21);
         assertThat(a.framesSent()).isEqualTo(21);
         assertThat(b.framesReceived()).isEqualTo(21);
     }
