@@ -90,12 +90,17 @@ class MetricsServerTest {
         s.close();
         // Binding the same port again succeeds only when nothing listens on it any more. (Not a
         // connect: a connect to a free port in the ephemeral range can connect to itself, when the
-        // kernel happens to pick that very port as its source — TCP's simultaneous open.)
-        try (var again = new java.net.ServerSocket()) {
-            again.setReuseAddress(true);
-            again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            assertThat(again.getLocalPort()).isEqualTo(port);
-        }
+        // kernel happens to pick that very port as its source — TCP's simultaneous open.) Awaited,
+        // not asserted at once: a process another test forks in that instant holds a copy of the
+        // listening descriptor until it has closed its inherited ones, which keeps the port bound.
+        org.awaitility.Awaitility.await("port " + port + " free again").atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
+                    try (var again = new java.net.ServerSocket()) {
+                        again.setReuseAddress(true);
+                        again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                        return again.getLocalPort() == port;
+                    }
+                });
     }
 
     private static String raw(int port, String request) throws IOException {
