@@ -73,7 +73,12 @@ result() {
 # drop_netns NS LOG: kills what a test left running in namespace NS (a failure, recorded in
 # LOG: returns 1) and deletes the namespace.
 drop_netns() {
-    local ns=$1 log=$2 left=0
+    local ns=$1 log=$2 left=0 i
+    # A process the test killed on its way out may still be exiting: give it 2 s to be gone.
+    for i in $(seq 1 20); do
+        [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break
+        sleep 0.1
+    done
     if [ -n "$(ip netns pids "$ns" 2>/dev/null)" ]; then
         echo "left running: $(ip netns pids "$ns" | xargs -r ps -o pid=,args= -p)" >>"$log"; left=1
         ip netns pids "$ns" | while read -r p; do kill -KILL "$p" 2>/dev/null; done
@@ -673,7 +678,7 @@ test_lvs() {
         serve() { (cd "$tmp/lvs/www" && exec python3 -m http.server "$1" --bind 127.0.0.1 >/dev/null 2>&1) & echo $!; }
         up() { for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$1/health" && return 0; sleep 0.1; done; return 1; }
         rs1=$(serve 18091); rs2=$(serve 18092)
-        trap "kill $rs1 $rs2 2>/dev/null" EXIT
+        trap "kill $rs1 $rs2 2>/dev/null; wait $rs1 $rs2 2>/dev/null" EXIT
         up 18091 && up 18092 || { echo "the real servers did not start"; exit 1; }
         "$tester" -n vigil_lvs -o vip=10.213.5.50 -o port=80 -o forwarding=nat -o scheduler=rr \
             -o real_servers="127.0.0.1:18091:3 127.0.0.1:18092" -o check=http -o check_path=/health \
@@ -695,7 +700,7 @@ test_lvs() {
         [ "$(weight 127.0.0.1:18092)" = 0 ] || fail "failing real server weight $(weight 127.0.0.1:18092) (want 0)"
         [ "$(weight 127.0.0.1:18091)" = 3 ] || fail "healthy real server touched"
         rs2=$(serve 18092); up 18092 || fail "real server 2 did not come back"
-        trap "kill $rs1 $rs2 2>/dev/null" EXIT
+        trap "kill $rs1 $rs2 2>/dev/null; wait $rs1 $rs2 2>/dev/null" EXIT
         "$agent" monitor || fail "monitor rc=$?"
         [ "$(weight 127.0.0.1:18092)" = 1 ] || fail "recovered real server weight $(weight 127.0.0.1:18092) (want 1)"
         # Not quiescent: removed while failing, added back.
