@@ -144,7 +144,10 @@ class KeyRotationBedIT {
         cluster.start("ha3");
         await("ha3 rejoins").atMost(STARTUP).pollInterval(Duration.ofMillis(200))
                 .until(() -> members("ha1").equals(List.of("ha1", "ha2", "ha3")));
-        assertThat(cluster.runningOn("ha3", "web")).containsExactly("ha1");
+        // ha3 learns where web runs from the coordinator's next report, a moment after it is a member.
+        await("ha3 sees web on ha1").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> cluster.runningOn("ha3", "web").equals(List.of("ha1")));
+        assertThat(cluster.runningOn("ha1", "web")).containsExactly("ha1");
         assertThat(cluster.servedBy(Duration.ofSeconds(2))).contains("ha1");
     }
 
