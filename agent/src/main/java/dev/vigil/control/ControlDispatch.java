@@ -7,7 +7,7 @@ import java.util.List;
 final class ControlDispatch {
     static final String EVENTS = "events";
     private static final String KNOWN =
-            "status, history, admin, config-apply, config-show, serial-test, drill-reports, key, attribute, events";
+            "status, history, admin, config-apply, config-show, serial-test, drill-reports, key, attribute, crm_mon, events";
 
     private final ControlHandler handler;
 
@@ -60,6 +60,9 @@ final class ControlDispatch {
             case "drill-reports" -> drillReports(request);
             case KeyReport.OP -> key(request);
             case "attribute" -> attribute(request);
+            // Vigil's crm_mon (resource-scripts/sbin): the status as Pacemaker's XML, for resource agents.
+            case CrmMonXml.OP -> new ControlProtocol.Response<>(true,
+                    CrmMonXml.render(handler.status(), "legacy-xml".equals(request.verb())), null);
             default -> error("unknown op '" + request.op() + "'; known: " + KNOWN);
         };
     }

@@ -231,6 +231,9 @@ public final class ResourceExecutor implements AutoCloseable {
         };
     }
 
+    /** The Pacemaker feature set Vigil's crm_attribute, crm_master and crm_mon answer as. */
+    static final String CRM_FEATURE_SET = "3.16.2";
+
     /** The variables an OCF agent gets on top of the executor's own environment. */
     static Map<String, String> ocfEnvironment(OperationRequest request, ExecutorSettings settings) {
         Map<String, String> env = new java.util.TreeMap<>();
@@ -243,6 +246,12 @@ public final class ResourceExecutor implements AutoCloseable {
         env.put("OCF_RESOURCE_PROVIDER", agent.provider());
         env.put("OCF_EXIT_REASON_PREFIX", OutputCollector.EXIT_REASON_PREFIX);
         env.put("HA_RSCTMP", settings.rscTmpDir().toString());
+        // Pacemaker's feature set as Debian 12's Pacemaker 2.1.5 passes it: agents pick their
+        // crm_mon options (redis, pgsql, galera: --output-as=xml) and crm_attribute -p by it.
+        env.put("OCF_RESKEY_crm_feature_set", CRM_FEATURE_SET);
+        // ocf-shellfuncs' crm_mon_no_validation runs "$SHELL" -c with bash's <(...): an agent
+        // started from systemd has no SHELL, and a login shell may be anything.
+        env.put("SHELL", "/bin/bash");
         request.params().forEach((k, v) -> env.put("OCF_RESKEY_" + k, v));
         request.meta().forEach((k, v) -> env.put("OCF_RESKEY_CRM_meta_" + k.replace('-', '_'), v));
         // Set last: the executor's own timeout and interval are the truth, whatever meta says.
