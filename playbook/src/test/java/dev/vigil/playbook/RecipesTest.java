@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RecipesTest {
     static final List<String> RECIPES = List.of("apache-shared-disk", "apache-nfs", "nfs-server", "haproxy", "ibm-mq",
-            "websphere", "db2", "loadleveler", "lvs-director");
+            "websphere", "db2", "loadleveler", "lvs-director", "redis");
     /** The nodes of the example cluster file the vars files name ({@code primary: ha1}). */
     static final List<String> NODES = List.of("ha1", "ha2");
     /**
@@ -122,7 +122,7 @@ class RecipesTest {
                 assertThat(script).as("agent of %s in %s", r.id(), name).isExecutable();
             } else {
                 assertThat(agent.provider() + ":" + agent.type()).as("ClusterLabs agent of %s in %s", r.id(), name)
-                        .isIn("heartbeat:WAS6", "heartbeat:db2");
+                        .isIn("heartbeat:WAS6", "heartbeat:db2", "heartbeat:redis");
                 script = Path.of("/usr/lib/ocf/resource.d", agent.provider(), agent.type());
                 if (!Files.isExecutable(script)) continue; // resource-agents not installed: nothing to compare with
             }
