@@ -8,10 +8,12 @@
 # is promoted, the other follows it and the IP is there, the writer runs 3 s more, stops, reads the
 # list back and reports the write gap (last ack before -> first ack after) and the acknowledged
 # writes missing from the new master. The dead node boots, rejoins as a replica, and the next run
-# kills the new master.
+# kills the new master. MODE=partition instead cuts the master off from the other nodes only
+# (nft drops in its namespace; the client still reaches it): it keeps acknowledging writes until
+# the others fence it (fence_vigil_netns KILLs everything in it), the case min-replicas-to-write is for.
 #
 #   sudo bench/redis-failover.sh [RUNS]          (default 5; for each MIN_REPLICAS)
-#   Environment: MIN_REPLICAS (default "0 1": the values of min-replicas-to-write, a fresh bed each),
+#   Environment: MODE (power-cut | partition, default power-cut), MIN_REPLICAS (default "0 1": the values of min-replicas-to-write, a fresh bed each),
 #                MAX_LAG (min-replicas-max-lag, default 10), INTERVAL_MS (default 2), BED (default rbench),
 #                SUBNET (default 81), WORK_DIR (default /tmp/vigil-bench-redis), PRESET (timing, default fast)
 # Needs root, redis-server, redis-tools, resource-agents, openssh-server, openssh-client, python3, java,
@@ -21,7 +23,7 @@ set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-usage() { sed -n '13,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '16,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 runs=${1:-5}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || usage
 [[ $(id -u) -eq 0 ]] || { echo "needs root: network namespaces, mounts, sshd" >&2; exit 2; }
@@ -41,6 +43,9 @@ work=${WORK_DIR:-/tmp/vigil-bench-redis}
 interval=${INTERVAL_MS:-2}
 max_lag=${MAX_LAG:-10}
 preset=${PRESET:-fast}
+mode=${MODE:-power-cut}
+subnet=${SUBNET:-81}   # (the bed's facts, sourced below, have a SUBNET of their own)
+case $mode in power-cut|partition) ;; *) usage ;; esac
 password="bench-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 bed_made=0
 writer_pid=""
@@ -97,10 +102,23 @@ power_cut() {
     sleep 0.05
   done
 }
+# partition NODE: NODE hears nothing from the other nodes and reaches none of them (heartbeats and
+# replication); the client still reaches it.
+partition() {
+  local n=$1 o others=""
+  for o in "${nodes[@]}"; do [[ $o == "$n" ]] || others+="${others:+, }$(addr_of "$o")"; done
+  ip netns exec "$(ns_of "$n")" nft -f - <<NFT
+table inet rbench {
+  chain in { type filter hook input priority 0; ip saddr { $others } drop; }
+  chain out { type filter hook output priority 0; ip daddr { $others } drop; }
+}
+NFT
+}
 # boot NODE: what a reboot clears (addresses, the overlays, stale pid files), link up, sshd, agent.
 boot() {
   local n=$1 ns
   ns=$(ns_of "$n")
+  ip netns exec "$ns" nft delete table inet rbench 2>/dev/null || true
   ip -n "$ns" addr flush dev eth0
   ip -n "$ns" link set eth0 up
   ip -n "$ns" addr replace "$(addr_of "$n")/$PREFIX" dev eth0
@@ -111,14 +129,14 @@ boot() {
 
 echo "machine: $(nproc) vCPU ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
 echo "java: $(java -version 2>&1 | head -1); redis: $(redis-server --version | cut -d' ' -f3); load now: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "3 nodes, timing $preset, a write every ${interval} ms through the VIP, $runs run(s) per setting, min-replicas-max-lag $max_lag"
+echo "$mode of the master; 3 nodes, timing $preset, a write every ${interval} ms through the VIP, $runs run(s) per setting, min-replicas-max-lag $max_lag"
 failed=0
 rm -rf "$work"; mkdir -p "$work"
 
 for minrep in ${MIN_REPLICAS:-0 1}; do
   if "$bedtool" list 2>/dev/null | grep -q "^$bed\b"; then "$bedtool" down "$bed" >/dev/null; fi
   bed_made=1
-  "$bedtool" up "$bed" --nodes 3 --subnet "${SUBNET:-81}" --sshd --hot >/dev/null
+  "$bedtool" up "$bed" --nodes 3 --subnet "$subnet" --sshd --hot >/dev/null
   eval "$("$bedtool" env "$bed")"
   home=$work/home; rm -rf "$home"; mkdir -p "$home/.ssh"; chmod 700 "$home/.ssh"
   cp "$SSH_KEY" "$home/.ssh/id_ed25519"; cp "$SSH_KNOWN_HOSTS" "$home/.ssh/known_hosts"; chmod 600 "$home/.ssh/id_ed25519"
@@ -173,13 +191,14 @@ YAML
     exec 9>"$work/writer.ctl"
     sleep 3
     t0=$(date +%s%3N)
-    power_cut "$master"
+    if [[ $mode == partition ]]; then partition "$master"; else power_cut "$master"; fi
     new=""
-    for ((i = 0; i < 600 && -z $new; i++)); do
+    for ((i = 0; i < 600; i++)); do
       for n in "${nodes[@]}"; do
-        [[ $n != "$master" ]] && settled "$n" "$master" && new=$n && break
+        if [[ $n != "$master" ]] && settled "$n" "$master"; then new=$n; break; fi
       done
-      [[ -n $new ]] || sleep 0.2
+      [[ -z $new ]] || break
+      sleep 0.2
     done
     t1=$(date +%s%3N)
     sleep 3
@@ -192,8 +211,8 @@ YAML
     else
       read -r gap lost acked errs < <(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["gapMs"], d["lost"], d["acked"], ",".join(f"{k}={v}" for k,v in d["errors"].items()) or "-")' "$out")
       gaps+=("$gap"); losts+=("$lost"); ackeds+=("$acked")
-      printf 'min-replicas-to-write %s run %d: %s -> %s settled %5d ms after the cut; write gap %5d ms, lost %4d of %6d acked (errors %s)\n' \
-          "$minrep" "$r" "$master" "$new" $((t1 - t0)) "$gap" "$lost" "$acked" "$errs"
+      printf 'min-replicas-to-write %s run %d: %s -> %s settled %5d ms after the %s; write gap %5d ms, lost %4d of %6d acked (errors %s)\n' \
+          "$minrep" "$r" "$master" "$new" $((t1 - t0)) "$mode" "$gap" "$lost" "$acked" "$errs"
     fi
     boot "$master"
     wait_for 120 settled "$new" || { echo "run $r: $master did not rejoin as a replica of $new; logs in $work" >&2; failed=1; break; }

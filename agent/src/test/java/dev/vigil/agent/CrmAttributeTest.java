@@ -2,10 +2,7 @@ package dev.vigil.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.control.ControlHandler;
-import dev.vigil.control.ControlProtocol;
 import dev.vigil.control.ControlServer;
-import dev.vigil.control.StatusReport;
 import dev.vigil.coordination.NodeAttributes;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,22 +31,7 @@ class CrmAttributeTest {
     @BeforeEach
     void serve() throws Exception {
         attributes = new NodeAttributes("ha1", Optional.empty(), () -> { });
-        server = new ControlServer(dir.resolve("ha1.sock"), new ControlHandler() {
-            @Override
-            public StatusReport status() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ControlProtocol.AdminOutcome admin(String verb, List<String> args) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ControlProtocol.AdminOutcome applyConfig(String text) {
-                throw new UnsupportedOperationException();
-            }
-
+        server = new ControlServer(dir.resolve("ha1.sock"), new StubControlHandler() {
             @Override
             public String attribute(String verb, List<String> args) throws Refused {
                 return AttributeOp.answer(Optional.of(attributes), Map.of("ha2", Map.of("master-db", "3")), "ha1",

@@ -2,8 +2,6 @@ package dev.vigil.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.control.ControlHandler;
-import dev.vigil.control.ControlProtocol;
 import dev.vigil.control.ControlServer;
 import dev.vigil.control.StatusReport;
 import java.io.ByteArrayInputStream;
@@ -43,20 +41,10 @@ class CrmMonTest {
 
     @BeforeEach
     void serve() throws Exception {
-        server = new ControlServer(dir.resolve("ha2.sock"), new ControlHandler() {
+        server = new ControlServer(dir.resolve("ha2.sock"), new StubControlHandler() {
             @Override
             public StatusReport status() {
                 return status;
-            }
-
-            @Override
-            public ControlProtocol.AdminOutcome admin(String verb, List<String> args) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public ControlProtocol.AdminOutcome applyConfig(String text) {
-                throw new UnsupportedOperationException();
             }
         });
         server.start();
