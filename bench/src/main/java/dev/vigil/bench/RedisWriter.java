@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>{@code lost}: acknowledged writes missing from the list read back; {@code gapMs}: the
  * longest time between two consecutive acknowledgements (during a failover: the last ack from
  * the old master to the first from the new one), {@code gapFromMs}/{@code gapToMs} its ends in
- * ms since the first write, and the seqs acknowledged there. Errors by kind: Redis' own error word (NOREPLICAS, READONLY,
+ * ms since the first write, and the seqs acknowledged there (when no write got through after the
+ * last ack, the gap runs to the end and {@code gapToSeq} is 0). Errors by kind: Redis' own error word (NOREPLICAS, READONLY,
  * LOADING...), {@code timeout}, {@code connect}, {@code io}.
  *
  * <pre>REDIS_PASSWORD=... java dev.vigil.bench.RedisWriter HOST PORT KEY [INTERVAL_MS] [TIMEOUT_MS]</pre>
@@ -115,10 +116,12 @@ public final class RedisWriter {
             next = Math.max(next + interval.toNanos(), System.nanoTime() + interval.toNanos() / 2);
             LockSupport.parkNanos(next - System.nanoTime());
         }
-        long gap = 0;
-        long from = 0;
-        long to = 0;
-        long fromSeq = 0;
+        long end = System.nanoTime() - start;
+        // Writes that never got through again: the gap runs from the last ack to the end (toSeq 0).
+        long gap = ackTimes.isEmpty() ? end : end - ackTimes.get(ackTimes.size() - 1);
+        long from = ackTimes.isEmpty() ? 0 : ackTimes.get(ackTimes.size() - 1);
+        long to = end;
+        long fromSeq = acked.isEmpty() ? 0 : acked.get(acked.size() - 1);
         long toSeq = 0;
         for (int i = 1; i < ackTimes.size(); i++) {
             long d = ackTimes.get(i) - ackTimes.get(i - 1);
