@@ -15,7 +15,8 @@
 #   sudo bench/redis-failover.sh [RUNS]          (default 5; for each MIN_REPLICAS)
 #   Environment: MODE (power-cut | partition, default power-cut), MIN_REPLICAS (default "0 1": the values of min-replicas-to-write, a fresh bed each),
 #                MAX_LAG (min-replicas-max-lag, default 10), INTERVAL_MS (default 2), BED (default rbench),
-#                SUBNET (default 81), WORK_DIR (default /tmp/vigil-bench-redis), PRESET (timing, default fast)
+#                SUBNET (default 81), WORK_DIR (default /tmp/vigil-bench-redis), PRESET (timing, default fast),
+#                WRITER_CLASSES (where dev/vigil/bench/RedisWriter.class is; default bench/target/classes)
 # Needs root, redis-server, redis-tools, resource-agents, openssh-server, openssh-client, python3, java,
 # and the built distribution and bench classes (./mvnw -pl install,bench -am package -DskipTests).
 # Exit 0 when every run failed over (a new master, the other replica following, the IP there), 1 if not.
@@ -23,7 +24,7 @@ set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-usage() { sed -n '16,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '15,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 runs=${1:-5}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || usage
 [[ $(id -u) -eq 0 ]] || { echo "needs root: network namespaces, mounts, sshd" >&2; exit 2; }
@@ -32,7 +33,7 @@ for c in ip nsenter /usr/sbin/sshd ssh-keygen python3 java redis-server redis-cl
 done
 [[ -x /usr/lib/ocf/resource.d/heartbeat/redis ]] || { echo "missing: resource-agents (ocf:heartbeat:redis)" >&2; exit 2; }
 ensure_built
-classes="$repo/bench/target/classes"
+classes=${WRITER_CLASSES:-$repo/bench/target/classes}
 [[ -f $classes/dev/vigil/bench/RedisWriter.class ]] || { echo "no $classes/dev/vigil/bench/RedisWriter.class: ./mvnw -pl bench -am package -DskipTests" >&2; exit 2; }
 bedtool="$repo/install/target/vigil/bed/vigil-bed"
 playbook="$repo/install/target/vigil/playbooks/redis/playbook.yaml"
