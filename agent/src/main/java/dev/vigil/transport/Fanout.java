@@ -1,0 +1,70 @@
+package dev.vigil.transport;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Which peers a regular beat goes to on a large cluster's unicast link. Up to
+ * {@link #ALL_TO_ALL_LIMIT} peers every beat goes to every peer, as always. Above it each beat goes
+ * to {@link #PER_BEAT} peers, taken in turn from a shuffled order that is drawn again each cycle:
+ * every peer gets a beat from this node once a cycle of {@code ceil(peers / PER_BEAT)} beats (16
+ * beats, 1.3 s at {@code lan}, with 63 peers; rarely two cycles, when a new one starts mid-beat), and the others learn that this node is alive from
+ * the freshness every beat relays (gossip-style failure detection, van Renesse et al. 1998). It
+ * cuts what each agent receives from {@code peers} to about {@link #PER_BEAT} datagrams per
+ * keepalive, which is what its CPU grows with.
+ *
+ * <p>Not thread-safe: used by the one heartbeat sender thread.
+ */
+public final class Fanout {
+    /** Clusters of up to 17 nodes keep all-to-all beats: exactly the behaviour and cost of before. */
+    public static final int ALL_TO_ALL_LIMIT = 16;
+    /** Four a beat: each agent receives ~4 per keepalive, and news of a node reaches 64 in ~3 hops. */
+    public static final int PER_BEAT = 4;
+
+    private final int peers;
+    private final Random random;
+    private final List<Integer> order = new ArrayList<>();
+    private int next;
+
+    /** @param random the order's source; tests pass a seeded one */
+    public Fanout(int peers, Random random) {
+        this.peers = peers;
+        this.random = random;
+        for (int i = 0; i < peers; i++) order.add(i);
+        next = peers; // shuffle before the first beat
+    }
+
+    /** Whether beats go to a few peers each: more than {@link #ALL_TO_ALL_LIMIT} peers. */
+    public static boolean gossips(int peers) {
+        return peers > ALL_TO_ALL_LIMIT;
+    }
+
+    /** The indices of the peers the next beat goes to: all of them, or {@link #PER_BEAT} in turn. */
+    public int[] nextBeat() {
+        if (!gossips(peers)) {
+            int[] all = new int[peers];
+            for (int i = 0; i < peers; i++) all[i] = i;
+            return all;
+        }
+        int[] chosen = new int[PER_BEAT];
+        for (int i = 0; i < PER_BEAT; ) {
+            if (next == peers) {
+                Collections.shuffle(order, random);
+                next = 0;
+            }
+            int peer = order.get(next++);
+            // A new cycle can start mid-beat: a datagram twice to one peer would be dropped as a replay.
+            if (!contains(chosen, i, peer)) chosen[i++] = peer;
+        }
+        return chosen;
+    }
+
+    private static boolean contains(int[] a, int length, int value) {
+        for (int i = 0; i < length; i++) {
+            if (a[i] == value) return true;
+        }
+        return false;
+    }
+}
