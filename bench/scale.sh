@@ -11,7 +11,8 @@
 #   3. kill -9 of the last agent, then the time until EVERY survivor has logged "node nN is dead"
 #      (the agents' own timestamped log lines, read from their files: polling `vigil status`
 #      would start N JVMs per poll and load the machine being measured); also counts false
-#      deaths (any other node declared dead during the run);
+#      deaths (any other node declared dead: from the full view on, and separately while the N
+#      JVMs start, under the load they make together) and late-heartbeat warnings;
 #   4. stops every agent it started, by PID.
 #
 #   bench/scale.sh [N...]        default: 8 16 32 64
@@ -110,6 +111,7 @@ while pending and time.monotonic() < deadline:
 if pending:
     print(f"no full view of {n} after {time.monotonic() - start:.0f} s on {sorted(pending)[:5]}...", file=sys.stderr); sys.exit(2)
 joined = time.monotonic() - start
+steady_from = datetime.datetime.now()
 time.sleep(warmup)
 
 c0 = [cpu(p) for p in pids]; u0 = udp(); t0 = time.monotonic()
@@ -144,11 +146,21 @@ while len(seen) < len(survivors) and time.monotonic() < deadline:
                 if at >= killed_at - datetime.timedelta(seconds=1):
                     seen[s] = (at - killed_at).total_seconds()
                     break
-false_deaths = sum(1 for s in names for line in log(s)
-                   if (m := dead_re.match(line)) and m.group(2) != victim)
+# Deaths of nodes nobody killed: while N JVMs start at once (start-up, under the load they make
+# themselves) and from the full view on (steady state, which must have none).
+def false_deaths(since, until):
+    return sum(1 for s in names for line in log(s)
+               if (m := dead_re.match(line)) and m.group(2) != victim
+               and since <= datetime.datetime.fromisoformat(m.group(1)) < until)
+far = datetime.datetime.max
+start_deaths, steady_deaths = false_deaths(datetime.datetime.min, steady_from), false_deaths(steady_from, far)
+late_re = re.compile(r"^(\S+) .*late heartbeat: node (n\d+)")
+steady_lates = sum(1 for s in survivors for line in log(s)
+                   if (m := late_re.match(line)) and m.group(2) != victim
+                   and datetime.datetime.fromisoformat(m.group(1)) >= steady_from)
 agreed = f"{max(seen.values()):.3f}" if len(seen) == len(survivors) else f">15 ({len(seen)}/{len(survivors)})"
 first = f"{min(seen.values()):.3f}" if seen else "-"
-print(f"| {n} | {joined:.0f} | {mean_pct:.2f} (max {pct[-1]:.2f}) | {max(rss):.1f} | {tx:.0f} / {rx:.0f} | {us_per_rx:.0f} | {first} / {agreed} | {false_deaths} |")
+print(f"| {n} | {joined:.0f} | {mean_pct:.2f} (max {pct[-1]:.2f}) | {max(rss):.1f} | {tx:.0f} / {rx:.0f} | {us_per_rx:.0f} | {first} / {agreed} | {steady_deaths} ({start_deaths}) | {steady_lates} |")
 PY
   ) || { echo "scale run of $n failed" >&2; exit 1; }
   echo "$row"; results+=("$row")
@@ -158,6 +170,6 @@ done
 
 echo
 echo "window ${window} s after ${warmup} s warm-up; $(nproc) cores; $(java -version 2>&1 | head -1)"
-echo "| N | full view after (s) | CPU per agent, % of a core: mean (max) | RSS max (MB) | datagrams/s per agent sent / received | µs CPU per received datagram | kill -9 → first / last survivor says dead (s) | false deaths |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| N | full view after (s) | CPU per agent, % of a core: mean (max) | RSS max (MB) | datagrams/s per agent sent / received | µs CPU per received datagram | kill -9 → first / last survivor says dead (s) | false deaths from full view on (during start-up) | late warnings from full view on |"
+echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${results[@]}"
