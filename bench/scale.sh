@@ -112,6 +112,7 @@ if pending:
     print(f"no full view of {n} after {time.monotonic() - start:.0f} s on {sorted(pending)[:5]}...", file=sys.stderr); sys.exit(2)
 joined = time.monotonic() - start
 steady_from = datetime.datetime.now()
+print(f"   full view of {n} at {steady_from:%H:%M:%S}", file=sys.stderr)
 time.sleep(warmup)
 
 c0 = [cpu(p) for p in pids]; u0 = udp(); t0 = time.monotonic()
@@ -130,6 +131,7 @@ us_per_rx = 1e6 * (mean_pct / 100) / rx if rx else float("nan")
 
 victim, vpid = names[-1], pids[-1]
 killed_at = datetime.datetime.now()
+print(f"   kill -9 of {victim} at {killed_at:%H:%M:%S.%f}", file=sys.stderr)
 os.kill(vpid, signal.SIGKILL)
 survivors = names[:-1]
 seen = {}

@@ -169,7 +169,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         }
         detector = new FailureDetector(config.timing(), linksByPeer, clock.instant());
         freshness = new dev.vigil.heartbeat.Freshness(config.timing().deadtime());
-        gossip = dev.vigil.transport.Fanout.gossips(linksByPeer.size()) && config.linksOf(self).stream()
+        gossip = dev.vigil.transport.Fanout.gossips(linksByPeer.size(), config.timing().deadtime()) && config.linksOf(self).stream()
                 .anyMatch(l -> l instanceof LinkConfig.Udp u && u.mode() == dev.vigil.config.UdpMode.UNICAST);
 
         var verifier = new PacketVerifier(self, linksByPeer.keySet());

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Which peers a regular beat goes to on a large cluster's unicast link. Up to
+ * Which peers a regular beat goes to on a large cluster's unicast link ({@link #gossips(int, java.time.Duration)}). Up to
  * {@link #ALL_TO_ALL_LIMIT} peers every beat goes to every peer, as always. Above it each beat goes
  * to {@link #PER_BEAT} peers, taken in turn from a shuffled order that is drawn again each cycle:
  * every peer gets a beat from this node once a cycle of {@code ceil(peers / PER_BEAT)} beats (16
@@ -36,9 +36,21 @@ public final class Fanout {
         next = peers; // shuffle before the first beat
     }
 
-    /** Whether beats go to a few peers each: more than {@link #ALL_TO_ALL_LIMIT} peers. */
+    /**
+     * Gossip needs a deadtime of several hops: news of a node takes ~3 keepalives to reach 64
+     * nodes. The {@code fast} and {@code instant} presets (250 ms, 20 ms) keep all-to-all beats
+     * at any size; {@code lan}, {@code wan} and {@code serial} gossip above the limit.
+     */
+    public static final java.time.Duration MIN_GOSSIP_DEADTIME = java.time.Duration.ofSeconds(1);
+
+    /** Whether a link with {@code peers} sends beats to a few peers each: more than {@link #ALL_TO_ALL_LIMIT}. */
     public static boolean gossips(int peers) {
         return peers > ALL_TO_ALL_LIMIT;
+    }
+
+    /** {@link #gossips(int)}, and only with a deadtime of at least {@link #MIN_GOSSIP_DEADTIME}. */
+    public static boolean gossips(int peers, java.time.Duration deadtime) {
+        return gossips(peers) && deadtime.compareTo(MIN_GOSSIP_DEADTIME) >= 0;
     }
 
     /** The indices of the peers the next beat goes to: all of them, or {@link #PER_BEAT} in turn. */

@@ -17,6 +17,10 @@ class FanoutTest {
         }
         assertThat(Fanout.gossips(Fanout.ALL_TO_ALL_LIMIT)).isFalse();
         assertThat(Fanout.gossips(Fanout.ALL_TO_ALL_LIMIT + 1)).isTrue();
+        // Presets too quick for a few hops of gossip keep all-to-all at any size.
+        assertThat(Fanout.gossips(63, java.time.Duration.ofMillis(250))).isFalse();
+        assertThat(Fanout.gossips(63, java.time.Duration.ofSeconds(1))).isTrue();
+        assertThat(Fanout.gossips(16, java.time.Duration.ofSeconds(6))).isFalse();
     }
 
     @Test

@@ -46,8 +46,9 @@ public final class UdpTransport implements Transport {
     private DatagramChannel channel;
     private InetSocketAddress bound;
     private List<InetSocketAddress> destinations;
-    /** Which destinations a regular beat goes to (unicast; all of them up to {@link Fanout#ALL_TO_ALL_LIMIT} peers). */
+    /** Which destinations a regular beat goes to: unicast in a large cluster only; else all of them. */
     private Fanout fanout;
+    private final boolean gossip;
     private Thread receiver;
     private volatile boolean closed;
 
@@ -56,6 +57,13 @@ public final class UdpTransport implements Transport {
      * @param peerAddresses the other nodes' addresses (used by unicast only)
      */
     public UdpTransport(LinkConfig.Udp link, InetAddress selfAddress, List<InetAddress> peerAddresses, Drops drops) {
+        this(link, selfAddress, peerAddresses, drops, false);
+    }
+
+    /** @param gossip whether regular beats on a unicast link go to a few peers each ({@link Fanout#gossips(int, Duration)}) */
+    public UdpTransport(LinkConfig.Udp link, InetAddress selfAddress, List<InetAddress> peerAddresses, Drops drops,
+                        boolean gossip) {
+        this.gossip = gossip;
         this.link = link;
         this.selfAddress = selfAddress;
         this.peerAddresses = List.copyOf(peerAddresses);
@@ -83,7 +91,7 @@ public final class UdpTransport implements Transport {
                     bound = new InetSocketAddress(selfAddress, link.port());
                     channel.bind(bound);
                     destinations = peerAddresses.stream().map(a -> new InetSocketAddress(a, link.port())).toList();
-                    fanout = new Fanout(destinations.size(), new java.util.Random());
+                    if (gossip) fanout = new Fanout(destinations.size(), new java.util.Random());
                 }
                 case MULTICAST -> {
                     var group = link.group().orElseThrow();
@@ -205,7 +213,7 @@ public final class UdpTransport implements Transport {
 
     @Override
     public void sendBeat(byte[] packet) {
-        if (fanout == null || !Fanout.gossips(destinations.size())) {
+        if (fanout == null) {
             send(packet);
             return;
         }
