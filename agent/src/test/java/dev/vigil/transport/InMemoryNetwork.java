@@ -102,7 +102,7 @@ public final class InMemoryNetwork implements AutoCloseable {
             }
         }
 
-        /** As a unicast UDP link does: to every peer, or to a few in turn in a large cluster ({@link Fanout}). */
+        /** As a unicast UDP link does: to every peer, or to a few in turn in a large cluster ({@link Fanout}; by size only: this network knows no timing, so tests of over 17 nodes use a deadtime of 1 s or more). */
         @Override
         public void sendBeat(byte[] packet) {
             var peers = peers();
