@@ -55,6 +55,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private final List<Transport> transports = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private FailureDetector detector;
+    /** Whom this node heard when, relayed on every beat when beats go to a few peers each (a large cluster). */
+    private dev.vigil.heartbeat.Freshness freshness;
+    private boolean gossip;
     private Membership membership;
     private HeartbeatSender sender;
     /** The keys heartbeats and the control port accept, and the one they send with (two during a rotation). */
@@ -165,6 +168,9 @@ public final class Agent implements AutoCloseable, ControlHandler {
                     .toList());
         }
         detector = new FailureDetector(config.timing(), linksByPeer, clock.instant());
+        freshness = new dev.vigil.heartbeat.Freshness(config.timing().deadtime());
+        gossip = dev.vigil.transport.Fanout.gossips(linksByPeer.size(), config.timing().deadtime()) && config.linksOf(self).stream()
+                .anyMatch(l -> l instanceof LinkConfig.Udp u && u.mode() == dev.vigil.config.UdpMode.UNICAST);
 
         var verifier = new PacketVerifier(self, linksByPeer.keySet());
         var receiver = new HeartbeatReceiver(keyRing::accepted, config.cluster(), self, incarnation, verifier, drops,
@@ -316,6 +322,10 @@ public final class Agent implements AutoCloseable, ControlHandler {
             var events = packet.type() == MessageType.LEAVE
                     ? detector.onLeave(packet.sender(), packet.incarnation(), now)
                     : detector.onHeartbeat(packet.sender(), link, packet.incarnation(), now);
+            if (packet.type() != MessageType.LEAVE) {
+                freshness.heard(packet.sender(), now);
+                relayed(packet, link, now, events);
+            }
             handle(events);
             // After the membership events: a restarted peer's first report belongs to its new life.
             if (!packet.extensions().isEmpty()) {
@@ -328,11 +338,29 @@ public final class Agent implements AutoCloseable, ControlHandler {
         }
     }
 
-    /** What rides on each heartbeat: the resource report and directive, and a config chunk while a peer lags. */
+    /** What the sender heard of others (a large cluster's gossip, {@link dev.vigil.heartbeat.Freshness}). */
+    private void relayed(HeartbeatPacket packet, int link, java.time.Instant now, List<DetectorEvent> events) {
+        for (var e : packet.extensions()) {
+            if (e.type() != dev.vigil.heartbeat.ExtensionTypes.FRESHNESS) continue;
+            for (var r : dev.vigil.heartbeat.Freshness.read(e, now)) {
+                if (!r.peer().equals(options.node()) && detector.onRelayed(r.peer(), link, r.heardAt(), now, events)) {
+                    freshness.heard(r.peer(), r.heardAt());
+                }
+            }
+        }
+    }
+
+    /**
+     * What rides on each heartbeat: in a large cluster first whom this node heard when (the beat
+     * must never lose it, and extensions that do not fit are dropped from the end), then the
+     * resource report and directive, and a config chunk while a peer lags.
+     */
     private List<dev.vigil.heartbeat.Extension> cargo() {
         var chunk = distribution.nextChunk();
         List<dev.vigil.heartbeat.Extension> coordination = resources.map(r -> r.coordination().outgoing()).orElse(List.of());
-        var all = new ArrayList<>(coordination);
+        var all = new ArrayList<dev.vigil.heartbeat.Extension>();
+        if (gossip) all.add(freshness.extension(clock.instant()));
+        all.addAll(coordination);
         all.add(distribution.digestExtension());
         chunk.ifPresent(all::add);
         return all;

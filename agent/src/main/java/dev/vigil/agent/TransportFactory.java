@@ -19,8 +19,9 @@ public interface TransportFactory {
         return (config, self, link, drops) -> {
             var me = config.node(self).orElseThrow();
             if (link instanceof LinkConfig.Udp udp) {
-                return new UdpTransport(udp, me.address(),
-                        config.peersOf(self).stream().map(NodeConfig::address).toList(), drops);
+                var peers = config.peersOf(self).stream().map(NodeConfig::address).toList();
+                return new UdpTransport(udp, me.address(), peers, drops,
+                        dev.vigil.transport.Fanout.gossips(peers.size(), config.timing().deadtime()));
             }
             if (link instanceof LinkConfig.Serial serial) {
                 return new SerialTransport(serial.index(), serial.name(), serial.deviceByNode().get(self), serial.baud(), drops,

@@ -89,6 +89,32 @@ public final class FailureDetector {
         return events;
     }
 
+    /**
+     * Evidence relayed by another node that {@code peerName} was heard at {@code heardAt} (a large
+     * cluster's gossip, {@code dev.vigil.heartbeat.Freshness}), arriving on {@code link}. It keeps
+     * a member alive as its own beat would — its silence counts from {@code heardAt}, and on that
+     * link too, since beats there reach each peer only now and then — but it never makes a peer
+     * join or come back: that takes the peer's own beat, which carries its incarnation.
+     *
+     * @return whether the evidence was news (the peer is a member and was not heard since)
+     */
+    public boolean onRelayed(String peerName, int link, Instant heardAt, Instant now, List<DetectorEvent> events) {
+        var peer = peers.get(peerName);
+        if (heardAt.isAfter(now)) heardAt = now;
+        if (peer == null || !peer.state.isMember() || !heardAt.isAfter(peer.lastHeard)) {
+            return false;
+        }
+        peer.lastHeard = heardAt;
+        var l = peer.links.get(link);
+        if (l != null && l.state == LinkState.UP && heardAt.isAfter(l.lastHeard)) {
+            l.lastHeard = heardAt;
+        }
+        if (peer.state == PeerState.LATE && silentFor(heardAt, now).compareTo(timing.warntime()) <= 0) {
+            events.add(peer.moveTo(PeerState.ALIVE, now));
+        }
+        return true;
+    }
+
     public List<DetectorEvent> onLeave(String peerName, long incarnation, Instant now) {
         var peer = peers.get(peerName);
         var events = new ArrayList<DetectorEvent>();

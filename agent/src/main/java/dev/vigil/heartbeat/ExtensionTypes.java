@@ -19,6 +19,12 @@ public final class ExtensionTypes {
      */
     public static final int CONFIG_DIGEST = 4;
 
+    /**
+     * When the sender last had evidence of each peer being alive ({@link Freshness}): on every beat of a cluster
+     * large enough that beats go to a few peers each ({@code dev.vigil.transport.Fanout}).
+     */
+    public static final int FRESHNESS = 5;
+
     /** Reserved for tests and experiments; never sent by a released agent. */
     public static final int EXPERIMENTAL = 0xFFFF;
 }

@@ -82,7 +82,7 @@ public final class HeartbeatSender implements AutoCloseable {
      */
     public void sendNow() {
         if (running) {
-            beat(MessageType.HEARTBEAT);
+            beat(MessageType.HEARTBEAT, false);
         }
     }
 
@@ -97,7 +97,7 @@ public final class HeartbeatSender implements AutoCloseable {
         long period = keepalive.toNanos();
         long next = System.nanoTime();
         while (running) {
-            beat(MessageType.HEARTBEAT);
+            beat(MessageType.HEARTBEAT, true);
             next += period;
             long now = System.nanoTime();
             if (now - next > period / 2) {
@@ -113,7 +113,11 @@ public final class HeartbeatSender implements AutoCloseable {
         }
     }
 
-    private synchronized void beat(MessageType type) {
+    /**
+     * @param grid a regular beat, which a large cluster's unicast link sends to a few peers in turn
+     *             ({@link Transport#sendBeat}); news and goodbyes go to every peer
+     */
+    private synchronized void beat(MessageType type, boolean grid) {
         var w = wanted;
         if (w != built) {
             codec = new PacketCodec(w.key(), cluster, w.encrypt());
@@ -145,7 +149,7 @@ public final class HeartbeatSender implements AutoCloseable {
                         }
                     }
                 }
-                t.send(data);
+                if (grid) t.sendBeat(data); else t.send(data);
             } catch (RuntimeException e) {
                 LOG.error("link {}: cannot send heartbeat", t.linkName(), e);
             }
@@ -159,7 +163,7 @@ public final class HeartbeatSender implements AutoCloseable {
     public void leave(int copies, Duration spacing) {
         stop();
         for (int i = 0; i < copies; i++) {
-            beat(MessageType.LEAVE);
+            beat(MessageType.LEAVE, false);
             LockSupport.parkNanos(spacing.toNanos());
         }
     }

@@ -28,6 +28,14 @@ public interface Transport extends AutoCloseable {
     /** Sends one packet to every peer reachable on this link. */
     void send(byte[] packet);
 
+    /**
+     * Sends a regular beat: to every peer like {@link #send}, except that a unicast link of a
+     * large cluster sends each beat to a few peers in turn ({@link Fanout}).
+     */
+    default void sendBeat(byte[] packet) {
+        send(packet);
+    }
+
     /** Stops receiving and releases the medium. Idempotent. */
     @Override
     void close();

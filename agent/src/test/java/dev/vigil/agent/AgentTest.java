@@ -36,12 +36,13 @@ class AgentTest {
     private final InMemoryNetwork network = new InMemoryNetwork();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
     private ClusterConfig config;
+    private String preset = "fast";
 
     private void startCluster(String linksYaml, String... nodes) throws Exception {
         var key = dir.resolve("authkey");
         Files.writeString(key, "agent-test-key-0123456789\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        var yaml = new StringBuilder("cluster: t\nauth: {keyfile: authkey}\ntiming: {preset: fast}\nnodes:\n");
+        var yaml = new StringBuilder("cluster: t\nauth: {keyfile: authkey}\ntiming: {preset: " + preset + "}\nnodes:\n");
         for (int i = 0; i < nodes.length; i++) {
             yaml.append("  - {name: ").append(nodes[i]).append(", address: 127.0.0.").append(21 + i).append("}\n");
         }
@@ -89,6 +90,43 @@ class AgentTest {
         assertThat(report.nodes().get(0).self()).isTrue();
         assertThat(report.votes()).isEqualTo(new StatusReport.VotesReport(3, 3));
         assertThat(report.heartbeat().sent()).isPositive();
+    }
+
+    /**
+     * 18 nodes: above {@code Fanout.ALL_TO_ALL_LIMIT} peers, so each beat goes to 8 peers and
+     * the beats relay who was heard when. Everyone still agrees on everyone, a silenced node is
+     * dead for every survivor within deadtime + 1 s (the issue's bound), and nobody else dies.
+     */
+    @Test
+    void aLargeClusterGossipsAgreesOnTheViewAndOnADeath() throws Exception {
+        preset = "lan";
+        var nodes = java.util.stream.IntStream.rangeClosed(1, 18).mapToObj(i -> "n" + (char) ('a' + i - 1)).toArray(String[]::new);
+        startCluster("  - {type: udp, mode: unicast, port: 694}\n", nodes);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (var n : nodes) {
+                assertThat(status(n).members()).hasSize(18);
+            }
+        });
+        // A few beats at full size: each agent receives PER_BEAT (8) beats per keepalive, not 17.
+        long before = network.delivered();
+        long t0 = System.nanoTime();
+        Thread.sleep(1000);
+        double perAgentPerKeepalive = (network.delivered() - before) / 18.0
+                / ((System.nanoTime() - t0) / (double) config.timing().keepalive().toNanos());
+        assertThat(perAgentPerKeepalive).isLessThan(dev.vigil.transport.Fanout.PER_BEAT + 3.0);
+        var victim = nodes[17];
+        network.cut(victim, 0);
+        long cutAt = System.nanoTime();
+        await().atMost(config.timing().deadtime().plusSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (int i = 0; i < 17; i++) {
+                if (status(nodes[i]).members().contains(victim)) return false;
+            }
+            return true;
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - cutAt)).isGreaterThanOrEqualTo(config.timing().deadtime().minusMillis(100));
+        for (int i = 0; i < 17; i++) {
+            assertThat(status(nodes[i]).members()).hasSize(17);
+        }
     }
 
     @Test

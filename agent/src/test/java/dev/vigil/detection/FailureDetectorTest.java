@@ -237,4 +237,51 @@ class FailureDetectorTest {
         twoPeers.tick(clock.instant());
         assertThat(twoPeers.state("ha2")).isEqualTo(PeerState.DEAD);
     }
+
+    private boolean relayed(long agoMillis, List<DetectorEvent> events) {
+        return detector.onRelayed("ha2", 0, clock.instant().minusMillis(agoMillis), clock.instant(), events);
+    }
+
+    @Test
+    void relayedEvidenceKeepsAMemberAliveAndItsLinkUpAndItDiesDeadtimeAfterTheLastOfIt() {
+        beat(0, 1);
+        var events = new java.util.ArrayList<DetectorEvent>();
+        // Its own beats stop reaching us; others relay, 100 ms old, every 400 ms: for 4 s.
+        for (int i = 0; i < 10; i++) {
+            assertThat(after(400)).isEmpty();
+            assertThat(relayed(100, events)).isTrue();
+        }
+        assertThat(events).isEmpty();
+        assertThat(detector.state("ha2")).isEqualTo(PeerState.ALIVE);
+        assertThat(detector.statuses(clock.instant()).get(0).links().get(0).state()).isEqualTo(LinkState.UP);
+        // The relays stop: dead deadtime (1 s) after the evidence, i.e. 900 ms from here, not later.
+        assertThat(after(899)).noneMatch(e -> e instanceof DetectorEvent.PeerChanged c && c.to() == PeerState.DEAD);
+        assertThat(after(2)).anyMatch(e -> e instanceof DetectorEvent.PeerChanged c && c.to() == PeerState.DEAD);
+    }
+
+    @Test
+    void relayedEvidenceNeverMakesAPeerJoinOrComeBack() {
+        var events = new java.util.ArrayList<DetectorEvent>();
+        assertThat(relayed(10, events)).isFalse();
+        assertThat(detector.state("ha2")).isEqualTo(PeerState.UNKNOWN);
+        beat(0, 1);
+        after(1001);
+        assertThat(detector.state("ha2")).isEqualTo(PeerState.DEAD);
+        assertThat(relayed(0, events)).isFalse();
+        assertThat(detector.state("ha2")).isEqualTo(PeerState.DEAD);
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void olderRelayedEvidenceChangesNothingAndFreshEvidenceEndsALateSpell() {
+        beat(0, 1);
+        clock.advance(ofMillis(50));
+        var events = new java.util.ArrayList<DetectorEvent>();
+        assertThat(relayed(100, events)).isFalse(); // heard directly since
+        after(650);
+        assertThat(detector.state("ha2")).isEqualTo(PeerState.LATE);
+        assertThat(relayed(50, events)).isTrue();
+        assertThat(events).singleElement().isInstanceOfSatisfying(DetectorEvent.PeerChanged.class,
+                c -> assertThat(c.to()).isEqualTo(PeerState.ALIVE));
+    }
 }

@@ -14,6 +14,12 @@ import java.util.concurrent.TimeUnit;
 public final class InMemoryNetwork implements AutoCloseable {
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Set<String> cut = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Packets handed to receivers since the start, all nodes together. */
+    public long delivered() {
+        return delivered.get();
+    }
 
     /** The transport node {@code node} uses for link {@code linkIndex}. */
     public Transport transport(String node, int linkIndex, String linkName) {
@@ -55,6 +61,8 @@ public final class InMemoryNetwork implements AutoCloseable {
         private final ExecutorService inbox;
         private volatile InboundHandler handler;
         private volatile boolean closed;
+        /** Only the heartbeat sender's thread uses it. */
+        private Fanout fanout;
 
         Endpoint(String node, int linkIndex, String linkName) {
             this.node = node;
@@ -87,11 +95,37 @@ public final class InMemoryNetwork implements AutoCloseable {
             if (closed || cut.contains(key(node, linkIndex))) {
                 return;
             }
-            for (var other : endpoints.values()) {
-                if (other != this && other.linkIndex == linkIndex && !cut.contains(key(other.node, linkIndex))) {
+            for (var other : peers()) {
+                if (!cut.contains(key(other.node, linkIndex))) {
                     other.deliver(packet.clone(), node);
                 }
             }
+        }
+
+        /** As a unicast UDP link does: to every peer, or to a few in turn in a large cluster ({@link Fanout}; by size only: this network knows no timing, so tests of over 17 nodes use a deadtime of 1 s or more). */
+        @Override
+        public void sendBeat(byte[] packet) {
+            var peers = peers();
+            if (!Fanout.gossips(peers.size())) {
+                send(packet);
+                return;
+            }
+            if (fanout == null) fanout = new Fanout(peers.size(), new java.util.Random());
+            if (closed || cut.contains(key(node, linkIndex))) {
+                return;
+            }
+            for (int i : fanout.nextBeat()) {
+                var other = peers.get(i % peers.size());
+                if (!cut.contains(key(other.node, linkIndex))) {
+                    other.deliver(packet.clone(), node);
+                }
+            }
+        }
+
+        /** The other endpoints of this link, in a stable order. */
+        private java.util.List<Endpoint> peers() {
+            return endpoints.values().stream().filter(o -> o != this && o.linkIndex == linkIndex)
+                    .sorted(java.util.Comparator.comparing(o -> o.node)).toList();
         }
 
         void deliver(byte[] packet, String origin) {
@@ -101,6 +135,7 @@ public final class InMemoryNetwork implements AutoCloseable {
             try {
                 inbox.execute(() -> {
                     if (!closed) {
+                        delivered.incrementAndGet();
                         handler.onPacket(linkIndex, packet, origin);
                     }
                 });

@@ -2,6 +2,7 @@ package dev.vigil.transport.udp;
 
 import dev.vigil.config.LinkConfig;
 import dev.vigil.transport.Drops;
+import dev.vigil.transport.Fanout;
 import dev.vigil.transport.Transport;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -45,6 +46,9 @@ public final class UdpTransport implements Transport {
     private DatagramChannel channel;
     private InetSocketAddress bound;
     private List<InetSocketAddress> destinations;
+    /** Which destinations a regular beat goes to: unicast in a large cluster only; else all of them. */
+    private Fanout fanout;
+    private final boolean gossip;
     private Thread receiver;
     private volatile boolean closed;
 
@@ -53,6 +57,13 @@ public final class UdpTransport implements Transport {
      * @param peerAddresses the other nodes' addresses (used by unicast only)
      */
     public UdpTransport(LinkConfig.Udp link, InetAddress selfAddress, List<InetAddress> peerAddresses, Drops drops) {
+        this(link, selfAddress, peerAddresses, drops, false);
+    }
+
+    /** @param gossip whether regular beats on a unicast link go to a few peers each ({@link Fanout#gossips(int, Duration)}) */
+    public UdpTransport(LinkConfig.Udp link, InetAddress selfAddress, List<InetAddress> peerAddresses, Drops drops,
+                        boolean gossip) {
+        this.gossip = gossip;
         this.link = link;
         this.selfAddress = selfAddress;
         this.peerAddresses = List.copyOf(peerAddresses);
@@ -80,6 +91,7 @@ public final class UdpTransport implements Transport {
                     bound = new InetSocketAddress(selfAddress, link.port());
                     channel.bind(bound);
                     destinations = peerAddresses.stream().map(a -> new InetSocketAddress(a, link.port())).toList();
+                    if (gossip) fanout = new Fanout(destinations.size(), new java.util.Random());
                 }
                 case MULTICAST -> {
                     var group = link.group().orElseThrow();
@@ -195,13 +207,29 @@ public final class UdpTransport implements Transport {
     public void send(byte[] packet) {
         var buf = ByteBuffer.wrap(packet);
         for (var to : destinations) {
-            try {
-                buf.rewind();
-                channel.send(buf, to);
-            } catch (IOException e) {
-                // Unreachable networks and down interfaces are what links exist for: count, go on.
-                drops.drop("udp-send-failed", link.name() + " to " + to + ": " + e.getMessage());
-            }
+            sendTo(buf, to);
+        }
+    }
+
+    @Override
+    public void sendBeat(byte[] packet) {
+        if (fanout == null) {
+            send(packet);
+            return;
+        }
+        var buf = ByteBuffer.wrap(packet);
+        for (int i : fanout.nextBeat()) {
+            sendTo(buf, destinations.get(i));
+        }
+    }
+
+    private void sendTo(ByteBuffer buf, InetSocketAddress to) {
+        try {
+            buf.rewind();
+            channel.send(buf, to);
+        } catch (IOException e) {
+            // Unreachable networks and down interfaces are what links exist for: count, go on.
+            drops.drop("udp-send-failed", link.name() + " to " + to + ": " + e.getMessage());
         }
     }
 
