@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RecipesTest {
     static final List<String> RECIPES = List.of("apache-shared-disk", "apache-nfs", "nfs-server", "haproxy", "ibm-mq",
-            "websphere", "db2", "loadleveler", "lvs-director");
+            "websphere", "db2", "loadleveler", "lvs-director", "rabbitmq");
     /** The nodes of the example cluster file the vars files name ({@code primary: ha1}). */
     static final List<String> NODES = List.of("ha1", "ha2");
     /**
@@ -138,15 +138,16 @@ class RecipesTest {
         assertThat(readme).contains("## " + name).contains("vigil playbook apply playbooks/" + name + "/playbook.yaml --config cluster.yaml --vars vars.yaml");
     }
 
-    /** haproxy's template, rendered with the example vars, is a configuration haproxy accepts. */
-    @org.junit.jupiter.api.Test
-    void haproxyConfigurationIsValid(@TempDir Path tmp) throws Exception {
+    /** The haproxy templates (haproxy's, rabbitmq's), rendered with the example vars, are configurations haproxy accepts. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"haproxy", "rabbitmq"})
+    void haproxyConfigurationIsValid(String name, @TempDir Path tmp) throws Exception {
         Path haproxy = Path.of("/usr/sbin/haproxy");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(haproxy), "haproxy not installed");
-        var playbook = readWithoutPendingSteps("haproxy", Files.createDirectories(tmp.resolve("recipe")));
-        var values = Vars.resolve(playbook, Optional.of(recipe("haproxy").resolve("vars.example.yaml"))).values();
+        var playbook = readWithoutPendingSteps(name, Files.createDirectories(tmp.resolve("recipe")));
+        var values = Vars.resolve(playbook, Optional.of(recipe(name).resolve("vars.example.yaml"))).values();
         Path cfg = tmp.resolve("haproxy.cfg");
-        Files.writeString(cfg, Template.render(Files.readString(recipe("haproxy").resolve("haproxy.cfg")), values));
+        Files.writeString(cfg, Template.render(Files.readString(recipe(name).resolve("haproxy.cfg")), values));
         var p = new ProcessBuilder(haproxy.toString(), "-c", "-f", cfg.toString()).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
