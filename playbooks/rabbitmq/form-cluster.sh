@@ -9,30 +9,36 @@ set -eu
 seed=rabbit@{{node1}}
 me=rabbit@$(hostname -s)
 deadline=$(( $(date +%s) + {{form_timeout}} ))
-left() { echo $(( deadline - $(date +%s) )); }
+left() { l=$(( deadline - $(date +%s) )); if [ "$l" -gt 1 ]; then echo "$l"; else echo 1; fi; }
+# Every rabbitmqctl call bounded by what is left (some of its waits take no timeout we can trust).
+ctl() { timeout "$(left)" rabbitmqctl -q "$@"; }
 fail() { echo "rabbitmq recipe: $*" >&2; service rabbitmq-server stop >/dev/null 2>&1 || true; exit 1; }
+running() { ctl cluster_status --formatter json | grep -o '"running_nodes":\[[^]]*\]' | grep -o 'rabbit@' | wc -l; }
 
 service rabbitmq-server start
-rabbitmqctl -q await_startup --timeout "$(left)" || fail "$me did not start"
+ctl await_startup || fail "$me did not start"
 if [ "$me" = "$seed" ]; then
-    if ! rabbitmqctl -q list_users | grep -q "^{{amqp_user}}[[:space:]]"; then
+    if ! ctl list_users | grep -q "^{{amqp_user}}[[:space:]]"; then
         # A broker its package started first has its own users already: make sure of ours.
-        rabbitmqctl -q add_user '{{amqp_user}}' '{{amqp_password}}'
+        ctl add_user '{{amqp_user}}' '{{amqp_password}}'
     fi
-    rabbitmqctl -q list_vhosts | grep -qx '{{vhost}}' \
-        || rabbitmqctl -q add_vhost '{{vhost}}' --default-queue-type quorum
-    rabbitmqctl -q set_permissions -p '{{vhost}}' '{{amqp_user}}' '.*' '.*' '.*'
+    ctl list_vhosts | grep -qx '{{vhost}}' || ctl add_vhost '{{vhost}}' --default-queue-type quorum
+    ctl set_permissions -p '{{vhost}}' '{{amqp_user}}' '.*' '.*' '.*'
 else
-    rabbitmqctl -q stop_app
-    rabbitmqctl -q reset
+    ctl stop_app
+    ctl reset
     # The seed may still be booting: retry until the deadline.
-    until rabbitmqctl -q join_cluster "$seed"; do
+    until ctl join_cluster "$seed"; do
         [ "$(left)" -gt 2 ] || fail "$me could not join $seed"
         sleep 2
     done
-    rabbitmqctl -q start_app
+    ctl start_app
 fi
-rabbitmqctl -q await_online_nodes {{node_count}} --timeout "$(left)" || fail "not all {{node_count}} nodes online"
+# Every node waits for all of them, so that none stops before the last has joined.
+until [ "$(running)" -ge {{node_count}} ]; do
+    [ "$(left)" -gt 2 ] || fail "not all {{node_count}} nodes online"
+    sleep 2
+done
 service rabbitmq-server stop
 mkdir -p /var/lib/vigil/handed-over
 touch /var/lib/vigil/handed-over/rabbitmq-clustered
