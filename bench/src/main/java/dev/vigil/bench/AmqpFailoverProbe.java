@@ -18,11 +18,12 @@ import java.util.TreeMap;
  * (the bed's client namespace).
  *
  * <pre>
- * publish URI QUEUE --out pub.csv [--duration 30s] [--interval 10ms] [--first-within 180s]
+ * publish URI QUEUE --out pub.csv [--duration 30s] [--interval 10ms] [--first-within 180s] [--resumed N]
  *     persistent messages, body = sequence number, each awaited with a publisher confirm (5 s);
  *     logs epoch_ms,confirmed|failed,seq[,reason]; reconnects after any failure and goes on with
  *     the next number (a failed message is never sent again: "confirmed" means the broker took it).
- *     Runs for --duration after the first confirm, which must come within --first-within.
+ *     Runs for --duration after the first confirm, which must come within --first-within; with
+ *     --resumed N it stops earlier, once N messages are confirmed after a failure.
  * consume URI QUEUE --out cons.csv [--within 120s] [--idle 3s]
  *     takes every message (basic.get, acked one by one) until the queue stays empty for --idle;
  *     logs epoch_ms,seq. Retries the connection for up to --within.
@@ -45,7 +46,7 @@ public final class AmqpFailoverProbe {
         switch (args[0]) {
             case "publish" -> publish(args[1], args[2], Path.of(required(opts, "out")),
                     duration(opts.getOrDefault("duration", "30s")), duration(opts.getOrDefault("interval", "10ms")),
-                    duration(opts.getOrDefault("first-within", "180s")));
+                    duration(opts.getOrDefault("first-within", "180s")), Integer.parseInt(opts.getOrDefault("resumed", "0")));
             case "consume" -> consume(args[1], args[2], Path.of(required(opts, "out")),
                     duration(opts.getOrDefault("within", "120s")), duration(opts.getOrDefault("idle", "3s")));
             case "summary" -> System.out.println(FailoverTally.of(Path.of(args[1]), Path.of(args[2])));
@@ -53,11 +54,12 @@ public final class AmqpFailoverProbe {
         }
     }
 
-    static void publish(String uri, String queue, Path out, Duration duration, Duration interval, Duration firstWithin)
-            throws Exception {
+    static void publish(String uri, String queue, Path out, Duration duration, Duration interval, Duration firstWithin,
+            int resumed) throws Exception {
         long start = System.currentTimeMillis();
         long end = Long.MAX_VALUE;
         long seq = 0;
+        long confirmedSinceFailure = -1; // -1: no failure yet
         Connection conn = null;
         Channel ch = null;
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
@@ -80,9 +82,11 @@ public final class AmqpFailoverProbe {
                     long now = System.currentTimeMillis();
                     w.write(now + ",confirmed," + seq + "\n");
                     if (end == Long.MAX_VALUE) end = now + duration.toMillis();
+                    if (confirmedSinceFailure >= 0 && ++confirmedSinceFailure >= resumed && resumed > 0) break;
                 } catch (Exception e) {
                     w.write(System.currentTimeMillis() + ",failed," + seq + "," + reason(e) + "\n");
                     w.flush();
+                    if (end != Long.MAX_VALUE) confirmedSinceFailure = 0; // not while the cluster is still starting
                     closeQuietly(conn);
                     ch = null;
                     conn = null;

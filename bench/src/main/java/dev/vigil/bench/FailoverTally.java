@@ -18,7 +18,7 @@ import java.util.Set;
  * @param duplicates extra copies consumed (a message consumed twice counts one)
  * @param unconfirmedDelivered messages consumed that were never confirmed (the publish failed, but
  *     the broker had taken it: at-least-once publishing would send them again)
- * @param failed publish attempts that failed (no connection, no confirm)
+ * @param failed publish attempts that failed (no connection, no confirm) after the first confirm
  * @param gapMs the last confirm before the first failure to the first confirm after it; 0 if
  *     nothing failed, -1 if nothing was confirmed after the failure
  */
@@ -42,7 +42,7 @@ public record FailoverTally(int confirmed, int lost, int duplicates, int unconfi
                 confirmed.add(Long.parseLong(f[2]));
                 if (firstFailure < 0) lastBefore = t;
                 else if (firstAfter < 0) firstAfter = t;
-            } else {
+            } else if (!confirmed.isEmpty()) { // failures before the first confirm: the service was not up yet
                 failed++;
                 if (firstFailure < 0) firstFailure = t;
             }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class FailoverTallyTest {
     @Test
     void countsLossDuplicatesAndTheGap() {
-        var published = List.of("1000,confirmed,1", "1010,confirmed,2", "1500,failed,3,Connection reset",
+        var published = List.of("900,failed,0,Connection refused", "1000,confirmed,1", "1010,confirmed,2", "1500,failed,3,Connection reset",
                 "2500,failed,4,connect timed out", "4010,confirmed,5", "4020,confirmed,6");
         // 2 is lost; 5 came twice; 3 was taken by the broker though its confirm never came.
         var consumed = List.of("9000,1", "9001,3", "9002,5", "9003,5", "9004,6");
