@@ -12,6 +12,7 @@ import dev.vigil.config.TimingPreset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,9 +150,9 @@ class RabbitMqRecipeBedIT {
         assertThat(consumer.exitValue()).as("the consumer's exit").isZero();
 
         var tally = FailoverTally.of(published, consumed);
-        Files.copy(published, logDir.resolve("published.csv"));
-        Files.copy(consumed, logDir.resolve("consumed.csv"));
         log("%s killed: %s (wall %d s)", victim, tally, secondsSince(t0));
+        Files.copy(published, logDir.resolve("published.csv"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(consumed, logDir.resolve("consumed.csv"), StandardCopyOption.REPLACE_EXISTING);
         assertThat(tally.confirmed()).as("confirmed").isGreaterThanOrEqualTo(BEFORE + AFTER);
         assertThat(tally.lost()).as("confirmed messages not consumed after the failover: %s", tally).isZero();
         assertThat(tally.duplicates()).as("messages consumed twice: %s", tally).isZero();
