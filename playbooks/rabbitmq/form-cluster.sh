@@ -3,7 +3,7 @@
 # every node at the same time; {{node1}} is the seed the others join. Each node starts its
 # broker, the others join the seed's cluster (join_cluster), every node waits until all
 # {{node_count}} are online, the seed makes the vhost {{vhost}} (quorum queues by default) and
-# {{amqp_user}}'s rights in it, and every node stops its broker again: from then on the cluster
+# {{amqp_user}}'s rights in it, and every node stops its broker again once all have joined: from then on the cluster
 # (Vigil) runs RabbitMQ. Bounded: fails after {{form_timeout}} seconds.
 set -eu
 seed=rabbit@{{node1}}
@@ -13,7 +13,8 @@ left() { l=$(( deadline - $(date +%s) )); if [ "$l" -gt 1 ]; then echo "$l"; els
 # Every rabbitmqctl call bounded by what is left (some of its waits take no timeout we can trust).
 ctl() { timeout "$(left)" rabbitmqctl -q "$@"; }
 fail() { echo "rabbitmq recipe: $*" >&2; service rabbitmq-server stop >/dev/null 2>&1 || true; exit 1; }
-running() { ctl cluster_status --formatter json | grep -o '"running_nodes":\[[^]]*\]' | grep -o 'rabbit@' | wc -l; }
+# Members (disk nodes), not running nodes: a node that joined and already stopped still counts.
+members() { ctl cluster_status --formatter json | grep -o '"disk_nodes":\[[^]]*\]' | grep -o 'rabbit@' | wc -l; }
 
 service rabbitmq-server start
 ctl await_startup || fail "$me did not start"
@@ -34,9 +35,9 @@ else
     done
     ctl start_app
 fi
-# Every node waits for all of them, so that none stops before the last has joined.
-until [ "$(running)" -ge {{node_count}} ]; do
-    [ "$(left)" -gt 2 ] || fail "not all {{node_count}} nodes online"
+# Every node waits until all have joined, so that the seed does not stop before the last joins.
+until [ "$(members)" -ge {{node_count}} ]; do
+    [ "$(left)" -gt 2 ] || fail "not all {{node_count}} nodes joined"
     sleep 2
 done
 service rabbitmq-server stop
