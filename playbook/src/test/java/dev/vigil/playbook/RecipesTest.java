@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RecipesTest {
     static final List<String> RECIPES = List.of("apache-shared-disk", "apache-nfs", "nfs-server", "haproxy", "ibm-mq",
-            "websphere", "db2", "loadleveler", "lvs-director", "redis");
+            "websphere", "db2", "loadleveler", "lvs-director", "redis", "rabbitmq");
     /** The nodes of the example cluster file the vars files name ({@code primary: ha1}). */
     static final List<String> NODES = List.of("ha1", "ha2");
     /**
@@ -138,9 +138,9 @@ class RecipesTest {
         assertThat(readme).contains("## " + name).contains("vigil playbook apply playbooks/" + name + "/playbook.yaml --config cluster.yaml --vars vars.yaml");
     }
 
-    /** The haproxy templates (the haproxy recipe's, redis' front), rendered with the example vars, are configurations haproxy accepts. */
+    /** The haproxy templates (the haproxy recipe's, redis' and rabbitmq's fronts), rendered with the example vars, are configurations haproxy accepts. */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"haproxy", "redis"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"haproxy", "redis", "rabbitmq"})
     void haproxyConfigurationIsValid(String name, @TempDir Path tmp) throws Exception {
         Path haproxy = Path.of("/usr/sbin/haproxy");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(haproxy), "haproxy not installed");
