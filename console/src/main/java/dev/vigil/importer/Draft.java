@@ -61,6 +61,33 @@ public final class Draft {
     public boolean hasFencing() { return !fencing.isEmpty(); }
     public boolean hasPolicy(String key) { return policy.containsKey(key); }
 
+    /**
+     * The group holding the resource of this agent whose parameter {@code key} is {@code value}
+     * (the group of a floating IP, for a service that joins its address).
+     */
+    public java.util.Optional<String> groupOfResource(String agent, String key, String value) {
+        var ids = resources.stream().map(e -> (Map<?, ?>) e.value())
+                .filter(r -> agent.equals(r.get("agent")) && r.get("params") instanceof Map<?, ?> p && value.equals(p.get(key)))
+                .map(r -> r.get("id")).toList();
+        return groups.stream().map(e -> (Map<?, ?>) e.value())
+                .filter(g -> g.get("members") instanceof List<?> m && m.stream().anyMatch(ids::contains))
+                .map(g -> (String) g.get("id")).findFirst();
+    }
+
+    /** One more member at the end of a group already drafted. */
+    public void addMember(String group, String member) {
+        for (int i = 0; i < groups.size(); i++) {
+            var g = new LinkedHashMap<String, Object>();
+            ((Map<?, ?>) groups.get(i).value()).forEach((k, v) -> g.put((String) k, v));
+            if (group.equals(g.get("id"))) {
+                var members = new ArrayList<Object>((List<?>) g.get("members"));
+                members.add(member);
+                g.put("members", members);
+                groups.set(i, new Entry(g, groups.get(i).comment()));
+            }
+        }
+    }
+
     /** A map that keeps the order its keys are given in: key, value, key, value… */
     public static Map<String, Object> ordered(Object... keysAndValues) {
         var m = new LinkedHashMap<String, Object>();
