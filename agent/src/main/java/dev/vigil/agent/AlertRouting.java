@@ -153,20 +153,36 @@ final class AlertRouting {
             }
             String op = entry.lastOperation();
             if (was.status() != entry.status()) {
+                // A promotable clone's role changes as Pacemaker's alerts tell them: a resource
+                // alert with the task promote or demote, in the order the operations ran (a
+                // promoted instance is demoted before it stops; a start comes before its promote).
+                if (was.status() == ResourceStatus.PROMOTED && entry.status() != ResourceStatus.FAILED_PROMOTED) {
+                    out.add(resourceEvent(AlertTopic.RESOURCE_DEMOTED, now, id, "demote", 0, id + " demoted on " + self, op));
+                }
                 switch (entry.status()) {
                     case STARTED -> {
-                        out.add(resourceEvent(AlertTopic.RESOURCE_STARTED, now, id, "start", 0,
-                                id + " started on " + self, op));
-                        notify(id, NotifyState.MASTER);
+                        if (was.status() != ResourceStatus.PROMOTED) {
+                            out.add(resourceEvent(AlertTopic.RESOURCE_STARTED, now, id, "start", 0,
+                                    id + " started on " + self, op));
+                            notify(id, NotifyState.MASTER);
+                        }
+                    }
+                    case PROMOTED -> {
+                        if (!was.status().isStarted()) {
+                            out.add(resourceEvent(AlertTopic.RESOURCE_STARTED, now, id, "start", 0,
+                                    id + " started on " + self, op));
+                        }
+                        out.add(resourceEvent(AlertTopic.RESOURCE_PROMOTED, now, id, "promote", 0,
+                                id + " promoted on " + self, op));
                     }
                     case STOPPED -> {
                         out.add(resourceEvent(AlertTopic.RESOURCE_STOPPED, now, id, "stop", 0,
                                 id + " stopped on " + self, op));
-                        if (was.status() == ResourceStatus.STARTED) {
+                        if (was.status().isStarted()) {
                             notify(id, NotifyState.BACKUP);
                         }
                     }
-                    case FAILED, STOP_FAILED -> {
+                    case FAILED, STOP_FAILED, FAILED_PROMOTED -> {
                         out.add(resourceEvent(AlertTopic.RESOURCE_FAILED, now, id, task(op, entry.status()), 1,
                                 id + " failed on " + self + (op.isEmpty() ? "" : " (" + op + ")"), op));
                         notify(id, NotifyState.FAULT);
@@ -217,12 +233,16 @@ final class AlertRouting {
         return new AlertEvent(topic, now, self, id, task, rc, message, op.isEmpty() ? Map.of() : Map.of("operation", op));
     }
 
-    /** The operation of "start: ERR_GENERIC (timeout)"; a failed status without one was a start or a stop. */
+    /** The operation of "start: ERR_GENERIC (timeout)"; a failed status without one was a start, a stop or a monitor. */
     private static String task(String lastOperation, ResourceStatus status) {
         int colon = lastOperation.indexOf(':');
         if (colon > 0) {
             return lastOperation.substring(0, colon).trim();
         }
-        return status == ResourceStatus.STOP_FAILED ? "stop" : "start";
+        return switch (status) {
+            case STOP_FAILED -> "stop";
+            case FAILED_PROMOTED -> "monitor"; // OCF_FAILED_PROMOTED is what a promoted instance's monitor says
+            default -> "start";
+        };
     }
 }

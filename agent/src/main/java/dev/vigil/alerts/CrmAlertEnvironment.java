@@ -63,7 +63,8 @@ final class CrmAlertEnvironment {
         return switch (t) {
             case NODE_JOINED, NODE_LATE, NODE_DEAD, NODE_LEFT -> "node";
             case NODE_FENCED -> "fencing";
-            case RESOURCE_STARTED, RESOURCE_STOPPED, RESOURCE_FAILED, RESOURCE_MOVED -> "resource";
+            case RESOURCE_STARTED, RESOURCE_STOPPED, RESOURCE_FAILED, RESOURCE_MOVED, RESOURCE_PROMOTED, RESOURCE_DEMOTED ->
+                    "resource";
             default -> "vigil";
         };
     }

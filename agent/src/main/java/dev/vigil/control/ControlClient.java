@@ -60,6 +60,17 @@ public final class ControlClient {
     }
 
     /**
+     * An agent's control port with the key of a file that {@code vigil key rotate} may replace
+     * while this client lives (see {@link KeyFileSource}): each connection uses the file's key as
+     * it is then, and a connection the agent refused as not the cluster's is made once more if
+     * the file, read again, holds another key. Safe to repeat: a refused client's request ran nowhere.
+     */
+    public static ControlClient tcp(InetSocketAddress address, KeyFileSource keys) {
+        TcpConnection.warmUp(keys.controlKey());
+        return new ControlClient(() -> new Rekeying(address, keys, TcpConnection.open(address, keys.controlKey())));
+    }
+
+    /**
      * Several agents of one cluster, as one client: each connection goes to the agent that last
      * answered, and when it cannot be reached to the next one in list order (wrapping around), so a
      * console survives the death of the node it talked to. Only connecting fails over: a request that
@@ -79,6 +90,11 @@ public final class ControlClient {
     /** {@link #anyOf} over the TCP control ports at {@code addresses}, tried in this order. */
     public static ControlClient tcp(List<InetSocketAddress> addresses, ClusterKey key) {
         return anyOf(addresses.stream().map(a -> tcp(a, key)).toList());
+    }
+
+    /** {@link #anyOf} over the TCP control ports at {@code addresses}, with a key file read again as it changes. */
+    public static ControlClient tcp(List<InetSocketAddress> addresses, KeyFileSource keys) {
+        return anyOf(addresses.stream().map(a -> tcp(a, keys)).toList());
     }
 
     public StatusReport status() throws IOException {
@@ -205,6 +221,79 @@ public final class ControlClient {
     private static final class Refused extends IOException {
         Refused(String message) {
             super(message);
+        }
+    }
+
+    /** The agent refused the client's key (Refusal.AUTHENTICATION_FAILED): it ran nothing the client sent. */
+    private static final class KeyRefused extends IOException {
+        KeyRefused(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A TCP connection whose key came from a {@link KeyFileSource}: when the agent refuses the key
+     * before its first answer, the file is read again and, if it holds another key, the same
+     * request is sent once more on a new connection with it.
+     */
+    private static final class Rekeying implements Connection {
+        private final InetSocketAddress address;
+        private final KeyFileSource keys;
+        private TcpConnection inner;
+        private final List<byte[]> unanswered = new ArrayList<>();
+        private Duration timeout;
+        private boolean retried;
+
+        Rekeying(InetSocketAddress address, KeyFileSource keys, TcpConnection inner) {
+            this.address = address;
+            this.keys = keys;
+            this.inner = inner;
+        }
+
+        @Override
+        public void send(byte[] json) throws IOException {
+            unanswered.add(json);
+            inner.send(json);
+        }
+
+        @Override
+        public byte[] receive() throws IOException {
+            try {
+                byte[] answer = inner.receive();
+                unanswered.clear(); // authenticated: from here on a failure is not the key's
+                retried = true;
+                return answer;
+            } catch (KeyRefused e) {
+                if (retried || !keys.reloadAfterRefusal(inner.controlKey)) throw e;
+                retried = true;
+                inner.close();
+                inner = TcpConnection.open(address, keys.controlKey());
+                if (timeout != null) inner.readTimeout(timeout);
+                for (byte[] json : unanswered) inner.send(json);
+                unanswered.clear();
+                return inner.receive();
+            }
+        }
+
+        @Override
+        public void readTimeout(Duration timeout) throws IOException {
+            this.timeout = timeout;
+            inner.readTimeout(timeout);
+        }
+
+        @Override
+        public void broken() {
+            inner.broken();
+        }
+
+        @Override
+        public String where() {
+            return inner.where();
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner.close();
         }
     }
 
@@ -365,13 +454,17 @@ public final class ControlClient {
         private final OutputStream out;
         private final ControlSession session;
         private final String where;
+        /** The key it authenticated with, to tell a refused key from a new one. */
+        private final byte[] controlKey;
 
-        private TcpConnection(Socket socket, InputStream in, OutputStream out, ControlSession session, String where) {
+        private TcpConnection(Socket socket, InputStream in, OutputStream out, ControlSession session, String where,
+                              byte[] controlKey) {
             this.socket = socket;
             this.in = in;
             this.out = out;
             this.session = session;
             this.where = where;
+            this.controlKey = controlKey;
         }
 
         /**
@@ -388,7 +481,7 @@ public final class ControlClient {
 
         }
 
-        static Connection open(InetSocketAddress address, byte[] controlKey) throws IOException {
+        static TcpConnection open(InetSocketAddress address, byte[] controlKey) throws IOException {
             String where = address.getHostString() + ":" + address.getPort();
             var socket = new Socket();
             try {
@@ -409,7 +502,7 @@ public final class ControlClient {
                 RANDOM.nextBytes(clientNonce);
                 var session = ControlSession.client(controlKey, serverNonce, clientNonce);
                 ControlFrames.write(out, ControlFrames.Type.AUTH, session.authBody());
-                return new TcpConnection(socket, in, out, session, where);
+                return new TcpConnection(socket, in, out, session, where, controlKey);
             } catch (FrameException e) {
                 socket.close();
                 throw new IOException(where + ": " + e.getMessage(), e);
@@ -437,9 +530,11 @@ public final class ControlClient {
                 throw new EOFException("the agent at " + where + " closed the connection without answering");
             }
             if (frame.type() == ControlFrames.Type.REFUSED) {
-                throw new IOException("the agent at " + where + " refused: " + ControlFrames.refusalText(frame)
-                        + (ControlFrames.refusalText(frame).equals(Refusal.AUTHENTICATION_FAILED.message())
-                        ? " (is this the cluster's key file?)" : ""));
+                String text = ControlFrames.refusalText(frame);
+                if (text.equals(Refusal.AUTHENTICATION_FAILED.message())) {
+                    throw new KeyRefused("the agent at " + where + " refused: " + text + " (is this the cluster's key file?)");
+                }
+                throw new IOException("the agent at " + where + " refused: " + text);
             }
             try {
                 return session.open(frame);

@@ -34,6 +34,9 @@ final class EventCounters implements ClusterHistory.Tap, AgentMetrics.Collector 
             "Resource agent operations run on this node, by operation and resource", OPERATION_BUCKETS, "operation", "resource");
     private final LiveCounter operationFailures = new LiveCounter("vigil_resource_operation_failures",
             "Operations on this node that failed, by operation and resource", "operation", "resource");
+    private final LiveCounter promotions = new LiveCounter("vigil_resource_promotions",
+            "Times this agent saw a promotable clone's instance promoted on the node (a first promotion, a failover or "
+                    + "a switchover of the promoted role)", "resource", "node");
     private final Moves moveTracker = new Moves();
 
     EventCounters(String self, List<String> peers, List<String> resources) {
@@ -58,6 +61,7 @@ final class EventCounters implements ClusterHistory.Tap, AgentMetrics.Collector 
         out.add(late.collect());
         out.add(fences.collect());
         out.add(moves.collect());
+        out.add(promotions.collect());
         out.add(operations.collect());
         out.add(operationFailures.collect());
     }
@@ -73,6 +77,9 @@ final class EventCounters implements ClusterHistory.Tap, AgentMetrics.Collector 
     void onCoordinationStatus(CoordinationStatus before, CoordinationStatus after) {
         for (var move : moveTracker.between(before, after)) {
             moves.inc(move.resource());
+        }
+        for (var p : Moves.promotions(before, after)) {
+            promotions.inc(p.resource(), p.node());
         }
     }
 

@@ -21,6 +21,9 @@ final class Moves {
     /** A move: {@code resource} now runs on {@code to}, last seen on {@code from}. */
     record Move(String resource, String from, String to) {}
 
+    /** A promotion: {@code resource}'s instance on {@code node} became the promoted one. */
+    record Promotion(String resource, String node) {}
+
     List<Move> between(CoordinationStatus before, CoordinationStatus after) {
         var moves = new ArrayList<Move>();
         for (var e : holders(after).entrySet()) {
@@ -32,6 +35,23 @@ final class Moves {
             }
         }
         return moves;
+    }
+
+    /**
+     * Instances promoted between the two snapshots: promoted in {@code after} on a node where
+     * {@code before} had them known and not promoted (unpromoted, stopped, failed). A probe's
+     * finding (from unknown, or a node or agent just heard) is what was there, not a promotion.
+     */
+    static List<Promotion> promotions(CoordinationStatus before, CoordinationStatus after) {
+        var out = new ArrayList<Promotion>();
+        after.resourcesByNode().forEach((node, entries) -> entries.forEach((id, entry) -> {
+            var was = before.resourcesByNode().getOrDefault(node, Map.of()).get(id);
+            if (entry.status() == ResourceStatus.PROMOTED && was != null && was.status() != ResourceStatus.PROMOTED
+                    && was.status() != ResourceStatus.UNKNOWN) {
+                out.add(new Promotion(id, node));
+            }
+        }));
+        return out;
     }
 
     /** Resources started on exactly one node, and that node. */

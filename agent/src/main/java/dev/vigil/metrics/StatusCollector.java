@@ -129,18 +129,38 @@ final class StatusCollector implements AgentMetrics.Collector {
         var state = gauge("vigil_resource_state", "1 for each resource's current state on each node that reported it, 0 for the others");
         var failures = gauge("vigil_resource_fail_count", "A resource's failure count on a node (cleared by vigil resource cleanup)");
         var running = gauge("vigil_resource_running_nodes", "Nodes a resource is started on");
+        var promoted = gauge("vigil_resource_promoted",
+                "1 where a promotable clone's instance is promoted, 0 on the other nodes that reported it");
         for (var row : r.resources()) {
             running.add(row.runningOn().size(), "resource", row.id());
             row.states().forEach((node, st) -> {
+                String plain = plainState(st);
                 for (var each : RESOURCE_STATES) {
-                    state.add(each.equals(st) ? 1 : 0, "resource", row.id(), "node", node, "state", each);
+                    state.add(each.equals(plain) ? 1 : 0, "resource", row.id(), "node", node, "state", each);
                 }
                 failures.add(row.failures().getOrDefault(node, 0), "resource", row.id(), "node", node);
+                if (row.roles() != null) {
+                    promoted.add(st.equals("promoted") ? 1 : 0, "resource", row.id(), "node", node);
+                }
             });
         }
         out.add(state.build());
         out.add(failures.build());
         out.add(running.build());
+        out.add(promoted.build());
+    }
+
+    /**
+     * A promoted instance is started and a failed promoted one failed (ResourceStatus says so), so
+     * {@code vigil_resource_state} keeps its five states and a rule on {@code started} sees every
+     * running instance; the role is {@code vigil_resource_promoted}.
+     */
+    static String plainState(String state) {
+        return switch (state) {
+            case "promoted" -> "started";
+            case "failed_promoted" -> "failed";
+            default -> state;
+        };
     }
 
     private static MetricFamily.Builder gauge(String name, String help) {

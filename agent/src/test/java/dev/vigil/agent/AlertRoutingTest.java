@@ -152,6 +152,27 @@ class AlertRoutingTest {
     }
 
     @Test
+    void promoteAndDemoteAreResourceAlertsInTheOrderTheyRan() throws Exception {
+        var routing = node("ha2");
+        java.util.function.Function<ResourceStatus, CoordinationStatus> db = st ->
+                status("ha1", Set.of(), Map.of("ha2", Map.of("db", new ResourceEntry(st, 0, 0, ""))));
+        routing.onCoordination(db.apply(ResourceStatus.STOPPED), db.apply(ResourceStatus.STARTED));
+        routing.onCoordination(db.apply(ResourceStatus.STARTED), db.apply(ResourceStatus.PROMOTED));
+        routing.onCoordination(db.apply(ResourceStatus.PROMOTED), db.apply(ResourceStatus.STARTED));
+        // Started and promoted, then demoted and stopped, each between two snapshots.
+        routing.onCoordination(db.apply(ResourceStatus.STOPPED), db.apply(ResourceStatus.PROMOTED));
+        routing.onCoordination(db.apply(ResourceStatus.PROMOTED), db.apply(ResourceStatus.STOPPED));
+        // A promoted instance that fails is a failure, not a demotion.
+        routing.onCoordination(db.apply(ResourceStatus.PROMOTED), db.apply(ResourceStatus.FAILED_PROMOTED));
+        assertThat(sent).extracting(e -> e.topic() + " " + e.task() + " " + e.rc()).containsExactly(
+                "RESOURCE_STARTED start 0", "RESOURCE_PROMOTED promote 0", "RESOURCE_DEMOTED demote 0",
+                "RESOURCE_STARTED start 0", "RESOURCE_PROMOTED promote 0", "RESOURCE_DEMOTED demote 0", "RESOURCE_STOPPED stop 0",
+                "RESOURCE_FAILED monitor 1");
+        assertThat(sent).filteredOn(e -> e.topic() == AlertTopic.RESOURCE_PROMOTED)
+                .allSatisfy(e -> assertThat(e.node() + " " + e.resource() + " " + e.message()).isEqualTo("ha2 db db promoted on ha2"));
+    }
+
+    @Test
     void theEndOfADrillIsToldByTheCoordinator() throws Exception {
         var lock = new AdminState.DrillLock("r-1", "crash-ha1", "console@ops", "", 0, 60_000, "");
         var running = new AdminState(1, Set.of(), false, List.of(), lock, Map.of());

@@ -36,6 +36,17 @@ class CrmAlertEnvironmentTest {
     }
 
     @Test
+    void aPromotionIsAResourceAlertWithTaskPromoteAsPacemakersAndADemotionDemote() {
+        for (var t : Map.of(AlertTopic.RESOURCE_PROMOTED, "promote", AlertTopic.RESOURCE_DEMOTED, "demote").entrySet()) {
+            var e = new AlertEvent(t.getKey(), AT, "ha2", "db", t.getValue(), 0, "db " + t.getValue() + "d on ha2", Map.of());
+            var env = CrmAlertEnvironment.of(AlertFixtures.delivery(e, 1, null), "%s", 2, ZoneOffset.UTC);
+            assertThat(env).containsAllEntriesOf(Map.of("CRM_alert_kind", "resource", "CRM_alert_rsc", "db",
+                    "CRM_alert_task", t.getValue(), "CRM_alert_node", "ha2", "CRM_alert_rc", "0", "CRM_alert_target_rc", "0",
+                    "CRM_alert_desc", "ok"));
+        }
+    }
+
+    @Test
     void aFenceIsAFencingAlertInPacemakersWords() {
         var fenced = new AlertEvent(AlertTopic.NODE_FENCED, AT, "ha1", null, "reboot", 0, "node ha1 fenced", Map.of());
         var env = CrmAlertEnvironment.of(AlertFixtures.delivery(fenced, 3, null), "%H", 1, ZoneOffset.UTC);

@@ -106,6 +106,28 @@ class AgentMetricsTest {
     }
 
     @Test
+    void aPromotableClonesRoleIsItsOwnGaugeAndItsInstancesAreStarted() {
+        var s = afterFailover();
+        var db = new StatusReport.ResourceRow("db", "ocf:pacemaker:Stateful", null, true, List.of("ha1", "ha2"),
+                Map.of("ha1", "promoted", "ha2", "started", "ha3", "failed_promoted"), Map.of(), Map.of(), Map.of(), Map.of(),
+                Map.of(), false, false, Map.of("ha1", "Promoted", "ha2", "Unpromoted"), Map.of());
+        var r = s.resources();
+        var resources = new StatusReport.ResourcesReport(r.coordinator(), r.quorate(), r.quorum(), r.maintenance(), r.standby(),
+                r.constraints(), r.waitingFor(), r.pending(), r.notes(), r.lost(), r.fenced(), List.of(r.resources().get(0), db));
+        var withDb = new StatusReport(s.cluster(), s.node(), s.incarnation(), s.view(), s.members(), s.configVersion(),
+                s.timing(), s.votes(), s.nodes(), s.drops(), s.heartbeat(), resources);
+        var scrape = new AgentMetrics(config, "ha1", () -> withDb).scrape();
+        assertThat(gauge(scrape, "vigil_resource_promoted", Map.of("resource", "db", "node", "ha1"))).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_resource_promoted", Map.of("resource", "db", "node", "ha2"))).isEqualTo(0);
+        assertThat(gauge(scrape, "vigil_resource_promoted", Map.of("resource", "db", "node", "ha3"))).isEqualTo(0);
+        assertThat(points(scrape, "vigil_resource_promoted")).as("only promotable clones have a role").hasSize(3);
+        // The state keeps its five values: a promoted instance is started, a failed promoted one failed.
+        assertThat(gauge(scrape, "vigil_resource_state", Map.of("node", "ha1", "resource", "db", "state", "started"))).isEqualTo(1);
+        assertThat(gauge(scrape, "vigil_resource_state", Map.of("node", "ha3", "resource", "db", "state", "failed"))).isEqualTo(1);
+        assertThat(points(scrape, "vigil_resource_state")).hasSize(4 * StatusCollector.RESOURCE_STATES.size());
+    }
+
+    @Test
     void alertDeliveriesAreCountedByResultEachFromZero() {
         var s = afterFailover();
         var withAlerts = new StatusReport(s.cluster(), s.node(), s.incarnation(), s.view(), s.members(), s.configVersion(),

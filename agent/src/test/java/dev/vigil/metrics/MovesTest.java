@@ -22,6 +22,8 @@ class MovesTest {
             var st = switch (states[i + 2]) {
                 case "S" -> ResourceStatus.STARTED;
                 case "s" -> ResourceStatus.STOPPED;
+                case "P" -> ResourceStatus.PROMOTED;
+                case "?" -> ResourceStatus.UNKNOWN;
                 default -> ResourceStatus.FAILED;
             };
             byNode.computeIfAbsent(states[i], n -> new LinkedHashMap<>()).put(states[i + 1], new ResourceEntry(st, 0, 0, ""));
@@ -55,5 +57,22 @@ class MovesTest {
         var restarted = status("ha1", "www", "S", "ha2", "ping", "S");
         assertThat(moves.between(failed, restarted)).as("www restarted on ha1; the clone ping ran on both, now on ha2 alone")
                 .isEmpty();
+    }
+
+    @Test
+    void aPromotionIsCountedWhereAKnownInstanceBecomesPromotedNotWhereAProbeFindsOne() {
+        var probing = status("ha1", "db", "?", "ha2", "db", "?");
+        var found = status("ha1", "db", "P", "ha2", "db", "S");
+        assertThat(Moves.promotions(status(), found)).as("the first snapshot: nothing known before").isEmpty();
+        assertThat(Moves.promotions(probing, found)).as("a probe finds what was there").isEmpty();
+        assertThat(Moves.promotions(found, found)).isEmpty();
+        // ha1 dies: ha2's unpromoted instance is promoted (a failover of the promoted role).
+        var ha1Gone = status("ha2", "db", "S");
+        assertThat(Moves.promotions(found, ha1Gone)).isEmpty();
+        var ha2Promoted = status("ha2", "db", "P");
+        assertThat(Moves.promotions(ha1Gone, ha2Promoted)).containsExactly(new Moves.Promotion("db", "ha2"));
+        // Started and promoted between two snapshots counts too; a demotion does not.
+        assertThat(Moves.promotions(status("ha1", "db", "s", "ha2", "db", "P"), status("ha1", "db", "P", "ha2", "db", "S")))
+                .containsExactly(new Moves.Promotion("db", "ha1"));
     }
 }

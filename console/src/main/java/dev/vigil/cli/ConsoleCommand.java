@@ -5,6 +5,7 @@ import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.control.ControlClient;
+import dev.vigil.control.KeyFileSource;
 import dev.vigil.drill.ClusterAccess;
 import dev.vigil.drill.report.ReportStore;
 import dev.vigil.drillroom.DrillOffer;
@@ -208,7 +209,8 @@ final class ConsoleCommand implements Callable<Integer> {
         }
         var addresses = file.nodes().stream()
                 .map(n -> new InetSocketAddress(n.address(), file.control().port())).toList();
-        return new Agents(ControlClient.tcp(addresses, file.key()), addresses.stream()
+        // Read again when `vigil key rotate` replaces it: the console outlives a rotation.
+        return new Agents(ControlClient.tcp(addresses, new KeyFileSource(file.keyFile(), file.key())), addresses.stream()
                 .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).collect(Collectors.joining(",")));
     }
 

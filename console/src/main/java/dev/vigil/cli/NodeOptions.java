@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import dev.vigil.agent.AgentOptions;
 import dev.vigil.control.ControlClient;
+import dev.vigil.control.KeyFileSource;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -112,7 +113,8 @@ final class NodeOptions {
         if (cluster == null) {
             return null;
         }
-        return ControlClient.tcp(addresses.get(), cluster.key());
+        // The console (--connect) lives long: the key file is read again after a `vigil key rotate`.
+        return ControlClient.tcp(addresses.get(), new KeyFileSource(cluster.keyFile(), cluster.key()));
     }
 
     /** The verb runs inside {@code vigil console} for an SSH user: this process's terminal is not theirs. */

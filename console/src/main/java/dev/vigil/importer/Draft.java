@@ -25,6 +25,7 @@ public final class Draft {
     private final List<Entry> groups = new ArrayList<>();
     private final List<Entry> constraints = new ArrayList<>();
     private final Map<String, Entry> policy = new LinkedHashMap<>();
+    private final List<Entry> fencing = new ArrayList<>();
     private final List<Entry> ping = new ArrayList<>();
     private final List<Entry> alerts = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
@@ -42,6 +43,7 @@ public final class Draft {
     public void group(Map<String, Object> group, String comment) { groups.add(new Entry(group, comment)); }
     public void constraint(Map<String, Object> c, String comment) { constraints.add(new Entry(c, comment)); }
     public void policy(String key, Object value, String comment) { policy.put(key, new Entry(value, comment)); }
+    public void fence(Map<String, Object> device, String comment) { fencing.add(new Entry(device, comment)); }
     public void ping(String target, String comment) { ping.add(new Entry(target, comment)); }
     public void alert(Map<String, Object> alert, String comment) { alerts.add(new Entry(alert, comment)); }
     /** A remark for the reader of the output and of stderr (a generated key, a changed value). */
@@ -56,7 +58,35 @@ public final class Draft {
     public boolean hasResources() { return !resources.isEmpty(); }
     public boolean hasLinks() { return !links.isEmpty(); }
     public boolean hasPing() { return !ping.isEmpty(); }
+    public boolean hasFencing() { return !fencing.isEmpty(); }
     public boolean hasPolicy(String key) { return policy.containsKey(key); }
+
+    /**
+     * The group holding the resource of this agent whose parameter {@code key} is {@code value}
+     * (the group of a floating IP, for a service that joins its address).
+     */
+    public java.util.Optional<String> groupOfResource(String agent, String key, String value) {
+        var ids = resources.stream().map(e -> (Map<?, ?>) e.value())
+                .filter(r -> agent.equals(r.get("agent")) && r.get("params") instanceof Map<?, ?> p && value.equals(p.get(key)))
+                .map(r -> r.get("id")).toList();
+        return groups.stream().map(e -> (Map<?, ?>) e.value())
+                .filter(g -> g.get("members") instanceof List<?> m && m.stream().anyMatch(ids::contains))
+                .map(g -> (String) g.get("id")).findFirst();
+    }
+
+    /** One more member at the end of a group already drafted. */
+    public void addMember(String group, String member) {
+        for (int i = 0; i < groups.size(); i++) {
+            var g = new LinkedHashMap<String, Object>();
+            ((Map<?, ?>) groups.get(i).value()).forEach((k, v) -> g.put((String) k, v));
+            if (group.equals(g.get("id"))) {
+                var members = new ArrayList<Object>((List<?>) g.get("members"));
+                members.add(member);
+                g.put("members", members);
+                groups.set(i, new Entry(g, groups.get(i).comment()));
+            }
+        }
+    }
 
     /** A map that keeps the order its keys are given in: key, value, key, value… */
     public static Map<String, Object> ordered(Object... keysAndValues) {
@@ -80,6 +110,7 @@ public final class Draft {
         list(out, "groups", groups);
         list(out, "constraints", constraints);
         block(out, "policy", policy);
+        list(out, "fencing", fencing);
         list(out, "ping", ping);
         list(out, "alerts", alerts);
         if (!notes.isEmpty()) {

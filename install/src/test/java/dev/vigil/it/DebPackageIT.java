@@ -118,6 +118,12 @@ class DebPackageIT {
             awaitSocket(node);
             awaitResourceRunning(node);
             assertThat(show(node, "LimitRTPRIO")).isEqualTo("1");
+            // crm_attribute (what ClusterLabs' promotable agents call for their scores) reaches the
+            // agent through socat, a Depends: on a node installed without Recommends it works.
+            assertThat(node.ok("dpkg-query", "-W", "-f", "${Depends}", "vigil")).contains("socat");
+            String attr = "VIGIL_SOCKET=/run/vigil/it-node1.sock /usr/lib/vigil/resource-scripts/sbin/crm_attribute -N node1 -n it-check";
+            node.ok("sh", "-c", attr + " -l reboot -v 7");
+            assertThat(node.ok("sh", "-c", attr + " -l reboot -G -q").strip()).isEqualTo("7");
             // A second install's preflight: the port the running agent holds is its own, no problem.
             var again = node.run("/usr/lib/vigil/bin/vigil-preflight", "--node", "node1", "--udp-port", "694");
             assertThat(again.exit()).as(again.all()).isZero();

@@ -48,6 +48,7 @@ public final class HeartbeatImport {
     private final Map<String, Duration> times = new LinkedHashMap<>();
     private final List<Token> nodes = new ArrayList<>();
     private final List<HaCf.Directive> media = new ArrayList<>();
+    private final List<HaCf.Directive> stonith = new ArrayList<>();
     private int port = 694;
     private Token portToken;
     private int baud = 19200;
@@ -86,10 +87,13 @@ public final class HeartbeatImport {
                     + "(bcast, mcast, ucast, or serial between two nodes)"));
         }
         groups(groups);
+        var fencing = new Stonith(draft, nodes.stream().map(Token::text).toList());
+        stonith.forEach(fencing::directive);
+        fencing.finish();
         if (!draft.hasPolicy("auto_failback")) {
             draft.policy("auto_failback", true, "heartbeat's default (legacy: fails back, as without nice_failback)");
         }
-        if (nodes.size() == 2 && draft.hasResources() && !draft.hasPing()) {
+        if (nodes.size() == 2 && draft.hasResources() && !draft.hasPing() && !draft.hasFencing()) {
             draft.policy("two_node_unsafe", true, "heartbeat v1 ran both halves of a split; configure fencing "
                     + "(docs/fencing.md) or ping and remove this");
         }
@@ -227,10 +231,7 @@ public final class HeartbeatImport {
                             + "resources; Vigil does not read a CIB (only the membership and haresources were imported)");
                 }
             }
-            case "stonith", "stonith_host" -> draft.unmapped(Unmapped.at(name, "`" + name.text() + " " + args.stream().limit(2)
-                    .map(Token::text).collect(java.util.stream.Collectors.joining(" ")) + " …` (its parameters, which may hold "
-                    + "a password, are not repeated here)", "fence devices are `fencing:` in the cluster file, with "
-                    + "ClusterLabs' fence agents instead of heartbeat's stonith plugins (docs/fencing.md)"));
+            case "stonith", "stonith_host" -> stonith.add(d); // once every node is known
             case "watchdog" -> unmapped(name, d, "Vigil does not drive a watchdog device");
             case "logfile", "debugfile", "logfacility", "use_logd", "debug" -> unmapped(name, d,
                     "Vigil logs to stderr, which systemd sends to the journal (`journalctl -u vigil`)");

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Everything at the top of keepalived.conf that is not VRRP: listed as not carried over, each with
- * its line and why; a virtual_server also as the {@code ipvsadm} rules it stood for, so the LVS
- * director's setup is not lost. A section repeated word for word in the other nodes' files is
+ * its line and why, but a virtual_server the lvs resource can hold ({@link VirtualServers}); one it
+ * cannot also as the {@code ipvsadm} rules it stood for, so the LVS director's setup is not lost. A section repeated word for word in the other nodes' files is
  * listed once.
  */
 final class OtherSections {
@@ -19,10 +19,12 @@ final class OtherSections {
     private final Set<String> seen = new HashSet<>();
 
     private final boolean mailed;
+    private final VirtualServers virtualServers;
 
     OtherSections(Draft draft, boolean mailed) {
         this.draft = draft;
         this.mailed = mailed;
+        this.virtualServers = new VirtualServers(draft);
     }
 
     void map(List<Item> first, List<NodeFile> others) {
@@ -44,6 +46,7 @@ final class OtherSections {
             return;
         }
         if (!seen.add(flatten(i))) return;
+        if (k.equals("virtual_server") && virtualServers.map(i)) return;
         draft.unmapped(Unmapped.at(i.key(), "`" + i.text() + (i.block().isPresent() ? " {…}" : "") + "`", Reasons.topLevel(k)));
         if (k.equals("virtual_server")) {
             Ipvsadm.rules(i).ifPresent(rules -> draft.note(i.key().source() + ": `" + i.text() + "` as ipvsadm rules:\n"

@@ -34,8 +34,9 @@ final class Reasons {
 
     static String topLevel(String keyword) {
         return switch (keyword) {
-            case "virtual_server", "virtual_server_group" -> "Vigil has no IPVS resource: the lvs-director recipe "
-                    + "(playbooks/README.md) sets up a director pair; the ipvsadm rules this stood for are in the notes";
+            case "virtual_server", "virtual_server_group" -> "the lvs resource (ocf:vigil:lvs, the lvs-director recipe) "
+                    + "takes one IPv4 address, a port and tcp or udp: not a fwmark, a group or IPv6; the ipvsadm rules this "
+                    + "stood for are in the notes";
             case "static_ipaddress", "static_routes", "static_rules" -> "addresses and routes a node always has belong to "
                     + "its own network configuration, not the cluster's";
             case "net_namespace", "instance", "use_pid_dir", "linkbeat_use_polling" -> "a setting of the keepalived process";

@@ -69,7 +69,39 @@ class HeartbeatImportTest {
         assertEquals(45, result.key().length, "a new key: 32 random bytes in base64, one line");
         var config = ConfigLoader.load(Golden.assertPassesConfigCheck(dir, result));
         assertEquals("10.0.0.49", config.nodes().get(1).address().getHostAddress());
-        assertTrue(result.unmapped().stream().anyMatch(u -> u.source().equals("ha.cf:9") && u.why().contains("fencing:")));
+        assertEquals("fence_ipmilan", config.resources().fencing().get(0).agent(), "ha.cf:9's stonith_host");
+    }
+
+    @Test
+    void stonithHostLinesBecomeFenceAgentsOrAreListed() throws Exception {
+        var resolver = (Resolver) name -> Optional.ofNullable(Map.of("ha1", "10.0.0.48", "ha2", "10.0.0.49").get(name));
+        var result = run("stonith", resolver);
+        Golden.assertGolden(Golden.resource("heartbeat/stonith/expected.yaml"), result.yaml());
+        var config = ConfigLoader.load(Golden.assertPassesConfigCheck(dir, result));
+        var devices = config.resources().fencing();
+        assertEquals(List.of("fence_apc", "fence_ipmilan", "fence_ipmilan", "fence_wti"),
+                devices.stream().map(f -> f.agent()).toList());
+        // apcmaster from any host: every node, on the outlet named after it; its parameters by name.
+        assertEquals(Map.of("ip", "10.0.0.4", "username", "apc", "password", "apc"), devices.get(0).params());
+        assertEquals("ha2", devices.get(0).plugFor("ha2"));
+        // external/ipmi: the board of the one host it names, lanplus kept; the one from ha1 fences ha2 only.
+        assertEquals(Map.of("ip", "10.0.1.49", "username", "admin", "password", "secret", "lanplus", "1"), devices.get(1).params());
+        assertEquals(Map.of("ha2", "ha2"), devices.get(1).hostMap());
+        assertEquals(Map.of("ha1", "ha1"), devices.get(2).hostMap());
+        assertEquals(Map.of("ha2", "ha2"), devices.get(3).hostMap(), "wti_nps on ha1 fences the other node");
+        // Real fencing: no two_node_unsafe.
+        assertTrue(!result.yaml().contains("two_node_unsafe"), result.yaml());
+        var listed = result.unmapped().stream().map(u -> u.source() + " " + u.why()).toList();
+        for (var expect : List.of("ha.cf:12 ClusterLabs' fence-agents have no agent for Baytech", "ha.cf:13 a test-only plugin",
+                "ha.cf:14 test-only", "ha.cf:15 manual fencing", "ha.cf:16 `ha3` is not a node", "ha.cf:17 `external/ipmi` takes",
+                "ha.cf:18 its parameters are in /etc/ha.d/conf/stonith.baytech")) {
+            assertTrue(listed.stream().anyMatch(l -> l.startsWith(expect)), expect + " in " + listed);
+        }
+        // No password is repeated where it is not needed: stderr and the comments.
+        assertTrue(result.unmapped().stream().noneMatch(u -> u.toString().contains("mysecretpassword")), listed.toString());
+        String comments = result.yaml().lines().map(l -> l.contains("#") ? l.substring(l.indexOf('#')) : "")
+                .collect(java.util.stream.Collectors.joining("\n"));
+        for (var secret : List.of("mysecretpassword", "wtipass", "admin", "apc apc")) assertTrue(!comments.contains(secret), comments);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.vigil.importer.Resolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -59,11 +60,19 @@ class KeepalivedImportTest {
             String k = item.key().text();
             boolean vrrp = List.of("vrrp_instance", "vrrp_sync_group", "vrrp_script").contains(k);
             boolean listed = result.unmapped().stream().anyMatch(u -> u.source().startsWith(sample.getFileName() + ":"));
-            assertTrue(vrrp || listed || (k.equals("global_defs") && item.children().stream()
+            boolean lvs = k.equals("virtual_server") && result.yaml().contains("agent: \"ocf:vigil:lvs\"");
+            assertTrue(vrrp || listed || lvs || (k.equals("global_defs") && item.children().stream()
                     .allMatch(c -> c.key().text().equals("router_id"))), sample + ": " + item.text() + " neither imported nor listed");
         }
-        if (parsed.items().stream().anyMatch(i -> i.key().text().equals("virtual_server") && i.args().size() == 2)) {
-            assertTrue(result.notes().stream().anyMatch(n -> n.contains("as ipvsadm rules:\nipvsadm -A ")), result.notes().toString());
+        // Each IPv4 virtual_server is an lvs resource, each other one listed with its ipvsadm rules.
+        for (var vs : parsed.items().stream().filter(i -> i.key().text().equals("virtual_server")).toList()) {
+            String from = "from " + vs.key().source() + " `" + vs.text() + "`";
+            boolean resource = config.resources().resources().stream().anyMatch(r -> r.agent().toString().equals("ocf:vigil:lvs"))
+                    && result.yaml().contains(from);
+            boolean rules = result.notes().stream().anyMatch(n -> n.startsWith(vs.key().source() + ": `" + vs.text()
+                    + "` as ipvsadm rules:\nipvsadm -A "));
+            boolean again = result.notes().stream().anyMatch(n -> n.startsWith(vs.key().source() + ": `" + vs.text() + "` again"));
+            assertTrue(resource || rules || again || vs.args().size() != 2, vs.text() + " neither a resource nor its rules:\n" + result.yaml());
         }
     }
 
@@ -90,9 +99,73 @@ class KeepalivedImportTest {
         var result = run(List.of(SAMPLES.resolve("keepalived.conf.sample")), TWO);
         var config = ConfigLoader.load(Golden.assertPassesConfigCheck(dir, result));
         assertFalse(config.resources().policy().autoFailback());
-        assertTrue(result.notes().contains("keepalived.conf.sample:26: `virtual_server 10.10.10.2 1358` as ipvsadm rules:\n"
-                + "ipvsadm -A -t 10.10.10.2:1358 -s rr -p 50\n"
-                + "ipvsadm -a -t 10.10.10.2:1358 -r 192.168.200.2:1358 -m -w 1"), result.notes().toString());
+        // The virtual service as the lvs-director recipe's resource, its HTTP_GET as the http check, every 6 s.
+        var lvs = config.resources().resources().stream().filter(r -> r.id().equals("lvs-10.10.10.2-1358")).findFirst().orElseThrow();
+        assertEquals("ocf:vigil:lvs", lvs.agent().toString());
+        assertEquals(Map.of("vip", "10.10.10.2", "port", "1358", "protocol", "tcp", "scheduler", "rr", "persistent", "50",
+                "forwarding", "nat", "real_servers", "192.168.200.2:1358:1", "check", "http", "check_path", "/testurl3/test.jsp",
+                "check_timeout", "3"), withoutQuiescent(lvs.params()));
+        assertEquals("false", lvs.params().get("quiescent"), "keepalived removes a failing real server");
+        assertEquals(java.time.Duration.ofSeconds(6), lvs.monitor().orElseThrow().interval());
+        // What the resource cannot say is listed with its line.
+        var listed = result.unmapped().stream().map(u -> u.source() + " " + u.directive()).toList();
+        for (var expect : List.of("keepalived.conf.sample:33 `sorry_server", "keepalived.conf.sample:40 `digest",
+                "keepalived.conf.sample:43 `retry 3`", "keepalived.conf.sample:44 `delay_before_retry 3`")) {
+            assertTrue(listed.stream().anyMatch(l -> l.startsWith(expect)), expect + " in " + listed);
+        }
+    }
+
+    private static Map<String, String> withoutQuiescent(Map<String, String> params) {
+        var m = new java.util.LinkedHashMap<>(params);
+        m.remove("quiescent");
+        return m;
+    }
+
+    @Test
+    void aVirtualServerJoinsTheGroupOfItsAddress() throws Exception {
+        Path conf = dir.resolve("lb.conf");
+        Files.writeString(conf, """
+                vrrp_instance VI_WEB {
+                    state MASTER
+                    interface eth0
+                    virtual_router_id 51
+                    priority 150
+                    virtual_ipaddress {
+                        10.0.0.10/24
+                    }
+                }
+                virtual_server 10.0.0.10 80 {
+                    delay_loop 5
+                    lb_algo wlc
+                    lb_kind DR
+                    quorum 2
+                    real_server 10.0.0.21 80 {
+                        weight 3
+                        inhibit_on_failure
+                        TCP_CHECK {
+                            connect_port 8080
+                            connect_timeout 2.5
+                        }
+                    }
+                    real_server 10.0.0.22 80 {
+                        inhibit_on_failure
+                        TCP_CHECK {
+                            connect_port 8080
+                            connect_timeout 2.5
+                        }
+                    }
+                }
+                """);
+        var result = run(List.of(conf), TWO);
+        var config = ConfigLoader.load(Golden.assertPassesConfigCheck(Files.createDirectories(dir.resolve("out")), result));
+        var group = config.resources().groups().get(0);
+        assertEquals(List.of("ip-10.0.0.10", "lvs-10.0.0.10-80"), group.members(), result.yaml());
+        var lvs = config.resources().resources().stream().filter(r -> r.id().equals("lvs-10.0.0.10-80")).findFirst().orElseThrow();
+        assertEquals(Map.of("vip", "10.0.0.10", "port", "80", "protocol", "tcp", "scheduler", "wlc", "forwarding", "dr",
+                "real_servers", "10.0.0.21:80:3 10.0.0.22:80:1", "check", "tcp", "check_port", "8080", "check_timeout", "3",
+                "quiescent", "true"), lvs.params(), "inhibit_on_failure on every real server: quiescent");
+        assertTrue(result.unmapped().stream().anyMatch(u -> u.source().equals("lb.conf:14") && u.directive().startsWith("`quorum 2`")),
+                result.unmapped().toString());
     }
 
     @Test
