@@ -110,7 +110,9 @@ record SoakSchedule(long seed, Duration length, Duration tail, List<Fault> fault
             }
             if (f.end().compareTo(faultsEnd) > 0) break;
             faults.add(f);
-            t = f.end().plus(settle).plusMillis(random.nextLong(0, settle.toMillis() + 1));
+            // Network faults leave longer gaps, so short pauses find room between them.
+            long spread = settle.toMillis() * (lane == Lane.NETWORK ? 3 : 1);
+            t = f.end().plus(settle).plusMillis(random.nextLong(0, spread + 1));
         }
         return faults;
     }

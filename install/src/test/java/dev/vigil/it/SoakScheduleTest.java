@@ -41,6 +41,14 @@ class SoakScheduleTest {
     }
 
     @Test
+    void theSeedCiRunsHasEveryKindInItsThreeMinutes() {
+        var kinds = EnumSet.noneOf(Kind.class);
+        SoakSchedule.generate(SoakBedIT.DEFAULT_SEED, NODES, Duration.ofMinutes(3), Duration.ofSeconds(36),
+                DEADTIME, SETTLE).faults().forEach(f -> kinds.add(f.kind()));
+        assertThat(kinds).containsExactlyInAnyOrder(Kind.values());
+    }
+
+    @Test
     void faultsOfALaneNeverOverlapAndAllEndBeforeTheQuietTail() {
         for (long seed = 0; seed < 200; seed++) {
             var s = of(seed, NODES, Duration.ofMinutes(3));
