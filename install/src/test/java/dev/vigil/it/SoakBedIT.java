@@ -140,22 +140,31 @@ class SoakBedIT {
         long tailEnd = converged + Math.max(5000, tail.toMillis() - (converged - lastHeal));
         while (checker.now() < tailEnd) {
             var state = exactlyOnce(nemesis);
-            if (!state.isEmpty()) checker.violation("after settling: " + state);
+            if (!state.isEmpty()) {
+                checker.violation("after settling: " + state);
+                break;
+            }
             Thread.sleep(200);
         }
         checker.judge(executed, FENCE_GRACE);
+        nemesis.awaitApplies();
+        Thread.sleep(1000); // a status poll after the last apply's answer
+        // One version everywhere, at least the last one applied (one that timed out may have landed).
         var versions = checker.versions();
         for (var n : cluster.nodes()) {
-            if (versions.getOrDefault(n, 0L) != nemesis.appliedVersion()) {
-                checker.violation("config lost: " + n + " runs version " + versions.get(n) + ", the last applied is "
-                        + nemesis.appliedVersion());
+            long v = versions.getOrDefault(n, 0L);
+            if (v < nemesis.appliedVersion() || v > nemesis.attemptedVersion() || !versions.values().stream().allMatch(o -> o == v)) {
+                checker.violation("config lost or split: versions " + versions + ", last applied " + nemesis.appliedVersion()
+                        + ", last tried " + nemesis.attemptedVersion());
+                break;
             }
         }
         Files.writeString(workDir.resolve("soak-history.log"), schedule.describe() + "\n" + checker.history());
         long fences = checker.fences().size();
-        log("%d faults done, %d fences, %d agent deaths, %d samples, config version %d, violations: %d",
-                executed.size(), fences, checker.deaths().size(), checker.samples(), nemesis.appliedVersion(),
-                checker.violations().size());
+        log("%d faults done, %d fences (%d of a node with no fault: %s), %d agent deaths, %d samples, config version %d"
+                        + " (tried %d), violations: %d", executed.size(), fences, checker.unexplainedFences().size(),
+                checker.unexplainedFences(), checker.deaths().size(), checker.samples(), nemesis.appliedVersion(),
+                nemesis.attemptedVersion(), checker.violations().size());
         var violations = checker.violations();
         if (!violations.isEmpty()) {
             long at = (long) (Double.parseDouble(violations.get(0).split("s ")[0]) * 1000);

@@ -33,7 +33,9 @@ final class SoakNemesis {
     private final List<String> nodes;
     private Thread flapper;
     private volatile boolean flapping;
-    private long configVersion = 1;
+    private final java.util.concurrent.atomic.AtomicLong attempted = new java.util.concurrent.atomic.AtomicLong(1);
+    private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong(1);
+    private final List<Thread> applies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SoakNemesis(BedCluster cluster, SoakChecker checker, Path workDir) {
         this.cluster = cluster;
@@ -67,7 +69,13 @@ final class SoakNemesis {
                 var holder = webHolder();
                 if (holder.isEmpty()) return Optional.empty();
                 touched = List.of(holder.get().node());
-                ProcessHandle.of(holder.get().pid()).ifPresent(ProcessHandle::destroyForcibly);
+                // The whole server dies: its workers too, which would otherwise keep port 80 and
+                // fail every start after (killed first, so none is forked again meanwhile).
+                ProcessHandle.of(holder.get().pid()).ifPresent(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                });
             }
             case HUNG_STOP -> {
                 var holder = nodes.stream().filter(n -> Files.exists(rscTmp(n).resolve("SoakHang-hang"))).findFirst();
@@ -98,7 +106,8 @@ final class SoakNemesis {
             }
         }
         long now = checker.now();
-        checker.record("nemesis: " + f.kind() + " on " + touched + " for " + f.duration().toMillis() + " ms");
+        checker.record("nemesis: " + f.kind() + " on " + f.targets() + (touched.equals(f.targets()) ? "" : " (" + touched + ")")
+                + " for " + f.duration().toMillis() + " ms");
         return Optional.of(new Executed(f, touched, now, now));
     }
 
@@ -210,12 +219,13 @@ final class SoakNemesis {
 
     /**
      * An operator's change: the same file with the next version, applied through the first node
-     * whose agent runs. Refused (no quorum, a member away) is an outcome, not a violation; applied,
-     * its version must never be lost.
+     * whose agent runs, on a thread of its own (on a loaded machine it can take a minute, and the
+     * schedule goes on meanwhile). Refused (no quorum, a member away) is an outcome, not a
+     * violation; applied, its version must never be lost.
      */
     private Executed applyConfig(Fault f) throws IOException {
         var file = cluster.agents().configFile();
-        long next = configVersion + 1;
+        long next = attempted.incrementAndGet();
         var text = Pattern.compile("(?m)^version: \\d+$").matcher(Files.readString(file)).replaceFirst("version: " + next);
         var candidate = Files.writeString(workDir.resolve("cluster-v" + next + ".yaml"), text);
         var via = nodes.stream().filter(n -> {
@@ -227,16 +237,35 @@ final class SoakNemesis {
             checker.record("config apply v" + next + ": no agent runs");
             return new Executed(f, List.of(), now, now);
         }
-        var r = cluster.vigil(via.get(), Duration.ofSeconds(60), "config", "apply", candidate.toString());
-        if (r.exit() == 0) configVersion = next;
-        checker.record("config apply v" + next + " through " + via.get() + ": exit " + r.exit() + " "
-                + r.all().strip().replace('\n', ' '));
-        return new Executed(f, List.of(), now, checker.now());
+        var t = new Thread(() -> {
+            try {
+                var r = cluster.vigil(via.get(), Duration.ofSeconds(90), "config", "apply", candidate.toString());
+                if (r.exit() == 0) applied.accumulateAndGet(next, Math::max);
+                checker.record("config apply v" + next + " through " + via.get() + ": exit " + r.exit() + " "
+                        + r.all().strip().replace('\n', ' '));
+            } catch (IOException e) {
+                checker.record("config apply v" + next + " through " + via.get() + ": " + e.getMessage());
+            }
+        }, "soak-config-apply");
+        t.setDaemon(true);
+        t.start();
+        applies.add(t);
+        return new Executed(f, List.of(), now, now);
     }
 
-    /** The last version a {@code vigil config apply} succeeded with. */
+    /** Waits for the applies still running (each bounded by its command's timeout). */
+    void awaitApplies() throws InterruptedException {
+        for (var t : applies) t.join(120_000);
+    }
+
+    /** The highest version a {@code vigil config apply} succeeded with (1: the first file). */
     long appliedVersion() {
-        return configVersion;
+        return applied.get();
+    }
+
+    /** The highest version tried: an apply that timed out may have reached some nodes. */
+    long attemptedVersion() {
+        return attempted.get();
     }
 
     /** Heals what may be left: every table removed, every link up, every agent resumed. */
