@@ -336,9 +336,7 @@ final class CoordinatorRole {
     }
 
     private void dispatch(Plan plan, FencingPriority priority) {
-        // One operation per resource at a time, cluster-wide; a clone's instances are separate.
-        var busy = new HashSet<String>();
-        inFlight.values().forEach(a -> busy.add(lane(a.resource(), a.node())));
+        var lanes = new DispatchLanes(this::cloned, inFlight.values());
         var inFlightIds = new HashSet<String>();
         inFlight.values().forEach(a -> inFlightIds.add(a.id()));
         for (var a : plan.actions()) {
@@ -348,11 +346,12 @@ final class CoordinatorRole {
                 continue;
             }
             String resource = a.resource().orElseThrow();
-            if (inFlightIds.contains(a.id()) || busy.contains(lane(resource, a.node()))) continue;
+            var op = Operation.of(a.kind());
+            if (inFlightIds.contains(a.id()) || !lanes.free(resource, a.node(), op)) continue;
             long seq = nextSeq++;
-            var d = new DispatchedAction(seq, a.id(), Operation.of(a.kind()), resource, a.node(), a.meta());
+            var d = new DispatchedAction(seq, a.id(), op, resource, a.node(), a.meta());
             inFlight.put(seq, d);
-            busy.add(lane(resource, a.node()));
+            lanes.take(resource, a.node(), op);
             notifications.dispatching(a, plan);
             LOG.info("dispatch {} ({})", a.id(), a.reason());
         }
@@ -365,8 +364,7 @@ final class CoordinatorRole {
         }
     }
 
-    private String lane(String resource, String node) {
-        boolean cloned = k.config.resources().resource(resource).map(ResourceSpec::cloned).orElse(false);
-        return cloned ? resource + "@" + node : resource;
+    private boolean cloned(String resource) {
+        return k.config.resources().resource(resource).map(ResourceSpec::cloned).orElse(false);
     }
 }

@@ -40,7 +40,12 @@ final class BedCluster implements AutoCloseable {
      * the key, sockets, state and logs); no agent runs yet.
      */
     static BedCluster create(int nodes, Path dir, String template) throws IOException {
-        var bed = HaBed.up(nodes, false);
+        return create(nodes, dir, template, false);
+    }
+
+    /** As {@link #create(int, Path, String)}; {@code hot}: each node's apache serves a local docroot. */
+    static BedCluster create(int nodes, Path dir, String template, boolean hot) throws IOException {
+        var bed = HaBed.up(nodes, hot);
         try {
             Files.createDirectories(dir);
             var prefixes = new LinkedHashMap<String, List<String>>();
