@@ -60,8 +60,10 @@ class SmtpSenderTest {
         assertThat(oneMail()).contains("X-Auth: True", "X-TLS: True", "Subject: [vigil web] node-dead");
 
         Files.writeString(password, "wrong\n");
+        // Refused by the server (535), not timed out waiting for an answer.
         assertThatThrownBy(() -> new SmtpSender().send(smtp(port, true, Optional.of(password), Optional.of(cert)),
-                delivery())).isInstanceOf(AlertSender.AlertFailure.class).hasMessageContaining("failed");
+                delivery())).isInstanceOf(AlertSender.AlertFailure.class).hasMessageContaining("failed").hasMessageContaining("535")
+                .satisfies(e -> assertThat(((AlertSender.AlertFailure) e).timedOut()).as("timed out").isFalse());
         // Without the server's certificate trusted, nothing is sent in the clear either.
         assertThatThrownBy(() -> new SmtpSender().send(smtp(port, true, Optional.of(password), Optional.empty()),
                 delivery())).isInstanceOf(AlertSender.AlertFailure.class);

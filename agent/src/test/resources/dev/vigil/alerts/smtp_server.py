@@ -24,7 +24,8 @@ class Store:
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == sys.argv[5] \
         and auth_data.password.decode() == sys.argv[6]
-    return AuthResult(success=ok)
+    # handled=False: the server answers a refusal with 535 (True would leave the client waiting for an answer)
+    return AuthResult(success=ok, handled=False)
 
 kwargs = {}
 if tls:

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * {@code machinectl} is not used (testbed-notes.md §3).
  */
 final class BareNode implements AutoCloseable {
+    private static final AtomicInteger SEQ = new AtomicInteger();
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
     private static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -87,7 +89,10 @@ final class BareNode implements AutoCloseable {
                 // A machine's root may configure its network (a floating IP's `ip addr add`):
                 // nspawn keeps CAP_NET_ADMIN for --private-network only.
                 "--capability=CAP_NET_ADMIN",
-                "--machine=" + name, "-D", root.toString(), "-b")
+                // nspawn keeps per-machine-name state under /run/systemd/nspawn (unix-export,
+                // propagate): the machine name is unique per test JVM and boot, the host name is name.
+                "--machine=" + name + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet(), "--hostname=" + name,
+                "-D", root.toString(), "-b")
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();

@@ -59,7 +59,9 @@ class FailoverBedIT {
             .plus(ResourceSpec.DEFAULT_OPERATION_TIMEOUT.multipliedBy(3));
     /** First start: JVMs, probes, the group's start. */
     private static final Duration STARTUP = Duration.ofSeconds(60);
-    private static final Path OCF_TEST_PROVIDER = Path.of("/usr/lib/ocf/resource.d/vigil-test");
+    /** Host-global (/usr/lib/ocf): named after the test JVM so that concurrent builds cannot share it. */
+    private static final String OCF_TEST_PROVIDER_NAME = "vigil-test-" + ProcessHandle.current().pid();
+    private static final Path OCF_TEST_PROVIDER = Path.of("/usr/lib/ocf/resource.d", OCF_TEST_PROVIDER_NAME);
     private static final Path HEARTBEAT_AGENTS = Path.of("/usr/lib/ocf/resource.d/heartbeat");
 
     /** The classic recipe with Vigil's own agents; %s = auto_failback, then the extra group members. */
@@ -297,7 +299,7 @@ class FailoverBedIT {
     void hungStopTimesOutTheNodeIsFencedAndTheGroupMoves() throws Exception {
         installTestProvider();
         // The group runs on ha2 so that ha1, the coordinator, is the one that fences.
-        var template = WEB.formatted("  - {id: stuck, agent: \"ocf:vigil-test:HangingStop\", stop_timeout: 2s}",
+        var template = WEB.formatted("  - {id: stuck, agent: \"ocf:" + OCF_TEST_PROVIDER_NAME + ":HangingStop\", stop_timeout: 2s}",
                 ", stuck", "ha2", true, "${FENCING}");
         var c = startCluster(2, template, "ha2");
         // The page comes with web; stuck, the last member, starts just after it.

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.TestInfo;
 
 /**
@@ -44,6 +45,10 @@ import org.junit.jupiter.api.TestInfo;
  * namespace ({@link #nodeProcesses}).
  */
 @Tag("integration")
+// The IBM stand-ins' daemons are found by name across the whole machine, as the agents do on a real
+// node (ocf:vigil:loadleveler and ibmmq list `ps -e`; the tests kill and count them by name too):
+// ResourceScriptsIT's LoadLeveler saw IbmRecipesBedIT's when the two ran together.
+@ResourceLock(TestResources.IBM_STANDINS)
 class IbmRecipesBedIT {
     // ---- IBM MQ
 

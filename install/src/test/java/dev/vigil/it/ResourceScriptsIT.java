@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Runs ClusterLabs' ocf-tester against the OCF resource scripts of the assembled distribution
@@ -20,6 +21,10 @@ import org.junit.jupiter.api.Test;
  * Needs root and ocf-tester (Debian package resource-agents); skipped otherwise.
  */
 @Tag("integration")
+// The IBM stand-ins' daemons are found by name across the whole machine, as the agents do on a real
+// node (ocf:vigil:loadleveler and ibmmq list `ps -e`; the tests kill and count them by name too):
+// ResourceScriptsIT's LoadLeveler saw IbmRecipesBedIT's when the two ran together.
+@ResourceLock(TestResources.IBM_STANDINS)
 class ResourceScriptsIT {
     private static final Path OCF_TESTER = Path.of("/usr/sbin/ocf-tester");
     private static final List<String> AGENTS = List.of("IPaddr", "Filesystem", "apache", "ibmmq", "wasnd", "loadleveler", "lvs");
