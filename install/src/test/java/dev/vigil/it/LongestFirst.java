@@ -17,12 +17,13 @@ import org.junit.jupiter.api.ClassOrdererContext;
  */
 public final class LongestFirst implements ClassOrderer {
     private static final Map<String, Integer> SECONDS = Map.ofEntries(
-            Map.entry("PlaybookBedIT", 125), Map.entry("InstallIT", 125), Map.entry("FenceRaceBedIT", 107),
+            Map.entry("SoakBedIT", 200), Map.entry("PlaybookBedIT", 125), Map.entry("InstallIT", 125), Map.entry("FenceRaceBedIT", 107),
             Map.entry("NamespaceClusterIT", 67), Map.entry("HaBedIT", 50), Map.entry("ResourceScriptsIT", 47),
             Map.entry("IbmRecipesBedIT", 47), Map.entry("ScheduledDrillLoopbackIT", 41), Map.entry("FailoverBedIT", 36),
             Map.entry("DrillBedIT", 33), Map.entry("TakeoverModesBedIT", 31), Map.entry("SshBedIT", 27),
-            Map.entry("WizardBedIT", 26), Map.entry("DebPackageIT", 26), Map.entry("SerialWizardBedIT", 25),
-            Map.entry("NfsResourceScriptsIT", 23), Map.entry("ConsoleLoopbackIT", 22), Map.entry("ArbitratorBedIT", 21));
+            Map.entry("WizardBedIT", 26), Map.entry("DebPackageIT", 67), Map.entry("SerialWizardBedIT", 25),
+            Map.entry("NfsResourceScriptsIT", 23), Map.entry("ConsoleLoopbackIT", 22), Map.entry("ArbitratorBedIT", 21),
+            Map.entry("RabbitMqRecipeBedIT", 65), Map.entry("RedisBedIT", 35));
 
     @Override
     public void orderClasses(ClassOrdererContext context) {
