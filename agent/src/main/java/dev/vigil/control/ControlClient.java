@@ -236,7 +236,7 @@ public final class ControlClient {
      * before its first answer, the file is read again and, if it holds another key, the same
      * request is sent once more on a new connection with it.
      */
-    private static final class Rekeying implements Connection {
+    private static final class Rekeying extends Forwarding {
         private final InetSocketAddress address;
         private final KeyFileSource keys;
         private TcpConnection inner;
@@ -282,18 +282,8 @@ public final class ControlClient {
         }
 
         @Override
-        public void broken() {
-            inner.broken();
-        }
-
-        @Override
-        public String where() {
-            return inner.where();
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
+        Connection inner() {
+            return inner;
         }
     }
 
@@ -332,20 +322,18 @@ public final class ControlClient {
         }
 
         /** A connection that, once broken, makes the next open start with the following agent. */
-        private record Failing(Connection inner, Runnable onBroken) implements Connection {
-            @Override
-            public void send(byte[] json) throws IOException {
-                inner.send(json);
+        private static final class Failing extends Forwarding {
+            private final Connection inner;
+            private final Runnable onBroken;
+
+            Failing(Connection inner, Runnable onBroken) {
+                this.inner = inner;
+                this.onBroken = onBroken;
             }
 
             @Override
-            public byte[] receive() throws IOException {
-                return inner.receive();
-            }
-
-            @Override
-            public void readTimeout(Duration timeout) throws IOException {
-                inner.readTimeout(timeout);
+            Connection inner() {
+                return inner;
             }
 
             @Override
@@ -353,16 +341,41 @@ public final class ControlClient {
                 inner.broken();
                 onBroken.run();
             }
+        }
+    }
 
-            @Override
-            public String where() {
-                return inner.where();
-            }
+    /** A connection that hands every call to {@link #inner()}; subclasses change what they must. */
+    private abstract static class Forwarding implements Connection {
+        abstract Connection inner();
 
-            @Override
-            public void close() throws IOException {
-                inner.close();
-            }
+        @Override
+        public void send(byte[] json) throws IOException {
+            inner().send(json);
+        }
+
+        @Override
+        public byte[] receive() throws IOException {
+            return inner().receive();
+        }
+
+        @Override
+        public void readTimeout(Duration timeout) throws IOException {
+            inner().readTimeout(timeout);
+        }
+
+        @Override
+        public void broken() {
+            inner().broken();
+        }
+
+        @Override
+        public String where() {
+            return inner().where();
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner().close();
         }
     }
 
