@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * timeouts; the control socket has its own pool. A slow status request or a flood of forged
  * packets on one link therefore cannot delay a heartbeat, and {@link RealtimePriority} puts the
  * timing-critical ones ahead of everything else on the host.
+ *
+ * <p>Why one file of just over 600 lines: it is the node's composition root — what it holds is the
+ * order in which those parts are built, started and closed, which reads best in one place; each
+ * part's behaviour lives in its own package. The next thing to leave it is the heartbeat wiring
+ * (links, relays, the sender), as a class of its own in this package.
  */
 public final class Agent implements AutoCloseable, ControlHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
