@@ -16,7 +16,6 @@ import dev.vigil.heartbeat.HeartbeatSender;
 import dev.vigil.heartbeat.MessageType;
 import dev.vigil.heartbeat.PacketVerifier;
 import dev.vigil.membership.Membership;
-import dev.vigil.membership.MembershipEvent;
 import dev.vigil.membership.MembershipView;
 import dev.vigil.transport.Drops;
 import dev.vigil.transport.Transport;
@@ -43,11 +42,6 @@ import org.slf4j.LoggerFactory;
  * timeouts; the control socket has its own pool. A slow status request or a flood of forged
  * packets on one link therefore cannot delay a heartbeat, and {@link RealtimePriority} puts the
  * timing-critical ones ahead of everything else on the host.
- *
- * <p>Why one file of just over 600 lines: it is the node's composition root — what it holds is the
- * order in which those parts are built, started and closed, which reads best in one place; each
- * part's behaviour lives in its own package. The next thing to leave it is the heartbeat wiring
- * (links, relays, the sender), as a class of its own in this package.
  */
 public final class Agent implements AutoCloseable, ControlHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -61,8 +55,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private FailureDetector detector;
     /** Whom this node heard when, relayed on every beat when beats go to a few peers each (a large cluster). */
-    private dev.vigil.heartbeat.Freshness freshness;
-    private boolean gossip;
+    private Relays relays;
     private Membership membership;
     private HeartbeatSender sender;
     /** The keys heartbeats and the control port accept, and the one they send with (two during a rotation). */
@@ -144,8 +137,8 @@ public final class Agent implements AutoCloseable, ControlHandler {
         membership.addListener((event, view) -> {
             currentView = view;
             distribution.onView(view.members().keySet());
-            logMembership(event, view);
-            events.publish(dev.vigil.control.ControlEvent.Kind.MEMBERSHIP, event.node(), membershipMessage(event, view));
+            MembershipLog.log(LOG, event, view, config.timing().warntime());
+            events.publish(dev.vigil.control.ControlEvent.Kind.MEMBERSHIP, event.node(), MembershipLog.message(event, view));
             alertRouting.onMembership(event, view);
             metrics.ifPresent(m -> m.onMembership(event));
         });
@@ -173,9 +166,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
                     .toList());
         }
         detector = new FailureDetector(config.timing(), linksByPeer, clock.instant());
-        freshness = new dev.vigil.heartbeat.Freshness(config.timing().deadtime());
-        gossip = dev.vigil.transport.Fanout.gossips(linksByPeer.size(), config.timing().deadtime()) && config.linksOf(self).stream()
-                .anyMatch(l -> l instanceof LinkConfig.Udp u && u.mode() == dev.vigil.config.UdpMode.UNICAST);
+        relays = new Relays(config, self, linksByPeer.size());
 
         var verifier = new PacketVerifier(self, linksByPeer.keySet());
         var receiver = new HeartbeatReceiver(keyRing::accepted, config.cluster(), self, incarnation, verifier, drops,
@@ -328,8 +319,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
                     ? detector.onLeave(packet.sender(), packet.incarnation(), now)
                     : detector.onHeartbeat(packet.sender(), link, packet.incarnation(), now);
             if (packet.type() != MessageType.LEAVE) {
-                freshness.heard(packet.sender(), now);
-                relayed(packet, link, now, events);
+                relays.heard(packet, link, now, detector, events);
             }
             handle(events);
             // After the membership events: a restarted peer's first report belongs to its new life.
@@ -343,18 +333,6 @@ public final class Agent implements AutoCloseable, ControlHandler {
         }
     }
 
-    /** What the sender heard of others (a large cluster's gossip, {@link dev.vigil.heartbeat.Freshness}). */
-    private void relayed(HeartbeatPacket packet, int link, java.time.Instant now, List<DetectorEvent> events) {
-        for (var e : packet.extensions()) {
-            if (e.type() != dev.vigil.heartbeat.ExtensionTypes.FRESHNESS) continue;
-            for (var r : dev.vigil.heartbeat.Freshness.read(e, now)) {
-                if (!r.peer().equals(options.node()) && detector.onRelayed(r.peer(), link, r.heardAt(), now, events)) {
-                    freshness.heard(r.peer(), r.heardAt());
-                }
-            }
-        }
-    }
-
     /**
      * What rides on each heartbeat: in a large cluster first whom this node heard when (the beat
      * must never lose it, and extensions that do not fit are dropped from the end), then the
@@ -364,7 +342,7 @@ public final class Agent implements AutoCloseable, ControlHandler {
         var chunk = distribution.nextChunk();
         List<dev.vigil.heartbeat.Extension> coordination = resources.map(r -> r.coordination().outgoing()).orElse(List.of());
         var all = new ArrayList<dev.vigil.heartbeat.Extension>();
-        if (gossip) all.add(freshness.extension(clock.instant()));
+        relays.extension(clock.instant()).ifPresent(all::add);
         all.addAll(coordination);
         all.add(distribution.digestExtension());
         chunk.ifPresent(all::add);
@@ -454,33 +432,6 @@ public final class Agent implements AutoCloseable, ControlHandler {
             }
         }
         membership.apply(events);
-    }
-
-    private static String membershipMessage(MembershipEvent e, MembershipView view) {
-        String what = switch (e.kind()) {
-            case JOINED -> "joined (incarnation " + e.incarnation() + ")";
-            case LATE -> "is late";
-            case RECOVERED -> "heard again";
-            case DEAD -> "is dead";
-            case LEFT -> "left the cluster";
-            case RESTARTED -> "restarted (incarnation " + e.incarnation() + ")";
-        };
-        return "node " + e.node() + " " + what + "; view " + view.number() + " = " + view.members().keySet();
-    }
-
-    private void logMembership(MembershipEvent e, MembershipView view) {
-        switch (e.kind()) {
-            case JOINED -> LOG.info("node {} joined (incarnation {}); view {} = {}", e.node(), e.incarnation(),
-                    view.number(), view.members().keySet());
-            case LATE -> LOG.warn("late heartbeat: node {} silent for more than warntime {}", e.node(),
-                    Durations.format(config.timing().warntime()));
-            case RECOVERED -> LOG.info("node {} heard again after a late heartbeat", e.node());
-            case DEAD -> LOG.warn("node {} is dead; view {} = {}", e.node(), view.number(), view.members().keySet());
-            case LEFT -> LOG.info("node {} left the cluster; view {} = {}", e.node(), view.number(),
-                    view.members().keySet());
-            case RESTARTED -> LOG.warn("node {} restarted (incarnation {}); view {} = {}", e.node(), e.incarnation(),
-                    view.number(), view.members().keySet());
-        }
     }
 
     public Membership membership() {
