@@ -29,7 +29,7 @@ declare -A nspawn_pid=()
 cleanup() {
   local n
   for n in "${!nspawn_pid[@]}"; do
-    local init; init=$(pgrep -P "${nspawn_pid[$n]}" | head -n 1 || true)
+    local init; init=$(container_init "$n" || true)
     [[ -n $init ]] && kill -KILL "$init" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "${nspawn_pid[$n]}" 2>/dev/null || break; sleep 0.1; done
   done
@@ -55,9 +55,19 @@ for n in "${nodes[@]}" op; do
   ip -n "$ns-$n" link set eth0 up
 done
 
+# container_init NODE: the node's init, the child of its nspawn in a PID namespace other than ours
+# (nspawn's short-lived "outer child" is in ours: entering it would run the command on this host).
+container_init() {
+  local c ours; ours=$(readlink /proc/self/ns/pid)
+  for c in $(pgrep -P "${nspawn_pid[$1]}"); do
+    [[ $(readlink "/proc/$c/ns/pid" 2>/dev/null) != "$ours" ]] && { echo "$c"; return 0; }
+  done
+  return 1
+}
+
 # in_node NODE CMD...: run CMD inside the booted node (every namespace of its init, empty env).
 in_node() {
-  local init; init=$(pgrep -P "${nspawn_pid[$1]}" | head -n 1); shift
+  local init; init=$(container_init "$1") || { echo "in_node: $1 has no init yet" >&2; return 1; }; shift
   nsenter -t "$init" -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
 }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BareNode implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
-    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
     private static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -30,6 +30,8 @@ final class BareNode implements AutoCloseable {
     private final Path root;
     private final Process nspawn;
     private final long initPid;
+    /** The init's PID namespace, checked before the pid is signalled: the pid may have been reused. */
+    private final String initPidNamespace;
     private final Thread shutdownHook;
     private boolean closed;
 
@@ -38,6 +40,7 @@ final class BareNode implements AutoCloseable {
         this.root = root;
         this.nspawn = nspawn;
         this.initPid = initPid;
+        this.initPidNamespace = pidNamespace(initPid).orElse("gone");
         this.shutdownHook = new Thread(this::stop, "bare-node-" + name + "-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -98,23 +101,53 @@ final class BareNode implements AutoCloseable {
         long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
         long init = -1;
         while (init < 0 && nspawn.isAlive() && System.nanoTime() < deadline) {
-            init = nspawn.toHandle().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
-            if (init < 0) Thread.sleep(50);
+            init = containerInit(nspawn).orElse(-1L);
+            if (init < 0) Thread.sleep(20);
         }
         if (init < 0) {
             nspawn.destroyForcibly();
-            throw new IOException("systemd-nspawn did not start " + name + ": " + Files.readString(log));
+            throw new IOException("systemd-nspawn did not start " + name + " within " + BOOT_TIMEOUT + ": " + Files.readString(log));
         }
         var node = new BareNode(name, root, nspawn, init);
         // Booted once systemd says running (or degraded: a unit a container cannot run failed).
         String state = "";
         while (System.nanoTime() < deadline) {
-            state = node.run("systemctl", "is-system-running").stdout().strip();
+            var r = node.run("systemctl", "is-system-running");
+            state = r.stdout().strip().isEmpty() ? r.all().strip() : r.stdout().strip();
             if (state.equals("running") || state.equals("degraded")) return node;
             Thread.sleep(200);
         }
         node.close();
         throw new IOException(name + " did not boot within " + BOOT_TIMEOUT + " (state " + state + "): " + Files.readString(log));
+    }
+
+    /**
+     * The container's init: the child of {@code nspawn} in a PID namespace other than ours. nspawn
+     * first forks an "outer child" in our PID namespace (it sets up the root's mounts, forks the
+     * init in the new namespaces and exits); taking that one, as a loaded machine's first look
+     * may, would point every later {@code nsenter} at a dead pid, or at whatever process the
+     * kernel gives that pid next (pid_max is 32768 here).
+     */
+    private static Optional<Long> containerInit(Process nspawn) {
+        String ours = pidNamespace(ProcessHandle.current().pid()).orElse("");
+        return nspawn.toHandle().children().map(ProcessHandle::pid)
+                .filter(pid -> pidNamespace(pid).filter(ns -> !ns.equals(ours)).isPresent())
+                .findFirst();
+    }
+
+    private static Optional<String> pidNamespace(long pid) {
+        try {
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "pid")).toString());
+        } catch (IOException | UnsupportedOperationException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /** SIGKILL to the container's init, only while that pid still is the container's (never a recycled pid). */
+    private void killInit() {
+        if (pidNamespace(initPid).equals(Optional.of(initPidNamespace))) {
+            ProcessHandle.of(initPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     String name() {
@@ -128,6 +161,9 @@ final class BareNode implements AutoCloseable {
 
     /** Runs {@code cmd} inside the node, with only a PATH in its environment. */
     Commands.Result run(String... cmd) throws IOException {
+        if (!nspawn.isAlive()) {
+            throw new IOException(name + " is powered off (systemd-nspawn exited " + nspawn.exitValue() + "): cannot run " + String.join(" ", cmd));
+        }
         var full = new ArrayList<>(List.of("nsenter", "-t", Long.toString(initPid), "-a", "env", "-i", PATH));
         full.addAll(List.of(cmd));
         return Commands.run(full, null, COMMAND_TIMEOUT);
@@ -162,7 +198,7 @@ final class BareNode implements AutoCloseable {
      * take that host's link down too, as a powered-off machine's NIC would be.
      */
     void terminate() throws IOException, InterruptedException {
-        ProcessHandle.of(initPid).ifPresent(ProcessHandle::destroyForcibly);
+        killInit();
         if (!nspawn.waitFor(30, TimeUnit.SECONDS)) {
             throw new IOException("systemd-nspawn of " + name + " did not exit within 30 s of its init's SIGKILL");
         }
@@ -186,7 +222,7 @@ final class BareNode implements AutoCloseable {
             if (nspawn.isAlive()) {
                 run("systemctl", "poweroff");
                 if (!nspawn.waitFor(30, TimeUnit.SECONDS)) {
-                    ProcessHandle.of(initPid).ifPresent(ProcessHandle::destroyForcibly);
+                    killInit();
                     nspawn.destroyForcibly();
                     nspawn.waitFor(10, TimeUnit.SECONDS);
                 }

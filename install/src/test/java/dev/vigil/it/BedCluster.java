@@ -227,7 +227,7 @@ final class BedCluster implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
                     for (var n : List.of("ha1", "ha2")) {
                         var s = status(n);
-                        org.assertj.core.api.Assertions.assertThat(s).as("%s answers", n).isPresent();
+                        org.assertj.core.api.Assertions.assertThat(s).as(() -> n + " answers (" + agents.describe(n) + ")").isPresent();
                         org.assertj.core.api.Assertions.assertThat(s.get().members()).as("%s's view", n)
                                 .containsExactlyInAnyOrder("ha1", "ha2");
                         org.assertj.core.api.Assertions.assertThat(runningOn(n, resource))

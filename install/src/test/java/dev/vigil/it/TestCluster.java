@@ -78,6 +78,23 @@ final class TestCluster implements AutoCloseable {
         return processes.get(node);
     }
 
+    /**
+     * For a failure message: whether {@code node}'s agent process lives (or how it ended) and the
+     * last lines of its log, so that a CI log that keeps only the failure still says why.
+     */
+    String describe(String node) {
+        var p = processes.get(node);
+        String process = p == null ? "never started" : p.isAlive() ? "pid " + p.pid() + " alive" : "pid " + p.pid() + " exited " + p.exitValue();
+        String tail;
+        try {
+            var lines = Files.readAllLines(log(node));
+            tail = String.join(" | ", lines.subList(Math.max(0, lines.size() - 4), lines.size()));
+        } catch (IOException e) {
+            tail = "no log: " + e.getMessage();
+        }
+        return node + "'s agent " + process + "; its log ends: " + tail;
+    }
+
     /** kill -9: the node dies without a word. */
     void kill(String node) throws InterruptedException {
         var p = processes.get(node);
