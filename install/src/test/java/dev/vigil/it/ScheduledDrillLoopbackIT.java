@@ -66,7 +66,10 @@ class ScheduledDrillLoopbackIT {
         Files.writeString(script, """
                 #!/bin/sh
                 d="${OCF_RESKEY_dir:?}"; node="${OCF_RESKEY_CRM_meta_on_node:?}"; pidfile="$d/runner-$node.pid"
-                running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+                # The pid file's process is this node's runner only while its command line names this
+                # node's state directory: a pid left by a killed runner may belong to anything by now.
+                ours() { [ -f "$pidfile" ] && tr '\0' '\n' <"/proc/$(cat "$pidfile")/cmdline" 2>/dev/null | grep -qxF -- "$d/drill-state-$node"; }
+                running() { ours; }
                 case "$1" in
                   start)
                     running && exit 0
@@ -75,11 +78,12 @@ class ScheduledDrillLoopbackIT {
                       >>"$d/runner-$node.log" 2>&1 </dev/null &
                     echo $! >"$pidfile"; exit 0 ;;
                   stop)
-                    if [ -f "$pidfile" ]; then
+                    if ours; then
                       pid=$(cat "$pidfile"); kill "$pid" 2>/dev/null; i=0
-                      while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-                      kill -9 "$pid" 2>/dev/null; rm -f "$pidfile"
+                      while ours && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+                      ours && kill -9 "$pid" 2>/dev/null
                     fi
+                    rm -f "$pidfile"
                     exit 0 ;;
                   monitor) running && exit 0; exit 7 ;;
                   meta-data) echo '<?xml version="1.0"?><resource-agent name="DrillRunner"/>'; exit 0 ;;
@@ -91,10 +95,15 @@ class ScheduledDrillLoopbackIT {
         return name;
     }
 
+    /** The runner's pid on {@code node}, while that pid still is the runner (its command line names its state directory). */
     private Optional<Long> runnerPid(String node) {
         try {
             var f = dir.resolve("runner-" + node + ".pid");
-            return Files.exists(f) ? Optional.of(Long.parseLong(Files.readString(f).strip())) : Optional.empty();
+            if (!Files.exists(f)) return Optional.empty();
+            long pid = Long.parseLong(Files.readString(f).strip());
+            String stateDir = dir.resolve("drill-state-" + node).toString();
+            var args = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0");
+            return java.util.Arrays.asList(args).contains(stateDir) ? Optional.of(pid) : Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
