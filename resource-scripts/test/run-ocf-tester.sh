@@ -176,6 +176,26 @@ CONF
         -o options="-C \"ServerSignature Off\" -d $web" \
         "$AGENTS_DIR/apache" >>"$log" 2>&1
     rc=$?
+    if [ $rc -eq 0 ]; then
+        # A stale pid file naming another process (a pid reused after a crash): not running,
+        # and stop leaves that process alone.
+        sleep 60 & local other=$!
+        echo "$other" >"$web/run/apache2.pid"
+        local mon stop
+        OCF_ROOT=${OCF_ROOT:-/usr/lib/ocf} OCF_RESKEY_configfile="$web/httpd.conf" OCF_RESKEY_httpd="$httpd" \
+            OCF_RESKEY_pidfile="$web/run/apache2.pid" OCF_RESOURCE_INSTANCE=vigil_web "$AGENTS_DIR/apache" monitor >>"$log" 2>&1
+        mon=$?
+        OCF_ROOT=${OCF_ROOT:-/usr/lib/ocf} OCF_RESKEY_configfile="$web/httpd.conf" OCF_RESKEY_httpd="$httpd" \
+            OCF_RESKEY_pidfile="$web/run/apache2.pid" OCF_RESOURCE_INSTANCE=vigil_web "$AGENTS_DIR/apache" stop >>"$log" 2>&1
+        stop=$?
+        if [ $mon -ne 7 ] || [ $stop -ne 0 ] || ! kill -0 "$other" 2>/dev/null; then
+            echo "stale pid file: monitor $mon (want 7), stop $stop (want 0), pid $other $(kill -0 "$other" 2>/dev/null && echo alive || echo killed)" >>"$log"
+            rc=1
+        else
+            echo "stale pid file: monitor 7, stop 0, pid $other left alone" >>"$log"
+        fi
+        kill "$other" 2>/dev/null; wait "$other" 2>/dev/null
+    fi
     if [ $rc -eq 0 ] && [ -n "$(ip netns pids "$NETNS_WEB" 2>/dev/null)" ]; then
         echo "processes left in the namespace after ocf-tester: $(ip netns pids "$NETNS_WEB")" >>"$log"; rc=1
     fi
