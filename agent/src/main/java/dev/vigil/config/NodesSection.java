@@ -39,6 +39,12 @@ final class NodesSection extends SectionReader {
             error(nodesEntry.value().pos(), "nodes must list at least one node, e.g. - {name: ha1, address: 10.0.0.48}");
             return Optional.empty();
         }
+        if (list.get().items().size() > NodeConfig.MAX_NODES) {
+            error(list.get().items().get(NodeConfig.MAX_NODES).pos(), list.get().items().size() + " nodes; a cluster has at most "
+                    + NodeConfig.MAX_NODES + " (a heartbeat carries its sender's view, which holds " + NodeConfig.MAX_NODES
+                    + " members): split the nodes into clusters of " + NodeConfig.MAX_NODES + " or fewer");
+            return Optional.empty();
+        }
         int before = errors.size();
         var nodes = new ArrayList<NodeConfig>();
         Map<String, Pos> names = new HashMap<>();

@@ -55,7 +55,8 @@ public final class PacketCodec {
     /** Fits an Ethernet MTU with IP and UDP headers, and one serial frame. */
     public static final int MAX_PACKET_BYTES = 1400;
     public static final int MAX_NAME_BYTES = 64;
-    public static final int MAX_VIEW_MEMBERS = 64;
+    /** A view of the largest cluster the configuration allows. */
+    public static final int MAX_VIEW_MEMBERS = dev.vigil.config.NodeConfig.MAX_NODES;
     static final int TAG_BYTES = 32;
     static final byte MAGIC_0 = 'V';
     static final byte MAGIC_1 = 'G';

@@ -193,6 +193,20 @@ class ConfigLoaderErrorsTest {
     }
 
     @Test
+    void moreNodesThanAViewHoldsAreRefusedAtTheFirstOneTooMany() {
+        var nodes = new StringBuilder();
+        for (int i = 1; i <= NodeConfig.MAX_NODES + 1; i++) {
+            nodes.append("  - {name: n").append(i).append(", address: 10.0.1.").append(i).append("}\n");
+        }
+        var errors = errors("cluster: web\nauth: {keyfile: authkey}\nnodes:\n" + nodes + "links: [{type: udp, mode: unicast}]\n");
+        // the 65th node is on line 3 + 65
+        assertSingle(errors, 3 + NodeConfig.MAX_NODES + 1, 5, "65 nodes; a cluster has at most 64", "split the nodes");
+        assertThat(errors("cluster: web\nauth: {keyfile: authkey}\nnodes:\n"
+                + nodes.substring(0, nodes.lastIndexOf("  - ")) + "links: [{type: udp, mode: unicast}]\n"))
+                .as("64 nodes are a cluster").noneMatch(e -> e.message().contains("at most"));
+    }
+
+    @Test
     void duplicateNodeAddressesCompareAddressesNotText() {
         var errors = errors("""
                 cluster: web
