@@ -96,7 +96,7 @@ class ConsoleLoopbackIT {
                     limits: {budget: 50s, settle: 30s}
                 """.formatted(states));
         for (var n : NODES) cluster.start(n);
-        await("all three agents see each other").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        await("all three agents see each other").atMost(TestCluster.AGENTS_UP).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
                     for (var n : NODES) {
                         var r = cluster.status(n);

@@ -57,7 +57,7 @@ class ControlPortIT {
                 """.formatted(controlPort, heartbeatPort), Map.of());
         cluster.start("ha1");
         cluster.start("ha2");
-        await("both see each other").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+        await("both see each other").atMost(TestCluster.AGENTS_UP).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> assertThat(cluster.status("ha1").map(StatusReport::members).orElse(List.of()))
                         .containsExactly("ha1", "ha2"));
 

@@ -47,7 +47,7 @@ class LoopbackClusterIT {
         for (var n : List.of("ha1", "ha2", "ha3")) {
             cluster.start(n);
         }
-        await("all three see each other").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+        await("all three see each other").atMost(TestCluster.AGENTS_UP).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
                     for (var observer : List.of("ha1", "ha2", "ha3")) {
                         var r = cluster.status(observer);
@@ -90,7 +90,7 @@ class LoopbackClusterIT {
         assertThat(c.status("ha1").orElseThrow().members()).containsExactly("ha1", "ha3");
 
         c.start("ha2");
-        await("ha2 back with a new incarnation").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await("ha2 back with a new incarnation").atMost(TestCluster.AGENTS_UP).untilAsserted(() -> {
             var seen = c.status("ha1").orElseThrow().nodes().stream().filter(n -> n.name().equals("ha2")).findFirst().orElseThrow();
             assertThat(seen.state()).isEqualTo("alive");
             assertThat(seen.incarnation()).isGreaterThan(oldIncarnation);

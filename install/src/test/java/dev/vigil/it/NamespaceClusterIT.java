@@ -96,7 +96,7 @@ class NamespaceClusterIT {
         for (var n : NODES) {
             cluster.start(n);
         }
-        await("all three see each other on every link").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+        await("all three see each other on every link").atMost(TestCluster.AGENTS_UP).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
                     for (var observer : NODES) {
                         var r = cluster.status(observer);

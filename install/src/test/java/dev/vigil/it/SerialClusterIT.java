@@ -49,7 +49,7 @@ class SerialClusterIT {
                 """.formatted(cable.a, cable.b), Map.of());
         cluster.start("ha1");
         cluster.start("ha2");
-        await("alive over the cable").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+        await("alive over the cable").atMost(TestCluster.AGENTS_UP).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
                     assertThat(cluster.stateSeenBy("ha1", "ha2")).contains("alive");
                     assertThat(cluster.stateSeenBy("ha2", "ha1")).contains("alive");

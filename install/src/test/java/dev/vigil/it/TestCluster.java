@@ -46,6 +46,12 @@ final class TestCluster implements AutoCloseable {
         return prefixes.keySet();
     }
 
+    /**
+     * How long the tests wait for agents they just started to answer and hear each other: a JVM's
+     * start on a loaded machine (one took 60 s at a load of 49), so a wait, never a measure.
+     */
+    static final Duration AGENTS_UP = Duration.ofSeconds(120);
+
     Path configFile() {
         return configFile;
     }
