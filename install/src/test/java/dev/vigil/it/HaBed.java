@@ -328,7 +328,9 @@ final class HaBed implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
-            var r = run(List.of(script.toString(), "down", name), Duration.ofSeconds(60));
+            // Its loops are bounded; at a load of 70 they took over a minute, and a down cut short
+            // leaves namespaces, a loop device and mounts behind.
+            var r = run(List.of(script.toString(), "down", name), Duration.ofMinutes(3));
             if (r.exit() != 0) {
                 System.err.println("HaBed: vigil-bed down " + name + " failed: " + r.all());
             }
