@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The shipped monitoring files (install/src/examples/monitoring, docs/metrics.md): Prometheus'
  * own {@code promtool} checks the alerting rules and runs their unit tests; the Grafana dashboard
  * is valid JSON whose every panel queries something. That the queries name metrics the agent
- * really exports is MetricsBedIT's check, against real scrapes.
+ * really exports is MetricsBedIT's check, against real scrapes (PromotableLoopbackIT's for the
+ * roles of a promotable clone).
  */
 class MonitoringFilesTest {
     private static final Path DIR = Path.of("src/examples/monitoring");
