@@ -31,6 +31,9 @@ final class AlertRouting {
     /** A notify script to run: the resource, its notify commands' owner, and the new state. */
     record Notify(ResourceSpec resource, NotifyState state) {}
 
+    private static final int OCF_ERR_GENERIC = 1;
+    private static final int OCF_RUNNING_PROMOTED = 8;
+
     private final String self;
     private final List<String> nodeOrder;
     private final Clock wallClock;
@@ -183,15 +186,15 @@ final class AlertRouting {
                         }
                     }
                     case FAILED, STOP_FAILED, FAILED_PROMOTED -> {
-                        out.add(resourceEvent(AlertTopic.RESOURCE_FAILED, now, id, task(op, entry.status()), 1,
-                                id + " failed on " + self + (op.isEmpty() ? "" : " (" + op + ")"), op));
+                        out.add(failure(now, id, was.status(), entry,
+                                id + " failed on " + self + (op.isEmpty() ? "" : " (" + op + ")")));
                         notify(id, NotifyState.FAULT);
                     }
                     default -> { }
                 }
             } else if (entry.failCount() > was.failCount()) {
-                out.add(resourceEvent(AlertTopic.RESOURCE_FAILED, now, id, task(op, entry.status()), 1,
-                        id + " failed on " + self + " (failure " + entry.failCount() + ": " + op + ")", op));
+                out.add(failure(now, id, was.status(), entry,
+                        id + " failed on " + self + " (failure " + entry.failCount() + ": " + op + ")"));
                 notify(id, NotifyState.FAULT);
             }
         });
@@ -231,6 +234,21 @@ final class AlertRouting {
     private AlertEvent resourceEvent(AlertTopic topic, java.time.Instant now, String id, String task, int rc,
                                      String message, String op) {
         return new AlertEvent(topic, now, self, id, task, rc, message, op.isEmpty() ? Map.of() : Map.of("operation", op));
+    }
+
+    /**
+     * A failed operation of this node's, with its OCF return code as the node's report carries it
+     * (OCF_ERR_GENERIC, 1, from a report without one). A promoted instance's monitor should have
+     * said OCF_RUNNING_PROMOTED: Pacemaker's {@code CRM_alert_target_rc} 8 tells why a 0 failed.
+     */
+    private AlertEvent failure(java.time.Instant now, String id, ResourceStatus was, ResourceEntry entry, String message) {
+        String op = entry.lastOperation();
+        String task = task(op, entry.status());
+        var details = new java.util.TreeMap<String, String>();
+        if (!op.isEmpty()) details.put("operation", op);
+        if (was == ResourceStatus.PROMOTED && task.equals("monitor")) details.put("target_rc", Integer.toString(OCF_RUNNING_PROMOTED));
+        int rc = entry.lastRc() == null ? OCF_ERR_GENERIC : entry.lastRc();
+        return new AlertEvent(AlertTopic.RESOURCE_FAILED, now, self, id, task, rc, message, details);
     }
 
     /** The operation of "start: ERR_GENERIC (timeout)"; a failed status without one was a start, a stop or a monitor. */

@@ -90,6 +90,8 @@ final class CrmAlertEnvironment {
             case 7 -> "not running";
             case 8 -> "promoted";
             case 9 -> "promoted (failed)";
+            case 190 -> "OCF_DEGRADED"; // sic: Pacemaker's word
+            case 191 -> "promoted (degraded)";
             default -> "unknown";
         };
     }

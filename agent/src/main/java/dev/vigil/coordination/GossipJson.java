@@ -186,6 +186,7 @@ public final class GossipJson {
         number(g, "lastFailureMs", e.lastFailureMs());
         string(g, "lastOperation", e.lastOperation());
         string(g, "lastFailure", e.lastFailure());
+        number(g, "lastRc", e.lastRc() == null ? null : Long.valueOf(e.lastRc()));
         g.writeEndObject();
     }
 
@@ -338,6 +339,7 @@ public final class GossipJson {
             long lastFailureMs;
             String lastOperation;
             String lastFailure;
+            Integer lastRc;
         };
         object(p, (name, q) -> {
             switch (name) {
@@ -346,10 +348,11 @@ public final class GossipJson {
                 case "lastFailureMs" -> f.lastFailureMs = longValue(q);
                 case "lastOperation" -> f.lastOperation = text(q);
                 case "lastFailure" -> f.lastFailure = text(q);
+                case "lastRc" -> f.lastRc = StreamingJson.nullable(q, StreamingJson::intValue);
                 default -> skip(q);
             }
         });
-        return new ResourceEntry(f.status, f.failCount, f.lastFailureMs, f.lastOperation, f.lastFailure);
+        return new ResourceEntry(f.status, f.failCount, f.lastFailureMs, f.lastOperation, f.lastFailure, f.lastRc);
     }
 
     private static Completion completion(JsonParser p) throws IOException {

@@ -49,7 +49,8 @@ public final class AgentMetrics implements AutoCloseable {
     public AgentMetrics(ClusterConfig config, String self, Supplier<StatusReport> status) {
         counters = new EventCounters(self,
                 config.peersOf(self).stream().map(NodeConfig::name).toList(),
-                config.resources().resources().stream().map(ResourceSpec::id).toList());
+                config.resources().resources().stream().map(ResourceSpec::id).toList(),
+                config.resources().resources().stream().filter(ResourceSpec::isPromotable).map(ResourceSpec::id).toList());
         collectors = List.of(new StatusCollector(status), counters, new ProcessCollector(Path.of("/proc/self")));
     }
 

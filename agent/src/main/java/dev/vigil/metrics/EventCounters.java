@@ -39,7 +39,8 @@ final class EventCounters implements ClusterHistory.Tap, AgentMetrics.Collector 
                     + "a switchover of the promoted role)", "resource", "node");
     private final Moves moveTracker = new Moves();
 
-    EventCounters(String self, List<String> peers, List<String> resources) {
+    /** @param promotable the promotable clones among {@code resources}: one promotions series per node each */
+    EventCounters(String self, List<String> peers, List<String> resources, List<String> promotable) {
         this.self = self;
         for (var peer : peers) {
             deaths.touch(peer);
@@ -52,6 +53,10 @@ final class EventCounters implements ClusterHistory.Tap, AgentMetrics.Collector 
                 operations.touch(op, resource);
                 operationFailures.touch(op, resource);
             }
+        }
+        for (var clone : promotable) {
+            promotions.touch(clone, self);
+            peers.forEach(peer -> promotions.touch(clone, peer));
         }
     }
 

@@ -204,7 +204,7 @@ public final class LocalResourceManager implements AutoCloseable {
         }
         synchronized (this) {
             var e = entries.getOrDefault(resourceId, ResourceEntry.UNKNOWN);
-            entries.put(resourceId, new ResourceEntry(e.status(), 0, 0, e.lastOperation()));
+            entries.put(resourceId, new ResourceEntry(e.status(), 0, 0, e.lastOperation(), "", e.lastRc()));
         }
         onChange.run();
         return probe(spec.get());
@@ -470,7 +470,8 @@ public final class LocalResourceManager implements AutoCloseable {
             }
             String failed = newFailures > 0 || status == ResourceStatus.STOP_FAILED ? op + ": " + describe(result)
                     : previous.lastFailure();
-            var next = new ResourceEntry(status, failCount, lastFailure, op + ": " + describe(result), failed);
+            var next = new ResourceEntry(status, failCount, lastFailure, op + ": " + describe(result), failed,
+                    ResourceEntry.ocfRc(result));
             changed = !next.equals(previous);
             entries.put(r.id(), next);
         }

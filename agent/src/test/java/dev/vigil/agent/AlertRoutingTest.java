@@ -146,9 +146,45 @@ class AlertRoutingTest {
         routing.onCoordination(unknown, started); // a probe found it running: nothing happened
         routing.onCoordination(started, stopped);
         routing.onCoordination(stopped, failed);
+        // A report without a return code (an agent too old to send one): OCF_ERR_GENERIC, as before.
         assertThat(sent).extracting(e -> e.topic() + " " + e.task() + " " + e.rc()).containsExactly(
                 "RESOURCE_STOPPED stop 0", "RESOURCE_FAILED start 1");
         assertThat(notified).containsExactly("ha2 vip BACKUP", "ha2 vip FAULT");
+    }
+
+    /** docs/alerts.md: CRM_alert_rc and the webhook's rc are the failed operation's OCF return code. */
+    @Test
+    void aFailureCarriesTheOperationsOcfReturnCode() throws Exception {
+        var routing = node("ha2");
+        java.util.function.Function<ResourceEntry, CoordinationStatus> on = e ->
+                status("ha1", Set.of(), Map.of("ha2", Map.of("vip", e, "db", e)));
+        var started = new ResourceEntry(ResourceStatus.STARTED, 0, 0, "start: SUCCESS", "", 0);
+        var gone = new ResourceEntry(ResourceStatus.FAILED, 1, 5, "monitor: NOT_RUNNING (rc 7)", "monitor: NOT_RUNNING (rc 7)", 7);
+        routing.onCoordination(on.apply(started), on.apply(gone));
+        assertThat(sent).filteredOn(e -> e.resource().equals("vip")).singleElement().satisfies(e -> {
+            assertThat(e.topic() + " " + e.task() + " " + e.rc()).isEqualTo("RESOURCE_FAILED monitor 7");
+            assertThat(e.details()).isEqualTo(Map.of("operation", "monitor: NOT_RUNNING (rc 7)"));
+        });
+
+        // A promoted instance's monitor that says OCF_SUCCESS has changed role by itself: rc 0, target 8.
+        sent.clear();
+        var promoted = new ResourceEntry(ResourceStatus.PROMOTED, 0, 0, "promote: SUCCESS", "", 0);
+        var demotedItself = new ResourceEntry(ResourceStatus.FAILED, 1, 5, "monitor: SUCCESS", "monitor: SUCCESS", 0);
+        var failedPromoted = new ResourceEntry(ResourceStatus.FAILED_PROMOTED, 1, 5, "monitor: FAILED_PROMOTED (rc 9)",
+                "monitor: FAILED_PROMOTED (rc 9)", 9);
+        routing.onCoordination(on.apply(promoted), on.apply(demotedItself));
+        routing.onCoordination(on.apply(promoted), on.apply(failedPromoted));
+        assertThat(sent).filteredOn(e -> e.resource().equals("db") && e.topic() == AlertTopic.RESOURCE_FAILED)
+                .extracting(e -> e.task() + " " + e.rc() + " target " + e.details().get("target_rc"))
+                .containsExactly("monitor 0 target 8", "monitor 9 target 8");
+
+        // A failure counted again in the same state carries the new operation's code.
+        sent.clear();
+        var timedOut = new ResourceEntry(ResourceStatus.FAILED, 2, 6, "start: TIMED_OUT (timeout)", "start: TIMED_OUT (timeout)", 1);
+        var notInstalled = new ResourceEntry(ResourceStatus.FAILED, 3, 7, "start: ERR_INSTALLED (rc 5)", "start: ERR_INSTALLED (rc 5)", 5);
+        routing.onCoordination(on.apply(timedOut), on.apply(notInstalled));
+        assertThat(sent).filteredOn(e -> e.resource().equals("vip")).extracting(e -> e.task() + " " + e.rc())
+                .containsExactly("start 5");
     }
 
     @Test

@@ -85,6 +85,25 @@ class AlertsTest {
         }
     }
 
+    /** The failed operation's OCF code reaches the sample agent: Pacemaker's words for it, and the target. */
+    @Test
+    void pacemakersSampleFileAgentTellsAFailuresReturnCode() throws Exception {
+        Path agent = executableCopy(SAMPLE_FILE_AGENT, "alert_file.sh");
+        Path log = dir.resolve("failures.log");
+        var spec = AlertFixtures.agent("file", agent, List.of(log.toString()), Duration.ofSeconds(30));
+        try (var alerts = realAgents(spec)) {
+            alerts.fire(new AlertEvent(AlertTopic.RESOURCE_FAILED, AlertFixtures.AT, "ha1", "www", "monitor", 7,
+                    "www failed on ha1", Map.of("operation", "monitor: NOT_RUNNING (rc 7)")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> alerts.counters().get("sent") == 1L);
+            alerts.fire(new AlertEvent(AlertTopic.RESOURCE_FAILED, AlertFixtures.AT, "ha1", "db", "monitor", 0,
+                    "db failed on ha1", Map.of("operation", "monitor: SUCCESS", "target_rc", "8")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> alerts.counters().get("sent") == 2L);
+        }
+        assertThat(Files.readAllLines(log)).containsExactly(
+                "03:20:01.123456: Resource operation 'monitor' for 'www' on 'ha1': not running",
+                "03:20:01.123456: Resource operation 'monitor' for 'db' on 'ha1': ok (target: 8)");
+    }
+
     @Test
     void aHungAgentIsKilledWithItsChildrenAtItsTimeout() throws Exception {
         Path pids = dir.resolve("pids");

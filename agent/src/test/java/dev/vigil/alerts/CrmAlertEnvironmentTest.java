@@ -36,6 +36,17 @@ class CrmAlertEnvironmentTest {
     }
 
     @Test
+    void aPromotedInstancesFailedMonitorHasItsRealCodeAndTarget() {
+        for (var rc : Map.of(0, "ok", 9, "promoted (failed)", 190, "OCF_DEGRADED", 191, "promoted (degraded)").entrySet()) {
+            var failed = new AlertEvent(AlertTopic.RESOURCE_FAILED, AT, "ha1", "db", "monitor", rc.getKey(), "db failed on ha1",
+                    Map.of("operation", "monitor: rc " + rc.getKey(), "target_rc", "8"));
+            var env = CrmAlertEnvironment.of(AlertFixtures.delivery(failed, 1, null), "%s", 1, ZoneOffset.UTC);
+            assertThat(env).containsAllEntriesOf(Map.of("CRM_alert_rc", Integer.toString(rc.getKey()),
+                    "CRM_alert_target_rc", "8", "CRM_alert_desc", rc.getValue()));
+        }
+    }
+
+    @Test
     void aPromotionIsAResourceAlertWithTaskPromoteAsPacemakersAndADemotionDemote() {
         for (var t : Map.of(AlertTopic.RESOURCE_PROMOTED, "promote", AlertTopic.RESOURCE_DEMOTED, "demote").entrySet()) {
             var e = new AlertEvent(t.getKey(), AT, "ha2", "db", t.getValue(), 0, "db " + t.getValue() + "d on ha2", Map.of());

@@ -28,8 +28,10 @@ class GossipCodecTest {
     static NodeReport fullReport() {
         return new NodeReport("ha2", "ha1", 1234567890123L, 3,
                 Map.of("vip", new ResourceEntry(ResourceStatus.STARTED, 0, 0, "start: SUCCESS"),
-                        "web", new ResourceEntry(ResourceStatus.FAILED, 2, 1767225600000L, "monitor: NOT_RUNNING (gone)"),
-                        "db", new ResourceEntry(ResourceStatus.STOP_FAILED, 1, 1767225601000L, "stop: TIMED_OUT"),
+                        "web", new ResourceEntry(ResourceStatus.FAILED, 2, 1767225600000L, "monitor: NOT_RUNNING (gone)",
+                                "monitor: NOT_RUNNING (gone)", 7),
+                        "db", new ResourceEntry(ResourceStatus.STOP_FAILED, 1, 1767225601000L, "stop: TIMED_OUT",
+                                "stop: TIMED_OUT", 1),
                         "x", ResourceEntry.UNKNOWN),
                 List.of(new Completion(4, true, "SUCCESS"), new Completion(5, false, "ERR_GENERIC")),
                 ADMIN, List.of(new AdminRequest(1, "move", List.of("www", "ha2")), new AdminRequest(2, "maintenance-on", List.of())),

@@ -40,6 +40,10 @@ class AgentMetricsTest {
 
     /** ha1 and ha2 with the apache resource www and metrics on, written into {@code dir}. */
     static ClusterConfig twoNodes(Path dir) throws Exception {
+        return twoNodes(dir, "[{id: www, agent: \"ocf:heartbeat:apache\"}]");
+    }
+
+    static ClusterConfig twoNodes(Path dir, String resources) throws Exception {
         var key = dir.resolve("authkey");
         Files.writeString(key, "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh5eg==\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -50,9 +54,9 @@ class AgentMetricsTest {
                 nodes: [{name: ha1, address: 127.0.0.1}, {name: ha2, address: 127.0.0.2}]
                 links: [{type: udp, mode: unicast}]
                 metrics: {listen: "127.0.0.1:9469"}
-                resources: [{id: www, agent: "ocf:heartbeat:apache"}]
+                resources: RESOURCES
                 policy: {two_node_unsafe: true}
-                """);
+                """.replace("RESOURCES", resources));
         return ConfigLoader.load(file);
     }
 
@@ -182,6 +186,21 @@ class AgentMetricsTest {
         assertThat(starts.count()).isEqualTo(1);
         assertThat(starts.sum()).isEqualTo(0.18);
         assertThat(histogram(after, Map.of("operation", "stop", "resource", "www")).count()).as("ha2's stop is ha2's").isZero();
+    }
+
+    /** So that increase() and the dashboard's promotions see the first one, as they see a first move. */
+    @Test
+    void aPromotableClonesPromotionsStartAtZeroOnEveryNode() throws Exception {
+        var withClone = twoNodes(dir, "[{id: www, agent: \"ocf:heartbeat:apache\"}, "
+                + "{id: db, agent: \"ocf:pacemaker:Stateful\", promotable: true}]");
+        var metrics = new AgentMetrics(withClone, "ha1", AgentMetricsTest::afterFailover);
+        var scrape = metrics.scrape();
+        assertThat(counter(scrape, "vigil_resource_promotions", Map.of("resource", "db", "node", "ha1"))).isZero();
+        assertThat(counter(scrape, "vigil_resource_promotions", Map.of("resource", "db", "node", "ha2"))).isZero();
+        assertThat(points(scrape, "vigil_resource_promotions")).as("www has no role").hasSize(2);
+        metrics.onCoordinationStatus(MovesTest.status("ha1", "db", "s", "ha2", "db", "P"),
+                MovesTest.status("ha1", "db", "P", "ha2", "db", "S"));
+        assertThat(counter(metrics.scrape(), "vigil_resource_promotions", Map.of("resource", "db", "node", "ha1"))).isEqualTo(1);
     }
 
     @Test

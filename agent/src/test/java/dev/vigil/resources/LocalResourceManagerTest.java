@@ -103,6 +103,7 @@ class LocalResourceManagerTest {
         assertThat(agent.running(NODE, "a")).isTrue();
         assertThat(entry("a").status()).isEqualTo(ResourceStatus.STARTED);
         assertThat(entry("a").lastOperation()).startsWith("start: SUCCESS");
+        assertThat(entry("a").lastRc()).isZero();
         assertThat(changes.get()).isGreaterThan(afterProbe);
 
         // A probe of a running resource finds it running (what a new coordinator relies on).
@@ -133,6 +134,7 @@ class LocalResourceManagerTest {
         assertThat(entry("a").failCount()).isEqualTo(1);
         assertThat(entry("a").lastFailureMs()).isPositive();
         assertThat(entry("a").lastOperation()).contains("start refused by the test");
+        assertThat(entry("a").lastRc()).as("OCF_ERR_GENERIC, for alerts' CRM_alert_rc").isEqualTo(1);
         run(ActionKind.START, "a");
         assertThat(entry("a").failCount()).isEqualTo(2);
 
@@ -166,6 +168,7 @@ class LocalResourceManagerTest {
         });
         assertThat(entry("a").lastOperation()).startsWith("monitor: NOT_RUNNING");
         assertThat(entry("a").lastFailure()).startsWith("monitor: NOT_RUNNING (rc 7)");
+        assertThat(entry("a").lastRc()).as("the monitor's OCF return code, not only its words").isEqualTo(7);
         assertThat(changes.get()).isGreaterThan(before);
         // One failure, not one per interval: the monitor stops after reporting it.
         await().during(Duration.ofMillis(5 * MONITOR.toMillis())).atMost(Duration.ofSeconds(5))
