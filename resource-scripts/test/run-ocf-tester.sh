@@ -668,14 +668,17 @@ test_wasnd() {
         "$agent" start || fail "start rc=$?"
         OCF_CHECK_LEVEL=10 "$agent" monitor || fail "depth-10 monitor (serverStatus.sh) rc=$?"
         # A stop script that hangs: the agent ends it after stop_timeout and kills the process.
-        printf "#!/bin/sh\nexec sleep 300\n" >"$bin/stopManager.sh"
+        # It leaves its pid: the check below looks at that process, not at every "sleep 300" on
+        # the machine (other tests running beside this one start some).
+        printf "#!/bin/sh\necho \$\$ >$tmp/hung-stop.pid\nexec sleep 300\n" >"$bin/stopManager.sh"
         t0=$(date +%s)
         "$agent" stop || fail "stop with a hung stopManager.sh rc=$?"
         t=$(( $(date +%s) - t0 ))
         [ $t -ge 2 ] || fail "stop took ${t}s: it did not wait stop_timeout"
         "$agent" monitor; r=$?; [ $r -eq 7 ] || fail "monitor after stop rc=$r"
         ps -e -o stat=,comm=,args= | awk "\$1 !~ /^Z/ && \$2 == \"java\" && /Dmgr01\/config/" | grep -q . && fail "dmgr left running"
-        ps -e -o args= | grep -q "^sleep 300" && fail "the hung stopManager.sh was left running"
+        hung=$(cat "$tmp/hung-stop.pid" 2>/dev/null); [ -n "$hung" ] || fail "the hung stopManager.sh never ran"
+        tr "\0" " " <"/proc/$hung/cmdline" 2>/dev/null | grep -q "^sleep 300" && fail "the hung stopManager.sh was left running"
         OCF_RESKEY_process=server1 "$agent" validate-all 2>/dev/null; r=$?; [ $r -eq 6 ] || fail "process=server1 rc=$r (want 6)"
         echo "wasnd: dmgr and nodeagent under ocf-tester, depth-10 monitor, hung stopManager.sh ended in ${t}s"
     ' _ "$OCF_TESTER" "$AGENTS_DIR/wasnd" "$TMP" >>"$log" 2>&1 || rc=1
