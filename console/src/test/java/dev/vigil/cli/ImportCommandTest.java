@@ -76,6 +76,27 @@ class ImportCommandTest {
     }
 
     @Test
+    void stonithFilesAreReadBesideHaCfAndAMissingOneWritesNothing() throws Exception {
+        Path set = Path.of("src/test/resources/import/heartbeat/stonith-file");
+        Path out = dir.resolve("cluster.yaml");
+        assertEquals(0, VigilCommand.run("import", "heartbeat", "--ha-cf", set.resolve("ha.cf").toString(), "--haresources",
+                set.resolve("haresources").toString(), "--node", "ha1=10.0.0.48", "--node", "ha2=10.0.0.49", "-o", out.toString()), err());
+        assertTrue(Files.readString(out).contains("agent: fence_ipmilan, params: {ip: 10.0.1.49"), Files.readString(out));
+        assertTrue(err().contains("not carried over: ipmi-ha2:4: a further line of `stonith external/ipmi` parameters"), err());
+        // The same ha.cf elsewhere, without its stonith.d: an error naming the file, nothing written.
+        Path haCf = dir.resolve("old/ha.cf");
+        Files.createDirectories(haCf.getParent());
+        Files.copy(set.resolve("ha.cf"), haCf);
+        Path out2 = Files.createDirectories(dir.resolve("second")).resolve("c.yaml");
+        assertEquals(1, VigilCommand.run("import", "heartbeat", "--ha-cf", haCf.toString(), "--haresources",
+                set.resolve("haresources").toString(), "--node", "ha1=10.0.0.48", "--node", "ha2=10.0.0.49", "-o", out2.toString()));
+        assertTrue(err().contains(haCf + ":8:23: cannot read " + haCf.resolveSibling("stonith.d/ipmi-ha2")
+                + ", the parameters of `stonith external/ipmi`: no such file (a relative name is read beside ha.cf)"), err());
+        assertFalse(Files.exists(out2), "nothing written");
+        assertFalse(Files.exists(out2.resolveSibling("authkey")), "nothing written, not even the key");
+    }
+
+    @Test
     void keepalivedFromDebiansSample() throws Exception {
         Path out = dir.resolve("lb.yaml");
         int rc = VigilCommand.run("import", "keepalived", "--node", "lb1=10.0.0.11", "--node", "lb2=10.0.0.12",

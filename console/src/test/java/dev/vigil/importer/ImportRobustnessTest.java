@@ -57,7 +57,7 @@ class ImportRobustnessTest {
     @Test
     void damagedHeartbeatFilesAreRefusedOrImportedValid() throws Exception {
         var r = new Random(79);
-        for (var set : List.of("bcast-serial", "ucast-mcast")) {
+        for (var set : List.of("bcast-serial", "ucast-mcast", "stonith-file")) {
             Path d = Golden.resource("heartbeat/" + set);
             String haCf = Golden.read(d.resolve("ha.cf"));
             String haresources = Golden.read(d.resolve("haresources"));
@@ -72,7 +72,11 @@ class ImportRobustnessTest {
                             new HeartbeatImport.Source(b, Path.of("haresources")),
                             Optional.of(new HeartbeatImport.Source(c, Path.of("authkeys"))),
                             List.of(new NodeOption("ha1", "10.0.0.48")), "authkey",
-                            name -> Optional.of(name.startsWith("ha1") ? "10.0.0.48" : "10.0.0.49"), Golden.fixedRandom()));
+                            name -> Optional.of(name.startsWith("ha1") ? "10.0.0.48" : "10.0.0.49"), Golden.fixedRandom(),
+                            f -> { // stonith-file's parameter files, undamaged; nothing of this machine
+                                if (f.isAbsolute()) throw new java.nio.file.NoSuchFileException(f.toString());
+                                return Golden.read(d.resolve(f));
+                            }));
                     assertValid(result, a + "\n---\n" + b + "\n---\n" + c);
                 } catch (ImportException | IllegalArgumentException expected) {
                     // named problems, or a --node that names no node of the damaged file

@@ -1,5 +1,9 @@
 package dev.vigil.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.control.ControlClient;
 import dev.vigil.control.StatusReport;
 import java.io.IOException;
@@ -54,6 +58,7 @@ final class PlaybookBed implements AutoCloseable {
 
     /** The cluster's name in the cluster file this bed writes (the agents' socket names follow it). */
     static final String CLUSTER = "pbbed";
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Where Vigil's files live on a node (the defaults of the agent and of the playbook steps). */
     static final String NODE_CLUSTER_FILE = "/etc/vigil/cluster.yaml";
     static final String NODE_AUTHKEY = "/etc/vigil/authkey";
@@ -210,6 +215,42 @@ final class PlaybookBed implements AutoCloseable {
         cmd.addAll(args);
         // The launcher execs the JVM: a hung run leaves its thread dump in the failure.
         return Commands.run(cmd, null, timeout, true);
+    }
+
+    /**
+     * {@code vigil playbook VERB PLAYBOOK --vars VARS ARGS... --json} (ARGS: how the hosts are
+     * named, and whatever else the test passes): its JSON document, after checking the exit code,
+     * that every node of the bed is reported and that no host failed. The output is kept in
+     * {@code logDir} as {@code VERB-NANOS.json} for whoever reads a failure.
+     */
+    JsonNode playbook(Duration timeout, Path logDir, String verb, Path playbook, Path vars, List<String> args) throws IOException {
+        var all = new ArrayList<>(List.of("playbook", verb, playbook.toString(), "--vars", vars.toString()));
+        all.addAll(args);
+        all.add("--json");
+        var r = vigil(timeout, all);
+        Files.createDirectories(logDir);
+        Files.writeString(logDir.resolve(verb + "-" + System.nanoTime() + ".json"), r.stdout() + "\n--- stderr\n" + r.stderr());
+        assertThat(r.exit()).as("vigil %s:%n%s", String.join(" ", all), r.all()).isZero();
+        var doc = JSON.readTree(r.stdout());
+        assertThat(doc.has("hosts") && doc.has("changed")).as("the JSON of %s: %s", verb, r.stdout()).isTrue();
+        var hosts = new ArrayList<String>();
+        doc.get("hosts").fields().forEachRemaining(h -> {
+            hosts.add(h.getKey());
+            assertThat(h.getValue().path("failed").asInt()).as("failed steps on %s: %s", h.getKey(), h.getValue()).isZero();
+        });
+        assertThat(hosts).as("hosts of the %s", verb).containsExactlyInAnyOrderElementsOf(bed.nodes());
+        return doc;
+    }
+
+    /**
+     * The playbooks' promise for every recipe once it has been applied: a plan (check mode) of the
+     * same vars has nothing to change, and a second apply changes nothing, on every host. DOC is
+     * the JSON of that plan or apply ({@link #playbook}).
+     */
+    static void assertNothingChanged(JsonNode doc, String what) {
+        doc.get("hosts").fields().forEachRemaining(h -> assertThat(h.getValue().path("changed").asInt(-1))
+                .as("%s: changes on %s (%s)", what, h.getKey(), h.getValue()).isZero());
+        assertThat(doc.path("changed").asInt(-1)).as("%s: changes (%s)", what, doc).isZero();
     }
 
     // ---- the nodes

@@ -10,6 +10,7 @@ import dev.vigil.config.ResourceSpec;
 import dev.vigil.config.Timing;
 import dev.vigil.config.TimingPreset;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,12 +129,33 @@ class RabbitMqRecipeBedIT {
 
         pb.startAgents();
         var published = dir.resolve("published.csv");
-        var publisher = probe("publish", published, "--duration", "120s", "--interval", "20ms",
+        var publisher = probe("publish", published, "--duration", "180s", "--interval", "20ms",
                 "--first-within", STARTUP.toSeconds() + "s", "--resumed", Integer.toString(AFTER));
         await("confirmed messages through the floating IP").atMost(STARTUP.plusSeconds(10)).pollInterval(Duration.ofMillis(250))
                 .until(() -> !publisher.isAlive() || confirmed(published) >= BEFORE);
         assertThat(publisher.isAlive()).as("the publisher runs: %s", tail(published)).isTrue();
         log("%d confirmed after %d s", confirmed(published), secondsSince(t0));
+
+        // The playbooks' promise, with the cluster running under the publisher: a plan and a second
+        // apply of the same vars change nothing on any node and restart no broker.
+        await("a RabbitMQ node running on every node").atMost(STARTUP).pollInterval(Duration.ofMillis(500))
+                .until(() -> brokers().values().stream().noneMatch(Set::isEmpty));
+        var brokers = brokers();
+        long t1 = System.nanoTime();
+        var hosts = List.of("--config", pb.clusterFile().toString());
+        // Both at once, to keep the test short: with nothing to change neither affects the other,
+        // and were there something, the apply would change it and say so.
+        var planner = Executors.newSingleThreadExecutor();
+        try {
+            var plan = planner.submit(() -> pb.playbook(CLI_TIMEOUT, logDir, "plan", playbook, vars, hosts));
+            PlaybookBed.assertNothingChanged(pb.playbook(CLI_TIMEOUT, logDir, "apply", playbook, vars, hosts), "a second apply");
+            PlaybookBed.assertNothingChanged(plan.get(), "a plan after the apply");
+        } finally {
+            planner.shutdownNow();
+        }
+        log("a plan and a second apply, side by side, changed nothing in %d s", secondsSince(t1));
+        assertThat(brokers()).as("RabbitMQ's processes (pid@start) before the second apply: %s", brokers).isEqualTo(brokers);
+        log("publishes failed since the first confirm: %s", failedSinceFirstConfirm(published));
 
         var holders = bed.vipHolders();
         assertThat(holders).as("the floating IP's holders").hasSize(1);
@@ -175,6 +202,44 @@ class RabbitMqRecipeBedIT {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(mode + ".log").toFile())).start();
         probes.add(p);
         return p;
+    }
+
+    /**
+     * Per node, its RabbitMQ node's Erlang VM as {@code pid@start} (a restart gives another start
+     * time even where the pid is reused): the {@code beam.smp} booting {@code rabbit}, not the
+     * short-lived ones of {@code rabbitmqctl} (the init script's status, the monitor). Its command
+     * line is read from /proc: {@link ProcessHandle.Info#arguments} stops at the empty argument
+     * RabbitMQ's script passes.
+     */
+    private Map<String, Set<String>> brokers() throws IOException {
+        var m = new TreeMap<String, Set<String>>();
+        for (var node : pb.bed().nodes()) {
+            var vms = new TreeSet<String>();
+            for (var pid : pb.bed().pids(node)) {
+                var start = ProcessHandle.of(pid).map(ProcessHandle::info)
+                        .filter(i -> i.command().orElse("").endsWith("/beam.smp")).flatMap(ProcessHandle.Info::startInstant);
+                if (start.isPresent() && bootsRabbit(pid)) vms.add(pid + "@" + start.get());
+            }
+            m.put(node, vms);
+        }
+        return m;
+    }
+
+    private static boolean bootsRabbit(long pid) {
+        try {
+            var cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
+            return cmdline.contains("\0-s\0rabbit\0boot\0");
+        } catch (IOException e) {
+            return false; // gone since it was listed
+        }
+    }
+
+    /** The publisher's failures after its first confirm (before it, the cluster was still starting). */
+    private static List<String> failedSinceFirstConfirm(Path log) throws IOException {
+        var lines = Files.readAllLines(log);
+        int first = 0;
+        while (first < lines.size() && !lines.get(first).contains(",confirmed,")) first++;
+        return lines.subList(first, lines.size()).stream().filter(l -> l.contains(",failed,")).toList();
     }
 
     private static long confirmed(Path log) throws IOException {

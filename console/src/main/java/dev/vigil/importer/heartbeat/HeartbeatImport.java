@@ -6,6 +6,7 @@ import dev.vigil.importer.ImportException;
 import dev.vigil.importer.ImportProblem;
 import dev.vigil.importer.ImportResult;
 import dev.vigil.importer.Ip;
+import dev.vigil.importer.Loader;
 import dev.vigil.importer.NodeOption;
 import dev.vigil.importer.Resolver;
 import dev.vigil.importer.Resources;
@@ -24,8 +25,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code vigil import heartbeat}: a heartbeat v1 configuration ({@code ha.cf}, {@code haresources},
- * {@code authkeys}) turned into one cluster file. Pure: the files come as text, names are
- * resolved through the given {@link Resolver}, and a new key comes from the given random source.
+ * {@code authkeys}) turned into one cluster file. Pure: the files come as text (the files of
+ * {@code stonith TYPE FILE} lines through the request's {@link Loader}), names are resolved through
+ * the given {@link Resolver}, and a new key comes from the given random source.
  */
 public final class HeartbeatImport {
     /** One input file: its text and the path shown in errors and comments. */
@@ -33,7 +35,13 @@ public final class HeartbeatImport {
 
     /** What the import reads and how it finds what the files do not say. */
     public record Request(Source haCf, Source haresources, Optional<Source> authkeys, List<NodeOption> nodes,
-                          String keyfile, Resolver resolver, SecureRandom random) {}
+                          String keyfile, Resolver resolver, SecureRandom random, Loader loader) {
+        /** The files {@code stonith TYPE FILE} lines name read from this machine. */
+        public Request(Source haCf, Source haresources, Optional<Source> authkeys, List<NodeOption> nodes,
+                       String keyfile, Resolver resolver, SecureRandom random) {
+            this(haCf, haresources, authkeys, nodes, keyfile, resolver, random, Loader.bounded("stonith parameters file"));
+        }
+    }
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}(/.*)?");
     private static final Pattern TIME = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s)?");
@@ -87,7 +95,8 @@ public final class HeartbeatImport {
                     + "(bcast, mcast, ucast, or serial between two nodes)"));
         }
         groups(groups);
-        var fencing = new Stonith(draft, nodes.stream().map(Token::text).toList());
+        var fencing = new Stonith(draft, nodes.stream().map(Token::text).toList(), request.haCf().path(), request.loader(),
+                problems);
         stonith.forEach(fencing::directive);
         fencing.finish();
         if (!draft.hasPolicy("auto_failback")) {

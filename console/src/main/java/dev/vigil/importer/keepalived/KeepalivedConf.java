@@ -2,6 +2,7 @@ package dev.vigil.importer.keepalived;
 
 import dev.vigil.importer.ImportException;
 import dev.vigil.importer.ImportProblem;
+import dev.vigil.importer.Loader;
 import dev.vigil.importer.Token;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -48,12 +49,6 @@ public final class KeepalivedConf {
 
     /** A parsed file: its items and the conditional lines left out (for the notes). */
     public record Parsed(List<Item> items, List<Token> skipped) {}
-
-    /** Reads a file's text (bounded, regular files only, in production). */
-    @FunctionalInterface
-    public interface Loader {
-        String read(Path file) throws IOException;
-    }
 
     private static final int MAX_DEPTH = 64;
     private static final Token EOL = new Token("\n", Path.of(""), 0, 0);

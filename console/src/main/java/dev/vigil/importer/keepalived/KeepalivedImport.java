@@ -1,11 +1,11 @@
 package dev.vigil.importer.keepalived;
 
-import dev.vigil.config.BoundedFile;
 import dev.vigil.importer.Draft;
 import dev.vigil.importer.ImportException;
 import dev.vigil.importer.ImportProblem;
 import dev.vigil.importer.ImportResult;
 import dev.vigil.importer.Ip;
+import dev.vigil.importer.Loader;
 import dev.vigil.importer.NodeOption;
 import dev.vigil.importer.Resolver;
 import dev.vigil.importer.Resources;
@@ -29,10 +29,9 @@ import java.util.Optional;
 public final class KeepalivedImport {
     /** The files (one per node, or one for all), the --node options, how the output names its key. */
     public record Request(List<Path> files, List<NodeOption> nodes, String keyfile, Resolver resolver,
-                          SecureRandom random, KeepalivedConf.Loader loader) {
+                          SecureRandom random, Loader loader) {
         public Request(List<Path> files, List<NodeOption> nodes, String keyfile, Resolver resolver, SecureRandom random) {
-            this(files, nodes, keyfile, resolver, random,
-                    f -> BoundedFile.readText(f, BoundedFile.CLUSTER_FILE_LIMIT, "keepalived configuration"));
+            this(files, nodes, keyfile, resolver, random, Loader.bounded("keepalived configuration"));
         }
     }
 

@@ -93,8 +93,7 @@ class HeartbeatImportTest {
         assertTrue(!result.yaml().contains("two_node_unsafe"), result.yaml());
         var listed = result.unmapped().stream().map(u -> u.source() + " " + u.why()).toList();
         for (var expect : List.of("ha.cf:12 ClusterLabs' fence-agents have no agent for Baytech", "ha.cf:13 a test-only plugin",
-                "ha.cf:14 test-only", "ha.cf:15 manual fencing", "ha.cf:16 `ha3` is not a node", "ha.cf:17 `external/ipmi` takes",
-                "ha.cf:18 its parameters are in /etc/ha.d/conf/stonith.baytech")) {
+                "ha.cf:14 test-only", "ha.cf:15 manual fencing", "ha.cf:16 `ha3` is not a node", "ha.cf:17 `external/ipmi` takes")) {
             assertTrue(listed.stream().anyMatch(l -> l.startsWith(expect)), expect + " in " + listed);
         }
         // No password is repeated where it is not needed: stderr and the comments.
@@ -102,6 +101,107 @@ class HeartbeatImportTest {
         String comments = result.yaml().lines().map(l -> l.contains("#") ? l.substring(l.indexOf('#')) : "")
                 .collect(java.util.stream.Collectors.joining("\n"));
         for (var secret : List.of("mysecretpassword", "wtipass", "admin", "apc apc")) assertTrue(!comments.contains(secret), comments);
+    }
+
+    @Test
+    void stonithLinesReadTheirParametersFromTheirFile() throws Exception {
+        var resolver = (Resolver) name -> Optional.ofNullable(Map.of("ha1", "10.0.0.48", "ha2", "10.0.0.49").get(name));
+        var result = run("stonith-file", resolver);
+        Golden.assertGolden(Golden.resource("heartbeat/stonith-file/expected.yaml"), result.yaml());
+        var devices = ConfigLoader.load(Golden.assertPassesConfigCheck(dir, result)).resources().fencing();
+        assertEquals(List.of("fence_ipmilan", "fence_apc"), devices.stream().map(f -> f.agent()).toList());
+        // The first line that is neither blank nor a comment, positional as `stonith -t external/ipmi -n` lists them;
+        // a `#` inside a line is part of the password (heartbeat skipped only lines starting with one).
+        assertEquals(Map.of("ip", "10.0.1.49", "username", "admin", "password", "s3cr#t", "lanplus", "1"), devices.get(0).params());
+        assertEquals(Map.of("ha2", "ha2"), devices.get(0).hostMap());
+        // A file edited on Windows: the password without its \r; `stonith` is any node's device.
+        assertEquals(Map.of("ip", "10.0.0.4", "username", "apc", "password", "apc-pw"), devices.get(1).params());
+        assertEquals(Map.of(), devices.get(1).hostMap());
+        var listed = result.unmapped().stream().map(u -> u.source() + " " + u.directive() + " " + u.why()).toList();
+        for (var expect : List.of("ipmi-ha2:4 a further line of `stonith external/ipmi` parameters heartbeat read only the first (ipmi-ha2:3)",
+                "wti_nps:1 `stonith wti_nps stonith.d/wti_nps` `wti_nps` takes ip, password; this line has 1 parameter(s)",
+                "baytech:2 `stonith baytech stonith.d/baytech` ClusterLabs' fence-agents have no agent for Baytech",
+                "ipmi-ha3:1 `stonith external/ipmi stonith.d/ipmi-ha3` it fences `ha3`, which is not a node")) {
+            assertTrue(listed.stream().anyMatch(l -> l.startsWith(expect)), expect + " in " + listed);
+        }
+        assertEquals(4, listed.size(), listed.toString());
+        String comments = result.yaml().lines().map(l -> l.contains("# ") ? l.substring(l.indexOf("# ")) : "")
+                .collect(java.util.stream.Collectors.joining("\n"));
+        for (var secret : List.of("s3cr#t", "other", "apc-pw", "mysecretpassword", "admin pw")) {
+            assertTrue(!comments.contains(secret), secret + " in " + comments);
+            assertTrue(result.unmapped().stream().noneMatch(u -> u.toString().contains(secret)), secret + " in " + listed);
+        }
+    }
+
+    @Test
+    void aStonithFileIsMappedAsTheSameStonithHostLine() throws Exception {
+        // One piece of code serves both: each mapped plugin's device is the same from a file as from ha.cf.
+        var lines = Map.of("apcmaster", "10.0.0.4 apc apc-pw", "apcmastersnmp", "10.0.0.6 161 private",
+                "wti_nps", "10.0.0.5 wti-pw", "external/ipmi", "ha2 10.0.1.49 admin pw lanplus extra words");
+        for (var e : lines.entrySet()) {
+            String head = "bcast eth0\nnode ha1 ha2\n";
+            var inHaCf = inline(head + "stonith_host * " + e.getKey() + " " + e.getValue() + "\n", "ha1 10.0.0.46\n", null,
+                    NOTHING, NODES);
+            var fromFile = withFiles(head + "stonith " + e.getKey() + " " + "params\n", Map.of("params", "# a comment\n" + e.getValue()));
+            assertEquals(fencing(inHaCf.yaml()), fencing(fromFile.yaml()), e.getKey());
+            assertEquals(1, fencing(fromFile.yaml()).size(), fromFile.yaml());
+        }
+    }
+
+    @Test
+    void aStonithFileIsReadBesideHaCfOrWhereItsAbsolutePathSays() throws Exception {
+        var asked = new java.util.ArrayList<Path>();
+        HeartbeatImport.run(new HeartbeatImport.Request(new HeartbeatImport.Source("bcast eth0\nnode ha1 ha2\nstonith wti_nps "
+                + "conf/wti\n", Path.of("old/ha.d/ha.cf")), new HeartbeatImport.Source("", Path.of("old/ha.d/haresources")),
+                Optional.empty(), List.of(NODES), "authkey", NOTHING, Golden.fixedRandom(), f -> {
+                    asked.add(f);
+                    return "10.0.0.5 pw\n";
+                }));
+        assertEquals(List.of(Path.of("old/ha.d/conf/wti")), asked);
+        // An absolute name, read from this machine (the request's default reader).
+        Path wti = dir.resolve("stonith.wti");
+        java.nio.file.Files.writeString(wti, "10.0.0.5 pw\n");
+        var result = inline("bcast eth0\nnode ha1 ha2\nstonith wti_nps " + wti + "\n", "ha1 10.0.0.46\n", null, NOTHING, NODES);
+        assertTrue(result.yaml().contains("agent: fence_wti, params: {ip: 10.0.0.5, password: pw}"), result.yaml());
+    }
+
+    @Test
+    void aStonithFileThatCannotBeReadIsAnErrorNamingIt() throws Exception {
+        String head = "bcast eth0\nnode ha1 ha2\n";
+        var missing = assertThrows(ImportException.class, () -> withFiles(head + "stonith apcmaster stonith.apc\n", Map.of()));
+        assertEquals(List.of("ha.cf:3:19: cannot read stonith.apc, the parameters of `stonith apcmaster`: no such file "
+                + "(a relative name is read beside ha.cf)"), missing.problems().stream().map(Object::toString).toList());
+        var empty = assertThrows(ImportException.class, () -> withFiles(head + "stonith apcmaster apc\n",
+                Map.of("apc", "# IP-address login password\n\n")));
+        assertEquals(List.of("ha.cf:3:19: apc holds no line of parameters for `stonith apcmaster`, only comments and blank "
+                + "lines (heartbeat refused it too)"), empty.problems().stream().map(Object::toString).toList());
+        var noFile = assertThrows(ImportException.class, () -> withFiles(head + "stonith apcmaster\n", Map.of()));
+        assertTrue(noFile.problems().get(0).toString().startsWith("ha.cf:3:1: `stonith` takes a stonith type and the file"),
+                noFile.problems().toString());
+        // Through the default reader: a directory is not a file of parameters; the path is named.
+        var directory = assertThrows(ImportException.class, () -> inline(head + "stonith apcmaster " + dir + "\n",
+                "ha1 10.0.0.46\n", null, NOTHING, NODES));
+        assertTrue(directory.problems().get(0).toString().startsWith("ha.cf:3:19: cannot read " + dir
+                + ", the parameters of `stonith apcmaster`: " + dir + " is a directory"), directory.problems().toString());
+    }
+
+    private static final NodeOption[] NODES = {new NodeOption("ha1", "10.0.0.48"), new NodeOption("ha2", "10.0.0.49")};
+
+    /** ha.cf (as {@code ha.cf}) whose stonith files are {@code files}, by the name ha.cf gives. */
+    private static ImportResult withFiles(String haCf, Map<String, String> files) throws ImportException {
+        return HeartbeatImport.run(new HeartbeatImport.Request(new HeartbeatImport.Source(haCf, Path.of("ha.cf")),
+                new HeartbeatImport.Source("ha1 10.0.0.46\n", Path.of("haresources")), Optional.empty(), List.of(NODES),
+                "authkey", NOTHING, Golden.fixedRandom(), f -> {
+                    var text = files.get(f.toString());
+                    if (text == null) throw new java.nio.file.NoSuchFileException(f.toString());
+                    return text;
+                }));
+    }
+
+    /** The {@code fencing:} entries of an output, without the comments that say where each came from. */
+    private static List<String> fencing(String yaml) {
+        return yaml.lines().dropWhile(l -> !l.equals("fencing:")).skip(1).takeWhile(l -> l.startsWith("  - "))
+                .map(l -> l.replaceAll(" +# from .*", "")).toList();
     }
 
     @Test

@@ -59,7 +59,10 @@ final class ServiceStep implements Step {
         if (state == null && enabled.isEmpty()) throw new Failure("`service` needs `state` or `enabled`");
 
         boolean systemd = host.kind(layout.systemdMarker()) == Host.Kind.DIRECTORY;
-        Now now = systemd ? systemdState(host, name, ctx) : lsbState(host, name, ctx);
+        // An LSB script's `status` is asked only when `state` is: it may be slow (RabbitMQ's boots an
+        // Erlang VM to ask the broker), and `enabled` alone does not depend on it.
+        boolean askStatus = state != null;
+        Now now = systemd ? systemdState(host, name, ctx) : lsbState(host, name, ctx, askStatus);
         if (!now.exists()) {
             String where = systemd ? "no systemd unit " + name : "no init script " + layout.initDir() + "/" + name;
             if (apply) throw new Failure(where);
@@ -94,8 +97,8 @@ final class ServiceStep implements Step {
             commands.add(systemd ? "systemctl " + verb + " " + q : Shell.quote(layout.initDir() + "/" + name) + " " + verb);
         }
         if (actions.isEmpty()) {
-            return Outcome.ok((now.active() ? "running" : "stopped") + (now.enabled() ? ", enabled" : ", not enabled")
-                    + (systemd ? "" : " (LSB)") + note);
+            return Outcome.ok((systemd || askStatus ? (now.active() ? "running, " : "stopped, ") : "")
+                    + (now.enabled() ? "enabled" : "not enabled") + (systemd ? "" : " (LSB)") + note);
         }
         String what = String.join(", ", actions) + " " + name;
         if (!apply) return new Outcome(true, "would " + what + note, "");
@@ -166,18 +169,19 @@ final class ServiceStep implements Step {
     /**
      * LSB: the script's {@code status} exits 0 when running, 1 to 3 when not (dead with a pid
      * file, dead with a lock file, not running); 4 and others mean it cannot tell, a failure.
+     * Without {@code askStatus} it is not run, and the service counts as not running.
      * Enabled when an S link for it is in one of the multi-user runlevels' directories.
      */
-    private Now lsbState(Host host, String name, Context ctx) throws IOException, Failure {
+    private Now lsbState(Host host, String name, Context ctx, boolean askStatus) throws IOException, Failure {
         String script = layout.initDir() + "/" + name;
         if (host.kind(script) != Host.Kind.FILE) return new Now(false, false, false, "");
         String rc = layout.rcRoot();
-        var r = host.shell(Shell.quote(script) + " status >/dev/null 2>&1; echo \"status=$?\"; for d in "
+        var r = host.shell((askStatus ? Shell.quote(script) + " status >/dev/null 2>&1; echo \"status=$?\"; " : "") + "for d in "
                 + Shell.quote(rc) + "/rc2.d " + Shell.quote(rc) + "/rc3.d " + Shell.quote(rc) + "/rc4.d "
                 + Shell.quote(rc) + "/rc5.d; do for l in \"$d\"/S[0-9][0-9]" + Shell.quote(name)
                 + "; do [ -e \"$l\" ] && echo \"link=$l\"; done; done; exit 0", ctx.timeout());
         if (r.timedOut()) throw new Failure(script + " status did not finish within the step's timeout");
-        int status = code(r.output(), "status=");
+        int status = askStatus ? code(r.output(), "status=") : 3;
         if (status < 0 || status > 3) {
             throw new Failure(script + " status exited " + status + ": it cannot tell whether " + name + " runs");
         }

@@ -126,6 +126,21 @@ class ServiceStepTest {
     }
 
     @Test
+    void lsbEnabledAloneDoesNotAskTheScriptsStatus() throws Exception {
+        // RabbitMQ's status boots an Erlang VM to ask the broker: a step about boot links only must not pay for it.
+        initScript("broker", "echo status >>" + calls + "; exit 4;");
+        assertThat(run(lsb(), true, "name", "broker", "enabled", "true").message()).isEqualTo("enabled broker");
+        assertThat(takeCalls()).isEqualTo("update-rc.d broker defaults\nupdate-rc.d broker enable\n");
+        var again = run(lsb(), true, "name", "broker", "enabled", "true");
+        assertNoChange(again);
+        assertThat(again.message()).isEqualTo("enabled (LSB)");
+        assertThat(run(lsb(), false, "name", "broker", "enabled", "false").message()).isEqualTo("would disable broker");
+        assertThat(takeCalls()).as("status was never run").isEmpty();
+        assertThatThrownBy(() -> run(lsb(), false, "name", "broker", "state", "started", "enabled", "true"))
+                .hasMessageEndingWith("broker status exited 4: it cannot tell whether broker runs");
+    }
+
+    @Test
     void lsbRestartedAndReloadedChangeEveryTime() throws Exception {
         initScript("demo", "");
         assertThat(run(lsb(), true, "name", "demo", "state", "reloaded").message()).isEqualTo("started demo"); // not running: started
