@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.ResourceSpec;
 import dev.vigil.config.Timing;
 import dev.vigil.config.TimingPreset;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.awaitility.core.ConditionTimeoutException;
@@ -82,7 +80,6 @@ class ApacheNfsBedIT {
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PlaybookBed pb;
     private Path dir;
@@ -179,17 +176,7 @@ class ApacheNfsBedIT {
 
     /** {@code vigil playbook apply PLAYBOOK --vars F --config CLUSTER --json}: its JSON, no host failed. */
     private JsonNode playbook(Path playbook, Path vars) throws IOException {
-        var args = new ArrayList<>(List.of("playbook", "apply", playbook.toString(), "--vars", vars.toString(),
-                "--config", pb.clusterFile().toString(), "--json"));
-        var r = pb.vigil(CLI_TIMEOUT, args);
-        Files.createDirectories(logDir);
-        Files.writeString(logDir.resolve("apply-" + System.nanoTime() + ".json"), r.stdout() + "\n--- stderr\n" + r.stderr());
-        assertThat(r.exit()).as("vigil %s:%n%s", String.join(" ", args), r.all()).isZero();
-        var doc = JSON.readTree(r.stdout());
-        assertThat(doc.has("hosts") && doc.has("changed")).as("the JSON of apply: %s", r.stdout()).isTrue();
-        doc.get("hosts").fields().forEachRemaining(h -> assertThat(h.getValue().path("failed").asInt())
-                .as("failed steps on %s: %s", h.getKey(), h.getValue()).isZero());
-        return doc;
+        return pb.playbook(CLI_TIMEOUT, logDir, "apply", playbook, vars, List.of("--config", pb.clusterFile().toString()));
     }
 
     /** The node holding the VIP (exactly one) once the client gets {@code page} from {@code url}. */

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.ClusterConfig;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ResourceSpec;
@@ -152,7 +151,6 @@ class IbmRecipesBedIT {
     /** One SSH command to a node. */
     private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PlaybookBed pb;
     private Path dir;
@@ -645,19 +643,7 @@ class IbmRecipesBedIT {
 
     /** {@code vigil playbook VERB PLAYBOOK --vars F --config cluster.yaml --json}: the JSON, no host failed. */
     private JsonNode playbook(String verb, Path playbook, Path vars) throws IOException {
-        var args = new ArrayList<>(List.of("playbook", verb, playbook.toString(), "--vars", vars.toString(),
-                "--config", pb.clusterFile().toString(), "--json"));
-        var r = pb.vigil(CLI_TIMEOUT, args);
-        Files.createDirectories(logDir);
-        Files.writeString(logDir.resolve(verb + "-" + System.nanoTime() + ".json"), r.stdout() + "\n--- stderr\n" + r.stderr());
-        assertThat(r.exit()).as("vigil %s:%n%s", String.join(" ", args), r.all()).isZero();
-        var doc = JSON.readTree(r.stdout());
-        doc.get("hosts").fields().forEachRemaining(h ->
-                assertThat(h.getValue().path("failed").asInt()).as("failed steps on %s: %s", h.getKey(), h.getValue()).isZero());
-        var hosts = new ArrayList<String>();
-        doc.get("hosts").fieldNames().forEachRemaining(hosts::add);
-        assertThat(hosts).as("hosts of the %s", verb).containsExactlyInAnyOrderElementsOf(bed().nodes());
-        return doc;
+        return pb.playbook(CLI_TIMEOUT, logDir, verb, playbook, vars, List.of("--config", pb.clusterFile().toString()));
     }
 
     private static void log(String format, Object... args) {
