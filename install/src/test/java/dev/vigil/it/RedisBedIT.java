@@ -191,6 +191,15 @@ class RedisBedIT {
             assertThat(replication(master[0])).containsEntry("role", "master").containsEntry("connected_slaves", "2");
         });
         assertThat(bed.vipHolders()).containsExactly(master[0]);
+        // No redis was ever a master but the promoted ones (redis logs this line when a master becomes
+        // a replica): one that starts is a replica from its first moment, so haproxy's role:master
+        // check never sends writes to a redis the cluster did not promote.
+        for (var n : bed.nodes()) {
+            var log = bed.exec(n, Duration.ofSeconds(10), "cat", "/var/log/redis/redis-server.log");
+            assertThat(log.exit()).as("%s's redis log: %s", n, log.all()).isZero();
+            assertThat(log.stdout()).as("%s's redis log", n).contains("Ready to accept connections")
+                    .doesNotContain("Before turning into a replica");
+        }
         var front = stopWriter(frontWriter, "front-writes");
         System.out.printf("RedisBedIT: the writer through haproxy on %s, through ha1's death and return: %s%n", FRONT_NODE, front);
         assertWroteThrough(front, FAILOVER_BOUND.plus(haproxyFindsMaster), "haproxy");
