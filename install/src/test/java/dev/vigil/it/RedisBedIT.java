@@ -10,14 +10,17 @@ import dev.vigil.config.ResourceSpec;
 import dev.vigil.config.Timing;
 import dev.vigil.config.TimingPreset;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,7 +97,7 @@ class RedisBedIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (var w : java.util.Arrays.asList(writer, frontWriter)) {
+        for (var w : Arrays.asList(writer, frontWriter)) {
             if (w != null && w.isAlive()) {
                 w.destroyForcibly();
                 w.waitFor(10, TimeUnit.SECONDS);
@@ -295,10 +298,10 @@ class RedisBedIT {
             try {
                 cfg = Files.readString(template);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
-            var server = java.util.regex.Pattern.compile("default-server check inter (\\d+)s fall \\d+ rise (\\d+)").matcher(cfg);
-            var check = java.util.regex.Pattern.compile("timeout check (\\d+)s").matcher(cfg);
+            var server = Pattern.compile("default-server check inter (\\d+)s fall \\d+ rise (\\d+)").matcher(cfg);
+            var check = Pattern.compile("timeout check (\\d+)s").matcher(cfg);
             if (!server.find() || !check.find()) {
                 throw new IllegalStateException(template + ": no 'default-server check inter Ns fall N rise N' or 'timeout check Ns'");
             }
