@@ -11,9 +11,12 @@
 # kills the new master. MODE=partition instead cuts the master off from the other nodes only
 # (nft drops in its namespace; the client still reaches it): it keeps acknowledging writes until
 # the others fence it (fence_vigil_netns KILLs everything in it), the case min-replicas-to-write is for.
+# FRONT=haproxy applies the recipe with `front: haproxy` and writes through haproxy instead (port
+# 6380 of a node that is a replica when the run starts: its haproxy's check must find the new master).
 #
 #   sudo bench/redis-failover.sh [RUNS]          (default 5; for each MIN_REPLICAS)
-#   Environment: MODE (power-cut | partition, default power-cut), MIN_REPLICAS (default "0 1": the values of min-replicas-to-write, a fresh bed each),
+#   Environment: MODE (power-cut | partition, default power-cut), FRONT (vip | haproxy, default vip),
+#                MIN_REPLICAS (default "0 1": the values of min-replicas-to-write, a fresh bed each),
 #                MAX_LAG (min-replicas-max-lag, default 10), INTERVAL_MS (default 2), BED (default rbench),
 #                SUBNET (default 81), WORK_DIR (default /tmp/vigil-bench-redis), PRESET (timing, default fast),
 #                WRITER_CLASSES (where dev/vigil/bench/RedisWriter.class is; default bench/target/classes)
@@ -24,7 +27,7 @@ set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-usage() { sed -n '15,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '17,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 runs=${1:-5}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || usage
 [[ $(id -u) -eq 0 ]] || { echo "needs root: network namespaces, mounts, sshd" >&2; exit 2; }
@@ -47,6 +50,8 @@ preset=${PRESET:-fast}
 mode=${MODE:-power-cut}
 subnet=${SUBNET:-81}   # (the bed's facts, sourced below, have a SUBNET of their own)
 case $mode in power-cut|partition) ;; *) usage ;; esac
+front=${FRONT:-vip}
+case $front in vip|haproxy) ;; *) usage ;; esac
 password="bench-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 bed_made=0
 writer_pid=""
@@ -130,7 +135,8 @@ boot() {
 
 echo "machine: $(nproc) vCPU ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
 echo "java: $(java -version 2>&1 | head -1); redis: $(redis-server --version | cut -d' ' -f3); load now: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "$mode of the master; 3 nodes, timing $preset, a write every ${interval} ms through the VIP, $runs run(s) per setting, min-replicas-max-lag $max_lag"
+through="the VIP"; [[ $front == vip ]] || through="haproxy on a replica"
+echo "$mode of the master; 3 nodes, timing $preset, a write every ${interval} ms through $through, $runs run(s) per setting, min-replicas-max-lag $max_lag"
 failed=0
 rm -rf "$work"; mkdir -p "$work"
 
@@ -168,6 +174,8 @@ node1: ha1
 node2: ha2
 node3: ha3
 primary: ha1
+front: $front
+haproxy_port: 6380
 YAML
   (umask 077; head -c 32 /dev/urandom | base64 >"$work/authkey")
   for n in "${nodes[@]}"; do
@@ -183,10 +191,16 @@ YAML
   gaps=(); losts=(); ackeds=()
   for ((r = 1; r <= runs; r++)); do
     master=$(master_now)
+    # Where the writer connects: the VIP at redis' port, or haproxy on a node that is not the master.
+    target=$VIP; port=6379; through_note=""
+    if [[ $front == haproxy ]]; then
+      for n in "${nodes[@]}"; do [[ $n == "$master" ]] || { target=$(addr_of "$n"); through_note=" (through $n's haproxy)"; break; }; done
+      port=6380
+    fi
     # The writer writes until a line arrives on its stdin: a FIFO this script holds open (fd 9).
     rm -f "$work/writer.ctl"; mkfifo "$work/writer.ctl"
     ip netns exec "$CLIENT_NS" env REDIS_PASSWORD="$password" java -XX:+UseSerialGC -Xmx64m -cp "$classes" \
-        dev.vigil.bench.RedisWriter "$VIP" 6379 "writes-$r" "$interval" 300 \
+        dev.vigil.bench.RedisWriter "$target" "$port" "writes-$r" "$interval" 300 \
         >"$work/writer-$minrep-$r.json" 2>"$work/writer-$minrep-$r.err" <"$work/writer.ctl" &
     writer_pid=$!
     exec 9>"$work/writer.ctl"
@@ -212,8 +226,8 @@ YAML
     else
       read -r gap lost acked errs < <(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["gapMs"], d["lost"], d["acked"], ",".join(f"{k}={v}" for k,v in d["errors"].items()) or "-")' "$out")
       gaps+=("$gap"); losts+=("$lost"); ackeds+=("$acked")
-      printf 'min-replicas-to-write %s run %d: %s -> %s settled %5d ms after the %s; write gap %5d ms, lost %4d of %6d acked (errors %s)\n' \
-          "$minrep" "$r" "$master" "$new" $((t1 - t0)) "$mode" "$gap" "$lost" "$acked" "$errs"
+      printf 'min-replicas-to-write %s run %d: %s -> %s settled %5d ms after the %s; write gap %5d ms%s, lost %4d of %6d acked (errors %s)\n' \
+          "$minrep" "$r" "$master" "$new" $((t1 - t0)) "$mode" "$gap" "$through_note" "$lost" "$acked" "$errs"
     fi
     boot "$master"
     wait_for 120 settled "$new" || { echo "run $r: $master did not rejoin as a replica of $new; logs in $work" >&2; failed=1; break; }

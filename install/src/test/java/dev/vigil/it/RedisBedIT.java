@@ -10,14 +10,17 @@ import dev.vigil.config.ResourceSpec;
 import dev.vigil.config.Timing;
 import dev.vigil.config.TimingPreset;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,13 +29,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The redis recipe for real on the namespace bed ({@link PlaybookBed}, three nodes reached over
- * SSH): {@code vigil playbook apply} sets it up, ClusterLabs' {@code ocf:heartbeat:redis}
- * (unmodified) runs under the agents started from the cluster file it wrote, and a writer in the
- * client namespace ({@code bench/.../RedisWriter.java}, compiled here) pushes a sequence number
- * through the floating IP every 2 ms while the master's node loses power (its cable cut and every
- * process in it killed at once): a replica is promoted, the other follows it, the IP moves, the
- * writes resume within the bound the configuration gives, and the node, booted again, rejoins as
- * a replica of the new master. The write gap and the acknowledged writes lost are printed (the
+ * SSH), with both of its fronts at once: {@code vigil playbook apply} sets it up with
+ * {@code front: haproxy} (the floating IP on the master and, besides, haproxy on every node, run
+ * by the cluster as a clone), ClusterLabs' {@code ocf:heartbeat:redis} (unmodified) runs under the
+ * agents started from the cluster file it wrote, and two writers in the client namespace
+ * ({@code bench/.../RedisWriter.java}, compiled here) push sequence numbers every 2 ms, one through
+ * the floating IP at redis' port, one through haproxy on a node that is not the master, while the
+ * master's node loses power (its cable cut and every process in it killed at once): a replica is
+ * promoted, the other follows it, the IP moves, haproxy's check finds the new master, both
+ * writers' writes resume within the bounds the configuration gives, and the node, booted again,
+ * rejoins as a replica of the new master (the haproxy writer still writing: a redis that starts
+ * is never taken for a master). The write gaps and the acknowledged writes lost are printed (the
  * measurement is bench/redis-failover.sh's); what is asserted is what the configuration promises.
  *
  * <p>Machine-global: root, network namespaces (the bed's unique names), redis-server, redis-cli
@@ -42,8 +49,14 @@ import org.junit.jupiter.api.Test;
 class RedisBedIT {
     private static final Path RECIPE = VigilHome.home().resolve("playbooks/redis/playbook.yaml");
     private static final Path AGENT = Path.of("/usr/lib/ocf/resource.d/heartbeat/redis");
+    private static final Path HAPROXY_TEMPLATE = RECIPE.resolveSibling("haproxy.cfg");
     private static final Path WRITER_SOURCE = Path.of("../bench/src/main/java/dev/vigil/bench/RedisWriter.java");
     private static final int PORT = 6379;
+    private static final int HAPROXY_PORT = 6380;
+    /** The node whose haproxy the second writer goes through: a replica until ha1 dies. */
+    private static final String FRONT_NODE = "ha3";
+    /** The writers' answer timeout (RedisWriter's TIMEOUT_MS argument). */
+    private static final Duration WRITER_TIMEOUT = Duration.ofMillis(300);
     /** The recipe's start, promote, demote and notify timeout in this test. */
     private static final Duration OP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration KEEPALIVE = TimingPreset.FAST.timing().keepalive();
@@ -63,6 +76,9 @@ class RedisBedIT {
     private PlaybookBed pb;
     private Path dir;
     private Process writer;
+    private Process frontWriter;
+    /** {@link HaproxyChecks#findsMaster()} of the recipe's haproxy.cfg. */
+    private Duration haproxyFindsMaster;
     private final String password = "bed-" + Long.toHexString(new java.security.SecureRandom().nextLong())
             + Long.toHexString(System.nanoTime());
 
@@ -76,19 +92,22 @@ class RedisBedIT {
         }
         assumeTrue(Files.isRegularFile(RECIPE), "skipping: no " + RECIPE);
         dir = Files.createTempDirectory("vredis");
+        haproxyFindsMaster = HaproxyChecks.of(HAPROXY_TEMPLATE).findsMaster();
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (writer != null && writer.isAlive()) {
-            writer.destroyForcibly();
-            writer.waitFor(10, TimeUnit.SECONDS);
+        for (var w : Arrays.asList(writer, frontWriter)) {
+            if (w != null && w.isAlive()) {
+                w.destroyForcibly();
+                w.waitFor(10, TimeUnit.SECONDS);
+            }
         }
         PlaybookBed.tearDown(pb, dir, Path.of("target/playbook-it/redis").toAbsolutePath());
     }
 
     @Test
-    void theMasterDiesAReplicaIsPromotedTheOtherFollowsAndWritesResume() throws Exception {
+    void theMasterDiesAReplicaIsPromotedTheOtherFollowsAndWritesResumeThroughTheIpAndHaproxy() throws Exception {
         pb = PlaybookBed.up(3, true, dir);
         var bed = pb.bed();
         var vars = pb.writeOperatorFile("vars.yaml", """
@@ -104,7 +123,9 @@ class RedisBedIT {
                 node2: ha2
                 node3: ha3
                 primary: ha1
-                """.formatted(password, OP_TIMEOUT.toSeconds()));
+                front: haproxy
+                haproxy_port: %d
+                """.formatted(password, OP_TIMEOUT.toSeconds(), HAPROXY_PORT));
         pb.installClusterFileOnNodes();
         var apply = pb.vigil(Duration.ofMinutes(5), List.of("playbook", "apply", RECIPE.toString(), "--vars",
                 vars.toString(), "--config", pb.clusterFile().toString(), "--json"));
@@ -125,9 +146,14 @@ class RedisBedIT {
                     assertThat(bed.vipHolders()).containsExactly("ha1");
                 });
 
-        // 2. a client writes through the IP; then ha1 loses power.
-        writer = startWriter(bed);
-        await("the writer's first writes").atMost(Duration.ofSeconds(30)).until(() -> count(bed, "ha2") > 100);
+        // 2. a client writes through the IP, another through haproxy on ha3 (a replica, so its
+        // writes landing on ha1 prove haproxy routes them to the master); then ha1 loses power.
+        writer = startWriter(bed, bed.vip(), PORT, "writes");
+        frontWriter = startWriter(bed, bed.address(FRONT_NODE), HAPROXY_PORT, "front-writes");
+        await("the writers' first writes, on the master").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> count(bed, "ha1", "writes") > 100 && count(bed, "ha1", "front-writes") > 100);
+        assertThat(replication(FRONT_NODE)).as("%s, whose haproxy the second writer goes through", FRONT_NODE)
+                .containsEntry("role", "slave");
         long t0 = System.nanoTime();
         bed.cutLink("ha1");
         pb.killNode("ha1");
@@ -145,20 +171,18 @@ class RedisBedIT {
                     assertThat(bed.vipHolders()).containsExactly(master[0]);
                 });
         long failoverMs = Duration.ofNanos(System.nanoTime() - t0).toMillis();
-        // Writes resume: the new master's list grows through the IP.
-        long before = count(bed, master[0]);
-        await("writes through the IP again").atMost(Duration.ofSeconds(10)).until(() -> count(bed, master[0]) > before + 100);
+        // Writes resume: the new master's lists grow through the IP, and through haproxy once its
+        // check has found the new master (10 s more for reading the counts on a loaded machine).
+        long before = count(bed, master[0], "writes");
+        await("writes through the IP again").atMost(Duration.ofSeconds(10)).until(() -> count(bed, master[0], "writes") > before + 100);
+        long frontBefore = count(bed, master[0], "front-writes");
+        await("writes through haproxy again").atMost(haproxyFindsMaster.plus(Duration.ofSeconds(10)))
+                .until(() -> count(bed, master[0], "front-writes") > frontBefore + 100);
 
-        var result = stopWriter();
+        var result = stopWriter(writer, "writes");
         System.out.printf("RedisBedIT: %s promoted, the other following and the IP there %d ms after ha1's power cut;"
-                + " the writer: %s%n", master[0], failoverMs, result);
-        assertThat(result.get("acked").asLong()).isPositive();
-        assertThat(Duration.ofMillis(result.get("gapMs").asLong())).as("the write gap").isLessThan(FAILOVER_BOUND);
-        // Replication is asynchronous: only writes acknowledged by the old master can be lost.
-        // Every write acknowledged from the moment the writes resumed is in the new master's list.
-        for (var lost : result.get("lostSeqs")) {
-            assertThat(lost.asLong()).as("a lost write (%s)", result).isLessThanOrEqualTo(result.get("gapFromSeq").asLong());
-        }
+                + " the writer through the IP: %s%n", master[0], failoverMs, result);
+        assertWroteThrough(result, FAILOVER_BOUND, "the IP");
 
         // 3. ha1 boots again and rejoins as a replica of the new master, which stays master.
         bed.restoreLink("ha1");
@@ -170,6 +194,37 @@ class RedisBedIT {
             assertThat(replication(master[0])).containsEntry("role", "master").containsEntry("connected_slaves", "2");
         });
         assertThat(bed.vipHolders()).containsExactly(master[0]);
+        // Every redis that started (ha1 twice) was a replica from the moment it listened (redis tags
+        // each log line with its role: S replica, M master), so haproxy's role:master check never
+        // sent writes to a redis the cluster had not promoted.
+        for (var n : bed.nodes()) {
+            var log = bed.exec(n, Duration.ofSeconds(10), "cat", "/var/log/redis/redis-server.log");
+            assertThat(log.exit()).as("%s's redis log: %s", n, log.all()).isZero();
+            var ready = log.stdout().lines().filter(l -> l.contains("Ready to accept connections")).toList();
+            assertThat(ready).as("%s's redis started", n).isNotEmpty()
+                    .allSatisfy(l -> assertThat(l).as("%s's redis, listening", n).matches("\\d+:S .*"));
+        }
+        var front = stopWriter(frontWriter, "front-writes");
+        System.out.printf("RedisBedIT: the writer through haproxy on %s, through ha1's death and return: %s%n", FRONT_NODE, front);
+        assertWroteThrough(front, FAILOVER_BOUND.plus(haproxyFindsMaster), "haproxy");
+    }
+
+    /**
+     * The writes went through, with a gap under {@code bound}, and lost none of what was
+     * acknowledged after the gap. Replication is asynchronous (min-replicas-to-write 1 refuses
+     * writes when no replica acknowledged the stream within max-lag, 10 s; it does not wait for
+     * each write): writes the old master acknowledged in its last moments may be lost, so only
+     * seqs up to the gap's start may be missing. Every write acknowledged from the moment the
+     * writes resumed (by the new master, and through haproxy not by a redis that was starting and
+     * later followed it) is in the new master's list.
+     */
+    private static void assertWroteThrough(JsonNode result, Duration bound, String front) {
+        assertThat(result.get("acked").asLong()).as("writes acknowledged through %s: %s", front, result).isPositive();
+        assertThat(Duration.ofMillis(result.get("gapMs").asLong())).as("the write gap through %s", front).isLessThan(bound);
+        for (var lost : result.get("lostSeqs")) {
+            assertThat(lost.asLong()).as("a lost write through %s (%s)", front, result)
+                    .isLessThanOrEqualTo(result.get("gapFromSeq").asLong());
+        }
     }
 
     // ---- redis, read with redis-cli on the node
@@ -192,34 +247,67 @@ class RedisBedIT {
         return m;
     }
 
-    /** How many writes {@code node}'s redis holds (the writer's list), -1 when it does not answer. */
-    private long count(HaBed bed, String node) throws IOException {
+    /** How many writes {@code node}'s redis holds in a writer's list, -1 when it does not answer. */
+    private long count(HaBed bed, String node, String key) throws IOException {
         var r = bed.exec(node, Duration.ofSeconds(10), "env", "REDISCLI_AUTH=" + password, "redis-cli", "-h",
-                "127.0.0.1", "-p", Integer.toString(PORT), "llen", "writes");
+                "127.0.0.1", "-p", Integer.toString(PORT), "llen", key);
         return r.exit() == 0 && r.stdout().strip().matches("\\d+") ? Long.parseLong(r.stdout().strip()) : -1;
     }
 
     // ---- the writer, in the client's namespace
 
-    private Process startWriter(HaBed bed) throws IOException {
-        var classes = Files.createDirectories(dir.resolve("writer"));
-        var javac = ToolProvider.getSystemJavaCompiler();
-        assertThat(javac).as("a JDK's compiler (the writer is compiled from bench's source)").isNotNull();
-        assertThat(javac.run(null, null, null, "-d", classes.toString(), WRITER_SOURCE.toString())).isZero();
+    /** A writer of RPUSH {@code key} seq to {@code host:port}, every 2 ms; its stderr in {@code <key>.log}. */
+    private Process startWriter(HaBed bed, String host, int port, String key) throws IOException {
+        var classes = dir.resolve("writer");
+        if (!Files.isDirectory(classes)) {
+            Files.createDirectories(classes);
+            var javac = ToolProvider.getSystemJavaCompiler();
+            assertThat(javac).as("a JDK's compiler (the writer is compiled from bench's source)").isNotNull();
+            assertThat(javac.run(null, null, null, "-d", classes.toString(), WRITER_SOURCE.toString())).isZero();
+        }
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var pbuilder = new ProcessBuilder("ip", "netns", "exec", bed.clientNamespace(), java, "-XX:+UseSerialGC",
-                "-Xmx64m", "-cp", classes.toString(), "dev.vigil.bench.RedisWriter", bed.vip(), Integer.toString(PORT),
-                "writes", "2", "300").redirectError(dir.resolve("writer.log").toFile());
+                "-Xmx64m", "-cp", classes.toString(), "dev.vigil.bench.RedisWriter", host, Integer.toString(port),
+                key, "2", Long.toString(WRITER_TIMEOUT.toMillis())).redirectError(dir.resolve(key + ".log").toFile());
         pbuilder.environment().put("REDIS_PASSWORD", password);
         return pbuilder.start();
     }
 
-    private JsonNode stopWriter() throws Exception {
-        writer.getOutputStream().write("stop\n".getBytes(StandardCharsets.UTF_8));
-        writer.getOutputStream().close();
-        String out = new String(writer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(writer.exitValue()).as("the writer: %s %s", out, Files.readString(dir.resolve("writer.log"))).isZero();
+    private JsonNode stopWriter(Process w, String key) throws Exception {
+        w.getOutputStream().write("stop\n".getBytes(StandardCharsets.UTF_8));
+        w.getOutputStream().close();
+        String out = new String(w.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(w.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(w.exitValue()).as("the writer of %s: %s %s", key, out, Files.readString(dir.resolve(key + ".log"))).isZero();
         return JSON.readTree(out.strip());
+    }
+
+    /** The health check's timing in the recipe's haproxy.cfg ({@code default-server check inter N fall N rise N}, {@code timeout check}). */
+    record HaproxyChecks(Duration inter, int rise, Duration timeoutCheck) {
+        /**
+         * From the moment the new master answers {@code role:master} to haproxy sending connections
+         * to it: its next check starts within {@code inter} and passes within {@code timeout check},
+         * and {@code rise} of them mark it up; a connection the writer opened before that to the dead
+         * master (haproxy's only server still up until its checks failed) costs one writer timeout.
+         */
+        Duration findsMaster() {
+            return inter.multipliedBy(rise).plus(timeoutCheck).plus(WRITER_TIMEOUT);
+        }
+
+        static HaproxyChecks of(Path template) {
+            String cfg;
+            try {
+                cfg = Files.readString(template);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            var server = Pattern.compile("default-server check inter (\\d+)s fall \\d+ rise (\\d+)").matcher(cfg);
+            var check = Pattern.compile("timeout check (\\d+)s").matcher(cfg);
+            if (!server.find() || !check.find()) {
+                throw new IllegalStateException(template + ": no 'default-server check inter Ns fall N rise N' or 'timeout check Ns'");
+            }
+            return new HaproxyChecks(Duration.ofSeconds(Long.parseLong(server.group(1))), Integer.parseInt(server.group(2)),
+                    Duration.ofSeconds(Long.parseLong(check.group(1))));
+        }
     }
 }
