@@ -175,24 +175,41 @@ public final class FailureDetector {
     public Optional<Instant> nextDeadline() {
         Instant earliest = null;
         for (var peer : peers.values()) {
-            var deadtime = peer.lastHeard == null ? timing.deadtime() : deadtimeOf(peer, peer.lastHeard);
-            if (!deadtime.equals(timing.deadtime())) {
-                // The joining period's end is a deadline of its own: the normal deadtime applies then.
-                earliest = min(earliest, justAfter(peer.joinedAt.plus(Timing.JOINING_PERIOD)));
-            }
             for (var l : peer.links.values()) {
                 if (l.state == LinkState.UP) {
-                    earliest = min(earliest, justAfter(l.lastHeard.plus(deadtime)));
+                    earliest = min(earliest, deadAfter(peer, l.lastHeard));
                 }
             }
             switch (peer.state) {
                 case UNKNOWN -> earliest = min(earliest, startedAt.plus(timing.initdead()));
                 case ALIVE -> earliest = min(earliest, justAfter(peer.lastHeard.plus(timing.warntime())));
-                case LATE -> earliest = min(earliest, justAfter(peer.lastHeard.plus(deadtime)));
+                case LATE -> earliest = min(earliest, deadAfter(peer, peer.lastHeard));
                 case DEAD, LEFT -> { }
             }
         }
         return Optional.ofNullable(earliest);
+    }
+
+    /**
+     * The first instant at which a silence since {@code heard} is longer than the deadtime in force
+     * then — {@link #tick}'s rule, where a just-joined peer has the longer joining deadtime until
+     * its joining period ends and the normal one from then on. Only a silence still counting has
+     * a deadline: a dead peer's joining period ending is no deadline (it once was, in the past for
+     * ever, and the real-time detector thread spun on it at 100 % of a core until the peer came
+     * back, starving the other agents' heartbeat threads on the host into false deaths).
+     */
+    private Instant deadAfter(Peer peer, Instant heard) {
+        var whileJoining = justAfter(heard.plus(deadtimeOf(peer, heard)));
+        if (peer.joinedAt == null) {
+            return whileJoining;
+        }
+        var joiningEnds = peer.joinedAt.plus(Timing.JOINING_PERIOD); // deadtimeFor: the normal one from then on
+        if (!whileJoining.isAfter(joiningEnds)) {
+            return whileJoining;
+        }
+        // The joining period ends first: from then on the normal deadtime applies.
+        var normal = justAfter(heard.plus(timing.deadtime()));
+        return normal.isAfter(joiningEnds) ? normal : joiningEnds;
     }
 
     /** The timeouts are strict ("silent for more than"), so the change happens one tick later. */

@@ -208,6 +208,33 @@ class FailureDetectorTest {
         assertThat(changes).as("late, both links down, dead").isEqualTo(4);
     }
 
+    /**
+     * A peer that dies within its joining period: once the period is over, its end is no longer a
+     * deadline. It stayed one, in the past for ever, and the agent's real-time detector thread
+     * spun on it at 100 % of a core until the peer came back (a cable cut a second after the
+     * cluster formed, in FailoverBedIT), starving the other agents' heartbeats into false deaths.
+     */
+    @Test
+    void aPeerDeadWithinItsJoiningPeriodLeavesNoDeadlineInThePast() {
+        var fast = new Timing(ofMillis(50), ofMillis(150), ofMillis(250), ofMillis(5_000));
+        var d = new FailureDetector(fast, Map.of("ha2", List.of(new FailureDetector.LinkRef(0, "ucast:694"))),
+                clock.instant());
+        d.onHeartbeat("ha2", 0, 7, clock.instant());
+        clock.advance(ofMillis(500));
+        d.onHeartbeat("ha2", 0, 7, clock.instant()); // last heard 0.5 s into its joining period
+        int ticks = 0;
+        for (var next = d.nextDeadline(); next.isPresent() && ticks < 10; next = d.nextDeadline(), ticks++) {
+            assertThat(next.get()).isAfter(clock.instant());
+            clock.advance(java.time.Duration.between(clock.instant(), next.get()));
+            assertThat(d.tick(clock.instant())).as("deadline %s", next.get()).isNotEmpty();
+        }
+        assertThat(d.state("ha2")).isEqualTo(PeerState.DEAD);
+        assertThat(d.nextDeadline()).as("nothing pending for a dead peer with its link down").isEmpty();
+        clock.advance(Timing.JOINING_PERIOD);
+        d.tick(clock.instant());
+        assertThat(d.nextDeadline()).isEmpty();
+    }
+
     @Test
     void initdeadAndSilenceCountFromWhenTheAgentBeginsWatchingNotFromItsConstruction() {
         var twoPeers = new FailureDetector(TIMING, Map.of(
