@@ -128,8 +128,9 @@ public final class OutputCollector implements Runnable {
      * {@link #QUIET} since the exit and its last read (a background child holds the pipe and is
      * silent) — judged by the kernel where it can tell ({@code /proc/thread-self/syscall}: asleep in
      * read(2) means the pipe is empty), by time otherwise. Never longer than {@link #SETTLE_LIMIT},
-     * except for a reader the kernel shows running or waiting for a CPU: it still has output to take
-     * in, and is waited for up to {@link #STARVED_LIMIT}. Collectors still open afterwards keep
+     * except for a reader the kernel shows running or waiting for a CPU, or one out of read(2)
+     * handling what it read: it still has output to take in, and is waited for up to
+     * {@link #STARVED_LIMIT}. Collectors still open afterwards keep
      * reading until {@link #LATE_OUTPUT_WINDOW} after the exit and are then closed.
      *
      * @return true if every stream had ended
@@ -160,9 +161,11 @@ public final class OutputCollector implements Runnable {
                 LockSupport.parkNanos(500_000);
             }
             // However long since the exit: a reader the kernel has woken but not yet run still has
-            // the agent's output to take in.
+            // the agent's output to take in, and so has one out of read(2) handling what it read —
+            // even asleep (on the log's lock, at a safepoint), where the kernel cannot tell it from
+            // a reader idle elsewhere.
             long starved = exitNanos + STARVED_LIMIT.toNanos();
-            while (c.finished.getCount() > 0 && System.nanoTime() < starved && c.readerThread() == ReaderThread.RUNNABLE) {
+            while (c.finished.getCount() > 0 && System.nanoTime() < starved && c.busy()) {
                 LockSupport.parkNanos(500_000);
             }
             if (c.finished.getCount() > 0) {
@@ -225,6 +228,11 @@ public final class OutputCollector implements Runnable {
         } catch (NumberFormatException e) {
             return ReaderThread.UNKNOWN;
         }
+    }
+
+    /** Handling output it read (by its own word), or running or waiting for a CPU (by the kernel's). */
+    private boolean busy() {
+        return !blockedInRead || readerThread() == ReaderThread.RUNNABLE;
     }
 
     private boolean idleSince(long exitNanos) {

@@ -42,6 +42,50 @@ class OutputCollectorSettleTest {
         assertThat(out.tail()).contains("first", "second", "third");
     }
 
+    /**
+     * The same reader asleep, not running, while it handles the agent's output: waiting for a lock
+     * (the log appender's, held by a thread that has no CPU), or stopped at a safepoint while the
+     * JVM collects (a CI failure of the test above). The kernel shows it asleep elsewhere than in
+     * read(2), and it was taken for a reader that a background child keeps waiting.
+     */
+    @Test
+    void aReaderAsleepOnALockWhileHandlingTheAgentsOutputIsWaitedFor() throws Exception {
+        var lock = new java.util.concurrent.locks.ReentrantLock();
+        var holderHasIt = new java.util.concurrent.CountDownLatch(1);
+        var holder = new Thread(() -> {
+            lock.lock();
+            try {
+                holderHasIt.countDown();
+                Thread.sleep(OutputCollector.SETTLE_LIMIT.multipliedBy(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+        }, "test-lock-holder");
+        holder.start();
+        holderHasIt.await();
+        UnaryOperator<String> waitsOnFirst = line -> {
+            if (line.equals("first")) {
+                lock.lock();
+                lock.unlock();
+            }
+            return line;
+        };
+        var process = new ProcessBuilder("sh", "-c", "echo first; echo second; echo third").start();
+        var out = new OutputCollector(process.getInputStream(), 256, log, "locked", false, waitsOnFirst);
+        var reader = new Thread(out, "test-locked-reader");
+        reader.setDaemon(true);
+        reader.start();
+        process.waitFor();
+
+        boolean ended = OutputCollector.settle(List.of(out), System.nanoTime(), log, "locked");
+
+        assertThat(ended).as("the stream ended: nothing held the pipe").isTrue();
+        assertThat(out.tail()).contains("first", "second", "third");
+        holder.join();
+    }
+
     @Test
     void aReaderAsleepInReadOnAPipeABackgroundChildHoldsIsIdle() throws Exception {
         // The agent's background child keeps the pipe open, silent, after the agent exits.
