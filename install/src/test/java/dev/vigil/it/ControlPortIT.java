@@ -58,8 +58,12 @@ class ControlPortIT {
         cluster.start("ha1");
         cluster.start("ha2");
         await("both see each other").atMost(TestCluster.AGENTS_UP).pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertThat(cluster.status("ha1").map(StatusReport::members).orElse(List.of()))
-                        .containsExactly("ha1", "ha2"));
+                .untilAsserted(() -> {
+                    for (var node : List.of("ha1", "ha2")) {
+                        assertThat(cluster.status(node).map(StatusReport::members).orElse(List.of()))
+                                .as("%s's view", node).containsExactly("ha1", "ha2");
+                    }
+                });
 
         var cli = vigil("status", "--json", "--config", cluster.configFile().toString(),
                 "--connect", "127.0.0.52:" + controlPort);
