@@ -4,6 +4,7 @@ import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.Timing;
+import dev.vigil.config.TimingPreset;
 import dev.vigil.testing.FakeClock;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,12 @@ class FailureDetectorTest {
         return detector.tick(clock.instant());
     }
 
+    /** The fast preset (deadtime 250 ms, shorter than the joining deadtime), one link to ha2. */
+    private FailureDetector fastDetectorOnOneLink() {
+        return new FailureDetector(TimingPreset.FAST.timing(),
+                Map.of("ha2", List.of(new FailureDetector.LinkRef(0, "ucast:694"))), clock.instant());
+    }
+
     @Test
     void unheardPeerIsUnknownUntilInitdeadThenDead() {
         assertThat(after(9_999)).isEmpty();
@@ -38,9 +45,7 @@ class FailureDetectorTest {
 
     @Test
     void aJustStartedPeerGetsTheJoiningDeadtimeThenTheNormalOne() {
-        var fast = new Timing(ofMillis(50), ofMillis(150), ofMillis(250), ofMillis(5_000));
-        var d = new FailureDetector(fast, Map.of("ha2", List.of(new FailureDetector.LinkRef(0, "ucast:694"))),
-                clock.instant());
+        var d = fastDetectorOnOneLink();
         d.onHeartbeat("ha2", 0, 7, clock.instant());
         // Its first life: a 400 ms stall of a warming-up JVM is survived (1 s applies, not 250 ms).
         clock.advance(ofMillis(400));
@@ -60,9 +65,7 @@ class FailureDetectorTest {
 
     @Test
     void aJoiningPeerSilentLongerThanTheJoiningDeadtimeIsDead() {
-        var fast = new Timing(ofMillis(50), ofMillis(150), ofMillis(250), ofMillis(5_000));
-        var d = new FailureDetector(fast, Map.of("ha2", List.of(new FailureDetector.LinkRef(0, "ucast:694"))),
-                clock.instant());
+        var d = fastDetectorOnOneLink();
         d.onHeartbeat("ha2", 0, 7, clock.instant());
         var deadline = d.nextDeadline().orElseThrow();
         clock.advance(Timing.JOINING_DEADTIME.plusMillis(1));
@@ -216,9 +219,7 @@ class FailureDetectorTest {
      */
     @Test
     void aPeerDeadWithinItsJoiningPeriodLeavesNoDeadlineInThePast() {
-        var fast = new Timing(ofMillis(50), ofMillis(150), ofMillis(250), ofMillis(5_000));
-        var d = new FailureDetector(fast, Map.of("ha2", List.of(new FailureDetector.LinkRef(0, "ucast:694"))),
-                clock.instant());
+        var d = fastDetectorOnOneLink();
         d.onHeartbeat("ha2", 0, 7, clock.instant());
         clock.advance(ofMillis(500));
         d.onHeartbeat("ha2", 0, 7, clock.instant()); // last heard 0.5 s into its joining period

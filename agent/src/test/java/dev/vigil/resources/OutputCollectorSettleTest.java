@@ -30,16 +30,7 @@ class OutputCollectorSettleTest {
             }
             return line;
         };
-        var out = new OutputCollector(process.getInputStream(), 256, log, "busy", false, slowOnFirst);
-        var reader = new Thread(out, "test-busy-reader");
-        reader.setDaemon(true);
-        reader.start();
-        process.waitFor();
-
-        boolean ended = OutputCollector.settle(List.of(out), System.nanoTime(), log, "busy");
-
-        assertThat(ended).as("the stream ended: nothing held the pipe").isTrue();
-        assertThat(out.tail()).contains("first", "second", "third");
+        assertSettleWaitsForTheWholeOutput(process, slowOnFirst, "busy");
     }
 
     /**
@@ -73,17 +64,23 @@ class OutputCollectorSettleTest {
             return line;
         };
         var process = new ProcessBuilder("sh", "-c", "echo first; echo second; echo third").start();
-        var out = new OutputCollector(process.getInputStream(), 256, log, "locked", false, waitsOnFirst);
-        var reader = new Thread(out, "test-locked-reader");
+        assertSettleWaitsForTheWholeOutput(process, waitsOnFirst, "locked");
+        holder.join();
+    }
+
+    /** The agent's three lines, read with {@code onEachLine} in the reader's way, all in once settled. */
+    private void assertSettleWaitsForTheWholeOutput(Process process, UnaryOperator<String> onEachLine, String tag)
+            throws InterruptedException {
+        var out = new OutputCollector(process.getInputStream(), 256, log, tag, false, onEachLine);
+        var reader = new Thread(out, "test-" + tag + "-reader");
         reader.setDaemon(true);
         reader.start();
         process.waitFor();
 
-        boolean ended = OutputCollector.settle(List.of(out), System.nanoTime(), log, "locked");
+        boolean ended = OutputCollector.settle(List.of(out), System.nanoTime(), log, tag);
 
         assertThat(ended).as("the stream ended: nothing held the pipe").isTrue();
         assertThat(out.tail()).contains("first", "second", "third");
-        holder.join();
     }
 
     @Test
